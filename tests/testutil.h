@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared start-up for the GTest binaries: prints "TAP version 13" (Debian's
+ * prove rejects version 14 and GLib prints no version line) and initialises
+ * GTest.  Also small helpers the module tests share.
+ */
+#pragma once
+
+#include <glib.h>
+
+void essc_test_init (int *argc, char ***argv);
+
+/* Fixed validation clock for tests: 2020-06-01T00:00:00Z. */
+#define ESSC_TEST_NOW ((gint64) 1590969600)
