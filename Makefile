@@ -84,8 +84,28 @@ $(BUILD)/gen/regions.c: model/data/counties-2023.csv tools/gen-regions.sh
 $(BUILD)/gen/regions.o: $(BUILD)/gen/regions.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%.test: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(BUILD)/libmodel.a
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/testutil.o $(BUILD)/libmodel.a $(LDLIBS)
+# Each test links exactly the modules it needs (which also keeps the layers honest).
+TEST_DEPS_stdcode    := stdcode
+TEST_DEPS_id         := stdcode id
+TEST_DEPS_card       := stdcode id card
+TEST_DEPS_pin        := stdcode pin
+TEST_DEPS_credential := stdcode credential
+TEST_DEPS_base45     := base45
+TEST_DEPS_qr         := stdcode base45 credential qr
+TEST_DEPS_consent    := stdcode consent
+TEST_DEPS_channel    := stdcode channel
+TEST_DEPS_ledger     := stdcode ledger
+TEST_DEPS_audit      := stdcode audit
+TEST_DEPS_store      := $(MODEL_MODULES)
+TEST_DEPS_cli        := stdcode
+
+test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
+            $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
+
+.SECONDARY:
+.SECONDEXPANSION:
+$(BUILD)/tests/%.test: $$(call test_objs,$$*)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- set-up --------------------------------------------------------------
 
