@@ -39,6 +39,11 @@ override CFLAGS += -std=gnu11 $(OPT) -g $(WARN) $(SANFLAGS) -I. -I$(BUILD)/gen \
 override LDFLAGS += $(SANFLAGS)
 LDLIBS   = $(PKG_LIBS) -lm
 
+# V=1 shows every command line.
+ifneq ($(V),1)
+  Q := @
+endif
+
 # ---- sources -------------------------------------------------------------
 
 # model/: the standard's reference implementation, one module per concern.
@@ -66,15 +71,18 @@ essc: $(BUILD)/essc
 endif
 
 $(BUILD)/essc: $(CLI_OBJS) $(BUILD)/libmodel.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libmodel.a $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libmodel.a $(LDLIBS)
 
 $(BUILD)/libmodel.a: $(MODEL_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/%.o: %.c | deps-quiet
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The county code list becomes a sorted C array: id validation does no I/O.
 $(BUILD)/gen/regions.c: model/data/counties-2023.csv tools/gen-regions.sh
@@ -82,7 +90,8 @@ $(BUILD)/gen/regions.c: model/data/counties-2023.csv tools/gen-regions.sh
 	sh tools/gen-regions.sh $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/regions.o: $(BUILD)/gen/regions.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # Each test links exactly the modules it needs (which also keeps the layers honest).
 TEST_DEPS_stdcode    := stdcode
@@ -105,7 +114,8 @@ test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
 .SECONDARY:
 .SECONDEXPANSION:
 $(BUILD)/tests/%.test: $$(call test_objs,$$*)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- set-up --------------------------------------------------------------
 

@@ -58,4 +58,8 @@ gboolean model_id_province_known (guint32 code);
  * part or province). */
 gboolean model_id_region_known (guint32 code);
 
+/* The region's display name (province, prefecture, county, UTF-8), or NULL
+ * when code is not in the list.  Static storage. */
+const char *model_id_region_name (guint32 code);
+
 G_END_DECLS
