@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The essc front: exit statuses shared by every subcommand, the subcommand
+ * table entry type, and small helpers for printing untrusted text.
+ *
+ * Exit statuses: 0 success, 1 the checked thing failed (a non-conformant
+ * implementation, an invalid ID), 2 usage or input error (message on stderr
+ * naming what was wrong), 3 internal error.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+enum {
+  ESSC_EXIT_OK = 0,
+  ESSC_EXIT_FAILED = 1,
+  ESSC_EXIT_USAGE = 2,
+  ESSC_EXIT_INTERNAL = 3,
+};
+
+/* A subcommand: argv[0] is the subcommand's name; returns an exit status. */
+typedef int (*EsscCommandFn) (int argc, char **argv);
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  EsscCommandFn run;
+} EsscCommand;
+
+/* The subcommands, in the order --help lists them. */
+int essc_cmd_id (int argc, char **argv);
+int essc_cmd_demo (int argc, char **argv);
+
+/*
+ * Parses argv with a GOptionContext built from entries; on a bad option
+ * prints "essc CMD: message" and a hint to stderr and returns FALSE (the
+ * caller exits 2).  parameter is the usage text after the command name,
+ * summary the paragraph --help shows.
+ */
+gboolean essc_cli_parse (int *argc, char ***argv, const char *command,
+                         const char *parameter, const char *summary,
+                         const GOptionEntry *entries);
+
+/* Prints a usage error "essc CMD: message" to stderr; returns ESSC_EXIT_USAGE. */
+int essc_cli_usage_error (const char *command, const char *format, ...)
+    G_GNUC_PRINTF (2, 3);
+
+/*
+ * Returns (transfer full) a printable copy of untrusted bytes: valid UTF-8
+ * stays, control characters and invalid bytes become \xNN, and text longer
+ * than max_chars is cut with "...".
+ */
+char *essc_cli_printable (const char *bytes, gsize len, gsize max_chars);
+
+/* Parses "YYYY-MM-DD" (Beijing midnight) or "YYYY-MM-DDTHH:MM:SSZ" into Unix
+ * seconds; FALSE on anything else. */
+gboolean essc_cli_parse_time (const char *text, gint64 *out);
+
+G_END_DECLS

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * essc's entry point: dispatches the first argument to a subcommand and
+ * holds the helpers every subcommand shares (option parsing with GOption,
+ * usage errors, printing untrusted bytes safely, time parsing).
+ */
+#include "cli/cli.h"
+
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const EsscCommand commands[] = {
+  { "id", "check citizen ID numbers (GB 11643-1999): essc id check ID...", essc_cmd_id },
+  { "demo", "walk through ESSC-STD's reference implementation: issue, scan, lose, pay, audit",
+    essc_cmd_demo },
+};
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out,
+           "Usage: essc COMMAND [OPTION...]\n"
+           "\n"
+           "Test bed and simulator for the electronic social security card standard\n"
+           "(ESSC-STD, docs/ESSC-STD.md).\n"
+           "\n"
+           "Commands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\n"
+           "Options:\n"
+           "  -h, --help     show this help; 'essc COMMAND --help' for a command's\n"
+           "  --version      print the version\n"
+           "\n"
+           "Exit status: 0 success, 1 the checked thing failed, 2 usage or input\n"
+           "error, 3 internal error.\n");
+}
+
+gboolean
+essc_cli_parse (int *argc, char ***argv, const char *command, const char *parameter,
+                const char *summary, const GOptionEntry *entries)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter);
+  g_autofree char *prgname = g_strdup_printf ("essc %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      essc_cli_usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+essc_cli_usage_error (const char *command, const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *message = NULL;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  fprintf (stderr, "essc %s: %s\n(see 'essc %s --help')\n", command, message, command);
+  return ESSC_EXIT_USAGE;
+}
+
+char *
+essc_cli_printable (const char *bytes, gsize len, gsize max_chars)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = bytes, *end = bytes + len;
+  gsize chars = 0;
+
+  while (p < end)
+    {
+      if (chars == max_chars)
+        {
+          g_string_append (out, "...");
+          break;
+        }
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2 || g_unichar_iscntrl (c))
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (p);
+          g_string_append_len (out, p, next - p);
+          p = next;
+        }
+      chars++;
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+essc_cli_parse_time (const char *text, gint64 *out)
+{
+  int y, m, d, hh, mm, ss;
+  char tail;
+
+  if (text == NULL)
+    return FALSE;
+  if (sscanf (text, "%4d-%2d-%2dT%2d:%2d:%2dZ%c", &y, &m, &d, &hh, &mm, &ss, &tail) == 6
+      && strlen (text) == 20)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_utc (y, m, d, hh, mm, ss);
+      if (t == NULL)
+        return FALSE;
+      *out = g_date_time_to_unix (t);
+      return TRUE;
+    }
+  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && strlen (text) == 10)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_utc (y, m, d, 0, 0, 0);
+      if (t == NULL)
+        return FALSE;
+      *out = g_date_time_to_unix (t) - 8 * 3600; /* midnight in Beijing */
+      return TRUE;
+    }
+  return FALSE;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (sodium_init () < 0)
+    {
+      fprintf (stderr, "essc: libsodium failed to initialise\n");
+      return ESSC_EXIT_INTERNAL;
+    }
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return ESSC_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      print_help (stdout);
+      return ESSC_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "version") == 0)
+    {
+      printf ("essc %s\n", ESSC_VERSION);
+      return ESSC_EXIT_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_autofree char *shown = essc_cli_printable (argv[1], strlen (argv[1]), 64);
+  if (argv[1][0] == '-')
+    fprintf (stderr, "essc: unknown option '%s'\n", shown);
+  else
+    fprintf (stderr, "essc: unknown command '%s'\n", shown);
+  fprintf (stderr, "(see 'essc --help' for the commands)\n");
+  return ESSC_EXIT_USAGE;
+}
