@@ -1,0 +1,919 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The card registry: physical cards, e-cards, their one-to-one mapping and
+ * their shared status, held in memory in GHashTables (see card.h for the
+ * invariants).  Three tables own or index the records: cards (card_no ->
+ * ModelCard, owned), ecards (id -> ModelEcard, owned) and two indexes that
+ * own nothing: live (ssn -> the SSN's live card) and active (card_no -> the
+ * card's active e-card).  Every mutating function checks everything first
+ * and only then changes state, so a refused call leaves the registry as it
+ * was.  The workload is a test bed's: thousands of cards, not millions.
+ */
+#include "model/card.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "model/id.h"
+
+G_DEFINE_QUARK (model-card-error-quark, model_card_error)
+
+struct _ModelCardRegistry {
+  GHashTable *cards;   /* char *card_no (inside the value) -> ModelCard *, owned */
+  GHashTable *ecards;  /* guint8 *id (inside the value) -> ModelEcard *, owned */
+  GHashTable *live;    /* char *ssn -> ModelCard * of the SSN's live card */
+  GHashTable *active;  /* char *card_no -> ModelEcard * active for that card */
+  gboolean seeded;
+  guint8 seed[MODEL_CARD_SEED_LEN];
+  guint64 counter;     /* next deterministic id derivation */
+};
+
+/* ---- names ---------------------------------------------------------------- */
+
+static const char *const status_names[MODEL_CARD_N_STATUS] = {
+  "normal", "lost", "locked", "cancelled", "replaced",
+};
+static const char *const ecard_status_names[MODEL_ECARD_N_STATUS] = {
+  "active", "revoked",
+};
+static const char *const reason_names[MODEL_ECARD_N_REASONS] = {
+  "none", "card_lost", "card_locked", "card_cancelled", "card_replaced", "holder",
+};
+
+static gboolean
+name_lookup (const char *const *names, int n, const char *name, int *out)
+{
+  if (name == NULL)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    if (strcmp (names[i], name) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+model_card_status_name (ModelCardStatus status)
+{
+  return (unsigned) status < MODEL_CARD_N_STATUS ? status_names[status] : "invalid";
+}
+
+gboolean
+model_card_status_from_name (const char *name, ModelCardStatus *out)
+{
+  int i;
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (!name_lookup (status_names, MODEL_CARD_N_STATUS, name, &i))
+    return FALSE;
+  *out = (ModelCardStatus) i;
+  return TRUE;
+}
+
+const char *
+model_ecard_status_name (ModelEcardStatus status)
+{
+  return (unsigned) status < MODEL_ECARD_N_STATUS ? ecard_status_names[status] : "invalid";
+}
+
+gboolean
+model_ecard_status_from_name (const char *name, ModelEcardStatus *out)
+{
+  int i;
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (!name_lookup (ecard_status_names, MODEL_ECARD_N_STATUS, name, &i))
+    return FALSE;
+  *out = (ModelEcardStatus) i;
+  return TRUE;
+}
+
+const char *
+model_ecard_reason_name (ModelEcardReason reason)
+{
+  return (unsigned) reason < MODEL_ECARD_N_REASONS ? reason_names[reason] : "invalid";
+}
+
+gboolean
+model_ecard_reason_from_name (const char *name, ModelEcardReason *out)
+{
+  int i;
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (!name_lookup (reason_names, MODEL_ECARD_N_REASONS, name, &i))
+    return FALSE;
+  *out = (ModelEcardReason) i;
+  return TRUE;
+}
+
+/* ---- the status machine --------------------------------------------------- */
+
+#define BIT(s) (1u << (s))
+/* allowed[from] = set of statuses reachable in one step (CARD-6). */
+static const unsigned allowed[MODEL_CARD_N_STATUS] = {
+  [MODEL_CARD_NORMAL] = BIT (MODEL_CARD_LOST) | BIT (MODEL_CARD_LOCKED)
+                        | BIT (MODEL_CARD_CANCELLED) | BIT (MODEL_CARD_REPLACED),
+  [MODEL_CARD_LOST] = BIT (MODEL_CARD_NORMAL) | BIT (MODEL_CARD_CANCELLED)
+                      | BIT (MODEL_CARD_REPLACED),
+  [MODEL_CARD_LOCKED] = BIT (MODEL_CARD_NORMAL) | BIT (MODEL_CARD_CANCELLED)
+                        | BIT (MODEL_CARD_REPLACED),
+  [MODEL_CARD_CANCELLED] = 0,
+  [MODEL_CARD_REPLACED] = 0,
+};
+
+gboolean
+model_card_transition_allowed (ModelCardStatus from, ModelCardStatus to)
+{
+  if ((unsigned) from >= MODEL_CARD_N_STATUS || (unsigned) to >= MODEL_CARD_N_STATUS)
+    return FALSE;
+  return (allowed[from] & BIT (to)) != 0;
+}
+
+static gboolean
+is_live (ModelCardStatus s)
+{
+  return s != MODEL_CARD_CANCELLED && s != MODEL_CARD_REPLACED;
+}
+
+/* ---- field checks --------------------------------------------------------- */
+
+gboolean
+model_card_no_check (const char *card_no, GError **error)
+{
+  if (card_no == NULL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "card_no: missing; expected a letter A-Z and 8 digits");
+      return FALSE;
+    }
+  gsize len = strnlen (card_no, MODEL_CARD_NO_LEN + 1);
+  if (len != MODEL_CARD_NO_LEN)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "card_no: %s; expected exactly %d characters",
+                   len > MODEL_CARD_NO_LEN ? "too long" : "too short", MODEL_CARD_NO_LEN);
+      return FALSE;
+    }
+  if (card_no[0] < 'A' || card_no[0] > 'Z')
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "card_no: character 1 must be an upper-case letter A-Z");
+      return FALSE;
+    }
+  for (int i = 1; i < MODEL_CARD_NO_LEN; i++)
+    if (!g_ascii_isdigit (card_no[i]))
+      {
+        g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                     "card_no: character %d must be a digit 0-9", i + 1);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+model_card_name_check (const char *name, GError **error)
+{
+  if (name == NULL || name[0] == '\0')
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "name: empty; expected 1 to %d bytes of UTF-8", MODEL_CARD_NAME_MAX);
+      return FALSE;
+    }
+  gsize len = strnlen (name, MODEL_CARD_NAME_MAX + 1);
+  if (len > MODEL_CARD_NAME_MAX)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "name: longer than %d bytes", MODEL_CARD_NAME_MAX);
+      return FALSE;
+    }
+  const char *end = NULL;
+  if (!g_utf8_validate (name, (gssize) len, &end))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "name: invalid UTF-8 at byte %d", (int) (end - name) + 1);
+      return FALSE;
+    }
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      {
+        g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                     "name: control character at byte %d", (int) (p - name) + 1);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+model_card_city_check (guint32 city, GError **error)
+{
+  if (city < 100000 || city > 999999 || !model_id_province_known (city / 10000 * 10000))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "city: %u is not a six-digit GB/T 2260 code of a known province",
+                   (unsigned) city);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+model_card_device_pk_check (const guint8 *device_pk, GError **error)
+{
+  if (device_pk == NULL || !crypto_core_ed25519_is_valid_point (device_pk))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "device_pk: expected a %d-byte Ed25519 public key "
+                   "(canonical, not of small order)", MODEL_DEVICE_PK_LEN);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+ssn_check (const char *ssn, gint64 now, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (ssn == NULL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED, "ssn: missing");
+      return FALSE;
+    }
+  if (!model_id_validate (ssn, now, NULL, &local))
+    {
+      /* Re-raise in this module's domain, keeping the standard code. */
+      g_set_error (error, MODEL_CARD_ERROR, local->code, "ssn: %s", local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- registry ------------------------------------------------------------- */
+
+static guint
+id_hash (gconstpointer key)
+{
+  guint32 h;
+  memcpy (&h, key, sizeof h);
+  return h;
+}
+
+static gboolean
+id_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, MODEL_ECARD_ID_LEN) == 0;
+}
+
+ModelCardRegistry *
+model_card_registry_new (const guint8 *seed32)
+{
+  ModelCardRegistry *r = g_new0 (ModelCardRegistry, 1);
+  r->cards = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  r->ecards = g_hash_table_new_full (id_hash, id_equal, NULL, g_free);
+  r->live = g_hash_table_new (g_str_hash, g_str_equal);
+  r->active = g_hash_table_new (g_str_hash, g_str_equal);
+  if (seed32 != NULL)
+    {
+      r->seeded = TRUE;
+      memcpy (r->seed, seed32, MODEL_CARD_SEED_LEN);
+    }
+  return r;
+}
+
+void
+model_card_registry_free (ModelCardRegistry *registry)
+{
+  if (registry == NULL)
+    return;
+  g_hash_table_destroy (registry->active);
+  g_hash_table_destroy (registry->live);
+  g_hash_table_destroy (registry->ecards);
+  g_hash_table_destroy (registry->cards);
+  sodium_memzero (registry->seed, sizeof registry->seed);
+  g_free (registry);
+}
+
+static ModelCard *
+find_card (ModelCardRegistry *r, const char *card_no, GError **error)
+{
+  ModelCard *c = card_no != NULL ? g_hash_table_lookup (r->cards, card_no) : NULL;
+  if (c == NULL)
+    g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND,
+                 "card_no: no card %s", card_no != NULL ? card_no : "(null)");
+  return c;
+}
+
+static ModelEcard *
+find_ecard (ModelCardRegistry *r, const guint8 *id, GError **error)
+{
+  ModelEcard *e = id != NULL ? g_hash_table_lookup (r->ecards, id) : NULL;
+  if (e == NULL)
+    {
+      char hex[33] = "(null)";
+      if (id != NULL)
+        model_ecard_id_to_hex (id, hex);
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND, "ecard_id: no e-card %s", hex);
+    }
+  return e;
+}
+
+static void
+insert_card (ModelCardRegistry *r, const ModelCard *card)
+{
+  ModelCard *c = g_memdup2 (card, sizeof *c);
+  g_hash_table_insert (r->cards, c->card_no, c);
+  if (is_live (c->status))
+    g_hash_table_insert (r->live, c->ssn, c);
+}
+
+/* Checks what registering or restoring card would need; no change. */
+static gboolean
+check_new_card (ModelCardRegistry *r, const char *card_no, const char *ssn,
+                const char *name, guint32 city, ModelCardStatus status,
+                gint64 now, GError **error)
+{
+  if (!model_card_no_check (card_no, error) || !ssn_check (ssn, now, error)
+      || !model_card_name_check (name, error) || !model_card_city_check (city, error))
+    return FALSE;
+  if (g_hash_table_contains (r->cards, card_no))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
+                   "card_no: %s is already registered", card_no);
+      return FALSE;
+    }
+  if (is_live (status) && g_hash_table_contains (r->live, ssn))
+    {
+      ModelCard *other = g_hash_table_lookup (r->live, ssn);
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
+                   "ssn: already has the live card %s", other->card_no);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+model_card_register (ModelCardRegistry *registry, const char *card_no, const char *ssn,
+                     const char *name, guint32 city, gboolean bank_account_active,
+                     gint64 now, GError **error)
+{
+  g_return_val_if_fail (registry != NULL, FALSE);
+  if (!check_new_card (registry, card_no, ssn, name, city, MODEL_CARD_NORMAL, now, error))
+    return FALSE;
+  ModelCard c = { .city = city, .status = MODEL_CARD_NORMAL,
+                  .bank_account_active = bank_account_active != FALSE,
+                  .status_changed_at = now };
+  g_strlcpy (c.card_no, card_no, sizeof c.card_no);
+  g_strlcpy (c.ssn, ssn, sizeof c.ssn);
+  g_strlcpy (c.name, name, sizeof c.name);
+  insert_card (registry, &c);
+  return TRUE;
+}
+
+static ModelEcardReason
+reason_for (ModelCardStatus to)
+{
+  switch (to)
+    {
+    case MODEL_CARD_LOST: return MODEL_ECARD_REASON_CARD_LOST;
+    case MODEL_CARD_LOCKED: return MODEL_ECARD_REASON_CARD_LOCKED;
+    case MODEL_CARD_CANCELLED: return MODEL_ECARD_REASON_CARD_CANCELLED;
+    case MODEL_CARD_REPLACED: return MODEL_ECARD_REASON_CARD_REPLACED;
+    default: return MODEL_ECARD_REASON_HOLDER;
+    }
+}
+
+static void
+revoke (ModelCardRegistry *r, ModelEcard *e, ModelEcardReason reason, gint64 now)
+{
+  e->status = MODEL_ECARD_REVOKED;
+  e->revoked_at = now;
+  e->revoke_reason = reason;
+  g_hash_table_remove (r->active, e->card_no);
+}
+
+/* Moves card to status to; the caller has checked everything else. */
+static void
+apply_transition (ModelCardRegistry *r, ModelCard *c, ModelCardStatus to, gint64 now)
+{
+  ModelEcard *e = g_hash_table_lookup (r->active, c->card_no);
+  if (e != NULL && to != MODEL_CARD_NORMAL)
+    revoke (r, e, reason_for (to), now);   /* CARD-7: at once */
+  if (!is_live (to))
+    g_hash_table_remove (r->live, c->ssn);
+  c->status = to;
+  c->status_changed_at = now;
+}
+
+static gboolean
+transition (ModelCardRegistry *r, const char *card_no, ModelCardStatus to,
+            gint64 now, GError **error)
+{
+  g_return_val_if_fail (r != NULL, FALSE);
+  ModelCard *c = find_card (r, card_no, error);
+  if (c == NULL)
+    return FALSE;
+  if (!model_card_transition_allowed (c->status, to))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "card %s: transition %s -> %s not allowed", c->card_no,
+                   model_card_status_name (c->status), model_card_status_name (to));
+      return FALSE;
+    }
+  apply_transition (r, c, to, now);
+  return TRUE;
+}
+
+gboolean
+model_card_report_lost (ModelCardRegistry *registry, const char *card_no, gint64 now,
+                        GError **error)
+{
+  return transition (registry, card_no, MODEL_CARD_LOST, now, error);
+}
+
+gboolean
+model_card_report_found (ModelCardRegistry *registry, const char *card_no, gint64 now,
+                         GError **error)
+{
+  ModelCard *c = registry != NULL && card_no != NULL
+                 ? g_hash_table_lookup (registry->cards, card_no) : NULL;
+  if (c != NULL && c->status != MODEL_CARD_LOST)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "card %s: report found needs status lost, not %s", c->card_no,
+                   model_card_status_name (c->status));
+      return FALSE;
+    }
+  return transition (registry, card_no, MODEL_CARD_NORMAL, now, error);
+}
+
+gboolean
+model_card_lock (ModelCardRegistry *registry, const char *card_no, gint64 now,
+                 GError **error)
+{
+  return transition (registry, card_no, MODEL_CARD_LOCKED, now, error);
+}
+
+gboolean
+model_card_unlock (ModelCardRegistry *registry, const char *card_no, gint64 now,
+                   GError **error)
+{
+  ModelCard *c = registry != NULL && card_no != NULL
+                 ? g_hash_table_lookup (registry->cards, card_no) : NULL;
+  if (c != NULL && c->status != MODEL_CARD_LOCKED)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "card %s: unlock needs status locked, not %s", c->card_no,
+                   model_card_status_name (c->status));
+      return FALSE;
+    }
+  return transition (registry, card_no, MODEL_CARD_NORMAL, now, error);
+}
+
+gboolean
+model_card_cancel (ModelCardRegistry *registry, const char *card_no, gint64 now,
+                   GError **error)
+{
+  return transition (registry, card_no, MODEL_CARD_CANCELLED, now, error);
+}
+
+gboolean
+model_card_replace (ModelCardRegistry *registry, const char *card_no,
+                    const char *new_card_no, gint64 now, GError **error)
+{
+  g_return_val_if_fail (registry != NULL, FALSE);
+  ModelCard *c = find_card (registry, card_no, error);
+  if (c == NULL)
+    return FALSE;
+  if (!model_card_transition_allowed (c->status, MODEL_CARD_REPLACED))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "card %s: transition %s -> replaced not allowed", c->card_no,
+                   model_card_status_name (c->status));
+      return FALSE;
+    }
+  if (!model_card_no_check (new_card_no, error))
+    return FALSE;
+  if (g_hash_table_contains (registry->cards, new_card_no))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
+                   "new_card_no: %s is already registered", new_card_no);
+      return FALSE;
+    }
+  ModelCard next = *c;
+  g_strlcpy (next.card_no, new_card_no, sizeof next.card_no);
+  next.status = MODEL_CARD_NORMAL;
+  next.replaced_by[0] = '\0';
+  next.bank_account_active = FALSE;
+  next.status_changed_at = now;
+  apply_transition (registry, c, MODEL_CARD_REPLACED, now);
+  g_strlcpy (c->replaced_by, new_card_no, sizeof c->replaced_by);
+  insert_card (registry, &next);
+  return TRUE;
+}
+
+gboolean
+model_card_set_bank_account (ModelCardRegistry *registry, const char *card_no,
+                             gboolean active, GError **error)
+{
+  g_return_val_if_fail (registry != NULL, FALSE);
+  ModelCard *c = find_card (registry, card_no, error);
+  if (c == NULL)
+    return FALSE;
+  if (!is_live (c->status))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "card %s: status %s is final", c->card_no,
+                   model_card_status_name (c->status));
+      return FALSE;
+    }
+  c->bank_account_active = active != FALSE;
+  ModelEcard *e = g_hash_table_lookup (registry->active, c->card_no);
+  if (!c->bank_account_active && e != NULL)
+    e->level = 1;   /* CARD-10: no payment without an activated account */
+  return TRUE;
+}
+
+gboolean
+model_card_get (ModelCardRegistry *registry, const char *card_no, ModelCard *out,
+                GError **error)
+{
+  g_return_val_if_fail (registry != NULL && out != NULL, FALSE);
+  ModelCard *c = find_card (registry, card_no, error);
+  if (c == NULL)
+    return FALSE;
+  *out = *c;
+  return TRUE;
+}
+
+gboolean
+model_card_get_live_for_ssn (ModelCardRegistry *registry, const char *ssn, ModelCard *out,
+                             GError **error)
+{
+  g_return_val_if_fail (registry != NULL && out != NULL, FALSE);
+  ModelCard *c = ssn != NULL ? g_hash_table_lookup (registry->live, ssn) : NULL;
+  if (c == NULL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND, "ssn: no live card");
+      return FALSE;
+    }
+  *out = *c;
+  return TRUE;
+}
+
+/* ---- e-cards -------------------------------------------------------------- */
+
+/* EVIDENCE_MISSING naming every item lacking for level, or TRUE. */
+static gboolean
+check_evidence (const ModelCard *c, int level, const ModelIssuanceEvidence *ev,
+                GError **error)
+{
+  static const ModelIssuanceEvidence none = { 0 };
+  if (ev == NULL)
+    ev = &none;
+  g_autoptr (GString) missing = g_string_new (NULL);
+  if (!ev->real_name_verified)
+    g_string_append (missing, ", real_name_verified");
+  if (!ev->liveness_passed)
+    g_string_append (missing, ", liveness_passed");
+  if (level == 2)
+    {
+      if (!ev->bank_account_active)
+        g_string_append (missing, ", bank_account_active");
+      if (!ev->bank_phone_verified)
+        g_string_append (missing, ", bank_phone_verified");
+      if (!c->bank_account_active)
+        g_string_append (missing, ", card bank account not activated");
+    }
+  if (missing->len == 0)
+    return TRUE;
+  g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING,
+               "evidence: level %d lacks %s", level, missing->str + 2);
+  return FALSE;
+}
+
+static void
+new_id (ModelCardRegistry *r, guint8 id[MODEL_ECARD_ID_LEN])
+{
+  do
+    {
+      if (r->seeded)
+        {
+          /* ISS-9: id = BLAKE2b-128 (seed || counter as 8 bytes big-endian). */
+          guint8 msg[MODEL_CARD_SEED_LEN + 8];
+          memcpy (msg, r->seed, MODEL_CARD_SEED_LEN);
+          for (int i = 0; i < 8; i++)
+            msg[MODEL_CARD_SEED_LEN + i] = (guint8) (r->counter >> (56 - 8 * i));
+          r->counter++;
+          crypto_generichash (id, MODEL_ECARD_ID_LEN, msg, sizeof msg, NULL, 0);
+          sodium_memzero (msg, sizeof msg);
+        }
+      else
+        randombytes_buf (id, MODEL_ECARD_ID_LEN);
+    }
+  while (g_hash_table_contains (r->ecards, id));
+}
+
+gboolean
+model_card_issue_ecard (ModelCardRegistry *registry, const char *card_no, int level,
+                        const ModelIssuanceEvidence *ev,
+                        const guint8 device_pk[MODEL_DEVICE_PK_LEN], gint64 now,
+                        ModelEcard *out, GError **error)
+{
+  g_return_val_if_fail (registry != NULL, FALSE);
+  ModelCard *c = find_card (registry, card_no, error);
+  if (c == NULL)
+    return FALSE;
+  if (level != 1 && level != 2)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "level: %d; expected 1 or 2", level);
+      return FALSE;
+    }
+  if (!model_card_device_pk_check (device_pk, error))
+    return FALSE;
+  if (c->status != MODEL_CARD_NORMAL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE,
+                   "card %s: status %s; issuance needs a normal card", c->card_no,
+                   model_card_status_name (c->status));
+      return FALSE;
+    }
+  if (!check_evidence (c, level, ev, error))
+    return FALSE;
+  if (g_hash_table_contains (registry->active, c->card_no))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
+                   "card %s: already has an active e-card", c->card_no);
+      return FALSE;
+    }
+  ModelEcard *e = g_new0 (ModelEcard, 1);
+  new_id (registry, e->id);
+  g_strlcpy (e->card_no, c->card_no, sizeof e->card_no);
+  e->level = level;
+  e->status = MODEL_ECARD_ACTIVE;
+  e->issued_at = now;
+  memcpy (e->device_pk, device_pk, MODEL_DEVICE_PK_LEN);
+  g_hash_table_insert (registry->ecards, e->id, e);
+  g_hash_table_insert (registry->active, e->card_no, e);
+  if (out != NULL)
+    *out = *e;
+  return TRUE;
+}
+
+/* The card of an active e-card, or CARD_UNUSABLE. */
+static ModelCard *
+usable_card (ModelCardRegistry *r, const ModelEcard *e, GError **error)
+{
+  ModelCard *c = g_hash_table_lookup (r->cards, e->card_no);
+  if (e->status != MODEL_ECARD_ACTIVE || c == NULL || c->status != MODEL_CARD_NORMAL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE,
+                   "e-card of card %s: %s", e->card_no,
+                   e->status != MODEL_ECARD_ACTIVE ? "revoked" : "card not normal");
+      return NULL;
+    }
+  return c;
+}
+
+gboolean
+model_card_upgrade_ecard (ModelCardRegistry *registry,
+                          const guint8 ecard_id[MODEL_ECARD_ID_LEN],
+                          const ModelIssuanceEvidence *ev, GError **error)
+{
+  g_return_val_if_fail (registry != NULL, FALSE);
+  ModelEcard *e = find_ecard (registry, ecard_id, error);
+  if (e == NULL)
+    return FALSE;
+  ModelCard *c = usable_card (registry, e, error);
+  if (c == NULL)
+    return FALSE;
+  if (e->level != 1)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "e-card of card %s: already level %d", e->card_no, e->level);
+      return FALSE;
+    }
+  if (!check_evidence (c, 2, ev, error))
+    return FALSE;
+  e->level = 2;
+  return TRUE;
+}
+
+gboolean
+model_card_revoke_ecard (ModelCardRegistry *registry,
+                         const guint8 ecard_id[MODEL_ECARD_ID_LEN], gint64 now,
+                         GError **error)
+{
+  g_return_val_if_fail (registry != NULL, FALSE);
+  ModelEcard *e = find_ecard (registry, ecard_id, error);
+  if (e == NULL)
+    return FALSE;
+  if (e->status != MODEL_ECARD_ACTIVE)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "e-card of card %s: already revoked", e->card_no);
+      return FALSE;
+    }
+  revoke (registry, e, MODEL_ECARD_REASON_HOLDER, now);
+  return TRUE;
+}
+
+gboolean
+model_card_get_ecard (ModelCardRegistry *registry, const guint8 ecard_id[MODEL_ECARD_ID_LEN],
+                      ModelEcard *out, GError **error)
+{
+  g_return_val_if_fail (registry != NULL && out != NULL, FALSE);
+  ModelEcard *e = find_ecard (registry, ecard_id, error);
+  if (e == NULL)
+    return FALSE;
+  *out = *e;
+  return TRUE;
+}
+
+gboolean
+model_card_get_active_ecard (ModelCardRegistry *registry, const char *card_no,
+                             ModelEcard *out, GError **error)
+{
+  g_return_val_if_fail (registry != NULL && out != NULL, FALSE);
+  ModelEcard *e = card_no != NULL ? g_hash_table_lookup (registry->active, card_no) : NULL;
+  if (e == NULL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND,
+                   "card_no: no active e-card for %s", card_no != NULL ? card_no : "(null)");
+      return FALSE;
+    }
+  *out = *e;
+  return TRUE;
+}
+
+ModelStdCode
+model_card_status_fn (const guint8 ecard_id[MODEL_ECARD_ID_LEN], gpointer registry)
+{
+  ModelCardRegistry *r = registry;
+  g_return_val_if_fail (r != NULL, MODEL_STD_INTERNAL);
+  ModelEcard *e = ecard_id != NULL ? g_hash_table_lookup (r->ecards, ecard_id) : NULL;
+  if (e == NULL)
+    return MODEL_STD_NOT_FOUND;
+  return usable_card (r, e, NULL) != NULL ? MODEL_STD_OK : MODEL_STD_CARD_UNUSABLE;
+}
+
+/* ---- store ---------------------------------------------------------------- */
+
+static int
+cmp_card (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(ModelCard *const *) a)->card_no, (*(ModelCard *const *) b)->card_no);
+}
+
+static int
+cmp_ecard (gconstpointer a, gconstpointer b)
+{
+  return memcmp ((*(ModelEcard *const *) a)->id, (*(ModelEcard *const *) b)->id,
+                 MODEL_ECARD_ID_LEN);
+}
+
+static GPtrArray *
+sorted_values (GHashTable *table, GCompareFunc cmp)
+{
+  GPtrArray *a = g_ptr_array_sized_new (g_hash_table_size (table));
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    g_ptr_array_add (a, value);
+  g_ptr_array_sort (a, cmp);
+  return a;
+}
+
+void
+model_card_foreach (ModelCardRegistry *registry, ModelCardFunc func, gpointer user_data)
+{
+  g_return_if_fail (registry != NULL && func != NULL);
+  g_autoptr (GPtrArray) a = sorted_values (registry->cards, cmp_card);
+  for (guint i = 0; i < a->len; i++)
+    func (g_ptr_array_index (a, i), user_data);
+}
+
+void
+model_card_foreach_ecard (ModelCardRegistry *registry, ModelEcardFunc func,
+                          gpointer user_data)
+{
+  g_return_if_fail (registry != NULL && func != NULL);
+  g_autoptr (GPtrArray) a = sorted_values (registry->ecards, cmp_ecard);
+  for (guint i = 0; i < a->len; i++)
+    func (g_ptr_array_index (a, i), user_data);
+}
+
+/* TRUE when the fixed array holds a NUL-terminated string. */
+#define TERMINATED(field) (memchr ((field), '\0', sizeof (field)) != NULL)
+
+gboolean
+model_card_restore (ModelCardRegistry *registry, const ModelCard *card, gint64 now,
+                    GError **error)
+{
+  g_return_val_if_fail (registry != NULL && card != NULL, FALSE);
+  const char *bad = NULL;
+  if (!TERMINATED (card->card_no) || !TERMINATED (card->ssn) || !TERMINATED (card->name)
+      || !TERMINATED (card->replaced_by))
+    bad = "a text field is not NUL-terminated";
+  else if ((unsigned) card->status >= MODEL_CARD_N_STATUS)
+    bad = "status out of range";
+  else if (card->bank_account_active != FALSE && card->bank_account_active != TRUE)
+    bad = "bank_account_active is not 0 or 1";
+  else if (card->status_changed_at < 0)
+    bad = "status_changed_at is negative";
+  if (bad != NULL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED, "card: %s", bad);
+      return FALSE;
+    }
+  if (card->status == MODEL_CARD_REPLACED)
+    {
+      if (!model_card_no_check (card->replaced_by, error))
+        {
+          g_prefix_error (error, "replaced_by: ");
+          return FALSE;
+        }
+      if (strcmp (card->replaced_by, card->card_no) == 0)
+        {
+          g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                       "replaced_by: must differ from card_no");
+          return FALSE;
+        }
+    }
+  else if (card->replaced_by[0] != '\0')
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+                   "replaced_by: must be empty unless status is replaced");
+      return FALSE;
+    }
+  if (!check_new_card (registry, card->card_no, card->ssn, card->name, card->city,
+                       card->status, now, error))
+    return FALSE;
+  insert_card (registry, card);
+  return TRUE;
+}
+
+gboolean
+model_card_restore_ecard (ModelCardRegistry *registry, const ModelEcard *ecard,
+                          GError **error)
+{
+  g_return_val_if_fail (registry != NULL && ecard != NULL, FALSE);
+  const ModelEcard *e = ecard;
+  gboolean active = e->status == MODEL_ECARD_ACTIVE;
+  const char *bad = NULL;
+  if (!TERMINATED (e->card_no))
+    bad = "card_no is not NUL-terminated";
+  else if (e->level != 1 && e->level != 2)
+    bad = "level is not 1 or 2";
+  else if ((unsigned) e->status >= MODEL_ECARD_N_STATUS)
+    bad = "status out of range";
+  else if ((unsigned) e->revoke_reason >= MODEL_ECARD_N_REASONS)
+    bad = "revoke_reason out of range";
+  else if (e->issued_at < 0)
+    bad = "issued_at is negative";
+  else if (active && (e->revoked_at != 0 || e->revoke_reason != MODEL_ECARD_REASON_NONE))
+    bad = "an active e-card has revoked_at 0 and revoke_reason none";
+  else if (!active && (e->revoked_at < e->issued_at
+                       || e->revoke_reason == MODEL_ECARD_REASON_NONE))
+    bad = "a revoked e-card needs revoked_at >= issued_at and a revoke_reason";
+  if (bad != NULL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED, "ecard: %s", bad);
+      return FALSE;
+    }
+  if (!model_card_no_check (e->card_no, error) || !model_card_device_pk_check (e->device_pk, error))
+    return FALSE;
+  ModelCard *c = find_card (registry, e->card_no, error);
+  if (c == NULL)
+    return FALSE;
+  if (g_hash_table_contains (registry->ecards, e->id))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
+                   "ecard_id: already present");
+      return FALSE;
+    }
+  if (active && c->status != MODEL_CARD_NORMAL)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "ecard: active but card %s is %s", c->card_no,
+                   model_card_status_name (c->status));
+      return FALSE;
+    }
+  if (active && e->level == 2 && !c->bank_account_active)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "ecard: active at level 2 but card %s has no activated bank account",
+                   c->card_no);
+      return FALSE;
+    }
+  if (active && g_hash_table_contains (registry->active, c->card_no))
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
+                   "ecard: card %s already has an active e-card", c->card_no);
+      return FALSE;
+    }
+  ModelEcard *copy = g_memdup2 (e, sizeof *copy);
+  g_hash_table_insert (registry->ecards, copy->id, copy);
+  if (active)
+    g_hash_table_insert (registry->active, copy->card_no, copy);
+  return TRUE;
+}
