@@ -97,11 +97,11 @@ $(BUILD)/gen/regions.o: $(BUILD)/gen/regions.c
 TEST_DEPS_stdcode    := stdcode
 TEST_DEPS_id         := stdcode id
 TEST_DEPS_card       := stdcode id card
-TEST_DEPS_pin        := stdcode pin
+TEST_DEPS_pin        := stdcode id pin
 TEST_DEPS_credential := stdcode credential
 TEST_DEPS_base45     := base45
 TEST_DEPS_qr         := stdcode base45 credential qr
-TEST_DEPS_consent    := stdcode consent
+TEST_DEPS_consent    := stdcode channel consent
 TEST_DEPS_channel    := stdcode channel
 TEST_DEPS_ledger     := stdcode ledger
 TEST_DEPS_audit      := stdcode audit

@@ -402,14 +402,23 @@ apply_transition (ModelCardRegistry *r, ModelCard *c, ModelCardStatus to, gint64
   c->status_changed_at = now;
 }
 
+/* Moves card_no to status to; only_from is the one status the request
+ * applies to (report found: lost; unlock: locked), or -1 for any. */
 static gboolean
-transition (ModelCardRegistry *r, const char *card_no, ModelCardStatus to,
-            gint64 now, GError **error)
+transition (ModelCardRegistry *r, const char *card_no, int only_from,
+            ModelCardStatus to, gint64 now, GError **error)
 {
   g_return_val_if_fail (r != NULL, FALSE);
   ModelCard *c = find_card (r, card_no, error);
   if (c == NULL)
     return FALSE;
+  if (only_from >= 0 && c->status != (ModelCardStatus) only_from)
+    {
+      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
+                   "card %s: status %s; the request needs status %s", c->card_no,
+                   model_card_status_name (c->status), model_card_status_name (only_from));
+      return FALSE;
+    }
   if (!model_card_transition_allowed (c->status, to))
     {
       g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
@@ -425,53 +434,35 @@ gboolean
 model_card_report_lost (ModelCardRegistry *registry, const char *card_no, gint64 now,
                         GError **error)
 {
-  return transition (registry, card_no, MODEL_CARD_LOST, now, error);
+  return transition (registry, card_no, -1, MODEL_CARD_LOST, now, error);
 }
 
 gboolean
 model_card_report_found (ModelCardRegistry *registry, const char *card_no, gint64 now,
                          GError **error)
 {
-  ModelCard *c = registry != NULL && card_no != NULL
-                 ? g_hash_table_lookup (registry->cards, card_no) : NULL;
-  if (c != NULL && c->status != MODEL_CARD_LOST)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
-                   "card %s: report found needs status lost, not %s", c->card_no,
-                   model_card_status_name (c->status));
-      return FALSE;
-    }
-  return transition (registry, card_no, MODEL_CARD_NORMAL, now, error);
+  return transition (registry, card_no, MODEL_CARD_LOST, MODEL_CARD_NORMAL, now, error);
 }
 
 gboolean
 model_card_lock (ModelCardRegistry *registry, const char *card_no, gint64 now,
                  GError **error)
 {
-  return transition (registry, card_no, MODEL_CARD_LOCKED, now, error);
+  return transition (registry, card_no, -1, MODEL_CARD_LOCKED, now, error);
 }
 
 gboolean
 model_card_unlock (ModelCardRegistry *registry, const char *card_no, gint64 now,
                    GError **error)
 {
-  ModelCard *c = registry != NULL && card_no != NULL
-                 ? g_hash_table_lookup (registry->cards, card_no) : NULL;
-  if (c != NULL && c->status != MODEL_CARD_LOCKED)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
-                   "card %s: unlock needs status locked, not %s", c->card_no,
-                   model_card_status_name (c->status));
-      return FALSE;
-    }
-  return transition (registry, card_no, MODEL_CARD_NORMAL, now, error);
+  return transition (registry, card_no, MODEL_CARD_LOCKED, MODEL_CARD_NORMAL, now, error);
 }
 
 gboolean
 model_card_cancel (ModelCardRegistry *registry, const char *card_no, gint64 now,
                    GError **error)
 {
-  return transition (registry, card_no, MODEL_CARD_CANCELLED, now, error);
+  return transition (registry, card_no, -1, MODEL_CARD_CANCELLED, now, error);
 }
 
 gboolean

@@ -1,0 +1,920 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The channel registry of ESSC-STD (section "Channels"): records, the access
+ * state machine, signed requests (canonical bytes, wire form, signatures,
+ * clock window, per-channel replay cache) and the decaying risk score with its
+ * automatic rectification and suspension.  Records live in a hash table keyed
+ * by id; each carries a replay cache ordered by timestamp (a GSequence for
+ * eviction plus a hash table for lookup) bounded by params.replay_cache_max:
+ * evicting a nonce raises a per-channel floor at or below which every
+ * timestamp is refused, so a bounded cache never lets a replay through.
+ */
+#include "model/channel.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <string.h>
+
+G_DEFINE_QUARK (model-channel-error-quark, model_channel_error)
+
+#define MAGIC "ESR1"
+
+static const char *const class_names[MODEL_CHANNEL_N_CLASSES] = {
+  "hrss", "government", "partner", "bank", "medical", "social",
+};
+static const char *const status_names[MODEL_CHANNEL_N_STATUSES] = {
+  "applied", "certified", "live", "rectification", "suspended", "terminated",
+};
+static const char *const risk_names[MODEL_CHANNEL_N_RISKS] = {
+  "bad_signature", "replay", "complaint", "fraud_report", "data_leak",
+};
+
+typedef struct {
+  gint64 ts;
+  guint8 nonce[MODEL_CHANNEL_NONCE_LEN];
+} Seen;
+
+typedef struct {
+  ModelChannel rec;
+  GSequence *seen_order;   /* Seen*, ascending (ts, nonce); owns the Seen */
+  GHashTable *seen;        /* Seen* (by nonce) -> GSequenceIter* */
+  gboolean has_floor;
+  gint64 floor;            /* timestamps <= floor refused (evictions) */
+} Chan;
+
+struct _ModelChannelRegistry {
+  ModelChannelParams params;
+  GHashTable *chans;       /* char* id (in rec) -> Chan* */
+  gboolean has_floor;
+  gint64 floor;            /* model_channel_registry_forget_before */
+};
+
+/* ---- names --------------------------------------------------------------- */
+
+static const char *
+name_of (const char *const *names, int n, int v)
+{
+  return (v >= 0 && v < n) ? names[v] : "unknown";
+}
+
+static gboolean
+from_name (const char *const *names, int n, const char *name, int *out)
+{
+  if (name == NULL)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    if (strcmp (names[i], name) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+model_channel_class_name (ModelChannelClass klass)
+{
+  return name_of (class_names, MODEL_CHANNEL_N_CLASSES, (int) klass);
+}
+
+const char *
+model_channel_status_name (ModelChannelStatus status)
+{
+  return name_of (status_names, MODEL_CHANNEL_N_STATUSES, (int) status);
+}
+
+const char *
+model_channel_risk_name (ModelChannelRisk risk)
+{
+  return name_of (risk_names, MODEL_CHANNEL_N_RISKS, (int) risk);
+}
+
+gboolean
+model_channel_class_from_name (const char *name, ModelChannelClass *out)
+{
+  int v;
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (!from_name (class_names, MODEL_CHANNEL_N_CLASSES, name, &v))
+    return FALSE;
+  *out = (ModelChannelClass) v;
+  return TRUE;
+}
+
+gboolean
+model_channel_status_from_name (const char *name, ModelChannelStatus *out)
+{
+  int v;
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (!from_name (status_names, MODEL_CHANNEL_N_STATUSES, name, &v))
+    return FALSE;
+  *out = (ModelChannelStatus) v;
+  return TRUE;
+}
+
+gboolean
+model_channel_risk_from_name (const char *name, ModelChannelRisk *out)
+{
+  int v;
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (!from_name (risk_names, MODEL_CHANNEL_N_RISKS, name, &v))
+    return FALSE;
+  *out = (ModelChannelRisk) v;
+  return TRUE;
+}
+
+/* ---- field checks -------------------------------------------------------- */
+
+static gboolean
+fail (GError **error, ModelStdCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError **error, ModelStdCode code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, MODEL_CHANNEL_ERROR, code, msg);
+  return FALSE;
+}
+
+gboolean
+model_channel_id_check (const char *id, const char *field, GError **error)
+{
+  if (field == NULL)
+    field = "channel_id";
+  if (id == NULL)
+    return fail (error, MODEL_STD_MALFORMED, "%s: missing, expected \"CH\" and 6 digits", field);
+  gsize len = strnlen (id, MODEL_CHANNEL_ID_LEN + 1);
+  if (len != MODEL_CHANNEL_ID_LEN)
+    return fail (error, MODEL_STD_MALFORMED,
+                 "%s: length %s%zu, expected 8 characters (\"CH\" and 6 digits)",
+                 field, len > MODEL_CHANNEL_ID_LEN ? "over " : "", len);
+  if (id[0] != 'C' || id[1] != 'H')
+    return fail (error, MODEL_STD_MALFORMED, "%s: expected prefix \"CH\"", field);
+  for (int i = 2; i < MODEL_CHANNEL_ID_LEN; i++)
+    if (id[i] < '0' || id[i] > '9')
+      return fail (error, MODEL_STD_MALFORMED,
+                   "%s: character %d is not an ASCII digit", field, i + 1);
+  return TRUE;
+}
+
+gboolean
+model_channel_name_check (const char *name, GError **error)
+{
+  if (name == NULL)
+    return fail (error, MODEL_STD_MALFORMED, "name: missing, expected 1..64 bytes of UTF-8");
+  gsize len = strnlen (name, MODEL_CHANNEL_NAME_MAX + 1);
+  if (len == 0 || len > MODEL_CHANNEL_NAME_MAX)
+    return fail (error, MODEL_STD_MALFORMED, "name: %s, expected 1..64 bytes of UTF-8",
+                 len == 0 ? "empty" : "over 64 bytes");
+  if (!g_utf8_validate (name, (gssize) len, NULL))
+    return fail (error, MODEL_STD_MALFORMED, "name: not valid UTF-8");
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+        return fail (error, MODEL_STD_MALFORMED,
+                     "name: control character U+%04X at byte %td", c, p - name);
+    }
+  return TRUE;
+}
+
+static gboolean
+op_check (const char *op, GError **error)
+{
+  if (op == NULL)
+    return fail (error, MODEL_STD_MALFORMED, "operation: missing");
+  gsize len = strnlen (op, MODEL_CHANNEL_OP_MAX + 1);
+  if (len == 0 || len > MODEL_CHANNEL_OP_MAX)
+    return fail (error, MODEL_STD_MALFORMED, "operation: length %s, expected 1..32",
+                 len == 0 ? "0" : "over 32");
+  for (gsize i = 0; i < len; i++)
+    if (!((op[i] >= 'a' && op[i] <= 'z') || (op[i] >= '0' && op[i] <= '9')
+          || op[i] == '_' || op[i] == '.'))
+      return fail (error, MODEL_STD_MALFORMED,
+                   "operation: byte %zu not in [a-z0-9_.]", i);
+  return TRUE;
+}
+
+/* ---- state machine ------------------------------------------------------- */
+
+gboolean
+model_channel_transition_allowed (ModelChannelStatus from, ModelChannelStatus to)
+{
+  if ((unsigned) from >= MODEL_CHANNEL_N_STATUSES || (unsigned) to >= MODEL_CHANNEL_N_STATUSES)
+    return FALSE;
+  if (from == MODEL_CHANNEL_TERMINATED)
+    return FALSE;
+  if (to == MODEL_CHANNEL_TERMINATED)
+    return TRUE;
+  switch (from)
+    {
+    case MODEL_CHANNEL_APPLIED:
+      return to == MODEL_CHANNEL_CERTIFIED;
+    case MODEL_CHANNEL_CERTIFIED:
+      return to == MODEL_CHANNEL_LIVE;
+    case MODEL_CHANNEL_LIVE:
+      return to == MODEL_CHANNEL_RECTIFICATION || to == MODEL_CHANNEL_SUSPENDED;
+    case MODEL_CHANNEL_RECTIFICATION:
+      return to == MODEL_CHANNEL_LIVE || to == MODEL_CHANNEL_SUSPENDED;
+    case MODEL_CHANNEL_SUSPENDED:
+      return to == MODEL_CHANNEL_LIVE;
+    default:
+      return FALSE;
+    }
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+static void
+put_be64 (GByteArray *b, gint64 v)
+{
+  guint8 x[8];
+  guint64 u = (guint64) v;
+  for (int i = 7; i >= 0; i--, u >>= 8)
+    x[i] = (guint8) (u & 0xff);
+  g_byte_array_append (b, x, 8);
+}
+
+static void
+put_str (GByteArray *b, const char *s)
+{
+  guint8 n = (guint8) strlen (s);
+  g_byte_array_append (b, &n, 1);
+  g_byte_array_append (b, (const guint8 *) s, n);
+}
+
+static GByteArray *
+signing_array (const ModelChannelRequest *req)
+{
+  GByteArray *b = g_byte_array_sized_new (128 + 2 * MODEL_CHANNEL_SIG_LEN);
+  g_byte_array_append (b, (const guint8 *) MAGIC, 4);
+  put_str (b, req->channel_id);
+  put_str (b, req->relay_id);
+  put_be64 (b, req->timestamp);
+  g_byte_array_append (b, req->nonce, MODEL_CHANNEL_NONCE_LEN);
+  put_str (b, req->operation);
+  g_byte_array_append (b, req->body_hash, MODEL_CHANNEL_HASH_LEN);
+  return b;
+}
+
+gboolean
+model_channel_request_init (ModelChannelRequest *req, const char *channel_id,
+                            const char *relay_id, gint64 timestamp,
+                            const guint8 *nonce, const char *operation,
+                            const guint8 *body, gsize body_len, GError **error)
+{
+  g_return_val_if_fail (req != NULL, FALSE);
+  g_return_val_if_fail (body != NULL || body_len == 0, FALSE);
+  memset (req, 0, sizeof *req);
+  if (!model_channel_id_check (channel_id, "channel_id", error))
+    return FALSE;
+  if (relay_id != NULL && relay_id[0] != '\0'
+      && !model_channel_id_check (relay_id, "relay_id", error))
+    return FALSE;
+  if (!op_check (operation, error))
+    return FALSE;
+  memcpy (req->channel_id, channel_id, MODEL_CHANNEL_ID_LEN);
+  if (relay_id != NULL && relay_id[0] != '\0')
+    memcpy (req->relay_id, relay_id, MODEL_CHANNEL_ID_LEN);
+  req->timestamp = timestamp;
+  if (nonce != NULL)
+    memcpy (req->nonce, nonce, MODEL_CHANNEL_NONCE_LEN);
+  else
+    randombytes_buf (req->nonce, MODEL_CHANNEL_NONCE_LEN);
+  memcpy (req->operation, operation, strlen (operation));
+  crypto_generichash (req->body_hash, MODEL_CHANNEL_HASH_LEN, body, body_len, NULL, 0);
+  return TRUE;
+}
+
+/* Field checks shared by sign, encode and verify: a request built by hand
+ * must not reach the byte encoder with bad lengths. */
+static gboolean
+request_check (const ModelChannelRequest *req, GError **error)
+{
+  if (!model_channel_id_check (req->channel_id, "channel_id", error))
+    return FALSE;
+  if (req->relay_id[0] != '\0' && !model_channel_id_check (req->relay_id, "relay_id", error))
+    return FALSE;
+  return op_check (req->operation, error);
+}
+
+GBytes *
+model_channel_request_signing_bytes (const ModelChannelRequest *req)
+{
+  g_return_val_if_fail (req != NULL, NULL);
+  g_return_val_if_fail (request_check (req, NULL), NULL);
+  return g_byte_array_free_to_bytes (signing_array (req));
+}
+
+gboolean
+model_channel_request_sign (ModelChannelRequest *req,
+                            const guint8 secret_key[MODEL_CHANNEL_SK_LEN],
+                            GError **error)
+{
+  g_return_val_if_fail (req != NULL && secret_key != NULL, FALSE);
+  if (!request_check (req, error))
+    return FALSE;
+  g_autoptr (GByteArray) b = signing_array (req);
+  crypto_sign_detached (req->signature, NULL, b->data, b->len, secret_key);
+  return TRUE;
+}
+
+gboolean
+model_channel_request_countersign (ModelChannelRequest *req,
+                                   const guint8 parent_secret_key[MODEL_CHANNEL_SK_LEN],
+                                   GError **error)
+{
+  g_return_val_if_fail (req != NULL && parent_secret_key != NULL, FALSE);
+  if (!request_check (req, error))
+    return FALSE;
+  if (req->relay_id[0] == '\0')
+    return fail (error, MODEL_STD_CHANNEL_TIER,
+                 "relay_id: empty, a countersignature needs the relaying parent's id");
+  g_autoptr (GByteArray) b = signing_array (req);
+  g_byte_array_append (b, req->signature, MODEL_CHANNEL_SIG_LEN);
+  crypto_sign_detached (req->relay_signature, NULL, b->data, b->len, parent_secret_key);
+  return TRUE;
+}
+
+GBytes *
+model_channel_request_encode (const ModelChannelRequest *req)
+{
+  g_return_val_if_fail (req != NULL, NULL);
+  g_return_val_if_fail (request_check (req, NULL), NULL);
+  GByteArray *b = signing_array (req);
+  g_byte_array_append (b, req->signature, MODEL_CHANNEL_SIG_LEN);
+  if (req->relay_id[0] != '\0')
+    g_byte_array_append (b, req->relay_signature, MODEL_CHANNEL_SIG_LEN);
+  return g_byte_array_free_to_bytes (b);
+}
+
+/* Reads `n` bytes at *off, or fails naming the field. */
+static gboolean
+take (const guint8 *data, gsize len, gsize *off, gsize n, const char *field,
+      const guint8 **out, GError **error)
+{
+  if (len - *off < n)
+    return fail (error, MODEL_STD_MALFORMED,
+                 "%s: truncated at offset %zu, expected %zu more bytes", field, *off, n);
+  *out = data + *off;
+  *off += n;
+  return TRUE;
+}
+
+/* A length-prefixed field of lo..hi bytes, without NUL, copied into dst
+ * (hi + 1 bytes) and terminated. */
+static gboolean
+take_str (const guint8 *data, gsize len, gsize *off, const char *field,
+          gsize lo, gsize hi, char *dst, GError **error)
+{
+  const guint8 *p = NULL;
+  if (!take (data, len, off, 1, field, &p, error))
+    return FALSE;
+  gsize n = p[0];
+  if (n < lo || n > hi)
+    return fail (error, MODEL_STD_MALFORMED, "%s: length %zu, expected %zu..%zu",
+                 field, n, lo, hi);
+  if (!take (data, len, off, n, field, &p, error))
+    return FALSE;
+  if (memchr (p, 0, n) != NULL)
+    return fail (error, MODEL_STD_MALFORMED, "%s: contains a NUL byte", field);
+  memcpy (dst, p, n);
+  dst[n] = '\0';
+  return TRUE;
+}
+
+gboolean
+model_channel_request_decode (const guint8 *data, gsize len,
+                              ModelChannelRequest *out, GError **error)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  ModelChannelRequest r;
+  const guint8 *p = NULL;
+  gsize off = 0;
+  memset (&r, 0, sizeof r);
+  memset (out, 0, sizeof *out);
+  if (!take (data, len, &off, 4, "magic", &p, error))
+    return FALSE;
+  if (memcmp (p, MAGIC, 4) != 0)
+    return fail (error, MODEL_STD_MALFORMED, "magic: expected \"ESR1\"");
+  if (!take_str (data, len, &off, "channel_id", MODEL_CHANNEL_ID_LEN,
+                 MODEL_CHANNEL_ID_LEN, r.channel_id, error)
+      || !model_channel_id_check (r.channel_id, "channel_id", error))
+    return FALSE;
+  if (!take_str (data, len, &off, "relay_id", 0, MODEL_CHANNEL_ID_LEN, r.relay_id, error))
+    return FALSE;
+  if (r.relay_id[0] != '\0' && !model_channel_id_check (r.relay_id, "relay_id", error))
+    return FALSE;
+  if (!take (data, len, &off, 8, "timestamp", &p, error))
+    return FALSE;
+  guint64 ts = 0;
+  for (int i = 0; i < 8; i++)
+    ts = ts << 8 | p[i];
+  r.timestamp = (gint64) ts;
+  if (!take (data, len, &off, MODEL_CHANNEL_NONCE_LEN, "nonce", &p, error))
+    return FALSE;
+  memcpy (r.nonce, p, MODEL_CHANNEL_NONCE_LEN);
+  if (!take_str (data, len, &off, "operation", 1, MODEL_CHANNEL_OP_MAX, r.operation, error)
+      || !op_check (r.operation, error))
+    return FALSE;
+  if (!take (data, len, &off, MODEL_CHANNEL_HASH_LEN, "body_hash", &p, error))
+    return FALSE;
+  memcpy (r.body_hash, p, MODEL_CHANNEL_HASH_LEN);
+  if (!take (data, len, &off, MODEL_CHANNEL_SIG_LEN, "signature", &p, error))
+    return FALSE;
+  memcpy (r.signature, p, MODEL_CHANNEL_SIG_LEN);
+  if (r.relay_id[0] != '\0')
+    {
+      if (!take (data, len, &off, MODEL_CHANNEL_SIG_LEN, "relay_signature", &p, error))
+        return FALSE;
+      memcpy (r.relay_signature, p, MODEL_CHANNEL_SIG_LEN);
+    }
+  if (off != len)
+    return fail (error, MODEL_STD_MALFORMED, "request: %zu trailing bytes after offset %zu",
+                 len - off, off);
+  *out = r;
+  return TRUE;
+}
+
+/* ---- registry ------------------------------------------------------------ */
+
+void
+model_channel_params_default (ModelChannelParams *params)
+{
+  g_return_if_fail (params != NULL);
+  memset (params, 0, sizeof *params);
+  params->window_s = 300;
+  params->half_life_s = 7 * 86400;
+  params->rectify_threshold = 50.0;
+  params->suspend_threshold = 100.0;
+  params->weight[MODEL_CHANNEL_RISK_BAD_SIGNATURE] = 10.0;
+  params->weight[MODEL_CHANNEL_RISK_REPLAY] = 20.0;
+  params->weight[MODEL_CHANNEL_RISK_COMPLAINT] = 5.0;
+  params->weight[MODEL_CHANNEL_RISK_FRAUD_REPORT] = 40.0;
+  params->weight[MODEL_CHANNEL_RISK_DATA_LEAK] = 60.0;
+  params->replay_cache_max = 4096;
+}
+
+static guint
+seen_hash (gconstpointer p)
+{
+  const Seen *s = p;
+  guint h;
+  memcpy (&h, s->nonce, sizeof h);
+  return h;
+}
+
+static gboolean
+seen_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (((const Seen *) a)->nonce, ((const Seen *) b)->nonce,
+                 MODEL_CHANNEL_NONCE_LEN) == 0;
+}
+
+static int
+seen_cmp (gconstpointer a, gconstpointer b, gpointer unused)
+{
+  const Seen *x = a, *y = b;
+  if (x->ts != y->ts)
+    return x->ts < y->ts ? -1 : 1;
+  return memcmp (x->nonce, y->nonce, MODEL_CHANNEL_NONCE_LEN);
+}
+
+static Chan *
+chan_new (const ModelChannel *rec)
+{
+  Chan *c = g_new0 (Chan, 1);
+  c->rec = *rec;
+  c->seen_order = g_sequence_new (g_free);
+  c->seen = g_hash_table_new (seen_hash, seen_equal);
+  return c;
+}
+
+static void
+chan_free (gpointer p)
+{
+  Chan *c = p;
+  g_hash_table_destroy (c->seen);
+  g_sequence_free (c->seen_order);
+  g_free (c);
+}
+
+ModelChannelRegistry *
+model_channel_registry_new (const ModelChannelParams *params)
+{
+  ModelChannelRegistry *reg = g_new0 (ModelChannelRegistry, 1);
+  if (params != NULL)
+    reg->params = *params;
+  else
+    model_channel_params_default (&reg->params);
+  const ModelChannelParams *q = &reg->params;
+  g_return_val_if_fail (q->window_s > 0 && q->half_life_s > 0
+                        && q->rectify_threshold > 0 && q->suspend_threshold > 0
+                        && q->replay_cache_max > 0,
+                        (g_free (reg), NULL));
+  for (int i = 0; i < MODEL_CHANNEL_N_RISKS; i++)
+    g_return_val_if_fail (isfinite (q->weight[i]) && q->weight[i] >= 0,
+                          (g_free (reg), NULL));
+  reg->chans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, chan_free);
+  return reg;
+}
+
+void
+model_channel_registry_free (ModelChannelRegistry *reg)
+{
+  if (reg == NULL)
+    return;
+  g_hash_table_destroy (reg->chans);
+  g_free (reg);
+}
+
+const ModelChannelParams *
+model_channel_registry_params (const ModelChannelRegistry *reg)
+{
+  g_return_val_if_fail (reg != NULL, NULL);
+  return &reg->params;
+}
+
+static Chan *
+find (const ModelChannelRegistry *reg, const char *id, const char *field, GError **error)
+{
+  if (!model_channel_id_check (id, field, error))
+    return NULL;
+  Chan *c = g_hash_table_lookup (reg->chans, id);
+  if (c == NULL)
+    fail (error, MODEL_STD_NOT_FOUND, "%s: no channel %s", field, id);
+  return c;
+}
+
+static gboolean
+key_check (const guint8 *pk, GError **error)
+{
+  if (pk == NULL)
+    return fail (error, MODEL_STD_MALFORMED, "public_key: missing");
+  if (!crypto_core_ed25519_is_valid_point (pk))
+    return fail (error, MODEL_STD_MALFORMED,
+                 "public_key: not a valid Ed25519 point of large order");
+  return TRUE;
+}
+
+gboolean
+model_channel_registry_apply (ModelChannelRegistry *reg, const char *id,
+                              const char *name, ModelChannelClass klass, int tier,
+                              const char *parent_id,
+                              const guint8 public_key[MODEL_CHANNEL_PK_LEN],
+                              gint64 now, GError **error)
+{
+  g_return_val_if_fail (reg != NULL, FALSE);
+  ModelChannel rec;
+  memset (&rec, 0, sizeof rec);
+  if (!model_channel_id_check (id, "id", error) || !model_channel_name_check (name, error))
+    return FALSE;
+  if ((unsigned) klass >= MODEL_CHANNEL_N_CLASSES)
+    return fail (error, MODEL_STD_MALFORMED, "class: %d, expected one of the six classes",
+                 (int) klass);
+  if (tier != 1 && tier != 2)
+    return fail (error, MODEL_STD_MALFORMED, "tier: %d, expected 1 or 2", tier);
+  gboolean has_parent = parent_id != NULL && parent_id[0] != '\0';
+  if (tier == 1 && has_parent)
+    return fail (error, MODEL_STD_MALFORMED, "parent_id: a tier-1 channel has no parent");
+  if (tier == 2 && !has_parent)
+    return fail (error, MODEL_STD_MALFORMED, "parent_id: missing, tier 2 needs a tier-1 parent");
+  if (!key_check (public_key, error))
+    return FALSE;
+  if (g_hash_table_contains (reg->chans, id))
+    return fail (error, MODEL_STD_CONFLICT, "id: channel %s already registered", id);
+  if (tier == 2)
+    {
+      Chan *p = find (reg, parent_id, "parent_id", error);
+      if (p == NULL)
+        return FALSE;
+      if (p->rec.tier != 1)
+        return fail (error, MODEL_STD_CHANNEL_TIER, "parent_id: %s is tier %d, expected tier 1",
+                     parent_id, p->rec.tier);
+      if (p->rec.status == MODEL_CHANNEL_TERMINATED)
+        return fail (error, MODEL_STD_CHANNEL_NOT_LIVE, "parent_id: %s is terminated", parent_id);
+      memcpy (rec.parent_id, parent_id, MODEL_CHANNEL_ID_LEN);
+    }
+  memcpy (rec.id, id, MODEL_CHANNEL_ID_LEN);
+  memcpy (rec.name, name, strlen (name));
+  rec.klass = klass;
+  rec.tier = tier;
+  rec.status = MODEL_CHANNEL_APPLIED;
+  memcpy (rec.public_key, public_key, MODEL_CHANNEL_PK_LEN);
+  rec.risk_score = 0.0;
+  rec.risk_updated_at = now;
+  rec.status_changed_at = now;
+  Chan *c = chan_new (&rec);
+  g_hash_table_insert (reg->chans, c->rec.id, c);
+  return TRUE;
+}
+
+gboolean
+model_channel_registry_set_status (ModelChannelRegistry *reg, const char *id,
+                                   ModelChannelStatus to, gint64 now, GError **error)
+{
+  g_return_val_if_fail (reg != NULL, FALSE);
+  Chan *c = find (reg, id, "id", error);
+  if (c == NULL)
+    return FALSE;
+  if (!model_channel_transition_allowed (c->rec.status, to))
+    return fail (error, MODEL_STD_INVALID_STATE, "status: %s -> %s is not allowed",
+                 model_channel_status_name (c->rec.status), model_channel_status_name (to));
+  c->rec.status = to;
+  c->rec.status_changed_at = now;
+  return TRUE;
+}
+
+gboolean
+model_channel_registry_lookup (const ModelChannelRegistry *reg, const char *id,
+                               ModelChannel *out, GError **error)
+{
+  g_return_val_if_fail (reg != NULL && out != NULL, FALSE);
+  Chan *c = find (reg, id, "id", error);
+  if (c == NULL)
+    return FALSE;
+  *out = c->rec;
+  return TRUE;
+}
+
+static double
+decayed (const ModelChannelParams *q, const ModelChannel *rec, gint64 now)
+{
+  if (now <= rec->risk_updated_at)
+    return rec->risk_score;
+  double dt = (double) ((guint64) now - (guint64) rec->risk_updated_at);
+  return rec->risk_score * exp2 (-dt / (double) q->half_life_s);
+}
+
+gboolean
+model_channel_registry_risk_score (const ModelChannelRegistry *reg, const char *id,
+                                   gint64 now, double *out, GError **error)
+{
+  g_return_val_if_fail (reg != NULL && out != NULL, FALSE);
+  Chan *c = find (reg, id, "id", error);
+  if (c == NULL)
+    return FALSE;
+  *out = decayed (&reg->params, &c->rec, now);
+  return TRUE;
+}
+
+static void
+add_risk (ModelChannelRegistry *reg, Chan *c, ModelChannelRisk risk, gint64 now)
+{
+  const ModelChannelParams *q = &reg->params;
+  ModelChannel *r = &c->rec;
+  r->risk_score = decayed (q, r, now) + q->weight[risk];
+  if (now > r->risk_updated_at)
+    r->risk_updated_at = now;
+  if (r->risk_score >= q->suspend_threshold
+      && (r->status == MODEL_CHANNEL_LIVE || r->status == MODEL_CHANNEL_RECTIFICATION))
+    {
+      r->status = MODEL_CHANNEL_SUSPENDED;
+      r->status_changed_at = now;
+    }
+  else if (r->risk_score >= q->rectify_threshold && r->status == MODEL_CHANNEL_LIVE)
+    {
+      r->status = MODEL_CHANNEL_RECTIFICATION;
+      r->status_changed_at = now;
+    }
+}
+
+gboolean
+model_channel_registry_record_risk (ModelChannelRegistry *reg, const char *id,
+                                    ModelChannelRisk risk, gint64 now,
+                                    ModelChannelStatus *new_status, GError **error)
+{
+  g_return_val_if_fail (reg != NULL, FALSE);
+  if ((unsigned) risk >= MODEL_CHANNEL_N_RISKS)
+    return fail (error, MODEL_STD_MALFORMED, "risk: %d, expected a known risk event", (int) risk);
+  Chan *c = find (reg, id, "id", error);
+  if (c == NULL)
+    return FALSE;
+  add_risk (reg, c, risk, now);
+  if (new_status != NULL)
+    *new_status = c->rec.status;
+  return TRUE;
+}
+
+/* Drops nonces whose timestamp is before the clock window: a request with
+ * such a timestamp is refused as EXPIRED before the cache is consulted. */
+static void
+prune (const ModelChannelParams *q, Chan *c, gint64 now)
+{
+  for (;;)
+    {
+      GSequenceIter *it = g_sequence_get_begin_iter (c->seen_order);
+      if (g_sequence_iter_is_end (it))
+        return;
+      Seen *s = g_sequence_get (it);
+      if (!(s->ts < now && (guint64) now - (guint64) s->ts > (guint64) q->window_s))
+        return;
+      g_hash_table_remove (c->seen, s);
+      g_sequence_remove (it);
+    }
+}
+
+static gboolean
+replay_check (const ModelChannelRegistry *reg, Chan *c, const ModelChannelRequest *req,
+              GError **error)
+{
+  if ((reg->has_floor && req->timestamp <= reg->floor)
+      || (c->has_floor && req->timestamp <= c->floor))
+    return fail (error, MODEL_STD_REPLAYED,
+                 "nonce: timestamp %" G_GINT64_FORMAT " is at or before the replay floor,"
+                 " freshness cannot be proven", req->timestamp);
+  Seen key;
+  memcpy (key.nonce, req->nonce, MODEL_CHANNEL_NONCE_LEN);
+  if (g_hash_table_contains (c->seen, &key))
+    return fail (error, MODEL_STD_REPLAYED, "nonce: already seen from %s within the window",
+                 c->rec.id);
+  return TRUE;
+}
+
+static void
+remember (const ModelChannelParams *q, Chan *c, const ModelChannelRequest *req)
+{
+  Seen *s = g_new (Seen, 1);
+  s->ts = req->timestamp;
+  memcpy (s->nonce, req->nonce, MODEL_CHANNEL_NONCE_LEN);
+  GSequenceIter *it = g_sequence_insert_sorted (c->seen_order, s, seen_cmp, NULL);
+  g_hash_table_insert (c->seen, s, it);
+  while ((guint) g_sequence_get_length (c->seen_order) > q->replay_cache_max)
+    {
+      GSequenceIter *first = g_sequence_get_begin_iter (c->seen_order);
+      Seen *old = g_sequence_get (first);
+      if (!c->has_floor || old->ts > c->floor)
+        c->floor = old->ts;
+      c->has_floor = TRUE;
+      g_hash_table_remove (c->seen, old);
+      g_sequence_remove (first);
+    }
+}
+
+static gboolean
+sig_ok (const guint8 *sig, const guint8 *msg, gsize len, const guint8 *pk)
+{
+  return crypto_sign_verify_detached (sig, msg, len, pk) == 0;
+}
+
+gboolean
+model_channel_registry_verify (ModelChannelRegistry *reg, const ModelChannelRequest *req,
+                               const guint8 *body, gsize body_len, gint64 now,
+                               GError **error)
+{
+  g_return_val_if_fail (reg != NULL && req != NULL, FALSE);
+  g_return_val_if_fail (body != NULL || body_len == 0, FALSE);
+  const ModelChannelParams *q = &reg->params;
+  if (!request_check (req, error))
+    return FALSE;
+  Chan *c = find (reg, req->channel_id, "channel_id", error);
+  if (c == NULL)
+    return FALSE;
+  if (c->rec.status != MODEL_CHANNEL_LIVE)
+    return fail (error, MODEL_STD_CHANNEL_NOT_LIVE, "channel_id: %s is %s, not live",
+                 c->rec.id, model_channel_status_name (c->rec.status));
+  Chan *parent = NULL;
+  if (c->rec.tier == 1 && req->relay_id[0] != '\0')
+    return fail (error, MODEL_STD_CHANNEL_TIER,
+                 "relay_id: %s is tier 1 and must connect directly, not through %s",
+                 c->rec.id, req->relay_id);
+  if (c->rec.tier == 2)
+    {
+      if (req->relay_id[0] == '\0')
+        return fail (error, MODEL_STD_CHANNEL_TIER,
+                     "relay_id: empty, tier-2 channel %s must come through its parent %s",
+                     c->rec.id, c->rec.parent_id);
+      if (strcmp (req->relay_id, c->rec.parent_id) != 0)
+        return fail (error, MODEL_STD_CHANNEL_TIER,
+                     "relay_id: %s is not the parent %s of tier-2 channel %s",
+                     req->relay_id, c->rec.parent_id, c->rec.id);
+      parent = g_hash_table_lookup (reg->chans, c->rec.parent_id);
+      if (parent == NULL)
+        return fail (error, MODEL_STD_CHANNEL_TIER, "relay_id: parent %s is not registered",
+                     c->rec.parent_id);
+      if (parent->rec.status != MODEL_CHANNEL_LIVE)
+        return fail (error, MODEL_STD_CHANNEL_NOT_LIVE, "relay_id: parent %s is %s, not live",
+                     parent->rec.id, model_channel_status_name (parent->rec.status));
+    }
+  guint8 h[MODEL_CHANNEL_HASH_LEN];
+  crypto_generichash (h, sizeof h, body, body_len, NULL, 0);
+  g_autoptr (GByteArray) b = signing_array (req);
+  if (sodium_memcmp (h, req->body_hash, sizeof h) != 0)
+    {
+      add_risk (reg, c, MODEL_CHANNEL_RISK_BAD_SIGNATURE, now);
+      return fail (error, MODEL_STD_BAD_SIGNATURE,
+                   "body_hash: does not match the body sent by %s", c->rec.id);
+    }
+  if (!sig_ok (req->signature, b->data, b->len, c->rec.public_key))
+    {
+      add_risk (reg, c, MODEL_CHANNEL_RISK_BAD_SIGNATURE, now);
+      return fail (error, MODEL_STD_BAD_SIGNATURE, "signature: does not verify for %s",
+                   c->rec.id);
+    }
+  if (parent != NULL)
+    {
+      g_byte_array_append (b, req->signature, MODEL_CHANNEL_SIG_LEN);
+      if (!sig_ok (req->relay_signature, b->data, b->len, parent->rec.public_key))
+        {
+          add_risk (reg, parent, MODEL_CHANNEL_RISK_BAD_SIGNATURE, now);
+          return fail (error, MODEL_STD_BAD_SIGNATURE,
+                       "relay_signature: does not verify for parent %s", parent->rec.id);
+        }
+    }
+  if (req->timestamp < now && (guint64) now - (guint64) req->timestamp > (guint64) q->window_s)
+    return fail (error, MODEL_STD_EXPIRED,
+                 "timestamp: %" G_GINT64_FORMAT " is more than %" G_GINT64_FORMAT
+                 " s before %" G_GINT64_FORMAT, req->timestamp, q->window_s, now);
+  if (req->timestamp > now && (guint64) req->timestamp - (guint64) now > (guint64) q->window_s)
+    return fail (error, MODEL_STD_NOT_YET_VALID,
+                 "timestamp: %" G_GINT64_FORMAT " is more than %" G_GINT64_FORMAT
+                 " s after %" G_GINT64_FORMAT, req->timestamp, q->window_s, now);
+  prune (q, c, now);
+  if (!replay_check (reg, c, req, error))
+    {
+      add_risk (reg, c, MODEL_CHANNEL_RISK_REPLAY, now);
+      return FALSE;
+    }
+  remember (q, c, req);
+  return TRUE;
+}
+
+void
+model_channel_registry_forget_before (ModelChannelRegistry *reg, gint64 floor)
+{
+  g_return_if_fail (reg != NULL);
+  if (!reg->has_floor || floor > reg->floor)
+    reg->floor = floor;
+  reg->has_floor = TRUE;
+}
+
+static int
+cmp_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+void
+model_channel_registry_foreach (const ModelChannelRegistry *reg, ModelChannelFn fn,
+                                gpointer user_data)
+{
+  g_return_if_fail (reg != NULL && fn != NULL);
+  guint n = 0;
+  g_autofree gpointer keys = g_hash_table_get_keys_as_array (reg->chans, &n);
+  qsort (keys, n, sizeof (gpointer), cmp_str);
+  for (guint i = 0; i < n; i++)
+    {
+      Chan *c = g_hash_table_lookup (reg->chans, ((char **) keys)[i]);
+      ModelChannel copy = c->rec;
+      fn (&copy, user_data);
+    }
+}
+
+gboolean
+model_channel_registry_restore (ModelChannelRegistry *reg, const ModelChannel *channel,
+                                GError **error)
+{
+  g_return_val_if_fail (reg != NULL && channel != NULL, FALSE);
+  const ModelChannel *r = channel;
+  if (memchr (r->id, 0, sizeof r->id) == NULL || memchr (r->name, 0, sizeof r->name) == NULL
+      || memchr (r->parent_id, 0, sizeof r->parent_id) == NULL)
+    return fail (error, MODEL_STD_MALFORMED, "record: id, name or parent_id not terminated");
+  if (!model_channel_id_check (r->id, "id", error) || !model_channel_name_check (r->name, error))
+    return FALSE;
+  if ((unsigned) r->klass >= MODEL_CHANNEL_N_CLASSES)
+    return fail (error, MODEL_STD_MALFORMED, "class: %d out of range", (int) r->klass);
+  if ((unsigned) r->status >= MODEL_CHANNEL_N_STATUSES)
+    return fail (error, MODEL_STD_MALFORMED, "status: %d out of range", (int) r->status);
+  if (r->tier != 1 && r->tier != 2)
+    return fail (error, MODEL_STD_MALFORMED, "tier: %d, expected 1 or 2", r->tier);
+  if (r->tier == 1 && r->parent_id[0] != '\0')
+    return fail (error, MODEL_STD_MALFORMED, "parent_id: a tier-1 channel has no parent");
+  if (r->tier == 2 && !model_channel_id_check (r->parent_id, "parent_id", error))
+    return FALSE;
+  if (r->tier == 2 && strcmp (r->parent_id, r->id) == 0)
+    return fail (error, MODEL_STD_MALFORMED, "parent_id: a channel cannot be its own parent");
+  if (!key_check (r->public_key, error))
+    return FALSE;
+  if (!isfinite (r->risk_score) || r->risk_score < 0)
+    return fail (error, MODEL_STD_MALFORMED, "risk_score: expected a finite value >= 0");
+  if (g_hash_table_contains (reg->chans, r->id))
+    return fail (error, MODEL_STD_CONFLICT, "id: channel %s already present", r->id);
+  Chan *c = chan_new (r);
+  /* Normalise the bytes after the terminators so records compare equal. */
+  memset (&c->rec, 0, sizeof c->rec);
+  memcpy (c->rec.id, r->id, strlen (r->id));
+  memcpy (c->rec.name, r->name, strlen (r->name));
+  memcpy (c->rec.parent_id, r->parent_id, strlen (r->parent_id));
+  c->rec.klass = r->klass;
+  c->rec.tier = r->tier;
+  c->rec.status = r->status;
+  memcpy (c->rec.public_key, r->public_key, MODEL_CHANNEL_PK_LEN);
+  c->rec.risk_score = r->risk_score;
+  c->rec.risk_updated_at = r->risk_updated_at;
+  c->rec.status_changed_at = r->status_changed_at;
+  g_hash_table_insert (reg->chans, c->rec.id, c);
+  return TRUE;
+}
