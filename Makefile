@@ -47,7 +47,8 @@ endif
 # ---- sources -------------------------------------------------------------
 
 # model/: the standard's reference implementation, one module per concern.
-MODEL_MODULES := stdcode id card pin credential base45 qr consent channel ledger audit store
+MODEL_MODULES := stdcode id card ecard pin credential base45 qr consent channel channel_request \
+                 ledger ledger_book audit store
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # cli/: the front that dispatches subcommands.
@@ -55,7 +56,8 @@ CLI_MODULES   := main cmd_id cmd_demo
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
-TESTS         := stdcode id card pin credential base45 qr consent channel ledger audit store cli
+TESTS         := stdcode id card ecard pin credential base45 qr consent channel channel_request \
+                 ledger ledger_book audit store cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------
@@ -96,14 +98,17 @@ $(BUILD)/gen/regions.o: $(BUILD)/gen/regions.c
 # Each test links exactly the modules it needs (which also keeps the layers honest).
 TEST_DEPS_stdcode    := stdcode
 TEST_DEPS_id         := stdcode id
-TEST_DEPS_card       := stdcode id card
+TEST_DEPS_card       := stdcode id card ecard
+TEST_DEPS_ecard      := stdcode id card ecard
 TEST_DEPS_pin        := stdcode id pin
 TEST_DEPS_credential := stdcode credential
 TEST_DEPS_base45     := base45
 TEST_DEPS_qr         := stdcode base45 credential qr
-TEST_DEPS_consent    := stdcode channel consent
-TEST_DEPS_channel    := stdcode channel
-TEST_DEPS_ledger     := stdcode ledger
+TEST_DEPS_consent    := stdcode id channel channel_request consent
+TEST_DEPS_channel    := stdcode channel channel_request
+TEST_DEPS_channel_request := stdcode channel channel_request
+TEST_DEPS_ledger     := stdcode ledger ledger_book
+TEST_DEPS_ledger_book := stdcode ledger ledger_book
 TEST_DEPS_audit      := stdcode audit
 TEST_DEPS_store      := $(MODEL_MODULES)
 TEST_DEPS_cli        := stdcode
