@@ -53,31 +53,38 @@ check_one (const char *id, gsize len, gint64 now, const char *where)
   return FALSE;
 }
 
-/* Reads candidates from stdin, one per line; overlong lines are invalid. */
+/* Reads candidates from stdin, one per line (LF or CRLF); a line over
+ * MAX_LINE bytes is invalid and skipped without being stored whole. */
 static int
 check_stdin (gint64 now, gboolean *all_valid)
 {
-  char buf[MAX_LINE + 2];
+  char buf[MAX_LINE + 1];
   int lineno = 0;
+  int c = 0;
 
-  while (fgets (buf, sizeof buf, stdin) != NULL)
+  while (c != EOF)
     {
-      gsize len = strlen (buf);
-      gboolean complete = len > 0 && buf[len - 1] == '\n';
-      lineno++;
-      if (!complete && !feof (stdin))
+      gsize len = 0;
+      gboolean overlong = FALSE;
+      while ((c = getchar ()) != EOF && c != '\n')
         {
-          int c;
-          while ((c = getchar ()) != EOF && c != '\n')
-            ;
+          if (len < MAX_LINE)
+            buf[len++] = (char) c;
+          else
+            overlong = TRUE;
+        }
+      if (c == EOF && len == 0 && !overlong)
+        break;
+      lineno++;
+      buf[len] = '\0';
+      if (overlong)
+        {
           g_autofree char *shown = essc_cli_printable (buf, 20, 19);
           printf ("%s\tinvalid\tstdin line %d is over %d bytes (malformed)\n", shown, lineno,
                   MAX_LINE);
           *all_valid = FALSE;
           continue;
         }
-      if (complete)
-        buf[--len] = '\0';
       if (len > 0 && buf[len - 1] == '\r')
         buf[--len] = '\0';
       if (len == 0)

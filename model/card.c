@@ -1,32 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The card registry: physical cards, e-cards, their one-to-one mapping and
- * their shared status, held in memory in GHashTables (see card.h for the
- * invariants).  Three tables own or index the records: cards (card_no ->
- * ModelCard, owned), ecards (id -> ModelEcard, owned) and two indexes that
- * own nothing: live (ssn -> the SSN's live card) and active (card_no -> the
- * card's active e-card).  Every mutating function checks everything first
- * and only then changes state, so a refused call leaves the registry as it
- * was.  The workload is a test bed's: thousands of cards, not millions.
+ * The card registry's physical half: physical cards, their status machine
+ * and field checks, the registry's life cycle, and the wire names of every
+ * enum in card.h.  The registry is held in memory in GHashTables (struct in
+ * model/card_private.h, invariants in card.h): cards (card_no -> ModelCard,
+ * owned), ecards (id -> ModelEcard, owned) and two indexes that own nothing:
+ * live (ssn -> the SSN's live card) and active (card_no -> the card's active
+ * e-card).  A transition out of normal revokes the card's e-card here, in the
+ * same step; everything else about e-cards is in model/ecard.c.  Every
+ * mutating function checks everything first and only then changes state, so
+ * a refused call leaves the registry as it was.  The workload is a test bed's:
+ * thousands of cards, not millions.
  */
 #include "model/card.h"
 
 #include <sodium.h>
 #include <string.h>
 
+#include "model/card_private.h"
 #include "model/id.h"
 
 G_DEFINE_QUARK (model-card-error-quark, model_card_error)
-
-struct _ModelCardRegistry {
-  GHashTable *cards;   /* char *card_no (inside the value) -> ModelCard *, owned */
-  GHashTable *ecards;  /* guint8 *id (inside the value) -> ModelEcard *, owned */
-  GHashTable *live;    /* char *ssn -> ModelCard * of the SSN's live card */
-  GHashTable *active;  /* char *card_no -> ModelEcard * active for that card */
-  gboolean seeded;
-  guint8 seed[MODEL_CARD_SEED_LEN];
-  guint64 counter;     /* next deterministic id derivation */
-};
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -291,28 +285,14 @@ model_card_registry_free (ModelCardRegistry *registry)
   g_free (registry);
 }
 
-static ModelCard *
-find_card (ModelCardRegistry *r, const char *card_no, GError **error)
+ModelCard *
+model_card_priv_find_card (ModelCardRegistry *r, const char *card_no, GError **error)
 {
   ModelCard *c = card_no != NULL ? g_hash_table_lookup (r->cards, card_no) : NULL;
   if (c == NULL)
     g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND,
                  "card_no: no card %s", card_no != NULL ? card_no : "(null)");
   return c;
-}
-
-static ModelEcard *
-find_ecard (ModelCardRegistry *r, const guint8 *id, GError **error)
-{
-  ModelEcard *e = id != NULL ? g_hash_table_lookup (r->ecards, id) : NULL;
-  if (e == NULL)
-    {
-      char hex[33] = "(null)";
-      if (id != NULL)
-        model_ecard_id_to_hex (id, hex);
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND, "ecard_id: no e-card %s", hex);
-    }
-  return e;
 }
 
 static void
@@ -380,22 +360,13 @@ reason_for (ModelCardStatus to)
     }
 }
 
-static void
-revoke (ModelCardRegistry *r, ModelEcard *e, ModelEcardReason reason, gint64 now)
-{
-  e->status = MODEL_ECARD_REVOKED;
-  e->revoked_at = now;
-  e->revoke_reason = reason;
-  g_hash_table_remove (r->active, e->card_no);
-}
-
 /* Moves card to status to; the caller has checked everything else. */
 static void
 apply_transition (ModelCardRegistry *r, ModelCard *c, ModelCardStatus to, gint64 now)
 {
   ModelEcard *e = g_hash_table_lookup (r->active, c->card_no);
   if (e != NULL && to != MODEL_CARD_NORMAL)
-    revoke (r, e, reason_for (to), now);   /* CARD-7: at once */
+    model_card_priv_revoke (r, e, reason_for (to), now);   /* CARD-7: at once */
   if (!is_live (to))
     g_hash_table_remove (r->live, c->ssn);
   c->status = to;
@@ -409,7 +380,7 @@ transition (ModelCardRegistry *r, const char *card_no, int only_from,
             ModelCardStatus to, gint64 now, GError **error)
 {
   g_return_val_if_fail (r != NULL, FALSE);
-  ModelCard *c = find_card (r, card_no, error);
+  ModelCard *c = model_card_priv_find_card (r, card_no, error);
   if (c == NULL)
     return FALSE;
   if (only_from >= 0 && c->status != (ModelCardStatus) only_from)
@@ -470,7 +441,7 @@ model_card_replace (ModelCardRegistry *registry, const char *card_no,
                     const char *new_card_no, gint64 now, GError **error)
 {
   g_return_val_if_fail (registry != NULL, FALSE);
-  ModelCard *c = find_card (registry, card_no, error);
+  ModelCard *c = model_card_priv_find_card (registry, card_no, error);
   if (c == NULL)
     return FALSE;
   if (!model_card_transition_allowed (c->status, MODEL_CARD_REPLACED))
@@ -505,7 +476,7 @@ model_card_set_bank_account (ModelCardRegistry *registry, const char *card_no,
                              gboolean active, GError **error)
 {
   g_return_val_if_fail (registry != NULL, FALSE);
-  ModelCard *c = find_card (registry, card_no, error);
+  ModelCard *c = model_card_priv_find_card (registry, card_no, error);
   if (c == NULL)
     return FALSE;
   if (!is_live (c->status))
@@ -527,7 +498,7 @@ model_card_get (ModelCardRegistry *registry, const char *card_no, ModelCard *out
                 GError **error)
 {
   g_return_val_if_fail (registry != NULL && out != NULL, FALSE);
-  ModelCard *c = find_card (registry, card_no, error);
+  ModelCard *c = model_card_priv_find_card (registry, card_no, error);
   if (c == NULL)
     return FALSE;
   *out = *c;
@@ -549,203 +520,6 @@ model_card_get_live_for_ssn (ModelCardRegistry *registry, const char *ssn, Model
   return TRUE;
 }
 
-/* ---- e-cards -------------------------------------------------------------- */
-
-/* EVIDENCE_MISSING naming every item lacking for level, or TRUE. */
-static gboolean
-check_evidence (const ModelCard *c, int level, const ModelIssuanceEvidence *ev,
-                GError **error)
-{
-  static const ModelIssuanceEvidence none = { 0 };
-  if (ev == NULL)
-    ev = &none;
-  g_autoptr (GString) missing = g_string_new (NULL);
-  if (!ev->real_name_verified)
-    g_string_append (missing, ", real_name_verified");
-  if (!ev->liveness_passed)
-    g_string_append (missing, ", liveness_passed");
-  if (level == 2)
-    {
-      if (!ev->bank_account_active)
-        g_string_append (missing, ", bank_account_active");
-      if (!ev->bank_phone_verified)
-        g_string_append (missing, ", bank_phone_verified");
-      if (!c->bank_account_active)
-        g_string_append (missing, ", card bank account not activated");
-    }
-  if (missing->len == 0)
-    return TRUE;
-  g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING,
-               "evidence: level %d lacks %s", level, missing->str + 2);
-  return FALSE;
-}
-
-static void
-new_id (ModelCardRegistry *r, guint8 id[MODEL_ECARD_ID_LEN])
-{
-  do
-    {
-      if (r->seeded)
-        {
-          /* ISS-9: id = BLAKE2b-128 (seed || counter as 8 bytes big-endian). */
-          guint8 msg[MODEL_CARD_SEED_LEN + 8];
-          memcpy (msg, r->seed, MODEL_CARD_SEED_LEN);
-          for (int i = 0; i < 8; i++)
-            msg[MODEL_CARD_SEED_LEN + i] = (guint8) (r->counter >> (56 - 8 * i));
-          r->counter++;
-          crypto_generichash (id, MODEL_ECARD_ID_LEN, msg, sizeof msg, NULL, 0);
-          sodium_memzero (msg, sizeof msg);
-        }
-      else
-        randombytes_buf (id, MODEL_ECARD_ID_LEN);
-    }
-  while (g_hash_table_contains (r->ecards, id));
-}
-
-gboolean
-model_card_issue_ecard (ModelCardRegistry *registry, const char *card_no, int level,
-                        const ModelIssuanceEvidence *ev,
-                        const guint8 device_pk[MODEL_DEVICE_PK_LEN], gint64 now,
-                        ModelEcard *out, GError **error)
-{
-  g_return_val_if_fail (registry != NULL, FALSE);
-  ModelCard *c = find_card (registry, card_no, error);
-  if (c == NULL)
-    return FALSE;
-  if (level != 1 && level != 2)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
-                   "level: %d; expected 1 or 2", level);
-      return FALSE;
-    }
-  if (!model_card_device_pk_check (device_pk, error))
-    return FALSE;
-  if (c->status != MODEL_CARD_NORMAL)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE,
-                   "card %s: status %s; issuance needs a normal card", c->card_no,
-                   model_card_status_name (c->status));
-      return FALSE;
-    }
-  if (!check_evidence (c, level, ev, error))
-    return FALSE;
-  if (g_hash_table_contains (registry->active, c->card_no))
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
-                   "card %s: already has an active e-card", c->card_no);
-      return FALSE;
-    }
-  ModelEcard *e = g_new0 (ModelEcard, 1);
-  new_id (registry, e->id);
-  g_strlcpy (e->card_no, c->card_no, sizeof e->card_no);
-  e->level = level;
-  e->status = MODEL_ECARD_ACTIVE;
-  e->issued_at = now;
-  memcpy (e->device_pk, device_pk, MODEL_DEVICE_PK_LEN);
-  g_hash_table_insert (registry->ecards, e->id, e);
-  g_hash_table_insert (registry->active, e->card_no, e);
-  if (out != NULL)
-    *out = *e;
-  return TRUE;
-}
-
-/* The card of an active e-card, or CARD_UNUSABLE. */
-static ModelCard *
-usable_card (ModelCardRegistry *r, const ModelEcard *e, GError **error)
-{
-  ModelCard *c = g_hash_table_lookup (r->cards, e->card_no);
-  if (e->status != MODEL_ECARD_ACTIVE || c == NULL || c->status != MODEL_CARD_NORMAL)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE,
-                   "e-card of card %s: %s", e->card_no,
-                   e->status != MODEL_ECARD_ACTIVE ? "revoked" : "card not normal");
-      return NULL;
-    }
-  return c;
-}
-
-gboolean
-model_card_upgrade_ecard (ModelCardRegistry *registry,
-                          const guint8 ecard_id[MODEL_ECARD_ID_LEN],
-                          const ModelIssuanceEvidence *ev, GError **error)
-{
-  g_return_val_if_fail (registry != NULL, FALSE);
-  ModelEcard *e = find_ecard (registry, ecard_id, error);
-  if (e == NULL)
-    return FALSE;
-  ModelCard *c = usable_card (registry, e, error);
-  if (c == NULL)
-    return FALSE;
-  if (e->level != 1)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
-                   "e-card of card %s: already level %d", e->card_no, e->level);
-      return FALSE;
-    }
-  if (!check_evidence (c, 2, ev, error))
-    return FALSE;
-  e->level = 2;
-  return TRUE;
-}
-
-gboolean
-model_card_revoke_ecard (ModelCardRegistry *registry,
-                         const guint8 ecard_id[MODEL_ECARD_ID_LEN], gint64 now,
-                         GError **error)
-{
-  g_return_val_if_fail (registry != NULL, FALSE);
-  ModelEcard *e = find_ecard (registry, ecard_id, error);
-  if (e == NULL)
-    return FALSE;
-  if (e->status != MODEL_ECARD_ACTIVE)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
-                   "e-card of card %s: already revoked", e->card_no);
-      return FALSE;
-    }
-  revoke (registry, e, MODEL_ECARD_REASON_HOLDER, now);
-  return TRUE;
-}
-
-gboolean
-model_card_get_ecard (ModelCardRegistry *registry, const guint8 ecard_id[MODEL_ECARD_ID_LEN],
-                      ModelEcard *out, GError **error)
-{
-  g_return_val_if_fail (registry != NULL && out != NULL, FALSE);
-  ModelEcard *e = find_ecard (registry, ecard_id, error);
-  if (e == NULL)
-    return FALSE;
-  *out = *e;
-  return TRUE;
-}
-
-gboolean
-model_card_get_active_ecard (ModelCardRegistry *registry, const char *card_no,
-                             ModelEcard *out, GError **error)
-{
-  g_return_val_if_fail (registry != NULL && out != NULL, FALSE);
-  ModelEcard *e = card_no != NULL ? g_hash_table_lookup (registry->active, card_no) : NULL;
-  if (e == NULL)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND,
-                   "card_no: no active e-card for %s", card_no != NULL ? card_no : "(null)");
-      return FALSE;
-    }
-  *out = *e;
-  return TRUE;
-}
-
-ModelStdCode
-model_card_status_fn (const guint8 ecard_id[MODEL_ECARD_ID_LEN], gpointer registry)
-{
-  ModelCardRegistry *r = registry;
-  g_return_val_if_fail (r != NULL, MODEL_STD_INTERNAL);
-  ModelEcard *e = ecard_id != NULL ? g_hash_table_lookup (r->ecards, ecard_id) : NULL;
-  if (e == NULL)
-    return MODEL_STD_NOT_FOUND;
-  return usable_card (r, e, NULL) != NULL ? MODEL_STD_OK : MODEL_STD_CARD_UNUSABLE;
-}
-
 /* ---- store ---------------------------------------------------------------- */
 
 static int
@@ -754,15 +528,8 @@ cmp_card (gconstpointer a, gconstpointer b)
   return strcmp ((*(ModelCard *const *) a)->card_no, (*(ModelCard *const *) b)->card_no);
 }
 
-static int
-cmp_ecard (gconstpointer a, gconstpointer b)
-{
-  return memcmp ((*(ModelEcard *const *) a)->id, (*(ModelEcard *const *) b)->id,
-                 MODEL_ECARD_ID_LEN);
-}
-
-static GPtrArray *
-sorted_values (GHashTable *table, GCompareFunc cmp)
+GPtrArray *
+model_card_priv_sorted_values (GHashTable *table, GCompareFunc cmp)
 {
   GPtrArray *a = g_ptr_array_sized_new (g_hash_table_size (table));
   GHashTableIter it;
@@ -778,23 +545,10 @@ void
 model_card_foreach (ModelCardRegistry *registry, ModelCardFunc func, gpointer user_data)
 {
   g_return_if_fail (registry != NULL && func != NULL);
-  g_autoptr (GPtrArray) a = sorted_values (registry->cards, cmp_card);
+  g_autoptr (GPtrArray) a = model_card_priv_sorted_values (registry->cards, cmp_card);
   for (guint i = 0; i < a->len; i++)
     func (g_ptr_array_index (a, i), user_data);
 }
-
-void
-model_card_foreach_ecard (ModelCardRegistry *registry, ModelEcardFunc func,
-                          gpointer user_data)
-{
-  g_return_if_fail (registry != NULL && func != NULL);
-  g_autoptr (GPtrArray) a = sorted_values (registry->ecards, cmp_ecard);
-  for (guint i = 0; i < a->len; i++)
-    func (g_ptr_array_index (a, i), user_data);
-}
-
-/* TRUE when the fixed array holds a NUL-terminated string. */
-#define TERMINATED(field) (memchr ((field), '\0', sizeof (field)) != NULL)
 
 gboolean
 model_card_restore (ModelCardRegistry *registry, const ModelCard *card, gint64 now,
@@ -802,8 +556,8 @@ model_card_restore (ModelCardRegistry *registry, const ModelCard *card, gint64 n
 {
   g_return_val_if_fail (registry != NULL && card != NULL, FALSE);
   const char *bad = NULL;
-  if (!TERMINATED (card->card_no) || !TERMINATED (card->ssn) || !TERMINATED (card->name)
-      || !TERMINATED (card->replaced_by))
+  if (!MODEL_CARD_TERMINATED (card->card_no) || !MODEL_CARD_TERMINATED (card->ssn)
+      || !MODEL_CARD_TERMINATED (card->name) || !MODEL_CARD_TERMINATED (card->replaced_by))
     bad = "a text field is not NUL-terminated";
   else if ((unsigned) card->status >= MODEL_CARD_N_STATUS)
     bad = "status out of range";
@@ -843,68 +597,3 @@ model_card_restore (ModelCardRegistry *registry, const ModelCard *card, gint64 n
   return TRUE;
 }
 
-gboolean
-model_card_restore_ecard (ModelCardRegistry *registry, const ModelEcard *ecard,
-                          GError **error)
-{
-  g_return_val_if_fail (registry != NULL && ecard != NULL, FALSE);
-  const ModelEcard *e = ecard;
-  gboolean active = e->status == MODEL_ECARD_ACTIVE;
-  const char *bad = NULL;
-  if (!TERMINATED (e->card_no))
-    bad = "card_no is not NUL-terminated";
-  else if (e->level != 1 && e->level != 2)
-    bad = "level is not 1 or 2";
-  else if ((unsigned) e->status >= MODEL_ECARD_N_STATUS)
-    bad = "status out of range";
-  else if ((unsigned) e->revoke_reason >= MODEL_ECARD_N_REASONS)
-    bad = "revoke_reason out of range";
-  else if (e->issued_at < 0)
-    bad = "issued_at is negative";
-  else if (active && (e->revoked_at != 0 || e->revoke_reason != MODEL_ECARD_REASON_NONE))
-    bad = "an active e-card has revoked_at 0 and revoke_reason none";
-  else if (!active && (e->revoked_at < e->issued_at
-                       || e->revoke_reason == MODEL_ECARD_REASON_NONE))
-    bad = "a revoked e-card needs revoked_at >= issued_at and a revoke_reason";
-  if (bad != NULL)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED, "ecard: %s", bad);
-      return FALSE;
-    }
-  if (!model_card_no_check (e->card_no, error) || !model_card_device_pk_check (e->device_pk, error))
-    return FALSE;
-  ModelCard *c = find_card (registry, e->card_no, error);
-  if (c == NULL)
-    return FALSE;
-  if (g_hash_table_contains (registry->ecards, e->id))
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
-                   "ecard_id: already present");
-      return FALSE;
-    }
-  if (active && c->status != MODEL_CARD_NORMAL)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
-                   "ecard: active but card %s is %s", c->card_no,
-                   model_card_status_name (c->status));
-      return FALSE;
-    }
-  if (active && e->level == 2 && !c->bank_account_active)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE,
-                   "ecard: active at level 2 but card %s has no activated bank account",
-                   c->card_no);
-      return FALSE;
-    }
-  if (active && g_hash_table_contains (registry->active, c->card_no))
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,
-                   "ecard: card %s already has an active e-card", c->card_no);
-      return FALSE;
-    }
-  ModelEcard *copy = g_memdup2 (e, sizeof *copy);
-  g_hash_table_insert (registry->ecards, copy->id, copy);
-  if (active)
-    g_hash_table_insert (registry->active, copy->card_no, copy);
-  return TRUE;
-}

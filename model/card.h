@@ -10,6 +10,9 @@
  * transition of a card out of normal revokes its e-card at once and
  * revocation is final.  No clock and no I/O: times are passed in, e-card ids
  * come from randombytes_buf or, in deterministic mode, from a caller's seed.
+ * One interface, two files: model/card.c implements the physical cards, the
+ * names and the registry's life cycle; model/ecard.c the e-card functions
+ * (section "e-cards" below and the e-card half of "store").
  */
 #pragma once
 
@@ -165,7 +168,7 @@ gboolean model_card_get (ModelCardRegistry *registry, const char *card_no,
 gboolean model_card_get_live_for_ssn (ModelCardRegistry *registry, const char *ssn,
                                       ModelCard *out, GError **error);
 
-/* ---- e-cards -------------------------------------------------------------- */
+/* ---- e-cards (model/ecard.c) ---------------------------------------------- */
 
 /*
  * Issues an e-card of level 1 or 2 for card_no to the device whose Ed25519
@@ -209,8 +212,9 @@ ModelStdCode model_card_status_fn (const guint8 ecard_id[MODEL_ECARD_ID_LEN],
 
 /* ---- store ---------------------------------------------------------------- */
 
-/* Calls func for every card, in card_no order / every e-card, in id order.
- * func must not modify the registry. */
+/* Calls func for every card, in card_no order / every e-card, in id order
+ * (model_card_foreach_ecard is in model/ecard.c).  func must not modify the
+ * registry. */
 void model_card_foreach (ModelCardRegistry *registry, ModelCardFunc func,
                          gpointer user_data);
 void model_card_foreach_ecard (ModelCardRegistry *registry, ModelEcardFunc func,
@@ -224,10 +228,10 @@ void model_card_foreach_ecard (ModelCardRegistry *registry, ModelEcardFunc func,
 gboolean model_card_restore (ModelCardRegistry *registry, const ModelCard *card,
                              gint64 now, GError **error);
 /*
- * Inserts an e-card as loaded; restore its card first.  MALFORMED (fields
- * inconsistent), NOT_FOUND (card unknown), ALREADY_LINKED (id taken, or a
- * second active e-card of the card), INVALID_STATE (active e-card of a card
- * that is not normal).
+ * Inserts an e-card as loaded (model/ecard.c); restore its card first.
+ * MALFORMED (fields inconsistent), NOT_FOUND (card unknown), ALREADY_LINKED
+ * (id taken, or a second active e-card of the card), INVALID_STATE (active
+ * e-card of a card that is not normal).
  */
 gboolean model_card_restore_ecard (ModelCardRegistry *registry, const ModelEcard *ecard,
                                    GError **error);

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The channel registry of ESSC-STD (section "Channels"): records, the access
- * state machine, signed requests (canonical bytes, wire form, signatures,
- * clock window, per-channel replay cache) and the decaying risk score with its
- * automatic rectification and suspension.  Records live in a hash table keyed
- * by id; each carries a replay cache ordered by timestamp (a GSequence for
- * eviction plus a hash table for lookup) bounded by params.replay_cache_max:
- * evicting a nonce raises a per-channel floor at or below which every
- * timestamp is refused, so a bounded cache never lets a replay through.
+ * state machine, verification of signed requests against the registry (keys,
+ * tier and relay, clock window, per-channel replay cache) and the decaying
+ * risk score with its automatic rectification and suspension.  The request's
+ * bytes and signatures are model/channel_request.c.  Records live in a hash
+ * table keyed by id; each carries a replay cache ordered by timestamp (a
+ * GSequence for eviction plus a hash table for lookup) bounded by
+ * params.replay_cache_max: evicting a nonce raises a per-channel floor at or
+ * below which every timestamp is refused, so a bounded cache never lets a
+ * replay through.
  */
 #include "model/channel.h"
 
@@ -16,8 +18,6 @@
 #include <string.h>
 
 G_DEFINE_QUARK (model-channel-error-quark, model_channel_error)
-
-#define MAGIC "ESR1"
 
 static const char *const class_names[MODEL_CHANNEL_N_CLASSES] = {
   "hrss", "government", "partner", "bank", "medical", "social",
@@ -180,23 +180,6 @@ model_channel_name_check (const char *name, GError **error)
   return TRUE;
 }
 
-static gboolean
-op_check (const char *op, GError **error)
-{
-  if (op == NULL)
-    return fail (error, MODEL_STD_MALFORMED, "operation: missing");
-  gsize len = strnlen (op, MODEL_CHANNEL_OP_MAX + 1);
-  if (len == 0 || len > MODEL_CHANNEL_OP_MAX)
-    return fail (error, MODEL_STD_MALFORMED, "operation: length %s, expected 1..32",
-                 len == 0 ? "0" : "over 32");
-  for (gsize i = 0; i < len; i++)
-    if (!((op[i] >= 'a' && op[i] <= 'z') || (op[i] >= '0' && op[i] <= '9')
-          || op[i] == '_' || op[i] == '.'))
-      return fail (error, MODEL_STD_MALFORMED,
-                   "operation: byte %zu not in [a-z0-9_.]", i);
-  return TRUE;
-}
-
 /* ---- state machine ------------------------------------------------------- */
 
 gboolean
@@ -223,220 +206,6 @@ model_channel_transition_allowed (ModelChannelStatus from, ModelChannelStatus to
     default:
       return FALSE;
     }
-}
-
-/* ---- requests ------------------------------------------------------------ */
-
-static void
-put_be64 (GByteArray *b, gint64 v)
-{
-  guint8 x[8];
-  guint64 u = (guint64) v;
-  for (int i = 7; i >= 0; i--, u >>= 8)
-    x[i] = (guint8) (u & 0xff);
-  g_byte_array_append (b, x, 8);
-}
-
-static void
-put_str (GByteArray *b, const char *s)
-{
-  guint8 n = (guint8) strlen (s);
-  g_byte_array_append (b, &n, 1);
-  g_byte_array_append (b, (const guint8 *) s, n);
-}
-
-static GByteArray *
-signing_array (const ModelChannelRequest *req)
-{
-  GByteArray *b = g_byte_array_sized_new (128 + 2 * MODEL_CHANNEL_SIG_LEN);
-  g_byte_array_append (b, (const guint8 *) MAGIC, 4);
-  put_str (b, req->channel_id);
-  put_str (b, req->relay_id);
-  put_be64 (b, req->timestamp);
-  g_byte_array_append (b, req->nonce, MODEL_CHANNEL_NONCE_LEN);
-  put_str (b, req->operation);
-  g_byte_array_append (b, req->body_hash, MODEL_CHANNEL_HASH_LEN);
-  return b;
-}
-
-gboolean
-model_channel_request_init (ModelChannelRequest *req, const char *channel_id,
-                            const char *relay_id, gint64 timestamp,
-                            const guint8 *nonce, const char *operation,
-                            const guint8 *body, gsize body_len, GError **error)
-{
-  g_return_val_if_fail (req != NULL, FALSE);
-  g_return_val_if_fail (body != NULL || body_len == 0, FALSE);
-  memset (req, 0, sizeof *req);
-  if (!model_channel_id_check (channel_id, "channel_id", error))
-    return FALSE;
-  if (relay_id != NULL && relay_id[0] != '\0'
-      && !model_channel_id_check (relay_id, "relay_id", error))
-    return FALSE;
-  if (!op_check (operation, error))
-    return FALSE;
-  memcpy (req->channel_id, channel_id, MODEL_CHANNEL_ID_LEN);
-  if (relay_id != NULL && relay_id[0] != '\0')
-    memcpy (req->relay_id, relay_id, MODEL_CHANNEL_ID_LEN);
-  req->timestamp = timestamp;
-  if (nonce != NULL)
-    memcpy (req->nonce, nonce, MODEL_CHANNEL_NONCE_LEN);
-  else
-    randombytes_buf (req->nonce, MODEL_CHANNEL_NONCE_LEN);
-  memcpy (req->operation, operation, strlen (operation));
-  crypto_generichash (req->body_hash, MODEL_CHANNEL_HASH_LEN, body, body_len, NULL, 0);
-  return TRUE;
-}
-
-/* Field checks shared by sign, encode and verify: a request built by hand
- * must not reach the byte encoder with bad lengths. */
-static gboolean
-request_check (const ModelChannelRequest *req, GError **error)
-{
-  if (!model_channel_id_check (req->channel_id, "channel_id", error))
-    return FALSE;
-  if (req->relay_id[0] != '\0' && !model_channel_id_check (req->relay_id, "relay_id", error))
-    return FALSE;
-  return op_check (req->operation, error);
-}
-
-GBytes *
-model_channel_request_signing_bytes (const ModelChannelRequest *req)
-{
-  g_return_val_if_fail (req != NULL, NULL);
-  g_return_val_if_fail (request_check (req, NULL), NULL);
-  return g_byte_array_free_to_bytes (signing_array (req));
-}
-
-gboolean
-model_channel_request_sign (ModelChannelRequest *req,
-                            const guint8 secret_key[MODEL_CHANNEL_SK_LEN],
-                            GError **error)
-{
-  g_return_val_if_fail (req != NULL && secret_key != NULL, FALSE);
-  if (!request_check (req, error))
-    return FALSE;
-  g_autoptr (GByteArray) b = signing_array (req);
-  crypto_sign_detached (req->signature, NULL, b->data, b->len, secret_key);
-  return TRUE;
-}
-
-gboolean
-model_channel_request_countersign (ModelChannelRequest *req,
-                                   const guint8 parent_secret_key[MODEL_CHANNEL_SK_LEN],
-                                   GError **error)
-{
-  g_return_val_if_fail (req != NULL && parent_secret_key != NULL, FALSE);
-  if (!request_check (req, error))
-    return FALSE;
-  if (req->relay_id[0] == '\0')
-    return fail (error, MODEL_STD_CHANNEL_TIER,
-                 "relay_id: empty, a countersignature needs the relaying parent's id");
-  g_autoptr (GByteArray) b = signing_array (req);
-  g_byte_array_append (b, req->signature, MODEL_CHANNEL_SIG_LEN);
-  crypto_sign_detached (req->relay_signature, NULL, b->data, b->len, parent_secret_key);
-  return TRUE;
-}
-
-GBytes *
-model_channel_request_encode (const ModelChannelRequest *req)
-{
-  g_return_val_if_fail (req != NULL, NULL);
-  g_return_val_if_fail (request_check (req, NULL), NULL);
-  GByteArray *b = signing_array (req);
-  g_byte_array_append (b, req->signature, MODEL_CHANNEL_SIG_LEN);
-  if (req->relay_id[0] != '\0')
-    g_byte_array_append (b, req->relay_signature, MODEL_CHANNEL_SIG_LEN);
-  return g_byte_array_free_to_bytes (b);
-}
-
-/* Reads `n` bytes at *off, or fails naming the field. */
-static gboolean
-take (const guint8 *data, gsize len, gsize *off, gsize n, const char *field,
-      const guint8 **out, GError **error)
-{
-  if (len - *off < n)
-    return fail (error, MODEL_STD_MALFORMED,
-                 "%s: truncated at offset %zu, expected %zu more bytes", field, *off, n);
-  *out = data + *off;
-  *off += n;
-  return TRUE;
-}
-
-/* A length-prefixed field of lo..hi bytes, without NUL, copied into dst
- * (hi + 1 bytes) and terminated. */
-static gboolean
-take_str (const guint8 *data, gsize len, gsize *off, const char *field,
-          gsize lo, gsize hi, char *dst, GError **error)
-{
-  const guint8 *p = NULL;
-  if (!take (data, len, off, 1, field, &p, error))
-    return FALSE;
-  gsize n = p[0];
-  if (n < lo || n > hi)
-    return fail (error, MODEL_STD_MALFORMED, "%s: length %zu, expected %zu..%zu",
-                 field, n, lo, hi);
-  if (!take (data, len, off, n, field, &p, error))
-    return FALSE;
-  if (memchr (p, 0, n) != NULL)
-    return fail (error, MODEL_STD_MALFORMED, "%s: contains a NUL byte", field);
-  memcpy (dst, p, n);
-  dst[n] = '\0';
-  return TRUE;
-}
-
-gboolean
-model_channel_request_decode (const guint8 *data, gsize len,
-                              ModelChannelRequest *out, GError **error)
-{
-  g_return_val_if_fail (out != NULL, FALSE);
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  ModelChannelRequest r;
-  const guint8 *p = NULL;
-  gsize off = 0;
-  memset (&r, 0, sizeof r);
-  memset (out, 0, sizeof *out);
-  if (!take (data, len, &off, 4, "magic", &p, error))
-    return FALSE;
-  if (memcmp (p, MAGIC, 4) != 0)
-    return fail (error, MODEL_STD_MALFORMED, "magic: expected \"ESR1\"");
-  if (!take_str (data, len, &off, "channel_id", MODEL_CHANNEL_ID_LEN,
-                 MODEL_CHANNEL_ID_LEN, r.channel_id, error)
-      || !model_channel_id_check (r.channel_id, "channel_id", error))
-    return FALSE;
-  if (!take_str (data, len, &off, "relay_id", 0, MODEL_CHANNEL_ID_LEN, r.relay_id, error))
-    return FALSE;
-  if (r.relay_id[0] != '\0' && !model_channel_id_check (r.relay_id, "relay_id", error))
-    return FALSE;
-  if (!take (data, len, &off, 8, "timestamp", &p, error))
-    return FALSE;
-  guint64 ts = 0;
-  for (int i = 0; i < 8; i++)
-    ts = ts << 8 | p[i];
-  r.timestamp = (gint64) ts;
-  if (!take (data, len, &off, MODEL_CHANNEL_NONCE_LEN, "nonce", &p, error))
-    return FALSE;
-  memcpy (r.nonce, p, MODEL_CHANNEL_NONCE_LEN);
-  if (!take_str (data, len, &off, "operation", 1, MODEL_CHANNEL_OP_MAX, r.operation, error)
-      || !op_check (r.operation, error))
-    return FALSE;
-  if (!take (data, len, &off, MODEL_CHANNEL_HASH_LEN, "body_hash", &p, error))
-    return FALSE;
-  memcpy (r.body_hash, p, MODEL_CHANNEL_HASH_LEN);
-  if (!take (data, len, &off, MODEL_CHANNEL_SIG_LEN, "signature", &p, error))
-    return FALSE;
-  memcpy (r.signature, p, MODEL_CHANNEL_SIG_LEN);
-  if (r.relay_id[0] != '\0')
-    {
-      if (!take (data, len, &off, MODEL_CHANNEL_SIG_LEN, "relay_signature", &p, error))
-        return FALSE;
-      memcpy (r.relay_signature, p, MODEL_CHANNEL_SIG_LEN);
-    }
-  if (off != len)
-    return fail (error, MODEL_STD_MALFORMED, "request: %zu trailing bytes after offset %zu",
-                 len - off, off);
-  *out = r;
-  return TRUE;
 }
 
 /* ---- registry ------------------------------------------------------------ */
@@ -768,7 +537,7 @@ model_channel_registry_verify (ModelChannelRegistry *reg, const ModelChannelRequ
   g_return_val_if_fail (reg != NULL && req != NULL, FALSE);
   g_return_val_if_fail (body != NULL || body_len == 0, FALSE);
   const ModelChannelParams *q = &reg->params;
-  if (!request_check (req, error))
+  if (!model_channel_request_check (req, error))
     return FALSE;
   Chan *c = find (reg, req->channel_id, "channel_id", error);
   if (c == NULL)
@@ -801,14 +570,16 @@ model_channel_registry_verify (ModelChannelRegistry *reg, const ModelChannelRequ
     }
   guint8 h[MODEL_CHANNEL_HASH_LEN];
   crypto_generichash (h, sizeof h, body, body_len, NULL, 0);
-  g_autoptr (GByteArray) b = signing_array (req);
+  g_autoptr (GBytes) signing = model_channel_request_signing_bytes (req);
+  gsize n = 0;
+  const guint8 *m = g_bytes_get_data (signing, &n);
   if (sodium_memcmp (h, req->body_hash, sizeof h) != 0)
     {
       add_risk (reg, c, MODEL_CHANNEL_RISK_BAD_SIGNATURE, now);
       return fail (error, MODEL_STD_BAD_SIGNATURE,
                    "body_hash: does not match the body sent by %s", c->rec.id);
     }
-  if (!sig_ok (req->signature, b->data, b->len, c->rec.public_key))
+  if (!sig_ok (req->signature, m, n, c->rec.public_key))
     {
       add_risk (reg, c, MODEL_CHANNEL_RISK_BAD_SIGNATURE, now);
       return fail (error, MODEL_STD_BAD_SIGNATURE, "signature: does not verify for %s",
@@ -816,6 +587,9 @@ model_channel_registry_verify (ModelChannelRegistry *reg, const ModelChannelRequ
     }
   if (parent != NULL)
     {
+      /* The parent signed signing bytes || the channel's signature. */
+      g_autoptr (GByteArray) b = g_byte_array_sized_new ((guint) n + MODEL_CHANNEL_SIG_LEN);
+      g_byte_array_append (b, m, (guint) n);
       g_byte_array_append (b, req->signature, MODEL_CHANNEL_SIG_LEN);
       if (!sig_ok (req->relay_signature, b->data, b->len, parent->rec.public_key))
         {

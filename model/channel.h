@@ -11,12 +11,14 @@
  * +-window clock check and a bounded per-channel replay cache), and feeds
  * failed signatures and replays into the risk score, whose thresholds order
  * rectification or suspension automatically.  In memory only; no clock, no
- * I/O: `now` is always passed in.
+ * I/O: `now` is always passed in.  The request itself (record, signing bytes,
+ * signatures, wire codec) is model/channel_request.h, included here.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "model/channel_request.h"   /* ModelChannelRequest and its wire form */
 #include "model/stdcode.h"
 
 G_BEGIN_DECLS
@@ -24,14 +26,9 @@ G_BEGIN_DECLS
 #define MODEL_CHANNEL_ERROR (model_channel_error_quark ())
 GQuark model_channel_error_quark (void);
 
-#define MODEL_CHANNEL_ID_LEN 8        /* "CH" + 6 ASCII digits */
+/* MODEL_CHANNEL_ID_LEN and the request sizes are in model/channel_request.h. */
 #define MODEL_CHANNEL_NAME_MAX 64     /* bytes of UTF-8 */
-#define MODEL_CHANNEL_OP_MAX 32       /* operation name, bytes */
-#define MODEL_CHANNEL_NONCE_LEN 16
-#define MODEL_CHANNEL_HASH_LEN 32     /* BLAKE2b-256 of the request body */
 #define MODEL_CHANNEL_PK_LEN 32       /* Ed25519 public key */
-#define MODEL_CHANNEL_SK_LEN 64       /* Ed25519 secret key (libsodium form) */
-#define MODEL_CHANNEL_SIG_LEN 64      /* Ed25519 signature */
 
 /* The six channel classes.  Wire names: model_channel_class_name(). */
 typedef enum {
@@ -94,23 +91,6 @@ typedef struct {
   gint64 status_changed_at;
 } ModelChannel;
 
-/*
- * A channel request as it travels (wire form: model_channel_request_encode).
- * All fields public.  relay_id is "" for a tier-1 request; for a tier-2
- * request it names the parent, and relay_signature is the parent's
- * countersignature (meaningless when relay_id is "").
- */
-typedef struct {
-  char channel_id[MODEL_CHANNEL_ID_LEN + 1];
-  char relay_id[MODEL_CHANNEL_ID_LEN + 1];
-  gint64 timestamp;
-  guint8 nonce[MODEL_CHANNEL_NONCE_LEN];
-  char operation[MODEL_CHANNEL_OP_MAX + 1];   /* 1..32 of [a-z0-9_.] */
-  guint8 body_hash[MODEL_CHANNEL_HASH_LEN];   /* BLAKE2b-256 of the body */
-  guint8 signature[MODEL_CHANNEL_SIG_LEN];
-  guint8 relay_signature[MODEL_CHANNEL_SIG_LEN];
-} ModelChannelRequest;
-
 /* Wire names; never NULL ("unknown" for an out-of-range value). */
 const char *model_channel_class_name (ModelChannelClass klass);
 const char *model_channel_status_name (ModelChannelStatus status);
@@ -127,44 +107,6 @@ gboolean model_channel_name_check (const char *name, GError **error);
 /* TRUE when the state machine allows from -> to (CHAN table). */
 gboolean model_channel_transition_allowed (ModelChannelStatus from,
                                            ModelChannelStatus to);
-
-/* ---- requests ------------------------------------------------------------ */
-
-/*
- * Fills req (signatures zeroed) after checking every field.  relay_id is
- * NULL or "" for tier 1.  nonce NULL draws 16 bytes with randombytes_buf.
- * body may be NULL when body_len is 0.
- */
-gboolean model_channel_request_init (ModelChannelRequest *req,
-                                     const char *channel_id,
-                                     const char *relay_id,
-                                     gint64 timestamp,
-                                     const guint8 *nonce,
-                                     const char *operation,
-                                     const guint8 *body, gsize body_len,
-                                     GError **error);
-
-/* The canonical bytes the channel signs.  Returns: (transfer full). */
-GBytes *model_channel_request_signing_bytes (const ModelChannelRequest *req);
-
-/* The channel signs (sets req->signature). */
-gboolean model_channel_request_sign (ModelChannelRequest *req,
-                                     const guint8 secret_key[MODEL_CHANNEL_SK_LEN],
-                                     GError **error);
-
-/* The relaying parent countersigns signing bytes || signature (sets
- * req->relay_signature); needs a non-empty relay_id. */
-gboolean model_channel_request_countersign (ModelChannelRequest *req,
-                                            const guint8 parent_secret_key[MODEL_CHANNEL_SK_LEN],
-                                            GError **error);
-
-/* Wire form: signing bytes || signature || relay_signature (when relayed).
- * Returns: (transfer full). */
-GBytes *model_channel_request_encode (const ModelChannelRequest *req);
-
-/* Strict parse of the wire form; MODEL_STD_MALFORMED naming the field. */
-gboolean model_channel_request_decode (const guint8 *data, gsize len,
-                                       ModelChannelRequest *out, GError **error);
 
 /* ---- registry ------------------------------------------------------------ */
 

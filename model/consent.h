@@ -52,8 +52,10 @@ typedef enum {
 /*
  * One authorisation.  All fields public.  An empty string means "any" where
  * the kind allows it: ssn is required for personal and optional (all persons)
- * otherwise; channel_id is required for every kind; department_id is
- * required for department and optional (all departments) otherwise.
+ * otherwise, and when given is validated at not_before
+ * (model_consent_ssn_check); channel_id is required for every kind;
+ * department_id is required for department and optional (all departments)
+ * otherwise.
  */
 typedef struct {
   guint8 grant_id[MODEL_CONSENT_GRANT_ID_LEN]; /* assigned by the store */
@@ -99,9 +101,16 @@ gboolean model_consent_scopes_parse (const char *text, guint32 *out, GError **er
  * e.g. "MIB-110000". */
 gboolean model_consent_department_check (const char *id, GError **error);
 
-/* Checks an SSN's form: 17 digits and a digit or 'X', with the right ISO 7064
- * MOD 11-2 check character (MALFORMED / INVALID_ID). */
-gboolean model_consent_ssn_check (const char *ssn, GError **error);
+/*
+ * Checks an SSN with model_id_validate (model/id.h) at validation time now
+ * (Unix seconds): 18 characters, the ISO 7064 MOD 11-2 check character, a
+ * real birth date not after now's day in Beijing time, a known province.
+ * Errors in MODEL_CONSENT_ERROR with the code model_id_validate gives
+ * (MALFORMED, INVALID_ID) and a message starting "ssn: ".  A grant's SSN is
+ * checked at the grant's not_before (the person must be born when the
+ * authorisation starts); a question's SSN at the question's now.
+ */
+gboolean model_consent_ssn_check (const char *ssn, gint64 now, GError **error);
 
 typedef struct _ModelConsentStore ModelConsentStore;
 
@@ -116,8 +125,9 @@ void model_consent_store_free (ModelConsentStore *store);
 /*
  * Records an authorisation.  grant's fields other than grant_id, revoked and
  * revoked_at are used (those must be zero/FALSE).  Errors: MALFORMED naming
- * the field, INVALID_ID for a bad SSN check character.  grant_id (may be
- * NULL) receives the new grant's id.
+ * the field, INVALID_ID for an SSN that fails its check character, birth
+ * date (validated at not_before) or province.  grant_id (may be NULL)
+ * receives the new grant's id.
  */
 gboolean model_consent_store_grant (ModelConsentStore *store,
                                     const ModelConsentGrant *grant,
@@ -139,7 +149,7 @@ gboolean model_consent_store_revoke (ModelConsentStore *store,
  *   else NOT_YET_VALID when every missing part has a matching future one,
  *   else CONSENT_MISSING;
  * the message names the missing parts.  Malformed inputs: MALFORMED /
- * INVALID_ID, decision untouched.
+ * INVALID_ID (the SSN is validated at now), decision untouched.
  */
 gboolean model_consent_store_check (const ModelConsentStore *store,
                                     const char *ssn, const char *channel_id,
@@ -154,7 +164,8 @@ void model_consent_store_foreach (const ModelConsentStore *store,
                                   ModelConsentFn fn, gpointer user_data);
 
 /* Inserts a grant as loaded, grant_id and revocation included (fields
- * validated: MALFORMED / INVALID_ID, CONFLICT for a grant id present). */
+ * validated as by grant, the SSN at not_before: MALFORMED / INVALID_ID;
+ * CONFLICT for a grant id present). */
 gboolean model_consent_store_restore (ModelConsentStore *store,
                                       const ModelConsentGrant *grant,
                                       GError **error);

@@ -88,9 +88,11 @@ digits_value (const char *s, int n)
 static int
 beijing_day (gint64 now)
 {
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now + 8 * 3600);
-  if (utc == NULL)
+  if (now > G_MAXINT64 - 8 * 3600)
     return 99991231;
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now + 8 * 3600);
+  if (utc == NULL) /* outside years 1..9999 */
+    return now < 0 ? 0 : 99991231;
   return g_date_time_get_year (utc) * 10000 + g_date_time_get_month (utc) * 100
          + g_date_time_get_day_of_month (utc);
 }

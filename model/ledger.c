@@ -1,31 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Payment orders, settlement routing and the double-entry journal (ESSC-STD
- * section 8).  Orders live in an array in submission order, indexed by order
+ * section 8): names, field checks, the routing table, submission, settlement
+ * and failure.  Orders live in an array in submission order, indexed by order
  * id in a hash table; the journal is an array of fixed-size ModelPosting
- * records, four per settled order.  Submission and settlement keep the
- * invariants (one order per idempotency key, one transaction per settled
- * order, route fixed at creation); model_ledger_reconcile re-derives them from
- * the records, so restored (possibly tampered) data is checked the same way.
- * Workload: a few million orders per simulated day at most; everything is
- * O(1) per operation except reconciliation (O(n log n)) and re-scheduling a
- * city's switch (O(orders)).
+ * records, four per settled order (struct in model/ledger_private.h).
+ * Submission and settlement keep the invariants (one order per idempotency
+ * key, one transaction per settled order, route fixed at creation);
+ * model_ledger_reconcile, in model/ledger_book.c with the store's
+ * foreach/restore, re-derives them from the records, so restored (possibly
+ * tampered) data is checked the same way.  Workload: a few million orders
+ * per simulated day at most; everything is O(1) per operation except
+ * reconciliation (O(n log n)) and re-scheduling a city's switch (O(orders)).
  */
 #include "model/ledger.h"
 
 #include <sodium.h>
 #include <string.h>
 
+#include "model/ledger_private.h"
+
 G_DEFINE_QUARK (model-ledger-error-quark, model_ledger_error)
 
 #define ORDER_ID_DOMAIN "ESSC-STD-LEDGER-ORDER-ID-1"
-
-struct _ModelLedger {
-  GHashTable *switches;   /* city (GUINT_TO_POINTER) -> gint64* switch time */
-  GPtrArray *orders;      /* ModelPaymentOrder*, owned, submission order */
-  GHashTable *by_id;      /* order_id -> ModelPaymentOrder* (borrowed) */
-  GArray *journal;        /* ModelPosting */
-};
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -83,8 +80,9 @@ model_order_state_from_name (const char *name, ModelOrderState *out)
 /* ---- field checks ------------------------------------------------------- */
 
 /* Printable ASCII without space, 0x21..0x7e, 1..max bytes. */
-static gboolean
-check_text (const char *s, gsize max, const char *field, GError **error)
+gboolean
+model_ledger_priv_check_text (const char *s, gsize max, const char *field,
+                              GError **error)
 {
   if (s == NULL || s[0] == '\0')
     {
@@ -114,8 +112,8 @@ check_text (const char *s, gsize max, const char *field, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_city (guint32 city, GError **error)
+gboolean
+model_ledger_priv_check_city (guint32 city, GError **error)
 {
   if (city < 100000 || city > 999999)
     {
@@ -126,8 +124,8 @@ check_city (guint32 city, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_amount (gint64 amount, GError **error)
+gboolean
+model_ledger_priv_check_amount (gint64 amount, GError **error)
 {
   if (amount < 1 || amount > MODEL_LEDGER_AMOUNT_MAX)
     {
@@ -139,8 +137,8 @@ check_amount (gint64 amount, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_currency (const char *currency, GError **error)
+gboolean
+model_ledger_priv_check_currency (const char *currency, GError **error)
 {
   if (g_strcmp0 (currency, "CNY") != 0)
     {
@@ -151,8 +149,8 @@ check_currency (const char *currency, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_time (gint64 t, const char *field, GError **error)
+gboolean
+model_ledger_priv_check_time (gint64 t, const char *field, GError **error)
 {
   if (t <= 0)
     {
@@ -164,8 +162,8 @@ check_time (gint64 t, const char *field, GError **error)
   return TRUE;
 }
 
-static gboolean
-is_lower_hex (const char *s, gsize len)
+gboolean
+model_ledger_priv_is_lower_hex (const char *s, gsize len)
 {
   for (gsize i = 0; i < len; i++)
     if (!g_ascii_isdigit (s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
@@ -229,7 +227,7 @@ model_ledger_set_switch (ModelLedger *ledger, guint32 city, gint64 switch_at,
                          GError **error)
 {
   g_return_val_if_fail (ledger != NULL, FALSE);
-  if (!check_city (city, error))
+  if (!model_ledger_priv_check_city (city, error))
     return FALSE;
   if (switch_at < 0)
     {
@@ -297,9 +295,10 @@ model_ledger_order_id (const char *channel_id, const char *idempotency_key,
                        char out[MODEL_LEDGER_ORDER_ID_LEN + 1], GError **error)
 {
   g_return_val_if_fail (out != NULL, FALSE);
-  if (!check_text (channel_id, MODEL_LEDGER_CHANNEL_MAX, "channel_id", error)
-      || !check_text (idempotency_key, MODEL_LEDGER_KEY_MAX,
-                      "idempotency_key", error))
+  if (!model_ledger_priv_check_text (channel_id, MODEL_LEDGER_CHANNEL_MAX,
+                                     "channel_id", error)
+      || !model_ledger_priv_check_text (idempotency_key, MODEL_LEDGER_KEY_MAX,
+                                        "idempotency_key", error))
     return FALSE;
   guint8 c = (guint8) strlen (channel_id), k = (guint8) strlen (idempotency_key);
   guint8 h[32];
@@ -325,15 +324,15 @@ same_content (const ModelPaymentOrder *o, const ModelPaymentRequest *r)
          && strcmp (o->currency, r->currency) == 0;
 }
 
-static ModelPaymentOrder *
-find (const ModelLedger *ledger, const char *order_id)
+ModelPaymentOrder *
+model_ledger_priv_find (const ModelLedger *ledger, const char *order_id)
 {
   return order_id != NULL ? g_hash_table_lookup (ledger->by_id, order_id)
                           : NULL;
 }
 
-static void
-insert_order (ModelLedger *ledger, ModelPaymentOrder *o)
+void
+model_ledger_priv_insert_order (ModelLedger *ledger, ModelPaymentOrder *o)
 {
   g_ptr_array_add (ledger->orders, o);
   g_hash_table_insert (ledger->by_id, o->order_id, o);
@@ -349,11 +348,12 @@ model_ledger_submit (ModelLedger *ledger, const ModelPaymentRequest *req,
   char id[MODEL_LEDGER_ORDER_ID_LEN + 1];
 
   if (!model_ledger_order_id (req->channel_id, req->idempotency_key, id, error)
-      || !check_city (req->city, error)
-      || !check_text (req->payee, MODEL_LEDGER_PAYEE_MAX, "payee", error)
-      || !check_amount (req->amount_fen, error)
-      || !check_currency (req->currency, error)
-      || !check_time (now, "now", error))
+      || !model_ledger_priv_check_city (req->city, error)
+      || !model_ledger_priv_check_text (req->payee, MODEL_LEDGER_PAYEE_MAX,
+                                        "payee", error)
+      || !model_ledger_priv_check_amount (req->amount_fen, error)
+      || !model_ledger_priv_check_currency (req->currency, error)
+      || !model_ledger_priv_check_time (now, "now", error))
     return NULL;
   if (req->ecard_level != 1 && req->ecard_level != 2)
     {
@@ -362,7 +362,7 @@ model_ledger_submit (ModelLedger *ledger, const ModelPaymentRequest *req,
       return NULL;
     }
 
-  const ModelPaymentOrder *old = find (ledger, id);
+  const ModelPaymentOrder *old = model_ledger_priv_find (ledger, id);
   if (old != NULL)
     {
       if (!same_content (old, req))
@@ -416,16 +416,16 @@ model_ledger_submit (ModelLedger *ledger, const ModelPaymentRequest *req,
   o->state = MODEL_ORDER_ACCEPTED;
   o->failure = MODEL_STD_OK;
   o->settled_at = 0;
-  insert_order (ledger, o);
+  model_ledger_priv_insert_order (ledger, o);
   if (outcome != NULL)
     *outcome = MODEL_STD_OK;
   return o;
 }
 
 /* The account that line (0..3) of order o names; PAY-11 and PAY-14. */
-static void
-line_account (const ModelPaymentOrder *o, guint line,
-              char out[MODEL_LEDGER_ACCOUNT_MAX + 1])
+void
+model_ledger_priv_line_account (const ModelPaymentOrder *o, guint line,
+                                char out[MODEL_LEDGER_ACCOUNT_MAX + 1])
 {
   char hex[33];
   switch (line)
@@ -448,8 +448,8 @@ line_account (const ModelPaymentOrder *o, guint line,
     }
 }
 
-static ModelEntrySide
-line_side (guint line)
+ModelEntrySide
+model_ledger_priv_line_side (guint line)
 {
   return line % 2 == 0 ? MODEL_ENTRY_DEBIT : MODEL_ENTRY_CREDIT;
 }
@@ -457,7 +457,7 @@ line_side (guint line)
 static ModelPaymentOrder *
 find_or_fail (ModelLedger *ledger, const char *order_id, GError **error)
 {
-  ModelPaymentOrder *o = find (ledger, order_id);
+  ModelPaymentOrder *o = model_ledger_priv_find (ledger, order_id);
   if (o == NULL)
     g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_NOT_FOUND,
                  "order_id: no order \"%s\"", order_id ? order_id : "(null)");
@@ -498,8 +498,8 @@ model_ledger_settle (ModelLedger *ledger, const char *order_id, gint64 now,
       p.seq = ledger->journal->len;
       memcpy (p.order_id, o->order_id, sizeof p.order_id);
       p.line = line;
-      p.side = line_side (line);
-      line_account (o, line, p.account);
+      p.side = model_ledger_priv_line_side (line);
+      model_ledger_priv_line_account (o, line, p.account);
       p.amount_fen = o->amount_fen;
       p.posted_at = now;
       g_array_append_val (ledger->journal, p);
@@ -546,7 +546,7 @@ const ModelPaymentOrder *
 model_ledger_lookup (const ModelLedger *ledger, const char *order_id)
 {
   g_return_val_if_fail (ledger != NULL, NULL);
-  return find (ledger, order_id);
+  return model_ledger_priv_find (ledger, order_id);
 }
 
 guint64
@@ -561,350 +561,4 @@ model_ledger_n_postings (const ModelLedger *ledger)
 {
   g_return_val_if_fail (ledger != NULL, 0);
   return ledger->journal->len;
-}
-
-/* ---- reconciliation ----------------------------------------------------- */
-
-static gint
-cmp_seq (gconstpointer a, gconstpointer b)
-{
-  const ModelPosting *x = *(const ModelPosting *const *) a;
-  const ModelPosting *y = *(const ModelPosting *const *) b;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static gboolean
-add_fen (gint64 *sum, gint64 amount, GError **error)
-{
-  if (*sum > G_MAXINT64 - amount)
-    {
-      g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_INTERNAL,
-                   "totals overflow 64 bits");
-      return FALSE;
-    }
-  *sum += amount;
-  return TRUE;
-}
-
-/* The checks of one SETTLED order against its postings (in seq order). */
-static gboolean
-check_transaction (const ModelPaymentOrder *o, GPtrArray *lines,
-                   GError **error)
-{
-  const ModelPosting *by_line[MODEL_LEDGER_LINES] = { NULL };
-  for (guint i = 0; lines != NULL && i < lines->len; i++)
-    {
-      const ModelPosting *p = g_ptr_array_index (lines, i);
-      if (by_line[p->line] != NULL)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_DUPLICATE,
-                       "order %s settled more than once: line %u posted at "
-                       "seq %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT,
-                       o->order_id, p->line, by_line[p->line]->seq, p->seq);
-          return FALSE;
-        }
-      by_line[p->line] = p;
-    }
-  gint64 debit = 0, credit = 0;
-  for (guint line = 0; line < MODEL_LEDGER_LINES; line++)
-    {
-      const ModelPosting *p = by_line[line];
-      if (p == NULL)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_INVALID_STATE,
-                       "order %s is settled but its line %u is missing",
-                       o->order_id, line);
-          return FALSE;
-        }
-      *(p->side == MODEL_ENTRY_DEBIT ? &debit : &credit) += p->amount_fen;
-    }
-  if (debit != credit)
-    {
-      g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_CONFLICT,
-                   "transaction of order %s does not balance: debits %"
-                   G_GINT64_FORMAT " fen, credits %" G_GINT64_FORMAT " fen",
-                   o->order_id, debit, credit);
-      return FALSE;
-    }
-  for (guint line = 0; line < MODEL_LEDGER_LINES; line++)
-    {
-      const ModelPosting *p = by_line[line];
-      char want[MODEL_LEDGER_ACCOUNT_MAX + 1];
-      line_account (o, line, want);
-      const char *what = NULL;
-      if (p->side != line_side (line))
-        what = "side";
-      else if (strcmp (p->account, want) != 0)
-        what = "account";
-      else if (p->amount_fen != o->amount_fen)
-        what = "amount_fen";
-      else if (p->posted_at != o->settled_at)
-        what = "posted_at";
-      if (what != NULL)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_CONFLICT,
-                       "order %s line %u (seq %" G_GUINT64_FORMAT "): %s "
-                       "differs from the order (expected %s %s, %"
-                       G_GINT64_FORMAT " fen at %" G_GINT64_FORMAT ")",
-                       o->order_id, line, p->seq, what,
-                       line_side (line) == MODEL_ENTRY_DEBIT ? "debit"
-                                                             : "credit",
-                       want, o->amount_fen, o->settled_at);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-gboolean
-model_ledger_reconcile (const ModelLedger *ledger, gboolean allow_pending,
-                        ModelLedgerReport *report, GError **error)
-{
-  g_return_val_if_fail (ledger != NULL, FALSE);
-  ModelLedgerReport r = { 0 };
-  r.n_orders = ledger->orders->len;
-  r.n_postings = ledger->journal->len;
-
-  /* Steps 1-2 of ESSC-STD 8.5: positions 0..n-1, each once; then every
-   * posting's order exists. */
-  g_autoptr (GPtrArray) sorted = g_ptr_array_sized_new (ledger->journal->len);
-  for (guint i = 0; i < ledger->journal->len; i++)
-    g_ptr_array_add (sorted, &g_array_index (ledger->journal, ModelPosting, i));
-  g_ptr_array_sort (sorted, cmp_seq);
-  g_autoptr (GHashTable) groups = g_hash_table_new_full (
-      g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      const ModelPosting *p = g_ptr_array_index (sorted, i);
-      if (p->seq != i)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED,
-                       "journal: posting seq %" G_GUINT64_FORMAT " found where "
-                       "seq %u was expected (a posting is missing or "
-                       "repeated)", p->seq, i);
-          return FALSE;
-        }
-    }
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      const ModelPosting *p = g_ptr_array_index (sorted, i);
-      if (find (ledger, p->order_id) == NULL)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_NOT_FOUND,
-                       "journal: posting seq %" G_GUINT64_FORMAT " names order "
-                       "%s, which does not exist", p->seq, p->order_id);
-          return FALSE;
-        }
-      GPtrArray *g = g_hash_table_lookup (groups, p->order_id);
-      if (g == NULL)
-        {
-          g = g_ptr_array_new ();
-          g_hash_table_insert (groups, (gpointer) p->order_id, g);
-        }
-      g_ptr_array_add (g, (gpointer) p);
-      if (!add_fen (p->side == MODEL_ENTRY_DEBIT ? &r.total_debit_fen
-                                                 : &r.total_credit_fen,
-                    p->amount_fen, error))
-        return FALSE;
-    }
-
-  /* Steps 3-9, order by order: route, postings for the state, lines. */
-  for (guint i = 0; i < ledger->orders->len; i++)
-    {
-      const ModelPaymentOrder *o = g_ptr_array_index (ledger->orders, i);
-      ModelRoute want = model_ledger_route_for (ledger, o->city, o->created_at);
-      if (o->route != want)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_CONFLICT,
-                       "order %s: route %s, but city %06u created at %"
-                       G_GINT64_FORMAT " routes %s", o->order_id,
-                       model_route_name (o->route), o->city, o->created_at,
-                       model_route_name (want));
-          return FALSE;
-        }
-      GPtrArray *lines = g_hash_table_lookup (groups, o->order_id);
-      if (o->state != MODEL_ORDER_SETTLED && lines != NULL)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_INVALID_STATE,
-                       "order %s is %s but has %u postings", o->order_id,
-                       model_order_state_name (o->state), lines->len);
-          return FALSE;
-        }
-      switch (o->state)
-        {
-        case MODEL_ORDER_ACCEPTED:
-          if (!allow_pending)
-            {
-              g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_INVALID_STATE,
-                           "order %s is accepted but not settled",
-                           o->order_id);
-              return FALSE;
-            }
-          r.n_accepted++;
-          break;
-        case MODEL_ORDER_FAILED:
-          r.n_failed++;
-          break;
-        case MODEL_ORDER_SETTLED:
-          if (!check_transaction (o, lines, error)
-              || !add_fen (&r.settled_fen[o->route], o->amount_fen, error))
-            return FALSE;
-          r.n_settled++;
-          r.settled_count[o->route]++;
-          break;
-        }
-    }
-  if (r.total_debit_fen != r.total_credit_fen)
-    {
-      g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_CONFLICT,
-                   "journal does not balance: debits %" G_GINT64_FORMAT
-                   " fen, credits %" G_GINT64_FORMAT " fen",
-                   r.total_debit_fen, r.total_credit_fen);
-      return FALSE;
-    }
-  if (report != NULL)
-    *report = r;
-  return TRUE;
-}
-
-/* ---- store -------------------------------------------------------------- */
-
-gboolean
-model_ledger_foreach_order (const ModelLedger *ledger, ModelLedgerOrderFn fn,
-                            gpointer user_data)
-{
-  g_return_val_if_fail (ledger != NULL && fn != NULL, FALSE);
-  for (guint i = 0; i < ledger->orders->len; i++)
-    if (!fn (g_ptr_array_index (ledger->orders, i), user_data))
-      return FALSE;
-  return TRUE;
-}
-
-gboolean
-model_ledger_foreach_posting (const ModelLedger *ledger,
-                              ModelLedgerPostingFn fn, gpointer user_data)
-{
-  g_return_val_if_fail (ledger != NULL && fn != NULL, FALSE);
-  for (guint i = 0; i < ledger->journal->len; i++)
-    if (!fn (&g_array_index (ledger->journal, ModelPosting, i), user_data))
-      return FALSE;
-  return TRUE;
-}
-
-/* A fixed char array field holds a NUL-terminated string. */
-static gboolean
-terminated (const char *field, gsize size, const char *name, GError **error)
-{
-  if (memchr (field, '\0', size) == NULL)
-    {
-      g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED,
-                   "%s: not NUL-terminated within %zu bytes", name, size);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-malformed (GError **error, const char *msg)
-{
-  g_set_error_literal (error, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED, msg);
-  return FALSE;
-}
-
-gboolean
-model_ledger_restore_order (ModelLedger *ledger, const ModelPaymentOrder *o,
-                            GError **error)
-{
-  g_return_val_if_fail (ledger != NULL && o != NULL, FALSE);
-  char id[MODEL_LEDGER_ORDER_ID_LEN + 1];
-  if (!terminated (o->order_id, sizeof o->order_id, "order_id", error)
-      || !terminated (o->channel_id, sizeof o->channel_id, "channel_id", error)
-      || !terminated (o->idempotency_key, sizeof o->idempotency_key,
-                      "idempotency_key", error)
-      || !terminated (o->payee, sizeof o->payee, "payee", error)
-      || !terminated (o->currency, sizeof o->currency, "currency", error)
-      || !model_ledger_order_id (o->channel_id, o->idempotency_key, id, error)
-      || !check_city (o->city, error)
-      || !check_text (o->payee, MODEL_LEDGER_PAYEE_MAX, "payee", error)
-      || !check_amount (o->amount_fen, error)
-      || !check_currency (o->currency, error)
-      || !check_time (o->created_at, "created_at", error))
-    return FALSE;
-  if (strcmp (id, o->order_id) != 0)
-    return malformed (error, "order_id: not the BLAKE2b-256 of its channel_id "
-                             "and idempotency_key");
-  if (o->route != MODEL_ROUTE_LOCAL && o->route != MODEL_ROUTE_UNIFIED)
-    return malformed (error, "route: expected local or unified");
-  switch (o->state)
-    {
-    case MODEL_ORDER_ACCEPTED:
-      if (o->failure != MODEL_STD_OK || o->settled_at != 0)
-        return malformed (error, "accepted order: expected failure ok and "
-                                 "settled_at 0");
-      break;
-    case MODEL_ORDER_SETTLED:
-      if (o->failure != MODEL_STD_OK || o->settled_at < o->created_at)
-        return malformed (error, "settled order: expected failure ok and "
-                                 "settled_at >= created_at");
-      break;
-    case MODEL_ORDER_FAILED:
-      if (o->failure == MODEL_STD_OK || (guint) o->failure >= MODEL_STD_N_CODES
-          || o->settled_at < o->created_at)
-        return malformed (error, "failed order: expected a failure code and "
-                                 "settled_at >= created_at");
-      break;
-    default:
-      return malformed (error, "state: expected accepted, settled or failed");
-    }
-  if (find (ledger, o->order_id) != NULL)
-    {
-      g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_DUPLICATE,
-                   "order_id: order %s is already present", o->order_id);
-      return FALSE;
-    }
-  insert_order (ledger, g_memdup2 (o, sizeof *o));
-  return TRUE;
-}
-
-/* PAY-14: payer:<32 hex>, clearing:unified, clearing:local:<city>,
- * payee:<merchant id>. */
-static gboolean
-check_account (const char *a, GError **error)
-{
-  if (g_str_has_prefix (a, "payer:") && strlen (a) == 6 + 32
-      && is_lower_hex (a + 6, 32))
-    return TRUE;
-  if (strcmp (a, "clearing:unified") == 0)
-    return TRUE;
-  if (g_str_has_prefix (a, "clearing:local:") && strlen (a) == 15 + 6
-      && a[15] != '0' && strspn (a + 15, "0123456789") == 6)
-    return TRUE;
-  if (g_str_has_prefix (a, "payee:"))
-    return check_text (a + 6, MODEL_LEDGER_PAYEE_MAX, "account payee id",
-                       error);
-  return malformed (error, "account: expected payer:<e-card hex>, "
-                           "clearing:unified, clearing:local:<city> or "
-                           "payee:<merchant id>");
-}
-
-gboolean
-model_ledger_restore_posting (ModelLedger *ledger, const ModelPosting *p,
-                              GError **error)
-{
-  g_return_val_if_fail (ledger != NULL && p != NULL, FALSE);
-  if (!terminated (p->order_id, sizeof p->order_id, "order_id", error)
-      || !terminated (p->account, sizeof p->account, "account", error))
-    return FALSE;
-  if (strlen (p->order_id) != MODEL_LEDGER_ORDER_ID_LEN
-      || !is_lower_hex (p->order_id, MODEL_LEDGER_ORDER_ID_LEN))
-    return malformed (error, "order_id: expected 64 lowercase hex characters");
-  if (p->line >= MODEL_LEDGER_LINES)
-    return malformed (error, "line: expected 0..3");
-  if (p->side != MODEL_ENTRY_DEBIT && p->side != MODEL_ENTRY_CREDIT)
-    return malformed (error, "side: expected debit or credit");
-  if (!check_account (p->account, error) || !check_amount (p->amount_fen, error)
-      || !check_time (p->posted_at, "posted_at", error))
-    return FALSE;
-  g_array_append_val (ledger->journal, *p);
-  return TRUE;
 }

@@ -195,7 +195,7 @@ const ModelPaymentOrder *model_ledger_lookup (const ModelLedger *ledger,
 guint64 model_ledger_n_orders (const ModelLedger *ledger);
 guint64 model_ledger_n_postings (const ModelLedger *ledger);
 
-/* ---- reconciliation ----------------------------------------------------- */
+/* ---- reconciliation (model/ledger_book.c) ------------------------------- */
 
 /*
  * Checks the whole book (PAY-15): journal positions consecutive from 0; every
@@ -210,7 +210,7 @@ gboolean model_ledger_reconcile (const ModelLedger *ledger,
                                  gboolean allow_pending,
                                  ModelLedgerReport *report, GError **error);
 
-/* ---- store -------------------------------------------------------------- */
+/* ---- store (model/ledger_book.c) ---------------------------------------- */
 
 /* Orders in submission (restore) order; postings in journal order.  Stop
  * when fn returns FALSE; return FALSE when stopped. */

@@ -3,10 +3,12 @@
  * Tests of the three-level consent store (ESSC-STD section "Consent",
  * CONSENT-n): scope names and sets, the eight combinations of the three
  * authorisations, validity windows, scope coverage, matching of person,
- * channel and department, revocation, malformed input, and foreach/restore
- * for the store.
+ * channel and department, revocation, malformed input, SSN validation
+ * through model_id_validate (a grant's at its not_before, a question's at
+ * its now), and foreach/restore for the store.
  */
 #include "model/consent.h"
+#include "model/id.h"
 #include "tests/testutil.h"
 
 #include <sodium.h>
@@ -426,6 +428,82 @@ test_malformed (void)
   model_consent_store_free (NULL);
 }
 
+/* An SSN of someone born on 2030-01-01, which begins in Beijing at BIRTH. */
+#define BIRTH ((gint64) 1893427200)   /* 2029-12-31T16:00:00Z */
+
+static void
+make_ssn (const char *digits17, char out[MODEL_SSN_LEN + 1])
+{
+  memcpy (out, digits17, 17);
+  out[17] = model_id_check_char (digits17);
+  out[18] = '\0';
+  g_assert_cmpint (out[17], !=, '\0');
+}
+
+/* CONSENT-3, CONSENT-11: SSNs are validated by model_id_validate (ID-1 to
+ * ID-4), a grant's at its not_before and a question's at its now. */
+static void
+test_ssn_validation (void)
+{
+  g_autoptr (GError) error = NULL;
+  char born_2030[MODEL_SSN_LEN + 1], bad_province[MODEL_SSN_LEN + 1],
+       bad_date[MODEL_SSN_LEN + 1];
+  make_ssn ("11010520300101001", born_2030);
+  make_ssn ("99010519491231002", bad_province);
+  make_ssn ("11010519490230002", bad_date);
+  g_assert_true (model_consent_ssn_check (SSN_A, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_true (model_consent_ssn_check (SSN_B, NOW, &error));
+  g_assert_no_error (error);
+  struct { const char *ssn; gint64 now; ModelStdCode code; const char *what; } cases[] = {
+    { NULL, NOW, MODEL_STD_MALFORMED, "missing" },
+    { "11010519491231002", NOW, MODEL_STD_MALFORMED, "18" },
+    { "110105194912310021", NOW, MODEL_STD_INVALID_ID, "check character" },
+    { born_2030, NOW, MODEL_STD_INVALID_ID, "future" },
+    { born_2030, BIRTH - 1, MODEL_STD_INVALID_ID, "future" },
+    { bad_province, NOW, MODEL_STD_INVALID_ID, "province" },
+    { bad_date, NOW, MODEL_STD_INVALID_ID, "birth date" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_false (model_consent_ssn_check (cases[i].ssn, cases[i].now, &error));
+      g_assert_error (error, MODEL_CONSENT_ERROR, (int) cases[i].code);
+      g_assert_true (g_str_has_prefix (error->message, "ssn: "));
+      g_assert_nonnull (strstr (error->message, cases[i].what));
+      g_clear_error (&error);
+    }
+  g_assert_true (model_consent_ssn_check (born_2030, BIRTH, &error));
+  g_assert_no_error (error);
+
+  /* A grant is judged at its not_before, not at its end nor at NOW. */
+  g_autoptr (ModelConsentStore) store = model_consent_store_new (NULL);
+  ModelConsentGrant early = mk (MODEL_CONSENT_PERSONAL, born_2030, CH, "", IDENT, BIRTH - 1,
+                                BIRTH + DAY);
+  g_assert_false (model_consent_store_grant (store, &early, NULL, &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_assert_nonnull (strstr (error->message, "ssn"));
+  g_clear_error (&error);
+  g_assert_false (model_consent_store_restore (store, &early, &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_clear_error (&error);
+  ModelConsentGrant from_birth = mk (MODEL_CONSENT_PERSONAL, born_2030, CH, "", IDENT, BIRTH,
+                                     BIRTH + DAY);
+  grant_ok (store, from_birth, NULL);
+
+  /* A question is judged at its now: malformed before the birth day, a
+   * normal decision after it. */
+  ModelConsentDecision d;
+  memset (&d, 0xab, sizeof d);
+  g_assert_false (model_consent_store_check (store, born_2030, CH, DEPT, IDENT, NOW, &d,
+                                             &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_assert_cmpuint (d.present, ==, 0xabababab);
+  g_clear_error (&error);
+  g_assert_cmpint (check (store, born_2030, CH, DEPT, IDENT, BIRTH + 10, &d), ==,
+                   MODEL_STD_CONSENT_MISSING);
+  g_assert_cmpuint (d.present, ==, MODEL_CONSENT_PART (MODEL_CONSENT_PERSONAL));
+}
+
 static void
 collect (const ModelConsentGrant *g, gpointer user_data)
 {
@@ -521,6 +599,7 @@ main (int argc, char **argv)
   g_test_add_func ("/consent/check/wrong-party", test_wrong_party);
   g_test_add_func ("/consent/revoke/immediate", test_revoke);
   g_test_add_func ("/consent/input/malformed", test_malformed);
+  g_test_add_func ("/consent/input/ssn-validation", test_ssn_validation);
   g_test_add_func ("/consent/store/foreach-restore", test_foreach_restore);
   return g_test_run ();
 }

@@ -112,6 +112,9 @@ test_birth_date (void)
   assert_invalid (id, MODEL_STD_INVALID_ID);
   /* 2020-06-01 16:00 UTC is already 2 June in Beijing. */
   g_assert_true (model_id_validate (id, ESSC_TEST_NOW + 16 * 3600, NULL, NULL));
+  /* Extreme validation times neither overflow nor crash. */
+  g_assert_true (model_id_validate (id, G_MAXINT64, NULL, NULL));
+  g_assert_false (model_id_validate ("11010519491231002X", G_MININT64, NULL, NULL));
 }
 
 /* ID-4, ID-5: the province must be known; an unknown county is a warning. */
