@@ -32,6 +32,7 @@ typedef struct {
 /* The subcommands, in the order --help lists them. */
 int essc_cmd_id (int argc, char **argv);
 int essc_cmd_demo (int argc, char **argv);
+int essc_cmd_bench (int argc, char **argv);
 
 /*
  * Parses argv with a GOptionContext built from entries; on a bad option

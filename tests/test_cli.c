@@ -73,7 +73,7 @@ test_help (void)
   g_assert_nonnull (strstr (r.out, "  demo "));
   run_clear (&r);
 
-  const char *commands[] = { "id", "demo" };
+  const char *commands[] = { "id", "demo", "bench" };
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       r = run_essc (commands[i], "--help");
@@ -227,6 +227,24 @@ test_demo_golden (void)
   run_clear (&r);
 }
 
+static void
+test_bench (void)
+{
+  Run r = run_essc ("bench", "--seconds", "0.01");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "qr: verify"));
+  g_assert_nonnull (strstr (r.out, "ledger: submit + settle"));
+  g_assert_nonnull (strstr (r.out, "pin: verify"));
+  run_clear (&r);
+
+  r = run_essc ("bench", "--seconds", "0");
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+  r = run_essc ("bench", "--seconds", "abc");
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,5 +254,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/id/check", test_id_check);
   g_test_add_func ("/cli/id/hostile-input", test_id_hostile);
   g_test_add_func ("/cli/demo/golden", test_demo_golden);
+  g_test_add_func ("/cli/bench/runs", test_bench);
   return g_test_run ();
 }
