@@ -48,16 +48,16 @@ endif
 
 # model/: the standard's reference implementation, one module per concern.
 MODEL_MODULES := stdcode id card ecard pin credential base45 qr consent channel channel_request \
-                 ledger ledger_book audit store
+                 ledger ledger_book audit issuer store store_row store_table
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # cli/: the front that dispatches subcommands.
-CLI_MODULES   := main cmd_id cmd_demo
+CLI_MODULES   := main cmd_id cmd_demo cmd_bench
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode id card ecard pin credential base45 qr consent channel channel_request \
-                 ledger ledger_book audit store cli
+                 ledger ledger_book audit issuer store std cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------
@@ -110,8 +110,10 @@ TEST_DEPS_channel_request := stdcode channel channel_request
 TEST_DEPS_ledger     := stdcode ledger ledger_book
 TEST_DEPS_ledger_book := stdcode ledger ledger_book
 TEST_DEPS_audit      := stdcode audit
+TEST_DEPS_issuer     := stdcode id card ecard credential issuer
 TEST_DEPS_store      := $(MODEL_MODULES)
 TEST_DEPS_cli        := stdcode
+TEST_DEPS_std        := stdcode
 
 test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
             $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o

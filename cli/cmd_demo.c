@@ -18,6 +18,7 @@
 #include "model/consent.h"
 #include "model/credential.h"
 #include "model/id.h"
+#include "model/issuer.h"
 #include "model/ledger.h"
 #include "model/pin.h"
 #include "model/qr.h"
@@ -87,24 +88,6 @@ step (Demo *d, const char *requirement, const char *what, ModelStdCode expected,
       d->failures++;
     }
   g_clear_error (&error);
-}
-
-/* The credential the platform signs for an e-card of a card. */
-static GBytes *
-sign_credential (const ModelCard *card, const ModelEcard *ecard, const ModelPlatformKey *key,
-                 gint64 now, GError **error)
-{
-  ModelCredential cred = { 0 };
-  cred.level = (guint8) ecard->level;
-  memcpy (cred.ecard_id, ecard->id, sizeof cred.ecard_id);
-  g_strlcpy (cred.ssn, card->ssn, sizeof cred.ssn);
-  g_strlcpy (cred.name, card->name, sizeof cred.name);
-  g_strlcpy (cred.card_no, card->card_no, sizeof cred.card_no);
-  cred.city = card->city;
-  memcpy (cred.device_pk, ecard->device_pk, sizeof cred.device_pk);
-  cred.issued_at = now;
-  cred.expires_at = now + 365 * 86400;
-  return model_credential_sign (&cred, key, error);
 }
 
 /* Submits and settles one payment; returns the outcome of submission. */
@@ -193,10 +176,9 @@ run (Demo *d)
   step (d, "PIN-4", "set a PIN (stored as Argon2id)", MODEL_STD_OK, g_steal_pointer (&error));
 
   /* Credential and QR code. */
-  ModelCard card = { 0 };
-  model_card_get (cards, CARD_NO, &card, NULL);
-  g_autoptr (GBytes) cred = sign_credential (&card, &ecard, platform, d->clock, &error);
-  step (d, "CRED-2", "platform signs the e-card credential", MODEL_STD_OK,
+  g_autoptr (GBytes) cred = model_issuer_sign_credential (cards, ecard.id, platform, d->clock,
+                                                          365 * 86400, NULL, &error);
+  step (d, "CRED-10", "platform signs the e-card credential", MODEL_STD_OK,
         g_steal_pointer (&error));
   if (cred == NULL)
     return ESSC_EXIT_FAILED;

@@ -345,7 +345,7 @@ verify (GBytes *b, const ModelTrustList *trust, FakeStatus *fs, gint64 now,
   return model_credential_verify (p, len, trust, fake_status, fs, now, out, error);
 }
 
-/* CRED-5, CRED-8: a good credential verifies; unknown and wrong keys do not. */
+/* CRYPTO-1, CRED-5, CRED-8: a good credential verifies; unknown and wrong keys do not. */
 static void
 test_verify_keys (void)
 {

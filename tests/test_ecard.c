@@ -295,7 +295,7 @@ test_ids_deterministic (void)
       crypto_generichash (want, sizeof want, msg, sizeof msg, NULL, 0);
       g_assert_cmpmem (ea[i].id, 16, want, 16);
     }
-  /* Another seed, or no seed, gives other ids. */
+  /* Another seed, or no seed (CRYPTO-3: random ids), gives other ids. */
   seed[0] ^= 1;
   g_autoptr (ModelCardRegistry) c = model_card_registry_new (seed);
   g_autoptr (ModelCardRegistry) d = model_card_registry_new (NULL);

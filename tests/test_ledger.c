@@ -275,7 +275,7 @@ test_submit_refused (void)
   g_clear_error (&err);
   g_assert_cmpuint (model_ledger_n_orders (l), ==, 0);
 
-  /* A refusal stores nothing: the same key may be used once the PIN is in. */
+  /* ERR-2: a refusal stores nothing: the same key may be used once the PIN is in. */
   r.pin_verified = TRUE;
   submit_ok (l, &r, T0 + 10);
   g_assert_cmpuint (model_ledger_n_orders (l), ==, 1);

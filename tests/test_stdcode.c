@@ -3,6 +3,9 @@
 #include "model/stdcode.h"
 #include "tests/testutil.h"
 
+#include <string.h>
+
+/* ERR-1: every code has one wire name, and names parse back. */
 static void
 test_names_roundtrip (void)
 {
@@ -40,11 +43,29 @@ test_ecard_hex (void)
   g_assert_false (model_ecard_id_from_hex (NULL, back));
 }
 
+/* CRYPTO-2: a key id is the first 8 bytes of BLAKE2b-256 of the public key
+ * (vector computed independently with Python's hashlib.blake2b). */
+static void
+test_key_id (void)
+{
+  guint8 pk[32], id[MODEL_KEY_ID_LEN];
+  static const guint8 expected[MODEL_KEY_ID_LEN] = { 0xcb, 0x2f, 0x51, 0x60,
+                                                     0xfc, 0x1f, 0x7e, 0x05 };
+  for (int i = 0; i < 32; i++)
+    pk[i] = (guint8) i;
+  model_key_id (pk, sizeof pk, id);
+  g_assert_cmpmem (id, sizeof id, expected, sizeof expected);
+  pk[31] ^= 1;
+  model_key_id (pk, sizeof pk, id);
+  g_assert_true (memcmp (id, expected, sizeof id) != 0);
+}
+
 int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   g_test_add_func ("/stdcode/names/roundtrip", test_names_roundtrip);
   g_test_add_func ("/stdcode/ecard-id/hex", test_ecard_hex);
+  g_test_add_func ("/stdcode/key-id/blake2b", test_key_id);
   return g_test_run ();
 }
