@@ -47,8 +47,8 @@ endif
 # ---- sources -------------------------------------------------------------
 
 # model/: the standard's reference implementation, one module per concern.
-MODEL_MODULES := stdcode id card ecard pin credential base45 qr consent channel channel_request \
-                 ledger ledger_book audit issuer store store_row store_table
+MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr consent \
+                 channel channel_request ledger ledger_book audit issuer store store_row store_table
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # cli/: the front that dispatches subcommands.
@@ -56,8 +56,8 @@ CLI_MODULES   := main cmd_id cmd_demo cmd_bench
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
-TESTS         := stdcode id card ecard pin credential base45 qr consent channel channel_request \
-                 ledger ledger_book audit issuer store std cli
+TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
+                 channel channel_request ledger ledger_book audit issuer store std fuzz cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------
@@ -96,24 +96,27 @@ $(BUILD)/gen/regions.o: $(BUILD)/gen/regions.c
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # Each test links exactly the modules it needs (which also keeps the layers honest).
-TEST_DEPS_stdcode    := stdcode
-TEST_DEPS_id         := stdcode id
-TEST_DEPS_card       := stdcode id card ecard
-TEST_DEPS_ecard      := stdcode id card ecard
-TEST_DEPS_pin        := stdcode id pin
-TEST_DEPS_credential := stdcode credential
+TEST_DEPS_stdcode    := stdcode common
+TEST_DEPS_common     := stdcode common
+TEST_DEPS_keypair    := stdcode common keypair
+TEST_DEPS_id         := stdcode common id
+TEST_DEPS_card       := stdcode common id card ecard
+TEST_DEPS_ecard      := stdcode common id card ecard
+TEST_DEPS_pin        := stdcode common id pin
+TEST_DEPS_credential := stdcode common keypair credential
 TEST_DEPS_base45     := base45
-TEST_DEPS_qr         := stdcode base45 credential qr
-TEST_DEPS_consent    := stdcode id channel channel_request consent
-TEST_DEPS_channel    := stdcode channel channel_request
-TEST_DEPS_channel_request := stdcode channel channel_request
-TEST_DEPS_ledger     := stdcode ledger ledger_book
-TEST_DEPS_ledger_book := stdcode ledger ledger_book
-TEST_DEPS_audit      := stdcode audit
-TEST_DEPS_issuer     := stdcode id card ecard credential issuer
+TEST_DEPS_qr         := stdcode common keypair base45 credential qr
+TEST_DEPS_consent    := stdcode common id channel channel_request consent
+TEST_DEPS_channel    := stdcode common channel channel_request
+TEST_DEPS_channel_request := stdcode common channel channel_request
+TEST_DEPS_ledger     := stdcode common ledger ledger_book
+TEST_DEPS_ledger_book := stdcode common ledger ledger_book
+TEST_DEPS_audit      := stdcode common audit
+TEST_DEPS_issuer     := stdcode common keypair id card ecard credential issuer
 TEST_DEPS_store      := $(MODEL_MODULES)
-TEST_DEPS_cli        := stdcode
-TEST_DEPS_std        := stdcode
+TEST_DEPS_cli        := stdcode common
+TEST_DEPS_std        := stdcode common
+TEST_DEPS_fuzz       := stdcode common keypair id base45 credential qr channel channel_request common
 
 test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
             $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o

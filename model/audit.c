@@ -14,7 +14,11 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "model/common.h"
+
 G_DEFINE_QUARK (model-audit-error-quark, model_audit_error)
+
+#define fail(error, code, ...) model_fail ((error), MODEL_AUDIT_ERROR, (code), __VA_ARGS__)
 
 #define ENTRY_DOMAIN "ESSC-STD-AUDIT-1"       /* 16 bytes */
 #define HEAD_DOMAIN "ESSC-STD-AUDIT-HEAD-1"   /* 21 bytes */
@@ -60,68 +64,43 @@ model_audit_log_free (ModelAuditLog *log)
 static gboolean
 check_actor (const char *actor, GError **error)
 {
-  if (actor == NULL || actor[0] == '\0')
+  gsize at = 0;
+  switch (model_text_check_utf8 (actor, -1, MODEL_AUDIT_ACTOR_MAX, &at))
     {
-      g_set_error_literal (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED,
-                           "actor: empty, expected 1..64 bytes of UTF-8");
-      return FALSE;
+    case MODEL_TEXT_OK:
+      return TRUE;
+    case MODEL_TEXT_TOO_LONG:
+      return fail (error, MODEL_STD_MALFORMED, "actor: longer than %d bytes",
+                   MODEL_AUDIT_ACTOR_MAX);
+    case MODEL_TEXT_BAD_UTF8:
+      return fail (error, MODEL_STD_MALFORMED, "actor: invalid UTF-8 at byte %zu", at);
+    case MODEL_TEXT_CONTROL:
+      return fail (error, MODEL_STD_MALFORMED, "actor: control character U+%04X at byte %zu",
+                   g_utf8_get_char (actor + at), at);
+    default:
+      return fail (error, MODEL_STD_MALFORMED, "actor: empty, expected 1..64 bytes of UTF-8");
     }
-  gsize len = strnlen (actor, MODEL_AUDIT_ACTOR_MAX + 1);
-  if (len > MODEL_AUDIT_ACTOR_MAX)
-    {
-      g_set_error (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED,
-                   "actor: longer than %d bytes", MODEL_AUDIT_ACTOR_MAX);
-      return FALSE;
-    }
-  const char *end;
-  if (!g_utf8_validate (actor, (gssize) len, &end))
-    {
-      g_set_error (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED,
-                   "actor: invalid UTF-8 at byte %td", end - actor);
-      return FALSE;
-    }
-  for (const char *p = actor; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
-        {
-          g_set_error (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED,
-                       "actor: control character U+%04X at byte %td",
-                       c, p - actor);
-          return FALSE;
-        }
-    }
-  return TRUE;
 }
 
 static gboolean
 check_action (const char *action, GError **error)
 {
-  if (action == NULL || action[0] == '\0')
+  gsize at = 0;
+  switch (model_text_check_ascii (action, MODEL_AUDIT_ACTION_MAX, &at))
     {
-      g_set_error_literal (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED,
-                           "action: empty, expected 1..64 ASCII characters");
-      return FALSE;
+    case MODEL_TEXT_OK:
+      return TRUE;
+    case MODEL_TEXT_TOO_LONG:
+      return fail (error, MODEL_STD_MALFORMED, "action: longer than %d characters",
+                   MODEL_AUDIT_ACTION_MAX);
+    case MODEL_TEXT_BAD_BYTE:
+      return fail (error, MODEL_STD_MALFORMED,
+                   "action: byte 0x%02x at offset %zu, expected ASCII 0x21..0x7e",
+                   (guchar) action[at], at);
+    default:
+      return fail (error, MODEL_STD_MALFORMED,
+                   "action: empty, expected 1..64 ASCII characters");
     }
-  for (gsize i = 0; action[i] != '\0'; i++)
-    {
-      if (i >= MODEL_AUDIT_ACTION_MAX)
-        {
-          g_set_error (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED,
-                       "action: longer than %d characters",
-                       MODEL_AUDIT_ACTION_MAX);
-          return FALSE;
-        }
-      guchar c = (guchar) action[i];
-      if (c < 0x21 || c > 0x7e)
-        {
-          g_set_error (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED,
-                       "action: byte 0x%02x at offset %zu, expected ASCII "
-                       "0x21..0x7e", c, i);
-          return FALSE;
-        }
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -149,13 +128,6 @@ check_fields (gint64 time, const char *actor, const char *action,
 
 /* ---- the entry hash (AUDIT-3) ------------------------------------------- */
 
-static void
-put_be64 (guint8 out[8], guint64 v)
-{
-  for (int i = 7; i >= 0; i--, v >>= 8)
-    out[i] = (guint8) v;
-}
-
 void
 model_audit_entry_hash (const ModelAuditEntry *e,
                         guint8 out[MODEL_AUDIT_HASH_LEN])
@@ -173,15 +145,15 @@ model_audit_entry_hash (const ModelAuditEntry *e,
   crypto_generichash_init (&st, NULL, 0, MODEL_AUDIT_HASH_LEN);
   crypto_generichash_update (&st, (const guint8 *) ENTRY_DOMAIN,
                              strlen (ENTRY_DOMAIN));
-  put_be64 (buf, e->seq);
+  model_be64_put (buf, e->seq);
   crypto_generichash_update (&st, buf, 8);
-  put_be64 (buf, (guint64) e->time);
+  model_be64_put (buf, (guint64) e->time);
   crypto_generichash_update (&st, buf, 8);
   crypto_generichash_update (&st, &al, 1);
   crypto_generichash_update (&st, (const guint8 *) e->actor, al);
   crypto_generichash_update (&st, &bl, 1);
   crypto_generichash_update (&st, (const guint8 *) e->action, bl);
-  put_be64 (buf, e->payload_len);
+  model_be64_put (buf, e->payload_len);
   crypto_generichash_update (&st, buf + 4, 4);
   if (e->payload_len > 0)
     crypto_generichash_update (&st, e->payload, e->payload_len);
@@ -369,9 +341,9 @@ head_message (const ModelAuditHead *head, gint64 signed_at,
               guint8 msg[HEAD_MSG_LEN])
 {
   memcpy (msg, HEAD_DOMAIN, 21);
-  put_be64 (msg + 21, head->count);
+  model_be64_put (msg + 21, head->count);
   memcpy (msg + 29, head->hash, MODEL_AUDIT_HASH_LEN);
-  put_be64 (msg + 29 + MODEL_AUDIT_HASH_LEN, (guint64) signed_at);
+  model_be64_put (msg + 29 + MODEL_AUDIT_HASH_LEN, (guint64) signed_at);
 }
 
 void

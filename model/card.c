@@ -18,9 +18,14 @@
 #include <string.h>
 
 #include "model/card_private.h"
+#include "model/common.h"
 #include "model/id.h"
 
 G_DEFINE_QUARK (model-card-error-quark, model_card_error)
+
+#define fail(error, code, ...) model_fail ((error), MODEL_CARD_ERROR, (code), __VA_ARGS__)
+
+G_STATIC_ASSERT (MODEL_ECARD_ID_LEN == 16);   /* ecards is keyed by model_bytes16_hash */
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -34,70 +39,9 @@ static const char *const reason_names[MODEL_ECARD_N_REASONS] = {
   "none", "card_lost", "card_locked", "card_cancelled", "card_replaced", "holder",
 };
 
-static gboolean
-name_lookup (const char *const *names, int n, const char *name, int *out)
-{
-  if (name == NULL)
-    return FALSE;
-  for (int i = 0; i < n; i++)
-    if (strcmp (names[i], name) == 0)
-      {
-        *out = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-const char *
-model_card_status_name (ModelCardStatus status)
-{
-  return (unsigned) status < MODEL_CARD_N_STATUS ? status_names[status] : "invalid";
-}
-
-gboolean
-model_card_status_from_name (const char *name, ModelCardStatus *out)
-{
-  int i;
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (!name_lookup (status_names, MODEL_CARD_N_STATUS, name, &i))
-    return FALSE;
-  *out = (ModelCardStatus) i;
-  return TRUE;
-}
-
-const char *
-model_ecard_status_name (ModelEcardStatus status)
-{
-  return (unsigned) status < MODEL_ECARD_N_STATUS ? ecard_status_names[status] : "invalid";
-}
-
-gboolean
-model_ecard_status_from_name (const char *name, ModelEcardStatus *out)
-{
-  int i;
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (!name_lookup (ecard_status_names, MODEL_ECARD_N_STATUS, name, &i))
-    return FALSE;
-  *out = (ModelEcardStatus) i;
-  return TRUE;
-}
-
-const char *
-model_ecard_reason_name (ModelEcardReason reason)
-{
-  return (unsigned) reason < MODEL_ECARD_N_REASONS ? reason_names[reason] : "invalid";
-}
-
-gboolean
-model_ecard_reason_from_name (const char *name, ModelEcardReason *out)
-{
-  int i;
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (!name_lookup (reason_names, MODEL_ECARD_N_REASONS, name, &i))
-    return FALSE;
-  *out = (ModelEcardReason) i;
-  return TRUE;
-}
+MODEL_DEFINE_NAMES (model_card_status, ModelCardStatus, status_names, "invalid")
+MODEL_DEFINE_NAMES (model_ecard_status, ModelEcardStatus, ecard_status_names, "invalid")
+MODEL_DEFINE_NAMES (model_ecard_reason, ModelEcardReason, reason_names, "invalid")
 
 /* ---- the status machine --------------------------------------------------- */
 
@@ -166,34 +110,24 @@ model_card_no_check (const char *card_no, GError **error)
 gboolean
 model_card_name_check (const char *name, GError **error)
 {
-  if (name == NULL || name[0] == '\0')
+  gsize at = 0;
+  switch (model_text_check_utf8 (name, -1, MODEL_CARD_NAME_MAX, &at))
     {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
+    case MODEL_TEXT_OK:
+      return TRUE;
+    case MODEL_TEXT_TOO_LONG:
+      return fail (error, MODEL_STD_MALFORMED, "name: longer than %d bytes",
+                   MODEL_CARD_NAME_MAX);
+    case MODEL_TEXT_BAD_UTF8:
+      return fail (error, MODEL_STD_MALFORMED, "name: invalid UTF-8 at byte %d",
+                   (int) at + 1);
+    case MODEL_TEXT_CONTROL:
+      return fail (error, MODEL_STD_MALFORMED, "name: control character at byte %d",
+                   (int) at + 1);
+    default:
+      return fail (error, MODEL_STD_MALFORMED,
                    "name: empty; expected 1 to %d bytes of UTF-8", MODEL_CARD_NAME_MAX);
-      return FALSE;
     }
-  gsize len = strnlen (name, MODEL_CARD_NAME_MAX + 1);
-  if (len > MODEL_CARD_NAME_MAX)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
-                   "name: longer than %d bytes", MODEL_CARD_NAME_MAX);
-      return FALSE;
-    }
-  const char *end = NULL;
-  if (!g_utf8_validate (name, (gssize) len, &end))
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
-                   "name: invalid UTF-8 at byte %d", (int) (end - name) + 1);
-      return FALSE;
-    }
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      {
-        g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED,
-                     "name: control character at byte %d", (int) (p - name) + 1);
-        return FALSE;
-      }
-  return TRUE;
 }
 
 gboolean
@@ -222,46 +156,14 @@ model_card_device_pk_check (const guint8 *device_pk, GError **error)
   return TRUE;
 }
 
-static gboolean
-ssn_check (const char *ssn, gint64 now, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  if (ssn == NULL)
-    {
-      g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED, "ssn: missing");
-      return FALSE;
-    }
-  if (!model_id_validate (ssn, now, NULL, &local))
-    {
-      /* Re-raise in this module's domain, keeping the standard code. */
-      g_set_error (error, MODEL_CARD_ERROR, local->code, "ssn: %s", local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ---- registry ------------------------------------------------------------- */
-
-static guint
-id_hash (gconstpointer key)
-{
-  guint32 h;
-  memcpy (&h, key, sizeof h);
-  return h;
-}
-
-static gboolean
-id_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, MODEL_ECARD_ID_LEN) == 0;
-}
 
 ModelCardRegistry *
 model_card_registry_new (const guint8 *seed32)
 {
   ModelCardRegistry *r = g_new0 (ModelCardRegistry, 1);
   r->cards = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  r->ecards = g_hash_table_new_full (id_hash, id_equal, NULL, g_free);
+  r->ecards = g_hash_table_new_full (model_bytes16_hash, model_bytes16_equal, NULL, g_free);
   r->live = g_hash_table_new (g_str_hash, g_str_equal);
   r->active = g_hash_table_new (g_str_hash, g_str_equal);
   if (seed32 != NULL)
@@ -310,7 +212,8 @@ check_new_card (ModelCardRegistry *r, const char *card_no, const char *ssn,
                 const char *name, guint32 city, ModelCardStatus status,
                 gint64 now, GError **error)
 {
-  if (!model_card_no_check (card_no, error) || !ssn_check (ssn, now, error)
+  if (!model_card_no_check (card_no, error)
+      || !model_id_check_ssn (ssn, now, MODEL_CARD_ERROR, error)
       || !model_card_name_check (name, error) || !model_card_city_check (city, error))
     return FALSE;
   if (g_hash_table_contains (r->cards, card_no))

@@ -17,7 +17,13 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "model/common.h"
+
 G_DEFINE_QUARK (model-channel-error-quark, model_channel_error)
+
+#define fail(error, code, ...) model_fail ((error), MODEL_CHANNEL_ERROR, (code), __VA_ARGS__)
+
+G_STATIC_ASSERT (MODEL_CHANNEL_NONCE_LEN == 16);   /* seen is keyed by model_bytes16_hash */
 
 static const char *const class_names[MODEL_CHANNEL_N_CLASSES] = {
   "hrss", "government", "partner", "bank", "medical", "social",
@@ -37,7 +43,7 @@ typedef struct {
 typedef struct {
   ModelChannel rec;
   GSequence *seen_order;   /* Seen*, ascending (ts, nonce); owns the Seen */
-  GHashTable *seen;        /* Seen* (by nonce) -> GSequenceIter* */
+  GHashTable *seen;        /* nonce (inside its Seen) -> GSequenceIter* */
   gboolean has_floor;
   gint64 floor;            /* timestamps <= floor refused (evictions) */
 } Chan;
@@ -51,92 +57,11 @@ struct _ModelChannelRegistry {
 
 /* ---- names --------------------------------------------------------------- */
 
-static const char *
-name_of (const char *const *names, int n, int v)
-{
-  return (v >= 0 && v < n) ? names[v] : "unknown";
-}
-
-static gboolean
-from_name (const char *const *names, int n, const char *name, int *out)
-{
-  if (name == NULL)
-    return FALSE;
-  for (int i = 0; i < n; i++)
-    if (strcmp (names[i], name) == 0)
-      {
-        *out = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-const char *
-model_channel_class_name (ModelChannelClass klass)
-{
-  return name_of (class_names, MODEL_CHANNEL_N_CLASSES, (int) klass);
-}
-
-const char *
-model_channel_status_name (ModelChannelStatus status)
-{
-  return name_of (status_names, MODEL_CHANNEL_N_STATUSES, (int) status);
-}
-
-const char *
-model_channel_risk_name (ModelChannelRisk risk)
-{
-  return name_of (risk_names, MODEL_CHANNEL_N_RISKS, (int) risk);
-}
-
-gboolean
-model_channel_class_from_name (const char *name, ModelChannelClass *out)
-{
-  int v;
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (!from_name (class_names, MODEL_CHANNEL_N_CLASSES, name, &v))
-    return FALSE;
-  *out = (ModelChannelClass) v;
-  return TRUE;
-}
-
-gboolean
-model_channel_status_from_name (const char *name, ModelChannelStatus *out)
-{
-  int v;
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (!from_name (status_names, MODEL_CHANNEL_N_STATUSES, name, &v))
-    return FALSE;
-  *out = (ModelChannelStatus) v;
-  return TRUE;
-}
-
-gboolean
-model_channel_risk_from_name (const char *name, ModelChannelRisk *out)
-{
-  int v;
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (!from_name (risk_names, MODEL_CHANNEL_N_RISKS, name, &v))
-    return FALSE;
-  *out = (ModelChannelRisk) v;
-  return TRUE;
-}
+MODEL_DEFINE_NAMES (model_channel_class, ModelChannelClass, class_names, "unknown")
+MODEL_DEFINE_NAMES (model_channel_status, ModelChannelStatus, status_names, "unknown")
+MODEL_DEFINE_NAMES (model_channel_risk, ModelChannelRisk, risk_names, "unknown")
 
 /* ---- field checks -------------------------------------------------------- */
-
-static gboolean
-fail (GError **error, ModelStdCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-fail (GError **error, ModelStdCode code, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, MODEL_CHANNEL_ERROR, code, msg);
-  return FALSE;
-}
 
 gboolean
 model_channel_id_check (const char *id, const char *field, GError **error)
@@ -162,22 +87,22 @@ model_channel_id_check (const char *id, const char *field, GError **error)
 gboolean
 model_channel_name_check (const char *name, GError **error)
 {
-  if (name == NULL)
-    return fail (error, MODEL_STD_MALFORMED, "name: missing, expected 1..64 bytes of UTF-8");
-  gsize len = strnlen (name, MODEL_CHANNEL_NAME_MAX + 1);
-  if (len == 0 || len > MODEL_CHANNEL_NAME_MAX)
-    return fail (error, MODEL_STD_MALFORMED, "name: %s, expected 1..64 bytes of UTF-8",
-                 len == 0 ? "empty" : "over 64 bytes");
-  if (!g_utf8_validate (name, (gssize) len, NULL))
-    return fail (error, MODEL_STD_MALFORMED, "name: not valid UTF-8");
-  for (const char *p = name; *p; p = g_utf8_next_char (p))
+  gsize at = 0;
+  switch (model_text_check_utf8 (name, -1, MODEL_CHANNEL_NAME_MAX, &at))
     {
-      gunichar c = g_utf8_get_char (p);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
-        return fail (error, MODEL_STD_MALFORMED,
-                     "name: control character U+%04X at byte %td", c, p - name);
+    case MODEL_TEXT_OK:
+      return TRUE;
+    case MODEL_TEXT_MISSING:
+      return fail (error, MODEL_STD_MALFORMED, "name: missing, expected 1..64 bytes of UTF-8");
+    case MODEL_TEXT_BAD_UTF8:
+      return fail (error, MODEL_STD_MALFORMED, "name: not valid UTF-8");
+    case MODEL_TEXT_CONTROL:
+      return fail (error, MODEL_STD_MALFORMED, "name: control character U+%04X at byte %zu",
+                   g_utf8_get_char (name + at), at);
+    default:
+      return fail (error, MODEL_STD_MALFORMED, "name: %s, expected 1..64 bytes of UTF-8",
+                   name[0] == '\0' ? "empty" : "over 64 bytes");
     }
-  return TRUE;
 }
 
 /* ---- state machine ------------------------------------------------------- */
@@ -227,22 +152,6 @@ model_channel_params_default (ModelChannelParams *params)
   params->replay_cache_max = 4096;
 }
 
-static guint
-seen_hash (gconstpointer p)
-{
-  const Seen *s = p;
-  guint h;
-  memcpy (&h, s->nonce, sizeof h);
-  return h;
-}
-
-static gboolean
-seen_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (((const Seen *) a)->nonce, ((const Seen *) b)->nonce,
-                 MODEL_CHANNEL_NONCE_LEN) == 0;
-}
-
 static int
 seen_cmp (gconstpointer a, gconstpointer b, gpointer unused)
 {
@@ -258,7 +167,7 @@ chan_new (const ModelChannel *rec)
   Chan *c = g_new0 (Chan, 1);
   c->rec = *rec;
   c->seen_order = g_sequence_new (g_free);
-  c->seen = g_hash_table_new (seen_hash, seen_equal);
+  c->seen = g_hash_table_new (model_bytes16_hash, model_bytes16_equal);
   return c;
 }
 
@@ -481,7 +390,7 @@ prune (const ModelChannelParams *q, Chan *c, gint64 now)
       Seen *s = g_sequence_get (it);
       if (!(s->ts < now && (guint64) now - (guint64) s->ts > (guint64) q->window_s))
         return;
-      g_hash_table_remove (c->seen, s);
+      g_hash_table_remove (c->seen, s->nonce);
       g_sequence_remove (it);
     }
 }
@@ -495,9 +404,7 @@ replay_check (const ModelChannelRegistry *reg, Chan *c, const ModelChannelReques
     return fail (error, MODEL_STD_REPLAYED,
                  "nonce: timestamp %" G_GINT64_FORMAT " is at or before the replay floor,"
                  " freshness cannot be proven", req->timestamp);
-  Seen key;
-  memcpy (key.nonce, req->nonce, MODEL_CHANNEL_NONCE_LEN);
-  if (g_hash_table_contains (c->seen, &key))
+  if (g_hash_table_contains (c->seen, req->nonce))
     return fail (error, MODEL_STD_REPLAYED, "nonce: already seen from %s within the window",
                  c->rec.id);
   return TRUE;
@@ -510,7 +417,7 @@ remember (const ModelChannelParams *q, Chan *c, const ModelChannelRequest *req)
   s->ts = req->timestamp;
   memcpy (s->nonce, req->nonce, MODEL_CHANNEL_NONCE_LEN);
   GSequenceIter *it = g_sequence_insert_sorted (c->seen_order, s, seen_cmp, NULL);
-  g_hash_table_insert (c->seen, s, it);
+  g_hash_table_insert (c->seen, s->nonce, it);
   while ((guint) g_sequence_get_length (c->seen_order) > q->replay_cache_max)
     {
       GSequenceIter *first = g_sequence_get_begin_iter (c->seen_order);
@@ -518,7 +425,7 @@ remember (const ModelChannelParams *q, Chan *c, const ModelChannelRequest *req)
       if (!c->has_floor || old->ts > c->floor)
         c->floor = old->ts;
       c->has_floor = TRUE;
-      g_hash_table_remove (c->seen, old);
+      g_hash_table_remove (c->seen, old->nonce);
       g_sequence_remove (first);
     }
 }

@@ -16,22 +16,11 @@
 #include <string.h>
 
 #include "model/channel.h"
+#include "model/common.h"
 
 #define MAGIC "ESR1"
 
-static gboolean
-fail (GError **error, ModelStdCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-fail (GError **error, ModelStdCode code, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, MODEL_CHANNEL_ERROR, code, msg);
-  return FALSE;
-}
+#define fail(error, code, ...) model_fail ((error), MODEL_CHANNEL_ERROR, (code), __VA_ARGS__)
 
 /* ---- field checks -------------------------------------------------------- */
 
@@ -55,16 +44,6 @@ op_check (const char *op, GError **error)
 /* ---- signing bytes and signatures ---------------------------------------- */
 
 static void
-put_be64 (GByteArray *b, gint64 v)
-{
-  guint8 x[8];
-  guint64 u = (guint64) v;
-  for (int i = 7; i >= 0; i--, u >>= 8)
-    x[i] = (guint8) (u & 0xff);
-  g_byte_array_append (b, x, 8);
-}
-
-static void
 put_str (GByteArray *b, const char *s)
 {
   guint8 n = (guint8) strlen (s);
@@ -79,7 +58,7 @@ signing_array (const ModelChannelRequest *req)
   g_byte_array_append (b, (const guint8 *) MAGIC, 4);
   put_str (b, req->channel_id);
   put_str (b, req->relay_id);
-  put_be64 (b, req->timestamp);
+  model_be64_append (b, (guint64) req->timestamp);
   g_byte_array_append (b, req->nonce, MODEL_CHANNEL_NONCE_LEN);
   put_str (b, req->operation);
   g_byte_array_append (b, req->body_hash, MODEL_CHANNEL_HASH_LEN);
@@ -240,10 +219,7 @@ model_channel_request_decode (const guint8 *data, gsize len,
     return FALSE;
   if (!take (data, len, &off, 8, "timestamp", &p, error))
     return FALSE;
-  guint64 ts = 0;
-  for (int i = 0; i < 8; i++)
-    ts = ts << 8 | p[i];
-  r.timestamp = (gint64) ts;
+  r.timestamp = (gint64) model_be64_get (p);
   if (!take (data, len, &off, MODEL_CHANNEL_NONCE_LEN, "nonce", &p, error))
     return FALSE;
   memcpy (r.nonce, p, MODEL_CHANNEL_NONCE_LEN);

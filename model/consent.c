@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "model/common.h"
 #include "model/id.h"
 
 G_DEFINE_QUARK (model-consent-error-quark, model_consent_error)
@@ -32,19 +33,9 @@ struct _ModelConsentStore {
   guint64 counter;
 };
 
-static gboolean
-fail (GError **error, ModelStdCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+#define fail(error, code, ...) model_fail ((error), MODEL_CONSENT_ERROR, (code), __VA_ARGS__)
 
-static gboolean
-fail (GError **error, ModelStdCode code, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, MODEL_CONSENT_ERROR, code, msg);
-  return FALSE;
-}
+G_STATIC_ASSERT (MODEL_CONSENT_GRANT_ID_LEN == 16);   /* by_id is keyed by model_bytes16_hash */
 
 /* ---- names and fields ---------------------------------------------------- */
 
@@ -57,24 +48,7 @@ model_consent_scope_name (guint32 scope)
   return "unknown";
 }
 
-const char *
-model_consent_kind_name (ModelConsentKind kind)
-{
-  return (unsigned) kind < MODEL_CONSENT_N_KINDS ? kind_names[kind] : "unknown";
-}
-
-gboolean
-model_consent_kind_from_name (const char *name, ModelConsentKind *out)
-{
-  g_return_val_if_fail (out != NULL, FALSE);
-  for (int i = 0; name != NULL && i < MODEL_CONSENT_N_KINDS; i++)
-    if (strcmp (name, kind_names[i]) == 0)
-      {
-        *out = (ModelConsentKind) i;
-        return TRUE;
-      }
-  return FALSE;
-}
+MODEL_DEFINE_NAMES (model_consent_kind, ModelConsentKind, kind_names, "unknown")
 
 char *
 model_consent_scopes_to_string (guint32 scopes)
@@ -145,10 +119,16 @@ model_consent_ssn_check (const char *ssn, gint64 now, GError **error)
 {
   if (ssn == NULL)
     return fail (error, MODEL_STD_MALFORMED, "ssn: missing, expected 18 characters");
-  g_autoptr (GError) inner = NULL;
-  if (!model_id_validate (ssn, now, NULL, &inner))
-    /* Re-raised in this module's domain, keeping the standard code. */
-    return fail (error, (ModelStdCode) inner->code, "ssn: %s", inner->message);
+  return model_id_check_ssn (ssn, now, MODEL_CONSENT_ERROR, error);
+}
+
+/* model_channel_id_check, re-raised in this module's domain. */
+static gboolean
+channel_id_check (const char *channel_id, GError **error)
+{
+  GError *inner = NULL;
+  if (!model_channel_id_check (channel_id, "channel_id", &inner))
+    return model_fail_wrap (error, MODEL_CONSENT_ERROR, NULL, inner);
   return TRUE;
 }
 
@@ -179,13 +159,8 @@ grant_check (const ModelConsentGrant *g, GError **error)
   /* The person must exist when the authorisation starts (CONSENT-3). */
   if (g->ssn[0] != '\0' && !model_consent_ssn_check (g->ssn, g->not_before, error))
     return FALSE;
-  GError *inner = NULL;
-  if (!model_channel_id_check (g->channel_id, "channel_id", &inner))
-    {
-      fail (error, MODEL_STD_MALFORMED, "%s", inner->message);
-      g_error_free (inner);
-      return FALSE;
-    }
+  if (!channel_id_check (g->channel_id, error))
+    return FALSE;
   if (g->kind == MODEL_CONSENT_DEPARTMENT && g->department_id[0] == '\0')
     return fail (error, MODEL_STD_MALFORMED,
                  "department_id: required for a department authorisation");
@@ -201,26 +176,12 @@ grant_check (const ModelConsentGrant *g, GError **error)
 
 /* ---- store --------------------------------------------------------------- */
 
-static guint
-id_hash (gconstpointer p)
-{
-  guint h;
-  memcpy (&h, p, sizeof h);
-  return h;
-}
-
-static gboolean
-id_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, MODEL_CONSENT_GRANT_ID_LEN) == 0;
-}
-
 ModelConsentStore *
 model_consent_store_new (const guint8 *seed)
 {
   ModelConsentStore *s = g_new0 (ModelConsentStore, 1);
   s->grants = g_ptr_array_new_with_free_func (g_free);
-  s->by_id = g_hash_table_new (id_hash, id_equal);
+  s->by_id = g_hash_table_new (model_bytes16_hash, model_bytes16_equal);
   if (seed != NULL)
     {
       s->seeded = TRUE;
@@ -248,9 +209,7 @@ new_id (ModelConsentStore *s, guint8 out[MODEL_CONSENT_GRANT_ID_LEN])
       if (s->seeded)
         {
           guint8 ctr[8];
-          guint64 c = s->counter++;
-          for (int i = 7; i >= 0; i--, c >>= 8)
-            ctr[i] = (guint8) (c & 0xff);
+          model_be64_put (ctr, s->counter++);
           crypto_generichash (out, MODEL_CONSENT_GRANT_ID_LEN, ctr, sizeof ctr, s->seed,
                               sizeof s->seed);
         }
@@ -344,13 +303,8 @@ model_consent_store_check (const ModelConsentStore *store, const char *ssn,
   g_return_val_if_fail (store != NULL, FALSE);
   if (!model_consent_ssn_check (ssn, now, error))
     return FALSE;
-  GError *inner = NULL;
-  if (!model_channel_id_check (channel_id, "channel_id", &inner))
-    {
-      fail (error, MODEL_STD_MALFORMED, "%s", inner->message);
-      g_error_free (inner);
-      return FALSE;
-    }
+  if (!channel_id_check (channel_id, error))
+    return FALSE;
   if (!model_consent_department_check (department_id, error) || !scopes_check (scopes, error))
     return FALSE;
 

@@ -14,80 +14,20 @@
 #include <sodium.h>
 #include <string.h>
 
-G_DEFINE_QUARK (model-credential-error-quark, model_credential_error)
+#include "model/common.h"
 
-struct _ModelPlatformKey {
-  guint8 pk[crypto_sign_PUBLICKEYBYTES];
-  guint8 sk[crypto_sign_SECRETKEYBYTES];
-  guint8 id[MODEL_KEY_ID_LEN];
-};
+G_DEFINE_QUARK (model-credential-error-quark, model_credential_error)
 
 struct _ModelTrustList {
   GTree *keys;   /* guint8[8] key id -> guint8[32] public key, both g_malloc'd */
 };
 
-G_STATIC_ASSERT (MODEL_CRED_PK_LEN == crypto_sign_PUBLICKEYBYTES);
-G_STATIC_ASSERT (MODEL_CRED_SIG_LEN == crypto_sign_BYTES);
-G_STATIC_ASSERT (MODEL_CRED_SEED_LEN == crypto_sign_SEEDBYTES);
+G_STATIC_ASSERT (MODEL_CRED_PK_LEN == MODEL_KEY_PAIR_PK_LEN);
+G_STATIC_ASSERT (MODEL_CRED_SIG_LEN == MODEL_KEY_PAIR_SIG_LEN);
+G_STATIC_ASSERT (MODEL_CRED_SEED_LEN == MODEL_KEY_PAIR_SEED_LEN);
 G_STATIC_ASSERT (MODEL_CRED_FIXED_LEN == 4 + 1 + 1 + MODEL_ECARD_ID_LEN + MODEL_SSN_LEN
                  + 1 + MODEL_CRED_CARD_NO_LEN + 4 + MODEL_CRED_PK_LEN + 8 + 8
                  + MODEL_KEY_ID_LEN + MODEL_CRED_SIG_LEN);
-
-/* ---- platform key ------------------------------------------------------ */
-
-static ModelPlatformKey *
-key_finish (ModelPlatformKey *key)
-{
-  model_key_id (key->pk, sizeof key->pk, key->id);
-  return key;
-}
-
-ModelPlatformKey *
-model_platform_key_generate (void)
-{
-  ModelPlatformKey *key = g_new0 (ModelPlatformKey, 1);
-  crypto_sign_keypair (key->pk, key->sk);
-  return key_finish (key);
-}
-
-ModelPlatformKey *
-model_platform_key_from_seed (const guint8 seed[MODEL_CRED_SEED_LEN])
-{
-  g_return_val_if_fail (seed != NULL, NULL);
-  ModelPlatformKey *key = g_new0 (ModelPlatformKey, 1);
-  crypto_sign_seed_keypair (key->pk, key->sk, seed);
-  return key_finish (key);
-}
-
-const guint8 *
-model_platform_key_public (const ModelPlatformKey *key)
-{
-  g_return_val_if_fail (key != NULL, NULL);
-  return key->pk;
-}
-
-const guint8 *
-model_platform_key_id (const ModelPlatformKey *key)
-{
-  g_return_val_if_fail (key != NULL, NULL);
-  return key->id;
-}
-
-void
-model_platform_key_get_seed (const ModelPlatformKey *key, guint8 out[MODEL_CRED_SEED_LEN])
-{
-  g_return_if_fail (key != NULL && out != NULL);
-  crypto_sign_ed25519_sk_to_seed (out, key->sk);
-}
-
-void
-model_platform_key_free (ModelPlatformKey *key)
-{
-  if (key == NULL)
-    return;
-  sodium_memzero (key, sizeof *key);
-  g_free (key);
-}
 
 /* ---- trust list -------------------------------------------------------- */
 
@@ -210,15 +150,17 @@ card_no_problem (const guint8 *s)
 static const char *
 name_problem (const guint8 *s, gsize n)
 {
-  if (n < 1 || n > MODEL_CRED_NAME_MAX)
-    return "a length of 1..64 bytes";
-  const char *end = NULL;
-  if (!g_utf8_validate_len ((const char *) s, n, &end))
-    return "valid UTF-8 without NUL";
-  for (const char *p = (const char *) s; p < (const char *) s + n; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+  switch (model_text_check_utf8 ((const char *) s, (gssize) n, MODEL_CRED_NAME_MAX, NULL))
+    {
+    case MODEL_TEXT_OK:
+      return NULL;
+    case MODEL_TEXT_BAD_UTF8:
+      return "valid UTF-8 without NUL";
+    case MODEL_TEXT_CONTROL:
       return "no control characters (U+0000..U+001F, U+007F..U+009F)";
-  return NULL;
+    default:
+      return "a length of 1..64 bytes";
+    }
 }
 
 static const char *
@@ -243,10 +185,9 @@ device_pk_problem (const guint8 *pk)
 static gboolean
 field_error (GError **error, const char *field, gsize offset, const char *expected)
 {
-  g_set_error (error, MODEL_CREDENTIAL_ERROR, MODEL_STD_MALFORMED,
-               "credential: field %s at byte %" G_GSIZE_FORMAT ": expected %s",
-               field, offset, expected);
-  return FALSE;
+  return model_fail (error, MODEL_CREDENTIAL_ERROR, MODEL_STD_MALFORMED,
+                     "credential: field %s at byte %" G_GSIZE_FORMAT ": expected %s",
+                     field, offset, expected);
 }
 
 /* Offsets of the fields after the name, given the name length n. */
@@ -304,16 +245,6 @@ put_u32 (GByteArray *b, guint32 v)
   g_byte_array_append (b, x, 4);
 }
 
-static void
-put_i64 (GByteArray *b, gint64 sv)
-{
-  guint64 v = (guint64) sv;
-  guint8 x[8];
-  for (int i = 0; i < 8; i++)
-    x[i] = (guint8) (v >> (56 - 8 * i));
-  g_byte_array_append (b, x, 8);
-}
-
 /* Appends the signed part of c (checked) with the given signer key id. */
 static gboolean
 encode_tbs (GByteArray *b, const ModelCredential *c, const guint8 *signer, GError **error)
@@ -331,8 +262,8 @@ encode_tbs (GByteArray *b, const ModelCredential *c, const guint8 *signer, GErro
   g_byte_array_append (b, (const guint8 *) c->card_no, MODEL_CRED_CARD_NO_LEN);
   put_u32 (b, c->city);
   g_byte_array_append (b, c->device_pk, MODEL_CRED_PK_LEN);
-  put_i64 (b, c->issued_at);
-  put_i64 (b, c->expires_at);
+  model_be64_append (b, (guint64) c->issued_at);
+  model_be64_append (b, (guint64) c->expires_at);
   g_byte_array_append (b, signer, MODEL_KEY_ID_LEN);
   g_assert (b->len == OFF_SIG (n));
   return TRUE;
@@ -353,10 +284,10 @@ model_credential_sign (const ModelCredential *c, const ModelPlatformKey *key, GE
 {
   g_return_val_if_fail (c != NULL && key != NULL, NULL);
   g_autoptr (GByteArray) b = g_byte_array_sized_new (MODEL_CRED_MAX_LEN);
-  if (!encode_tbs (b, c, key->id, error))
+  if (!encode_tbs (b, c, model_key_pair_id (key), error))
     return NULL;
-  guint8 sig[crypto_sign_BYTES];
-  crypto_sign_detached (sig, NULL, b->data, b->len, key->sk);
+  guint8 sig[MODEL_CRED_SIG_LEN];
+  model_key_pair_sign (key, b->data, b->len, sig);
   g_byte_array_append (b, sig, sizeof sig);
   return g_byte_array_free_to_bytes (g_steal_pointer (&b));
 }
@@ -384,15 +315,6 @@ take (Reader *r, gsize n, const char *field, GError **error)
   const guint8 *q = r->p + r->off;
   r->off += n;
   return q;
-}
-
-static gint64
-get_i64 (const guint8 *q)
-{
-  guint64 v = 0;
-  for (int i = 0; i < 8; i++)
-    v = v << 8 | q[i];
-  return (gint64) v;
 }
 
 gboolean
@@ -456,10 +378,10 @@ model_credential_decode (const guint8 *data, gsize len, ModelCredential *out, GE
   memcpy (c.device_pk, q, MODEL_CRED_PK_LEN);
   if (!(q = take (&r, 8, "issued_at", error)))
     return FALSE;
-  c.issued_at = get_i64 (q);
+  c.issued_at = (gint64) model_be64_get (q);
   if (!(q = take (&r, 8, "expires_at", error)))
     return FALSE;
-  c.expires_at = get_i64 (q);
+  c.expires_at = (gint64) model_be64_get (q);
   if (c.expires_at <= c.issued_at)
     return field_error (error, "expires_at", OFF_EXPIRES (n), "a time after issued_at");
   if (!(q = take (&r, MODEL_KEY_ID_LEN, "signer_key_id", error)))

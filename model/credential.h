@@ -6,14 +6,15 @@
  * device's Ed25519 public key for a validity window.  This module encodes and
  * signs it in its one canonical byte form, decodes that form strictly, and
  * verifies a credential against a trust list of platform keys, a validation
- * time and the card's current status (the "credential status check").  It
- * also holds the platform's signing key pair.  No clock, no I/O; the status
+ * time and the card's current status (the "credential status check").  The
+ * platform's signing key pair is a ModelKeyPair.  No clock, no I/O; the status
  * of the card is asked of a caller's ModelStatusFn.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "model/keypair.h"
 #include "model/stdcode.h"
 
 G_BEGIN_DECLS
@@ -48,23 +49,21 @@ typedef struct {
 
 /* ---- the platform's signing key --------------------------------------- */
 
-typedef struct _ModelPlatformKey ModelPlatformKey;
+/*
+ * The platform's signing key is an Ed25519 ModelKeyPair (model/keypair.h);
+ * these names say its role.  model_platform_key_id is the signer_key_id that
+ * model_credential_sign writes.
+ */
+typedef ModelKeyPair ModelPlatformKey;
 
-/* A fresh key pair from randombytes.  Returns: (transfer full). */
-ModelPlatformKey *model_platform_key_generate (void);
-/* The key pair of a 32-byte seed (deterministic).  Returns: (transfer full). */
-ModelPlatformKey *model_platform_key_from_seed (const guint8 seed[MODEL_CRED_SEED_LEN]);
-/* Returns: (transfer none) the 32-byte public key. */
-const guint8 *model_platform_key_public (const ModelPlatformKey *key);
-/* Returns: (transfer none) the 8-byte key id (model_key_id of the public key). */
-const guint8 *model_platform_key_id (const ModelPlatformKey *key);
-/* Copies the secret seed into out (for the store; the caller wipes it). */
-void model_platform_key_get_seed (const ModelPlatformKey *key,
-                                  guint8 out[MODEL_CRED_SEED_LEN]);
-/* Wipes the secret and frees; NULL is fine. */
-void model_platform_key_free (ModelPlatformKey *key);
+#define model_platform_key_generate model_key_pair_generate
+#define model_platform_key_from_seed model_key_pair_from_seed
+#define model_platform_key_public model_key_pair_public
+#define model_platform_key_id model_key_pair_id
+#define model_platform_key_get_seed model_key_pair_get_seed
+#define model_platform_key_free model_key_pair_free
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelPlatformKey, model_platform_key_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelPlatformKey, model_key_pair_free)
 
 /* ---- the verifier's trust list of platform public keys ---------------- */
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/card_private.h"
+#include "model/common.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -85,8 +86,7 @@ new_id (ModelCardRegistry *r, guint8 id[MODEL_ECARD_ID_LEN])
           /* ISS-9: id = BLAKE2b-128 (seed || counter as 8 bytes big-endian). */
           guint8 msg[MODEL_CARD_SEED_LEN + 8];
           memcpy (msg, r->seed, MODEL_CARD_SEED_LEN);
-          for (int i = 0; i < 8; i++)
-            msg[MODEL_CARD_SEED_LEN + i] = (guint8) (r->counter >> (56 - 8 * i));
+          model_be64_put (msg + MODEL_CARD_SEED_LEN, r->counter);
           r->counter++;
           crypto_generichash (id, MODEL_ECARD_ID_LEN, msg, sizeof msg, NULL, 0);
           sodium_memzero (msg, sizeof msg);

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/common.h"
+
 G_DEFINE_QUARK (model-id-error-quark, model_id_error)
 
 #include "model/regions.h"
@@ -173,5 +175,16 @@ model_id_validate (const char *id, gint64 now, ModelIdInfo *info, GError **error
       info->male = info->sequence % 2 == 1;
       info->check = check;
     }
+  return TRUE;
+}
+
+gboolean
+model_id_check_ssn (const char *ssn, gint64 now, GQuark domain, GError **error)
+{
+  GError *inner = NULL;
+  if (ssn == NULL)
+    return model_fail (error, domain, MODEL_STD_MALFORMED, "ssn: missing");
+  if (!model_id_validate (ssn, now, NULL, &inner))
+    return model_fail_wrap (error, domain, "ssn: ", inner);
   return TRUE;
 }

@@ -49,6 +49,15 @@ char model_id_check_char (const char *digits17);
 gboolean model_id_validate (const char *id, gint64 now, ModelIdInfo *info,
                             GError **error);
 
+/*
+ * The "ssn" field check of the modules that take a citizen ID: NULL is
+ * MODEL_STD_MALFORMED "ssn: missing"; otherwise model_id_validate, with its
+ * error re-raised in the caller's domain as "ssn: " and its message, its
+ * code kept.
+ */
+gboolean model_id_check_ssn (const char *ssn, gint64 now, GQuark domain,
+                             GError **error);
+
 /* TRUE when code is a province-level code xx0000 known to GB/T 2260
  * (the 31 provinces, plus 71 Taiwan, 81 Hong Kong, 82 Macao, 83 for
  * residence permits of Taiwan residents). */

@@ -18,64 +18,28 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "model/common.h"
 #include "model/ledger_private.h"
 
 G_DEFINE_QUARK (model-ledger-error-quark, model_ledger_error)
+
+#define fail(error, code, ...) model_fail ((error), MODEL_LEDGER_ERROR, (code), __VA_ARGS__)
 
 #define ORDER_ID_DOMAIN "ESSC-STD-LEDGER-ORDER-ID-1"
 
 /* ---- names -------------------------------------------------------------- */
 
-const char *
-model_route_name (ModelRoute route)
-{
-  switch (route)
-    {
-    case MODEL_ROUTE_LOCAL: return "local";
-    case MODEL_ROUTE_UNIFIED: return "unified";
-    default: return "invalid";
-    }
-}
+/* Indexed by enum value; both enums start at 1. */
+static const char *const route_names[] = {
+  [MODEL_ROUTE_LOCAL] = "local", [MODEL_ROUTE_UNIFIED] = "unified",
+};
+static const char *const state_names[] = {
+  [MODEL_ORDER_ACCEPTED] = "accepted", [MODEL_ORDER_SETTLED] = "settled",
+  [MODEL_ORDER_FAILED] = "failed",
+};
 
-gboolean
-model_route_from_name (const char *name, ModelRoute *out)
-{
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (g_strcmp0 (name, "local") == 0)
-    *out = MODEL_ROUTE_LOCAL;
-  else if (g_strcmp0 (name, "unified") == 0)
-    *out = MODEL_ROUTE_UNIFIED;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-const char *
-model_order_state_name (ModelOrderState state)
-{
-  switch (state)
-    {
-    case MODEL_ORDER_ACCEPTED: return "accepted";
-    case MODEL_ORDER_SETTLED: return "settled";
-    case MODEL_ORDER_FAILED: return "failed";
-    default: return "invalid";
-    }
-}
-
-gboolean
-model_order_state_from_name (const char *name, ModelOrderState *out)
-{
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (g_strcmp0 (name, "accepted") == 0)
-    *out = MODEL_ORDER_ACCEPTED;
-  else if (g_strcmp0 (name, "settled") == 0)
-    *out = MODEL_ORDER_SETTLED;
-  else if (g_strcmp0 (name, "failed") == 0)
-    *out = MODEL_ORDER_FAILED;
-  else
-    return FALSE;
-  return TRUE;
-}
+MODEL_DEFINE_NAMES (model_route, ModelRoute, route_names, "invalid")
+MODEL_DEFINE_NAMES (model_order_state, ModelOrderState, state_names, "invalid")
 
 /* ---- field checks ------------------------------------------------------- */
 
@@ -84,32 +48,21 @@ gboolean
 model_ledger_priv_check_text (const char *s, gsize max, const char *field,
                               GError **error)
 {
-  if (s == NULL || s[0] == '\0')
+  gsize at = 0;
+  switch (model_text_check_ascii (s, max, &at))
     {
-      g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED,
-                   "%s: empty, expected 1..%zu printable ASCII characters",
-                   field, max);
-      return FALSE;
+    case MODEL_TEXT_OK:
+      return TRUE;
+    case MODEL_TEXT_TOO_LONG:
+      return fail (error, MODEL_STD_MALFORMED, "%s: longer than %zu characters", field, max);
+    case MODEL_TEXT_BAD_BYTE:
+      return fail (error, MODEL_STD_MALFORMED,
+                   "%s: byte 0x%02x at offset %zu, expected printable ASCII 0x21..0x7e",
+                   field, (guchar) s[at], at);
+    default:
+      return fail (error, MODEL_STD_MALFORMED,
+                   "%s: empty, expected 1..%zu printable ASCII characters", field, max);
     }
-  gsize n = 0;
-  for (; s[n] != '\0'; n++)
-    {
-      if (n >= max)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED,
-                       "%s: longer than %zu characters", field, max);
-          return FALSE;
-        }
-      guchar c = (guchar) s[n];
-      if (c < 0x21 || c > 0x7e)
-        {
-          g_set_error (error, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED,
-                       "%s: byte 0x%02x at offset %zu, expected printable "
-                       "ASCII 0x21..0x7e", field, c, n);
-          return FALSE;
-        }
-    }
-  return TRUE;
 }
 
 gboolean

@@ -54,23 +54,6 @@ model_pin_table_free (ModelPinTable *table)
 
 /* ---- rules ---------------------------------------------------------------- */
 
-static gboolean
-ssn_check (const char *ssn, gint64 now, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  if (ssn == NULL)
-    {
-      g_set_error (error, MODEL_PIN_ERROR, MODEL_STD_MALFORMED, "ssn: missing");
-      return FALSE;
-    }
-  if (!model_id_validate (ssn, now, NULL, &local))
-    {
-      g_set_error (error, MODEL_PIN_ERROR, local->code, "ssn: %s", local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* PIN-1: exactly six ASCII digits.  The message never repeats the PIN. */
 static gboolean
 format_check (const char *field, const char *pin, gsize pin_len, GError **error)
@@ -166,7 +149,8 @@ model_pin_set (ModelPinTable *table, const char *ssn, const char *pin, gsize pin
                gint64 now, GError **error)
 {
   g_return_val_if_fail (table != NULL, FALSE);
-  if (!ssn_check (ssn, now, error) || !rules_check ("pin", ssn, pin, pin_len, error))
+  if (!model_id_check_ssn (ssn, now, MODEL_PIN_ERROR, error)
+      || !rules_check ("pin", ssn, pin, pin_len, error))
     return FALSE;
   if (g_hash_table_contains (table->records, ssn))
     {
@@ -332,7 +316,7 @@ model_pin_restore (ModelPinTable *table, const ModelPinRecord *record, gint64 no
       g_set_error (error, MODEL_PIN_ERROR, MODEL_STD_MALFORMED, "pin record: %s", bad);
       return FALSE;
     }
-  if (!ssn_check (in->ssn, now, error))
+  if (!model_id_check_ssn (in->ssn, now, MODEL_PIN_ERROR, error))
     return FALSE;
   if (g_hash_table_contains (table->records, in->ssn))
     {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "model/base45.h"
+#include "model/common.h"
 
 G_DEFINE_QUARK (model-qr-error-quark, model_qr_error)
 
@@ -33,11 +34,6 @@ G_DEFINE_QUARK (model-qr-error-quark, model_qr_error)
 G_STATIC_ASSERT (OFF_CRED == MODEL_QR_HEADER_LEN);
 G_STATIC_ASSERT (MODEL_QR_MAX_TEXT_LEN == 507);
 
-struct _ModelDeviceKey {
-  guint8 pk[crypto_sign_PUBLICKEYBYTES];
-  guint8 sk[crypto_sign_SECRETKEYBYTES];
-};
-
 typedef struct {
   guint8 key[KEY_LEN];   /* e-card id, then nonce */
   gint64 expires_at;
@@ -48,48 +44,6 @@ struct _ModelQrReplayCache {
   GSequence *by_expiry;  /* Entry*, sorted by (expires_at, key); owns the entries */
   gint64 horizon;
 };
-
-/* ---- device key -------------------------------------------------------- */
-
-ModelDeviceKey *
-model_device_key_generate (void)
-{
-  ModelDeviceKey *key = g_new0 (ModelDeviceKey, 1);
-  crypto_sign_keypair (key->pk, key->sk);
-  return key;
-}
-
-ModelDeviceKey *
-model_device_key_from_seed (const guint8 seed[MODEL_CRED_SEED_LEN])
-{
-  g_return_val_if_fail (seed != NULL, NULL);
-  ModelDeviceKey *key = g_new0 (ModelDeviceKey, 1);
-  crypto_sign_seed_keypair (key->pk, key->sk, seed);
-  return key;
-}
-
-const guint8 *
-model_device_key_public (const ModelDeviceKey *key)
-{
-  g_return_val_if_fail (key != NULL, NULL);
-  return key->pk;
-}
-
-void
-model_device_key_get_seed (const ModelDeviceKey *key, guint8 out[MODEL_CRED_SEED_LEN])
-{
-  g_return_if_fail (key != NULL && out != NULL);
-  crypto_sign_ed25519_sk_to_seed (out, key->sk);
-}
-
-void
-model_device_key_free (ModelDeviceKey *key)
-{
-  if (key == NULL)
-    return;
-  sodium_memzero (key, sizeof *key);
-  g_free (key);
-}
 
 /* ---- replay cache ------------------------------------------------------ */
 
@@ -268,29 +222,14 @@ model_qr_text_to_bytes (const char *text, GError **error)
 static gboolean
 token_error (GError **error, const char *field, gsize offset, const char *expected)
 {
-  g_set_error (error, MODEL_QR_ERROR, MODEL_STD_MALFORMED,
-               "token: field %s at byte %" G_GSIZE_FORMAT ": expected %s",
-               field, offset, expected);
-  return FALSE;
+  return model_fail (error, MODEL_QR_ERROR, MODEL_STD_MALFORMED,
+                     "token: field %s at byte %" G_GSIZE_FORMAT ": expected %s",
+                     field, offset, expected);
 }
 
 /* Moves inner into error in MODEL_QR_ERROR, keeping code and message. */
-static gboolean
-rewrap (GError **error, GError *inner, const char *context)
-{
-  g_set_error (error, MODEL_QR_ERROR, inner->code, "token: %s%s", context, inner->message);
-  g_error_free (inner);
-  return FALSE;
-}
-
-static gint64
-get_i64 (const guint8 *q)
-{
-  guint64 v = 0;
-  for (int i = 0; i < 8; i++)
-    v = v << 8 | q[i];
-  return (gint64) v;
-}
+#define rewrap(error, inner, context) \
+  model_fail_wrap ((error), MODEL_QR_ERROR, "token: " context, (inner))
 
 /* Strictly decodes token bytes; *cred_len gets the credential's length. */
 static gboolean
@@ -312,7 +251,7 @@ decode_bytes (const guint8 *p, gsize len, ModelQrToken *t, gsize *cred_len, GErr
     return token_error (error, "purpose", OFF_PURPOSE, "1 (identity) or 2 (payment)");
   t->purpose = (ModelQrPurpose) p[OFF_PURPOSE];
   memcpy (t->nonce, p + OFF_NONCE, MODEL_QR_NONCE_LEN);
-  t->issued_at = get_i64 (p + OFF_ISSUED);
+  t->issued_at = (gint64) model_be64_get (p + OFF_ISSUED);
   gsize n = (gsize) p[OFF_CRED_LEN] << 8 | p[OFF_CRED_LEN + 1];
   if (n < MODEL_CRED_MIN_LEN || n > MODEL_CRED_MAX_LEN)
     return token_error (error, "credential_len", OFF_CRED_LEN, "175..238");
@@ -331,18 +270,30 @@ decode_bytes (const guint8 *p, gsize len, ModelQrToken *t, gsize *cred_len, GErr
   return TRUE;
 }
 
+/* Strictly decodes token text into t.  Returns: (transfer full) the token
+ * bytes, which t and *cred_len describe, or NULL with MALFORMED. */
+static GBytes *
+decode_text (const char *text, ModelQrToken *t, gsize *cred_len, GError **error)
+{
+  g_autoptr (GBytes) b = model_qr_text_to_bytes (text, error);
+  if (b == NULL)
+    return NULL;
+  gsize len;
+  const guint8 *p = g_bytes_get_data (b, &len);
+  if (!decode_bytes (p, len, t, cred_len, error))
+    return NULL;
+  return g_steal_pointer (&b);
+}
+
 gboolean
 model_qr_decode (const char *text, ModelQrToken *out, GError **error)
 {
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-  g_autoptr (GBytes) b = model_qr_text_to_bytes (text, error);
-  if (b == NULL)
-    return FALSE;
-  gsize len, cred_len;
-  const guint8 *p = g_bytes_get_data (b, &len);
   ModelQrToken t;
-  if (!decode_bytes (p, len, &t, &cred_len, error))
+  gsize cred_len;
+  g_autoptr (GBytes) b = decode_text (text, &t, &cred_len, error);
+  if (b == NULL)
     return FALSE;
   if (out)
     *out = t;
@@ -367,7 +318,7 @@ model_qr_issue (const ModelDeviceKey *device, const guint8 *cred, gsize cred_len
       rewrap (error, inner, "cannot issue: ");
       return NULL;
     }
-  if (sodium_memcmp (c.device_pk, device->pk, MODEL_CRED_PK_LEN) != 0)
+  if (sodium_memcmp (c.device_pk, model_key_pair_public (device), MODEL_CRED_PK_LEN) != 0)
     {
       g_set_error (error, MODEL_QR_ERROR, MODEL_STD_BAD_SIGNATURE,
                    "token: cannot issue: the device key is not the credential's "
@@ -384,7 +335,6 @@ model_qr_issue (const ModelDeviceKey *device, const guint8 *cred, gsize cred_len
 
   guint8 buf[MODEL_QR_MAX_BYTES];
   gsize len = OFF_CRED + cred_len + SIG_LEN;
-  guint64 t = (guint64) now;
   memcpy (buf, MODEL_QR_MAGIC, 4);
   buf[OFF_VERSION] = MODEL_QR_VERSION;
   buf[OFF_PURPOSE] = (guint8) purpose;
@@ -392,31 +342,18 @@ model_qr_issue (const ModelDeviceKey *device, const guint8 *cred, gsize cred_len
     memcpy (buf + OFF_NONCE, nonce, MODEL_QR_NONCE_LEN);
   else
     randombytes_buf (buf + OFF_NONCE, MODEL_QR_NONCE_LEN);
-  for (int i = 0; i < 8; i++)
-    buf[OFF_ISSUED + i] = (guint8) (t >> (56 - 8 * i));
+  model_be64_put (buf + OFF_ISSUED, (guint64) now);
   buf[OFF_CRED_LEN] = (guint8) (cred_len >> 8);
   buf[OFF_CRED_LEN + 1] = (guint8) cred_len;
   memcpy (buf + OFF_CRED, cred, cred_len);
-  crypto_sign_detached (buf + OFF_CRED + cred_len, NULL, buf, OFF_CRED + cred_len,
-                        device->sk);
+  model_key_pair_sign (device, buf, OFF_CRED + cred_len, buf + OFF_CRED + cred_len);
   return model_qr_text_from_bytes (buf, len);
 }
 
 /* ---- verifying (QR-12) ------------------------------------------------- */
 
-static gboolean
-refuse (GError **error, ModelStdCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-refuse (GError **error, ModelStdCode code, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error (error, MODEL_QR_ERROR, code, "token: %s", msg);
-  return FALSE;
-}
+/* A refusal in MODEL_QR_ERROR; the message starts "token: ". */
+#define refuse(error, code, ...) model_fail ((error), MODEL_QR_ERROR, (code), "token: " __VA_ARGS__)
 
 gboolean
 model_qr_verify (const ModelQrVerifier *v, const char *text, ModelQrPurpose expected,
@@ -430,14 +367,12 @@ model_qr_verify (const ModelQrVerifier *v, const char *text, ModelQrPurpose expe
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* 1. Strict decoding. */
-  g_autoptr (GBytes) b = model_qr_text_to_bytes (text, error);
+  ModelQrToken t;
+  gsize cred_len;
+  g_autoptr (GBytes) b = decode_text (text, &t, &cred_len, error);
   if (b == NULL)
     return FALSE;
-  gsize len, cred_len;
-  const guint8 *p = g_bytes_get_data (b, &len);
-  ModelQrToken t;
-  if (!decode_bytes (p, len, &t, &cred_len, error))
-    return FALSE;
+  const guint8 *p = g_bytes_get_data (b, NULL);
 
   /* 2. The credential: platform key, signature, validity, card status. */
   GError *inner = NULL;

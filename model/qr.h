@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "model/credential.h"
+#include "model/keypair.h"
 #include "model/stdcode.h"
 
 G_BEGIN_DECLS
@@ -48,20 +49,19 @@ typedef struct {
 
 /* ---- the holder device's key ------------------------------------------ */
 
-typedef struct _ModelDeviceKey ModelDeviceKey;
+/*
+ * The holder device's key is an Ed25519 ModelKeyPair (model/keypair.h);
+ * these names say its role.  Its public key is a credential's device_pk.
+ */
+typedef ModelKeyPair ModelDeviceKey;
 
-/* Returns: (transfer full) a fresh key pair from randombytes. */
-ModelDeviceKey *model_device_key_generate (void);
-/* Returns: (transfer full) the key pair of a 32-byte seed (deterministic). */
-ModelDeviceKey *model_device_key_from_seed (const guint8 seed[MODEL_CRED_SEED_LEN]);
-/* Returns: (transfer none) the 32-byte public key (a credential's device_pk). */
-const guint8 *model_device_key_public (const ModelDeviceKey *key);
-/* Copies the secret seed into out (for the store; the caller wipes it). */
-void model_device_key_get_seed (const ModelDeviceKey *key, guint8 out[MODEL_CRED_SEED_LEN]);
-/* Wipes the secret and frees; NULL is fine. */
-void model_device_key_free (ModelDeviceKey *key);
+#define model_device_key_generate model_key_pair_generate
+#define model_device_key_from_seed model_key_pair_from_seed
+#define model_device_key_public model_key_pair_public
+#define model_device_key_get_seed model_key_pair_get_seed
+#define model_device_key_free model_key_pair_free
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelDeviceKey, model_device_key_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelDeviceKey, model_key_pair_free)
 
 /* ---- the verifier's replay cache --------------------------------------- */
 

@@ -8,6 +8,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "model/common.h"
+
 static const char *const names[MODEL_STD_N_CODES] = {
   [MODEL_STD_OK] = "ok",
   [MODEL_STD_MALFORMED] = "malformed",
@@ -36,28 +38,7 @@ static const char *const names[MODEL_STD_N_CODES] = {
   [MODEL_STD_INTERNAL] = "internal",
 };
 
-const char *
-model_std_code_name (ModelStdCode code)
-{
-  if ((unsigned) code >= MODEL_STD_N_CODES)
-    return "internal";
-  return names[code];
-}
-
-gboolean
-model_std_code_from_name (const char *name, ModelStdCode *out)
-{
-  g_return_val_if_fail (out != NULL, FALSE);
-  if (name == NULL)
-    return FALSE;
-  for (int i = 0; i < MODEL_STD_N_CODES; i++)
-    if (strcmp (names[i], name) == 0)
-      {
-        *out = (ModelStdCode) i;
-        return TRUE;
-      }
-  return FALSE;
-}
+MODEL_DEFINE_NAMES (model_std_code, ModelStdCode, names, "internal")
 
 void
 model_ecard_id_to_hex (const guint8 id[MODEL_ECARD_ID_LEN], char out[33])
