@@ -52,7 +52,7 @@ MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr c
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # cli/: the front that dispatches subcommands.
-CLI_MODULES   := main cmd_id cmd_demo cmd_bench
+CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_bench
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.

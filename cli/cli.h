@@ -33,6 +33,7 @@ typedef struct {
 int essc_cmd_id (int argc, char **argv);
 int essc_cmd_demo (int argc, char **argv);
 int essc_cmd_bench (int argc, char **argv);
+int essc_cmd_store (int argc, char **argv);
 
 /*
  * Parses argv with a GOptionContext built from entries; on a bad option

@@ -22,6 +22,7 @@
 #include "model/ledger.h"
 #include "model/pin.h"
 #include "model/qr.h"
+#include "model/store.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ typedef struct {
   int failures;
   ModelAuditLog *audit;
   gint64 clock;
+  const char *db_path;   /* save the final state here, or NULL */
 } Demo;
 
 /* A 32-byte value for purpose, derived from the demo seed. */
@@ -345,6 +347,19 @@ run (Demo *d)
   step (d, "AUDIT-6", "a copy with entry 3 edited is detected", MODEL_STD_BAD_SIGNATURE,
         g_steal_pointer (&error));
 
+  if (d->db_path != NULL)
+    {
+      ModelState state = { cards, pins, channels, consents, ledger, d->audit, trust };
+      g_autoptr (ModelStore) store = model_store_open (d->db_path, &error);
+      if (store == NULL || !model_store_save (store, &state, d->clock, &error))
+        {
+          fprintf (stderr, "essc demo: %s\n", error->message);
+          return ESSC_EXIT_USAGE;
+        }
+      printf ("\nstate saved to %s (check it with 'essc store check %s')\n", d->db_path,
+              d->db_path);
+    }
+
   printf ("\n%d steps, %d as the standard expects, %d not; audit trail of %" G_GUINT64_FORMAT
           " entries\n", d->step, d->step - d->failures, d->failures,
           model_audit_log_length (d->audit));
@@ -355,7 +370,10 @@ int
 essc_cmd_demo (int argc, char **argv)
 {
   gint64 seed = 1;
+  g_autofree char *db = NULL;
   const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      "save the final state to this SQLite database (created if missing)", "FILE" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "seed of every key, id and nonce (default 1)",
       "N" },
     { NULL },
@@ -374,6 +392,6 @@ essc_cmd_demo (int argc, char **argv)
     return essc_cli_usage_error ("demo", "--seed: expected a non-negative integer");
 
   g_autoptr (ModelAuditLog) audit = model_audit_log_new ();
-  Demo d = { .seed = (guint64) seed, .audit = audit };
+  Demo d = { .seed = (guint64) seed, .audit = audit, .db_path = db };
   return run (&d);
 }

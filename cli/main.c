@@ -15,6 +15,7 @@ static const EsscCommand commands[] = {
   { "id", "check citizen ID numbers (GB 11643-1999): essc id check ID...", essc_cmd_id },
   { "demo", "walk through ESSC-STD's reference implementation: issue, scan, lose, pay, audit",
     essc_cmd_demo },
+  { "store", "check a model database: rows, payment books, audit chain", essc_cmd_store },
   { "bench", "measure the cost of the reference implementation's operations", essc_cmd_bench },
 };
 

@@ -8,6 +8,8 @@
 #include "tests/testutil.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 typedef struct {
@@ -73,7 +75,7 @@ test_help (void)
   g_assert_nonnull (strstr (r.out, "  demo "));
   run_clear (&r);
 
-  const char *commands[] = { "id", "demo", "bench" };
+  const char *commands[] = { "id", "demo", "store", "bench" };
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       r = run_essc (commands[i], "--help");
@@ -228,6 +230,80 @@ test_demo_golden (void)
 }
 
 static void
+exec_sql (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The demo's state saved, checked whole, then tampered with and refused. */
+static void
+test_store_check (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("essc-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *db = g_build_filename (dir, "demo.db", NULL);
+  g_autofree char *junk = g_build_filename (dir, "junk.db", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.db", NULL);
+
+  Run r = run_essc ("demo", "--db", db);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "state saved to"));
+  run_clear (&r);
+
+  r = run_essc ("store", "check", db);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "2 payment orders, 8 postings, 36 audit entries"));
+  g_assert_nonnull (strstr (r.out, "books: whole"));
+  g_assert_nonnull (strstr (r.out, "audit trail: chain intact"));
+  run_clear (&r);
+
+  /* A posting's amount and an audit entry's payload edited in the file. */
+  exec_sql (db, "UPDATE posting SET amount_fen = amount_fen + 1 WHERE pos = "
+                "(SELECT MIN(pos) FROM posting);"
+                "UPDATE audit_entry SET payload = X'00' WHERE seq = 7;");
+  r = run_essc ("store", "check", db);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "books: NOT whole"));
+  g_assert_nonnull (strstr (r.out, "audit trail: BROKEN at entry 7"));
+  run_clear (&r);
+
+  /* A row that does not validate, a file of junk, no file: exit 2. */
+  exec_sql (db, "UPDATE card SET status = 'misplaced'");
+  r = run_essc ("store", "check", db);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "table card"));
+  g_assert_nonnull (strstr (r.err, "misplaced"));
+  run_clear (&r);
+
+  g_assert_true (g_file_set_contents (junk, "this is not a database, just text\n", -1, NULL));
+  r = run_essc ("store", "check", junk);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, junk));
+  run_clear (&r);
+
+  r = run_essc ("store", "check", missing);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  run_clear (&r);
+
+  r = run_essc ("store", "inspect", db);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+
+  const char *names[] = { "demo.db", "demo.db-wal", "demo.db-shm", "junk.db" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, names[i], NULL);
+      g_remove (p);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
 test_bench (void)
 {
   Run r = run_essc ("bench", "--seconds", "0.01");
@@ -254,6 +330,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/id/check", test_id_check);
   g_test_add_func ("/cli/id/hostile-input", test_id_hostile);
   g_test_add_func ("/cli/demo/golden", test_demo_golden);
+  g_test_add_func ("/cli/store/check", test_store_check);
   g_test_add_func ("/cli/bench/runs", test_bench);
   return g_test_run ();
 }
