@@ -51,13 +51,23 @@ MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr c
                  channel channel_request ledger ledger_book audit issuer store store_row store_table
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
+# conformance/: the test bed (uses model/).  One line per part.
+CONF_JSON      := json
+CONF_CHILD     :=
+CONF_IMPL      :=
+CONF_VECTORS   :=
+CONF_CERT      :=
+CONF_RUNNER    :=
+CONF_MODULES  := $(CONF_JSON) $(CONF_CHILD) $(CONF_IMPL) $(CONF_VECTORS) $(CONF_CERT) $(CONF_RUNNER)
+CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o)
+
 # cli/: the front that dispatches subcommands.
 CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_bench
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
-                 channel channel_request ledger ledger_book audit issuer store std fuzz cli
+                 channel channel_request ledger ledger_book audit issuer store std fuzz conf_json cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------
@@ -72,9 +82,14 @@ essc: $(BUILD)/essc
 	cp $< $@
 endif
 
-$(BUILD)/essc: $(CLI_OBJS) $(BUILD)/libmodel.a
+$(BUILD)/essc: $(CLI_OBJS) $(BUILD)/libconf.a $(BUILD)/libmodel.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libmodel.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libconf.a $(BUILD)/libmodel.a $(LDLIBS)
+
+$(BUILD)/libconf.a: $(CONF_OBJS)
+	@rm -f $@
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/libmodel.a: $(MODEL_OBJS)
 	@rm -f $@
@@ -118,8 +133,12 @@ TEST_DEPS_cli        := stdcode common
 TEST_DEPS_std        := stdcode common
 TEST_DEPS_fuzz       := stdcode common keypair id base45 credential qr channel channel_request common
 
+# Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
+TEST_CONF_conf_json := 1
+
 test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
-            $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
+            $(if $(TEST_CONF_$(1)),$(BUILD)/libconf.a $(BUILD)/libmodel.a,\
+              $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o)
 
 .SECONDARY:
 .SECONDEXPANSION:

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Implementation of the conformance JSON helpers (see json.h): strict
+ * parsing of untrusted lines with json-glib, typed getters, hex, and the
+ * canonical form used under certificate signatures.
+ */
+#include "conformance/json.h"
+
+#include "model/common.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (conf-json-error-quark, conf_json_error)
+
+#define fail(error, ...) model_fail ((error), CONF_JSON_ERROR, MODEL_STD_MALFORMED, __VA_ARGS__)
+
+char *
+conf_hex_encode (const guint8 *data, gsize len)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *out = g_malloc (2 * len + 1);
+  for (gsize i = 0; i < len; i++)
+    {
+      out[2 * i] = digits[data[i] >> 4];
+      out[2 * i + 1] = digits[data[i] & 15];
+    }
+  out[2 * len] = '\0';
+  return out;
+}
+
+static int
+hexval (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+GBytes *
+conf_hex_decode (const char *hex, GError **error)
+{
+  if (hex == NULL)
+    return fail (error, "hex: missing"), NULL;
+  gsize n = strlen (hex);
+  if (n % 2 != 0)
+    return fail (error, "hex: odd length %zu", n), NULL;
+  guint8 *out = g_malloc (n / 2 + 1);
+  for (gsize i = 0; i < n / 2; i++)
+    {
+      int hi = hexval (hex[2 * i]), lo = hexval (hex[2 * i + 1]);
+      if (hi < 0 || lo < 0)
+        {
+          g_free (out);
+          return fail (error, "hex: character %zu is not a hex digit", hi < 0 ? 2 * i : 2 * i + 1),
+                 NULL;
+        }
+      out[i] = (guint8) (hi << 4 | lo);
+    }
+  return g_bytes_new_take (out, n / 2);
+}
+
+gboolean
+conf_hex_decode_fixed (const char *hex, guint8 *out, gsize len, GError **error)
+{
+  g_autoptr (GBytes) b = conf_hex_decode (hex, error);
+  if (b == NULL)
+    return FALSE;
+  if (g_bytes_get_size (b) != len)
+    return fail (error, "hex: expected %zu bytes, got %zu", len, g_bytes_get_size (b));
+  memcpy (out, g_bytes_get_data (b, NULL), len);
+  return TRUE;
+}
+
+/* The deepest nesting of arrays and objects in text, outside strings.
+ * json-glib parses recursively, so a hostile line of a million '[' would
+ * exhaust the stack: the depth is checked before parsing. */
+static gsize
+nesting_depth (const char *text, gsize len)
+{
+  gsize depth = 0, max = 0;
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        max = MAX (max, ++depth);
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return max;
+}
+
+JsonObject *
+conf_json_parse_object (const char *text, gsize len, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) inner = NULL;
+  const char *end;
+
+  if (text == NULL)
+    return fail (error, "JSON: no text"), NULL;
+  if (memchr (text, '\0', len) != NULL)
+    return fail (error, "JSON: contains a NUL byte"), NULL;
+  if (!g_utf8_validate (text, (gssize) len, &end))
+    return fail (error, "JSON: invalid UTF-8 at byte %zu", (gsize) (end - text)), NULL;
+  if (nesting_depth (text, len) > CONF_JSON_MAX_DEPTH)
+    return fail (error, "JSON: nested deeper than %d levels", CONF_JSON_MAX_DEPTH), NULL;
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &inner))
+    return fail (error, "JSON: %s", inner->message), NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return fail (error, "JSON: expected an object"), NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+static JsonNode *
+member (JsonObject *obj, const char *name, GError **error)
+{
+  JsonNode *n = obj ? json_object_get_member (obj, name) : NULL;
+  if (n == NULL)
+    fail (error, "member '%s': missing", name);
+  return n;
+}
+
+gboolean
+conf_json_get_string (JsonObject *obj, const char *name, const char **out, GError **error)
+{
+  JsonNode *n = member (obj, name, error);
+  if (n == NULL)
+    return FALSE;
+  if (json_node_get_value_type (n) != G_TYPE_STRING)
+    return fail (error, "member '%s': expected a string", name);
+  *out = json_node_get_string (n);
+  return TRUE;
+}
+
+gboolean
+conf_json_get_int (JsonObject *obj, const char *name, gint64 *out, GError **error)
+{
+  JsonNode *n = member (obj, name, error);
+  if (n == NULL)
+    return FALSE;
+  if (json_node_get_value_type (n) != G_TYPE_INT64)
+    return fail (error, "member '%s': expected an integer", name);
+  *out = json_node_get_int (n);
+  return TRUE;
+}
+
+gboolean
+conf_json_get_bool (JsonObject *obj, const char *name, gboolean *out, GError **error)
+{
+  JsonNode *n = member (obj, name, error);
+  if (n == NULL)
+    return FALSE;
+  if (json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    return fail (error, "member '%s': expected true or false", name);
+  *out = json_node_get_boolean (n);
+  return TRUE;
+}
+
+gboolean
+conf_json_get_object (JsonObject *obj, const char *name, JsonObject **out, GError **error)
+{
+  JsonNode *n = member (obj, name, error);
+  if (n == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (n))
+    return fail (error, "member '%s': expected an object", name);
+  *out = json_node_get_object (n);
+  return TRUE;
+}
+
+gboolean
+conf_json_get_array (JsonObject *obj, const char *name, JsonArray **out, GError **error)
+{
+  JsonNode *n = member (obj, name, error);
+  if (n == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (n))
+    return fail (error, "member '%s': expected an array", name);
+  *out = json_node_get_array (n);
+  return TRUE;
+}
+
+gboolean
+conf_json_get_hex_fixed (JsonObject *obj, const char *name, guint8 *out, gsize len,
+                         GError **error)
+{
+  const char *hex;
+  g_autoptr (GError) inner = NULL;
+  if (!conf_json_get_string (obj, name, &hex, error))
+    return FALSE;
+  if (!conf_hex_decode_fixed (hex, out, len, &inner))
+    return fail (error, "member '%s': %s", name, inner->message);
+  return TRUE;
+}
+
+GBytes *
+conf_json_get_hex (JsonObject *obj, const char *name, GError **error)
+{
+  const char *hex;
+  g_autoptr (GError) inner = NULL;
+  if (!conf_json_get_string (obj, name, &hex, error))
+    return NULL;
+  GBytes *b = conf_hex_decode (hex, &inner);
+  if (b == NULL)
+    fail (error, "member '%s': %s", name, inner->message);
+  return b;
+}
+
+char *
+conf_json_to_line (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, FALSE);
+  return json_generator_to_data (gen, NULL);
+}
+
+char *
+conf_json_to_pretty (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  return g_strconcat (text, "\n", NULL);
+}
+
+/* RFC 8785 string escaping: \" \\ \b \f \n \r \t, other controls \u00xx. */
+static void
+canonical_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) s; *p; p++)
+    switch (*p)
+      {
+      case '"': g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\b': g_string_append (out, "\\b"); break;
+      case '\f': g_string_append (out, "\\f"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      default:
+        if (*p < 0x20)
+          g_string_append_printf (out, "\\u%04x", *p);
+        else
+          g_string_append_c (out, (char) *p);
+      }
+  g_string_append_c (out, '"');
+}
+
+static gint
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static gboolean
+canonical (GString *out, JsonNode *node, GError **error)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      return TRUE;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (a); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            if (!canonical (out, json_array_get_element (a, i), error))
+              return FALSE;
+          }
+        g_string_append_c (out, ']');
+        return TRUE;
+      }
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        g_autoptr (GPtrArray) names = g_ptr_array_new ();
+        JsonObjectIter it;
+        const char *name;
+        JsonNode *value;
+        json_object_iter_init (&it, o);
+        while (json_object_iter_next (&it, &name, &value))
+          g_ptr_array_add (names, (gpointer) name);
+        g_ptr_array_sort (names, cmp_names);
+        g_string_append_c (out, '{');
+        for (guint i = 0; i < names->len; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            canonical_string (out, names->pdata[i]);
+            g_string_append_c (out, ':');
+            if (!canonical (out, json_object_get_member (o, names->pdata[i]), error))
+              return FALSE;
+          }
+        g_string_append_c (out, '}');
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          canonical_string (out, json_node_get_string (node));
+          return TRUE;
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          return TRUE;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          return TRUE;
+        default:
+          return fail (error, "canonical JSON: only integers are allowed as numbers");
+        }
+    }
+  return fail (error, "canonical JSON: unknown node");
+}
+
+char *
+conf_json_canonical (JsonNode *node, GError **error)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  if (!canonical (out, node, error))
+    return NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

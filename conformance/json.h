@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON helpers shared by the conformance test bed: parsing one untrusted
+ * line into an object, typed member getters whose errors name the member
+ * and what was expected, lowercase hex for binary values, one-line output
+ * that keeps member order, and canonical JSON (sorted members, no blanks)
+ * for signed reports.  Errors are CONF_JSON_ERROR with ModelStdCode codes
+ * (MODEL_STD_MALFORMED for anything ill-formed).
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "model/stdcode.h"
+
+G_BEGIN_DECLS
+
+#define CONF_JSON_ERROR (conf_json_error_quark ())
+GQuark conf_json_error_quark (void);
+
+/* ---- hex -------------------------------------------------------------- */
+
+/* Returns: (transfer full) lowercase hex of data. */
+char *conf_hex_encode (const guint8 *data, gsize len);
+/* Decodes lowercase or upper-case hex of even length.
+ * Returns: (transfer full) the bytes, or NULL with MALFORMED. */
+GBytes *conf_hex_decode (const char *hex, GError **error);
+/* Decodes hex of exactly len bytes into out; FALSE with MALFORMED otherwise. */
+gboolean conf_hex_decode_fixed (const char *hex, guint8 *out, gsize len, GError **error);
+
+/* ---- parsing ------------------------------------------------------------ */
+
+/* Deepest nesting of arrays and objects a parsed line may have. */
+#define CONF_JSON_MAX_DEPTH 64
+
+/*
+ * Parses len bytes (not NUL-terminated necessarily) as one JSON object:
+ * valid UTF-8, no NUL, nested at most CONF_JSON_MAX_DEPTH deep, an object
+ * at the top.  Returns: (transfer full) the
+ * object, or NULL with MALFORMED saying what was wrong.
+ */
+JsonObject *conf_json_parse_object (const char *text, gsize len, GError **error);
+
+/* Typed getters: FALSE with MALFORMED "member 'x': expected ..." when the
+ * member is missing or of another type.  Strings and objects are borrowed
+ * from obj. */
+gboolean conf_json_get_string (JsonObject *obj, const char *member, const char **out,
+                               GError **error);
+gboolean conf_json_get_int (JsonObject *obj, const char *member, gint64 *out, GError **error);
+gboolean conf_json_get_bool (JsonObject *obj, const char *member, gboolean *out,
+                             GError **error);
+gboolean conf_json_get_object (JsonObject *obj, const char *member, JsonObject **out,
+                               GError **error);
+gboolean conf_json_get_array (JsonObject *obj, const char *member, JsonArray **out,
+                              GError **error);
+/* A hex string member of exactly len bytes. */
+gboolean conf_json_get_hex_fixed (JsonObject *obj, const char *member, guint8 *out, gsize len,
+                                  GError **error);
+/* A hex string member of any length: Returns (transfer full) or NULL. */
+GBytes *conf_json_get_hex (JsonObject *obj, const char *member, GError **error);
+
+/* ---- output ------------------------------------------------------------- */
+
+/* Returns: (transfer full) node as one line of JSON (no newline), members in
+ * insertion order. */
+char *conf_json_to_line (JsonNode *node);
+/* Returns: (transfer full) node pretty-printed with 2-space indent and a final
+ * newline, members in insertion order (for vector files). */
+char *conf_json_to_pretty (JsonNode *node);
+/*
+ * Canonical JSON of node: members sorted by their UTF-8 bytes, no
+ * insignificant blanks, integers only (a double is an error), strings with
+ * the minimal escapes of RFC 8785.  Returns: (transfer full) or NULL with
+ * MALFORMED.
+ */
+char *conf_json_canonical (JsonNode *node, GError **error);
+
+G_END_DECLS
