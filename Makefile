@@ -58,16 +58,27 @@ CONF_IMPL      :=
 CONF_VECTORS   :=
 CONF_CERT      :=
 CONF_RUNNER    :=
+CLI_IMPL       :=
+CLI_VECTORS    :=
+CLI_CERT       :=
+CLI_RUNNER     :=
+TESTS_CHILD    :=
+TESTS_IMPL     :=
+TESTS_VECTORS  :=
+TESTS_CERT     :=
+TESTS_RUNNER   :=
 CONF_MODULES  := $(CONF_JSON) $(CONF_CHILD) $(CONF_IMPL) $(CONF_VECTORS) $(CONF_CERT) $(CONF_RUNNER)
 CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o)
 
 # cli/: the front that dispatches subcommands.
-CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_bench
+CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_bench $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
+                 $(CLI_RUNNER)
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
-                 channel channel_request ledger ledger_book audit issuer store std fuzz conf_json cli
+                 channel channel_request ledger ledger_book audit issuer store std fuzz conf_json \
+                 $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) $(TESTS_RUNNER) cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------

@@ -34,6 +34,10 @@ int essc_cmd_id (int argc, char **argv);
 int essc_cmd_demo (int argc, char **argv);
 int essc_cmd_bench (int argc, char **argv);
 int essc_cmd_store (int argc, char **argv);
+/* conformance: impl */
+/* conformance: vectors */
+/* conformance: keygen, cert */
+/* conformance: conform, selftest */
 
 /*
  * Parses argv with a GOptionContext built from entries; on a bad option

@@ -16,6 +16,10 @@ static const EsscCommand commands[] = {
   { "demo", "walk through ESSC-STD's reference implementation: issue, scan, lose, pay, audit",
     essc_cmd_demo },
   { "store", "check a model database: rows, payment books, audit chain", essc_cmd_store },
+  /* conformance: impl */
+  /* conformance: vectors */
+  /* conformance: keygen, cert */
+  /* conformance: conform, selftest */
   { "bench", "measure the cost of the reference implementation's operations", essc_cmd_bench },
 };
 
