@@ -53,22 +53,23 @@ MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # conformance/: the test bed (uses model/).  One line per part.
 CONF_JSON      := json
-CONF_CHILD     :=
-CONF_IMPL      :=
-CONF_VECTORS   :=
-CONF_CERT      :=
-CONF_RUNNER    :=
-CLI_IMPL       :=
-CLI_VECTORS    :=
-CLI_CERT       :=
-CLI_RUNNER     :=
-TESTS_CHILD    :=
-TESTS_IMPL     :=
-TESTS_VECTORS  :=
-TESTS_CERT     :=
-TESTS_RUNNER   :=
+CONF_CHILD     := child client
+CONF_IMPL      := impl impl_verifier impl_channel impl_platform impl_platform_pin impl_platform_chan faults
+CONF_VECTORS   := vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_consent vec_payment \
+                  vec_card vec_pin vec_audit vec_flows
+CONF_CERT      := cert
+CONF_RUNNER    := plan profile waivers expect runner output rundb selftest
+CLI_IMPL       := cmd_impl
+CLI_VECTORS    := cmd_vectors
+CLI_CERT       := cmd_keygen cmd_cert
+CLI_RUNNER     := cmd_conform cmd_selftest
+TESTS_CHILD    := conf_child conf_client
+TESTS_IMPL     := conf_impl
+TESTS_VECTORS  := conf_vectors
+TESTS_CERT     := conf_cert
+TESTS_RUNNER   := conf_runner
 CONF_MODULES  := $(CONF_JSON) $(CONF_CHILD) $(CONF_IMPL) $(CONF_VECTORS) $(CONF_CERT) $(CONF_RUNNER)
-CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o)
+CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/requirements.o
 
 # cli/: the front that dispatches subcommands.
 CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_bench $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
@@ -117,6 +118,15 @@ $(BUILD)/gen/regions.c: model/data/counties-2023.csv tools/gen-regions.sh
 	@mkdir -p $(dir $@)
 	sh tools/gen-regions.sh $< > $@.tmp && mv $@.tmp $@
 
+# The standard's requirement ids and levels, for the coverage table.
+$(BUILD)/gen/requirements.c: docs/ESSC-STD.md tools/gen-requirements.sh
+	@mkdir -p $(dir $@)
+	sh tools/gen-requirements.sh $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/requirements.o: $(BUILD)/gen/requirements.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/gen/regions.o: $(BUILD)/gen/regions.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
@@ -146,6 +156,12 @@ TEST_DEPS_fuzz       := stdcode common keypair id base45 credential qr channel c
 
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1
+TEST_CONF_conf_runner := 1
+TEST_CONF_conf_impl := 1
+TEST_CONF_conf_child := 1
+TEST_CONF_conf_client := 1
+TEST_CONF_conf_cert := 1
+TEST_CONF_conf_vectors := 1
 
 test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
             $(if $(TEST_CONF_$(1)),$(BUILD)/libconf.a $(BUILD)/libmodel.a,\

@@ -35,9 +35,15 @@ int essc_cmd_demo (int argc, char **argv);
 int essc_cmd_bench (int argc, char **argv);
 int essc_cmd_store (int argc, char **argv);
 /* conformance: impl */
+int essc_cmd_impl (int argc, char **argv);
 /* conformance: vectors */
+int essc_cmd_vectors (int argc, char **argv);
 /* conformance: keygen, cert */
+int essc_cmd_keygen (int argc, char **argv);
+int essc_cmd_cert (int argc, char **argv);
 /* conformance: conform, selftest */
+int essc_cmd_conform (int argc, char **argv);
+int essc_cmd_selftest (int argc, char **argv);
 
 /*
  * Parses argv with a GOptionContext built from entries; on a bad option

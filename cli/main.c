@@ -17,9 +17,17 @@ static const EsscCommand commands[] = {
     essc_cmd_demo },
   { "store", "check a model database: rows, payment books, audit chain", essc_cmd_store },
   /* conformance: impl */
+  { "impl", "run a reference implementation of ESSC-STD over the adapter protocol", essc_cmd_impl },
   /* conformance: vectors */
+  { "vectors", "write or --check the conformance vector files (conformance/vectors/GROUP.json)",
+    essc_cmd_vectors },
   /* conformance: keygen, cert */
+  { "keygen", "make an Ed25519 key pair for signing conformance certificates", essc_cmd_keygen },
+  { "cert", "verify or show a signed conformance certificate", essc_cmd_cert },
   /* conformance: conform, selftest */
+  { "conform", "run the ESSC-STD conformance suite against an implementation", essc_cmd_conform },
+  { "selftest", "prove the suite: references pass, every deliberate fault is caught",
+    essc_cmd_selftest },
   { "bench", "measure the cost of the reference implementation's operations", essc_cmd_bench },
 };
 

@@ -96,7 +96,10 @@ nesting_depth (const char *text, gsize len)
       else if (c == '"')
         in_string = TRUE;
       else if (c == '[' || c == '{')
-        max = MAX (max, ++depth);
+        {
+          depth++;
+          max = MAX (max, depth);
+        }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
     }

@@ -29,7 +29,19 @@ test_parse_hostile (void)
   JsonObject *o = conf_json_parse_object (deep->str, deep->len, &error);
   g_assert_null (o);
   g_assert_nonnull (strstr (error->message, "nested deeper"));
-  /* Brackets inside strings do not count. */
+  /* 64 levels are fine, 65 are not; brackets inside strings do not count. */
+  for (int levels = 64; levels <= 65; levels++)
+    {
+      g_autoptr (GString) nest = g_string_new ("{\"a\":");
+      for (int i = 1; i < levels; i++)
+        g_string_append_c (nest, '[');
+      for (int i = 1; i < levels; i++)
+        g_string_append_c (nest, ']');
+      g_string_append_c (nest, '}');
+      g_clear_error (&error);
+      g_autoptr (JsonObject) n = conf_json_parse_object (nest->str, nest->len, &error);
+      g_assert_true ((n != NULL) == (levels == 64));
+    }
   g_clear_error (&error);
   g_autofree char *quoted = g_strdup_printf ("{\"a\":\"%s\"}", deep->str + 5);
   g_autoptr (JsonObject) ok = conf_json_parse_object (quoted, strlen (quoted), &error);

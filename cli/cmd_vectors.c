@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * essc vectors: writes the conformance suite's vector files
+ * (conformance/vectors/GROUP.json, docs/VECTORS.md) from the reference
+ * implementation, or, with --check, regenerates them in memory and compares
+ * them byte for byte with the files on disk.  Exit 0 when written or
+ * identical, 1 when a file differs or is missing (each one named on
+ * stdout), 2 on a usage or I/O error, 3 when a generator is contradicted by
+ * model/ (a bug in the generator; nothing is written).
+ */
+#include "cli/cli.h"
+#include "conformance/vectors.h"
+
+#include <stdio.h>
+
+#define DEFAULT_DIR "conformance/vectors"
+
+static int
+generator_failed (const GError *error)
+{
+  fprintf (stderr, "essc vectors: %s\n", error->message);
+  return error->domain == CONF_VECTORS_ERROR && error->code == MODEL_STD_INTERNAL
+             ? ESSC_EXIT_INTERNAL
+             : ESSC_EXIT_USAGE;
+}
+
+int
+essc_cmd_vectors (int argc, char **argv)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *dir = NULL;
+  gboolean check = FALSE;
+  const GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "write the files into DIR "
+      "(default " DEFAULT_DIR ")", "DIR" },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check, "compare freshly generated files with "
+      "those on disk instead of writing", NULL },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "with --check: the directory to compare "
+      "(default " DEFAULT_DIR ")", "DIR" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  if (!essc_cli_parse (&argc, &argv, "vectors", "[--out DIR | --check [--dir DIR]]",
+                       "Generates the conformance vectors deterministically from the "
+                       "reference implementation (fixed keys and clock), or checks that "
+                       "the files on disk are exactly what this program generates.",
+                       entries))
+    return ESSC_EXIT_USAGE;
+  if (argc > 1)
+    return essc_cli_usage_error ("vectors", "unexpected argument '%s'", argv[1]);
+  if (check && out != NULL)
+    return essc_cli_usage_error ("vectors", "--out and --check exclude each other");
+  if (!check && dir != NULL)
+    return essc_cli_usage_error ("vectors", "--dir goes with --check (use --out to write)");
+
+  g_autoptr (GError) error = NULL;
+  if (!check)
+    {
+      const char *target = out ? out : DEFAULT_DIR;
+      if (!conf_vectors_write (target, &error))
+        return generator_failed (error);
+      printf ("essc vectors: wrote the vector files into %s\n", target);
+      return ESSC_EXIT_OK;
+    }
+
+  const char *target = dir ? dir : DEFAULT_DIR;
+  if (!g_file_test (target, G_FILE_TEST_IS_DIR))
+    return essc_cli_usage_error ("vectors", "%s: no such directory", target);
+  g_autoptr (GPtrArray) differing = g_ptr_array_new_with_free_func (g_free);
+  if (!conf_vectors_check (target, differing, &error))
+    return generator_failed (error);
+  for (guint i = 0; i < differing->len; i++)
+    printf ("%s/%s\n", target, (const char *) differing->pdata[i]);
+  if (differing->len > 0)
+    {
+      printf ("essc vectors: %u file(s) differ from what this program generates; "
+              "run essc vectors to regenerate\n", differing->len);
+      return ESSC_EXIT_FAILED;
+    }
+  printf ("essc vectors: %s is up to date\n", target);
+  return ESSC_EXIT_OK;
+}

@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reference channel (an app's or website's back end), and the consent
+ * ops it shares with the platform.  Its state is the configuration of reset
+ * (id, tier, parent, its Ed25519 key derived from key_seed, its tier-2
+ * children and their public keys, its status as the platform last set it),
+ * the trust list, a consent store with CONSENT-12 ids from reset.seed, and
+ * the nonces of the child requests it relayed.  request.sign and
+ * request.relay build, sign and countersign with model/channel_request;
+ * payment.prepare derives its idempotency key from the order reference so
+ * that a retry repeats it.  A channel that is not live refuses every request
+ * with `channel_not_live`.
+ */
+#include "conformance/impl.h"
+
+#include "conformance/json.h"
+#include "model/common.h"
+#include "model/channel.h"
+#include "model/consent.h"
+#include "model/keypair.h"
+#include "model/ledger.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define WINDOW 300   /* CHAN-12's W, seconds */
+
+/* ---- consent (channel and platform) -------------------------------------- */
+
+/* Copies a string member of at most max bytes into out (max + 1 bytes). */
+static gboolean
+get_field (JsonObject *params, const char *member, char *out, gsize max, GError **error)
+{
+  const char *text;
+  if (!conf_impl_get_text (params, member, &text, error))
+    return FALSE;
+  if (strlen (text) > max)
+    return conf_impl_fail (error, MODEL_STD_MALFORMED, "member '%s': longer than %zu bytes",
+                           member, max);
+  memcpy (out, text, strlen (text) + 1);
+  return TRUE;
+}
+
+static gboolean
+get_scopes (JsonObject *params, guint32 *scopes, GError **error)
+{
+  const char *text;
+  return conf_impl_get_text (params, "scopes", &text, error)
+         && model_consent_scopes_parse (text, scopes, error);
+}
+
+gboolean
+conf_impl_consent_grant (ConfImpl *impl, ModelConsentStore *store, JsonObject *params,
+                         JsonObject *result, GError **error)
+{
+  ModelConsentGrant g;
+  const char *kind;
+  guint8 id[MODEL_CONSENT_GRANT_ID_LEN];
+
+  memset (&g, 0, sizeof g);
+  if (!conf_impl_get_text (params, "kind", &kind, error))
+    return FALSE;
+  if (!model_consent_kind_from_name (kind, &g.kind))
+    return conf_impl_fail (error, MODEL_STD_MALFORMED,
+                           "member 'kind': expected personal, department or channel");
+  if (!get_field (params, "ssn", g.ssn, MODEL_SSN_LEN, error)
+      || !get_field (params, "channel_id", g.channel_id, MODEL_CHANNEL_ID_LEN, error)
+      || !get_field (params, "department_id", g.department_id, MODEL_CONSENT_DEPT_MAX, error)
+      || !get_scopes (params, &g.scopes, error)
+      || !conf_json_get_int (params, "not_before", &g.not_before, error)
+      || !conf_json_get_int (params, "expires_at", &g.expires_at, error)
+      || !model_consent_store_grant (store, &g, id, error))
+    return FALSE;
+  conf_impl_put_hex (result, "grant_id", id, sizeof id);
+  return TRUE;
+}
+
+typedef struct {
+  const guint8 *id;
+  const ModelConsentGrant *found;
+} FindGrant;
+
+static void
+find_grant (const ModelConsentGrant *g, gpointer user_data)
+{
+  FindGrant *f = user_data;
+  if (memcmp (g->grant_id, f->id, MODEL_CONSENT_GRANT_ID_LEN) == 0)
+    f->found = g;
+}
+
+gboolean
+conf_impl_consent_revoke (ConfImpl *impl, ModelConsentStore *store, JsonObject *params,
+                          JsonObject *result, GError **error)
+{
+  guint8 id[MODEL_CONSENT_GRANT_ID_LEN];
+  gint64 now;
+
+  if (!conf_json_get_hex_fixed (params, "grant_id", id, sizeof id, error)
+      || !conf_impl_get_now (impl, params, &now, error))
+    return FALSE;
+  if (CONF_FAULT (impl, "consent-ignore-revocation"))
+    {
+      /* Answers as a revocation would, and keeps the grant in force. */
+      FindGrant f = { id, NULL };
+      model_consent_store_foreach (store, find_grant, &f);
+      if (f.found == NULL)
+        return conf_impl_fail (error, MODEL_STD_NOT_FOUND, "grant_id: no such grant");
+      if (f.found->revoked)
+        return conf_impl_fail (error, MODEL_STD_INVALID_STATE, "grant_id: already revoked");
+      return TRUE;
+    }
+  return model_consent_store_revoke (store, id, now, error);
+}
+
+static void
+put_present (JsonObject *result, guint present)
+{
+  JsonArray *kinds = json_array_new ();
+  for (int k = 0; k < MODEL_CONSENT_N_KINDS; k++)
+    if (present & MODEL_CONSENT_PART (k))
+      json_array_add_string_element (kinds, model_consent_kind_name ((ModelConsentKind) k));
+  json_object_set_array_member (result, "present", kinds);
+}
+
+gboolean
+conf_impl_consent_check (ConfImpl *impl, ModelConsentStore *store, const char *channel_id,
+                         JsonObject *params, JsonObject *result, GError **error)
+{
+  const char *ssn, *dept;
+  guint32 scopes;
+  gint64 now;
+  ModelConsentDecision d;
+  g_autoptr (GError) inner = NULL;
+
+  if (!conf_impl_get_text (params, "ssn", &ssn, error)
+      || !conf_impl_get_text (params, "department_id", &dept, error)
+      || !get_scopes (params, &scopes, error)
+      || !conf_impl_get_now (impl, params, &now, error))
+    return FALSE;
+  d.code = MODEL_STD_INTERNAL;
+  if (!model_consent_store_check (store, ssn, channel_id, dept, scopes, now, &d, &inner))
+    {
+      gboolean grant = FALSE;
+      if (d.code == MODEL_STD_OK || d.code == MODEL_STD_INTERNAL)
+        ; /* malformed question: no decision to bend */
+      else if (CONF_FAULT (impl, "consent-two-of-three"))
+        grant = d.present != 0 && (d.present & (d.present - 1)) != 0;
+      else if (CONF_FAULT (impl, "consent-ignore-expiry"))
+        grant = (d.missing & ~d.expired) == 0;
+      else if (CONF_FAULT (impl, "consent-pooled-scopes"))
+        {
+          grant = TRUE;
+          for (guint32 bit = 1; bit <= MODEL_CONSENT_SCOPE_ALL; bit <<= 1)
+            if ((scopes & bit)
+                && !model_consent_store_check (store, ssn, channel_id, dept, bit, now, NULL, NULL))
+              grant = FALSE;
+        }
+      if (!grant)
+        {
+          g_propagate_error (error, g_steal_pointer (&inner));
+          return FALSE;
+        }
+      d.present = MODEL_CONSENT_PARTS_ALL;
+    }
+  put_present (result, d.present);
+  return TRUE;
+}
+
+/* ---- the channel role ------------------------------------------------------ */
+
+typedef struct {
+  char id[MODEL_CHANNEL_ID_LEN + 1];
+  int tier;
+  char parent_id[MODEL_CHANNEL_ID_LEN + 1];   /* "" for tier 1 */
+  ModelKeyPair *key;
+  GHashTable *children;       /* channel id -> 32-byte public key */
+  ModelChannelStatus status;
+  ModelTrustList *trust;
+  ModelConsentStore *consents;
+  GHashTable *relayed;        /* child id + nonce (24 bytes) -> timestamp, CHAN-13 */
+  guint64 prepared;           /* pay-new-key-on-retry */
+} Channel;
+
+static void
+channel_free (gpointer state)
+{
+  Channel *c = state;
+  if (c == NULL)
+    return;
+  model_key_pair_free (c->key);
+  g_hash_table_unref (c->children);
+  model_trust_list_free (c->trust);
+  model_consent_store_free (c->consents);
+  g_hash_table_unref (c->relayed);
+  g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Channel, channel_free)
+
+static guint
+relay_key_hash (gconstpointer key)
+{
+  return g_str_hash (key) ^ model_bytes16_hash ((const guint8 *) key + 9);
+}
+
+static gboolean
+relay_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, 9 + MODEL_CHANNEL_NONCE_LEN) == 0;
+}
+
+static gpointer
+channel_reset (ConfImpl *impl, ConfImplReset *r, GError **error)
+{
+  g_autoptr (Channel) c = g_new0 (Channel, 1);
+  JsonObject *config = r->config;
+  guint8 seed[32];
+  gint64 tier;
+  const char *parent, *status;
+  JsonArray *children = NULL;
+
+  c->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->relayed = g_hash_table_new_full (relay_key_hash, relay_key_equal, g_free, g_free);
+  c->trust = g_steal_pointer (&r->trust);
+  c->consents = model_consent_store_new (CONF_FAULT (impl, "consent-random-ids") ? NULL
+                                                                                : r->seed);
+  if (!get_field (config, "channel_id", c->id, MODEL_CHANNEL_ID_LEN, error)
+      || !model_channel_id_check (c->id, "channel_id", error)
+      || !conf_impl_get_ranged (config, "tier", 1, 2, &tier, error)
+      || !conf_impl_get_opt_text (config, "parent_id", "", &parent, error)
+      || !conf_impl_get_opt_text (config, "status", "live", &status, error))
+    return NULL;
+  c->tier = (int) tier;
+  if ((tier == 1) != (parent[0] == '\0'))
+    return conf_impl_fail (error, MODEL_STD_MALFORMED,
+                           "config 'parent_id': required for tier 2 only"), NULL;
+  if (tier == 2 && !model_channel_id_check (parent, "parent_id", error))
+    return NULL;
+  memcpy (c->parent_id, parent, strlen (parent) + 1);
+  if (!model_channel_status_from_name (status, &c->status))
+    return conf_impl_fail (error, MODEL_STD_MALFORMED, "config 'status': not a channel status"),
+           NULL;
+  if (!conf_json_get_hex_fixed (config, "key_seed", seed, sizeof seed, error))
+    return NULL;
+  c->key = model_key_pair_from_seed (seed);
+  sodium_memzero (seed, sizeof seed);
+  if (json_object_has_member (config, "children")
+      && !conf_json_get_array (config, "children", &children, error))
+    return NULL;
+  for (guint i = 0; children != NULL && i < json_array_get_length (children); i++)
+    {
+      JsonNode *n = json_array_get_element (children, i);
+      char child[MODEL_CHANNEL_ID_LEN + 1];
+      guint8 pk[32];
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        return conf_impl_fail (error, MODEL_STD_MALFORMED, "children[%u]: expected an object",
+                               i), NULL;
+      JsonObject *o = json_node_get_object (n);
+      if (!get_field (o, "channel_id", child, MODEL_CHANNEL_ID_LEN, error)
+          || !model_channel_id_check (child, "channel_id", error)
+          || !conf_json_get_hex_fixed (o, "public_key", pk, sizeof pk, error))
+        return NULL;
+      if (crypto_core_ed25519_is_valid_point (pk) != 1)
+        return conf_impl_fail (error, MODEL_STD_MALFORMED,
+                               "children[%u]: public_key is not a valid Ed25519 point", i), NULL;
+      g_hash_table_insert (c->children, g_strdup (child), g_memdup2 (pk, sizeof pk));
+    }
+  return g_steal_pointer (&c);
+}
+
+static gboolean
+require_live (ConfImpl *impl, Channel *c, GError **error)
+{
+  if (c->status == MODEL_CHANNEL_LIVE || CONF_FAULT (impl, "chan-ignore-status"))
+    return TRUE;
+  return conf_impl_fail (error, MODEL_STD_CHANNEL_NOT_LIVE, "channel %s is %s", c->id,
+                         model_channel_status_name (c->status));
+}
+
+static gboolean
+op_set_status (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  Channel *c = impl->state;
+  const char *status;
+  if (!conf_impl_get_text (params, "status", &status, error))
+    return FALSE;
+  if (!model_channel_status_from_name (status, &c->status))
+    return conf_impl_fail (error, MODEL_STD_MALFORMED, "member 'status': not a channel status");
+  return TRUE;
+}
+
+/* The channel's libsodium secret key into sk (the caller wipes it). */
+static void
+secret_key (const Channel *c, guint8 sk[64])
+{
+  guint8 seed[32], pk[32];
+  model_key_pair_get_seed (c->key, seed);
+  crypto_sign_seed_keypair (pk, sk, seed);
+  sodium_memzero (seed, sizeof seed);
+}
+
+static gboolean
+op_request_sign (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  Channel *c = impl->state;
+  const char *operation, *body;
+  gint64 timestamp;
+  guint8 nonce[MODEL_CHANNEL_NONCE_LEN], sk[64];
+  ModelChannelRequest req;
+
+  if (!conf_impl_get_text (params, "operation", &operation, error)
+      || !conf_impl_get_text (params, "body", &body, error)
+      || !conf_json_get_int (params, "timestamp", &timestamp, error)
+      || !conf_json_get_hex_fixed (params, "nonce", nonce, sizeof nonce, error)
+      || !require_live (impl, c, error)
+      || !model_channel_request_init (&req, c->id, c->parent_id, timestamp, nonce, operation,
+                                      (const guint8 *) body, strlen (body), error))
+    return FALSE;
+  g_autoptr (GBytes) tbs = model_channel_request_signing_bytes (&req);
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (tbs, &len);
+  if (CONF_FAULT (impl, "chan-sign-wrong-bytes"))
+    /* Signs the header without the body hash. */
+    model_key_pair_sign (c->key, bytes, len - MODEL_CHANNEL_HASH_LEN, req.signature);
+  else
+    {
+      secret_key (c, sk);
+      gboolean ok = model_channel_request_sign (&req, sk, error);
+      sodium_memzero (sk, sizeof sk);
+      if (!ok)
+        return FALSE;
+    }
+  /* The wire of table 6.3 and the signature; a parent adds its countersignature. */
+  g_autoptr (GByteArray) wire = g_byte_array_sized_new (len + MODEL_CHANNEL_SIG_LEN);
+  g_byte_array_append (wire, bytes, len);
+  g_byte_array_append (wire, req.signature, sizeof req.signature);
+  conf_impl_put_hex (result, "wire", wire->data, wire->len);
+  return TRUE;
+}
+
+static gboolean
+op_request_relay (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  Channel *c = impl->state;
+  const char *body;
+  gint64 now;
+  ModelChannelRequest req;
+  guint8 hash[MODEL_CHANNEL_HASH_LEN], sk[64];
+
+  g_autoptr (GBytes) wire = conf_json_get_hex (params, "wire", error);
+  if (wire == NULL || !conf_impl_get_text (params, "body", &body, error)
+      || !conf_impl_get_now (impl, params, &now, error) || !require_live (impl, c, error))
+    return FALSE;
+  if (c->tier != 1)
+    return conf_impl_fail (error, MODEL_STD_CHANNEL_TIER, "a tier-2 channel relays nothing");
+  /* A child's wire names its relay and lacks the countersignature (CHAN-16):
+   * decode it with room for one.  A wire that decodes as it is either names
+   * no relay, so it was not sent to be relayed (CHAN-7), or is already
+   * countersigned, and is countersigned afresh. */
+  gboolean whole = model_channel_request_decode (g_bytes_get_data (wire, NULL),
+                                                 g_bytes_get_size (wire), &req, NULL);
+  if (whole && req.relay_id[0] == '\0')
+    return conf_impl_fail (error, MODEL_STD_CHANNEL_TIER,
+                           "the request of %s names no relay: it is not relayed through %s",
+                           req.channel_id, c->id);
+  if (!whole)
+    {
+      g_autoptr (GByteArray) full = g_byte_array_new ();
+      guint8 zeros[MODEL_CHANNEL_SIG_LEN] = { 0 };
+      g_byte_array_append (full, g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
+      g_byte_array_append (full, zeros, sizeof zeros);
+      if (!model_channel_request_decode (full->data, full->len, &req, error))
+        return FALSE;
+    }
+  const guint8 *child_pk = g_hash_table_lookup (c->children, req.channel_id);
+  gboolean any_child = CONF_FAULT (impl, "chan-relay-any-child");
+  if (strcmp (req.relay_id, c->id) != 0 || (child_pk == NULL && !any_child))
+    return conf_impl_fail (error, MODEL_STD_CHANNEL_TIER, "%s is not a child of %s",
+                           req.channel_id, c->id);
+  crypto_generichash (hash, sizeof hash, (const guint8 *) body, strlen (body), NULL, 0);
+  if (memcmp (hash, req.body_hash, sizeof hash) != 0 && !CONF_FAULT (impl, "chan-skip-body-hash"))
+    return conf_impl_fail (error, MODEL_STD_BAD_SIGNATURE, "body hash does not match");
+  g_autoptr (GBytes) tbs = model_channel_request_signing_bytes (&req);
+  if (child_pk != NULL && !CONF_FAULT (impl, "chan-relay-skip-signature")
+      && crypto_sign_verify_detached (req.signature, g_bytes_get_data (tbs, NULL),
+                                      g_bytes_get_size (tbs), child_pk) != 0)
+    return conf_impl_fail (error, MODEL_STD_BAD_SIGNATURE, "the child's signature fails");
+  if (!CONF_FAULT (impl, "chan-no-clock-window"))
+    {
+      if (req.timestamp < now && (guint64) now - (guint64) req.timestamp > WINDOW)
+        return conf_impl_fail (error, MODEL_STD_EXPIRED, "timestamp before the window");
+      if (req.timestamp > now && (guint64) req.timestamp - (guint64) now > WINDOW)
+        return conf_impl_fail (error, MODEL_STD_NOT_YET_VALID, "timestamp after the window");
+    }
+  /* CHAN-13 on the relay: nonces of accepted child requests, dropped once
+   * their timestamp has left the window. */
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, c->relayed);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (*(gint64 *) value < now && (guint64) now - (guint64) * (gint64 *) value > WINDOW)
+      g_hash_table_iter_remove (&it);
+  guint8 *rkey = g_malloc0 (9 + MODEL_CHANNEL_NONCE_LEN);
+  memcpy (rkey, req.channel_id, 9);
+  memcpy (rkey + 9, req.nonce, MODEL_CHANNEL_NONCE_LEN);
+  if (g_hash_table_contains (c->relayed, rkey) && !CONF_FAULT (impl, "chan-no-replay"))
+    {
+      g_free (rkey);
+      return conf_impl_fail (error, MODEL_STD_REPLAYED, "nonce already relayed");
+    }
+  g_hash_table_replace (c->relayed, rkey, g_memdup2 (&req.timestamp, sizeof req.timestamp));
+
+  if (CONF_FAULT (impl, "chan-countersign-wrong-bytes"))
+    model_key_pair_sign (c->key, g_bytes_get_data (tbs, NULL), g_bytes_get_size (tbs),
+                         req.relay_signature);
+  else
+    {
+      secret_key (c, sk);
+      gboolean ok = model_channel_request_countersign (&req, sk, error);
+      sodium_memzero (sk, sizeof sk);
+      if (!ok)
+        return FALSE;
+    }
+  g_autoptr (GBytes) out = model_channel_request_encode (&req);
+  conf_impl_put_hex (result, "wire", g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  return TRUE;
+}
+
+static ModelStdCode
+status_ok (const guint8 ecard_id[16], gpointer user_data)
+{
+  return MODEL_STD_OK;
+}
+
+static gboolean
+op_credential_verify (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  Channel *c = impl->state;
+  return conf_impl_credential_verify (impl, params, result, c->trust, status_ok, NULL, NULL,
+                                      error);
+}
+
+static gboolean
+op_consent_grant (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  return conf_impl_consent_grant (impl, ((Channel *) impl->state)->consents, params, result,
+                                  error);
+}
+
+static gboolean
+op_consent_revoke (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  return conf_impl_consent_revoke (impl, ((Channel *) impl->state)->consents, params, result,
+                                   error);
+}
+
+static gboolean
+op_data_request (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  Channel *c = impl->state;
+  return require_live (impl, c, error)
+         && conf_impl_consent_check (impl, c->consents, c->id, params, result, error);
+}
+
+/*
+ * The idempotency key of an order (PAY-6 on the channel's side): the
+ * lowercase hex of BLAKE2b-256 (unkeyed) over the ASCII tag
+ * "ESSC-IMPL-IDEMPOTENCY-1", the channel id's length (one byte) and bytes,
+ * and the order reference's length (one byte) and bytes.  It depends on
+ * nothing else, so a retry of an order_ref (after a timeout, a restart)
+ * sends the same key and the platform answers `duplicate`; 64 hex
+ * characters are within PAY-5's 1..64 printable characters.
+ */
+static void
+idempotency_key (const char *channel_id, const char *order_ref, guint64 salt, char out[65])
+{
+  static const char tag[] = "ESSC-IMPL-IDEMPOTENCY-1";
+  crypto_generichash_state st;
+  guint8 digest[32], len;
+  crypto_generichash_init (&st, NULL, 0, sizeof digest);
+  crypto_generichash_update (&st, (const guint8 *) tag, sizeof tag - 1);
+  len = (guint8) strlen (channel_id);
+  crypto_generichash_update (&st, &len, 1);
+  crypto_generichash_update (&st, (const guint8 *) channel_id, len);
+  len = (guint8) strlen (order_ref);
+  crypto_generichash_update (&st, &len, 1);
+  crypto_generichash_update (&st, (const guint8 *) order_ref, len);
+  if (salt != 0) /* pay-new-key-on-retry: a counter makes every key new */
+    {
+      guint8 be[8];
+      for (int i = 0; i < 8; i++)
+        be[i] = (guint8) (salt >> (56 - 8 * i));
+      crypto_generichash_update (&st, be, sizeof be);
+    }
+  crypto_generichash_final (&st, digest, sizeof digest);
+  g_autofree char *hex = conf_hex_encode (digest, sizeof digest);
+  memcpy (out, hex, 65);
+}
+
+static gboolean
+printable (const char *s, gsize max)
+{
+  gsize n = strlen (s);
+  if (n == 0 || n > max)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if ((guchar) s[i] < 0x21 || (guchar) s[i] > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+op_payment_prepare (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
+{
+  Channel *c = impl->state;
+  const char *order_ref, *payee, *currency;
+  guint8 ecard[MODEL_ECARD_ID_LEN];
+  gint64 city, amount, level;
+  gboolean pin;
+  char key[65];
+
+  if (!conf_impl_get_text (params, "order_ref", &order_ref, error)
+      || !conf_json_get_hex_fixed (params, "ecard_id", ecard, sizeof ecard, error)
+      || !conf_impl_get_ranged (params, "city", 100000, 999999, &city, error)
+      || !conf_impl_get_text (params, "payee", &payee, error)
+      || !conf_impl_get_ranged (params, "amount_fen", 1, MODEL_LEDGER_AMOUNT_MAX, &amount, error)
+      || !conf_impl_get_text (params, "currency", &currency, error)
+      || !conf_impl_get_ranged (params, "level", 1, 2, &level, error)
+      || !conf_json_get_bool (params, "pin_verified", &pin, error))
+    return FALSE;
+  if (!printable (order_ref, 64))
+    return conf_impl_fail (error, MODEL_STD_MALFORMED,
+                           "member 'order_ref': expected 1..64 printable ASCII characters");
+  if (!printable (payee, MODEL_LEDGER_PAYEE_MAX))
+    return conf_impl_fail (error, MODEL_STD_MALFORMED,
+                           "member 'payee': expected 1..32 printable ASCII characters");
+  if (strcmp (currency, "CNY") != 0)
+    return conf_impl_fail (error, MODEL_STD_MALFORMED, "member 'currency': expected CNY");
+  if (!require_live (impl, c, error))
+    return FALSE;
+  if (level < 2 && !CONF_FAULT (impl, "pay-prepare-no-level-check"))
+    return conf_impl_fail (error, MODEL_STD_LEVEL_REQUIRED, "payment needs a level-2 e-card");
+  if (!pin && !CONF_FAULT (impl, "pay-prepare-no-pin-check"))
+    return conf_impl_fail (error, MODEL_STD_PIN_REQUIRED, "payment needs a verified PIN");
+  idempotency_key (c->id, order_ref,
+                   CONF_FAULT (impl, "pay-new-key-on-retry") ? ++c->prepared : 0, key);
+  json_object_set_string_member (result, "channel_id", c->id);
+  json_object_set_string_member (result, "idempotency_key", key);
+  conf_impl_put_hex (result, "ecard_id", ecard, sizeof ecard);
+  json_object_set_int_member (result, "city", city);
+  json_object_set_string_member (result, "payee", payee);
+  json_object_set_int_member (result, "amount_fen", amount);
+  json_object_set_string_member (result, "currency", currency);
+  return TRUE;
+}
+
+#define PLAUSIBLE_WIRE \
+  "{\"wire\":\"4553523108434830303030303100000000005ed44200000102030405060708090a0b0c0d0e0f" \
+  "0b636172642e737461747573\"}"
+
+static const ConfImplOp channel_ops[] = {
+  { "channel.set_status", op_set_status, "{}" },
+  { "request.sign", op_request_sign, PLAUSIBLE_WIRE },
+  { "request.relay", op_request_relay, PLAUSIBLE_WIRE },
+  { "credential.verify", op_credential_verify,
+    "{\"level\":2,\"ecard_id\":\"000102030405060708090a0b0c0d0e0f\","
+    "\"ssn\":\"11010519491231002X\",\"name\":\"ZHANG SAN\",\"card_no\":\"A00000001\","
+    "\"city\":110100,\"device_pk\":"
+    "\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\","
+    "\"issued_at\":1590969600,\"expires_at\":1622505600,\"signer_key_id\":\"0001020304050607\"}" },
+  { "consent.grant", op_consent_grant, "{\"grant_id\":\"000102030405060708090a0b0c0d0e0f\"}" },
+  { "consent.revoke", op_consent_revoke, "{}" },
+  { "data.request", op_data_request, "{\"present\":[\"personal\",\"department\",\"channel\"]}" },
+  { "payment.prepare", op_payment_prepare,
+    "{\"channel_id\":\"CH000001\",\"idempotency_key\":\"k1\","
+    "\"ecard_id\":\"000102030405060708090a0b0c0d0e0f\",\"city\":110100,\"payee\":\"SHOP-1\","
+    "\"amount_fen\":100,\"currency\":\"CNY\"}" },
+};
+
+const ConfImplRole conf_impl_channel_role = {
+  .name = "essc reference channel",
+  .ops = channel_ops,
+  .n_ops = G_N_ELEMENTS (channel_ops),
+  .reset = channel_reset,
+  .free_state = channel_free,
+  .after_op = NULL,
+};

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The runner (see runner.h).  One ConfClient at a time; replaced after any
+ * call failure.  Latencies are collected per op and summarised with exact
+ * percentiles (nearest rank) at the end.
+ */
+#include "conformance/runner.h"
+
+#include "conformance/client.h"
+#include "conformance/expect.h"
+#include "model/common.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (conf-runner-error-quark, conf_runner_error)
+
+static const char *const verdict_names[] = { "pass", "fail", "skip", "not_implemented", "waived" };
+
+const char *
+conf_verdict_name (ConfVerdict verdict)
+{
+  return model_name_of (verdict_names, G_N_ELEMENTS (verdict_names), (int) verdict, "fail");
+}
+
+static void
+result_free (gpointer p)
+{
+  ConfTestResult *r = p;
+  g_free (r->name);
+  g_free (r->reason);
+  g_free (r->op);
+  g_free (r->expected);
+  g_free (r->got);
+  g_free (r->stderr_tail);
+  g_free (r);
+}
+
+static void
+latency_free (gpointer p)
+{
+  ConfOpLatency *l = p;
+  g_free (l->op);
+  g_free (l);
+}
+
+void
+conf_run_free (ConfRun *run)
+{
+  if (run == NULL)
+    return;
+  g_ptr_array_unref (run->results);
+  g_ptr_array_unref (run->latency);
+  g_free (run->iut_name);
+  g_free (run->iut_version);
+  g_free (run);
+}
+
+gboolean
+conf_run_conformant (const ConfRun *run)
+{
+  return run->counts[CONF_VERDICT_FAIL] == 0 && run->counts[CONF_VERDICT_NOT_IMPLEMENTED] == 0;
+}
+
+guint
+conf_run_planned (const ConfPlan *plan, const char *role)
+{
+  g_autoptr (GPtrArray) tests = conf_plan_for_role (plan, role);
+  return tests->len;
+}
+
+typedef struct {
+  const ConfRunOptions *opt;
+  ConfClient *client;
+  GHashTable *rtts;   /* op -> GArray of gint64 */
+  ConfRun *run;
+} Runner;
+
+static void
+record_rtt (Runner *r, const char *op, gint64 us)
+{
+  GArray *a = g_hash_table_lookup (r->rtts, op);
+  if (a == NULL)
+    {
+      a = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (r->rtts, g_strdup (op), a);
+    }
+  g_array_append_val (a, us);
+}
+
+/* Makes sure a live client exists; on failure fills res and returns FALSE. */
+static gboolean
+ensure_client (Runner *r, ConfTestResult *res, GError **fatal)
+{
+  g_autoptr (GError) error = NULL;
+  if (r->client != NULL && conf_client_alive (r->client))
+    return TRUE;
+  g_clear_pointer (&r->client, conf_client_free);
+  r->client = conf_client_start (r->opt->command, r->opt->role, r->opt->timeout_ms, &error);
+  if (r->client != NULL)
+    {
+      if (r->run->iut_name == NULL)
+        {
+          r->run->iut_name = g_strdup (conf_client_name (r->client));
+          r->run->iut_version = g_strdup (conf_client_version (r->client));
+        }
+      return TRUE;
+    }
+  /* The very first start decides whether the run can happen at all. */
+  if (r->run->iut_name == NULL)
+    {
+      g_propagate_error (fatal, g_steal_pointer (&error));
+      return FALSE;
+    }
+  res->verdict = error->code == CONF_CALL_NOT_IMPLEMENTED ? CONF_VERDICT_NOT_IMPLEMENTED
+                                                          : CONF_VERDICT_FAIL;
+  res->reason = g_strdup_printf ("the implementation could not be restarted: %s", error->message);
+  return FALSE;
+}
+
+static int
+cmp_i64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* Plays one test; fills res.  Sets *fatal (never NULL) only when the
+ * first start of the IUT fails. */
+static void
+play (Runner *r, const ConfTest *t, ConfTestResult *res, GError **fatal)
+{
+  g_auto (ConfExpectState) state = { 0 };
+  guint total = t->setup->len + t->steps->len;
+
+  if (!ensure_client (r, res, fatal))
+    return;
+  for (guint i = 0; i < total; i++)
+    {
+      const ConfStep *s = i < t->setup->len ? t->setup->pdata[i]
+                                            : t->steps->pdata[i - t->setup->len];
+      g_auto (ConfCallResult) got = { 0 };
+      g_autoptr (GError) error = NULL;
+
+      res->step = (int) i + 1;
+      conf_expect_note_request (&state, s);
+      if (!conf_client_call (r->client, s->op, s->params, &got, &error))
+        {
+          res->verdict = error->code == CONF_CALL_NOT_IMPLEMENTED ? CONF_VERDICT_NOT_IMPLEMENTED
+                                                                  : CONF_VERDICT_FAIL;
+          res->op = g_strdup (s->op);
+          res->reason = g_strdup (error->message); /* starts with the failure class */
+          res->got = g_strdup (conf_call_failure_name (error->code));
+          res->stderr_tail = conf_client_stderr_tail (r->client);
+          g_clear_pointer (&r->client, conf_client_free);
+          return;
+        }
+      record_rtt (r, s->op, got.rtt_us);
+      if (!got.ok && got.code == MODEL_STD_UNIMPLEMENTED
+          && !(s->expect_ok == FALSE && s->expect_code == MODEL_STD_UNIMPLEMENTED))
+        {
+          res->verdict = CONF_VERDICT_NOT_IMPLEMENTED;
+          res->op = g_strdup (s->op);
+          res->reason = g_strdup_printf ("%s is not implemented", s->op);
+          return;
+        }
+      g_auto (ConfJudgement) j = { 0 };
+      conf_expect_judge (s, &got, &state, &j);
+      if (!j.pass)
+        {
+          res->verdict = CONF_VERDICT_FAIL;
+          res->op = g_strdup (s->op);
+          res->expected = g_steal_pointer (&j.expected);
+          res->got = g_steal_pointer (&j.got);
+          res->reason = j.detail ? g_steal_pointer (&j.detail)
+                                 : g_strdup_printf ("step %u (%s) answered otherwise", i + 1,
+                                                    s->op);
+          return;
+        }
+    }
+  res->step = 0;
+  res->verdict = CONF_VERDICT_PASS;
+}
+
+static void
+apply_waiver (Runner *r, ConfTestResult *res)
+{
+  ConfWaiver *w = conf_waivers_find (r->opt->waivers, res->name);
+  if (w == NULL)
+    return;
+  w->matched = TRUE;
+  if (res->verdict == CONF_VERDICT_FAIL || res->verdict == CONF_VERDICT_NOT_IMPLEMENTED)
+    {
+      w->used = TRUE;
+      res->verdict = CONF_VERDICT_WAIVED;
+      g_autofree char *why = res->reason;
+      res->reason = g_strdup_printf ("waived (%s:%d: %s): %s", r->opt->waivers->path, w->line,
+                                     w->reason, why ? why : "");
+    }
+  else if (res->verdict == CONF_VERDICT_PASS)
+    {
+      res->verdict = CONF_VERDICT_FAIL;
+      res->reason = g_strdup_printf ("the waiver at %s:%d no longer applies: the test passes; "
+                                     "remove the waiver", r->opt->waivers->path, w->line);
+    }
+}
+
+ConfRun *
+conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
+{
+  g_autoptr (ConfProfile) fallback = NULL;
+  const ConfProfile *profile = opt->profile;
+  g_autoptr (GPtrArray) tests = conf_plan_for_role (plan, opt->role);
+  g_autoptr (ConfRun) run = g_new0 (ConfRun, 1);
+  Runner r = { opt, NULL, NULL, run };
+  guint total = tests->len;
+
+  if (profile == NULL)
+    profile = fallback = conf_profile_default (opt->role);
+  if (opt->waivers != NULL)
+    for (guint i = 0; i < opt->waivers->waivers->len; i++)
+      {
+        ConfWaiver *w = opt->waivers->waivers->pdata[i];
+        gboolean exists = FALSE;
+        for (guint k = 0; k < tests->len && !exists; k++)
+          exists = strcmp (((ConfTest *) tests->pdata[k])->name, w->test) == 0;
+        total += !exists;
+      }
+  run->results = g_ptr_array_new_with_free_func (result_free);
+  run->latency = g_ptr_array_new_with_free_func (latency_free);
+  run->started_at = g_get_real_time () / G_USEC_PER_SEC;
+  r.rtts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) g_array_unref);
+
+  for (guint i = 0; i < tests->len; i++)
+    {
+      const ConfTest *t = tests->pdata[i];
+      ConfTestResult *res = g_new0 (ConfTestResult, 1);
+      g_autofree char *why = NULL;
+      res->test = t;
+      res->name = g_strdup (t->name);
+      g_ptr_array_add (run->results, res);
+      gint64 start = g_get_monotonic_time ();
+      if (!conf_profile_admits (profile, t->profile, &why))
+        {
+          res->verdict = CONF_VERDICT_SKIP;
+          res->reason = g_steal_pointer (&why);
+        }
+      else
+        {
+          g_autoptr (GError) fatal = NULL;
+          play (&r, t, res, &fatal);
+          if (fatal != NULL)
+            {
+              g_hash_table_unref (r.rtts);
+              conf_client_free (r.client);
+              g_propagate_error (error, g_steal_pointer (&fatal));
+              return NULL;
+            }
+        }
+      res->duration_us = g_get_monotonic_time () - start;
+      if (res->verdict != CONF_VERDICT_SKIP)
+        apply_waiver (&r, res);
+      run->counts[res->verdict]++;
+      if (opt->on_result)
+        opt->on_result (res, i, total, opt->user_data);
+    }
+  if (r.client != NULL)
+    conf_client_stop (r.client);
+  g_clear_pointer (&r.client, conf_client_free);
+
+  /* Waivers that matched no test, or matched a skipped one, are failures. */
+  if (opt->waivers != NULL)
+    for (guint i = 0; i < opt->waivers->waivers->len; i++)
+      {
+        ConfWaiver *w = opt->waivers->waivers->pdata[i];
+        if (w->matched)
+          continue;
+        ConfTestResult *res = g_new0 (ConfTestResult, 1);
+        res->name = g_strdup (w->test);
+        res->verdict = CONF_VERDICT_FAIL;
+        res->reason = g_strdup_printf ("waiver at %s:%d names no test of role %s",
+                                       opt->waivers->path, w->line, opt->role);
+        g_ptr_array_add (run->results, res);
+        run->counts[res->verdict]++;
+        if (opt->on_result)
+          opt->on_result (res, run->results->len - 1, total, opt->user_data);
+      }
+
+  /* Latency summaries, by op name. */
+  g_autoptr (GList) ops = g_list_sort (g_hash_table_get_keys (r.rtts), (GCompareFunc) strcmp);
+  for (GList *l = ops; l != NULL; l = l->next)
+    {
+      GArray *a = g_hash_table_lookup (r.rtts, l->data);
+      g_array_sort (a, cmp_i64);
+      ConfOpLatency *lat = g_new0 (ConfOpLatency, 1);
+      lat->op = g_strdup (l->data);
+      lat->count = a->len;
+      lat->p50_us = g_array_index (a, gint64, (a->len - 1) / 2);
+      lat->p99_us = g_array_index (a, gint64, (guint) ((a->len - 1) * 0.99));
+      lat->max_us = g_array_index (a, gint64, a->len - 1);
+      g_ptr_array_add (run->latency, lat);
+    }
+  g_hash_table_unref (r.rtts);
+  run->ended_at = g_get_real_time () / G_USEC_PER_SEC;
+  return g_steal_pointer (&run);
+}

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Vectors of ESSC-STD section 4 (credential.json): the e-card credential.
+ * Verifier: valid credentials with every field of the result, 64 single
+ * bit flips spread over the bytes, truncation and trailing bytes, re-signed
+ * credentials whose fields break CRED-3 (so only strict decoding can refuse
+ * them), an untrusted key and a forged signature under the trusted key id,
+ * the validity window's edges, and the status feed asked at every use (a
+ * card reported lost between two verifications).  Channel: the same checks
+ * without a status feed.  Platform: credential.issue gives the exact bytes
+ * of model_issuer_sign_credential, and only for an active e-card.
+ */
+#include "conformance/vec_private.h"
+
+#include "model/issuer.h"
+
+#include <string.h>
+
+#define T0 CONF_VECTORS_CLOCK
+#define YEAR ((gint64) 365 * 86400)
+#define ISSUED (T0 - 86400)
+
+typedef struct {
+  ConfVec *v;
+  ConfVecWorld *w;
+  guint8 id1[16], id2[16], id3[16];
+  GBytes *cred1, *cred2, *cred3;     /* level 2; level 1; e-card unknown to the verifier */
+} Fx;
+
+/* The verifier world: three e-cards issued (registry mirror), two in the status table. */
+static void
+fx_verifier (Fx *fx, gboolean emit)
+{
+  conf_vec_world_free (fx->w);
+  g_clear_pointer (&fx->cred1, g_bytes_unref);
+  g_clear_pointer (&fx->cred2, g_bytes_unref);
+  g_clear_pointer (&fx->cred3, g_bytes_unref);
+  fx->w = conf_vec_world_new ();
+  conf_vec_mute (fx->v, !emit);
+  conf_vec_world_issue (fx->v, fx->w, CONF_VEC_CARD1, CONF_VEC_SSN1, conf_vec_name1,
+                        CONF_VEC_CITY1, 2, fx->w->device, ISSUED - 60, fx->id1);
+  conf_vec_world_issue (fx->v, fx->w, CONF_VEC_CARD2, CONF_VEC_SSN2, conf_vec_name2,
+                        CONF_VEC_CITY2, 1, fx->w->device2, ISSUED - 60, fx->id2);
+  conf_vec_world_issue (fx->v, fx->w, CONF_VEC_CARD3, CONF_VEC_SSN3, conf_vec_name3,
+                        CONF_VEC_CITY3, 2, fx->w->device, ISSUED - 60, fx->id3);
+  fx->cred1 = conf_vec_world_credential (fx->v, fx->w, fx->id1, ISSUED, YEAR);
+  fx->cred2 = conf_vec_world_credential (fx->v, fx->w, fx->id2, ISSUED, YEAR);
+  fx->cred3 = conf_vec_world_credential (fx->v, fx->w, fx->id3, ISSUED, YEAR);
+  conf_vec_reset_verifier (fx->v, fx->w);
+  conf_vec_status_set (fx->v, fx->w, fx->id1, MODEL_STD_OK);
+  conf_vec_status_set (fx->v, fx->w, fx->id2, MODEL_STD_OK);
+  conf_vec_mute (fx->v, FALSE);
+}
+
+static ModelStdCode
+status_all_ok (const guint8 id[16], gpointer data)
+{
+  return MODEL_STD_OK;
+}
+
+/* One credential.verify step, its expectation from want, cross-checked. */
+static void
+verify (Fx *fx, const guint8 *cred, gsize len, gint64 now, ModelStdCode want, gboolean channel)
+{
+  GError *error = NULL;
+  ModelCredential out;
+  gboolean ok = model_credential_verify (cred, len, fx->w->trust,
+                                         channel ? status_all_ok : conf_vec_world_status, fx->w,
+                                         now, &out, &error);
+  conf_vec_agree (fx->v, "credential.verify", error, want);
+  conf_vec_step (fx->v, "credential.verify",
+                 conf_jo ("credential", conf_jh (cred, len), "now", conf_ji (now), NULL),
+                 ok ? conf_vec_ok (conf_vec_credential_result (&out)) : conf_vec_err (want), NULL);
+}
+
+static void
+verify_bytes (Fx *fx, GBytes *b, gint64 now, ModelStdCode want, gboolean channel)
+{
+  gsize len = 0;
+  const guint8 *d = g_bytes_get_data (b, &len);
+  verify (fx, d, len, now, want, channel);
+}
+
+/* cred1 with bytes [at, at+n) replaced and re-signed by the platform key. */
+static GByteArray *
+resigned (Fx *fx, gsize at, const guint8 *bytes, gsize n)
+{
+  gsize len = 0;
+  const guint8 *d = g_bytes_get_data (fx->cred1, &len);
+  GByteArray *b = g_byte_array_new ();
+  g_byte_array_append (b, d, (guint) len);
+  memcpy (b->data + at, bytes, n);
+  model_key_pair_sign (fx->w->platform, b->data, len - 64, b->data + len - 64);
+  return b;
+}
+
+static void
+verifier_tests (Fx *fx)
+{
+  ConfVec *v = fx->v;
+  g_autoptr (GBytes) keep1 = g_bytes_ref (fx->cred1);   /* same bytes in every world */
+  gsize len = 0;
+  const guint8 *c1 = g_bytes_get_data (keep1, &len);
+
+  fx_verifier (fx, FALSE);
+  conf_vec_test (v, "verifier/valid-level2", "CRED-1 CRED-2 CRED-5 CRED-6 CRYPTO-1 CRYPTO-2 "
+                 "CRED-7 CARD-8", "a level-2 credential, every field reported", NULL, "valid");
+  verify_bytes (fx, fx->cred1, T0, MODEL_STD_OK, FALSE);
+  fx_verifier (fx, FALSE);
+  conf_vec_test (v, "verifier/valid-level1-retired-region", "CRED-1 CRED-3 CRED-5 ID-5",
+                 "a level-1 credential whose SSN has a retired region code", NULL, "valid");
+  verify_bytes (fx, fx->cred2, T0, MODEL_STD_OK, FALSE);
+
+  /* 64 single bit flips spread over the whole credential */
+  for (int k = 0; k < 64; k++)
+    {
+      gsize bit = (gsize) k * (len * 8) / 64 + (gsize) (k % 8);
+      g_autofree guint8 *bad = g_memdup2 (c1, len);
+      bad[bit / 8] ^= (guint8) (0x80 >> (bit % 8));
+      GError *error = NULL;
+      model_credential_verify (bad, len, fx->w->trust, conf_vec_world_status, fx->w, T0, NULL,
+                               &error);
+      ModelStdCode code = error ? (ModelStdCode) error->code : MODEL_STD_OK;
+      g_clear_error (&error);
+      if (code != MODEL_STD_MALFORMED && code != MODEL_STD_UNKNOWN_KEY
+          && code != MODEL_STD_BAD_SIGNATURE)
+        conf_vec_fail (v, "bit %zu: a flip must be malformed, unknown_key or bad_signature, "
+                       "model/ gives %s", bit, model_std_code_name (code));
+      g_autofree char *name = g_strdup_printf ("verifier/bit-flip-%04zu", bit);
+      g_autofree char *comment = g_strdup_printf ("bit %zu (byte %zu) of a valid credential "
+                                                  "flipped", bit, bit / 8);
+      fx_verifier (fx, FALSE);
+      conf_vec_test (v, name, "CRED-4 CRED-5 CRYPTO-1", comment, "BitFlip", "invalid");
+      verify (fx, bad, len, T0, code, FALSE);
+    }
+
+  fx_verifier (fx, FALSE);
+  conf_vec_test (v, "verifier/truncated", "CRED-4", "the last byte removed", "Malformed",
+                 "invalid");
+  verify (fx, c1, len - 1, T0, MODEL_STD_MALFORMED, FALSE);
+  conf_vec_test (v, "verifier/trailing-byte", "CRED-4 CRED-1", "one byte after the signature",
+                 "Malformed", "invalid");
+  {
+    g_autofree guint8 *longer = g_malloc0 (len + 1);
+    memcpy (longer, c1, len);
+    verify (fx, longer, len + 1, T0, MODEL_STD_MALFORMED, FALSE);
+  }
+  conf_vec_test (v, "verifier/empty", "CRED-4", "no bytes at all", "Malformed", "invalid");
+  verify (fx, c1, 0, T0, MODEL_STD_MALFORMED, FALSE);
+
+  /* fields that break CRED-3, correctly signed: only strict decoding refuses them */
+  gsize n = strlen (conf_vec_name1);
+  static const guint8 zero_pk[32] = { 1 };   /* the identity point: small order */
+  const struct {
+    const char *name, *comment;
+    gsize at;
+    const guint8 *bytes;
+    gsize len;
+  } fields[] = {
+    { "magic", "magic ESC2", 3, (const guint8 *) "2", 1 },
+    { "version-2", "format version 2, not implemented (CRYPTO-5)", 4, (const guint8 *) "\x02", 1 },
+    { "level-3", "level 3", 5, (const guint8 *) "\x03", 1 },
+    { "level-0", "level 0", 5, (const guint8 *) "\x00", 1 },
+    { "ssn-lowercase-x", "SSN ending in lower-case x", 22 + 17, (const guint8 *) "x", 1 },
+    { "ssn-letter", "a letter among the SSN digits", 22 + 3, (const guint8 *) "A", 1 },
+    { "name-control", "a control character in the name", 41, (const guint8 *) "\x01", 1 },
+    { "name-bad-utf8", "a byte 0xff in the name", 41, (const guint8 *) "\xff", 1 },
+    { "name-overlong-utf8", "an overlong UTF-8 form in the name", 41,
+      (const guint8 *) "\xc0\xaf", 2 },
+    { "card-lowercase", "card number starting with a lower-case letter", 41 + n,
+      (const guint8 *) "a", 1 },
+    { "city-low", "city 099999", 50 + n, (const guint8 *) "\x00\x01\x86\x9f", 4 },
+    { "city-high", "city 1000000", 50 + n, (const guint8 *) "\x00\x0f\x42\x40", 4 },
+    { "device-small-order", "device key of small order", 54 + n, zero_pk, 32 },
+    { "window-empty", "expires_at equal to issued_at", 94 + n, NULL, 8 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      guint8 same[8];
+      const guint8 *bytes = fields[i].bytes;
+      if (bytes == NULL)
+        {
+          memcpy (same, c1 + 86 + n, 8);
+          bytes = same;
+        }
+      g_autoptr (GByteArray) b = resigned (fx, fields[i].at, bytes, fields[i].len);
+      g_autofree char *name = g_strdup_printf ("verifier/resigned-%s", fields[i].name);
+      fx_verifier (fx, FALSE);
+      conf_vec_test (v, name, i == 1 ? "CRED-3 CRED-4 CRYPTO-5" : "CRED-3 CRED-4",
+                     fields[i].comment, "Malformed Resigned", "invalid");
+      verify (fx, b->data, b->len, T0, MODEL_STD_MALFORMED, FALSE);
+    }
+
+  /* keys */
+  {
+    fx_verifier (fx, FALSE);
+    GError *error = NULL;
+    g_autoptr (GBytes) foreign = model_issuer_sign_credential (fx->w->cards, fx->id1, fx->w->other,
+                                                               ISSUED, YEAR, NULL, &error);
+    conf_vec_agree (v, "untrusted signer", error, MODEL_STD_OK);
+    conf_vec_test (v, "verifier/untrusted-key", "CRED-5 CRED-8 CRYPTO-1", "signed by a key the "
+                   "verifier does not trust", "UnknownKey", "invalid");
+    verify_bytes (fx, foreign, T0, MODEL_STD_UNKNOWN_KEY, FALSE);
+    /* the trusted key id, the untrusted key's signature */
+    gsize flen = 0;
+    const guint8 *fd = g_bytes_get_data (foreign, &flen);
+    g_autofree guint8 *forged = g_memdup2 (fd, flen);
+    memcpy (forged + 102 + n, model_platform_key_id (fx->w->platform), MODEL_KEY_ID_LEN);
+    model_key_pair_sign (fx->w->other, forged, flen - 64, forged + flen - 64);
+    conf_vec_test (v, "verifier/forged-under-trusted-id", "CRED-5 CRYPTO-1 CRED-2", "names the "
+                   "trusted key id but is signed by another key", "BadSignature", "invalid");
+    verify (fx, forged, flen, T0, MODEL_STD_BAD_SIGNATURE, FALSE);
+  }
+
+  /* validity window (CRED-6) */
+  static const struct {
+    const char *name;
+    gint64 now;
+    ModelStdCode want;
+  } window[] = {
+    { "window-at-issued-at", ISSUED, MODEL_STD_OK },
+    { "window-before-issued-at", ISSUED - 1, MODEL_STD_NOT_YET_VALID },
+    { "window-last-second", ISSUED + YEAR - 1, MODEL_STD_OK },
+    { "window-at-expires-at", ISSUED + YEAR, MODEL_STD_EXPIRED },
+    { "window-far-future", G_MAXINT64, MODEL_STD_EXPIRED },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (window); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("verifier/%s", window[i].name);
+      fx_verifier (fx, FALSE);
+      conf_vec_test (v, name, "CRED-6 CRED-5", "issued_at <= now < expires_at, no skew",
+                     "Window", window[i].want == MODEL_STD_OK ? "valid" : "invalid");
+      verify_bytes (fx, fx->cred1, window[i].now, window[i].want, FALSE);
+    }
+
+  /* status feed, asked at every use */
+  const struct {
+    const char *name;
+    ModelStdCode status;
+  } feed[] = {
+    { "card-unusable", MODEL_STD_CARD_UNUSABLE },
+    { "not-found", MODEL_STD_NOT_FOUND },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (feed); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("verifier/lost-mid-flow-%s", feed[i].name);
+      fx_verifier (fx, FALSE);
+      conf_vec_test (v, name, "CRED-7 CARD-8 CRED-5", "accepted, then the feed reports the "
+                     "e-card unusable: the next verification asks again", "StatusChange",
+                     "invalid");
+      verify_bytes (fx, fx->cred1, T0, MODEL_STD_OK, FALSE);
+      conf_vec_status_set (v, fx->w, fx->id1, feed[i].status);
+      verify_bytes (fx, fx->cred1, T0 + 1, feed[i].status, FALSE);
+    }
+  fx_verifier (fx, FALSE);
+  conf_vec_test (v, "verifier/unknown-ecard", "CRED-7 CARD-8", "an e-card the status table "
+                 "does not hold", "StatusChange", "invalid");
+  verify_bytes (fx, fx->cred3, T0, MODEL_STD_NOT_FOUND, FALSE);
+  fx_verifier (fx, FALSE);
+  conf_vec_test (v, "verifier/reinstated", "CRED-7 CARD-8", "unusable, then ok again: no "
+                 "cached answer", "StatusChange", "valid");
+  conf_vec_status_set (v, fx->w, fx->id1, MODEL_STD_CARD_UNUSABLE);
+  verify_bytes (fx, fx->cred1, T0, MODEL_STD_CARD_UNUSABLE, FALSE);
+  conf_vec_status_set (v, fx->w, fx->id1, MODEL_STD_OK);
+  verify_bytes (fx, fx->cred1, T0 + 1, MODEL_STD_OK, FALSE);
+}
+
+static void
+channel_tests (Fx *fx)
+{
+  ConfVec *v = fx->v;
+  guint8 key_seed[32];
+  conf_vec_derive ("channel CH000101 key seed", key_seed, 32);
+  fx_verifier (fx, FALSE);
+  conf_vec_group (v, "channel", NULL);
+  conf_vec_reset_channel (v, fx->w, "CH000101", 1, NULL, key_seed, NULL);
+  conf_vec_test (v, "channel/valid", "CRED-5 CRED-1 CRED-2", "a channel verifies a credential "
+                 "against the trust list (no status feed)", NULL, "valid");
+  verify_bytes (fx, fx->cred1, T0, MODEL_STD_OK, TRUE);
+  gsize len = 0;
+  const guint8 *c1 = g_bytes_get_data (fx->cred1, &len);
+  g_autofree guint8 *bad = g_memdup2 (c1, len);
+  bad[len - 1] ^= 1;
+  conf_vec_test (v, "channel/bad-signature", "CRED-5 CRYPTO-1", "last signature bit flipped",
+                 "BitFlip", "invalid");
+  verify (fx, bad, len, T0, MODEL_STD_BAD_SIGNATURE, TRUE);
+  conf_vec_test (v, "channel/expired", "CRED-6", "verified at expires_at", "Window", "invalid");
+  verify_bytes (fx, fx->cred1, ISSUED + YEAR, MODEL_STD_EXPIRED, TRUE);
+  conf_vec_test (v, "channel/truncated", "CRED-4", "the last byte removed", "Malformed",
+                 "invalid");
+  verify (fx, c1, len - 1, T0, MODEL_STD_MALFORMED, TRUE);
+}
+
+/* The platform world: card 1 registered and its level-2 e-card issued. */
+static void
+fx_platform (Fx *fx, gboolean emit)
+{
+  conf_vec_world_free (fx->w);
+  fx->w = conf_vec_world_new ();
+  conf_vec_mute (fx->v, !emit);
+  conf_vec_reset_platform (fx->v, fx->w, NULL);
+  conf_vec_card_register (fx->v, fx->w, CONF_VEC_CARD1, CONF_VEC_SSN1, conf_vec_name1,
+                          CONF_VEC_CITY1, TRUE, T0, MODEL_STD_OK);
+  conf_vec_card_issue (fx->v, fx->w, CONF_VEC_CARD1, 2, conf_vec_full_evidence,
+                       model_device_key_public (fx->w->device), T0, MODEL_STD_OK, fx->id1);
+  conf_vec_mute (fx->v, FALSE);
+}
+
+static void
+issue (Fx *fx, const guint8 id[16], gint64 now, gint64 lifetime, ModelStdCode want)
+{
+  GError *error = NULL;
+  g_autoptr (GBytes) cred = model_issuer_sign_credential (fx->w->cards, id, fx->w->platform, now,
+                                                          lifetime, NULL, &error);
+  conf_vec_agree (fx->v, "credential.issue", error, want);
+  JsonNode *expect = conf_vec_err (want);
+  if (cred != NULL)
+    {
+      json_node_unref (expect);
+      gsize len = 0;
+      const guint8 *d = g_bytes_get_data (cred, &len);
+      expect = conf_vec_ok (conf_jo ("credential", conf_jh (d, len), NULL));
+    }
+  conf_vec_step (fx->v, "credential.issue",
+                 conf_jo ("ecard_id", conf_jh (id, 16), "now", conf_ji (now),
+                          "lifetime", conf_ji (lifetime), NULL),
+                 expect, NULL);
+}
+
+static void
+platform_tests (Fx *fx)
+{
+  ConfVec *v = fx->v;
+  conf_vec_group (v, "platform", NULL);
+  fx_platform (fx, TRUE);
+  conf_vec_test (v, "platform/issue-exact-bytes", "CRED-1 CRED-2 CRED-10 CRYPTO-1 CRYPTO-2 "
+                 "ISS-9 ISS-8", "the credential of the e-card, byte for byte (Ed25519 is "
+                 "deterministic; the key comes from platform_key_seed)", NULL, "valid");
+  issue (fx, fx->id1, T0, YEAR, MODEL_STD_OK);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-then-verify", "CRED-5 CRED-7 CRED-10", "the platform "
+                 "verifies what it issued against its own registry", NULL, "valid");
+  issue (fx, fx->id1, T0, YEAR, MODEL_STD_OK);
+  {
+    g_autoptr (GBytes) cred = conf_vec_world_credential (v, fx->w, fx->id1, T0, YEAR);
+    gsize len = 0;
+    const guint8 *d = cred ? g_bytes_get_data (cred, &len) : NULL;
+    GError *error = NULL;
+    ModelCredential out;
+    model_credential_verify (d, len, fx->w->trust, model_card_status_fn, fx->w->cards, T0 + 1,
+                             &out, &error);
+    conf_vec_agree (v, "platform credential.verify", error, MODEL_STD_OK);
+    conf_vec_step (v, "credential.verify",
+                   conf_jo ("credential", conf_jh (d, len), "now", conf_ji (T0 + 1), NULL),
+                   conf_vec_ok (conf_vec_credential_result (&out)), NULL);
+    conf_vec_test (v, "platform/verify-after-loss", "CRED-7 CARD-7 CARD-8 CRED-10", "a card "
+                   "reported lost between issuing and verifying", "StatusChange", "invalid");
+    fx_platform (fx, FALSE);
+    conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "lost", T0 + 10, MODEL_STD_OK);
+    error = NULL;
+    model_credential_verify (d, len, fx->w->trust, model_card_status_fn, fx->w->cards, T0 + 11,
+                             NULL, &error);
+    conf_vec_agree (v, "verify after loss", error, MODEL_STD_CARD_UNUSABLE);
+    conf_vec_step (v, "credential.verify",
+                   conf_jo ("credential", conf_jh (d, len), "now", conf_ji (T0 + 11), NULL),
+                   conf_vec_err (MODEL_STD_CARD_UNUSABLE), NULL);
+    conf_vec_test (v, "platform/issue-after-loss", "CRED-10 CARD-7", "no credential for a "
+                   "revoked e-card", "StatusChange", "invalid");
+    fx_platform (fx, FALSE);
+    conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "lost", T0 + 10, MODEL_STD_OK);
+    issue (fx, fx->id1, T0 + 20, YEAR, MODEL_STD_CARD_UNUSABLE);
+  }
+  fx_platform (fx, FALSE);
+  guint8 unknown[16];
+  conf_vec_derive ("an e-card id nobody issued", unknown, 16);
+  conf_vec_test (v, "platform/issue-unknown-ecard", "CRED-10", "no such e-card", "NotFound",
+                 "invalid");
+  issue (fx, unknown, T0, YEAR, MODEL_STD_NOT_FOUND);
+}
+
+JsonNode *
+conf_vec_gen_credential (GError **error)
+{
+  g_autoptr (ConfVec) v = conf_vec_new ("credential");
+  Fx fx = { .v = v };
+  conf_vec_note (v, "BitFlip", "one bit of a valid credential flipped");
+  conf_vec_note (v, "Malformed", "bytes that break the encoding of table 4.1");
+  conf_vec_note (v, "Resigned", "a field broken and the credential signed again by the "
+                 "platform key, so only strict decoding refuses it");
+  conf_vec_note (v, "UnknownKey", "signed by a key outside the trust list");
+  conf_vec_note (v, "BadSignature", "a signature that does not verify under the named key");
+  conf_vec_note (v, "Window", "the validity window issued_at <= now < expires_at");
+  conf_vec_note (v, "StatusChange", "the status feed changes between steps");
+  conf_vec_note (v, "NotFound", "an identifier nobody issued");
+  fx.w = conf_vec_world_new ();
+  conf_vec_world_keys (v, fx.w);
+  conf_vec_group (v, "verifier", NULL);
+  fx_verifier (&fx, TRUE);
+  verifier_tests (&fx);
+  channel_tests (&fx);
+  platform_tests (&fx);
+  g_clear_pointer (&fx.cred1, g_bytes_unref);
+  g_clear_pointer (&fx.cred2, g_bytes_unref);
+  g_clear_pointer (&fx.cred3, g_bytes_unref);
+  conf_vec_world_free (fx.w);
+  return conf_vec_finish (v, error);
+}

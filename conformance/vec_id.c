@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Vectors of ESSC-STD section 1 (id.json): citizen ID numbers as SSNs,
+ * checked by `id.validate` in the verifier and in the platform role.  Valid
+ * numbers (a retired region code among them: ID-5), every single-character
+ * substitution of a valid number, wrong lengths and characters (lower-case
+ * x, blank, full-width digit), birth dates around the validation day and the
+ * calendar's edges, and province codes.  Each expectation is stated from the
+ * document and cross-checked with model_id_validate.
+ */
+#include "conformance/vec_private.h"
+
+#include "model/id.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define NOW CONF_VECTORS_CLOCK
+
+/* prefix17 followed by its MOD 11-2 check character (static buffer per call site). */
+static void
+with_check (const char *prefix17, char out[19])
+{
+  memcpy (out, prefix17, 17);
+  out[17] = model_id_check_char (prefix17);
+  out[18] = '\0';
+}
+
+static void
+one (ConfVec *v, const char *role, const char *name, const char *reqs, const char *comment,
+     const char *flags, const char *ssn, gint64 now, ModelStdCode want)
+{
+  g_autofree char *full = g_strdup_printf ("%s/%s", role, name);
+  ModelIdInfo info;
+  GError *error = NULL;
+  gboolean ok = model_id_validate (ssn, now, &info, &error);
+  conf_vec_agree (v, ssn, error, want);
+  conf_vec_test (v, full, reqs, comment, flags, want == MODEL_STD_OK ? "valid" : "invalid");
+  JsonNode *expect;
+  if (want == MODEL_STD_OK && ok)
+    {
+      g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info.year, info.month, info.day);
+      expect = conf_vec_ok (conf_jo ("region_known", conf_jb (info.region_known),
+                                     "birth_date", conf_js (date), "male", conf_jb (info.male),
+                                     NULL));
+    }
+  else
+    expect = conf_vec_err (want);
+  conf_vec_step (v, "id.validate", conf_jo ("ssn", conf_js (ssn), "now", conf_ji (now), NULL),
+                 expect, NULL);
+}
+
+static void
+cases (ConfVec *v, const char *role)
+{
+  char ssn[19];
+  one (v, role, "valid-woman", "ID-1 ID-2 ID-3 ID-4 ERR-1", "the standard's first example",
+       NULL, CONF_VEC_SSN1, NOW, MODEL_STD_OK);
+  one (v, role, "valid-retired-region", "ID-5 ID-2", "region 440524 is no longer in the "
+       "county list: a warning, never a refusal", "RetiredRegion", CONF_VEC_SSN2, NOW,
+       MODEL_STD_OK);
+  one (v, role, "valid-man", "ID-1 ID-2 ID-3 ID-4", "an odd sequence number", NULL,
+       CONF_VEC_SSN3, NOW, MODEL_STD_OK);
+
+  /* every single substitution of the first example */
+  for (int i = 0; i < 18; i++)
+    {
+      char bad[19];
+      memcpy (bad, CONF_VEC_SSN1, 19);
+      bad[i] = i == 17 ? '0' : (char) ('0' + (bad[i] - '0' + 1) % 10);
+      g_autofree char *name = g_strdup_printf ("substitution-%02d", i + 1);
+      g_autofree char *comment = g_strdup_printf ("character %d of %s changed: MOD 11-2 "
+                                                  "detects every single substitution",
+                                                  i + 1, CONF_VEC_SSN1);
+      one (v, role, name, "ID-2", comment, "Substitution", bad, NOW, MODEL_STD_INVALID_ID);
+    }
+
+  static const struct {
+    const char *name, *ssn, *comment;
+  } malformed[] = {
+    { "lowercase-x", "11010519491231002x", "lower-case x as check character" },
+    { "short", "11010519491231002", "17 characters" },
+    { "long", "11010519491231002X0", "19 characters" },
+    { "empty", "", "the empty string" },
+    { "blank", "110105 9491231002X", "a blank inside" },
+    { "trailing-blank", "11010519491231002X ", "a blank after the number" },
+    { "letter", "1101051949123100AX", "a letter in the sequence" },
+    { "fullwidth-digit", "11010519491231002\xef\xbc\x98", "a full-width digit (non-ASCII)" },
+    { "x-inside", "X1010519491231002X", "X anywhere but the end" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("malformed-%s", malformed[i].name);
+      one (v, role, name, "ID-1", malformed[i].comment, "Malformed", malformed[i].ssn, NOW,
+           MODEL_STD_MALFORMED);
+    }
+
+  static const struct {
+    const char *name, *prefix, *comment;
+    ModelStdCode want;
+  } dates[] = {
+    { "born-on-validation-day", "11010520200601001", "born on the validation day (Beijing)",
+      MODEL_STD_OK },
+    { "born-tomorrow", "11010520200602001", "born after the validation day", MODEL_STD_INVALID_ID },
+    { "leap-day-2000", "11010520000229001", "2000-02-29 exists", MODEL_STD_OK },
+    { "leap-day-1900", "11010519000229001", "1900-02-29 does not exist", MODEL_STD_INVALID_ID },
+    { "year-1800", "11010518000101001", "1800-01-01, the earliest date", MODEL_STD_OK },
+    { "year-1799", "11010517991231001", "before 1800", MODEL_STD_INVALID_ID },
+    { "month-13", "11010519491301001", "month 13", MODEL_STD_INVALID_ID },
+    { "day-00", "11010519491200001", "day 0", MODEL_STD_INVALID_ID },
+    { "april-31", "11010519490431001", "April has 30 days", MODEL_STD_INVALID_ID },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      with_check (dates[i].prefix, ssn);
+      g_autofree char *name = g_strdup_printf ("date-%s", dates[i].name);
+      one (v, role, name, "ID-3", dates[i].comment, "BirthDate", ssn, NOW, dates[i].want);
+    }
+  /* Beijing time: 2020-06-01T16:00:00Z is already 2020-06-02 in Beijing. */
+  with_check ("11010520200602001", ssn);
+  one (v, role, "date-beijing-day", "ID-3", "born 2020-06-02, validated at 2020-06-01T16:00Z "
+       "(2020-06-02 00:00 in Beijing)", "BirthDate", ssn, NOW + 16 * 3600, MODEL_STD_OK);
+  one (v, role, "date-beijing-day-before", "ID-3", "born 2020-06-02, validated at "
+       "2020-06-01T15:59:59Z (still 2020-06-01 in Beijing)", "BirthDate", ssn,
+       NOW + 16 * 3600 - 1, MODEL_STD_INVALID_ID);
+
+  static const struct {
+    const char *prov;
+    ModelStdCode want;
+  } provinces[] = {
+    { "11", MODEL_STD_OK }, { "15", MODEL_STD_OK }, { "16", MODEL_STD_INVALID_ID },
+    { "20", MODEL_STD_INVALID_ID }, { "23", MODEL_STD_OK }, { "24", MODEL_STD_INVALID_ID },
+    { "37", MODEL_STD_OK }, { "38", MODEL_STD_INVALID_ID }, { "46", MODEL_STD_OK },
+    { "47", MODEL_STD_INVALID_ID }, { "54", MODEL_STD_OK }, { "55", MODEL_STD_INVALID_ID },
+    { "65", MODEL_STD_OK }, { "66", MODEL_STD_INVALID_ID }, { "71", MODEL_STD_OK },
+    { "81", MODEL_STD_OK }, { "82", MODEL_STD_OK }, { "83", MODEL_STD_OK },
+    { "84", MODEL_STD_INVALID_ID }, { "00", MODEL_STD_INVALID_ID }, { "99", MODEL_STD_INVALID_ID },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (provinces); i++)
+    {
+      char prefix[18];
+      g_snprintf (prefix, sizeof prefix, "%s0000198001010%s", provinces[i].prov, "01");
+      with_check (prefix, ssn);
+      g_autofree char *name = g_strdup_printf ("province-%s", provinces[i].prov);
+      g_autofree char *comment = g_strdup_printf ("province code %s", provinces[i].prov);
+      one (v, role, name, provinces[i].want == MODEL_STD_OK ? "ID-4 ID-5" : "ID-4", comment,
+           "Province", ssn, NOW, provinces[i].want);
+    }
+}
+
+JsonNode *
+conf_vec_gen_id (GError **error)
+{
+  g_autoptr (ConfVec) v = conf_vec_new ("id");
+  g_autoptr (ConfVecWorld) w = conf_vec_world_new ();
+  conf_vec_note (v, "RetiredRegion", "a region code missing from the current list (ID-5)");
+  conf_vec_note (v, "Substitution", "one character of a valid number changed");
+  conf_vec_note (v, "Malformed", "wrong length or a character outside the class");
+  conf_vec_note (v, "BirthDate", "birth date rules, in Beijing time");
+  conf_vec_note (v, "Province", "the province part of the region code");
+  conf_vec_world_keys (v, w);
+
+  conf_vec_group (v, "verifier", NULL);
+  conf_vec_reset_verifier (v, w);
+  cases (v, "verifier");
+  conf_vec_group (v, "platform", NULL);
+  conf_vec_reset_platform (v, w, NULL);
+  cases (v, "platform");
+  return conf_vec_finish (v, error);
+}
