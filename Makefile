@@ -57,17 +57,17 @@ CONF_CHILD     := child client
 CONF_IMPL      := impl impl_verifier impl_channel impl_platform impl_platform_pin impl_platform_chan faults
 CONF_VECTORS   := vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_consent vec_payment \
                   vec_card vec_pin vec_audit vec_flows
-CONF_CERT      := cert
+CONF_CERT      := cert cert_file
 CONF_RUNNER    := plan profile waivers expect runner output rundb selftest
 CLI_IMPL       := cmd_impl
 CLI_VECTORS    := cmd_vectors
 CLI_CERT       := cmd_keygen cmd_cert
 CLI_RUNNER     := cmd_conform cmd_selftest
 TESTS_CHILD    := conf_child conf_client
-TESTS_IMPL     := conf_impl
+TESTS_IMPL     := conf_impl conf_impl_faults
 TESTS_VECTORS  := conf_vectors
-TESTS_CERT     := conf_cert
-TESTS_RUNNER   := conf_runner
+TESTS_CERT     := conf_cert conf_cert_cli
+TESTS_RUNNER   := conf_runner conf_e2e
 CONF_MODULES  := $(CONF_JSON) $(CONF_CHILD) $(CONF_IMPL) $(CONF_VECTORS) $(CONF_CERT) $(CONF_RUNNER)
 CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/requirements.o
 
@@ -78,8 +78,9 @@ CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
-                 channel channel_request ledger ledger_book audit issuer store std fuzz conf_json \
-                 $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) $(TESTS_RUNNER) cli
+                 channel channel_request ledger ledger_book audit issuer store store_file std fuzz \
+                 conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
+                 $(TESTS_RUNNER) cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------
@@ -150,6 +151,7 @@ TEST_DEPS_ledger_book := stdcode common ledger ledger_book
 TEST_DEPS_audit      := stdcode common audit
 TEST_DEPS_issuer     := stdcode common keypair id card ecard credential issuer
 TEST_DEPS_store      := $(MODEL_MODULES)
+TEST_DEPS_store_file := $(MODEL_MODULES)
 TEST_DEPS_cli        := stdcode common
 TEST_DEPS_std        := stdcode common
 TEST_DEPS_fuzz       := stdcode common keypair id base45 credential qr channel channel_request common
@@ -157,10 +159,13 @@ TEST_DEPS_fuzz       := stdcode common keypair id base45 credential qr channel c
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1
 TEST_CONF_conf_runner := 1
+TEST_CONF_conf_e2e := 1
 TEST_CONF_conf_impl := 1
+TEST_CONF_conf_impl_faults := 1
 TEST_CONF_conf_child := 1
 TEST_CONF_conf_client := 1
 TEST_CONF_conf_cert := 1
+TEST_CONF_conf_cert_cli := 1
 TEST_CONF_conf_vectors := 1
 
 test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
@@ -193,6 +198,7 @@ check: deps $(BUILD)/essc $(TEST_BINS)
 
 bench: deps essc
 	./essc bench
+	sh tools/bench-conform.sh ./essc
 
 clean:
 	rm -rf build build-san essc

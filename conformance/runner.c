@@ -68,9 +68,12 @@ conf_run_planned (const ConfPlan *plan, const char *role)
   return tests->len;
 }
 
+#define DEFAULT_MAX_DEAD 10
+
 typedef struct {
   const ConfRunOptions *opt;
   ConfClient *client;
+  guint dead_in_a_row;  /* tests in a row ended by a call failure */
   GHashTable *rtts;   /* op -> GArray of gint64 */
   ConfRun *run;
 } Runner;
@@ -133,7 +136,12 @@ play (Runner *r, const ConfTest *t, ConfTestResult *res, GError **fatal)
   guint total = t->setup->len + t->steps->len;
 
   if (!ensure_client (r, res, fatal))
-    return;
+    {
+      r->dead_in_a_row++;
+      return;
+    }
+  guint dead_before = r->dead_in_a_row;
+  r->dead_in_a_row = 0;
   for (guint i = 0; i < total; i++)
     {
       const ConfStep *s = i < t->setup->len ? t->setup->pdata[i]
@@ -151,6 +159,7 @@ play (Runner *r, const ConfTest *t, ConfTestResult *res, GError **fatal)
           res->reason = g_strdup (error->message); /* starts with the failure class */
           res->got = g_strdup (conf_call_failure_name (error->code));
           res->stderr_tail = conf_client_stderr_tail (r->client);
+          r->dead_in_a_row = dead_before + 1;
           g_clear_pointer (&r->client, conf_client_free);
           return;
         }
@@ -211,7 +220,7 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
   const ConfProfile *profile = opt->profile;
   g_autoptr (GPtrArray) tests = conf_plan_for_role (plan, opt->role);
   g_autoptr (ConfRun) run = g_new0 (ConfRun, 1);
-  Runner r = { opt, NULL, NULL, run };
+  Runner r = { .opt = opt, .run = run };
   guint total = tests->len;
 
   if (profile == NULL)
@@ -240,10 +249,17 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
       res->name = g_strdup (t->name);
       g_ptr_array_add (run->results, res);
       gint64 start = g_get_monotonic_time ();
+      guint max_dead = opt->max_dead_in_a_row ? opt->max_dead_in_a_row : DEFAULT_MAX_DEAD;
       if (!conf_profile_admits (profile, t->profile, &why))
         {
           res->verdict = CONF_VERDICT_SKIP;
           res->reason = g_steal_pointer (&why);
+        }
+      else if (r.dead_in_a_row >= max_dead)
+        {
+          res->verdict = CONF_VERDICT_FAIL;
+          res->reason = g_strdup_printf ("not run: the implementation failed %u tests in a row "
+                                         "by timeout, crash or protocol error", max_dead);
         }
       else
         {

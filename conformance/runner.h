@@ -64,6 +64,10 @@ typedef struct {
   int timeout_ms;               /* per response */
   const ConfProfile *profile;   /* NULL: conf_profile_default (role) */
   ConfWaivers *waivers;         /* may be NULL; marked matched/used */
+  /* After this many tests in a row ended by a timeout, crash or protocol
+   * failure, the remaining tests fail without being played ("not run"), so
+   * a dead IUT cannot keep a pipeline busy for hours.  0: the default, 10. */
+  guint max_dead_in_a_row;
   /* Called after each result (for streaming output); may be NULL. */
   void (*on_result) (const ConfTestResult *result, guint index, guint total,
                      gpointer user_data);

@@ -2,7 +2,8 @@
 /*
  * Self-validation of the conformance suite: every role's reference
  * implementation must pass every test, and every deliberate fault of the
- * catalogue must be caught by at least one test (the kill matrix).  A
+ * catalogue must be caught by at least one test of each role it applies to
+ * (the kill matrix).  A
  * suite that cannot fail proves nothing; this is how it shows it can.
  */
 #pragma once

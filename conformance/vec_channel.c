@@ -7,8 +7,9 @@
  * edges and 64-bit extremes, replays, hostile wire forms, order of checks)
  * and risk control (events from refused requests and from channel.risk,
  * thresholds, decay, no automatic way back).  Channel: request.sign and
- * request.relay give the exact wire bytes of model/channel_request, and a
- * channel that is not live refuses.  Mirrored on ModelChannelRegistry.
+ * request.relay give the exact wire bytes of model/channel_request, the
+ * relay keeps its own clock window and per-child nonce cache, and a channel
+ * that is not live refuses.  Mirrored on ModelChannelRegistry.
  */
 #include "conformance/vec_private.h"
 
@@ -544,6 +545,46 @@ relay_step (Fx *fx, GBytes *child_wire, const char *body, GBytes *expected, Mode
                  expect, NULL);
 }
 
+/* The relay's own clock window (CHAN-12) and nonce cache (CHAN-13) at now T0, cross-checked
+ * on the platform mirror (P1 and its child C1 live) with the countersigned request. */
+static void
+relay_clock_tests (Fx *fx, const char *b)
+{
+  static const struct {
+    const char *name, *comment;
+    int n;                        /* relays: the second one after the first one's answer */
+    gint64 ts[2];
+    ModelStdCode want[2];
+  } cases[] = {
+    { "window-minus-301", "301 s behind the relay's now", 1, { T0 - 301 }, { MODEL_STD_EXPIRED } },
+    { "window-plus-301", "301 s ahead", 1, { T0 + 301 }, { MODEL_STD_NOT_YET_VALID } },
+    { "window-int64-min", "no overflow", 1, { G_MININT64 }, { MODEL_STD_EXPIRED } },
+    { "window-edges", "300 s behind, then 300 s ahead", 2, { T0 - 300, T0 + 300 },
+      { MODEL_STD_OK, MODEL_STD_OK } },
+    { "replay", "one child request twice", 2, { T0, T0 }, { MODEL_STD_OK, MODEL_STD_REPLAYED } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean replay = cases[i].ts[1] == T0;
+      g_autofree char *name = g_strdup_printf ("channel/relay-%s", cases[i].name);
+      fx_platform (fx, FALSE);
+      conf_vec_test (fx->v, name, replay ? "CHAN-13" : "CHAN-12", cases[i].comment,
+                     replay ? "Replay" : "Clock",
+                     cases[i].want[cases[i].n - 1] == MODEL_STD_OK ? "valid" : "invalid");
+      for (int k = 0; k < cases[i].n; k++)
+        {
+          ModelStdCode want = cases[i].want[k];
+          g_autofree char *label = g_strdup_printf ("relay %s %d", cases[i].name, replay ? 0 : k);
+          g_autoptr (GBytes) child = wire (C1, P1, cases[i].ts[k], label, "qr.verify", b, C1, NULL);
+          g_autoptr (GBytes) full = wire (C1, P1, cases[i].ts[k], label, "qr.verify", b, C1, P1);
+          conf_vec_mute (fx->v, TRUE);   /* the cross-check alone: the mirror verifies */
+          verify (fx, full, b, T0, want);
+          conf_vec_mute (fx->v, FALSE);
+          relay_step (fx, child, b, want == MODEL_STD_OK ? full : NULL, want, NULL, 0);
+        }
+    }
+}
+
 static void
 set_own_status (Fx *fx, const char *to)
 {
@@ -595,6 +636,7 @@ channel_tests (Fx *fx)
   conf_vec_test (v, "channel/relay-not-a-child", "CHAN-7", "a channel that is not among its "
                  "children", "Tier", "invalid");
   relay_step (fx, stranger, b, NULL, 0, unknown_child, 2);
+  relay_clock_tests (fx, b);
   static const char *const not_live[] = { "suspended", "rectification", "terminated" };
   for (gsize i = 0; i < G_N_ELEMENTS (not_live); i++)
     {

@@ -7,8 +7,11 @@
  * them), an untrusted key and a forged signature under the trusted key id,
  * the validity window's edges, and the status feed asked at every use (a
  * card reported lost between two verifications).  Channel: the same checks
- * without a status feed.  Platform: credential.issue gives the exact bytes
- * of model_issuer_sign_credential, and only for an active e-card.
+ * without a status feed (encoding, keys, signature, window).  Platform:
+ * credential.issue gives the exact bytes of model_issuer_sign_credential,
+ * and only for an active e-card; credential.verify against its own registry
+ * and trust list (reset's plus its own key): encoding, keys, a sample of bit
+ * flips, the window, and the registry asked at every use.
  */
 #include "conformance/vec_private.h"
 
@@ -25,6 +28,7 @@ typedef struct {
   ConfVecWorld *w;
   guint8 id1[16], id2[16], id3[16];
   GBytes *cred1, *cred2, *cred3;     /* level 2; level 1; e-card unknown to the verifier */
+  gboolean platform;                 /* the status feed is the platform's own registry */
 } Fx;
 
 /* The verifier world: three e-cards issued (registry mirror), two in the status table. */
@@ -36,6 +40,7 @@ fx_verifier (Fx *fx, gboolean emit)
   g_clear_pointer (&fx->cred2, g_bytes_unref);
   g_clear_pointer (&fx->cred3, g_bytes_unref);
   fx->w = conf_vec_world_new ();
+  fx->platform = FALSE;
   conf_vec_mute (fx->v, !emit);
   conf_vec_world_issue (fx->v, fx->w, CONF_VEC_CARD1, CONF_VEC_SSN1, conf_vec_name1,
                         CONF_VEC_CITY1, 2, fx->w->device, ISSUED - 60, fx->id1);
@@ -58,15 +63,19 @@ status_all_ok (const guint8 id[16], gpointer data)
   return MODEL_STD_OK;
 }
 
-/* One credential.verify step, its expectation from want, cross-checked. */
+/* One credential.verify step, its expectation from want, cross-checked
+ * with the status feed of the role: none for a channel, the platform's
+ * registry, or the verifier's status table. */
 static void
 verify (Fx *fx, const guint8 *cred, gsize len, gint64 now, ModelStdCode want, gboolean channel)
 {
   GError *error = NULL;
   ModelCredential out;
-  gboolean ok = model_credential_verify (cred, len, fx->w->trust,
-                                         channel ? status_all_ok : conf_vec_world_status, fx->w,
-                                         now, &out, &error);
+  ModelStatusFn feed = channel ? status_all_ok
+                               : fx->platform ? model_card_status_fn : conf_vec_world_status;
+  gpointer feed_data = fx->platform ? (gpointer) fx->w->cards : (gpointer) fx->w;
+  gboolean ok = model_credential_verify (cred, len, fx->w->trust, feed, feed_data, now, &out,
+                                         &error);
   conf_vec_agree (fx->v, "credential.verify", error, want);
   conf_vec_step (fx->v, "credential.verify",
                  conf_jo ("credential", conf_jh (cred, len), "now", conf_ji (now), NULL),
@@ -92,6 +101,39 @@ resigned (Fx *fx, gsize at, const guint8 *bytes, gsize n)
   memcpy (b->data + at, bytes, n);
   model_key_pair_sign (fx->w->platform, b->data, len - 64, b->data + len - 64);
   return b;
+}
+
+/*
+ * The credential of e-card id, valid [at, at + YEAR), signed by the
+ * untrusted key; with forged, it names the trusted key's id (still signed
+ * by the untrusted key).  Returns: (transfer full) or NULL after a failure.
+ */
+static GBytes *
+foreign (Fx *fx, const guint8 id[16], gint64 at, gboolean forged)
+{
+  GError *error = NULL;
+  GBytes *cred = model_issuer_sign_credential (fx->w->cards, id, fx->w->other, at, YEAR, NULL,
+                                               &error);
+  conf_vec_agree (fx->v, "untrusted signer", error, MODEL_STD_OK);
+  if (cred == NULL || !forged)
+    return cred;
+  gsize len = 0;
+  guint8 *d = g_bytes_unref_to_data (cred, &len);
+  gsize key_id_at = len - 64 - MODEL_KEY_ID_LEN;   /* the last field before the signature */
+  memcpy (d + key_id_at, model_platform_key_id (fx->w->platform), MODEL_KEY_ID_LEN);
+  model_key_pair_sign (fx->w->other, d, len - 64, d + len - 64);
+  return g_bytes_new_take (d, len);
+}
+
+/* A copy of cred with one zero byte after the signature. */
+static GBytes *
+with_trailing_byte (GBytes *cred)
+{
+  gsize len = 0;
+  const guint8 *d = g_bytes_get_data (cred, &len);
+  guint8 *longer = g_malloc0 (len + 1);
+  memcpy (longer, d, len);
+  return g_bytes_new_take (longer, len + 1);
 }
 
 static void
@@ -141,9 +183,8 @@ verifier_tests (Fx *fx)
   conf_vec_test (v, "verifier/trailing-byte", "CRED-4 CRED-1", "one byte after the signature",
                  "Malformed", "invalid");
   {
-    g_autofree guint8 *longer = g_malloc0 (len + 1);
-    memcpy (longer, c1, len);
-    verify (fx, longer, len + 1, T0, MODEL_STD_MALFORMED, FALSE);
+    g_autoptr (GBytes) longer = with_trailing_byte (keep1);
+    verify_bytes (fx, longer, T0, MODEL_STD_MALFORMED, FALSE);
   }
   conf_vec_test (v, "verifier/empty", "CRED-4", "no bytes at all", "Malformed", "invalid");
   verify (fx, c1, 0, T0, MODEL_STD_MALFORMED, FALSE);
@@ -194,22 +235,14 @@ verifier_tests (Fx *fx)
   /* keys */
   {
     fx_verifier (fx, FALSE);
-    GError *error = NULL;
-    g_autoptr (GBytes) foreign = model_issuer_sign_credential (fx->w->cards, fx->id1, fx->w->other,
-                                                               ISSUED, YEAR, NULL, &error);
-    conf_vec_agree (v, "untrusted signer", error, MODEL_STD_OK);
+    g_autoptr (GBytes) untrusted = foreign (fx, fx->id1, ISSUED, FALSE);
+    g_autoptr (GBytes) forged = foreign (fx, fx->id1, ISSUED, TRUE);
     conf_vec_test (v, "verifier/untrusted-key", "CRED-5 CRED-8 CRYPTO-1", "signed by a key the "
                    "verifier does not trust", "UnknownKey", "invalid");
-    verify_bytes (fx, foreign, T0, MODEL_STD_UNKNOWN_KEY, FALSE);
-    /* the trusted key id, the untrusted key's signature */
-    gsize flen = 0;
-    const guint8 *fd = g_bytes_get_data (foreign, &flen);
-    g_autofree guint8 *forged = g_memdup2 (fd, flen);
-    memcpy (forged + 102 + n, model_platform_key_id (fx->w->platform), MODEL_KEY_ID_LEN);
-    model_key_pair_sign (fx->w->other, forged, flen - 64, forged + flen - 64);
+    verify_bytes (fx, untrusted, T0, MODEL_STD_UNKNOWN_KEY, FALSE);
     conf_vec_test (v, "verifier/forged-under-trusted-id", "CRED-5 CRYPTO-1 CRED-2", "names the "
                    "trusted key id but is signed by another key", "BadSignature", "invalid");
-    verify (fx, forged, flen, T0, MODEL_STD_BAD_SIGNATURE, FALSE);
+    verify_bytes (fx, forged, T0, MODEL_STD_BAD_SIGNATURE, FALSE);
   }
 
   /* validity window (CRED-6) */
@@ -289,6 +322,25 @@ channel_tests (Fx *fx)
   conf_vec_test (v, "channel/truncated", "CRED-4", "the last byte removed", "Malformed",
                  "invalid");
   verify (fx, c1, len - 1, T0, MODEL_STD_MALFORMED, TRUE);
+  g_autoptr (GBytes) longer = with_trailing_byte (fx->cred1);
+  conf_vec_test (v, "channel/trailing-byte", "CRED-4 CRED-1", "one byte after the signature",
+                 "Malformed", "invalid");
+  verify_bytes (fx, longer, T0, MODEL_STD_MALFORMED, TRUE);
+  g_autoptr (GBytes) untrusted = foreign (fx, fx->id1, ISSUED, FALSE);
+  conf_vec_test (v, "channel/untrusted-key", "CRED-5 CRED-8 CRYPTO-1", "signed by a key outside "
+                 "the trust list of reset", "UnknownKey", "invalid");
+  verify_bytes (fx, untrusted, T0, MODEL_STD_UNKNOWN_KEY, TRUE);
+  g_autoptr (GBytes) forged = foreign (fx, fx->id1, ISSUED, TRUE);
+  conf_vec_test (v, "channel/forged-under-trusted-id", "CRED-5 CRYPTO-1 CRED-2", "names the "
+                 "trusted key id but is signed by another key", "BadSignature", "invalid");
+  verify_bytes (fx, forged, T0, MODEL_STD_BAD_SIGNATURE, TRUE);
+  conf_vec_test (v, "channel/not-yet-valid", "CRED-6", "verified one second before issued_at",
+                 "Window", "invalid");
+  verify_bytes (fx, fx->cred1, ISSUED - 1, MODEL_STD_NOT_YET_VALID, TRUE);
+  conf_vec_test (v, "channel/window-edges", "CRED-6", "verified at issued_at and in the last "
+                 "second before expires_at", "Window", "valid");
+  verify_bytes (fx, fx->cred1, ISSUED, MODEL_STD_OK, TRUE);
+  verify_bytes (fx, fx->cred1, ISSUED + YEAR - 1, MODEL_STD_OK, TRUE);
 }
 
 /* The platform world: card 1 registered and its level-2 e-card issued. */
@@ -297,6 +349,7 @@ fx_platform (Fx *fx, gboolean emit)
 {
   conf_vec_world_free (fx->w);
   fx->w = conf_vec_world_new ();
+  fx->platform = TRUE;
   conf_vec_mute (fx->v, !emit);
   conf_vec_reset_platform (fx->v, fx->w, NULL);
   conf_vec_card_register (fx->v, fx->w, CONF_VEC_CARD1, CONF_VEC_SSN1, conf_vec_name1,
@@ -378,6 +431,109 @@ platform_tests (Fx *fx)
   issue (fx, unknown, T0, YEAR, MODEL_STD_NOT_FOUND);
 }
 
+/*
+ * credential.verify on the platform: the status comes from its own registry
+ * and its trust list is reset's plus its own key.  The credential is the one
+ * credential.issue gives at T0 (deterministic bytes), made on the mirror.
+ */
+static void
+platform_verify_tests (Fx *fx)
+{
+  ConfVec *v = fx->v;
+  fx_platform (fx, FALSE);
+  g_autoptr (GBytes) cred = conf_vec_world_credential (v, fx->w, fx->id1, T0, YEAR);
+  g_autoptr (GBytes) longer = with_trailing_byte (cred);
+  g_autoptr (GBytes) untrusted = foreign (fx, fx->id1, T0, FALSE);
+  g_autoptr (GBytes) forged = foreign (fx, fx->id1, T0, TRUE);
+  if (cred == NULL || untrusted == NULL || forged == NULL)
+    return;
+  gsize len = 0;
+  const guint8 *c = g_bytes_get_data (cred, &len);
+
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/verify-trailing-byte", "CRED-4 CRED-1", "the platform's own "
+                 "credential with one byte after the signature", "Malformed", "invalid");
+  verify_bytes (fx, longer, T0, MODEL_STD_MALFORMED, FALSE);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/verify-truncated", "CRED-4", "the last byte removed", "Malformed",
+                 "invalid");
+  verify (fx, c, len - 1, T0, MODEL_STD_MALFORMED, FALSE);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/verify-untrusted-key", "CRED-5 CRED-8 CRYPTO-1", "signed by a key "
+                 "that is neither in reset's trust list nor the platform's own", "UnknownKey",
+                 "invalid");
+  verify_bytes (fx, untrusted, T0, MODEL_STD_UNKNOWN_KEY, FALSE);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/verify-forged-under-trusted-id", "CRED-5 CRYPTO-1 CRED-2", "names "
+                 "the platform's key id but is signed by another key", "BadSignature", "invalid");
+  verify_bytes (fx, forged, T0, MODEL_STD_BAD_SIGNATURE, FALSE);
+
+  /* a sample of single bit flips: one per eighth of the bytes, the last in the signature */
+  for (int k = 0; k < 8; k++)
+    {
+      gsize bit = k == 7 ? len * 8 - 1 : (gsize) k * (len * 8) / 8 + (gsize) (3 * k + 1);
+      g_autofree guint8 *bad = g_memdup2 (c, len);
+      bad[bit / 8] ^= (guint8) (0x80 >> (bit % 8));
+      GError *error = NULL;
+      model_credential_verify (bad, len, fx->w->trust, model_card_status_fn, fx->w->cards, T0,
+                               NULL, &error);
+      ModelStdCode code = error ? (ModelStdCode) error->code : MODEL_STD_OK;
+      g_clear_error (&error);
+      if (code != MODEL_STD_MALFORMED && code != MODEL_STD_UNKNOWN_KEY
+          && code != MODEL_STD_BAD_SIGNATURE)
+        conf_vec_fail (v, "platform bit %zu: a flip must be malformed, unknown_key or "
+                       "bad_signature, model/ gives %s", bit, model_std_code_name (code));
+      g_autofree char *name = g_strdup_printf ("platform/verify-bit-flip-%04zu", bit);
+      g_autofree char *comment = g_strdup_printf ("bit %zu (byte %zu) of the platform's own "
+                                                  "credential flipped", bit, bit / 8);
+      fx_platform (fx, FALSE);
+      conf_vec_test (v, name, "CRED-4 CRED-5 CRYPTO-1", comment, "BitFlip", "invalid");
+      verify (fx, bad, len, T0, code, FALSE);
+    }
+
+  /* validity window (CRED-6): [T0, T0 + YEAR) */
+  static const struct {
+    const char *name;
+    gint64 now;
+    ModelStdCode want;
+  } window[] = {
+    { "verify-at-issued-at", T0, MODEL_STD_OK },
+    { "verify-before-issued-at", T0 - 1, MODEL_STD_NOT_YET_VALID },
+    { "verify-last-second", T0 + YEAR - 1, MODEL_STD_OK },
+    { "verify-at-expires-at", T0 + YEAR, MODEL_STD_EXPIRED },
+    { "verify-far-future", G_MAXINT64, MODEL_STD_EXPIRED },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (window); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("platform/%s", window[i].name);
+      fx_platform (fx, FALSE);
+      conf_vec_test (v, name, "CRED-6 CRED-5", "issued_at <= now < expires_at, no skew",
+                     "Window", window[i].want == MODEL_STD_OK ? "valid" : "invalid");
+      verify_bytes (fx, cred, window[i].now, window[i].want, FALSE);
+    }
+
+  /* the registry asked at every use (CRED-7) */
+  static const char *const to[] = { "lost", "locked", "cancelled" };
+  for (gsize i = 0; i < G_N_ELEMENTS (to); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("platform/verify-%s-mid-flow", to[i]);
+      g_autofree char *comment = g_strdup_printf ("accepted, then the card becomes %s: the next "
+                                                  "verification asks the registry again", to[i]);
+      fx_platform (fx, FALSE);
+      conf_vec_test (v, name, "CRED-7 CARD-8 CRED-5", comment, "StatusChange", "invalid");
+      verify_bytes (fx, cred, T0 + 1, MODEL_STD_OK, FALSE);
+      conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, to[i], T0 + 2, MODEL_STD_OK);
+      verify_bytes (fx, cred, T0 + 3, MODEL_STD_CARD_UNUSABLE, FALSE);
+    }
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/verify-unlocked-stays-revoked", "CARD-7 CRED-7 CARD-8", "locked, "
+                 "then unlocked: the e-card's revocation is final", "StatusChange", "invalid");
+  conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "locked", T0 + 1, MODEL_STD_OK);
+  verify_bytes (fx, cred, T0 + 2, MODEL_STD_CARD_UNUSABLE, FALSE);
+  conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "normal", T0 + 3, MODEL_STD_OK);
+  verify_bytes (fx, cred, T0 + 4, MODEL_STD_CARD_UNUSABLE, FALSE);
+}
+
 JsonNode *
 conf_vec_gen_credential (GError **error)
 {
@@ -399,6 +555,7 @@ conf_vec_gen_credential (GError **error)
   verifier_tests (&fx);
   channel_tests (&fx);
   platform_tests (&fx);
+  platform_verify_tests (&fx);
   g_clear_pointer (&fx.cred1, g_bytes_unref);
   g_clear_pointer (&fx.cred2, g_bytes_unref);
   g_clear_pointer (&fx.cred3, g_bytes_unref);

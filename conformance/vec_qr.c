@@ -9,8 +9,10 @@
  * embedded credential's checks; a card reported lost mid-flow; a device
  * signature by the wrong key; 64 bit flips (each followed by the genuine
  * token, still accepted); and hostile texts (lower case, blanks, lengths,
- * Base45 values out of range).  Tokens are made with model_qr_issue or, for
- * what a device refuses to make, byte by byte; every expectation is
+ * Base45 values out of range).  The platform meets each step of QR-12 too:
+ * lax texts, forged device signatures, the age and skew edges, PIN, purpose
+ * and a level-1 e-card of its own.  Tokens are made with model_qr_issue or,
+ * for what a device refuses to make, byte by byte; every expectation is
  * cross-checked with model_qr_verify.
  */
 #include "conformance/vec_private.h"
@@ -341,6 +343,112 @@ hostile_tests (Fx *fx)
     }
 }
 
+#define PTEST(name, reqs, comment, flags, result) \
+  do { fx_platform (fx, FALSE); conf_vec_test (v, name, reqs, comment, flags, result); } while (0)
+
+/*
+ * Each step of QR-12 on the platform, whose credential (issued at T0) is
+ * checked against its own registry.  The clock stands at T0 + 100 for the
+ * age and skew edges so that the credential is valid a second either way.
+ */
+static void
+platform_check_tests (Fx *fx)
+{
+  ConfVec *v = fx->v;
+  const gint64 now = T0 + 100;
+  fx_platform (fx, FALSE);
+  g_autofree char *t = tok (fx, fx->cred1, fx->w->device, MODEL_QR_IDENTITY, "pc", T0);
+  g_autofree char *tp = tok (fx, fx->cred1, fx->w->device, MODEL_QR_PAYMENT, "pp", T0);
+  if (t == NULL || tp == NULL)
+    return;
+
+  g_autofree char *nl = g_strconcat (t, "\n", NULL);
+  g_autofree char *sp = g_strconcat (" ", t, NULL);
+  g_autofree char *lower = g_ascii_strdown (t, -1);
+  const struct {
+    const char *name, *text, *comment;
+  } texts[] = {
+    { "trailing-newline", nl, "a newline after the text" },
+    { "leading-blank", sp, "a blank before the text" },
+    { "lowercase", lower, "the whole text in lower case" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("platform/text-%s", texts[i].name);
+      g_autofree char *comment = g_strdup_printf ("%s; then the genuine text passes",
+                                                  texts[i].comment);
+      PTEST (name, "QR-2 QR-1 QR-7", comment, "Malformed", "invalid");
+      verify (fx, texts[i].text, "identity", FALSE, T0, MODEL_STD_MALFORMED);
+      verify (fx, t, "identity", FALSE, T0, MODEL_STD_OK);
+    }
+
+  PTEST ("platform/forged-does-not-burn-nonce", "QR-3 QR-7", "the real nonce signed by a "
+         "device key the credential does not bind is refused; the real token still passes",
+         "Forged", "valid");
+  g_autofree char *forged = raw_token (fx->w->device2, fx->cred1, 1, "pc", T0);
+  verify (fx, forged, "identity", FALSE, T0, MODEL_STD_BAD_SIGNATURE);
+  verify (fx, t, "identity", FALSE, T0, MODEL_STD_OK);
+  PTEST ("platform/forged-payment", "QR-3", "a payment token signed by another device key",
+         "Forged", "invalid");
+  g_autofree char *forged_p = raw_token (fx->w->device2, fx->cred1, 2, "pf", T0);
+  verify (fx, forged_p, "payment", TRUE, T0, MODEL_STD_BAD_SIGNATURE);
+
+  static const struct {
+    const char *name;
+    gint64 issued;
+    ModelStdCode want;
+  } ages[] = {
+    { "age-60s", now - 60, MODEL_STD_OK },
+    { "age-61s", now - 61, MODEL_STD_EXPIRED },
+    { "skew-5s", now + 5, MODEL_STD_OK },
+    { "skew-6s", now + 6, MODEL_STD_NOT_YET_VALID },
+    { "issued-int64-max", G_MAXINT64, MODEL_STD_NOT_YET_VALID },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (ages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("platform/%s", ages[i].name);
+      PTEST (name, "QR-5 QR-12", "the token's age against the platform's now: 60 s, 5 s of "
+             "skew, no overflow", "Age", ages[i].want == MODEL_STD_OK ? "valid" : "invalid");
+      g_autofree char *label = g_strdup_printf ("platform %s", ages[i].name);
+      g_autofree char *ta = tok (fx, fx->cred1, fx->w->device, MODEL_QR_IDENTITY, label,
+                                 ages[i].issued);
+      verify (fx, ta, "identity", FALSE, now, ages[i].want);
+    }
+
+  PTEST ("platform/payment-pin-later", "QR-11 QR-7", "refused without the PIN, not used up: "
+         "accepted with it within the minute", "Pin", "valid");
+  verify (fx, tp, "payment", FALSE, T0, MODEL_STD_PIN_REQUIRED);
+  verify (fx, tp, "payment", TRUE, T0 + 20, MODEL_STD_OK);
+  PTEST ("platform/payment-no-pin", "QR-11", "a payment token without a verified PIN", "Pin",
+         "invalid");
+  verify (fx, tp, "payment", FALSE, T0, MODEL_STD_PIN_REQUIRED);
+  PTEST ("platform/wrong-purpose-does-not-burn", "QR-9 QR-7", "an identity token presented for "
+         "payment, then for identity", "Purpose", "valid");
+  verify (fx, t, "payment", TRUE, T0, MODEL_STD_INVALID_STATE);
+  verify (fx, t, "identity", FALSE, T0, MODEL_STD_OK);
+  PTEST ("platform/payment-for-identity", "QR-9", "a payment token presented for identity",
+         "Purpose", "invalid");
+  verify (fx, tp, "identity", FALSE, T0, MODEL_STD_INVALID_STATE);
+
+  /* a level-1 e-card of the platform: its payment token made byte by byte */
+  static const char *const pins[] = { "pin", "no-pin" };
+  for (gsize i = 0; i < G_N_ELEMENTS (pins); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("platform/level1-payment-%s", pins[i]);
+      PTEST (name, "QR-10 QR-12", "a payment token of a level-1 e-card the platform issued "
+             "(level is checked before the PIN)", "Level", "invalid");
+      conf_vec_card_register (v, fx->w, CONF_VEC_CARD3, CONF_VEC_SSN3, conf_vec_name3,
+                              CONF_VEC_CITY3, TRUE, T0, MODEL_STD_OK);
+      conf_vec_card_issue (v, fx->w, CONF_VEC_CARD3, 1, conf_vec_full_evidence,
+                           model_device_key_public (fx->w->device2), T0, MODEL_STD_OK, fx->id3);
+      g_autoptr (GBytes) cred3 = conf_vec_world_credential (v, fx->w, fx->id3, T0, YEAR);
+      if (cred3 == NULL)
+        return;
+      g_autofree char *tl = raw_token (fx->w->device2, cred3, 2, "pl", T0);
+      verify (fx, tl, "payment", i == 0, T0, MODEL_STD_LEVEL_REQUIRED);
+    }
+}
+
 static void
 platform_tests (Fx *fx)
 {
@@ -368,6 +476,7 @@ platform_tests (Fx *fx)
   conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "lost", T0, MODEL_STD_OK);
   conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "normal", T0 + 1, MODEL_STD_OK);
   verify (fx, t, "identity", FALSE, T0 + 2, MODEL_STD_CARD_UNUSABLE);
+  platform_check_tests (fx);
 }
 
 JsonNode *

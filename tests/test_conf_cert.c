@@ -1,135 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests of conformance certificates (conformance/cert.h) and of `essc keygen`
- * and `essc cert`: the report's canonical bytes (pinned by an expected
- * string), refusal of ill-formed reports, strict key and signature file
- * parsers, a signed round trip, and tampering: every single-byte change of a
- * certificate or its signature, truncation, extension, another key, and
- * re-signed but non-canonical reports.  The CLI tests run $ESSC_BIN.
+ * Tests of conformance certificates (conformance/cert.h): the report's
+ * canonical bytes (pinned by an expected string), refusal of ill-formed
+ * reports, strict key and signature file parsers, a signed round trip, and
+ * tampering: every single-byte change of a certificate or its signature,
+ * truncation, extension, another key, and re-signed but non-canonical
+ * reports.  The tests of `essc keygen` and `essc cert` are in
+ * test_conf_cert_cli.c; the fixtures both use are in conf_cert_fixture.h.
  */
 #include "conformance/cert.h"
 #include "conformance/json.h"
+#include "tests/conf_cert_fixture.h"
 #include "tests/testutil.h"
 
-#include <errno.h>
-#include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-/* ---- fixtures ------------------------------------------------------------- */
-
-static const char *const reqs_qr[] = { "QR-6", NULL };
-static const char *const reqs_id[] = { "ID-1", "ID-2", NULL };
-
-/* A small report with one test of each verdict in `verdicts` (up to 5). */
-typedef struct {
-  ConfReportVector vectors[2];
-  ConfReportTest tests[5];
-  ConfReport report;
-  JsonObject *profile;
-} Fixture;
-
-static void
-fixture_init (Fixture *f, const ConfReportVerdict *verdicts, gsize n)
-{
-  static const char *const names[] = { "qr/replay", "id/check", "pay/twice", "card/lost",
-                                       "consent/expired" };
-  memset (f, 0, sizeof *f);
-  f->vectors[0].file = "conformance/vectors/qr.json";
-  memset (f->vectors[0].blake2b, 0x11, CONF_CERT_HASH_LEN);
-  f->vectors[1].file = "conformance/vectors/id.json";
-  memset (f->vectors[1].blake2b, 0xa5, CONF_CERT_HASH_LEN);
-  g_assert_cmpuint (n, <=, G_N_ELEMENTS (f->tests));
-  for (gsize i = 0; i < n; i++)
-    {
-      f->tests[i].name = names[i];
-      f->tests[i].requirements = i % 2 ? reqs_id : reqs_qr;
-      f->tests[i].verdict = verdicts[i];
-    }
-  f->profile = json_object_new ();
-  json_object_set_string_member (f->profile, "role", "channel");
-  json_object_set_int_member (f->profile, "tier", 1);
-  f->report = (ConfReport) {
-    .essc_version = "9.9.9", .vectors = f->vectors, .n_vectors = 2, .profile = f->profile,
-    .iut = { "essc impl --role channel", "essc reference channel", "0.1.0", "channel" },
-    .started_at = ESSC_TEST_NOW, .ended_at = ESSC_TEST_NOW + 5, .tests = f->tests,
-    .n_tests = n,
-  };
-}
-
-static void
-fixture_clear (Fixture *f)
-{
-  json_object_unref (f->profile);
-}
-
-static const ConfReportVerdict mixed[] = { CONF_REPORT_PASS, CONF_REPORT_WAIVED,
-                                           CONF_REPORT_SKIP, CONF_REPORT_FAIL,
-                                           CONF_REPORT_NOT_IMPLEMENTED };
-
-static const guint8 some_id[MODEL_KEY_ID_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-/* A fresh directory; removed with its files by tmpdir_remove. */
-static char *
-tmpdir_new (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("essc-cert-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-tmpdir_remove (char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_assert_cmpint (g_remove (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-  g_free (dir);
-}
-
-static void
-put_file (const char *path, const char *data, gssize len, int mode)
-{
-  g_autoptr (GError) error = NULL;
-  /* CONSISTENT: GLib 2.74 writes NONE in place without truncating. */
-  g_assert_true (g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                           mode, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (chmod (path, mode), ==, 0);
-}
-
-/* Writes DIR/NAME.key and DIR/NAME.pub of the key of seed byte s. */
-static ModelKeyPair *
-put_key (const char *dir, const char *name, guint8 s)
-{
-  guint8 seed[MODEL_KEY_PAIR_SEED_LEN];
-  memset (seed, s, sizeof seed);
-  ModelKeyPair *key = model_key_pair_from_seed (seed);
-  g_autofree char *key_path = g_strdup_printf ("%s/%s.key", dir, name);
-  g_autofree char *pub_path = g_strdup_printf ("%s/%s.pub", dir, name);
-  g_autofree char *secret = conf_cert_format_secret_key (key);
-  g_autofree char *public = conf_cert_format_public_key (key);
-  put_file (key_path, secret, -1, 0600);
-  put_file (pub_path, public, -1, 0644);
-  return key;
-}
-
-static void
-assert_message (const GError *error, const char *part)
-{
-  g_assert_nonnull (error);
-  if (strstr (error->message, part) == NULL)
-    g_error ("message \"%s\" lacks \"%s\"", error->message, part);
-}
 
 /* ---- the report ------------------------------------------------------------ */
 
@@ -784,155 +670,6 @@ test_not_canonical (void)
   signed_clear (&s);
 }
 
-/* ---- the CLI ----------------------------------------------------------------- */
-
-typedef struct {
-  int status;
-  char *out, *err;
-} Run;
-
-static Run
-run_essc_v (const char *const *args)
-{
-  const char *bin = g_getenv ("ESSC_BIN");
-  if (bin == NULL)
-    g_error ("ESSC_BIN is not set: run through 'make check'");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) out = NULL, err = NULL;
-  Run r = { 0 };
-  g_ptr_array_add (argv, (gpointer) bin);
-  for (int i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_autoptr (GSubprocess) proc = g_subprocess_newv (
-      (const char *const *) argv->pdata,
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
-  r.status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-  r.out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r.err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-  return r;
-}
-
-#define run_essc(...) run_essc_v ((const char *const[]) { __VA_ARGS__, NULL })
-
-static void
-run_expect (Run r, int status, const char *out_part, const char *err_part)
-{
-  if (r.status != status || (out_part && !strstr (r.out, out_part))
-      || (err_part && !strstr (r.err, err_part)))
-    g_error ("exit %d (expected %d)\nstdout: %s\nstderr: %s", r.status, status, r.out, r.err);
-  g_free (r.out);
-  g_free (r.err);
-}
-
-static void
-test_cli_keygen (void)
-{
-  g_autofree char *dir = tmpdir_new ();
-  g_autofree char *prefix = g_build_filename (dir, "k", NULL);
-  g_autofree char *key_path = g_strconcat (prefix, ".key", NULL);
-  g_autofree char *pub_path = g_strconcat (prefix, ".pub", NULL);
-  g_autoptr (GError) error = NULL;
-  guint8 pk[32], id[8];
-  struct stat st;
-
-  run_expect (run_essc ("keygen", "--out", prefix), 0, "key id ", NULL);
-  g_assert_cmpint (stat (key_path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
-  g_assert_true (conf_cert_read_public_key (pub_path, pk, id, &error));
-  g_autoptr (ModelKeyPair) key = conf_cert_read_secret_key (key_path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpmem (model_key_pair_public (key), 32, pk, 32);
-  g_autofree char *before = NULL;
-  g_assert_true (g_file_get_contents (key_path, &before, NULL, NULL));
-
-  /* No overwrite without --force, whichever file exists. */
-  run_expect (run_essc ("keygen", "--out", prefix), 2, NULL, "use --force");
-  g_autofree char *after = NULL;
-  g_assert_true (g_file_get_contents (key_path, &after, NULL, NULL));
-  g_assert_cmpstr (before, ==, after);
-  g_assert_cmpint (g_remove (key_path), ==, 0);
-  run_expect (run_essc ("keygen", "--out", prefix), 2, NULL, "k.pub");
-  g_assert_false (g_file_test (key_path, G_FILE_TEST_EXISTS));
-  run_expect (run_essc ("keygen", "--out", prefix, "--force"), 0, NULL, NULL);
-  g_assert_cmpint (stat (key_path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
-  g_autoptr (ModelKeyPair) replaced = conf_cert_read_secret_key (key_path, &error);
-  g_assert_no_error (error);
-  g_assert_true (conf_cert_read_public_key (pub_path, pk, id, &error));
-  g_assert_cmpmem (model_key_pair_public (replaced), 32, pk, 32);
-  g_assert_true (memcmp (model_key_pair_public (replaced), model_key_pair_public (key), 32) != 0);
-
-  run_expect (run_essc ("keygen"), 2, NULL, "--out PREFIX is required");
-  run_expect (run_essc ("keygen", "--out", "/nonexistent-dir/k"), 2, NULL, "nonexistent");
-  run_expect (run_essc ("keygen", "--out", prefix, "extra"), 2, NULL, "unexpected argument");
-  tmpdir_remove (g_steal_pointer (&dir));
-}
-
-static void
-test_cli_cert (void)
-{
-  g_autofree char *dir = tmpdir_new ();
-  g_autofree char *prefix = g_build_filename (dir, "k", NULL);
-  g_autofree char *key_path = g_strconcat (prefix, ".key", NULL);
-  g_autofree char *pub_path = g_strconcat (prefix, ".pub", NULL);
-  g_autofree char *cert = g_build_filename (dir, "cert.json", NULL);
-  g_autofree char *sig = g_strconcat (cert, ".sig", NULL);
-  g_autofree char *copy = g_build_filename (dir, "copy.json", NULL);
-  g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
-  g_autoptr (GError) error = NULL;
-  Fixture f;
-
-  run_expect (run_essc ("keygen", "--out", prefix), 0, NULL, NULL);
-  fixture_init (&f, mixed, 4);
-  g_assert_true (conf_cert_write (&f.report, key_path, cert, &error));
-  g_assert_no_error (error);
-  fixture_clear (&f);
-
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
-              "verdict: not conformant", NULL);
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
-              "summary: 1 passed, 1 failed, 1 skipped, 0 not implemented, 1 waived", NULL);
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
-              "iut:     essc reference channel 0.1.0 (role channel)", NULL);
-  run_expect (run_essc ("cert", "show", cert), 0, "waived          ID-1,ID-2            id/check",
-              NULL);
-
-  /* A tampered copy (with the original signature): exit 1, saying why. */
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (cert, &bytes, &len, NULL));
-  char *p = strstr (bytes, "\"failed\":1");
-  g_assert_nonnull (p);
-  p[9] = '0';
-  put_file (copy, bytes, (gssize) len, 0644);
-  run_expect (run_essc ("cert", "verify", copy, "--pub", pub_path, "--sig", sig), 1,
-              "NOT VERIFIED (bad_signature)", NULL);
-  /* Another key. */
-  g_autofree char *other = g_build_filename (dir, "o", NULL);
-  g_autofree char *other_pub = g_strconcat (other, ".pub", NULL);
-  run_expect (run_essc ("keygen", "--out", other), 0, NULL, NULL);
-  run_expect (run_essc ("cert", "verify", cert, "--pub", other_pub), 1,
-              "NOT VERIFIED (unknown_key)", NULL);
-  /* Missing or malformed files: exit 2. */
-  run_expect (run_essc ("cert", "verify", missing, "--pub", pub_path, "--sig", sig), 2, NULL,
-              "missing.json");
-  run_expect (run_essc ("cert", "verify", cert, "--pub", missing), 2, NULL, "missing.json");
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path, "--sig", pub_path), 2, NULL,
-              "expected the header 'essc-certificate-signature-v1'");
-  run_expect (run_essc ("cert", "verify", cert), 2, NULL, "--pub KEY is required");
-  run_expect (run_essc ("cert", "verify", "--pub", pub_path), 2, NULL, "expected one CERT");
-  run_expect (run_essc ("cert", "show", pub_path), 2, NULL, "report: JSON");
-  run_expect (run_essc ("cert", "frob"), 2, NULL, "unknown subcommand");
-  run_expect (run_essc ("cert"), 2, NULL, "expected 'verify' or 'show'");
-  run_expect (run_essc ("cert", "--help"), 0, "essc cert verify CERT --pub KEY", NULL);
-  run_expect (run_essc ("cert", "verify", "--help"), 0, "--pub", NULL);
-  tmpdir_remove (g_steal_pointer (&dir));
-}
-
 int
 main (int argc, char **argv)
 {
@@ -948,7 +685,5 @@ main (int argc, char **argv)
   g_test_add_func ("/conf-cert/tamper/other-key", test_other_key);
   g_test_add_func ("/conf-cert/tamper/truncate-extend", test_truncate_extend);
   g_test_add_func ("/conf-cert/tamper/not-canonical", test_not_canonical);
-  g_test_add_func ("/conf-cert/cli/keygen", test_cli_keygen);
-  g_test_add_func ("/conf-cert/cli/cert", test_cli_cert);
   return g_test_run ();
 }

@@ -359,6 +359,24 @@ test_run_timeout (Tmp *t, gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
 }
 
+/* After max_dead_in_a_row dead tests, the rest fail without being played. */
+static void
+test_run_gives_up (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autofree char *cmd = adapter ("hang.sh");
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 200,
+                       .max_dead_in_a_row = 2 };
+  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  ConfTestResult *first = run->results->pdata[0], *third = run->results->pdata[2];
+  g_assert_nonnull (strstr (first->reason, "timeout"));
+  g_assert_cmpint (third->verdict, ==, CONF_VERDICT_FAIL);
+  g_assert_nonnull (strstr (third->reason, "not run: the implementation failed 2 tests in a row"));
+  g_assert_cmpint (third->step, ==, 0);
+  g_assert_cmpint (verdict_of (run, "t/tier2"), ==, CONF_VERDICT_SKIP);
+}
+
 /* An IUT that cannot start or fails the handshake stops the run with an error. */
 static void
 test_run_cannot_start (Tmp *t, gconstpointer data)
@@ -389,6 +407,8 @@ main (int argc, char **argv)
   g_test_add ("/conf/run/verdicts", Tmp, NULL, tmp_set_up, test_run_verdicts, tmp_tear_down);
   g_test_add ("/conf/run/waivers", Tmp, NULL, tmp_set_up, test_run_waivers, tmp_tear_down);
   g_test_add ("/conf/run/timeout", Tmp, NULL, tmp_set_up, test_run_timeout, tmp_tear_down);
+  g_test_add ("/conf/run/gives-up-on-a-dead-iut", Tmp, NULL, tmp_set_up, test_run_gives_up,
+              tmp_tear_down);
   g_test_add ("/conf/run/cannot-start", Tmp, NULL, tmp_set_up, test_run_cannot_start,
               tmp_tear_down);
   return g_test_run ();
