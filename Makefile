@@ -48,8 +48,13 @@ endif
 
 # model/: the standard's reference implementation, one module per concern.
 MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr consent \
-                 channel channel_request ledger ledger_book audit issuer store store_row store_table
+                 channel channel_request ledger ledger_book audit issuer store store_row store_table \
+                 scenario scenario_keyfile scenario_keys scenario_csv cities catalogue
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
+
+# sim/: the simulation engine (knows nothing of e-cards; archived into libmodel.a).
+SIM_MODULES   := rng binomial engine summary
+SIM_OBJS      := $(SIM_MODULES:%=$(BUILD)/sim/%.o)
 
 # conformance/: the test bed (uses model/).  One line per part.
 CONF_JSON      := json
@@ -73,12 +78,13 @@ CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/require
 
 # cli/: the front that dispatches subcommands.
 CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_bench $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
-                 $(CLI_RUNNER)
+                 $(CLI_RUNNER) cmd_scenario
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
-                 channel channel_request ledger ledger_book audit issuer store store_file std fuzz \
+                 channel channel_request ledger ledger_book audit issuer store store_file std \
+                 sim_rng sim_binomial sim_engine scenario cities catalogue fuzz \
                  conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
                  $(TESTS_RUNNER) cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
@@ -104,7 +110,7 @@ $(BUILD)/libconf.a: $(CONF_OBJS)
 	@echo "  AR      $@"
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/libmodel.a: $(MODEL_OBJS)
+$(BUILD)/libmodel.a: $(MODEL_OBJS) $(SIM_OBJS)
 	@rm -f $@
 	@echo "  AR      $@"
 	$(Q)ar rcs $@ $^
@@ -154,7 +160,18 @@ TEST_DEPS_store      := $(MODEL_MODULES)
 TEST_DEPS_store_file := $(MODEL_MODULES)
 TEST_DEPS_cli        := stdcode common
 TEST_DEPS_std        := stdcode common
+TEST_DEPS_scenario   := $(MODEL_MODULES)
+TEST_DEPS_cities     := stdcode common scenario_csv cities
+TEST_DEPS_catalogue  := stdcode common channel channel_request scenario_csv cities catalogue
 TEST_DEPS_fuzz       := stdcode common keypair id base45 credential qr channel channel_request common
+TEST_DEPS_sim_rng    :=
+TEST_DEPS_sim_binomial :=
+
+# Tests of sim/ link only sim/ objects (TEST_SIM_x: the sim/ modules they need).
+TEST_SIM_sim_rng      := rng
+TEST_SIM_sim_binomial := rng binomial
+TEST_SIM_sim_engine := engine summary
+TEST_DEPS_sim_engine :=
 
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1
@@ -170,7 +187,8 @@ TEST_CONF_conf_vectors := 1
 
 test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
             $(if $(TEST_CONF_$(1)),$(BUILD)/libconf.a $(BUILD)/libmodel.a,\
-              $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o)
+              $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(TEST_SIM_$(1):%=$(BUILD)/sim/%.o) \
+              $(BUILD)/gen/regions.o)
 
 .SECONDARY:
 .SECONDEXPANSION:

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * essc scenario: checks rollout scenario files (model/scenario).  `essc
+ * scenario check FILE` loads the scenario with the cities and channel
+ * catalogue it names and prints every problem found, one a line, as
+ * "FILE:LINE: [group] key: what is wrong, what was expected", on stderr;
+ * on success one line on stdout with the name, dates and hash.  Exit 0 when
+ * valid, 2 when invalid, missing or unreadable.
+ */
+#include "cli/cli.h"
+#include "model/scenario.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int
+check (const char *path)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  if (!model_scenario_check (path, problems))
+    {
+      for (guint i = 0; i < problems->len; i++)
+        {
+          const char *p = problems->pdata[i];
+          g_autofree char *shown = essc_cli_printable (p, strlen (p), 1000);
+          fprintf (stderr, "%s\n", shown);
+        }
+      fprintf (stderr, "essc scenario: %s: %u problem%s\n", path, problems->len,
+               problems->len == 1 ? "" : "s");
+      return ESSC_EXIT_USAGE;
+    }
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ModelScenario) s = model_scenario_load (path, &error);
+  if (s == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
+  char start[11], end[11];
+  model_csv_format_date (s->start, start);
+  model_csv_format_date (s->end, end);
+  g_autofree char *name = essc_cli_printable (s->name, strlen (s->name), 80);
+  printf ("%s: valid: \"%s\", %s..%s, %u cities, %u channels, %" G_GUINT64_FORMAT
+          " cardholders, blake2b-256 %s\n",
+          path, name, start, end, s->cities->n_cities, s->catalogue->n_channels,
+          s->cardholders, s->hash);
+  return ESSC_EXIT_OK;
+}
+
+int
+essc_cmd_scenario (int argc, char **argv)
+{
+  if (!essc_cli_parse (&argc, &argv, "scenario", "check FILE",
+                       "Checks a rollout scenario (scenarios/README.md lists every key) and\n"
+                       "the cities and channel files it names; prints each problem as\n"
+                       "FILE:LINE: [group] key: what is wrong, what was expected.\n"
+                       "Exit status: 0 valid, 2 invalid or unreadable.",
+                       NULL))
+    return ESSC_EXIT_USAGE;
+  if (argc < 2 || g_strcmp0 (argv[1], "check") != 0)
+    return essc_cli_usage_error ("scenario", "expected: check FILE");
+  if (argc != 3)
+    return essc_cli_usage_error ("scenario", "check takes exactly one FILE");
+  return check (argv[2]);
+}
