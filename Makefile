@@ -49,7 +49,8 @@ endif
 # model/: the standard's reference implementation, one module per concern.
 MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_row store_table \
-                 scenario scenario_keyfile scenario_keys scenario_csv cities catalogue
+                 scenario scenario_keyfile scenario_keys scenario_csv cities catalogue rollout \
+                 simdb
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # sim/: the simulation engine (knows nothing of e-cards; archived into libmodel.a).
@@ -77,7 +78,7 @@ CONF_MODULES  := $(CONF_JSON) $(CONF_CHILD) $(CONF_IMPL) $(CONF_VECTORS) $(CONF_
 CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/requirements.o
 
 # cli/: the front that dispatches subcommands.
-CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_bench $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
+CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_sim cmd_bench $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
                  $(CLI_RUNNER) cmd_scenario
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 

@@ -16,6 +16,8 @@ static const EsscCommand commands[] = {
   { "demo", "walk through ESSC-STD's reference implementation: issue, scan, lose, pay, audit",
     essc_cmd_demo },
   { "store", "check a model database: rows, payment books, audit chain", essc_cmd_store },
+  { "sim", "simulate a rollout scenario: essc sim SCENARIO [--replications N] [--jobs N]",
+    essc_cmd_sim },
   { "scenario", "check a rollout scenario file: essc scenario check FILE", essc_cmd_scenario },
   /* conformance: impl */
   { "impl", "run a reference implementation of ESSC-STD over the adapter protocol", essc_cmd_impl },

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * essc sim: runs a rollout scenario (model/rollout) and prints the summary
+ * a planner reads: national holders and share at each target date with the
+ * 90% interval, how many cities meet each target, mobile payment and
+ * unified settlement by their deadlines, channels live, the slowest cities,
+ * and a last line `digest: HEX` that is the same for the same scenario and
+ * seed however the work was split.  Certification in the loop is wired
+ * here: channels whose scenario names an implementation are run through the
+ * conformance suite once before the simulation.  The run is written to an
+ * SQLite database (model/simdb).
+ */
+#include "cli/cli.h"
+#include "conformance/plan.h"
+#include "conformance/profile.h"
+#include "conformance/runner.h"
+#include "model/rollout.h"
+#include "model/scenario.h"
+#include "model/scenario_csv.h"
+#include "model/simdb.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  gboolean tty;
+  gint64 started;
+} Progress;
+
+static void
+progress (guint done, guint total, gpointer data)
+{
+  Progress *p = data;
+  if (!p->tty)
+    return;
+  int width = 40, filled = (int) ((double) done / total * width);
+  double secs = (g_get_monotonic_time () - p->started) / 1e6;
+  fprintf (stderr, "\r  replications [%.*s%*s] %u/%u  %.1f s", filled,
+           "########################################", width - filled, "", done, total, secs);
+  if (done == total)
+    fputc ('\n', stderr);
+  fflush (stderr);
+}
+
+/* Runs the conformance suite once per distinct implementation named. */
+static ModelCertVerdict *
+certify_in_the_loop (const ModelScenario *sc, GError **error)
+{
+  if (sc->n_impls == 0)
+    return NULL;
+  g_autofree char *dir = conf_plan_default_dir ();
+  g_autoptr (ConfPlan) plan = conf_plan_load (dir, error);
+  if (plan == NULL)
+    return NULL;
+  g_autoptr (GHashTable) verdicts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ModelCertVerdict *out = g_new0 (ModelCertVerdict, sc->catalogue->n_channels);
+  g_autofree char *cwd = g_get_current_dir ();
+  for (guint ch = 0; ch < sc->catalogue->n_channels; ch++)
+    {
+      const ModelScenarioImpl *impl = model_scenario_impl_for (sc, (int) ch);
+      if (impl == NULL)
+        continue;
+      g_autofree char *key = g_strdup_printf ("%s\n%s", impl->command,
+                                              impl->profile ? impl->profile : "");
+      gpointer known;
+      if (!g_hash_table_lookup_extended (verdicts, key, NULL, &known))
+        {
+          g_autoptr (ConfProfile) profile = impl->profile
+                                                ? conf_profile_load (impl->profile, "channel", error)
+                                                : conf_profile_default ("channel");
+          if (profile == NULL)
+            return g_free (out), NULL;
+          g_autofree char *command = g_strdup_printf ("cd %s && %s", g_shell_quote (sc->dir),
+                                                      impl->command);
+          ConfRunOptions o = { .command = command, .role = "channel", .timeout_ms = 5000,
+                               .profile = profile };
+          g_autoptr (ConfRun) run = conf_run (plan, &o, error);
+          if (run == NULL)
+            return g_free (out), NULL;
+          known = GINT_TO_POINTER (conf_run_conformant (run) ? MODEL_CERT_PASSED
+                                                             : MODEL_CERT_FAILED);
+          fprintf (stderr, "essc sim: certification of '%s' (%s): %s, %u passed, %u failed\n",
+                   impl->command, impl->target,
+                   GPOINTER_TO_INT (known) == MODEL_CERT_PASSED ? "passed" : "FAILED",
+                   run->counts[CONF_VERDICT_PASS], run->counts[CONF_VERDICT_FAIL]);
+          g_hash_table_insert (verdicts, g_strdup (key), known);
+        }
+      out[ch] = (ModelCertVerdict) GPOINTER_TO_INT (known);
+    }
+  (void) cwd;
+  return out;
+}
+
+static void
+print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char *digest,
+               const char *db)
+{
+  const guint nd = r->n_days, R = r->n_reps;
+  g_autofree double *mean = g_new (double, nd), *lo = g_new (double, nd), *hi = g_new (double, nd);
+  g_autofree double *cards = g_new (double, nd);
+  char date[11];
+
+  printf ("essc sim: %s (scenario %.16s, seed %" G_GUINT64_FORMAT ", %u replication%s, essc %s)\n",
+          sc->name, sc->hash, sc->seed, R, R == 1 ? "" : "s", ESSC_VERSION);
+  sim_series_set_summarise (r->national, MODEL_SERIES_CARDHOLDERS, 0, 0.05, 0.95, cards, NULL,
+                            NULL);
+  sim_series_set_summarise (r->national, MODEL_SERIES_HOLDERS, 0, 0.05, 0.95, mean, lo, hi);
+  printf ("%u cities, %u channels in the catalogue, %.0f cardholders at start, %.0f at end\n\n",
+          r->n_cities, r->n_channels, cards[0], cards[nd - 1]);
+
+  const gint32 dates[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
+  const double share[MODEL_N_TARGETS] = { sc->share_2019, sc->share_2020 };
+  printf ("national e-card holders (mean [90%% interval]), share of cardholders:\n");
+  for (guint t = 0; t < MODEL_N_TARGETS; t++)
+    {
+      gint64 i = dates[t] - r->start;
+      if (i < 0 || i >= nd)
+        continue;
+      model_csv_format_date (dates[t], date);
+      printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%\n", date, mean[i], lo[i], hi[i],
+              100 * mean[i] / cards[i]);
+    }
+  model_csv_format_date (r->start + nd - 1, date);
+  printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%  (end)\n\n", date, mean[nd - 1], lo[nd - 1],
+          hi[nd - 1], 100 * mean[nd - 1] / cards[nd - 1]);
+
+  printf ("targets (cities of %u; mean over replications, and cities meeting it in at least "
+          "90%% of them):\n", r->n_cities);
+  for (guint t = 0; t < MODEL_N_TARGETS; t++)
+    {
+      double met = 0;
+      guint sure = 0;
+      for (guint c = 0; c < r->n_cities; c++)
+        {
+          guint n = 0;
+          for (guint rep = 0; rep < R; rep++)
+            n += r->met[((gsize) t * r->n_cities + c) * R + rep] >= 0;
+          met += (double) n / R;
+          sure += n >= 0.9 * R;
+        }
+      model_csv_format_date (dates[t], date);
+      printf ("  >= %2.0f%% of cardholders by %s: %6.1f cities (%u in >= 90%%)\n",
+              100 * share[t], date, met, sure);
+    }
+  const gint32 deadline[2] = { sc->mobile_payment_by, sc->unified_settlement_by };
+  const ModelMilestone which[2] = { MODEL_MILESTONE_MOBILE_PAYMENT,
+                                    MODEL_MILESTONE_UNIFIED_SETTLEMENT };
+  const char *label[2] = { "mobile payment open", "unified settlement" };
+  for (guint k = 0; k < 2; k++)
+    {
+      double n = 0;
+      for (guint c = 0; c < r->n_cities; c++)
+        for (guint rep = 0; rep < R; rep++)
+          {
+            gint32 m = r->milestone[((gsize) which[k] * r->n_cities + c) * R + rep];
+            if (which[k] == MODEL_MILESTONE_MOBILE_PAYMENT)
+              m = MAX (m, r->milestone[((gsize) MODEL_MILESTONE_ISSUANCE * r->n_cities + c) * R
+                                       + rep]);
+            n += m <= deadline[k];
+          }
+      model_csv_format_date (deadline[k], date);
+      printf ("  %s by %s: %6.1f cities%s\n", label[k], date, n / R,
+              n / R >= r->n_cities ? " (all)" : "");
+    }
+  printf ("\nchannels live (mean over replications):");
+  for (guint t = 0; t < MODEL_N_TARGETS; t++)
+    {
+      double live = 0;
+      for (gsize i = 0; i < (gsize) r->n_channels * R; i++)
+        live += r->channel_live[i] <= dates[t];
+      model_csv_format_date (dates[t], date);
+      printf ("  %s: %.1f", date, live / R);
+    }
+  printf ("\n\nslowest cities (mean share of cardholders on %s):\n",
+          (model_csv_format_date (sc->target_2020, date), date));
+  gint64 at = MIN ((gint64) nd - 1, MAX (0, (gint64) (sc->target_2020 - r->start)));
+  g_autofree guint *idx = g_new (guint, r->n_cities);
+  for (guint c = 0; c < r->n_cities; c++)
+    idx[c] = c;
+  for (guint i = 0; i < MIN (5u, r->n_cities); i++)
+    {
+      guint best = i;
+      for (guint j = i + 1; j < r->n_cities; j++)
+        {
+          double sj = r->city_holders[(gsize) idx[j] * nd + at]
+                      / MAX (1.0, r->city_cardholders[(gsize) idx[j] * nd + at]);
+          double sb = r->city_holders[(gsize) idx[best] * nd + at]
+                      / MAX (1.0, r->city_cardholders[(gsize) idx[best] * nd + at]);
+          if (sj < sb)
+            best = j;
+        }
+      guint tmp = idx[i];
+      idx[i] = idx[best];
+      idx[best] = tmp;
+      const ModelCity *city = &sc->cities->cities[idx[i]];
+      printf ("  %06u %-12s %-10s %5.1f%%\n", city->code, city->name, city->province,
+              100 * r->city_holders[(gsize) idx[i] * nd + at]
+                  / MAX (1.0, r->city_cardholders[(gsize) idx[i] * nd + at]));
+    }
+  if (db != NULL)
+    printf ("\nrun database: %s\n", db);
+  printf ("digest: %s\n", digest);
+}
+
+int
+essc_cmd_sim (int argc, char **argv)
+{
+  gint replications = 0, jobs = 1;
+  gint64 seed = -1, shuffle = -1;
+  g_autofree char *db = NULL;
+  gboolean no_db = FALSE;
+  const GOptionEntry entries[] = {
+    { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
+      "replications (default: the scenario's)", "N" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "threads (default 1)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "seed (default: the scenario's)", "N" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      "run database (default runs/NAME-SEED.db)", "FILE" },
+    { "no-db", 0, 0, G_OPTION_ARG_NONE, &no_db, "write no run database", NULL },
+    { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
+      "process the cities in an order shuffled by this seed (a determinism check)", "N" },
+    { NULL },
+  };
+  if (!essc_cli_parse (&argc, &argv, "sim", "SCENARIO",
+                       "Simulates the e-card rollout of a scenario (scenarios/*.ini) and prints\n"
+                       "the national holders at the target dates, the cities meeting each\n"
+                       "target, the slowest cities and a digest of every simulated series.\n"
+                       "Exit status: 0 done, 2 usage or scenario error, 3 internal error.",
+                       entries))
+    return ESSC_EXIT_USAGE;
+  if (argc != 2)
+    return essc_cli_usage_error ("sim", "expected one SCENARIO file");
+  if (replications < 0 || replications > 100000)
+    return essc_cli_usage_error ("sim", "--replications: expected 1..100000");
+  if (jobs < 1 || jobs > 1024)
+    return essc_cli_usage_error ("sim", "--jobs: expected 1..1024");
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ModelScenario) sc = model_scenario_load (argv[1], &error);
+  if (sc == NULL)
+    {
+      fprintf (stderr, "essc sim: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
+  if (seed >= 0)
+    sc->seed = (guint64) seed;
+  g_autofree ModelCertVerdict *certified = certify_in_the_loop (sc, &error);
+  if (certified == NULL && error != NULL)
+    {
+      fprintf (stderr, "essc sim: certification in the loop: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
+
+  g_autofree guint *order = NULL;
+  if (shuffle >= 0)
+    {
+      g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) shuffle);
+      order = g_new (guint, sc->cities->n_cities);
+      for (guint i = 0; i < sc->cities->n_cities; i++)
+        order[i] = i;
+      for (guint i = sc->cities->n_cities - 1; i > 0; i--)
+        {
+          guint j = (guint) g_rand_int_range (rand, 0, (gint32) i + 1), t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+    }
+  Progress prog = { isatty (STDERR_FILENO), g_get_monotonic_time () };
+  ModelRolloutOptions opt = {
+    .replications = replications ? (guint) replications : sc->replications,
+    .jobs = (guint) jobs, .city_order = order, .certified = certified,
+    .progress = progress, .progress_data = &prog,
+  };
+  g_autoptr (ModelRolloutResult) res = model_rollout_run (sc, &opt, &error);
+  if (res == NULL)
+    {
+      fprintf (stderr, "essc sim: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
+  char digest[65];
+  for (int i = 0; i < 32; i++)
+    g_snprintf (digest + 2 * i, 3, "%02x", res->digest[i]);
+
+  if (!no_db)
+    {
+      if (db == NULL)
+        {
+          g_mkdir_with_parents ("runs", 0755);
+          db = g_strdup_printf ("runs/%s-%" G_GUINT64_FORMAT ".db", sc->name, sc->seed);
+        }
+      if (!model_simdb_write (db, sc, res, digest, &error))
+        {
+          fprintf (stderr, "essc sim: %s\n", error->message);
+          return ESSC_EXIT_USAGE;
+        }
+    }
+  print_summary (sc, res, digest, no_db ? NULL : db);
+  return ESSC_EXIT_OK;
+}

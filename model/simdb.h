@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run database of a rollout simulation: one SQLite file per run holding
+ * everything a report needs — the scenario's text and hash, seed,
+ * replications and essc version, the per-city per-day mean series, the
+ * national and provincial series with their 90% intervals, target
+ * attainment per city, milestones, the channels with their certification
+ * attempts, and the digest.  Written in one transaction with prepared
+ * statements.  Schema in docs/RUNDB.md; PRAGMA application_id "ESSC",
+ * user_version MODEL_SIMDB_SCHEMA_VERSION.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "model/rollout.h"
+#include "model/scenario.h"
+
+G_BEGIN_DECLS
+
+#define MODEL_SIMDB_ERROR (model_simdb_error_quark ())
+GQuark model_simdb_error_quark (void);
+
+#define MODEL_SIMDB_SCHEMA_VERSION 1
+
+/*
+ * Writes the run to path (created; an existing file is replaced only when
+ * it is an essc run database).  Errors name the path.
+ */
+gboolean model_simdb_write (const char *path, const ModelScenario *scenario,
+                            const ModelRolloutResult *result, const char *digest_hex,
+                            GError **error);
+
+G_END_DECLS
