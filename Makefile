@@ -85,7 +85,7 @@ CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_file std \
-                 sim_rng sim_binomial sim_engine scenario cities catalogue fuzz \
+                 sim_rng sim_binomial sim_engine scenario cities catalogue rollout fuzz \
                  conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
                  $(TESTS_RUNNER) cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
@@ -176,6 +176,7 @@ TEST_DEPS_sim_engine :=
 
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1
+TEST_CONF_rollout := 1
 TEST_CONF_conf_runner := 1
 TEST_CONF_conf_e2e := 1
 TEST_CONF_conf_impl := 1
@@ -209,7 +210,7 @@ deps-quiet:
 # ---- jobs ----------------------------------------------------------------
 
 run: deps essc
-	./essc demo
+	./essc sim scenarios/national-2019.ini --replications 20 --jobs 2
 
 check: deps $(BUILD)/essc $(TEST_BINS)
 	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) \
@@ -218,6 +219,7 @@ check: deps $(BUILD)/essc $(TEST_BINS)
 bench: deps essc
 	./essc bench
 	sh tools/bench-conform.sh ./essc
+	sh tools/bench-sim.sh ./essc
 
 clean:
 	rm -rf build build-san essc

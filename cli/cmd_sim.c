@@ -123,8 +123,10 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
               100 * mean[i] / cards[i]);
     }
   model_csv_format_date (r->start + nd - 1, date);
-  printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%  (end)\n\n", date, mean[nd - 1], lo[nd - 1],
-          hi[nd - 1], 100 * mean[nd - 1] / cards[nd - 1]);
+  if (r->start + (gint32) nd - 1 != dates[MODEL_TARGET_2020])
+    printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%  (end)\n", date, mean[nd - 1], lo[nd - 1],
+            hi[nd - 1], 100 * mean[nd - 1] / cards[nd - 1]);
+  printf ("\n");
 
   printf ("targets (cities of %u; mean over replications, and cities meeting it in at least "
           "90%% of them):\n", r->n_cities);

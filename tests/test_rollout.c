@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the rollout model on small scenarios (tests/data/small):
+ * determinism (the same digest for any number of threads, any city order,
+ * and across runs), the closed form with imitation off and a constant
+ * hazard, conservation (holders within cardholders, every new holder in
+ * exactly one channel), certification in the loop, and `essc sim` itself.
+ */
+#include "model/rollout.h"
+#include "model/scenario.h"
+#include "tests/testutil.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+static ModelScenario *
+load (const char *name)
+{
+  const char *src = g_getenv ("ESSC_SRCDIR");
+  g_autofree char *path = g_build_filename (src ? src : ".", "tests", "data", "small", name, NULL);
+  g_autoptr (GError) error = NULL;
+  ModelScenario *sc = model_scenario_load (path, &error);
+  g_assert_no_error (error);
+  return sc;
+}
+
+static ModelRolloutResult *
+run (const ModelScenario *sc, guint reps, guint jobs, const guint *order,
+     const ModelCertVerdict *cert)
+{
+  ModelRolloutOptions o = { .replications = reps, .jobs = jobs, .city_order = order,
+                            .certified = cert };
+  g_autoptr (GError) error = NULL;
+  ModelRolloutResult *r = model_rollout_run (sc, &o, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+test_determinism (void)
+{
+  g_autoptr (ModelScenario) sc = load ("busy.ini");
+  const guint reverse[5] = { 4, 3, 2, 1, 0 }, mixed[5] = { 2, 0, 4, 1, 3 };
+  g_autoptr (ModelRolloutResult) a = run (sc, 3, 1, NULL, NULL);
+  g_autoptr (ModelRolloutResult) b = run (sc, 3, 2, NULL, NULL);
+  g_autoptr (ModelRolloutResult) c = run (sc, 3, 3, reverse, NULL);
+  g_autoptr (ModelRolloutResult) d = run (sc, 3, 8, mixed, NULL);
+  g_autoptr (ModelRolloutResult) e = run (sc, 3, 1, NULL, NULL);
+  g_assert_cmpmem (a->digest, 32, b->digest, 32);
+  g_assert_cmpmem (a->digest, 32, c->digest, 32);
+  g_assert_cmpmem (a->digest, 32, d->digest, 32);
+  g_assert_cmpmem (a->digest, 32, e->digest, 32);
+  /* The same series, not just the same hash. */
+  for (guint s = 0; s < MODEL_N_SERIES; s++)
+    for (guint rep = 0; rep < 3; rep++)
+      g_assert_cmpmem (sim_series_set_row (a->national, s, rep), a->n_days * sizeof (double),
+                       sim_series_set_row (d->national, s, rep), d->n_days * sizeof (double));
+  /* Another seed: another digest. */
+  sc->seed++;
+  g_autoptr (ModelRolloutResult) f = run (sc, 3, 2, NULL, NULL);
+  g_assert_true (memcmp (a->digest, f->digest, 32) != 0);
+}
+
+/* With imitation off, no loss and a constant hazard h, E[holders after day d]
+ * = N (1 - exp (-h (d + 1))). */
+static void
+test_closed_form (void)
+{
+  g_autoptr (ModelScenario) sc = load ("constant.ini");
+  const guint R = 300;
+  g_autoptr (ModelRolloutResult) r = run (sc, R, 2, NULL, NULL);
+  const double h = sc->innovation;
+  double *cards = sim_series_set_row (r->national, MODEL_SERIES_CARDHOLDERS, 0);
+  g_autofree double *mean = g_new (double, r->n_days);
+  sim_series_set_summarise (r->national, MODEL_SERIES_HOLDERS, 0, 0.05, 0.95, mean, NULL, NULL);
+  const guint days[] = { 0, 10, 100, 200, 364 };
+  for (gsize i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      guint d = days[i];
+      double N = cards[d], q = 1 - exp (-h * (d + 1));
+      double expect = N * q, se = sqrt (N * q * (1 - q) / R);
+      if (fabs (mean[d] - expect) > 6 * se)
+        g_error ("day %u: mean %.1f, closed form %.1f (SE %.1f)", d, mean[d], expect, se);
+      g_assert_cmpfloat (cards[d], ==, cards[0]); /* constant cardholders */
+    }
+  /* Level 2: half the new holders, as mobile payment is open from the start. */
+  g_autofree double *l2 = g_new (double, r->n_days);
+  sim_series_set_summarise (r->national, MODEL_SERIES_LEVEL2, 0, 0.05, 0.95, l2, NULL, NULL);
+  double ratio = l2[364] / mean[364];
+  g_assert_cmpfloat (fabs (ratio - 0.5), <, 0.01);
+}
+
+static void
+test_conservation (void)
+{
+  g_autoptr (ModelScenario) sc = load ("busy.ini");
+  g_autoptr (ModelRolloutResult) r = run (sc, 3, 2, NULL, NULL);
+  for (guint rep = 0; rep < r->n_reps; rep++)
+    {
+      gint64 by_channel = 0;
+      for (guint ch = 0; ch < r->n_channels; ch++)
+        by_channel += r->channel_holders[(gsize) ch * r->n_reps + rep];
+      g_assert_cmpint (by_channel, ==, r->new_holders[rep]);
+      double by_class = 0;
+      for (guint k = 0; k < 6; k++)
+        by_class += sim_series_set_row (r->national, MODEL_SERIES_CLASS_0 + k, rep)[r->n_days - 1];
+      g_assert_cmpfloat (by_class, ==, (double) r->new_holders[rep]);
+      double *h = sim_series_set_row (r->national, MODEL_SERIES_HOLDERS, rep);
+      double *l2 = sim_series_set_row (r->national, MODEL_SERIES_LEVEL2, rep);
+      double *n = sim_series_set_row (r->national, MODEL_SERIES_CARDHOLDERS, rep);
+      for (guint d = 0; d < r->n_days; d++)
+        {
+          g_assert_cmpfloat (h[d], <=, n[d]);
+          g_assert_cmpfloat (l2[d], <=, h[d]);
+          g_assert_cmpfloat (h[d], >=, 0);
+        }
+    }
+  for (gsize i = 0; i < (gsize) r->n_cities * r->n_days; i++)
+    g_assert_cmpfloat (r->city_holders[i], <=, r->city_cardholders[i]);
+  /* Losses with replacement: holders are below the new holders gathered. */
+  g_assert_cmpfloat (sim_series_set_row (r->national, MODEL_SERIES_HOLDERS, 0)[r->n_days - 1], <,
+                     (double) r->new_holders[0]);
+}
+
+/* A failed implementation keeps its channel out for the rectification delay. */
+static void
+test_certification (void)
+{
+  g_autoptr (ModelScenario) sc = load ("busy.ini");
+  ModelCertVerdict cert[5] = { MODEL_CERT_PASSED, MODEL_CERT_FAILED, MODEL_CERT_PASSED,
+                               MODEL_CERT_PASSED, MODEL_CERT_PASSED };
+  g_autoptr (ModelRolloutResult) r = run (sc, 2, 1, NULL, cert);
+  for (guint rep = 0; rep < 2; rep++)
+    {
+      g_assert_cmpint (r->channel_live[0 * 2 + rep], ==, sc->catalogue->channels[0].golive);
+      g_assert_cmpint (r->channel_live[1 * 2 + rep], ==, sc->catalogue->channels[1].golive + 30);
+      g_assert_cmpint (r->channel_attempts[1 * 2 + rep], ==, 2);
+      /* The tier-2 channel goes live no earlier than its parent. */
+      g_assert_cmpint (r->channel_live[4 * 2 + rep], >=, r->channel_live[3 * 2 + rep]);
+    }
+  /* With pass probability 0.5 and no implementation, some channels need retries. */
+  g_autoptr (ModelRolloutResult) s = run (sc, 3, 1, NULL, NULL);
+  guint retried = 0;
+  for (gsize i = 0; i < 5 * 3; i++)
+    retried += s->channel_attempts[i] > 1;
+  g_assert_cmpuint (retried, >, 0);
+}
+
+static char *
+sim_cli (const char *args)
+{
+  const char *bin = g_getenv ("ESSC_BIN");
+  const char *src = g_getenv ("ESSC_SRCDIR");
+  g_assert_nonnull (bin);
+  g_autofree char *qbin = g_shell_quote (bin);
+  g_autofree char *scen = g_build_filename (src ? src : ".", "tests", "data", "small", "busy.ini",
+                                            NULL);
+  g_autofree char *qscen = g_shell_quote (scen);
+  g_autofree char *line = g_strdup_printf ("%s sim %s %s", qbin, qscen, args);
+  const char *argv[] = { "/bin/sh", "-c", line, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  gint status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  const char *d = strstr (out, "\ndigest: ");
+  g_assert_nonnull (d);
+  return g_strndup (d + 9, 64);
+}
+
+static void
+test_cli (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("essc-sim-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "busy.db", NULL);
+  g_autofree char *a = sim_cli ("--no-db --jobs 1");
+  g_autofree char *args = g_strdup_printf ("--db %s --jobs 2 --shuffle-cities 5", db);
+  g_autofree char *b = sim_cli (args);
+  g_assert_cmpstr (a, ==, b);
+
+  sqlite3 *h = NULL;
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT (SELECT COUNT(*) FROM city_day), "
+                                          "(SELECT value FROM run WHERE key = 'digest'), "
+                                          "(SELECT COUNT(*) FROM certification)", -1, &st, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, 5 * 731);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (st, 1), ==, a);
+  g_assert_cmpint (sqlite3_column_int (st, 2), ==, 5 * 3);
+  sqlite3_finalize (st);
+  sqlite3_close (h);
+  g_remove (db);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  essc_test_init (&argc, &argv);
+  g_test_add_func ("/rollout/determinism/threads-order-runs", test_determinism);
+  g_test_add_func ("/rollout/closed-form/constant-hazard", test_closed_form);
+  g_test_add_func ("/rollout/conservation", test_conservation);
+  g_test_add_func ("/rollout/certification-in-the-loop", test_certification);
+  g_test_add_func ("/rollout/cli/digest-and-db", test_cli);
+  return g_test_run ();
+}
