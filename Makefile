@@ -85,7 +85,7 @@ CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_file std \
-                 sim_rng sim_binomial sim_engine scenario cities catalogue rollout fuzz \
+                 sim_rng sim_binomial sim_engine scenario cities catalogue rollout calibration fuzz \
                  conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
                  $(TESTS_RUNNER) cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
@@ -177,6 +177,7 @@ TEST_DEPS_sim_engine :=
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1
 TEST_CONF_rollout := 1
+TEST_CONF_calibration := 1
 TEST_CONF_conf_runner := 1
 TEST_CONF_conf_e2e := 1
 TEST_CONF_conf_impl := 1
