@@ -172,6 +172,9 @@ TEST_DEPS_sim_binomial :=
 TEST_SIM_sim_rng      := rng
 TEST_SIM_sim_binomial := rng binomial
 TEST_SIM_sim_engine := engine summary
+TEST_SIM_store := $(SIM_MODULES)
+TEST_SIM_store_file := $(SIM_MODULES)
+TEST_SIM_scenario := $(SIM_MODULES)
 TEST_DEPS_sim_engine :=
 
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
