@@ -44,6 +44,19 @@ progress (guint done, guint total, gpointer data)
   fflush (stderr);
 }
 
+typedef struct {
+  const ModelScenario *sc;
+  const char *path;
+} Checkpoint;
+
+/* After every replication: the state so far, so --resume loses nothing. */
+static gboolean
+checkpoint (const ModelRolloutResult *partial, guint done, gpointer data, GError **error)
+{
+  Checkpoint *c = data;
+  return model_rollout_checkpoint_write (partial, c->sc->hash, c->sc->seed, c->path, error);
+}
+
 /* Runs the conformance suite once per distinct implementation named. */
 static ModelCertVerdict *
 certify_in_the_loop (const ModelScenario *sc, GError **error)
@@ -212,8 +225,11 @@ essc_cmd_sim (int argc, char **argv)
   gint replications = 0, jobs = 1;
   gint64 seed = -1, shuffle = -1;
   g_autofree char *db = NULL;
-  gboolean no_db = FALSE;
+  gboolean no_db = FALSE, resume = FALSE;
   const GOptionEntry entries[] = {
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
+      "continue an interrupted run from its checkpoint (DB.ckpt) without repeating or losing a "
+      "finished replication", NULL },
     { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
       "replications (default: the scenario's)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "threads (default 1)", "N" },
@@ -269,12 +285,33 @@ essc_cmd_sim (int argc, char **argv)
           order[j] = t;
         }
     }
+  if (resume && no_db)
+    return essc_cli_usage_error ("sim", "--resume needs the run database (not --no-db)");
+  if (!no_db && db == NULL)
+    {
+      g_mkdir_with_parents ("runs", 0755);
+      db = g_strdup_printf ("runs/%s-%" G_GUINT64_FORMAT ".db", sc->name, sc->seed);
+    }
+  g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
+  Checkpoint ckpt = { sc, ckpt_path };
   Progress prog = { isatty (STDERR_FILENO), g_get_monotonic_time () };
   ModelRolloutOptions opt = {
     .replications = replications ? (guint) replications : sc->replications,
     .jobs = (guint) jobs, .city_order = order, .certified = certified,
     .progress = progress, .progress_data = &prog,
+    .checkpoint = no_db ? NULL : checkpoint, .checkpoint_data = &ckpt,
   };
+  if (resume)
+    {
+      opt.resume_from = model_rollout_checkpoint_read (sc, opt.replications, ckpt_path, &error);
+      if (opt.resume_from == NULL)
+        {
+          fprintf (stderr, "essc sim: --resume: %s\n", error->message);
+          return ESSC_EXIT_USAGE;
+        }
+      fprintf (stderr, "essc sim: resuming after %u of %u replications\n",
+               opt.resume_from->n_done, opt.replications);
+    }
   g_autoptr (ModelRolloutResult) res = model_rollout_run (sc, &opt, &error);
   if (res == NULL)
     {
@@ -287,16 +324,12 @@ essc_cmd_sim (int argc, char **argv)
 
   if (!no_db)
     {
-      if (db == NULL)
-        {
-          g_mkdir_with_parents ("runs", 0755);
-          db = g_strdup_printf ("runs/%s-%" G_GUINT64_FORMAT ".db", sc->name, sc->seed);
-        }
       if (!model_simdb_write (db, sc, res, digest, &error))
         {
           fprintf (stderr, "essc sim: %s\n", error->message);
           return ESSC_EXIT_USAGE;
         }
+      g_remove (ckpt_path); /* the run is complete: nothing to resume */
     }
   print_summary (sc, res, digest, no_db ? NULL : db);
   return ESSC_EXIT_OK;

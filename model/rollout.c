@@ -23,9 +23,10 @@
  * splitting every day, at a fraction of the draws.
  *
  * Digest: each city's series of a replication (holders, level 2, new, class
- * counts, as big-endian 64-bit integers) are hashed; the run digest hashes,
- * replication by replication, the replication index and the city hashes in
- * city order.
+ * counts, channel counts, as big-endian 64-bit integers) are hashed; a
+ * replication's hash covers its number and the city hashes in city order;
+ * the run digest hashes the replications' hashes in order.  So a run resumed
+ * from a checkpoint has the digest of an uninterrupted one.
  */
 #include "model/rollout.h"
 
@@ -83,6 +84,7 @@ model_rollout_result_free (ModelRolloutResult *r)
   g_free (r->channel_attempts);
   g_free (r->channel_holders);
   g_free (r->new_holders);
+  g_free (r->rep_digest);
   g_free (r);
 }
 
@@ -338,7 +340,7 @@ simulate_city (guint c, gpointer data)
 
 /* Sums this replication's city rows in city order into the result. */
 static void
-gather (Rep *rp, crypto_generichash_state *digest)
+gather (Rep *rp)
 {
   ModelRolloutResult *res = rp->res;
   const ModelScenario *sc = rp->sc;
@@ -379,29 +381,37 @@ gather (Rep *rp, crypto_generichash_state *digest)
     }
   res->new_holders[rp->rep] = new_total;
 
-  put_be64 (digest, (gint64) rp->replication);
-  crypto_generichash_update (digest, rp->city_digest, (gsize) res->n_cities * 32);
+  crypto_generichash_state h;
+  crypto_generichash_init (&h, NULL, 0, 32);
+  put_be64 (&h, (gint64) rp->replication);
+  crypto_generichash_update (&h, rp->city_digest, (gsize) res->n_cities * 32);
+  crypto_generichash_final (&h, res->rep_digest + (gsize) rp->rep * 32, 32);
 }
 
-ModelRolloutResult *
-model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GError **error)
+static void
+free_rep (Rep *rp)
 {
-  g_return_val_if_fail (sc != NULL && opt != NULL, NULL);
-  if (opt->replications < 1 || opt->replications > 100000)
-    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
-                       "replications: expected 1..100000, got %u", opt->replications), NULL;
-  if (sc->end < sc->start)
-    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
-                       "the scenario ends before it starts"), NULL;
+  g_free (rp->cell_share);
+  g_free (rp->city_digest);
+  g_free (rp->holders);
+  g_free (rp->level2);
+  g_free (rp->cards);
+  g_free (rp->fresh);
+  g_free (rp->klass);
+  g_free (rp->per_channel);
+}
 
+static ModelRolloutResult *
+result_new (const ModelScenario *sc, guint replications)
+{
   const ModelCities *cities = sc->cities;
-  g_autoptr (ModelRolloutResult) res = g_new0 (ModelRolloutResult, 1);
+  ModelRolloutResult *res = g_new0 (ModelRolloutResult, 1);
   res->start = sc->start;
   res->n_days = (guint) (sc->end - sc->start + 1);
   res->n_cities = cities->n_cities;
   res->n_provinces = cities->n_provinces;
   res->n_channels = sc->catalogue->n_channels;
-  res->n_reps = opt->replications;
+  res->n_reps = replications;
   res->n_cells = model_rollout_n_cells (sc);
   const guint nd = res->n_days, ncity = res->n_cities, R = res->n_reps;
   res->national = sim_series_set_new (MODEL_N_SERIES, nd, R);
@@ -415,7 +425,35 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
   res->channel_attempts = g_new (guint8, (gsize) res->n_channels * R);
   res->channel_holders = g_new0 (gint64, (gsize) res->n_channels * R);
   res->new_holders = g_new0 (gint64, R);
+  res->rep_digest = g_new0 (guint8, (gsize) R * 32);
+  return res;
+}
 
+ModelRolloutResult *
+model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GError **error)
+{
+  g_return_val_if_fail (sc != NULL && opt != NULL, NULL);
+  g_autoptr (ModelRolloutResult) taken = opt->resume_from;
+  if (opt->replications < 1 || opt->replications > 100000)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
+                       "replications: expected 1..100000, got %u", opt->replications), NULL;
+  if (sc->end < sc->start)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
+                       "the scenario ends before it starts"), NULL;
+
+  const ModelCities *cities = sc->cities;
+  g_autoptr (ModelRolloutResult) res = NULL;
+  if (taken != NULL)
+    {
+      res = g_steal_pointer (&taken);
+      if (res->n_reps != opt->replications || res->averaged)
+        return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
+                           "resume: the partial run has %u replications, this one %u",
+                           res->n_reps, opt->replications), NULL;
+    }
+  else
+    res = result_new (sc, opt->replications);
+  const guint nd = res->n_days, ncity = res->n_cities, R = res->n_reps;
   Rep rp = { .sc = sc, .res = res, .n_cells = res->n_cells };
   rp.cell_share = g_new (double, (gsize) ncity * rp.n_cells);
   for (guint c = 0; c < ncity; c++)
@@ -435,9 +473,7 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
   rp.klass = g_new (gint64, (gsize) ncity * N_CLASSES * nd);
   rp.per_channel = g_new (gint64, (gsize) ncity * res->n_channels);
 
-  crypto_generichash_state digest;
-  crypto_generichash_init (&digest, NULL, 0, 32);
-  for (guint rep = 0; rep < R; rep++)
+  for (guint rep = res->n_done; rep < R; rep++)
     {
       rp.rep = rep;
       rp.replication = (guint64) opt->first_replication + rep;
@@ -445,23 +481,151 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
       memset (rp.per_channel, 0, (gsize) ncity * res->n_channels * sizeof (gint64));
       certify (sc, opt, res, rep, rp.replication);
       sim_parallel_units (ncity, opt->jobs, opt->city_order, simulate_city, &rp);
-      gather (&rp, &digest);
+      gather (&rp);
+      res->n_done = rep + 1;
       if (opt->progress)
         opt->progress (rep + 1, R, opt->progress_data);
+      if (opt->checkpoint != NULL
+          && !opt->checkpoint (res, rep + 1, opt->checkpoint_data, error))
+        {
+          free_rep (&rp);
+          return NULL;
+        }
     }
+  crypto_generichash_state digest;
+  crypto_generichash_init (&digest, NULL, 0, 32);
+  crypto_generichash_update (&digest, res->rep_digest, (gsize) R * 32);
   crypto_generichash_final (&digest, res->digest, 32);
   for (gsize i = 0; i < (gsize) ncity * nd; i++)
     {
       res->city_holders[i] /= R;
       res->city_level2[i] /= R;
     }
-  g_free (rp.cell_share);
-  g_free (rp.city_digest);
-  g_free (rp.holders);
-  g_free (rp.level2);
-  g_free (rp.cards);
-  g_free (rp.fresh);
-  g_free (rp.klass);
-  g_free (rp.per_channel);
+  res->averaged = TRUE;
+  free_rep (&rp);
   return g_steal_pointer (&res);
+}
+
+/* ---- checkpoints ------------------------------------------------------ */
+
+#define CKPT_MAGIC "ESSCCKP1"
+
+typedef struct {
+  char magic[8];
+  char hash[64];
+  guint64 seed;
+  guint32 n_reps, n_days, n_cities, n_provinces, n_channels, n_done;
+} CkptHeader;
+
+/* The arrays of a checkpoint, in file order: pointer and byte size. */
+static guint
+ckpt_parts (const ModelRolloutResult *r, gpointer *ptr, gsize *size)
+{
+  const gsize cd = (gsize) r->n_cities * r->n_days, R = r->n_reps;
+  guint n = 0;
+#define PART(p, bytes) (ptr[n] = (gpointer) (p), size[n] = (bytes), n++)
+  PART (r->city_holders, cd * sizeof (double));
+  PART (r->city_level2, cd * sizeof (double));
+  PART (r->city_cardholders, cd * sizeof (double));
+  PART (r->met, MODEL_N_TARGETS * r->n_cities * R * sizeof (gint32));
+  PART (r->milestone, MODEL_N_MILESTONES * r->n_cities * R * sizeof (gint32));
+  PART (r->channel_live, r->n_channels * R * sizeof (gint32));
+  PART (r->channel_attempts, r->n_channels * R);
+  PART (r->channel_holders, r->n_channels * R * sizeof (gint64));
+  PART (r->new_holders, R * sizeof (gint64));
+  PART (r->rep_digest, R * 32);
+#undef PART
+  return n;
+}
+
+gboolean
+model_rollout_checkpoint_write (const ModelRolloutResult *r, const char *hash, guint64 seed,
+                                const char *path, GError **error)
+{
+  g_return_val_if_fail (r != NULL && hash != NULL && strlen (hash) == 64, FALSE);
+  CkptHeader h = { .seed = seed, .n_reps = r->n_reps, .n_days = r->n_days,
+                   .n_cities = r->n_cities, .n_provinces = r->n_provinces,
+                   .n_channels = r->n_channels, .n_done = r->n_done };
+  memcpy (h.magic, CKPT_MAGIC, 8);
+  memcpy (h.hash, hash, 64);
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  g_byte_array_append (b, (const guint8 *) &h, sizeof h);
+  for (guint rep = 0; rep < r->n_done; rep++)
+    {
+      for (guint s = 0; s < MODEL_N_SERIES; s++)
+        g_byte_array_append (b, (const guint8 *) sim_series_set_row (r->national, s, rep),
+                             r->n_days * sizeof (double));
+      for (guint p = 0; p < r->n_provinces; p++)
+        g_byte_array_append (b, (const guint8 *) sim_series_set_row (r->province, p, rep),
+                             r->n_days * sizeof (double));
+    }
+  gpointer ptr[16];
+  gsize size[16];
+  guint n = ckpt_parts (r, ptr, size);
+  for (guint i = 0; i < n; i++)
+    g_byte_array_append (b, ptr[i], size[i]);
+  guint8 sum[32];
+  crypto_generichash (sum, sizeof sum, b->data, b->len, NULL, 0);
+  g_byte_array_append (b, sum, sizeof sum);
+  g_autoptr (GError) inner = NULL;
+  if (!g_file_set_contents (path, (const char *) b->data, b->len, &inner))
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_INTERNAL, "%s", inner->message);
+  return TRUE;
+}
+
+ModelRolloutResult *
+model_rollout_checkpoint_read (const ModelScenario *sc, guint replications, const char *path,
+                               GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr (GError) inner = NULL;
+  CkptHeader h;
+
+  if (!g_file_get_contents (path, &data, &len, &inner))
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_NOT_FOUND, "%s", inner->message),
+           NULL;
+  if (len < sizeof h + 32)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
+                       "%s: too short for a checkpoint", path), NULL;
+  guint8 sum[32];
+  crypto_generichash (sum, sizeof sum, (const guint8 *) data, len - 32, NULL, 0);
+  memcpy (&h, data, sizeof h);
+  if (memcmp (h.magic, CKPT_MAGIC, 8) != 0 || memcmp (sum, data + len - 32, 32) != 0)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
+                       "%s: not an essc checkpoint, or damaged", path), NULL;
+  if (memcmp (h.hash, sc->hash, 64) != 0 || h.seed != sc->seed)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_CONFLICT,
+                       "%s: written for another scenario file or seed", path), NULL;
+  g_autoptr (ModelRolloutResult) r = result_new (sc, replications);
+  if (h.n_reps != r->n_reps || h.n_days != r->n_days || h.n_cities != r->n_cities
+      || h.n_provinces != r->n_provinces || h.n_channels != r->n_channels
+      || h.n_done > h.n_reps)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_CONFLICT,
+                       "%s: written for %u replications (this run asks for %u) or other data",
+                       path, h.n_reps, replications), NULL;
+  r->n_done = h.n_done;
+  gsize at = sizeof h;
+  gsize rows = (gsize) h.n_done * (MODEL_N_SERIES + r->n_provinces) * r->n_days * sizeof (double);
+  gpointer ptr[16];
+  gsize size[16], total = rows;
+  guint n = ckpt_parts (r, ptr, size);
+  for (guint i = 0; i < n; i++)
+    total += size[i];
+  if (len != sizeof h + total + 32)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
+                       "%s: %zu bytes, expected %zu", path, len, sizeof h + total + 32), NULL;
+  for (guint rep = 0; rep < r->n_done; rep++)
+    {
+      for (guint s = 0; s < MODEL_N_SERIES; s++, at += r->n_days * sizeof (double))
+        memcpy (sim_series_set_row (r->national, s, rep), data + at, r->n_days * sizeof (double));
+      for (guint p = 0; p < r->n_provinces; p++, at += r->n_days * sizeof (double))
+        memcpy (sim_series_set_row (r->province, p, rep), data + at, r->n_days * sizeof (double));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      memcpy (ptr[i], data + at, size[i]);
+      at += size[i];
+    }
+  return g_steal_pointer (&r);
 }

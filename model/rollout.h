@@ -55,18 +55,31 @@ typedef enum {
   MODEL_CERT_FAILED,     /* failed: live only after the rectification delay */
 } ModelCertVerdict;
 
+typedef struct _ModelRolloutResult ModelRolloutResult;
+
 typedef struct {
   guint replications;                /* >= 1 */
-  guint first_replication;           /* replication index of the first run (resume), usually 0 */
+  guint first_replication;           /* replication number keying the streams of index 0 */
   guint jobs;                        /* threads; 0 or 1: the calling thread */
   const guint *city_order;           /* permutation of the cities, or NULL */
   const ModelCertVerdict *certified; /* per catalogue channel, or NULL for all NONE */
   void (*progress) (guint done, guint total, gpointer user_data);
   gpointer progress_data;
+  /* Called after each finished replication with the result so far (for a
+   * checkpoint); returning FALSE with an error stops the run.  May be NULL. */
+  gboolean (*checkpoint) (const ModelRolloutResult *partial, guint done, gpointer user_data,
+                          GError **error);
+  gpointer checkpoint_data;
+  /* Resume: (transfer full) a partial result of the same scenario and
+   * options with resume_from->n_done replications finished (from
+   * model_rollout_checkpoint_read); the run takes it, continues after them
+   * and returns it completed, the same as an uninterrupted run; on failure
+   * it is freed.  NULL: start afresh. */
+  ModelRolloutResult *resume_from;
 } ModelRolloutOptions;
 
 /* The result of a run.  All fields public; arrays are row-major as noted. */
-typedef struct {
+struct _ModelRolloutResult {
   gint32 start;                 /* day number of day index 0 */
   guint n_days, n_cities, n_provinces, n_channels, n_reps, n_cells;
   SimSeriesSet *national;       /* MODEL_N_SERIES series x n_days x n_reps */
@@ -81,14 +94,32 @@ typedef struct {
   guint8 *channel_attempts;     /* [channel][rep]: certification attempts */
   gint64 *channel_holders;      /* [channel][rep]: new holders through the channel */
   gint64 *new_holders;          /* [rep]: all new holders of the replication */
-  guint8 digest[32];            /* BLAKE2b-256 of every simulated series (see .c) */
-} ModelRolloutResult;
+  guint8 *rep_digest;           /* [rep][32]: hash of the replication's series */
+  guint n_done;                 /* replications finished (n_reps once the run is complete) */
+  gboolean averaged;            /* city_holders / city_level2 hold means (else sums) */
+  guint8 digest[32];            /* BLAKE2b-256 over the replications' hashes (see .c) */
+};
 
 /* Runs the scenario.  Returns: (transfer full) or NULL with an error for
  * options that do not fit the scenario. */
 ModelRolloutResult *model_rollout_run (const ModelScenario *scenario,
                                        const ModelRolloutOptions *options, GError **error);
 void model_rollout_result_free (ModelRolloutResult *result);
+
+/*
+ * A checkpoint of a partial (or complete) result: written to path atomically
+ * (temporary file, then rename); binary, for this build on this machine.
+ * scenario_hash and seed are stored and checked on load.
+ */
+gboolean model_rollout_checkpoint_write (const ModelRolloutResult *result,
+                                         const char *scenario_hash, guint64 seed,
+                                         const char *path, GError **error);
+/* Returns: (transfer full) the partial result of a checkpoint, or NULL with
+ * an error naming the path when it is unreadable, damaged, or of another
+ * scenario, seed or number of replications, days, cities or channels. */
+ModelRolloutResult *model_rollout_checkpoint_read (const ModelScenario *scenario,
+                                                   guint replications, const char *path,
+                                                   GError **error);
 
 /* The number of cells per city for a scenario (3 or 6). */
 guint model_rollout_n_cells (const ModelScenario *scenario);

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static ModelScenario *
 load (const char *name)
@@ -149,6 +150,92 @@ test_certification (void)
   g_assert_cmpuint (retried, >, 0);
 }
 
+typedef struct {
+  const ModelScenario *sc;
+  const char *path;
+  guint stop_after;
+} Ckpt;
+
+/* Writes a checkpoint after each replication; "crashes" after stop_after. */
+static gboolean
+checkpoint_then_stop (const ModelRolloutResult *partial, guint done, gpointer data,
+                      GError **error)
+{
+  Ckpt *c = data;
+  if (!model_rollout_checkpoint_write (partial, c->sc->hash, c->sc->seed, c->path, error))
+    return FALSE;
+  if (done == c->stop_after)
+    {
+      g_set_error (error, MODEL_ROLLOUT_ERROR, MODEL_STD_INTERNAL, "interrupted");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An interrupted run resumed from its checkpoint equals an uninterrupted one. */
+static void
+test_resume (void)
+{
+  g_autoptr (ModelScenario) sc = load ("busy.ini");
+  g_autofree char *dir = g_dir_make_tmp ("essc-ckpt-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.ckpt", NULL);
+  g_autoptr (ModelRolloutResult) whole = run (sc, 5, 2, NULL, NULL);
+
+  for (guint stop = 1; stop <= 4; stop++)
+    {
+      Ckpt c = { sc, path, stop };
+      ModelRolloutOptions o = { .replications = 5, .jobs = 2, .checkpoint = checkpoint_then_stop,
+                                .checkpoint_data = &c };
+      g_autoptr (GError) error = NULL;
+      ModelRolloutResult *cut = model_rollout_run (sc, &o, &error);
+      g_assert_null (cut);
+      g_assert_error (error, MODEL_ROLLOUT_ERROR, MODEL_STD_INTERNAL);
+      g_clear_error (&error);
+
+      ModelRolloutOptions again = { .replications = 5, .jobs = 1 };
+      again.resume_from = model_rollout_checkpoint_read (sc, 5, path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (again.resume_from->n_done, ==, stop);
+      g_autoptr (ModelRolloutResult) resumed = model_rollout_run (sc, &again, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (resumed->digest, 32, whole->digest, 32);
+      for (guint s = 0; s < MODEL_N_SERIES; s++)
+        for (guint rep = 0; rep < 5; rep++)
+          g_assert_cmpmem (sim_series_set_row (resumed->national, s, rep),
+                           resumed->n_days * sizeof (double),
+                           sim_series_set_row (whole->national, s, rep),
+                           whole->n_days * sizeof (double));
+      g_assert_cmpmem (resumed->city_holders, (gsize) resumed->n_cities * resumed->n_days * 8,
+                       whole->city_holders, (gsize) whole->n_cities * whole->n_days * 8);
+      g_assert_cmpmem (resumed->met, (gsize) 2 * resumed->n_cities * 5 * 4, whole->met,
+                       (gsize) 2 * whole->n_cities * 5 * 4);
+    }
+
+  /* A damaged checkpoint, another seed, another number of replications: refused. */
+  g_autoptr (GError) error = NULL;
+  g_assert_null (model_rollout_checkpoint_read (sc, 6, path, &error));
+  g_assert_error (error, MODEL_ROLLOUT_ERROR, MODEL_STD_CONFLICT);
+  g_clear_error (&error);
+  sc->seed++;
+  g_assert_null (model_rollout_checkpoint_read (sc, 5, path, &error));
+  g_assert_error (error, MODEL_ROLLOUT_ERROR, MODEL_STD_CONFLICT);
+  g_clear_error (&error);
+  sc->seed--;
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  bytes[len / 2] ^= 1;
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  g_assert_null (model_rollout_checkpoint_read (sc, 5, path, &error));
+  g_assert_error (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "short", -1, NULL));
+  g_assert_null (model_rollout_checkpoint_read (sc, 5, path, &error));
+  g_assert_error (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 static char *
 sim_cli (const char *args)
 {
@@ -195,6 +282,19 @@ test_cli (void)
   g_assert_cmpint (sqlite3_column_int (st, 2), ==, 5 * 3);
   sqlite3_finalize (st);
   sqlite3_close (h);
+  /* The run completed, so it left no checkpoint: --resume has nothing to continue. */
+  g_autofree char *ckpt = g_strdup_printf ("%s.ckpt", db);
+  g_assert_false (g_file_test (ckpt, G_FILE_TEST_EXISTS));
+  g_autofree char *qbin = g_shell_quote (g_getenv ("ESSC_BIN"));
+  g_autofree char *line = g_strdup_printf ("%s sim %s/tests/data/small/busy.ini --db %s --resume",
+                                           qbin, g_getenv ("ESSC_SRCDIR"), db);
+  const char *argv[] = { "/bin/sh", "-c", line, NULL };
+  g_autofree char *err = NULL;
+  gint status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, NULL));
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_nonnull (strstr (err, "--resume"));
   g_remove (db);
   g_rmdir (dir);
 }
@@ -207,6 +307,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rollout/closed-form/constant-hazard", test_closed_form);
   g_test_add_func ("/rollout/conservation", test_conservation);
   g_test_add_func ("/rollout/certification-in-the-loop", test_certification);
+  g_test_add_func ("/rollout/resume/after-each-replication", test_resume);
   g_test_add_func ("/rollout/cli/digest-and-db", test_cli);
   return g_test_run ();
 }
