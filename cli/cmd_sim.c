@@ -20,6 +20,7 @@
 #include "model/simdb.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,9 +58,37 @@ checkpoint (const ModelRolloutResult *partial, guint done, gpointer data, GError
   return model_rollout_checkpoint_write (partial, c->sc->hash, c->sc->seed, c->path, error);
 }
 
-/* Runs the conformance suite once per distinct implementation named. */
+/* The verdict of the latest conformance run of command as a channel in a
+ * database written by `essc conform --db`: 1 conformant, 0 not, -1 none. */
+static int
+stored_verdict (const char *db_path, const char *command, GError **error)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int verdict = -1;
+  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "SELECT verdict FROM conformance_run WHERE command = ? AND "
+                                 "role = 'channel' ORDER BY id DESC LIMIT 1", -1, &st, NULL)
+             != SQLITE_OK)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: not a conformance database "
+                   "(essc conform --db): %s", db_path, sqlite3_errmsg (db));
+      sqlite3_finalize (st);
+      sqlite3_close (db);
+      return -2;
+    }
+  sqlite3_bind_text (st, 1, command, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    verdict = g_strcmp0 ((const char *) sqlite3_column_text (st, 0), "conformant") == 0;
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return verdict;
+}
+
+/* Runs the conformance suite once per distinct implementation named, or
+ * takes its latest verdict from a stored conformance database. */
 static ModelCertVerdict *
-certify_in_the_loop (const ModelScenario *sc, GError **error)
+certify_in_the_loop (const ModelScenario *sc, const char *stored, GError **error)
 {
   if (sc->n_impls == 0)
     return NULL;
@@ -78,6 +107,19 @@ certify_in_the_loop (const ModelScenario *sc, GError **error)
       g_autofree char *key = g_strdup_printf ("%s\n%s", impl->command,
                                               impl->profile ? impl->profile : "");
       gpointer known;
+      if (!g_hash_table_lookup_extended (verdicts, key, NULL, &known) && stored != NULL)
+        {
+          int v = stored_verdict (stored, impl->command, error);
+          if (v == -2)
+            return g_free (out), NULL;
+          if (v >= 0)
+            {
+              known = GINT_TO_POINTER (v ? MODEL_CERT_PASSED : MODEL_CERT_FAILED);
+              fprintf (stderr, "essc sim: certification of '%s' (%s) from %s: %s\n",
+                       impl->command, impl->target, stored, v ? "passed" : "FAILED");
+              g_hash_table_insert (verdicts, g_strdup (key), known);
+            }
+        }
       if (!g_hash_table_lookup_extended (verdicts, key, NULL, &known))
         {
           g_autoptr (ConfProfile) profile = impl->profile
@@ -224,7 +266,7 @@ essc_cmd_sim (int argc, char **argv)
 {
   gint replications = 0, jobs = 1;
   gint64 seed = -1, shuffle = -1;
-  g_autofree char *db = NULL;
+  g_autofree char *db = NULL, *conformance_db = NULL;
   gboolean no_db = FALSE, resume = FALSE;
   const GOptionEntry entries[] = {
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
@@ -237,6 +279,9 @@ essc_cmd_sim (int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
       "run database (default runs/NAME-SEED.db)", "FILE" },
     { "no-db", 0, 0, G_OPTION_ARG_NONE, &no_db, "write no run database", NULL },
+    { "conformance-db", 0, 0, G_OPTION_ARG_FILENAME, &conformance_db,
+      "take certification verdicts of the scenario's implementations from this database of "
+      "essc conform --db runs (latest run of the same command) instead of running them", "FILE" },
     { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
       "process the cities in an order shuffled by this seed (a determinism check)", "N" },
     { NULL },
@@ -264,7 +309,7 @@ essc_cmd_sim (int argc, char **argv)
     }
   if (seed >= 0)
     sc->seed = (guint64) seed;
-  g_autofree ModelCertVerdict *certified = certify_in_the_loop (sc, &error);
+  g_autofree ModelCertVerdict *certified = certify_in_the_loop (sc, conformance_db, &error);
   if (certified == NULL && error != NULL)
     {
       fprintf (stderr, "essc sim: certification in the loop: %s\n", error->message);

@@ -299,6 +299,73 @@ test_cli (void)
   g_rmdir (dir);
 }
 
+static char *
+shell (const char *line, int *status_out)
+{
+  const char *argv[] = { "/bin/sh", "-c", line, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  gint status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, &err, &status,
+                               NULL));
+  *status_out = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return g_strconcat (out, err, NULL);
+}
+
+/* Certification in the loop through the CLI: the scenario's implementations
+ * are run through the suite (or their stored verdict is read), and a failed
+ * one keeps its channels out for the rectification delay. */
+static void
+test_cli_certification (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("essc-cert-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "run.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "conf.db", NULL);
+  g_autofree char *scen = g_build_filename (g_getenv ("ESSC_SRCDIR"), "tests", "data", "small",
+                                            "certified.ini", NULL);
+  g_autofree char *qbin = g_shell_quote (g_getenv ("ESSC_BIN"));
+  int status;
+
+  g_autofree char *line = g_strdup_printf ("%s sim %s --db %s", qbin, scen, db);
+  g_autofree char *out = shell (line, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "(bank): passed"));
+  g_assert_nonnull (strstr (out, "(social): FAILED"));
+  sqlite3 *h = NULL;
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT channel, MIN(attempts), MAX(attempts) FROM "
+                                          "certification WHERE channel IN ('CH000002', "
+                                          "'CH000003') GROUP BY channel ORDER BY channel", -1,
+                                       &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW); /* bank: passed, one attempt */
+  g_assert_cmpint (sqlite3_column_int (st, 1), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (st, 2), ==, 1);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW); /* social: failed, live after a retry */
+  g_assert_cmpint (sqlite3_column_int (st, 1), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (st, 2), ==, 2);
+  sqlite3_finalize (st);
+  sqlite3_close (h);
+
+  /* The stored verdict of the same command is used instead of a run. */
+  g_free (line);
+  line = g_strdup_printf ("%s conform --role channel --impl '\"$ESSC_BIN\" impl --role channel' "
+                          "--db %s > /dev/null && %s sim %s --no-db --conformance-db %s", qbin,
+                          conf, qbin, scen, conf);
+  g_free (out);
+  out = shell (line, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_autofree char *from = g_strdup_printf ("(bank) from %s: passed", conf);
+  g_assert_nonnull (strstr (out, from));
+  g_free (line);
+  line = g_strdup_printf ("%s sim %s --no-db --conformance-db %s", qbin, scen, scen);
+  g_free (out);
+  out = shell (line, &status);
+  g_assert_cmpint (status, ==, 2);
+  g_remove (db);
+  g_remove (conf);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -309,5 +376,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rollout/certification-in-the-loop", test_certification);
   g_test_add_func ("/rollout/resume/after-each-replication", test_resume);
   g_test_add_func ("/rollout/cli/digest-and-db", test_cli);
+  g_test_add_func ("/rollout/cli/certification-in-the-loop", test_cli_certification);
   return g_test_run ();
 }
