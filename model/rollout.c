@@ -85,6 +85,8 @@ model_rollout_result_free (ModelRolloutResult *r)
   g_free (r->channel_holders);
   g_free (r->new_holders);
   g_free (r->rep_digest);
+  g_free (r->month_day);
+  g_free (r->city_month);
   g_free (r);
 }
 
@@ -228,7 +230,7 @@ simulate_city (guint c, gpointer data)
 
   gint64 N[6] = { 0 }, H1[6] = { 0 }, H2[6] = { 0 }, L1[6] = { 0 }, L2[6] = { 0 };
   gint64 pending[N_CLASSES] = { 0 };
-  guint n_live = 0, flushes = 0, class_live[N_CLASSES] = { 0 };
+  guint n_live = 0, flushes = 0, class_live[N_CLASSES] = { 0 }, month = 0;
   double share_prev = 0;
   const double *cshare = rp->cell_share + (gsize) c * nc;
   const double p_back = 1.0 / sc->replacement_days;
@@ -314,6 +316,8 @@ simulate_city (guint c, gpointer data)
       rp->cards[at] = cards;
       rp->fresh[at] = fresh;
       share_prev = cards > 0 ? (double) holders / (double) cards : 0;
+      if (month < res->n_months && res->month_day[month] == d)
+        res->city_month[((gsize) c * res->n_months + month++) * res->n_reps + rp->rep] = holders;
       for (guint t = 0; t < MODEL_N_TARGETS; t++)
         {
           gint32 *m = &met[((gsize) t * res->n_cities + c) * res->n_reps + rp->rep];
@@ -426,6 +430,14 @@ result_new (const ModelScenario *sc, guint replications)
   res->channel_holders = g_new0 (gint64, (gsize) res->n_channels * R);
   res->new_holders = g_new0 (gint64, R);
   res->rep_digest = g_new0 (guint8, (gsize) R * 32);
+  res->month_day = g_new (guint, nd);
+  for (guint d = 0; d < nd; d++)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc ((gint64) (sc->start + d + 1) * 86400);
+      if (d == nd - 1 || (t != NULL && g_date_time_get_day_of_month (t) == 1))
+        res->month_day[res->n_months++] = d;
+    }
+  res->city_month = g_new0 (double, (gsize) ncity * res->n_months * R);
   return res;
 }
 
@@ -534,6 +546,7 @@ ckpt_parts (const ModelRolloutResult *r, gpointer *ptr, gsize *size)
   PART (r->channel_holders, r->n_channels * R * sizeof (gint64));
   PART (r->new_holders, R * sizeof (gint64));
   PART (r->rep_digest, R * 32);
+  PART (r->city_month, (gsize) r->n_cities * r->n_months * R * sizeof (double));
 #undef PART
   return n;
 }

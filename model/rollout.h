@@ -95,6 +95,9 @@ struct _ModelRolloutResult {
   gint64 *channel_holders;      /* [channel][rep]: new holders through the channel */
   gint64 *new_holders;          /* [rep]: all new holders of the replication */
   guint8 *rep_digest;           /* [rep][32]: hash of the replication's series */
+  guint n_months;               /* month ends in the run (and the last day) */
+  guint *month_day;             /* [month]: day index of each month end */
+  double *city_month;           /* [city][month][rep]: holders at each month end */
   guint n_done;                 /* replications finished (n_reps once the run is complete) */
   gboolean averaged;            /* city_holders / city_level2 hold means (else sums) */
   guint8 digest[32];            /* BLAKE2b-256 over the replications' hashes (see .c) */

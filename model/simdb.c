@@ -26,6 +26,8 @@ static const char SCHEMA[] =
   " STRICT;"
   "CREATE TABLE city_day (city INTEGER NOT NULL, date TEXT NOT NULL, holders REAL NOT NULL,"
   " level2 REAL NOT NULL, cardholders REAL NOT NULL, PRIMARY KEY (city, date)) STRICT;"
+  "CREATE TABLE city_month (city INTEGER NOT NULL, date TEXT NOT NULL, holders REAL NOT NULL,"
+  " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (city, date)) STRICT;"
   "CREATE TABLE national_day (series TEXT NOT NULL, date TEXT NOT NULL, mean REAL NOT NULL,"
   " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (series, date)) STRICT;"
   "CREATE TABLE province_day (province INTEGER NOT NULL, date TEXT NOT NULL,"
@@ -96,6 +98,13 @@ bind_date (sqlite3_stmt *st, int i, gint32 day)
 }
 
 static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static int
 cmp_i32 (const void *a, const void *b)
 {
   gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
@@ -161,6 +170,27 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
         sqlite3_bind_double (st, 4, r->city_level2[at]);
         sqlite3_bind_double (st, 5, r->city_cardholders[at]);
         if (!step (d, st, "insert city_day"))
+          return sqlite3_finalize (st), FALSE;
+      }
+  sqlite3_finalize (st);
+
+  /* city series at month ends, with 90% intervals over replications */
+  if ((st = prepare (d, "INSERT INTO city_month VALUES (?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  g_autofree double *col = g_new (double, R);
+  for (guint c = 0; c < r->n_cities; c++)
+    for (guint m = 0; m < r->n_months; m++)
+      {
+        double sum = 0;
+        for (guint rep = 0; rep < R; rep++)
+          sum += col[rep] = r->city_month[((gsize) c * r->n_months + m) * R + rep];
+        qsort (col, R, sizeof (double), cmp_double);
+        sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
+        bind_date (st, 2, r->start + (gint32) r->month_day[m]);
+        sqlite3_bind_double (st, 3, sum / R);
+        sqlite3_bind_double (st, 4, sim_quantile_sorted (col, R, 0.05));
+        sqlite3_bind_double (st, 5, sim_quantile_sorted (col, R, 0.95));
+        if (!step (d, st, "insert city_month"))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);

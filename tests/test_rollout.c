@@ -274,12 +274,15 @@ test_cli (void)
   g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT (SELECT COUNT(*) FROM city_day), "
                                           "(SELECT value FROM run WHERE key = 'digest'), "
-                                          "(SELECT COUNT(*) FROM certification)", -1, &st, NULL),
+                                          "(SELECT COUNT(*) FROM certification), "
+                                          "(SELECT COUNT(*) FROM city_month WHERE lo <= holders "
+                                          "AND holders <= hi)", -1, &st, NULL),
                    ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (st, 0), ==, 5 * 731);
   g_assert_cmpstr ((const char *) sqlite3_column_text (st, 1), ==, a);
   g_assert_cmpint (sqlite3_column_int (st, 2), ==, 5 * 3);
+  g_assert_cmpint (sqlite3_column_int (st, 3), ==, 5 * 24); /* 24 month ends, mean in interval */
   sqlite3_finalize (st);
   sqlite3_close (h);
   /* The run completed, so it left no checkpoint: --resume has nothing to continue. */
