@@ -98,7 +98,6 @@ certify_in_the_loop (const ModelScenario *sc, const char *stored, GError **error
     return NULL;
   g_autoptr (GHashTable) verdicts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ModelCertVerdict *out = g_new0 (ModelCertVerdict, sc->catalogue->n_channels);
-  g_autofree char *cwd = g_get_current_dir ();
   for (guint ch = 0; ch < sc->catalogue->n_channels; ch++)
     {
       const ModelScenarioImpl *impl = model_scenario_impl_for (sc, (int) ch);
@@ -127,8 +126,8 @@ certify_in_the_loop (const ModelScenario *sc, const char *stored, GError **error
                                                 : conf_profile_default ("channel");
           if (profile == NULL)
             return g_free (out), NULL;
-          g_autofree char *command = g_strdup_printf ("cd %s && %s", g_shell_quote (sc->dir),
-                                                      impl->command);
+          g_autofree char *qdir = g_shell_quote (sc->dir);
+          g_autofree char *command = g_strdup_printf ("cd %s && %s", qdir, impl->command);
           ConfRunOptions o = { .command = command, .role = "channel", .timeout_ms = 5000,
                                .profile = profile };
           g_autoptr (ConfRun) run = conf_run (plan, &o, error);
@@ -144,7 +143,6 @@ certify_in_the_loop (const ModelScenario *sc, const char *stored, GError **error
         }
       out[ch] = (ModelCertVerdict) GPOINTER_TO_INT (known);
     }
-  (void) cwd;
   return out;
 }
 
