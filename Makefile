@@ -54,7 +54,7 @@ MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr c
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # sim/: the simulation engine (knows nothing of e-cards; archived into libmodel.a).
-SIM_MODULES   := rng binomial engine summary
+SIM_MODULES   := rng binomial engine summary histogram histogram_bytes queue erlang
 SIM_OBJS      := $(SIM_MODULES:%=$(BUILD)/sim/%.o)
 
 # conformance/: the test bed (uses model/).  One line per part.
@@ -85,7 +85,7 @@ CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_file std \
-                 sim_rng sim_binomial sim_engine scenario cities catalogue rollout calibration fuzz \
+                 sim_rng sim_binomial sim_engine sim_queue sim_erlang sim_histogram scenario cities catalogue rollout calibration fuzz \
                  conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
                  $(TESTS_RUNNER) cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
@@ -172,10 +172,16 @@ TEST_DEPS_sim_binomial :=
 TEST_SIM_sim_rng      := rng
 TEST_SIM_sim_binomial := rng binomial
 TEST_SIM_sim_engine := engine summary
+TEST_SIM_sim_queue := rng queue erlang
+TEST_SIM_sim_erlang := erlang
+TEST_SIM_sim_histogram := histogram histogram_bytes rng
+TEST_DEPS_sim_histogram :=
 TEST_SIM_store := $(SIM_MODULES)
 TEST_SIM_store_file := $(SIM_MODULES)
 TEST_SIM_scenario := $(SIM_MODULES)
 TEST_DEPS_sim_engine :=
+TEST_DEPS_sim_queue :=
+TEST_DEPS_sim_erlang :=
 
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1
@@ -217,7 +223,7 @@ run: deps essc
 	./essc sim scenarios/national-2019.ini --replications 20 --jobs 2
 
 check: deps $(BUILD)/essc $(TEST_BINS)
-	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) \
+	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) $(if $(SANFLAGS),ESSC_SANITIZE=1) \
 	  prove --exec '' $(if $(CI),,-j2) $(TEST_BINS)
 
 bench: deps essc

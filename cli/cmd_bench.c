@@ -21,6 +21,8 @@
 #include "model/ledger.h"
 #include "model/pin.h"
 #include "model/qr.h"
+#include "sim/erlang.h"
+#include "sim/queue.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -324,5 +326,20 @@ essc_cmd_bench (int argc, char **argv)
   for (gsize i = 0; i < G_N_ELEMENTS (ops) && ok; i++)
     ok = measure (&f, ops[i].name, ops[i].op, (gint64) (seconds * 1e6), i == 9 ? 4 : 64);
   teardown (&f);
+
+  /* The queue engine of the latency model (sim/queue), against Erlang C. */
+  printf ("essc %s bench: M/M/c queue simulation, one core, FCFS, load 0.9\n", ESSC_VERSION);
+  printf ("  %-10s %12s %16s %14s %14s\n", "servers", "requests", "requests/s", "mean resp.",
+          "Erlang C");
+  const guint servers[] = { 1, 8, 64 };
+  for (gsize i = 0; i < G_N_ELEMENTS (servers) && ok; i++)
+    {
+      double secs = 0;
+      guint64 n = (guint64) (seconds * 2e7);
+      double mean = sim_queue_bench (servers[i], 0.9, n, &secs);
+      double mu = 1.0, lambda = 0.9 * servers[i] * mu;
+      printf ("  %-10u %12" G_GUINT64_FORMAT " %16.3g %14.4f %14.4f\n", servers[i], n,
+              secs > 0 ? n / secs : 0, mean, sim_erlang_mean_response (servers[i], lambda, mu));
+    }
   return ok ? ESSC_EXIT_OK : ESSC_EXIT_INTERNAL;
 }
