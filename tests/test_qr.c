@@ -11,34 +11,13 @@
 #include "model/credential.h"
 #include "model/qr.h"
 #include "tests/testutil.h"
+#include "tests/status_fixture.h"
 
 #include <sodium.h>
 #include <string.h>
 
 #define NOW ESSC_TEST_NOW
 
-typedef struct {
-  guint8 id[MODEL_ECARD_ID_LEN];
-  ModelStdCode answer;
-  int calls;
-} FakeStatus;
-
-static ModelStdCode
-fake_status (const guint8 ecard_id[16], gpointer user_data)
-{
-  FakeStatus *fs = user_data;
-  fs->calls++;
-  if (memcmp (ecard_id, fs->id, MODEL_ECARD_ID_LEN) != 0)
-    return MODEL_STD_NOT_FOUND;
-  return fs->answer;
-}
-
-static void
-seed_of (guint8 tag, guint8 seed[32])
-{
-  for (int i = 0; i < 32; i++)
-    seed[i] = (guint8) (tag * 31 + i);
-}
 
 /* One platform, one holder with a device, one verifier. */
 typedef struct {
