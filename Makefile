@@ -49,8 +49,8 @@ endif
 # model/: the standard's reference implementation, one module per concern.
 MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_row store_table \
-                 scenario scenario_keyfile scenario_keys scenario_csv cities catalogue rollout \
-                 simdb
+                 scenario scenario_keyfile scenario_keys scenario_latency scenario_csv cities catalogue rollout latency latency_io \
+                 simdb simdb_latency
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # sim/: the simulation engine (knows nothing of e-cards; archived into libmodel.a).
@@ -78,14 +78,14 @@ CONF_MODULES  := $(CONF_JSON) $(CONF_CHILD) $(CONF_IMPL) $(CONF_VECTORS) $(CONF_
 CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/requirements.o
 
 # cli/: the front that dispatches subcommands.
-CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_sim cmd_bench $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
+CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_bench bench_service $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
                  $(CLI_RUNNER) cmd_scenario
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
 # tests/: one GTest binary per module (tests/test_NAME.c), plus the CLI.
 TESTS         := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_file std \
-                 sim_rng sim_binomial sim_engine sim_queue sim_erlang sim_histogram scenario cities catalogue rollout calibration fuzz \
+                 sim_rng sim_binomial sim_engine sim_queue sim_erlang sim_histogram scenario cities catalogue rollout latency simdb calibration fuzz \
                  conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
                  $(TESTS_RUNNER) cli
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
@@ -179,6 +179,10 @@ TEST_DEPS_sim_histogram :=
 TEST_SIM_store := $(SIM_MODULES)
 TEST_SIM_store_file := $(SIM_MODULES)
 TEST_SIM_scenario := $(SIM_MODULES)
+TEST_DEPS_simdb := $(MODEL_MODULES)
+TEST_DEPS_latency := $(MODEL_MODULES)
+TEST_SIM_latency := $(SIM_MODULES)
+TEST_SIM_simdb := $(SIM_MODULES)
 TEST_DEPS_sim_engine :=
 TEST_DEPS_sim_queue :=
 TEST_DEPS_sim_erlang :=

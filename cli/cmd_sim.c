@@ -11,6 +11,7 @@
  * SQLite database (model/simdb).
  */
 #include "cli/cli.h"
+#include "cli/sim_latency.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
 #include "conformance/runner.h"
@@ -267,6 +268,7 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
       printf ("%5.1f%%\n", 100 * r->city_holders[(gsize) idx[i] * nd + at]
                               / MAX (1.0, r->city_cardholders[(gsize) idx[i] * nd + at]));
     }
+  essc_sim_print_latency (sc, r);
   if (db != NULL)
     printf ("\nrun database: %s\n", db);
   printf ("digest: %s\n", digest);
@@ -278,7 +280,7 @@ essc_cmd_sim (int argc, char **argv)
   gint replications = 0, jobs = 1;
   gint64 seed = -1, shuffle = -1;
   g_autofree char *db = NULL, *conformance_db = NULL;
-  gboolean no_db = FALSE, resume = FALSE;
+  gboolean no_db = FALSE, resume = FALSE, no_latency = FALSE, plan_capacity = FALSE;
   const GOptionEntry entries[] = {
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
       "continue an interrupted run from its checkpoint (DB.ckpt) without repeating or losing a "
@@ -293,6 +295,11 @@ essc_cmd_sim (int argc, char **argv)
     { "conformance-db", 0, 0, G_OPTION_ARG_FILENAME, &conformance_db,
       "take certification verdicts of the scenario's implementations from this database of "
       "essc conform --db runs (latest run of the same command) instead of running them", "FILE" },
+    { "no-latency", 0, 0, G_OPTION_ARG_NONE, &no_latency,
+      "skip the platform latency model of the scenario's [latency] group", NULL },
+    { "plan-capacity", 0, 0, G_OPTION_ARG_NONE, &plan_capacity,
+      "also plan capacity: per platform and month the fewest servers that keep p99 under "
+      "the SLA (printed, and stored in the run database)", NULL },
     { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
       "process the cities in an order shuffled by this seed (a determinism check)", "N" },
     { NULL },
@@ -300,7 +307,9 @@ essc_cmd_sim (int argc, char **argv)
   if (!essc_cli_parse (&argc, &argv, "sim", "SCENARIO",
                        "Simulates the e-card rollout of a scenario (scenarios/*.ini) and prints\n"
                        "the national holders at the target dates, the cities meeting each\n"
-                       "target, the slowest cities and a digest of every simulated series.\n"
+                       "target, the slowest cities, the platforms' worst-day p99 latency\n"
+                       "against the SLA (scenarios with [latency]) and a digest of every\n"
+                       "simulated series.\n"
                        "Exit status: 0 done, 2 usage or scenario error, 3 internal error.",
                        entries))
     return ESSC_EXIT_USAGE;
@@ -356,7 +365,11 @@ essc_cmd_sim (int argc, char **argv)
     .jobs = (guint) jobs, .city_order = order, .certified = certified,
     .progress = progress, .progress_data = &prog,
     .checkpoint = no_db ? NULL : checkpoint, .checkpoint_data = &ckpt,
+    .no_latency = no_latency, .plan_capacity = plan_capacity,
   };
+  if (plan_capacity && (no_latency || !sc->latency.enabled))
+    return essc_cli_usage_error ("sim", "--plan-capacity needs the latency model (a scenario "
+                                 "with [latency], without --no-latency)");
   if (resume)
     {
       opt.resume_from = model_rollout_checkpoint_read (sc, opt.replications, ckpt_path, &error);

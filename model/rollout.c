@@ -87,6 +87,7 @@ model_rollout_result_free (ModelRolloutResult *r)
   g_free (r->rep_digest);
   g_free (r->month_day);
   g_free (r->city_month);
+  model_latency_result_free (r->latency);
   g_free (r);
 }
 
@@ -392,6 +393,28 @@ gather (Rep *rp)
   crypto_generichash_final (&h, res->rep_digest + (gsize) rp->rep * 32, 32);
 }
 
+/* The latency model on this replication; its hash joins the replication's. */
+static gboolean
+run_latency (Rep *rp, guint jobs, GError **error)
+{
+  ModelRolloutResult *res = rp->res;
+  g_autofree gint32 *switch_day = g_new (gint32, res->n_cities);
+  for (guint c = 0; c < res->n_cities; c++)
+    switch_day[c] = res->milestone[((gsize) MODEL_MILESTONE_UNIFIED_SETTLEMENT * res->n_cities
+                                    + c) * res->n_reps + rp->rep];
+  ModelLatencyInput in = { res->start, res->n_days, res->n_cities, rp->holders, rp->level2,
+                           switch_day };
+  if (!model_latency_run_rep (res->latency, rp->sc, &in, rp->rep, rp->replication, jobs, error))
+    return FALSE;
+  guint8 *digest = res->rep_digest + (gsize) rp->rep * 32;
+  crypto_generichash_state h;
+  crypto_generichash_init (&h, NULL, 0, 32);
+  crypto_generichash_update (&h, digest, 32);
+  crypto_generichash_update (&h, res->latency->rep_digest + (gsize) rp->rep * 32, 32);
+  crypto_generichash_final (&h, digest, 32);
+  return TRUE;
+}
+
 static void
 free_rep (Rep *rp)
 {
@@ -455,7 +478,8 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
 
   const ModelCities *cities = sc->cities;
   g_autoptr (ModelRolloutResult) res = NULL;
-  if (taken != NULL)
+  const gboolean resumed = taken != NULL;
+  if (resumed)
     {
       res = g_steal_pointer (&taken);
       if (res->n_reps != opt->replications || res->averaged)
@@ -465,6 +489,20 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
     }
   else
     res = result_new (sc, opt->replications);
+  gboolean want_latency = sc->latency.enabled && !opt->no_latency;
+  if (!resumed && want_latency)
+    res->latency = model_latency_result_new (sc, res->n_days, res->n_months, res->month_day,
+                                             res->n_reps, opt->plan_capacity);
+  if ((res->latency != NULL) != want_latency
+      || (res->latency != NULL && res->latency->planned != opt->plan_capacity))
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_CONFLICT,
+                       "resume: the partial run was made %s the latency model%s, this one "
+                       "%s", res->latency != NULL ? "with" : "without",
+                       res->latency != NULL && res->latency->planned ? " and a capacity plan"
+                                                                     : "",
+                       want_latency ? (opt->plan_capacity ? "asks for it with a plan"
+                                                          : "asks for it without a plan")
+                                    : "without it"), NULL;
   const guint nd = res->n_days, ncity = res->n_cities, R = res->n_reps;
   Rep rp = { .sc = sc, .res = res, .n_cells = res->n_cells };
   rp.cell_share = g_new (double, (gsize) ncity * rp.n_cells);
@@ -494,6 +532,11 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
       certify (sc, opt, res, rep, rp.replication);
       sim_parallel_units (ncity, opt->jobs, opt->city_order, simulate_city, &rp);
       gather (&rp);
+      if (res->latency != NULL && !run_latency (&rp, opt->jobs, error))
+        {
+          free_rep (&rp);
+          return NULL;
+        }
       res->n_done = rep + 1;
       if (opt->progress)
         opt->progress (rep + 1, R, opt->progress_data);
@@ -520,13 +563,16 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
 
 /* ---- checkpoints ------------------------------------------------------ */
 
-#define CKPT_MAGIC "ESSCCKP1"
+#define CKPT_MAGIC "ESSCCKP2"
 
 typedef struct {
   char magic[8];
   char hash[64];
   guint64 seed;
   guint32 n_reps, n_days, n_cities, n_provinces, n_channels, n_done;
+  guint32 latency;        /* 0: none; 1: the latency model; 2: with a capacity plan */
+  guint32 pad;
+  guint64 latency_len;    /* bytes of the latency part (after the arrays) */
 } CkptHeader;
 
 /* The arrays of a checkpoint, in file order: pointer and byte size. */
@@ -559,6 +605,10 @@ model_rollout_checkpoint_write (const ModelRolloutResult *r, const char *hash, g
   CkptHeader h = { .seed = seed, .n_reps = r->n_reps, .n_days = r->n_days,
                    .n_cities = r->n_cities, .n_provinces = r->n_provinces,
                    .n_channels = r->n_channels, .n_done = r->n_done };
+  g_autoptr (GBytes) lat = r->latency != NULL ? model_latency_serialize (r->latency, r->n_done)
+                                              : NULL;
+  h.latency = r->latency == NULL ? 0 : r->latency->planned ? 2 : 1;
+  h.latency_len = lat != NULL ? g_bytes_get_size (lat) : 0;
   memcpy (h.magic, CKPT_MAGIC, 8);
   memcpy (h.hash, hash, 64);
   g_autoptr (GByteArray) b = g_byte_array_new ();
@@ -577,6 +627,8 @@ model_rollout_checkpoint_write (const ModelRolloutResult *r, const char *hash, g
   guint n = ckpt_parts (r, ptr, size);
   for (guint i = 0; i < n; i++)
     g_byte_array_append (b, ptr[i], size[i]);
+  if (lat != NULL)
+    g_byte_array_append (b, g_bytes_get_data (lat, NULL), (guint) h.latency_len);
   guint8 sum[32];
   crypto_generichash (sum, sizeof sum, b->data, b->len, NULL, 0);
   g_byte_array_append (b, sum, sizeof sum);
@@ -625,6 +677,11 @@ model_rollout_checkpoint_read (const ModelScenario *sc, guint replications, cons
   guint n = ckpt_parts (r, ptr, size);
   for (guint i = 0; i < n; i++)
     total += size[i];
+  if (h.latency > 2 || (h.latency == 0) != (h.latency_len == 0)
+      || h.latency_len > len)
+    return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
+                       "%s: damaged header (latency part)", path), NULL;
+  total += h.latency_len;
   if (len != sizeof h + total + 32)
     return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED,
                        "%s: %zu bytes, expected %zu", path, len, sizeof h + total + 32), NULL;
@@ -639,6 +696,18 @@ model_rollout_checkpoint_read (const ModelScenario *sc, guint replications, cons
     {
       memcpy (ptr[i], data + at, size[i]);
       at += size[i];
+    }
+  if (h.latency != 0)
+    {
+      if (!sc->latency.enabled)
+        return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_CONFLICT,
+                           "%s: has a latency part, the scenario no [latency]", path), NULL;
+      r->latency = model_latency_result_new (sc, r->n_days, r->n_months, r->month_day,
+                                             r->n_reps, h.latency == 2);
+      if (!model_latency_deserialize (r->latency, r->n_done, (const guint8 *) data + at,
+                                      h.latency_len, &inner))
+        return model_fail (error, MODEL_ROLLOUT_ERROR, MODEL_STD_MALFORMED, "%s: %s", path,
+                           inner->message), NULL;
     }
   return g_steal_pointer (&r);
 }

@@ -23,6 +23,7 @@
 
 #include <glib.h>
 
+#include "model/latency.h"
 #include "model/scenario.h"
 #include "sim/summary.h"
 
@@ -76,6 +77,8 @@ typedef struct {
    * and returns it completed, the same as an uninterrupted run; on failure
    * it is freed.  NULL: start afresh. */
   ModelRolloutResult *resume_from;
+  gboolean no_latency;               /* skip the [latency] model even if the scenario has it */
+  gboolean plan_capacity;            /* with the latency model: the capacity plan too */
 } ModelRolloutOptions;
 
 /* The result of a run.  All fields public; arrays are row-major as noted. */
@@ -101,6 +104,7 @@ struct _ModelRolloutResult {
   guint n_done;                 /* replications finished (n_reps once the run is complete) */
   gboolean averaged;            /* city_holders / city_level2 hold means (else sums) */
   guint8 digest[32];            /* BLAKE2b-256 over the replications' hashes (see .c) */
+  ModelLatencyResult *latency;  /* platform load and latency; NULL when not simulated */
 };
 
 /* Runs the scenario.  Returns: (transfer full) or NULL with an error for

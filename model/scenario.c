@@ -40,6 +40,7 @@ model_scenario_free (ModelScenario *s)
   for (int m = 0; m < MODEL_N_MILESTONES; m++)
     g_free (s->overrides[m]);
   g_free (s->catalogue_path);
+  scen_latency_free (&s->latency);
   for (guint i = 0; i < s->n_impls; i++)
     {
       g_free (s->impls[i].target);
@@ -101,6 +102,7 @@ set_defaults (ModelScenario *s)
   s->target_2020 = day ("2020-12-31");
   s->mobile_payment_by = day ("2019-12-31");
   s->unified_settlement_by = day ("2020-12-31");
+  scen_latency_defaults (s);
 }
 
 static void

@@ -80,6 +80,48 @@ typedef struct {
   char *profile;            /* profile.X resolved against the scenario's directory; NULL if none */
 } ModelScenarioImpl;
 
+/* The request kinds of the latency model ([latency] rate.KIND). */
+typedef enum {
+  MODEL_REQ_QR_VERIFY = 0,  /* a verifier checks a dynamic QR code (identity) */
+  MODEL_REQ_LOGIN,          /* login by e-card at a channel (identity) */
+  MODEL_REQ_QUERY,          /* information query through a channel */
+  MODEL_REQ_PAYMENT,        /* payment by a level-2 holder: settlement */
+  MODEL_REQ_STATUS_CHANGE,  /* card status change: loss report, replacement */
+  MODEL_N_REQ_KINDS
+} ModelRequestKind;
+
+/* Day types of the 24-hour demand profile. */
+enum { MODEL_WEEKDAY = 0, MODEL_WEEKEND = 1 };
+
+/* A platform's number of servers from a day on ([latency] national_servers). */
+typedef struct {
+  gint32 day;       /* G_MININT32 for the first step (from the start) */
+  guint servers;
+} ModelServerStep;
+
+/* [latency]: platform load and latency (see model/latency.h). */
+typedef struct {
+  gboolean enabled;                     /* the group is present and enabled is not false */
+  char *service_times_path;             /* resolved; measured by `essc bench --service-times` */
+  double measured[MODEL_N_REQ_KINDS];   /* seconds per request of each kind, from that file */
+  char *measured_on;                    /* the file's "measured" column */
+  double hardware_factor;               /* service time = measured * hardware_factor */
+  double service_cv;                    /* service times: lognormal, this sd / mean */
+  double rate[MODEL_N_REQ_KINDS];       /* requests per usable holder per day (payment:
+                                           per level-2 holder) */
+  double profile[2][24];                /* share of the day's requests by hour, sums to 1 */
+  guint peak_hour[2];                   /* the hour of largest share (the first of ties) */
+  double window_minutes;                /* the simulated peak window, 1..60 */
+  guint sample_requests;                /* most measured requests per platform-day */
+  ModelServerStep *national_servers;    /* increasing days, the first from the start */
+  guint n_national_servers;
+  ModelServerStep *local_servers;       /* every provincial platform */
+  guint n_local_servers;
+  guint queue_limit;                    /* most requests in system per server; 0 unbounded */
+  double sla_p99;                       /* seconds: p99 response the platforms must keep */
+  double status_lag;                    /* seconds: mean lag of the status feed's replicas */
+} ModelLatencyParams;
+
 /* The parsed scenario.  All fields public, read-only; units in comments. */
 typedef struct {
   /* [scenario] */
@@ -131,6 +173,9 @@ typedef struct {
   gint32 target_2020;
   gint32 mobile_payment_by;       /* mobile payment open in every city by this day */
   gint32 unified_settlement_by;   /* unified settlement in every city by this day */
+
+  /* [latency] */
+  ModelLatencyParams latency;
 
   /* the data the scenario names, loaded */
   ModelCities *cities;
@@ -188,6 +233,16 @@ double model_scenario_push_on (const ModelScenario *scenario, gint32 day);
  * its first certification with probability certification_pass).
  */
 const ModelScenarioImpl *model_scenario_impl_for (const ModelScenario *scenario, int channel);
+
+/* The wire names of the request kinds: "qr_verify", "login", "query",
+ * "payment", "status_change". */
+const char *model_request_kind_name (ModelRequestKind kind);
+
+/* The servers of a schedule on day. */
+guint model_scenario_servers_on (const ModelServerStep *steps, guint n_steps, gint32 day);
+
+/* MODEL_WEEKDAY or MODEL_WEEKEND for a day number. */
+guint model_day_type (gint32 day);
 
 void model_scenario_free (ModelScenario *scenario);
 

@@ -79,6 +79,7 @@ static const Spec specs[] = {
 
 static const char *const groups[] = {
   "scenario", "population", "adoption", "cards", "milestones", "channels", "targets",
+  "latency",
 };
 
 #define FIELD(scenario, type, offset) ((type *) (void *) ((char *) (scenario) + (offset)))
@@ -546,13 +547,14 @@ scen_parse (ScenCheck *check, ModelScenario *s)
       const ScenGroup *g = check->groups->pdata[i];
       if (model_name_index (groups, G_N_ELEMENTS (groups), g->name) < 0)
         scen_problem (check, g->line, g->name, NULL, "unknown group, expected scenario, "
-                      "population, adoption, cards, milestones, channels or targets");
+                      "population, adoption, cards, milestones, channels, targets or latency");
     }
   for (guint i = 0; i < check->entries->len; i++)
     {
       const ScenEntry *e = check->entries->pdata[i];
-      if (model_name_index (groups, G_N_ELEMENTS (groups), e->group) < 0)
-        continue;  /* the group is reported */
+      if (model_name_index (groups, G_N_ELEMENTS (groups), e->group) < 0
+          || strcmp (e->group, "latency") == 0)
+        continue;  /* the group is reported, or parsed by scen_latency_parse */
       const Spec *spec = find_spec (e->group, e->key);
       if (spec == NULL)
         {
@@ -592,4 +594,5 @@ scen_parse (ScenCheck *check, ModelScenario *s)
         parse_impl (check, e, s);
     }
   cross_checks (check, s, dates_ok);
+  scen_latency_parse (check, s);
 }

@@ -58,4 +58,10 @@ guint scen_group_line (const ScenCheck *check, const char *group);
  */
 void scen_parse (ScenCheck *check, ModelScenario *scenario);
 
+/* scenario_latency.c: the [latency] group's defaults, keys and service
+ * times file (problems appended like scen_parse's), and its fields' free. */
+void scen_latency_defaults (ModelScenario *scenario);
+void scen_latency_parse (ScenCheck *check, ModelScenario *scenario);
+void scen_latency_free (ModelLatencyParams *params);
+
 G_END_DECLS

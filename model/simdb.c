@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Writing a simulation run to SQLite (see simdb.h).  The file is written
- * under a temporary name and renamed into place at the end, so a crash or
- * an error never leaves a half-written database under the requested name.
+ * Writing a simulation run to SQLite (see simdb.h): the file, its one
+ * transaction, and the rollout's tables; the latency model's tables are
+ * simdb_latency.c's.  The file is written under a temporary name and
+ * renamed into place at the end, so a crash or an error never leaves a
+ * half-written database under the requested name.
  */
-#include "model/simdb.h"
+#include "model/simdb_private.h"
 
 #include "model/channel.h"
 #include "model/common.h"
@@ -13,8 +15,8 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <unistd.h>
-#include <sqlite3.h>
 #include <string.h>
 
 G_DEFINE_QUARK (model-simdb-error-quark, model_simdb_error)
@@ -55,46 +57,49 @@ static const char *const milestone_names[MODEL_N_MILESTONES] = {
   "issuance_golive", "mobile_payment", "unified_settlement",
 };
 
-typedef struct {
-  sqlite3 *db;
-  const char *path;
-  GError **error;
-} Db;
-
-static gboolean
-sql_fail (Db *d, const char *what)
+gboolean
+simdb_fail (SimdbDb *d, const char *what)
 {
   return model_fail (d->error, MODEL_SIMDB_ERROR, MODEL_STD_INTERNAL, "%s: %s: %s", d->path, what,
                      sqlite3_errmsg (d->db));
 }
 
-static sqlite3_stmt *
-prepare (Db *d, const char *sql)
+sqlite3_stmt *
+simdb_prepare (SimdbDb *d, const char *sql)
 {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2 (d->db, sql, -1, &st, NULL) != SQLITE_OK)
     {
-      sql_fail (d, "prepare");
+      simdb_fail (d, "prepare");
       return NULL;
     }
   return st;
 }
 
-static gboolean
-step (Db *d, sqlite3_stmt *st, const char *what)
+gboolean
+simdb_step (SimdbDb *d, sqlite3_stmt *st, const char *what)
 {
   int rc = sqlite3_step (st);
   sqlite3_reset (st);
   sqlite3_clear_bindings (st);
-  return rc == SQLITE_DONE || sql_fail (d, what);
+  return rc == SQLITE_DONE || simdb_fail (d, what);
 }
 
-static void
-bind_date (sqlite3_stmt *st, int i, gint32 day)
+void
+simdb_bind_date (sqlite3_stmt *st, int i, gint32 day)
 {
   char buf[11];
   model_csv_format_date (day, buf);
   sqlite3_bind_text (st, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+void
+simdb_bind_real (sqlite3_stmt *st, int i, double v)
+{
+  if (isnan (v))
+    sqlite3_bind_null (st, i);
+  else
+    sqlite3_bind_double (st, i, v);
 }
 
 static int
@@ -112,14 +117,14 @@ cmp_i32 (const void *a, const void *b)
 }
 
 static gboolean
-write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const char *digest)
+write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, const char *digest)
 {
   const guint nd = r->n_days, R = r->n_reps;
   sqlite3_stmt *st;
   char date[11];
 
   /* run */
-  if ((st = prepare (d, "INSERT INTO run VALUES (?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO run VALUES (?, ?)")) == NULL)
     return FALSE;
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, sc->seed);
   g_autofree char *reps = g_strdup_printf ("%u", R);
@@ -127,7 +132,8 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
   model_csv_format_date (sc->start, start);
   model_csv_format_date (sc->end, end);
   const char *kv[][2] = {
-    { "schema", "essc-simdb/1" }, { "essc_version", ESSC_VERSION },
+    { "schema", "essc-simdb/" G_STRINGIFY (MODEL_SIMDB_SCHEMA_VERSION) },
+    { "essc_version", ESSC_VERSION },
     { "scenario_name", sc->name }, { "scenario_path", sc->path }, { "scenario_hash", sc->hash },
     { "scenario_text", sc->text }, { "seed", seed }, { "replications", reps },
     { "start", start }, { "end", end }, { "digest", digest },
@@ -136,13 +142,13 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
     {
       sqlite3_bind_text (st, 1, kv[i][0], -1, SQLITE_STATIC);
       sqlite3_bind_text (st, 2, kv[i][1], -1, SQLITE_STATIC);
-      if (!step (d, st, "insert run"))
+      if (!simdb_step (d, st, "insert run"))
         return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);
 
   /* cities and their days */
-  if ((st = prepare (d, "INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     {
@@ -154,28 +160,28 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
       sqlite3_bind_int64 (st, 5, (gint64) city->population);
       sqlite3_bind_double (st, 6, city->lon);
       sqlite3_bind_double (st, 7, city->lat);
-      if (!step (d, st, "insert city"))
+      if (!simdb_step (d, st, "insert city"))
         return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);
-  if ((st = prepare (d, "INSERT INTO city_day VALUES (?, ?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO city_day VALUES (?, ?, ?, ?, ?)")) == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     for (guint day = 0; day < nd; day++)
       {
         gsize at = (gsize) c * nd + day;
         sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
-        bind_date (st, 2, r->start + (gint32) day);
+        simdb_bind_date (st, 2, r->start + (gint32) day);
         sqlite3_bind_double (st, 3, r->city_holders[at]);
         sqlite3_bind_double (st, 4, r->city_level2[at]);
         sqlite3_bind_double (st, 5, r->city_cardholders[at]);
-        if (!step (d, st, "insert city_day"))
+        if (!simdb_step (d, st, "insert city_day"))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
 
   /* city series at month ends, with 90% intervals over replications */
-  if ((st = prepare (d, "INSERT INTO city_month VALUES (?, ?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO city_month VALUES (?, ?, ?, ?, ?)")) == NULL)
     return FALSE;
   g_autofree double *col = g_new (double, R);
   for (guint c = 0; c < r->n_cities; c++)
@@ -186,18 +192,18 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
           sum += col[rep] = r->city_month[((gsize) c * r->n_months + m) * R + rep];
         qsort (col, R, sizeof (double), cmp_double);
         sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
-        bind_date (st, 2, r->start + (gint32) r->month_day[m]);
+        simdb_bind_date (st, 2, r->start + (gint32) r->month_day[m]);
         sqlite3_bind_double (st, 3, sum / R);
         sqlite3_bind_double (st, 4, sim_quantile_sorted (col, R, 0.05));
         sqlite3_bind_double (st, 5, sim_quantile_sorted (col, R, 0.95));
-        if (!step (d, st, "insert city_month"))
+        if (!simdb_step (d, st, "insert city_month"))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
 
   /* national and provincial series with 90% intervals */
   g_autofree double *mean = g_new (double, nd), *lo = g_new (double, nd), *hi = g_new (double, nd);
-  if ((st = prepare (d, "INSERT INTO national_day VALUES (?, ?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO national_day VALUES (?, ?, ?, ?, ?)")) == NULL)
     return FALSE;
   for (guint s = 0; s < MODEL_N_SERIES; s++)
     {
@@ -205,11 +211,11 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
       for (guint day = 0; day < nd; day++)
         {
           sqlite3_bind_text (st, 1, series_names[s], -1, SQLITE_STATIC);
-          bind_date (st, 2, r->start + (gint32) day);
+          simdb_bind_date (st, 2, r->start + (gint32) day);
           sqlite3_bind_double (st, 3, mean[day]);
           sqlite3_bind_double (st, 4, lo[day]);
           sqlite3_bind_double (st, 5, hi[day]);
-          if (!step (d, st, "insert national_day"))
+          if (!simdb_step (d, st, "insert national_day"))
             return sqlite3_finalize (st), FALSE;
         }
     }
@@ -219,7 +225,7 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
     for (guint day = 0; day < nd; day++)
       pcards[(gsize) sc->cities->cities[c].province_index * nd + day]
           += r->city_cardholders[(gsize) c * nd + day];
-  if ((st = prepare (d, "INSERT INTO province_day VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO province_day VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
     return FALSE;
   for (guint p = 0; p < r->n_provinces; p++)
     {
@@ -227,12 +233,12 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
       for (guint day = 0; day < nd; day++)
         {
           sqlite3_bind_int64 (st, 1, sc->cities->provinces[p].code);
-          bind_date (st, 2, r->start + (gint32) day);
+          simdb_bind_date (st, 2, r->start + (gint32) day);
           sqlite3_bind_double (st, 3, mean[day]);
           sqlite3_bind_double (st, 4, lo[day]);
           sqlite3_bind_double (st, 5, hi[day]);
           sqlite3_bind_double (st, 6, pcards[(gsize) p * nd + day]);
-          if (!step (d, st, "insert province_day"))
+          if (!simdb_step (d, st, "insert province_day"))
             return sqlite3_finalize (st), FALSE;
         }
     }
@@ -243,7 +249,7 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
   const double share[MODEL_N_TARGETS] = { sc->share_2019, sc->share_2020 };
   const gint32 by[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
   const char *tname[MODEL_N_TARGETS] = { "share_2019", "share_2020" };
-  if ((st = prepare (d, "INSERT INTO city_target VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO city_target VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     for (guint t = 0; t < MODEL_N_TARGETS; t++)
@@ -259,15 +265,15 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
         sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
         sqlite3_bind_text (st, 2, tname[t], -1, SQLITE_STATIC);
         sqlite3_bind_double (st, 3, share[t]);
-        bind_date (st, 4, by[t]);
+        simdb_bind_date (st, 4, by[t]);
         sqlite3_bind_double (st, 5, (double) n / R);
         if (n > 0)
-          bind_date (st, 6, r->start + vals[n / 2]);
-        if (!step (d, st, "insert city_target"))
+          simdb_bind_date (st, 6, r->start + vals[n / 2]);
+        if (!simdb_step (d, st, "insert city_target"))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
-  if ((st = prepare (d, "INSERT INTO city_milestone VALUES (?, ?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO city_milestone VALUES (?, ?, ?, ?, ?)")) == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     for (guint m = 0; m < MODEL_N_MILESTONES; m++)
@@ -276,19 +282,19 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
         qsort (vals, R, sizeof *vals, cmp_i32);
         sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
         sqlite3_bind_text (st, 2, milestone_names[m], -1, SQLITE_STATIC);
-        bind_date (st, 3, vals[R / 2]);
-        bind_date (st, 4, vals[0]);
-        bind_date (st, 5, vals[R - 1]);
-        if (!step (d, st, "insert city_milestone"))
+        simdb_bind_date (st, 3, vals[R / 2]);
+        simdb_bind_date (st, 4, vals[0]);
+        simdb_bind_date (st, 5, vals[R - 1]);
+        if (!simdb_step (d, st, "insert city_milestone"))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
 
   /* channels and certification */
-  sqlite3_stmt *ch_st = prepare (d, "INSERT INTO channel VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt *ch_st = simdb_prepare (d, "INSERT INTO channel VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (ch_st == NULL)
     return FALSE;
-  if ((st = prepare (d, "INSERT INTO certification VALUES (?, ?, ?, ?)")) == NULL)
+  if ((st = simdb_prepare (d, "INSERT INTO certification VALUES (?, ?, ?, ?)")) == NULL)
     return sqlite3_finalize (ch_st), FALSE;
   for (guint ch = 0; ch < r->n_channels; ch++)
     {
@@ -308,15 +314,15 @@ write_all (Db *d, const ModelScenario *sc, const ModelRolloutResult *r, const ch
       sqlite3_bind_text (ch_st, 6, date, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (ch_st, 7, c->generated);
       sqlite3_bind_double (ch_st, 8, holders / R);
-      if (!step (d, ch_st, "insert channel"))
+      if (!simdb_step (d, ch_st, "insert channel"))
         return sqlite3_finalize (ch_st), sqlite3_finalize (st), FALSE;
       for (guint rep = 0; rep < R; rep++)
         {
           sqlite3_bind_text (st, 1, c->id, -1, SQLITE_STATIC);
           sqlite3_bind_int (st, 2, (int) rep);
           sqlite3_bind_int (st, 3, r->channel_attempts[(gsize) ch * R + rep]);
-          bind_date (st, 4, r->channel_live[(gsize) ch * R + rep]);
-          if (!step (d, st, "insert certification"))
+          simdb_bind_date (st, 4, r->channel_live[(gsize) ch * R + rep]);
+          if (!simdb_step (d, st, "insert certification"))
             return sqlite3_finalize (ch_st), sqlite3_finalize (st), FALSE;
         }
     }
@@ -330,7 +336,7 @@ model_simdb_write (const char *path, const ModelScenario *sc, const ModelRollout
                    const char *digest, GError **error)
 {
   g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
-  Db d = { NULL, path, error };
+  SimdbDb d = { NULL, path, error };
   gboolean ok = FALSE;
 
   /* Never overwrite a file that is not an essc database. */
@@ -352,7 +358,7 @@ model_simdb_write (const char *path, const ModelScenario *sc, const ModelRollout
   g_remove (tmp);
   if (sqlite3_open_v2 (tmp, &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     {
-      sql_fail (&d, "create");
+      simdb_fail (&d, "create");
       sqlite3_close (d.db);
       return FALSE;
     }
@@ -362,10 +368,11 @@ model_simdb_write (const char *path, const ModelScenario *sc, const ModelRollout
                                               MODEL_SIMDB_SCHEMA_VERSION);
   if (sqlite3_exec (d.db, pragmas, NULL, NULL, NULL) != SQLITE_OK
       || sqlite3_exec (d.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (d.db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
-    sql_fail (&d, "schema");
-  else if (write_all (&d, sc, r, digest))
-    ok = sqlite3_exec (d.db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK || sql_fail (&d, "commit");
+      || sqlite3_exec (d.db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (d.db, simdb_latency_schema, NULL, NULL, NULL) != SQLITE_OK)
+    simdb_fail (&d, "schema");
+  else if (write_all (&d, sc, r, digest) && simdb_latency_write (&d, sc, r))
+    ok = sqlite3_exec (d.db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK || simdb_fail (&d, "commit");
   if (sqlite3_close (d.db) != SQLITE_OK && ok)
     ok = model_fail (error, MODEL_SIMDB_ERROR, MODEL_STD_INTERNAL, "%s: close failed", path);
   if (ok && g_rename (tmp, path) != 0)

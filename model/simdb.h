@@ -5,8 +5,9 @@
  * replications and essc version, the per-city per-day mean series, the
  * national and provincial series with their 90% intervals, target
  * attainment per city, milestones, the channels with their certification
- * attempts, and the digest.  Written in one transaction with prepared
- * statements.  Schema in docs/RUNDB.md; PRAGMA application_id "ESSC",
+ * attempts, the digest, and, when the run simulated the latency model, the
+ * platforms' load and response times, the status propagation and the
+ * capacity plan.  Written in one transaction with prepared statements.  Schema in docs/RUNDB.md; PRAGMA application_id "ESSC",
  * user_version MODEL_SIMDB_SCHEMA_VERSION.
  */
 #pragma once
@@ -21,7 +22,9 @@ G_BEGIN_DECLS
 #define MODEL_SIMDB_ERROR (model_simdb_error_quark ())
 GQuark model_simdb_error_quark (void);
 
-#define MODEL_SIMDB_SCHEMA_VERSION 1
+/* 2: the latency tables (latency_platform, latency_service, latency_day,
+ * latency_month, capacity_plan, status_propagation). */
+#define MODEL_SIMDB_SCHEMA_VERSION 2
 
 /*
  * Writes the run to path (created; an existing file is replaced only when

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Tests of the essc front as a user meets it: help, exit statuses (0, 1, 2),
- * hostile input on the command line and on stdin, and the demo's output
- * against its golden file.  Runs the binary named by $ESSC_BIN (set by make
+ * hostile input on the command line and on stdin, the demo's output
+ * against its golden file, and the service-time file of essc bench.  Runs the binary named by $ESSC_BIN (set by make
  * check) in a subprocess.
  */
 #include "tests/testutil.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -321,6 +322,72 @@ test_bench (void)
   run_clear (&r);
 }
 
+/* essc bench --service-times: the header, the five kinds in order, every
+ * service time finite and positive, payment dearer than query (it costs
+ * query's operations and a settlement). */
+static void
+test_bench_service_times (void)
+{
+  static const char *const kinds[] = { "qr_verify", "login", "query", "payment",
+                                       "status_change" };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("essc-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "st.csv", NULL);
+
+  Run r = run_essc ("bench", "--seconds", "0.01", "--service-times", path);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_nonnull (strstr (r.out, "ledger: post a settlement (SQLite transaction)"));
+  g_assert_nonnull (strstr (r.out, "issuer: report a card lost (status, audit)"));
+  run_clear (&r);
+
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (strchr (text, '\r'));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + G_N_ELEMENTS (kinds) + 1);
+  g_assert_cmpstr (lines[0], ==, "kind,seconds,operations,measured");
+  g_assert_cmpstr (lines[1 + G_N_ELEMENTS (kinds)], ==, ""); /* the last line ends in LF */
+
+  double seconds[G_N_ELEMENTS (kinds)];
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_auto (GStrv) fields = g_strsplit (lines[1 + i], ",", 3);
+      g_assert_cmpuint (g_strv_length (fields), ==, 3);
+      g_assert_cmpstr (fields[0], ==, kinds[i]);
+      g_assert_true (g_regex_match_simple ("^[0-9]+\\.[0-9]{9}$", fields[1], 0, 0));
+      seconds[i] = g_ascii_strtod (fields[1], NULL);
+      g_assert_true (isfinite (seconds[i]));
+      g_assert_cmpfloat (seconds[i], >, 0);
+      g_assert_nonnull (strstr (fields[2], ",essc "));
+    }
+  g_assert_cmpfloat (seconds[3], >, seconds[2]);
+  g_assert_cmpint (g_remove (path), ==, 0);
+
+  /* A directory is not a file to write. */
+  r = run_essc ("bench", "--seconds", "0.01", "--service-times", dir);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, dir));
+  run_clear (&r);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* An unwritable path is refused (exit 2, the path named) before anything
+ * is measured, and nothing is written. */
+static void
+test_bench_service_times_unwritable (void)
+{
+  const char *path = "/nonexistent-dir/x.csv";
+  Run r = run_essc ("bench", "--seconds", "0.01", "--service-times", path);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, path));
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_false (g_file_test ("/nonexistent-dir", G_FILE_TEST_EXISTS));
+  run_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -332,5 +399,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/demo/golden", test_demo_golden);
   g_test_add_func ("/cli/store/check", test_store_check);
   g_test_add_func ("/cli/bench/runs", test_bench);
+  g_test_add_func ("/cli/bench/service-times", test_bench_service_times);
+  g_test_add_func ("/cli/bench/service-times-unwritable", test_bench_service_times_unwritable);
   return g_test_run ();
 }

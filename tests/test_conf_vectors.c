@@ -43,6 +43,7 @@ static const char *const not_observable[] = {
   "CRYPTO-3",   /* randomness: test mode derives every value from reset's seeds */
   "CARD-10",    /* no operation records a bank account's change after registration */
   "CARD-12",    /* persistence: no store operation in the protocol */
+  "CARD-13",    /* a service level under load: the simulator checks it (tests/test_latency.c) */
   "ISS-7",      /* no upgrade operation in the protocol */
   "PIN-11",     /* persistence */
   "CRED-11",    /* the encoder's refusal: card.register already refuses such records */

@@ -272,7 +272,7 @@ static const BadCase bad_cases[] = {
       "policy_push, level2_share, level2_upgrade" } },
   { "unknown-group", MINIMAL "[adoptoin]\ninnovation = 0.1\n",
     { "7: [adoptoin]: unknown group, expected scenario, population, adoption, cards, "
-      "milestones, channels or targets" } },
+      "milestones, channels, targets or latency" } },
   { "bad-range", MINIMAL "[milestones]\nmobile_payment = 2019-12-31..2019-03-01\n",
     { "8: [milestones] mobile_payment: range 2019-12-31..2019-03-01 ends before it starts, "
       "expected start <= end" } },

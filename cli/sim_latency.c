@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The latency part of `essc sim`'s summary (see sim_latency.h).
+ */
+#include "cli/sim_latency.h"
+
+#include "model/latency.h"
+#include "model/scenario_csv.h"
+
+#include <glib.h>
+#include <stdio.h>
+
+/* Pads a UTF-8 text to width columns (one column a character). */
+static void
+print_padded (const char *text, int width)
+{
+  int cols = (int) g_utf8_strlen (text, -1);
+  /* CJK characters take two columns in a terminal. */
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iswide (g_utf8_get_char (p)))
+      cols++;
+  printf ("%s%*s", text, MAX (width - cols, 0) + 1, "");
+}
+
+static void
+print_ms (double seconds)
+{
+  if (seconds < 1)
+    printf ("%9.2f ms", seconds * 1e3);
+  else
+    printf ("%9.2f s ", seconds);
+}
+
+static void
+print_propagation (const ModelLatencyResult *lat)
+{
+  const SimHistogram *h = lat->propagation;
+  printf ("\nstatus propagation (loss reported -> every verifier refuses the card; ESSC-STD "
+          "CARD-13: p99 <= %.0f s):\n", MODEL_STATUS_PROPAGATION_BOUND);
+  if (sim_histogram_count (h) == 0)
+    {
+      printf ("  no status change was simulated\n");
+      return;
+    }
+  double p99 = sim_histogram_quantile (h, 0.99);
+  printf ("  %" G_GUINT64_FORMAT " changes: p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s: %s\n",
+          sim_histogram_count (h), sim_histogram_quantile (h, 0.5),
+          sim_histogram_quantile (h, 0.95), p99, sim_histogram_max (h),
+          p99 <= MODEL_STATUS_PROPAGATION_BOUND ? "held" : "NOT HELD");
+}
+
+static void
+print_plan (const ModelScenario *sc, const ModelLatencyResult *lat)
+{
+  printf ("\ncapacity plan (fewest servers keeping p99 <= SLA on each month's busiest day, "
+          "most over replications; all months in the run database):\n");
+  printf ("  %-32s %12s %12s %10s\n", "platform", "most needed", "in month", "scheduled");
+  for (guint p = 0; p < lat->n_platforms; p++)
+    {
+      guint32 most = 0;
+      guint at = 0;
+      gboolean impossible = FALSE;
+      for (guint m = 0; m < lat->n_months; m++)
+        for (guint rep = 0; rep < lat->n_reps; rep++)
+          {
+            gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
+            impossible |= lat->plan[i] == 0 && lat->plan_rate[i] > 0;
+            if (lat->plan[i] > most)
+              most = lat->plan[i], at = m;
+          }
+      g_autofree char *name = model_latency_platform_name (sc, p);
+      char date[11];
+      model_csv_format_date (lat->start + (gint32) lat->month_day[at], date);
+      printf ("  ");
+      print_padded (name, 32);
+      if (most == 0)
+        printf ("%12s %12s", impossible ? "none can" : "-", "");
+      else
+        printf ("%12u %12.7s", most, date);
+      printf (" %10u%s\n",
+              model_latency_servers_on (sc, p, lat->start + (gint32) lat->month_day[at]),
+              impossible ? "  (SLA below the service time itself in some month)" : "");
+    }
+}
+
+void
+essc_sim_print_latency (const ModelScenario *sc, const ModelRolloutResult *r)
+{
+  const ModelLatencyResult *lat = r->latency;
+  if (lat == NULL)
+    return;
+  const ModelLatencyParams *lp = &sc->latency;
+  const guint nd = lat->n_days;
+  printf ("\nplatform latency (peak window of %.0f min each day; mean over replications; "
+          "SLA p99 <= %.0f ms):\n", lp->window_minutes, lp->sla_p99 * 1e3);
+  printf ("  %-32s %7s %10s %6s %12s %6s  %s\n", "platform", "servers", "worst day", "load",
+          "p99", "SLA", "days over SLA");
+  g_autofree double *p99 = g_new (double, nd);
+  g_autofree double *load = g_new (double, nd);
+  g_autofree double *req = g_new (double, nd);
+  guint over_platforms = 0;
+  for (guint p = 0; p < lat->n_platforms; p++)
+    {
+      double worst_p99;
+      int worst = model_latency_worst_day (lat, p, 0, &worst_p99);
+      guint base = p * MODEL_LAT_N_METRICS;
+      sim_series_set_summarise (lat->day, base + MODEL_LAT_P99, 0, 0.05, 0.95, p99, NULL, NULL);
+      sim_series_set_summarise (lat->day, base + MODEL_LAT_LOAD, 0, 0.05, 0.95, load, NULL, NULL);
+      sim_series_set_summarise (lat->day, base + MODEL_LAT_REQUESTS, 0, 0.05, 0.95, req, NULL,
+                                NULL);
+      guint over = 0, active = 0;
+      for (guint d = 0; d < nd; d++)
+        if (req[d] > 0)
+          active++, over += p99[d] > lp->sla_p99;
+      g_autofree char *name = model_latency_platform_name (sc, p);
+      printf ("  ");
+      print_padded (name, 32);
+      if (worst < 0)
+        {
+          printf ("%7u %10s\n", model_latency_servers_on (sc, p, sc->end), "no demand");
+          continue;
+        }
+      char date[11];
+      model_csv_format_date (lat->start + worst, date);
+      printf ("%7u %10s %6.3f ", model_latency_servers_on (sc, p, lat->start + worst), date,
+              load[worst]);
+      print_ms (worst_p99);
+      printf (" %6s  %u of %u\n", worst_p99 <= lp->sla_p99 ? "held" : "BROKEN", over, active);
+      over_platforms += worst_p99 > lp->sla_p99;
+    }
+  printf ("  the SLA held on every day at %u of %u platforms\n",
+          lat->n_platforms - over_platforms, lat->n_platforms);
+  print_propagation (lat);
+  if (lat->planned)
+    print_plan (sc, lat);
+  printf ("service times: measured by essc bench (%s) x hardware factor %g:",
+          lp->measured_on, lp->hardware_factor);
+  for (guint k = 0; k < MODEL_N_REQ_KINDS; k++)
+    printf (" %s %.3g ms%s", model_request_kind_name ((ModelRequestKind) k),
+            lp->measured[k] * lp->hardware_factor * 1e3, k + 1 < MODEL_N_REQ_KINDS ? "," : "\n");
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The latency part of `essc sim`'s summary: per platform the worst day's
+ * p99 and whether the SLA held, the status propagation against ESSC-STD
+ * CARD-13, and the capacity plan when it was asked for.
+ */
+#pragma once
+
+#include "model/rollout.h"
+#include "model/scenario.h"
+
+/* Prints the section; nothing when r has no latency result. */
+void essc_sim_print_latency (const ModelScenario *scenario, const ModelRolloutResult *r);
