@@ -149,7 +149,8 @@ model_latency_result_free (ModelLatencyResult *r)
 /* The kind mix of a window: service draws and the record hook's state. */
 typedef struct {
   double cum[MODEL_N_REQ_KINDS];     /* cumulative kind probabilities */
-  SimQueueDist dist[MODEL_N_REQ_KINDS];
+  double mu[MODEL_N_REQ_KINDS];       /* lognormal service: exp (mu + sigma Z) */
+  double sigma;
   guint last_kind;                   /* kind of the request just drawn */
   double last_service;               /* and its service time */
   SimHistogram *day, *month;         /* may be NULL */
@@ -157,6 +158,15 @@ typedef struct {
   SimRng lag;                        /* the status feed's lag draws */
   double lag_mean;
 } Mix;
+
+/* A lognormal service time of kind k (Box-Muller, two uniforms). */
+static inline double
+lognormal (const Mix *m, guint k, SimRng *rng)
+{
+  double u1 = sim_rng_uniform (rng), u2 = sim_rng_uniform (rng);
+  double z = sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+  return exp (m->mu[k] + m->sigma * z);
+}
 
 static double
 draw_service (SimRng *rng, gpointer data)
@@ -167,7 +177,7 @@ draw_service (SimRng *rng, gpointer data)
   while (k + 1 < MODEL_N_REQ_KINDS && u >= m->cum[k])
     k++;
   m->last_kind = k;
-  m->last_service = sim_queue_dist_draw (&m->dist[k], rng);
+  m->last_service = lognormal (m, k, rng);
   return m->last_service;
 }
 
@@ -185,7 +195,7 @@ record (double response, gpointer data)
        * request's wait is a status change's wait; add a status change's
        * service and the feed's lag, drawn from their own stream. */
       double wait = MAX (response - m->last_service, 0);
-      double s = sim_queue_dist_draw (&m->dist[MODEL_REQ_STATUS_CHANGE], &m->lag);
+      double s = lognormal (m, MODEL_REQ_STATUS_CHANGE, &m->lag);
       double lag = m->lag_mean > 0 ? -m->lag_mean * log1p (-sim_rng_uniform (&m->lag)) : 0;
       sim_histogram_record (m->propagation, wait + s + lag);
     }
@@ -200,12 +210,13 @@ mix_init (Mix *m, const ModelScenario *sc, const ModelDemand *d)
   /* A kind of no demand repeats the previous bound and is never drawn; the
    * last kind with demand takes the rounding rest. */
   int last = -1;
+  double s2 = log1p (lp->service_cv * lp->service_cv);
+  m->sigma = sqrt (s2);
   for (guint k = 0; k < MODEL_N_REQ_KINDS; k++)
     {
       acc += d->rate[k] / lambda;
       m->cum[k] = acc;
-      m->dist[k] = sim_queue_dist_lognormal (lp->measured[k] * lp->hardware_factor,
-                                             lp->service_cv);
+      m->mu[k] = log (lp->measured[k] * lp->hardware_factor) - 0.5 * s2;
       if (d->rate[k] > 0)
         last = (int) k;
     }
