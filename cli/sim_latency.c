@@ -133,9 +133,10 @@ essc_sim_print_latency (const ModelScenario *sc, const ModelRolloutResult *r)
   print_propagation (lat);
   if (lat->planned)
     print_plan (sc, lat);
-  printf ("service times: measured by essc bench (%s) x hardware factor %g:",
+  printf ("\nservice times (mean): measured by essc bench (%s) x hardware factor %g:\n",
           lp->measured_on, lp->hardware_factor);
   for (guint k = 0; k < MODEL_N_REQ_KINDS; k++)
-    printf (" %s %.3g ms%s", model_request_kind_name ((ModelRequestKind) k),
-            lp->measured[k] * lp->hardware_factor * 1e3, k + 1 < MODEL_N_REQ_KINDS ? "," : "\n");
+    printf ("  %-14s %9.3f ms measured  %9.3f ms in the model\n",
+            model_request_kind_name ((ModelRequestKind) k), lp->measured[k] * 1e3,
+            lp->measured[k] * lp->hardware_factor * 1e3);
 }

@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/wait.h>
 
 typedef struct {
   char *dir;
@@ -274,6 +275,77 @@ test_too_few_servers (void)
   tmp_clear (&t);
 }
 
+/* A bounded queue loses requests when overloaded, an unbounded one none. */
+static void
+test_queue_limit (void)
+{
+  Tmp t = { 0 };
+  g_autoptr (ModelScenario) bounded = load (&t, "bounded", "hardware_factor = 5000\n"
+                                                           "national_servers = 1\n"
+                                                           "queue_limit = 20\n");
+  g_autoptr (ModelScenario) open = load (&t, "open", "hardware_factor = 5000\n"
+                                                     "national_servers = 1\n");
+  g_autoptr (ModelRolloutResult) a = run (bounded, 1, 2, FALSE);
+  g_autoptr (ModelRolloutResult) b = run (open, 1, 2, FALSE);
+  g_autofree double *lost_a = series (a->latency, 0, MODEL_LAT_LOST);
+  g_autofree double *lost_b = series (b->latency, 0, MODEL_LAT_LOST);
+  g_autofree double *p99_a = series (a->latency, 0, MODEL_LAT_P99);
+  g_autofree double *p99_b = series (b->latency, 0, MODEL_LAT_P99);
+  g_autofree double *load_a = series (a->latency, 0, MODEL_LAT_LOAD);
+  const guint last = a->n_days - 1;
+  g_test_message ("last day: load %.2f; lost %.3f (limit 20) vs %.3f; p99 %.1f s vs %.1f s",
+                  load_a[last], lost_a[last], lost_b[last], p99_a[last], p99_b[last]);
+  g_assert_cmpfloat (load_a[last], >, 1);
+  /* Overloaded: at least the excess load is lost, and the wait is bounded
+   * by 20 requests' worth of service (0.5 s mean each) instead of growing. */
+  g_assert_cmpfloat (lost_a[last], >=, 1 - 1 / load_a[last] - 0.02);
+  g_assert_cmpfloat (p99_a[last], <, 20);
+  for (guint d = 0; d <= last; d++)
+    g_assert_cmpfloat (lost_b[d], ==, 0);
+  g_assert_cmpfloat (p99_b[last], >, 5 * p99_a[last]);
+  tmp_clear (&t);
+}
+
+/* `essc sim` prints the worst day per platform with the SLA verdict, the
+ * propagation and, when asked, the capacity plan; --plan-capacity needs the
+ * latency model. */
+static void
+test_cli (void)
+{
+  const char *bin = g_getenv ("ESSC_BIN");
+  if (bin == NULL)
+    {
+      g_test_skip ("ESSC_BIN is not set (make check sets it)");
+      return;
+    }
+  Tmp t = { 0 };
+  g_autofree char *path = write_scenario (&t, "cli", "hardware_factor = 5000\n"
+                                                     "national_servers = 1\n"
+                                                     "sla_p99_ms = 10000\n");
+  const char *argv[] = { bin, "sim", path, "--no-db", "--plan-capacity", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, &status, NULL));
+  g_test_message ("%s", out);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "platform latency"));
+  /* One server breaks the 10 s SLA once the load passes 1. */
+  g_assert_true (g_regex_match_simple ("\n  national +1 2019-\\d\\d-\\d\\d +1\\.\\d+ .* BROKEN",
+                                          out, 0, 0));
+  g_assert_nonnull (strstr (out, "CARD-13"));
+  g_assert_true (g_regex_match_simple ("\n  national +[2-9] +2019-\\d\\d +1\\n", out, 0, 0));
+  g_assert_nonnull (strstr (out, "ms in the model"));
+  /* Without the latency model the plan is a usage error. */
+  const char *argv2[] = { bin, "sim", path, "--no-db", "--plan-capacity", "--no-latency", NULL };
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv2, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out2,
+                               &err2, &status, NULL));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_nonnull (strstr (err2, "--plan-capacity needs the latency model"));
+  tmp_clear (&t);
+}
+
 /* ---- status propagation ---------------------------------------------------- */
 
 static void
@@ -495,6 +567,8 @@ main (int argc, char **argv)
   g_test_add_func ("/latency/demand/routing", test_demand_routing);
   g_test_add_func ("/latency/switch/national-load-steps-up", test_switch_step);
   g_test_add_func ("/latency/servers/too-few-grows-enough-flat", test_too_few_servers);
+  g_test_add_func ("/latency/queue-limit/losses", test_queue_limit);
+  g_test_add_func ("/latency/cli/worst-day-sla-plan", test_cli);
   g_test_add_func ("/latency/CARD-13/status-propagation-bound", test_propagation);
   g_test_add_func ("/latency/capacity-plan", test_capacity_plan);
   g_test_add_func ("/latency/determinism/threads", test_threads);
