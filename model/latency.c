@@ -151,6 +151,8 @@ typedef struct {
   double cum[MODEL_N_REQ_KINDS];     /* cumulative kind probabilities */
   double mu[MODEL_N_REQ_KINDS];       /* lognormal service: exp (mu + sigma Z) */
   double sigma;
+  double spare[2];                   /* Box-Muller's second normal, per stream */
+  gboolean has_spare[2];
   guint last_kind;                   /* kind of the request just drawn */
   double last_service;               /* and its service time */
   SimHistogram *day, *month;         /* may be NULL */
@@ -159,12 +161,26 @@ typedef struct {
   double lag_mean;
 } Mix;
 
-/* A lognormal service time of kind k (Box-Muller, two uniforms). */
+/* A lognormal service time of kind k from stream `which` (0: the queue's,
+ * 1: the lag's): Box-Muller gives two normals from two uniforms; the
+ * second is kept for the stream's next draw. */
 static inline double
-lognormal (const Mix *m, guint k, SimRng *rng)
+lognormal (Mix *m, guint k, SimRng *rng, guint which)
 {
-  double u1 = sim_rng_uniform (rng), u2 = sim_rng_uniform (rng);
-  double z = sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+  double z;
+  if (m->has_spare[which])
+    {
+      z = m->spare[which];
+      m->has_spare[which] = FALSE;
+    }
+  else
+    {
+      double u1 = sim_rng_uniform (rng), u2 = sim_rng_uniform (rng);
+      double r = sqrt (-2.0 * log (u1)), a = 2.0 * G_PI * u2;
+      z = r * cos (a);
+      m->spare[which] = r * sin (a);
+      m->has_spare[which] = TRUE;
+    }
   return exp (m->mu[k] + m->sigma * z);
 }
 
@@ -177,7 +193,7 @@ draw_service (SimRng *rng, gpointer data)
   while (k + 1 < MODEL_N_REQ_KINDS && u >= m->cum[k])
     k++;
   m->last_kind = k;
-  m->last_service = lognormal (m, k, rng);
+  m->last_service = lognormal (m, k, rng, 0);
   return m->last_service;
 }
 
@@ -195,7 +211,7 @@ record (double response, gpointer data)
        * request's wait is a status change's wait; add a status change's
        * service and the feed's lag, drawn from their own stream. */
       double wait = MAX (response - m->last_service, 0);
-      double s = lognormal (m, MODEL_REQ_STATUS_CHANGE, &m->lag);
+      double s = lognormal (m, MODEL_REQ_STATUS_CHANGE, &m->lag, 1);
       double lag = m->lag_mean > 0 ? -m->lag_mean * log1p (-sim_rng_uniform (&m->lag)) : 0;
       sim_histogram_record (m->propagation, wait + s + lag);
     }
