@@ -43,7 +43,7 @@ print_propagation (const ModelLatencyResult *lat)
       return;
     }
   double p99 = sim_histogram_quantile (h, 0.99);
-  printf ("  %" G_GUINT64_FORMAT " changes: p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s: %s\n",
+  printf ("  %" G_GUINT64_FORMAT " samples: p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s: %s\n",
           sim_histogram_count (h), sim_histogram_quantile (h, 0.5),
           sim_histogram_quantile (h, 0.95), p99, sim_histogram_max (h),
           p99 <= MODEL_STATUS_PROPAGATION_BOUND ? "held" : "NOT HELD");
