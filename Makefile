@@ -49,7 +49,7 @@ endif
 # model/: the standard's reference implementation, one module per concern.
 MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_row store_table \
-                 scenario scenario_keyfile scenario_keys scenario_latency scenario_csv cities catalogue rollout rollout_checkpoint latency latency_io \
+                 scenario scenario_keyfile scenario_keys scenario_latency scenario_csv published cities catalogue rollout rollout_checkpoint latency latency_io \
                  simdb simdb_latency
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
@@ -77,8 +77,14 @@ TESTS_RUNNER   := conf_runner conf_e2e
 CONF_MODULES  := $(CONF_JSON) $(CONF_CHILD) $(CONF_IMPL) $(CONF_VECTORS) $(CONF_CERT) $(CONF_RUNNER)
 CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/requirements.o
 
+# reports/: essc report, reading a database only.  The parts' files on their own lines.
+REPORT_CORE    := report rdb gnuplot html
+REPORT_PARTS   := stubs_tmp
+REPORT_MODULES := $(REPORT_CORE) $(REPORT_PARTS)
+REPORT_OBJS    := $(REPORT_MODULES:%=$(BUILD)/reports/%.o)
+
 # cli/: the front that dispatches subcommands.
-CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_bench bench_service $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
+CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_report cmd_bench bench_service $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
                  $(CLI_RUNNER) cmd_scenario
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 
@@ -102,9 +108,15 @@ essc: $(BUILD)/essc
 	cp $< $@
 endif
 
-$(BUILD)/essc: $(CLI_OBJS) $(BUILD)/libconf.a $(BUILD)/libmodel.a
+$(BUILD)/essc: $(CLI_OBJS) $(BUILD)/libreport.a $(BUILD)/libconf.a $(BUILD)/libmodel.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libconf.a $(BUILD)/libmodel.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libreport.a $(BUILD)/libconf.a \
+	    $(BUILD)/libmodel.a $(LDLIBS)
+
+$(BUILD)/libreport.a: $(REPORT_OBJS)
+	@rm -f $@
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/libconf.a: $(CONF_OBJS)
 	@rm -f $@

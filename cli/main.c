@@ -19,6 +19,8 @@ static const EsscCommand commands[] = {
   { "sim", "simulate a rollout scenario: essc sim SCENARIO [--replications N] [--jobs N]",
     essc_cmd_sim },
   { "scenario", "check a rollout scenario file: essc scenario check FILE", essc_cmd_scenario },
+  { "report", "plots and an HTML page from a run or conformance database: essc report DB",
+    essc_cmd_report },
   /* conformance: impl */
   { "impl", "run a reference implementation of ESSC-STD over the adapter protocol", essc_cmd_impl },
   /* conformance: vectors */

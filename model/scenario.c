@@ -41,6 +41,8 @@ model_scenario_free (ModelScenario *s)
     g_free (s->overrides[m]);
   g_free (s->catalogue_path);
   scen_latency_free (&s->latency);
+  g_free (s->published_path);
+  model_published_free (s->published, s->n_published);
   for (guint i = 0; i < s->n_impls; i++)
     {
       g_free (s->impls[i].target);

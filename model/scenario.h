@@ -27,6 +27,7 @@
 #include "model/catalogue.h"
 #include "model/channel.h"
 #include "model/cities.h"
+#include "model/published.h"
 #include "model/scenario_csv.h"
 
 G_BEGIN_DECLS
@@ -173,6 +174,9 @@ typedef struct {
   gint32 target_2020;
   gint32 mobile_payment_by;       /* mobile payment open in every city by this day */
   gint32 unified_settlement_by;   /* unified settlement in every city by this day */
+  char *published_path;           /* published figures to compare with; NULL if none */
+  ModelPublished *published;      /* loaded from it */
+  guint n_published;
 
   /* [latency] */
   ModelLatencyParams latency;

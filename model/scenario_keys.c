@@ -75,6 +75,7 @@ static const Spec specs[] = {
   { "targets", "target_2020", K_DATE, F (target_2020), "" },
   { "targets", "mobile_payment_by", K_DATE, F (mobile_payment_by), "" },
   { "targets", "unified_settlement_by", K_DATE, F (unified_settlement_by), "" },
+  { "targets", "published", K_PATH, F (published_path), "" },
 };
 
 static const char *const groups[] = {
@@ -456,6 +457,12 @@ load_data (ScenCheck *check, ModelScenario *s)
   if (s->catalogue == NULL)
     scen_problem (check, line_of (check, "channels", "catalogue"), "channels", "catalogue",
                   "cannot load the channel catalogue: %s", error->message);
+  g_clear_error (&error);
+  if (s->published_path != NULL
+      && (s->published = model_published_load (s->published_path, &s->n_published,
+                                               MODEL_SCENARIO_ERROR, &error)) == NULL)
+    scen_problem (check, line_of (check, "targets", "published"), "targets", "published",
+                  "cannot load the published figures: %s", error->message);
 }
 
 static void

@@ -44,6 +44,8 @@ static const char SCHEMA[] =
   "CREATE TABLE channel (id TEXT PRIMARY KEY, name TEXT NOT NULL, class TEXT NOT NULL,"
   " tier INTEGER NOT NULL, reach TEXT NOT NULL, golive TEXT NOT NULL, generated INTEGER NOT NULL,"
   " holders_mean REAL NOT NULL) STRICT;"
+  "CREATE TABLE published (date TEXT NOT NULL, quantity TEXT NOT NULL, value REAL NOT NULL,"
+  " note TEXT NOT NULL) STRICT;"
   "CREATE TABLE certification (channel TEXT NOT NULL, replication INTEGER NOT NULL,"
   " attempts INTEGER NOT NULL, live_date TEXT NOT NULL, PRIMARY KEY (channel, replication))"
   " STRICT;";
@@ -143,6 +145,21 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
       sqlite3_bind_text (st, 1, kv[i][0], -1, SQLITE_STATIC);
       sqlite3_bind_text (st, 2, kv[i][1], -1, SQLITE_STATIC);
       if (!simdb_step (d, st, "insert run"))
+        return sqlite3_finalize (st), FALSE;
+    }
+  sqlite3_finalize (st);
+
+  /* published figures to compare with */
+  if ((st = simdb_prepare (d, "INSERT INTO published VALUES (?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint i = 0; i < sc->n_published; i++)
+    {
+      const ModelPublished *p = &sc->published[i];
+      simdb_bind_date (st, 1, p->day);
+      sqlite3_bind_text (st, 2, p->quantity, -1, SQLITE_STATIC);
+      sqlite3_bind_double (st, 3, p->value);
+      sqlite3_bind_text (st, 4, p->note, -1, SQLITE_STATIC);
+      if (!simdb_step (d, st, "insert published"))
         return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);

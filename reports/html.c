@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The report's HTML (see html.h).
+ */
+#include "reports/html.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+void
+report_html_escape (GString *out, const char *text)
+{
+  for (const char *c = text; *c; c++)
+    switch (*c)
+      {
+      case '&': g_string_append (out, "&amp;"); break;
+      case '<': g_string_append (out, "&lt;"); break;
+      case '>': g_string_append (out, "&gt;"); break;
+      case '"': g_string_append (out, "&quot;"); break;
+      case '\'': g_string_append (out, "&#39;"); break;
+      default: g_string_append_c (out, *c);
+      }
+}
+
+void
+report_html_table_begin (GString *out, const char *id, const char *caption, ...)
+{
+  va_list ap;
+  g_string_append (out, "<table id=\"");
+  report_html_escape (out, id);
+  g_string_append (out, "\">\n<caption>");
+  report_html_escape (out, caption);
+  g_string_append (out, "</caption>\n<thead><tr>");
+  va_start (ap, caption);
+  const char *key;
+  while ((key = va_arg (ap, const char *)) != NULL)
+    {
+      const char *heading = va_arg (ap, const char *);
+      gboolean num = key[0] == '#';
+      g_string_append_printf (out, "<th%s data-col=\"", num ? " class=\"num\"" : "");
+      report_html_escape (out, num ? key + 1 : key);
+      g_string_append (out, "\">");
+      report_html_escape (out, heading);
+      g_string_append (out, "</th>");
+    }
+  va_end (ap);
+  g_string_append (out, "</tr></thead>\n<tbody>\n");
+}
+
+void
+report_html_row_begin (GString *out, const char *key)
+{
+  g_string_append (out, "<tr data-key=\"");
+  report_html_escape (out, key);
+  g_string_append (out, "\">");
+}
+
+void
+report_html_cell (GString *out, const char *col, const char *text)
+{
+  g_string_append (out, "<td data-col=\"");
+  report_html_escape (out, col);
+  g_string_append (out, "\">");
+  report_html_escape (out, text);
+  g_string_append (out, "</td>");
+}
+
+void
+report_html_num (GString *out, const char *col, const char *fmt, double value)
+{
+  g_string_append (out, "<td class=\"num\" data-col=\"");
+  report_html_escape (out, col);
+  if (isnan (value))
+    {
+      g_string_append (out, "\">\u2013</td>");
+      return;
+    }
+  char exact[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (exact, sizeof exact, "%.17g", value);
+  g_string_append_printf (out, "\" data-value=\"%s\">", exact);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_autofree char *shown = g_strdup_printf (fmt, value);  /* fmt: a literal of the caller's */
+#pragma GCC diagnostic pop
+  report_html_escape (out, shown);
+  g_string_append (out, "</td>");
+}
+
+void
+report_html_row_end (GString *out)
+{
+  g_string_append (out, "</tr>\n");
+}
+
+void
+report_html_table_end (GString *out)
+{
+  g_string_append (out, "</tbody>\n</table>\n");
+}
+
+void
+report_html_p (GString *out, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *text = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_string_append (out, "<p>");
+  report_html_escape (out, text);
+  g_string_append (out, "</p>\n");
+}
+
+static const char STYLE[] =
+  "body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei','PingFang SC',"
+  "sans-serif;margin:0 auto;max-width:1180px;padding:0 16px 40px;color:#222;line-height:1.4}"
+  "header{border-bottom:2px solid #1f4e79;margin-bottom:12px}"
+  "h1{font-size:1.6em;margin:16px 0 4px;color:#1f4e79}h2{font-size:1.25em;margin-top:28px;"
+  "color:#1f4e79;border-bottom:1px solid #ccd}"
+  ".stamp{color:#555;font-size:.9em;margin:0 0 8px}"
+  "nav a{margin-right:14px}"
+  "table{border-collapse:collapse;margin:10px 0 18px;font-size:.92em}"
+  "caption{text-align:left;font-weight:bold;padding:4px 0}"
+  "th,td{border:1px solid #ccd;padding:3px 8px;vertical-align:top}"
+  "th{background:#e8eef6}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
+  "tbody tr:nth-child(even){background:#f7f9fc}"
+  ".bad{color:#b00020;font-weight:bold}.good{color:#1b7a1b}"
+  "figure{margin:14px 0 24px}figure img{max-width:100%;height:auto;border:1px solid #dde}"
+  "figcaption{color:#444;font-size:.92em}"
+  ".warn{background:#fff4e5;border:1px solid #f0b060;padding:8px 12px}"
+  "pre{background:#f4f4f4;padding:8px;overflow-x:auto;font-size:.85em}";
+
+gboolean
+report_html_write (ReportCtx *ctx, char **path_out, GError **error)
+{
+  g_autoptr (GString) h = g_string_new ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                                        "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+                                        "content=\"width=device-width, initial-scale=1\">\n"
+                                        "<title>");
+  g_string_append (h, "essc report: ");
+  report_html_escape (h, ctx->stamp);
+  g_string_append_printf (h, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n"
+                          "<h1>essc report</h1>\n<p class=\"stamp\" id=\"stamp\">", STYLE);
+  report_html_escape (h, ctx->stamp);
+  g_string_append (h, " &middot; database ");
+  g_autofree char *base = g_path_get_basename (ctx->db_path);
+  report_html_escape (h, base);
+  g_string_append (h, "</p>\n<nav>");
+  for (guint i = 0; i < ctx->sections->len; i++)
+    {
+      const ReportSection *s = ctx->sections->pdata[i];
+      g_string_append (h, "<a href=\"#");
+      report_html_escape (h, s->id);
+      g_string_append (h, "\">");
+      report_html_escape (h, s->title);
+      g_string_append (h, "</a>");
+    }
+  g_string_append (h, "</nav>\n</header>\n<main>\n");
+  if (ctx->warnings->len > 0)
+    {
+      g_string_append (h, "<div class=\"warn\" id=\"warnings\"><strong>Left out of this "
+                          "report:</strong><ul>");
+      for (guint i = 0; i < ctx->warnings->len; i++)
+        {
+          g_string_append (h, "<li>");
+          report_html_escape (h, ctx->warnings->pdata[i]);
+          g_string_append (h, "</li>");
+        }
+      g_string_append (h, "</ul></div>\n");
+    }
+  for (guint i = 0; i < ctx->sections->len; i++)
+    {
+      const ReportSection *s = ctx->sections->pdata[i];
+      g_string_append (h, "<section id=\"");
+      report_html_escape (h, s->id);
+      g_string_append (h, "\">\n<h2>");
+      report_html_escape (h, s->title);
+      g_string_append (h, "</h2>\n");
+      g_string_append (h, s->html->str);
+      for (guint j = 0; j < ctx->figures->len; j++)
+        {
+          const ReportFigure *f = ctx->figures->pdata[j];
+          if (strcmp (f->section, s->id) != 0)
+            continue;
+          g_string_append (h, "<figure id=\"fig-");
+          report_html_escape (h, f->name);
+          g_string_append (h, "\"><img src=\"");
+          report_html_escape (h, f->name);
+          g_string_append (h, ".svg\" alt=\"");
+          report_html_escape (h, f->title);
+          g_string_append (h, "\"><figcaption><strong>");
+          report_html_escape (h, f->title);
+          g_string_append (h, ".</strong> ");
+          report_html_escape (h, f->caption);
+          g_string_append (h, " (<a href=\"");
+          report_html_escape (h, f->name);
+          g_string_append (h, ".png\">PNG</a>)</figcaption></figure>\n");
+        }
+      g_string_append (h, "</section>\n");
+    }
+  g_string_append (h, "</main>\n<footer><p class=\"stamp\">Every number and figure on this page "
+                      "comes from the database; <code>essc report</code> rebuilds it.</p>"
+                      "</footer>\n</body>\n</html>\n");
+  g_autofree char *path = g_build_filename (ctx->out_dir, "index.html", NULL);
+  g_autoptr (GError) e = NULL;
+  if (!g_file_set_contents (path, h->str, (gssize) h->len, &e))
+    {
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_OUTPUT, "%s", e->message);
+      return FALSE;
+    }
+  if (path_out != NULL)
+    *path_out = g_steal_pointer (&path);
+  return TRUE;
+}

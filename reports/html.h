@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building the report's HTML: escaping, tables, and the page (index.html):
+ * one self-contained file with its style inline and the figures as <img>
+ * of the SVG files beside it (no network, no script), valid HTML5.
+ *
+ * Tables carry data for machines as well as people: the table has an id,
+ * each row a data-key (what it is about: a province code, a platform name),
+ * each cell a data-col (its column's key) and, for numbers, data-value
+ * with the number as stored (%.17g), so a test can compare the page with
+ * the database.
+ */
+#pragma once
+
+#include "reports/report.h"
+
+G_BEGIN_DECLS
+
+/* Appends text escaped for HTML (& < > " '). */
+void report_html_escape (GString *out, const char *text);
+
+/* <table id=ID><caption>CAPTION</caption><thead>..., columns as pairs of
+ * (key, heading) ending with NULL; right-aligned when the key starts with
+ * "#" (the "#" is not part of the key). */
+void report_html_table_begin (GString *out, const char *id, const char *caption, ...)
+    G_GNUC_NULL_TERMINATED;
+void report_html_row_begin (GString *out, const char *key);
+/* A text cell. */
+void report_html_cell (GString *out, const char *col, const char *text);
+/* A number cell: shown with printf format fmt (e.g. "%.1f"), data-value exact;
+ * NAN shows as "–". */
+void report_html_num (GString *out, const char *col, const char *fmt, double value);
+void report_html_row_end (GString *out);
+void report_html_table_end (GString *out);
+
+/* A paragraph of escaped text (printf-style). */
+void report_html_p (GString *out, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* Writes DIR/index.html from ctx's sections, figures and warnings. */
+gboolean report_html_write (ReportCtx *ctx, char **path_out, GError **error);
+
+G_END_DECLS
