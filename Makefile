@@ -24,6 +24,13 @@ else
   OPT      := -O2
 endif
 
+# MPI=1: the simulator over Open MPI (mpicc; objects in build-mpi/).
+ifeq ($(MPI),1)
+  BUILD    := $(BUILD)-mpi
+  CC       := mpicc
+  MPIFLAGS := -DESSC_MPI
+endif
+
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla -Wpointer-arith
 ifeq ($(WERROR),1)
@@ -35,7 +42,7 @@ PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 ESSC_VERSION := $(shell cat VERSION)
 override CFLAGS += -std=gnu11 $(OPT) -g $(WARN) $(SANFLAGS) -I. -I$(BUILD)/gen \
-                   -DESSC_VERSION='"$(ESSC_VERSION)"' $(PKG_CFLAGS)
+                   -DESSC_VERSION='"$(ESSC_VERSION)"' $(MPIFLAGS) $(PKG_CFLAGS)
 override LDFLAGS += $(SANFLAGS)
 LDLIBS   = $(PKG_LIBS) -lm
 
@@ -54,7 +61,7 @@ MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr c
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
 # sim/: the simulation engine (knows nothing of e-cards; archived into libmodel.a).
-SIM_MODULES   := rng binomial engine summary histogram histogram_bytes queue erlang
+SIM_MODULES   := rng binomial engine summary histogram histogram_bytes queue erlang mpi
 SIM_OBJS      := $(SIM_MODULES:%=$(BUILD)/sim/%.o)
 
 # conformance/: the test bed (uses model/).  One line per part.

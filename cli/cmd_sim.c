@@ -19,6 +19,7 @@
 #include "model/scenario.h"
 #include "model/scenario_csv.h"
 #include "model/simdb.h"
+#include "sim/mpi.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -274,8 +275,8 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
   printf ("digest: %s\n", digest);
 }
 
-int
-essc_cmd_sim (int argc, char **argv)
+static int
+sim_run (int argc, char **argv, gboolean multi)
 {
   gint replications = 0, jobs = 1;
   gint64 seed = -1, shuffle = -1;
@@ -329,7 +330,29 @@ essc_cmd_sim (int argc, char **argv)
     }
   if (seed >= 0)
     sc->seed = (guint64) seed;
-  g_autofree ModelCertVerdict *certified = certify_in_the_loop (sc, conformance_db, &error);
+  /* Certification in the loop: member 0 runs it, the others take its verdicts. */
+  gboolean leader = sim_comm_rank (sim_comm_world ()) == 0;
+  g_autofree ModelCertVerdict *certified = leader ? certify_in_the_loop (sc, conformance_db,
+                                                                         &error)
+                                                  : NULL;
+  if (multi)
+    {
+      guint nch = sc->catalogue->n_channels;
+      g_autofree gint32 *shared = g_new0 (gint32, nch + 2);
+      shared[0] = error != NULL;
+      shared[1] = certified != NULL;
+      for (guint ch = 0; certified != NULL && ch < nch; ch++)
+        shared[2 + ch] = (gint32) certified[ch];
+      sim_comm_sum_i32 (sim_comm_world (), shared, nch + 2);
+      if (shared[0] && error == NULL)
+        return ESSC_EXIT_USAGE;  /* member 0 reports it */
+      if (shared[1] && certified == NULL)
+        {
+          certified = g_new (ModelCertVerdict, nch);
+          for (guint ch = 0; ch < nch; ch++)
+            certified[ch] = (ModelCertVerdict) shared[2 + ch];
+        }
+    }
   if (certified == NULL && error != NULL)
     {
       fprintf (stderr, "essc sim: certification in the loop: %s\n", error->message);
@@ -352,9 +375,12 @@ essc_cmd_sim (int argc, char **argv)
     }
   if (resume && no_db)
     return essc_cli_usage_error ("sim", "--resume needs the run database (not --no-db)");
+  if (resume && multi)
+    return essc_cli_usage_error ("sim", "--resume works in one process only (no mpirun)");
   if (!no_db && db == NULL)
     {
-      g_mkdir_with_parents ("runs", 0755);
+      if (leader)
+        g_mkdir_with_parents ("runs", 0755);
       db = g_strdup_printf ("runs/%s-%" G_GUINT64_FORMAT ".db", sc->name, sc->seed);
     }
   g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
@@ -363,8 +389,9 @@ essc_cmd_sim (int argc, char **argv)
   ModelRolloutOptions opt = {
     .replications = replications ? (guint) replications : sc->replications,
     .jobs = (guint) jobs, .city_order = order, .certified = certified,
-    .progress = progress, .progress_data = &prog,
-    .checkpoint = no_db ? NULL : checkpoint, .checkpoint_data = &ckpt,
+    .progress = leader ? progress : NULL, .progress_data = &prog,
+    .checkpoint = no_db || multi ? NULL : checkpoint, .checkpoint_data = &ckpt,
+    .comm = sim_comm_world (),
     .no_latency = no_latency, .plan_capacity = plan_capacity,
   };
   if (plan_capacity && (no_latency || !sc->latency.enabled))
@@ -391,6 +418,8 @@ essc_cmd_sim (int argc, char **argv)
   for (int i = 0; i < 32; i++)
     g_snprintf (digest + 2 * i, 3, "%02x", res->digest[i]);
 
+  if (!leader)
+    return ESSC_EXIT_OK;  /* member 0 writes and prints */
   if (!no_db)
     {
       if (!model_simdb_write (db, sc, res, digest, &error))
@@ -402,4 +431,15 @@ essc_cmd_sim (int argc, char **argv)
     }
   print_summary (sc, res, digest, no_db ? NULL : db);
   return ESSC_EXIT_OK;
+}
+
+int
+essc_cmd_sim (int argc, char **argv)
+{
+  gboolean multi = sim_mpi_init (&argc, &argv);
+  if (multi)
+    sim_mpi_quiet_followers ();
+  int status = sim_run (argc, argv, multi);
+  sim_mpi_finalize ();
+  return status;
 }

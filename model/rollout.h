@@ -25,6 +25,7 @@
 
 #include "model/latency.h"
 #include "model/scenario.h"
+#include "sim/mpi.h"
 #include "sim/summary.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,13 @@ typedef struct {
   ModelRolloutResult *resume_from;
   gboolean no_latency;               /* skip the [latency] model even if the scenario has it */
   gboolean plan_capacity;            /* with the latency model: the capacity plan too */
+  /* Processes (sim/mpi.h): NULL or a group of one for this process alone.
+   * With several, every member calls model_rollout_run with the same
+   * scenario and options; replications are spread over groups of members
+   * and, within a group, cities over its members (balanced by population);
+   * every member returns the complete result (the same bytes as one
+   * process).  No checkpoint or resume then. */
+  SimComm *comm;
 } ModelRolloutOptions;
 
 /* The result of a run.  All fields public; arrays are row-major as noted. */

@@ -13,6 +13,13 @@ struct _SimSeriesSet {
   double *values;   /* [series][rep][point] */
 };
 
+double *
+sim_series_set_values (SimSeriesSet *set, gsize *n_out)
+{
+  *n_out = (gsize) set->n_series * set->n_reps * set->n_points;
+  return set->values;
+}
+
 SimSeriesSet *
 sim_series_set_new (guint n_series, guint n_points, guint n_reps)
 {

@@ -24,6 +24,10 @@ void sim_series_set_free (SimSeriesSet *set);
  * different (s, rep) may be filled from different threads. */
 double *sim_series_set_row (SimSeriesSet *set, guint s, guint rep);
 
+/* Every value, [series][rep][point], and their number (for reductions
+ * across processes). */
+double *sim_series_set_values (SimSeriesSet *set, gsize *n_out);
+
 guint sim_series_set_n_series (const SimSeriesSet *set);
 guint sim_series_set_n_points (const SimSeriesSet *set);
 guint sim_series_set_n_reps (const SimSeriesSet *set);
