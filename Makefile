@@ -56,7 +56,7 @@ endif
 # model/: the standard's reference implementation, one module per concern.
 MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_row store_table \
-                 scenario scenario_keyfile scenario_keys scenario_latency scenario_csv published cities catalogue rollout rollout_checkpoint latency latency_io \
+                 scenario scenario_keyfile scenario_keys scenario_latency scenario_csv published cities catalogue rollout rollout_checkpoint rollout_procs latency latency_io \
                  simdb simdb_latency
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
