@@ -56,7 +56,7 @@ endif
 # model/: the standard's reference implementation, one module per concern.
 MODEL_MODULES := stdcode common keypair id card ecard pin credential base45 qr consent \
                  channel channel_request ledger ledger_book audit issuer store store_row store_table \
-                 scenario scenario_keyfile scenario_keys scenario_latency scenario_csv published cities catalogue rollout rollout_checkpoint rollout_procs latency latency_io \
+                 scenario scenario_keyfile scenario_keys scenario_latency scenario_csv published cities catalogue rollout rollout_checkpoint rollout_procs latency latency_io sweep sweep_result \
                  simdb simdb_latency
 MODEL_OBJS    := $(MODEL_MODULES:%=$(BUILD)/model/%.o) $(BUILD)/gen/regions.o
 
@@ -91,7 +91,7 @@ REPORT_MODULES := $(REPORT_CORE) $(REPORT_PARTS)
 REPORT_OBJS    := $(REPORT_MODULES:%=$(BUILD)/reports/%.o)
 
 # cli/: the front that dispatches subcommands.
-CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_report cmd_bench bench_service $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
+CLI_MODULES   := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_report cmd_bench bench_service $(CLI_IMPL) $(CLI_VECTORS) $(CLI_CERT) \
                  $(CLI_RUNNER) cmd_scenario
 CLI_OBJS      := $(CLI_MODULES:%=$(BUILD)/cli/%.o)
 

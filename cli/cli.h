@@ -35,6 +35,7 @@ int essc_cmd_demo (int argc, char **argv);
 int essc_cmd_bench (int argc, char **argv);
 int essc_cmd_store (int argc, char **argv);
 int essc_cmd_sim (int argc, char **argv);
+int essc_cmd_sweep (int argc, char **argv);
 int essc_cmd_report (int argc, char **argv);
 int essc_cmd_scenario (int argc, char **argv);
 /* conformance: impl */

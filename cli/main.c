@@ -18,6 +18,8 @@ static const EsscCommand commands[] = {
   { "store", "check a model database: rows, payment books, audit chain", essc_cmd_store },
   { "sim", "simulate a rollout scenario: essc sim SCENARIO [--replications N] [--jobs N]",
     essc_cmd_sim },
+  { "sweep", "run a grid of scenario variants as one job (mpirun: over the ranks)",
+    essc_cmd_sweep },
   { "scenario", "check a rollout scenario file: essc scenario check FILE", essc_cmd_scenario },
   { "report", "plots and an HTML page from a run or conformance database: essc report DB",
     essc_cmd_report },

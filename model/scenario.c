@@ -149,7 +149,7 @@ sort_by_line (GPtrArray *problems, guint from, gsize path_len)
  * a file that could not be read.
  */
 static ModelScenario *
-run (const char *path, GPtrArray *problems, gboolean *unreadable)
+run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolean *unreadable)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (ModelScenario) s = g_new0 (ModelScenario, 1);
@@ -157,7 +157,12 @@ run (const char *path, GPtrArray *problems, gboolean *unreadable)
   ScenCheck check = { path, problems, NULL, NULL };
 
   *unreadable = FALSE;
-  if (!g_file_get_contents (path, &s->text, &s->text_len, &error))
+  if (text != NULL)
+    {
+      s->text = g_strndup (text, len);
+      s->text_len = len;
+    }
+  else if (!g_file_get_contents (path, &s->text, &s->text_len, &error))
     {
       g_ptr_array_add (problems, g_strdup_printf ("%s: cannot read: %s", path,
                                                   error->message));
@@ -192,7 +197,7 @@ model_scenario_check (const char *path, GPtrArray *problems)
 {
   g_return_val_if_fail (path != NULL && problems != NULL, FALSE);
   gboolean unreadable;
-  g_autoptr (ModelScenario) s = run (path, problems, &unreadable);
+  g_autoptr (ModelScenario) s = run (path, NULL, 0, problems, &unreadable);
   return s != NULL;
 }
 
@@ -202,11 +207,24 @@ model_scenario_load (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   gboolean unreadable;
-  ModelScenario *s = run (path, problems, &unreadable);
+  ModelScenario *s = run (path, NULL, 0, problems, &unreadable);
 
   if (s == NULL)
     g_set_error_literal (error, MODEL_SCENARIO_ERROR,
                          unreadable ? MODEL_STD_NOT_FOUND : MODEL_STD_MALFORMED,
+                         (const char *) problems->pdata[0]);
+  return s;
+}
+
+ModelScenario *
+model_scenario_load_text (const char *text, gsize len, const char *path, GError **error)
+{
+  g_return_val_if_fail (text != NULL && path != NULL, NULL);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  gboolean unreadable;
+  ModelScenario *s = run (path, text, len, problems, &unreadable);
+  if (s == NULL)
+    g_set_error_literal (error, MODEL_SCENARIO_ERROR, MODEL_STD_MALFORMED,
                          (const char *) problems->pdata[0]);
   return s;
 }

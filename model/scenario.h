@@ -202,6 +202,15 @@ typedef struct {
 ModelScenario *model_scenario_load (const char *path, GError **error);
 
 /*
+ * The same for a scenario's text in memory (len bytes); path names it in
+ * messages and its directory is the base of the relative paths inside, as
+ * if the text were a file there (a sweep's points are such texts).
+ * Returns: (transfer full)
+ */
+ModelScenario *model_scenario_load_text (const char *text, gsize len, const char *path,
+                                         GError **error);
+
+/*
  * Checks path and appends every problem found to problems (as char *
  * strings, transfer full: create it with g_ptr_array_new_with_free_func
  * (g_free)).  Returns TRUE when the file is valid (nothing appended).
