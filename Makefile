@@ -86,7 +86,7 @@ CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/require
 
 # reports/: essc report, reading a database only.  The parts' files on their own lines.
 REPORT_CORE    := report rdb gnuplot html
-REPORT_PARTS   := stubs_tmp
+REPORT_PARTS   := latency latency_plots conform conform_cert conform_plots rollout rollout_plots
 REPORT_MODULES := $(REPORT_CORE) $(REPORT_PARTS)
 REPORT_OBJS    := $(REPORT_MODULES:%=$(BUILD)/reports/%.o)
 
@@ -100,7 +100,7 @@ TESTS         := stdcode common keypair id card ecard pin credential base45 qr c
                  channel channel_request ledger ledger_book audit issuer store store_file std \
                  sim_rng sim_binomial sim_engine sim_queue sim_erlang sim_histogram scenario cities catalogue rollout latency simdb calibration fuzz \
                  conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
-                 $(TESTS_RUNNER) cli
+                 $(TESTS_RUNNER) cli report mpi
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------
@@ -206,6 +206,14 @@ TEST_DEPS_sim_engine :=
 TEST_DEPS_sim_queue :=
 TEST_DEPS_sim_erlang :=
 
+# essc report's test runs the essc binary (make check builds it first) and
+# reads the databases with SQLite: it links no module, only its helpers
+# (TEST_HELPERS_x: tests/x.c files beside testutil.c).
+TEST_DEPS_report :=
+TEST_HELPERS_report := report_fixture png_check page_tables
+# The MPI test runs the MPI and plain builds of essc and reads databases.
+TEST_DEPS_mpi :=
+
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1
 TEST_CONF_rollout := 1
@@ -221,6 +229,7 @@ TEST_CONF_conf_cert_cli := 1
 TEST_CONF_conf_vectors := 1
 
 test_objs = $(BUILD)/tests/test_$(1).o $(BUILD)/tests/testutil.o \
+            $(TEST_HELPERS_$(1):%=$(BUILD)/tests/%.o) \
             $(if $(TEST_CONF_$(1)),$(BUILD)/libconf.a $(BUILD)/libmodel.a,\
               $(TEST_DEPS_$(1):%=$(BUILD)/model/%.o) $(TEST_SIM_$(1):%=$(BUILD)/sim/%.o) \
               $(BUILD)/gen/regions.o)
@@ -242,17 +251,49 @@ deps-quiet:
 
 # ---- jobs ----------------------------------------------------------------
 
-run: deps essc
-	./essc sim scenarios/national-2019.ini --replications 20 --jobs 2
+# The main job: the national scenario (20 replications on 2 threads: enough
+# for visible 90% bands), the conformance suite against the reference channel
+# (signed with a key made once in runs/; the TAP goes to a file, its verdict
+# line is shown), and the report of each (essc report: SVG, PNG, index.html).
+RUN_SCENARIO := scenarios/national-2019.ini
+RUN_NAME     := national-2019
+RUN_DB       := runs/$(RUN_NAME)-$(shell sed -n 's/^seed *= *//p' $(RUN_SCENARIO)).db
 
-check: deps $(BUILD)/essc $(TEST_BINS)
-	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) $(if $(SANFLAGS),ESSC_SANITIZE=1) \
-	  prove --exec '' $(if $(CI),,-j2) $(TEST_BINS)
+run: deps essc
+	@mkdir -p runs
+	./essc sim $(RUN_SCENARIO) --db $(RUN_DB) --replications 20 --jobs 2 --plan-capacity
+	@test -f runs/conformance.key || ./essc keygen --out runs/conformance
+	rm -f runs/conformance.db
+	./essc conform --role channel --impl "./essc impl --role channel" --db runs/conformance.db \
+	  --sign runs/conformance.key --cert runs/conformance-channel.cert > runs/conformance-channel.tap
+	@grep -E '^# .* as channel: ' runs/conformance-channel.tap
+	./essc report $(RUN_DB) --out runs/$(RUN_NAME)-report
+	./essc report runs/conformance.db --out runs/conformance-report
+	@echo
+	@echo "simulation:  $(RUN_DB)"
+	@echo "             report runs/$(RUN_NAME)-report/index.html"
+	@echo "conformance: runs/conformance.db, certificate runs/conformance-channel.cert"
+	@echo "             (essc cert verify runs/conformance-channel.cert --pub runs/conformance.pub)"
+	@echo "             report runs/conformance-report/index.html"
+
+# The MPI tests run the MPI build (without sanitizers: Open MPI's own
+# allocations are not ours to check) under mpirun.
+MPI_ESSC := $(CURDIR)/build-mpi/essc
+
+check: deps $(BUILD)/essc $(TEST_BINS) mpi-essc
+	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) ESSC_MPI_BIN=$(MPI_ESSC) \
+	  $(if $(SANFLAGS),ESSC_SANITIZE=1) prove --exec '' $(if $(CI),,-j2) $(TEST_BINS)
+
+.PHONY: mpi-essc
+mpi-essc: deps
+	@$(MAKE) --no-print-directory MPI=1 SANITIZE= build-mpi/essc
 
 bench: deps essc
 	./essc bench
 	sh tools/bench-conform.sh ./essc
 	sh tools/bench-sim.sh ./essc
+	@$(MAKE) --no-print-directory MPI=1 SANITIZE= build-mpi/essc
+	sh tools/bench-mpi.sh build-mpi/essc
 
 clean:
 	rm -rf build build-san essc

@@ -3,9 +3,10 @@
  * essc conform: runs the ESSC-STD conformance suite (the vectors) against an
  * implementation under test and reports: TAP version 13 on stdout (usable by
  * prove), optionally JUnit XML, a JSON results file, rows in an SQLite
- * database and a signed certificate.  Exit 0 conformant, 1 not, 2 usage or
- * input error (including an IUT that cannot start or fails the handshake),
- * 3 internal error.  `--coverage` prints which tests check each requirement.
+ * database and a signed certificate (stored in the database too when both
+ * are asked for).  Exit 0 conformant, 1 not, 2 usage or input error
+ * (including an IUT that cannot start or fails the handshake), 3 internal
+ * error.  `--coverage` prints which tests check each requirement.
  */
 #include "cli/cli.h"
 #include "conformance/cert.h"
@@ -91,6 +92,28 @@ write_certificate (const ConfRun *run, const ConfPlan *plan, const char *command
       fprintf (stderr, "essc conform: certificate: %s\n", error->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Reads back the certificate just written (CERT and CERT.sig) and the
+ * signer's public key, for the database. */
+static gboolean
+load_certificate (const char *cert, const char *key, ConfRunDbCertificate *out,
+                  char **cert_bytes, char **sig_bytes, char **pub_text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sig_path = conf_cert_sig_path (cert);
+  gsize len = 0;
+  g_autoptr (ModelKeyPair) pair = NULL;
+  if ((*cert_bytes = conf_cert_load (cert, &len, &error)) == NULL
+      || (*sig_bytes = conf_cert_load (sig_path, NULL, &error)) == NULL
+      || (pair = conf_cert_read_secret_key (key, &error)) == NULL)
+    {
+      fprintf (stderr, "essc conform: --db: the certificate: %s\n", error->message);
+      return FALSE;
+    }
+  *pub_text = conf_cert_format_public_key (pair);
+  *out = (ConfRunDbCertificate) { *cert_bytes, len, *sig_bytes, *pub_text };
   return TRUE;
 }
 
@@ -222,14 +245,24 @@ essc_cmd_conform (int argc, char **argv)
       g_autofree char *j = conf_results_render (run, plan, impl, role, profile);
       written &= write_file (json, j, "--json");
     }
-  if (db != NULL && !conf_rundb_append (db, run, plan, impl, role, profile, NULL, &error))
+  /* The certificate first, so that the database stores the bytes written. */
+  g_autofree char *cert_bytes = NULL, *sig_bytes = NULL, *pub_text = NULL;
+  ConfRunDbCertificate stored = { NULL };
+  if (cert != NULL && write_certificate (run, plan, impl, role, profile, sign, cert))
+    {
+      if (db != NULL && !load_certificate (cert, sign, &stored, &cert_bytes, &sig_bytes,
+                                           &pub_text))
+        written = FALSE;
+    }
+  else if (cert != NULL)
+    written = FALSE;
+  if (db != NULL && !conf_rundb_append (db, run, plan, impl, role, profile,
+                                        stored.certificate ? &stored : NULL, NULL, &error))
     {
       fprintf (stderr, "essc conform: --db: %s\n", error->message);
       g_clear_error (&error);
       written = FALSE;
     }
-  if (cert != NULL)
-    written &= write_certificate (run, plan, impl, role, profile, sign, cert);
   if (!written)
     return ESSC_EXIT_USAGE;
   return conformant ? ESSC_EXIT_OK : ESSC_EXIT_FAILED;

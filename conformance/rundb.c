@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Writing conformance runs to SQLite (see rundb.h).  Prepared statements,
- * one BEGIN IMMEDIATE transaction per run, rollback on any failure.
+ * one BEGIN IMMEDIATE transaction per run (its tests, latency and
+ * certificate), rollback on any failure.
  */
 #include "conformance/rundb.h"
 
@@ -27,7 +28,9 @@ static const char SCHEMA[] =
   " duration_us INTEGER NOT NULL, PRIMARY KEY (run_id, pos)) STRICT;"
   "CREATE TABLE IF NOT EXISTS conformance_latency (run_id INTEGER NOT NULL, op TEXT NOT NULL,"
   " count INTEGER NOT NULL, p50_us INTEGER NOT NULL, p99_us INTEGER NOT NULL,"
-  " max_us INTEGER NOT NULL, PRIMARY KEY (run_id, op)) STRICT;";
+  " max_us INTEGER NOT NULL, PRIMARY KEY (run_id, op)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS conformance_certificate (run_id INTEGER PRIMARY KEY,"
+  " certificate TEXT NOT NULL, signature TEXT NOT NULL, public_key TEXT) STRICT;";
 
 static gboolean
 sql_fail (sqlite3 *db, const char *path, const char *what, GError **error)
@@ -46,9 +49,27 @@ bind_text (sqlite3_stmt *st, int i, const char *s)
 }
 
 static gboolean
+write_certificate (sqlite3 *db, const char *path, gint64 id, const ConfRunDbCertificate *cert,
+                   GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (db, "INSERT INTO conformance_certificate VALUES (?,?,?,?)", -1, &st,
+                          NULL) != SQLITE_OK)
+    return sql_fail (db, path, "prepare", error);
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_text64 (st, 2, cert->certificate, cert->certificate_len, SQLITE_TRANSIENT,
+                       SQLITE_UTF8);
+  bind_text (st, 3, cert->signature);
+  bind_text (st, 4, cert->public_key);
+  int rc = sqlite3_step (st);
+  sqlite3_finalize (st);
+  return rc == SQLITE_DONE || sql_fail (db, path, "insert certificate", error);
+}
+
+static gboolean
 write_run (sqlite3 *db, const char *path, const ConfRun *run, const ConfPlan *plan,
-           const char *command, const char *role, const ConfProfile *profile, gint64 *run_id,
-           GError **error)
+           const char *command, const char *role, const ConfProfile *profile,
+           const ConfRunDbCertificate *cert, gint64 *run_id, GError **error)
 {
   sqlite3_stmt *st = NULL;
   g_autoptr (JsonNode) pnode = conf_profile_to_json (profile);
@@ -138,13 +159,13 @@ write_run (sqlite3 *db, const char *path, const ConfRun *run, const ConfPlan *pl
         }
     }
   sqlite3_finalize (st);
-  return TRUE;
+  return cert == NULL || write_certificate (db, path, id, cert, error);
 }
 
 gboolean
 conf_rundb_append (const char *path, const ConfRun *run, const ConfPlan *plan,
                    const char *command, const char *role, const ConfProfile *profile,
-                   gint64 *run_id, GError **error)
+                   const ConfRunDbCertificate *cert, gint64 *run_id, GError **error)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
@@ -184,7 +205,8 @@ conf_rundb_append (const char *path, const ConfRun *run, const ConfPlan *plan,
   if (sqlite3_exec (db, pragma, NULL, NULL, NULL) != SQLITE_OK
       || sqlite3_exec (db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
     sql_fail (db, path, "schema", error);
-  else if (write_run (db, path, run, plan, command, role, profile, run_id, error))
+  else if (write_run (db, path, run, plan, command, role, profile, cert, run_id,
+                       error))
     ok = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
          || sql_fail (db, path, "commit", error);
   if (!ok)

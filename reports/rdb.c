@@ -134,6 +134,20 @@ report_db_open (ReportCtx *ctx, GError **error)
                    ctx->db_path, app);
       return FALSE;
     }
+  /* A damaged file may still open and answer the first pragmas. */
+  sqlite3_stmt *qc = NULL;
+  if (sqlite3_prepare_v2 (ctx->db, "PRAGMA quick_check", -1, &qc, NULL) != SQLITE_OK
+      || sqlite3_step (qc) != SQLITE_ROW
+      || g_strcmp0 (report_db_text (qc, 0), "ok") != 0)
+    {
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: damaged database (SQLite's "
+                   "check: %s)", ctx->db_path,
+                   qc != NULL && sqlite3_column_text (qc, 0) ? report_db_text (qc, 0)
+                                                             : sqlite3_errmsg (ctx->db));
+      sqlite3_finalize (qc);
+      return FALSE;
+    }
+  sqlite3_finalize (qc);
   ctx->has_run = table_exists (ctx, "run");
   ctx->has_conformance = report_db_has_rows (ctx, "conformance_run");
   if (ctx->has_run)
@@ -186,7 +200,7 @@ report_db_open (ReportCtx *ctx, GError **error)
   else
     {
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: an essc database with neither "
-                   "a simulation run nor a conformance run (nothing to report)", ctx->db_path);
+                   "a simulation run nor a conformance run (nothing to report; or damaged)", ctx->db_path);
       return FALSE;
     }
   return TRUE;

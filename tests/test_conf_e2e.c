@@ -5,7 +5,8 @@
  * every fault caught), the reference channel conformant with TAP that prove
  * accepts, every listed channel fault refused with exit 1, a signed
  * certificate that verifies and fails when touched, JUnit/JSON/SQLite
- * outputs, waivers, the coverage table, and misbehaving IUTs.
+ * outputs (the certificate stored in the database byte for byte), waivers,
+ * the coverage table, and misbehaving IUTs.
  */
 #include "tests/testutil.h"
 
@@ -211,6 +212,87 @@ test_certificate (Fx *f, gconstpointer data)
   sqlite3_close (h);
 }
 
+/* One column of a query's single row, as bytes (NULL for SQL NULL). */
+static char *
+db_text (sqlite3 *h, const char *sql, gsize *len)
+{
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (h, sql, -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  const char *t = (const char *) sqlite3_column_text (st, 0);
+  gsize n = (gsize) sqlite3_column_bytes (st, 0);
+  char *copy = t ? g_strndup (t, n) : NULL;
+  if (len != NULL)
+    *len = n;
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+  sqlite3_finalize (st);
+  return copy;
+}
+
+/* --db with --cert stores the certificate's files byte for byte, with its
+ * run; they verify when written back; a database without the table (an
+ * older essc's) gains it; a run without --cert has no row. */
+static void
+test_certificate_in_db (Fx *f, gconstpointer data)
+{
+  g_autofree char *key = g_build_filename (f->dir, "cb", NULL);
+  g_autofree char *cert = g_build_filename (f->dir, "cert.json", NULL);
+  g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
+  const char *impl = "impl --role channel";
+  Run r = sh ("%s keygen --out %s", f->essc, key);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  r = sh ("%s conform --role channel --impl '%s %s' --db %s > /dev/null", f->essc, f->essc,
+          impl, db);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  sqlite3 *h = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_autofree char *none = db_text (h, "SELECT COUNT(*) FROM conformance_certificate", NULL);
+  g_assert_cmpstr (none, ==, "0");
+  g_assert_cmpint (sqlite3_exec (h, "DROP TABLE conformance_certificate", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (h);
+
+  r = sh ("%s conform --role channel --impl '%s %s --fault chan-no-replay' --db %s "
+          "--sign %s.key --cert %s > /dev/null", f->essc, f->essc, impl, db, key, cert);
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_autofree char *ids = db_text (h, "SELECT group_concat (run_id) FROM conformance_certificate",
+                                  NULL);
+  g_autofree char *last = db_text (h, "SELECT MAX (id) FROM conformance_run", NULL);
+  g_assert_cmpstr (last, ==, "2");
+  g_assert_cmpstr (ids, ==, "2");
+  gsize len = 0, file_len = 0;
+  g_autofree char *stored = db_text (h, "SELECT certificate FROM conformance_certificate", &len);
+  g_autofree char *sig = db_text (h, "SELECT signature FROM conformance_certificate", NULL);
+  g_autofree char *pub = db_text (h, "SELECT public_key FROM conformance_certificate", NULL);
+  sqlite3_close (h);
+  g_autofree char *bytes = NULL, *sig_file = NULL, *pub_file = NULL;
+  g_autofree char *sig_path = g_strconcat (cert, ".sig", NULL);
+  g_autofree char *pub_path = g_strconcat (key, ".pub", NULL);
+  g_assert_true (g_file_get_contents (cert, &bytes, &file_len, NULL));
+  g_assert_true (g_file_get_contents (sig_path, &sig_file, NULL, NULL));
+  g_assert_true (g_file_get_contents (pub_path, &pub_file, NULL, NULL));
+  g_assert_cmpuint (len, ==, file_len);
+  g_assert_cmpmem (stored, len, bytes, file_len);
+  g_assert_cmpstr (sig, ==, sig_file);
+  g_assert_cmpstr (pub, ==, pub_file);
+
+  /* Written back from the database, the three files verify. */
+  g_autofree char *back = g_build_filename (f->dir, "back.json", NULL);
+  g_autofree char *back_sig = g_strconcat (back, ".sig", NULL);
+  g_autofree char *back_pub = g_build_filename (f->dir, "back.pub", NULL);
+  g_assert_true (g_file_set_contents (back, stored, (gssize) len, NULL));
+  g_assert_true (g_file_set_contents (back_sig, sig, -1, NULL));
+  g_assert_true (g_file_set_contents (back_pub, pub, -1, NULL));
+  r = sh ("%s cert verify %s --pub %s", f->essc, back, back_pub);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "not conformant"));
+  run_clear (&r);
+}
+
 /* A fault's failures waived: conformant; a stale or unknown waiver: not. */
 static void
 test_waivers (Fx *f, gconstpointer data)
@@ -300,6 +382,7 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/channel-conformant-tap-prove", test_channel_tap_prove);
   ADD ("/conf/e2e/channel-faults-exit-1", test_channel_faults_fail);
   ADD ("/conf/e2e/certificate-and-outputs", test_certificate);
+  ADD ("/conf/e2e/certificate-in-database", test_certificate_in_db);
   ADD ("/conf/e2e/waivers", test_waivers);
   ADD ("/conf/e2e/misbehaving-iut", test_misbehaving);
   ADD ("/conf/e2e/coverage", test_coverage);
