@@ -86,7 +86,7 @@ CONF_OBJS     := $(CONF_MODULES:%=$(BUILD)/conformance/%.o) $(BUILD)/gen/require
 
 # reports/: essc report, reading a database only.  The parts' files on their own lines.
 REPORT_CORE    := report rdb gnuplot html
-REPORT_PARTS   := latency latency_plots conform conform_cert conform_plots rollout rollout_plots
+REPORT_PARTS   := latency latency_plots conform conform_cert conform_plots rollout rollout_plots sweep
 REPORT_MODULES := $(REPORT_CORE) $(REPORT_PARTS)
 REPORT_OBJS    := $(REPORT_MODULES:%=$(BUILD)/reports/%.o)
 

@@ -83,13 +83,12 @@ report_db_has_rows (ReportCtx *ctx, const char *table)
   return rows;
 }
 
-char *
-report_db_run_value (ReportCtx *ctx, const char *key)
+static char *
+kv_value (ReportCtx *ctx, const char *sql, const char *key)
 {
   sqlite3_stmt *st = NULL;
   char *value = NULL;
-  if (sqlite3_prepare_v2 (ctx->db, "SELECT value FROM run WHERE key = ?", -1, &st, NULL)
-      == SQLITE_OK)
+  if (sqlite3_prepare_v2 (ctx->db, sql, -1, &st, NULL) == SQLITE_OK)
     {
       sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
       if (sqlite3_step (st) == SQLITE_ROW)
@@ -97,6 +96,18 @@ report_db_run_value (ReportCtx *ctx, const char *key)
     }
   sqlite3_finalize (st);
   return value;
+}
+
+char *
+report_db_run_value (ReportCtx *ctx, const char *key)
+{
+  return kv_value (ctx, "SELECT value FROM run WHERE key = ?", key);
+}
+
+char *
+report_db_sweep_value (ReportCtx *ctx, const char *key)
+{
+  return kv_value (ctx, "SELECT value FROM sweep WHERE key = ?", key);
 }
 
 static gint64
@@ -150,6 +161,7 @@ report_db_open (ReportCtx *ctx, GError **error)
   sqlite3_finalize (qc);
   ctx->has_run = table_exists (ctx, "run");
   ctx->has_conformance = report_db_has_rows (ctx, "conformance_run");
+  ctx->has_sweep = report_db_has_rows (ctx, "sweep_point");
   if (ctx->has_run)
     {
       g_autofree char *schema = report_db_run_value (ctx, "schema");
@@ -178,6 +190,22 @@ report_db_open (ReportCtx *ctx, GError **error)
                                     name, hash, seed, reps, strcmp (reps, "1") ? "s" : "",
                                     version);
     }
+  else if (ctx->has_sweep)
+    {
+      g_autofree char *schema = report_db_sweep_value (ctx, "schema");
+      g_autofree char *name = report_db_sweep_value (ctx, "name");
+      g_autofree char *points = report_db_sweep_value (ctx, "points");
+      g_autofree char *version = report_db_sweep_value (ctx, "essc_version");
+      if (g_strcmp0 (schema, "essc-sweep/1") != 0 || name == NULL || points == NULL
+          || version == NULL)
+        {
+          g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: a sweep database of "
+                       "schema %s, expected essc-sweep/1 with name, points and essc_version",
+                       ctx->db_path, schema ? schema : "(none)");
+          return FALSE;
+        }
+      ctx->stamp = g_strdup_printf ("sweep %s, %s points, essc %s", name, points, version);
+    }
   else if (ctx->has_conformance)
     {
       g_autoptr (GError) e = NULL;
@@ -200,7 +228,7 @@ report_db_open (ReportCtx *ctx, GError **error)
   else
     {
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: an essc database with neither "
-                   "a simulation run nor a conformance run (nothing to report; or damaged)", ctx->db_path);
+                   "a simulation run, a sweep nor a conformance run (nothing to report; or damaged)", ctx->db_path);
       return FALSE;
     }
   return TRUE;

@@ -31,6 +31,9 @@ gboolean report_db_step (ReportCtx *ctx, sqlite3_stmt *st, gboolean *row, GError
 /* Returns: (transfer full) the value of `key` in the run table, or NULL. */
 char *report_db_run_value (ReportCtx *ctx, const char *key);
 
+/* Returns: (transfer full) the value of `key` in the sweep table, or NULL. */
+char *report_db_sweep_value (ReportCtx *ctx, const char *key);
+
 /* TRUE when the table exists and has at least one row. */
 gboolean report_db_has_rows (ReportCtx *ctx, const char *table);
 

@@ -93,6 +93,8 @@ report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GEr
     }
   if (ok && ctx.has_run)
     ok = report_rollout (&ctx, error) && (!ctx.has_latency || report_latency (&ctx, error));
+  if (ok && ctx.has_sweep)
+    ok = report_sweep (&ctx, error);
   if (ok && ctx.has_conformance)
     ok = report_conform (&ctx, error);
   if (ok)

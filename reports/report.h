@@ -16,6 +16,7 @@
  *   report_rollout_*   national, provincial and city adoption, targets, channel classes
  *   report_latency_*   platform latency against the SLA, capacity plan
  *   report_conform_*   conformance verdicts, coverage, IUT latency, certificate
+ *   report_sweep       a sweep's points compared
  */
 #pragma once
 
@@ -58,6 +59,7 @@ typedef struct {
   gboolean has_latency;     /* ... with latency rows */
   gboolean has_plan;        /* ... and a capacity plan */
   gboolean has_conformance; /* conformance runs (essc conform --db) */
+  gboolean has_sweep;       /* a sweep database (essc sweep) */
   /* The stamp of every figure and of the page: scenario name and hash,
    * seed, replications, essc version (or, for a conformance-only database,
    * the suite, IUT and date). */
@@ -101,5 +103,6 @@ void report_warn (ReportCtx *ctx, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 gboolean report_rollout (ReportCtx *ctx, GError **error);
 gboolean report_latency (ReportCtx *ctx, GError **error);
 gboolean report_conform (ReportCtx *ctx, GError **error);
+gboolean report_sweep (ReportCtx *ctx, GError **error);
 
 G_END_DECLS

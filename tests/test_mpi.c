@@ -246,7 +246,38 @@ test_sweep (void)
     }
   g_assert_cmpuint (points, ==, 4);
   sqlite3_finalize (st);
+  /* The report compares the points: a row per point holding the stored share. */
+  g_autofree char *rep = g_build_filename (dir, "rep", NULL);
+  const char *argv2[] = { bin ("ESSC_BIN"), "report", db, "--out", rep, "-q", NULL };
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_assert_cmpint (run (argv2, &out2, &err2), ==, 0);
+  g_autofree char *index = g_build_filename (rep, "index.html", NULL);
+  g_autofree char *page = NULL;
+  g_assert_true (g_file_get_contents (index, &page, NULL, NULL));
+  g_assert_nonnull (strstr (page, "<table id=\"sweep-points\">"));
+  g_assert_cmpint (sqlite3_prepare_v2 (s, "SELECT point, share_2020 FROM sweep_point", -1, &st,
+                                       NULL), ==, SQLITE_OK);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      char v[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (v, sizeof v, "%.17g", 100 * sqlite3_column_double (st, 1));
+      g_autofree char *cell = g_strdup_printf ("<tr data-key=\"%d\">", sqlite3_column_int (st, 0));
+      const char *row = strstr (page, cell);
+      g_assert_nonnull (row);
+      g_autofree char *value = g_strdup_printf ("data-col=\"share_2020\" data-value=\"%s\"", v);
+      const char *at = strstr (row, value), *end = strstr (row, "</tr>");
+      g_assert_true (at != NULL && at < end);
+    }
+  sqlite3_finalize (st);
   sqlite3_close (s);
+  const char *figs[] = { "sweep-holders.svg", "sweep-holders.png", "index.html" };
+  for (gsize i = 0; i < G_N_ELEMENTS (figs); i++)
+    {
+      g_autofree char *f = g_build_filename (rep, figs[i], NULL);
+      g_assert_true (g_file_test (f, G_FILE_TEST_IS_REGULAR));
+      g_remove (f);
+    }
+  g_rmdir (rep);
   const char *left[] = { "cities.csv", "channels.csv", "service-times.csv", "latency.ini",
                          "grid.sweep", "grid.db", "grid1.db" };
   for (gsize i = 0; i < G_N_ELEMENTS (left); i++)

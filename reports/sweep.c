@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sweep part of essc report: a sweep database (essc sweep, docs/SWEEP.md)
+ * compared point by point: a table of the points with their values and
+ * headline figures, and a figure of the national holders of every point
+ * over time with the targets' shares marked.
+ */
+#include "reports/report.h"
+
+#include "reports/gnuplot.h"
+#include "reports/html.h"
+#include "reports/rdb.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef sqlite3_stmt Stmt;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Stmt, sqlite3_finalize)
+
+#define MAX_LINES 12   /* points drawn in the figure */
+
+static const char *const colours[MAX_LINES] = {
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#1f4e79", "#b00020",
+};
+
+static gboolean
+points_table (ReportCtx *ctx, GString *h, guint *n_points, GError **error)
+{
+  g_autoptr (Stmt) st = report_db_prepare (
+      ctx, "SELECT point, label, digest, replications, share_2019, cities_2019, share_2020, "
+           "cities_2020, national_worst_p99, platforms, platforms_sla_held FROM sweep_point "
+           "ORDER BY point", error);
+  if (st == NULL)
+    return FALSE;
+  report_html_table_begin (h, "sweep-points", "The points of the sweep: the values they set, "
+                           "the share of the physical cardholders holding an e-card and the "
+                           "cities meeting each target on its date (means over the "
+                           "replications), the national platform's worst-day p99, and the "
+                           "digest essc sim gives for the point's scenario.",
+                           "#point", "point", "values", "values", "#share_2019",
+                           "share, 1st target (%)", "#cities_2019", "cities, 1st target",
+                           "#share_2020", "share, 2nd target (%)", "#cities_2020",
+                           "cities, 2nd target", "#national_worst_p99_ms",
+                           "national p99, worst day (ms)", "#platforms_sla_held",
+                           "platforms keeping the SLA", "digest", "digest", NULL);
+  gboolean row, ok;
+  *n_points = 0;
+  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+    {
+      g_autofree char *key = g_strdup_printf ("%d", sqlite3_column_int (st, 0));
+      report_html_row_begin (h, key);
+      report_html_num (h, "point", "%.0f", report_db_double (st, 0));
+      report_html_cell (h, "values", report_db_text (st, 1));
+      report_html_num (h, "share_2019", "%.1f", 100 * report_db_double (st, 4));
+      report_html_num (h, "cities_2019", "%.1f", report_db_double (st, 5));
+      report_html_num (h, "share_2020", "%.1f", 100 * report_db_double (st, 6));
+      report_html_num (h, "cities_2020", "%.1f", report_db_double (st, 7));
+      report_html_num (h, "national_worst_p99_ms", "%.1f", 1000 * report_db_double (st, 8));
+      if (sqlite3_column_int (st, 9) > 0)
+        report_html_num (h, "platforms_sla_held", "%.0f", report_db_double (st, 10));
+      else
+        report_html_num (h, "platforms_sla_held", "%.0f", NAN);
+      g_autofree char *digest = g_strndup (report_db_text (st, 2), 16);
+      report_html_cell (h, "digest", digest);
+      report_html_row_end (h);
+      (*n_points)++;
+    }
+  report_html_table_end (h);
+  return ok;
+}
+
+static gboolean
+holders_figure (ReportCtx *ctx, guint n_points, GError **error)
+{
+  guint drawn = MIN (n_points, MAX_LINES);
+  g_autofree char *caption = g_strdup_printf (
+      "National e-card holders (mean over the replications) of %s%u point%s of the sweep, "
+      "by point number (the table gives each point's values).",
+      n_points > drawn ? "the first " : "", drawn, drawn == 1 ? "" : "s");
+  ReportPlot *p = report_plot_new ("sweep-holders", "The sweep's points: national e-card "
+                                   "holders over time", caption, "sweep", 1100, 620);
+  g_autoptr (Stmt) st = report_db_prepare (ctx, "SELECT point, date, holders FROM sweep_series "
+                                                "WHERE point < ? ORDER BY point, date", error);
+  if (st == NULL)
+    {
+      report_plot_free (p);
+      return FALSE;
+    }
+  sqlite3_bind_int (st, 1, (int) drawn);
+  gboolean row, ok;
+  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+    {
+      g_autofree char *name = g_strdup_printf ("p%d", sqlite3_column_int (st, 0));
+      g_string_append_printf (report_plot_data (p, name), "%s %.10g\n", report_db_text (st, 1),
+                              report_db_double (st, 2) / 1e6);
+    }
+  if (!ok)
+    {
+      report_plot_free (p);
+      return FALSE;
+    }
+  report_plot_printf (p, "set title \"The sweep's points: national e-card holders\" "
+                      "font \",14\"\nset xdata time\nset timefmt \"%%Y-%%m-%%d\"\n"
+                      "set format x \"%%b %%Y\"\nset xlabel \"date\"\n"
+                      "set ylabel \"e-card holders (millions)\"\nset grid\nset bmargin 5\n"
+                      "set key top left box opaque\nset autoscale xfix\nplot ");
+  /* Points that coincide (a value with no effect) stay visible: the earlier
+   * lines are wider and each has its own dash pattern. */
+  for (guint i = 0; i < drawn; i++)
+    report_plot_printf (p, "%s$p%u using 1:2 with lines lw %.1f dt %u lc rgb '%s' "
+                        "title \"point %u\"", i ? ", " : "", i, 4.0 - 2.5 * i / MAX (drawn, 2),
+                        i % 5 + 1, colours[i], i);
+  report_plot_printf (p, "\n");
+  report_plot_render (ctx, p);
+  return TRUE;
+}
+
+gboolean
+report_sweep (ReportCtx *ctx, GError **error)
+{
+  GString *h = report_section (ctx, "sweep", "Sweep: the points compared");
+  g_autofree char *name = report_db_sweep_value (ctx, "name");
+  g_autofree char *scenario = report_db_sweep_value (ctx, "scenario_path");
+  report_html_p (h, "Sweep %s over the scenario %s: every point is the scenario with the "
+                 "values of its row set, run as essc sim would run it.", name ? name : "?",
+                 scenario ? scenario : "?");
+  guint n_points = 0;
+  if (!points_table (ctx, h, &n_points, error))
+    return FALSE;
+  return n_points == 0 || holders_figure (ctx, n_points, error);
+}
