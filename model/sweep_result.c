@@ -79,6 +79,7 @@ model_sweep_result_new (const ModelScenario *sc, const ModelRolloutResult *run, 
 
 #define TYPE "(us(ii)(dd)(dd)(dd)duuiuadadad)"
 #define FORMAT "(us(ii)(dd)(dd)(dd)duuiu@ad@ad@ad)"
+#define GET_FORMAT "(u&s(ii)(dd)(dd)(dd)duuiu@ad@ad@ad)"  /* &s: the string is borrowed */
 
 GBytes *
 model_sweep_result_serialize (const ModelSweepResult *r)
@@ -106,7 +107,7 @@ model_sweep_result_deserialize (GBytes *bytes, GError **error)
   ModelSweepResult *r = g_new0 (ModelSweepResult, 1);
   const char *digest;
   g_autoptr (GVariant) m = NULL, lo = NULL, hi = NULL;
-  g_variant_get (v, FORMAT, &r->point, &digest, &r->target_day[0], &r->target_day[1],
+  g_variant_get (v, GET_FORMAT, &r->point, &digest, &r->target_day[0], &r->target_day[1],
                  &r->holders[0], &r->holders[1], &r->share[0], &r->share[1], &r->cities[0],
                  &r->cities[1], &r->worst_p99, &r->platforms, &r->platforms_held, &r->start,
                  &r->replications, &m, &lo, &hi);
