@@ -423,20 +423,35 @@ simulate_platform (guint p, gpointer data)
     }
 }
 
+/* Unit i of a member's share: its i-th platform. */
+typedef struct {
+  Run *run;
+  guint member, members;
+} Share;
+
+static void
+simulate_share (guint i, gpointer data)
+{
+  Share *sh = data;
+  simulate_platform (sh->member + i * sh->members, sh->run);
+}
+
 gboolean
 model_latency_run_rep (ModelLatencyResult *r, const ModelScenario *sc,
                        const ModelLatencyInput *in, guint rep, guint64 replication, guint jobs,
-                       GError **error)
+                       guint member, guint members, GError **error)
 {
-  g_return_val_if_fail (r != NULL && in != NULL && rep < r->n_reps && in->n_days == r->n_days,
-                        FALSE);
+  g_return_val_if_fail (r != NULL && in != NULL && rep < r->n_reps && in->n_days == r->n_days
+                        && members >= 1 && member < members, FALSE);
   const guint np = r->n_platforms;
   g_autofree ModelDemand *demand = g_new (ModelDemand, (gsize) r->n_days * np);
   for (guint d = 0; d < r->n_days; d++)
     model_latency_demand (sc, in, d, demand + (gsize) d * np);
   g_autofree GError **errors = g_new0 (GError *, np);
   Run run = { r, sc, demand, rep, replication, errors };
-  sim_parallel_units (np, jobs, NULL, simulate_platform, &run);
+  Share share = { &run, member, members };
+  guint mine = member < np ? (np - member + members - 1) / members : 0;
+  sim_parallel_units (mine, jobs, NULL, simulate_share, &share);
   gboolean ok = TRUE;
   for (guint p = 0; p < np; p++)
     if (errors[p] != NULL)
@@ -447,13 +462,16 @@ model_latency_run_rep (ModelLatencyResult *r, const ModelScenario *sc,
           g_error_free (errors[p]);
         ok = FALSE;
       }
-  if (!ok)
-    return FALSE;
+  return ok;
+}
 
+void
+model_latency_rep_digest (ModelLatencyResult *r, guint rep)
+{
   /* The replication's hash: its day rows in platform and metric order. */
   crypto_generichash_state h;
   crypto_generichash_init (&h, NULL, 0, 32);
-  for (guint s = 0; s < np * MODEL_LAT_N_METRICS; s++)
+  for (guint s = 0; s < r->n_platforms * MODEL_LAT_N_METRICS; s++)
     {
       const double *row = sim_series_set_row (r->day, s, rep);
       for (guint d = 0; d < r->n_days; d++)
@@ -466,7 +484,6 @@ model_latency_run_rep (ModelLatencyResult *r, const ModelScenario *sc,
         }
     }
   crypto_generichash_final (&h, r->rep_digest + (gsize) rep * 32, 32);
-  return TRUE;
 }
 
 int

@@ -137,12 +137,17 @@ void model_latency_result_free (ModelLatencyResult *result);
 
 /*
  * Simulates replication rep (stream key `replication`) on `jobs` threads
- * and stores it in result.  FALSE with an error only for a queue that could
- * not be made (a programmer error).
+ * and stores it in result: the platforms p with p % members == member (all
+ * of them for member 0 of 1; the others' rows are left as they are, zero,
+ * for a sum across processes).  FALSE with an error only for a queue that
+ * could not be made (a programmer error).
  */
 gboolean model_latency_run_rep (ModelLatencyResult *result, const ModelScenario *scenario,
                                 const ModelLatencyInput *in, guint rep, guint64 replication,
-                                guint jobs, GError **error);
+                                guint jobs, guint member, guint members, GError **error);
+
+/* Computes rep_digest[rep] from the replication's day rows (all platforms). */
+void model_latency_rep_digest (ModelLatencyResult *result, guint rep);
 
 /* The worst day of platform (by the mean over the first n_used replications
  * of its p99): its index (or -1 without demand), and that mean p99. */

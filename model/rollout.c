@@ -390,9 +390,10 @@ gather (Rep *rp)
   crypto_generichash_final (&h, res->rep_digest + (gsize) rp->rep * 32, 32);
 }
 
-/* The latency model on this replication; its hash joins the replication's. */
+/* The latency model on this replication: this member's share of the
+ * platforms (member of members). */
 static gboolean
-run_latency (Rep *rp, guint jobs, GError **error)
+run_latency (Rep *rp, guint jobs, guint member, guint members, GError **error)
 {
   ModelRolloutResult *res = rp->res;
   g_autofree gint32 *switch_day = g_new (gint32, res->n_cities);
@@ -404,15 +405,25 @@ run_latency (Rep *rp, guint jobs, GError **error)
     }
   ModelLatencyInput in = { res->start, res->n_days, res->n_cities, rp->holders, rp->level2,
                            switch_day };
-  if (!model_latency_run_rep (res->latency, rp->sc, &in, rp->rep, rp->replication, jobs, error))
-    return FALSE;
-  guint8 *digest = res->rep_digest + (gsize) rp->rep * 32;
-  crypto_generichash_state h;
-  crypto_generichash_init (&h, NULL, 0, 32);
-  crypto_generichash_update (&h, digest, 32);
-  crypto_generichash_update (&h, res->latency->rep_digest + (gsize) rp->rep * 32, 32);
-  crypto_generichash_final (&h, digest, 32);
-  return TRUE;
+  return model_latency_run_rep (res->latency, rp->sc, &in, rp->rep, rp->replication, jobs,
+                                member, members, error);
+}
+
+/* Each replication's latency hash joins its hash (once every platform's
+ * rows are in, after the processes' sums). */
+static void
+fold_latency (ModelRolloutResult *res)
+{
+  for (guint rep = 0; res->latency != NULL && rep < res->n_reps; rep++)
+    {
+      model_latency_rep_digest (res->latency, rep);
+      guint8 *digest = res->rep_digest + (gsize) rep * 32;
+      crypto_generichash_state h;
+      crypto_generichash_init (&h, NULL, 0, 32);
+      crypto_generichash_update (&h, digest, 32);
+      crypto_generichash_update (&h, res->latency->rep_digest + (gsize) rep * 32, 32);
+      crypto_generichash_final (&h, digest, 32);
+    }
 }
 
 static void
@@ -553,11 +564,14 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
               res->channel_live[(gsize) ch * R + rep] = 0;
               res->channel_attempts[(gsize) ch * R + rep] = 0;
             }
-          continue;
         }
-      gather (&rp);
+      else
+        gather (&rp);
+      /* The latency platforms are shared by the group's members. */
+      guint member = pr.multi ? (guint) sim_comm_rank (pr.group) : 0;
+      guint members = pr.multi ? (guint) sim_comm_size (pr.group) : 1;
       g_autoptr (GError) lat_error = NULL;
-      if (res->latency != NULL && !run_latency (&rp, opt->jobs, &lat_error))
+      if (res->latency != NULL && !run_latency (&rp, opt->jobs, member, members, &lat_error))
         {
           if (pr.multi)  /* the other members wait in a reduction: end them all */
             sim_mpi_abort (3, "latency model: %s", lat_error->message);
@@ -566,6 +580,8 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
           free_rep (&rp);
           return NULL;
         }
+      if (pr.multi && !pr.group_root)
+        continue;
       res->n_done = rep + 1;
       if (opt->progress)
         opt->progress (rep + 1, R, opt->progress_data);
@@ -579,6 +595,7 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
   if (pr.multi)
     rollout_procs_combine (&pr, res);
   rollout_procs_clear (&pr);
+  fold_latency (res);
   crypto_generichash_state digest;
   crypto_generichash_init (&digest, NULL, 0, 32);
   crypto_generichash_update (&digest, res->rep_digest, (gsize) R * 32);

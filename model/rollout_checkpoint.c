@@ -16,7 +16,7 @@
 
 /* ---- checkpoints ------------------------------------------------------ */
 
-#define CKPT_MAGIC "ESSCCKP2"
+#define CKPT_MAGIC "ESSCCKP3"
 
 typedef struct {
   char magic[8];

@@ -137,7 +137,6 @@ rollout_procs_combine (Procs *pr, ModelRolloutResult *res)
     return;
   v = sim_series_set_values (lat->day, &n);
   sim_comm_sum_f64 (w, v, n);
-  sim_comm_sum_u8 (w, lat->rep_digest, R * 32);
   if (lat->planned)
     {
       gsize np = (gsize) lat->n_platforms * lat->n_months * R;
