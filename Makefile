@@ -100,7 +100,7 @@ TESTS         := stdcode common keypair id card ecard pin credential base45 qr c
                  channel channel_request ledger ledger_book audit issuer store store_file std \
                  sim_rng sim_binomial sim_engine sim_queue sim_erlang sim_histogram scenario cities catalogue rollout latency simdb calibration fuzz \
                  conf_json $(TESTS_CHILD) $(TESTS_IMPL) $(TESTS_VECTORS) $(TESTS_CERT) \
-                 $(TESTS_RUNNER) cli report mpi
+                 $(TESTS_RUNNER) cli report mpi sweep
 TEST_BINS     := $(TESTS:%=$(BUILD)/tests/%.test)
 
 # ---- build ---------------------------------------------------------------
@@ -213,6 +213,8 @@ TEST_DEPS_report :=
 TEST_HELPERS_report := report_fixture png_check page_tables
 # The MPI test runs the MPI and plain builds of essc and reads databases.
 TEST_DEPS_mpi :=
+TEST_DEPS_sweep := $(MODEL_MODULES)
+TEST_SIM_sweep := $(SIM_MODULES)
 
 # Conformance tests link libconf.a and libmodel.a whole (TEST_CONF_x := 1).
 TEST_CONF_conf_json := 1

@@ -178,7 +178,7 @@ sweep_run (int argc, char **argv, gboolean multi)
   if (!ok)
     {
       fprintf (stderr, "essc sweep: %s\n", error->message);
-      return ESSC_EXIT_INTERNAL;
+      return ESSC_EXIT_USAGE;  /* the database path, or a damaged result: named above */
     }
   return ESSC_EXIT_OK;
 }

@@ -357,21 +357,9 @@ model_simdb_write (const char *path, const ModelScenario *sc, const ModelRollout
   gboolean ok = FALSE;
 
   /* Never overwrite a file that is not an essc database. */
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      sqlite3 *old = NULL;
-      sqlite3_stmt *st = NULL;
-      gint64 app = -1;
-      if (sqlite3_open_v2 (path, &old, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-          && sqlite3_prepare_v2 (old, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK
-          && sqlite3_step (st) == SQLITE_ROW)
-        app = sqlite3_column_int64 (st, 0);
-      sqlite3_finalize (st);
-      sqlite3_close (old);
-      if (app != MODEL_STORE_APPLICATION_ID)
-        return model_fail (error, MODEL_SIMDB_ERROR, MODEL_STD_MALFORMED,
-                           "%s: exists and is not an essc database: not overwritten", path);
-    }
+  if (!model_store_may_replace (path))
+    return model_fail (error, MODEL_SIMDB_ERROR, MODEL_STD_MALFORMED,
+                       "%s: exists and is not an essc database: not overwritten", path);
   g_remove (tmp);
   if (sqlite3_open_v2 (tmp, &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     {

@@ -455,3 +455,20 @@ model_store_load (ModelStore *store, ModelState *state, gint64 now, GError **err
     rollback (s);
   return ok;
 }
+
+gboolean
+model_store_may_replace (const char *path)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  sqlite3 *old = NULL;
+  sqlite3_stmt *st = NULL;
+  gint64 app = -1;
+  if (sqlite3_open_v2 (path, &old, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (old, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK
+      && sqlite3_step (st) == SQLITE_ROW)
+    app = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (old);
+  return app == MODEL_STORE_APPLICATION_ID;
+}

@@ -100,7 +100,7 @@ parse_line (ModelSweep *s, const char *group, const char *key, const char *value
         return fail (error, MODEL_STD_MALFORMED, s->path, line, "[grid] %s: given twice, "
                      "expected each key once", key);
     }
-  ModelSweepAxis x = { g_strndup (key, (gsize) (dot - key)), g_strdup (dot + 1), NULL, 0 };
+  ModelSweepAxis x = { g_strndup (key, (gsize) (dot - key)), g_strdup (dot + 1), NULL, 0, line };
   x.values = g_strsplit (value, ";", -1);
   for (guint i = 0; x.values[i] != NULL; i++)
     {
@@ -187,8 +187,17 @@ model_sweep_load (const char *path, GError **error)
       g_autoptr (ModelScenario) sc = model_sweep_point_scenario (s, p, &e);
       if (sc == NULL)
         {
+          /* Blame the grid line of the key the scenario complains about. */
+          guint line = s->axes[0].line;
+          for (guint a = 0; a < s->n_axes; a++)
+            {
+              g_autofree char *tag = g_strdup_printf ("[%s] %s:", s->axes[a].group,
+                                                      s->axes[a].key);
+              if (strstr (e->message, tag) != NULL)
+                line = s->axes[a].line;
+            }
           g_autofree char *label = model_sweep_point_label (s, p);
-          return fail (error, MODEL_STD_MALFORMED, path, 1, "point %u (%s): %s", p, label,
+          return fail (error, MODEL_STD_MALFORMED, path, line, "point %u (%s): %s", p, label,
                        e->message), NULL;
         }
     }

@@ -40,6 +40,7 @@ typedef struct {
   char *key;       /* "innovation_per_channel" */
   char **values;   /* as written, trimmed; n_values of them */
   guint n_values;
+  guint line;      /* its line in the sweep file */
 } ModelSweepAxis;
 
 /* A loaded sweep.  All fields public, read-only. */

@@ -257,21 +257,9 @@ model_sweep_write_db (const char *path, const ModelSweep *s, ModelSweepResult *c
                       GError **error)
 {
   /* Replace only an essc database (or nothing). */
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      sqlite3 *old = NULL;
-      sqlite3_stmt *st = NULL;
-      gint64 app = -1;
-      if (sqlite3_open_v2 (path, &old, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-          && sqlite3_prepare_v2 (old, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK
-          && sqlite3_step (st) == SQLITE_ROW)
-        app = sqlite3_column_int64 (st, 0);
-      sqlite3_finalize (st);
-      sqlite3_close (old);
-      if (app != MODEL_STORE_APPLICATION_ID)
-        return model_fail (error, MODEL_SWEEP_ERROR, MODEL_STD_CONFLICT, "%s: exists and is "
-                           "not an essc database; not replaced", path);
-    }
+  if (!model_store_may_replace (path))
+    return model_fail (error, MODEL_SWEEP_ERROR, MODEL_STD_CONFLICT, "%s: exists and is "
+                       "not an essc database; not replaced", path);
   g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
   g_remove (tmp);
   sqlite3 *db = NULL;
