@@ -92,7 +92,7 @@ essc_sim_print_latency (const ModelScenario *sc, const ModelRolloutResult *r)
   const ModelLatencyParams *lp = &sc->latency;
   const guint nd = lat->n_days;
   printf ("\nplatform latency (peak window of %.0f min each day; mean over replications; "
-          "SLA p99 <= %.0f ms):\n", lp->window_minutes, lp->sla_p99 * 1e3);
+          "SLA p99 <= %g ms):\n", lp->window_minutes, lp->sla_p99 * 1e3);
   printf ("  %-32s %7s %10s %6s %12s %6s  %s\n", "platform", "servers", "worst day", "load",
           "p99", "SLA", "days over SLA");
   g_autofree double *p99 = g_new (double, nd);

@@ -99,7 +99,7 @@ table_sla (ReportCtx *ctx, GString *body, double sla, GError **error)
         {
           report_html_num (rows, "servers", "%.0f", report_db_double (st, 5));
           report_html_cell (rows, "worst_date", report_db_text (st, 4));
-          report_html_num (rows, "load", "%.3f", report_db_double (st, 6));
+          report_html_num (rows, "load", "%.3g", report_db_double (st, 6));
           report_html_num (rows, "worst_p99_ms", "%.1f", report_db_double (st, 7) * 1e3);
         }
       else
