@@ -83,14 +83,7 @@ fx_set_up (Fx *f, gconstpointer data)
 static void
 fx_tear_down (Fx *f, gconstpointer data)
 {
-  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (f->dir);
+  essc_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->essc);
 }

@@ -54,14 +54,7 @@ tmp_set_up (Tmp *t, gconstpointer data)
 static void
 tmp_tear_down (Tmp *t, gconstpointer data)
 {
-  g_autoptr (GDir) d = g_dir_open (t->dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (t->dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (t->dir);
+  essc_test_remove_dir (t->dir);
   g_free (t->dir);
 }
 

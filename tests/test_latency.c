@@ -72,16 +72,7 @@ write_scenario (Tmp *t, const char *name, const char *latency)
 static void
 tmp_clear (Tmp *t)
 {
-  if (t->dir == NULL)
-    return;
-  g_autoptr (GDir) d = g_dir_open (t->dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (t->dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (t->dir);
+  essc_test_remove_dir (t->dir);
   g_free (t->dir);
 }
 

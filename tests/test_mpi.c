@@ -153,9 +153,7 @@ test_same_database (void)
       g_assert_cmpuint (strlen (x), >, 0);
       g_assert_cmpstr (x, ==, y);
     }
-  g_remove (a);
-  g_remove (b);
-  g_rmdir (dir);
+  essc_test_remove_dir (dir);
 }
 
 /* A rank that dies in the middle of a run (killed while the others wait
@@ -278,14 +276,7 @@ test_sweep (void)
       g_remove (f);
     }
   g_rmdir (rep);
-  const char *left[] = { "cities.csv", "channels.csv", "service-times.csv", "latency.ini",
-                         "grid.sweep", "grid.db", "grid1.db" };
-  for (gsize i = 0; i < G_N_ELEMENTS (left); i++)
-    {
-      g_autofree char *p = g_build_filename (dir, left[i], NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
+  essc_test_remove_dir (dir);
 }
 
 int

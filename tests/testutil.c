@@ -5,6 +5,7 @@
  */
 #include "tests/testutil.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,4 +30,19 @@ essc_test_init (int *argc, char ***argv)
   g_test_init (argc, argv, NULL);
   if (sodium_init () < 0)
     g_error ("sodium_init failed");
+}
+
+void
+essc_test_remove_dir (const char *dir)
+{
+  if (dir == NULL)
+    return;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_remove (p);
+    }
+  g_rmdir (dir);
 }

@@ -12,3 +12,7 @@ void essc_test_init (int *argc, char ***argv);
 
 /* Fixed validation clock for tests: 2020-06-01T00:00:00Z. */
 #define ESSC_TEST_NOW ((gint64) 1590969600)
+
+/* Removes the files of a flat temporary directory, then the directory
+ * (NULL: nothing). */
+void essc_test_remove_dir (const char *dir);
