@@ -14,7 +14,7 @@
 #include "conformance/json.h"
 #include "conformance/output.h"
 #include "conformance/plan.h"
-#include "conformance/rundb.h"
+#include "conformance/resultsdb.h"
 #include "conformance/runner.h"
 
 #include <stdio.h>
@@ -256,7 +256,7 @@ essc_cmd_conform (int argc, char **argv)
     }
   else if (cert != NULL)
     written = FALSE;
-  if (db != NULL && !conf_rundb_append (db, run, plan, impl, role, profile,
+  if (db != NULL && !conf_resultsdb_append (db, run, plan, impl, role, profile,
                                         stored.certificate ? &stored : NULL, NULL, &error))
     {
       fprintf (stderr, "essc conform: --db: %s\n", error->message);

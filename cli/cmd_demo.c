@@ -12,17 +12,17 @@
  * output is the same on every run (a golden file in tests/ checks it).
  */
 #include "cli/cli.h"
-#include "model/audit.h"
-#include "model/card.h"
-#include "model/channel.h"
-#include "model/consent.h"
-#include "model/credential.h"
-#include "model/id.h"
-#include "model/issuer.h"
-#include "model/ledger.h"
-#include "model/pin.h"
-#include "model/qr.h"
-#include "model/store.h"
+#include "model/std/audit.h"
+#include "model/std/card.h"
+#include "model/std/channel.h"
+#include "model/std/consent.h"
+#include "model/std/credential.h"
+#include "model/std/id.h"
+#include "model/std/issuer.h"
+#include "model/std/ledger.h"
+#include "model/std/pin.h"
+#include "model/std/qr.h"
+#include "model/std/store.h"
 
 #include <sodium.h>
 #include <stdio.h>

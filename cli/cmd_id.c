@@ -6,7 +6,7 @@
  * error.  Untrusted input is echoed only in escaped, bounded form.
  */
 #include "cli/cli.h"
-#include "model/id.h"
+#include "model/std/id.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * essc scenario: checks rollout scenario files (model/scenario).  `essc
+ * essc scenario: checks rollout scenario files (model/rollout/scenario).  `essc
  * scenario check FILE` loads the scenario with the cities and channel
  * catalogue it names and prints every problem found, one a line, as
  * "FILE:LINE: [group] key: what is wrong, what was expected", on stderr;
@@ -8,7 +8,7 @@
  * valid, 2 when invalid, missing or unreadable.
  */
 #include "cli/cli.h"
-#include "model/scenario.h"
+#include "model/rollout/scenario.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * essc sim: runs a rollout scenario (model/rollout) and prints the summary
+ * essc sim: runs a rollout scenario (model/rollout/rollout) and prints the summary
  * a planner reads: national holders and share at each target date with the
  * 90% interval, how many cities meet each target, mobile payment and
  * unified settlement by their deadlines, channels live, the slowest cities,
@@ -8,17 +8,17 @@
  * seed however the work was split.  Certification in the loop is wired
  * here: channels whose scenario names an implementation are run through the
  * conformance suite once before the simulation.  The run is written to an
- * SQLite database (model/simdb).
+ * SQLite database (model/rollout/rundb).
  */
 #include "cli/cli.h"
 #include "cli/sim_latency.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
 #include "conformance/runner.h"
-#include "model/rollout.h"
-#include "model/scenario.h"
-#include "model/scenario_csv.h"
-#include "model/simdb.h"
+#include "model/rollout/rollout.h"
+#include "model/rollout/scenario.h"
+#include "model/rollout/scenario_csv.h"
+#include "model/rollout/rundb.h"
 #include "sim/mpi.h"
 
 #include <glib/gstdio.h>
@@ -422,7 +422,7 @@ sim_run (int argc, char **argv, gboolean multi)
     return ESSC_EXIT_OK;  /* member 0 writes and prints */
   if (!no_db)
     {
-      if (!model_simdb_write (db, sc, res, digest, &error))
+      if (!model_rundb_write (db, sc, res, digest, &error))
         {
           fprintf (stderr, "essc sim: %s\n", error->message);
           return ESSC_EXIT_USAGE;

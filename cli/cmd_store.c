@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * essc store: inspects a model database written by the reference
- * implementation (model/store, ESSC-STD section 10).  `essc store check
+ * implementation (model/std/store, ESSC-STD section 10).  `essc store check
  * FILE` loads every part through the modules' own validation, then proves
  * the books (every payment settled exactly once on its route) and the audit
  * chain.  Exit 0 when the database is whole, 1 when the books or the trail
@@ -9,7 +9,7 @@
  * or version, or holds a row that does not validate.
  */
 #include "cli/cli.h"
-#include "model/store.h"
+#include "model/std/store.h"
 
 #include <stdio.h>
 

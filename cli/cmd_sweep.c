@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * essc sweep: runs every point of a scenario sweep (model/sweep.h) as one
+ * essc sweep: runs every point of a scenario sweep (model/rollout/sweep.h) as one
  * job.  Under mpirun the points are dealt to the ranks round robin (point p
  * to rank p mod N), each rank runs its points as single-process runs on its
  * threads, and rank 0 gathers the results, writes the sweep database and
@@ -8,8 +8,8 @@
  * the point's scenario text.
  */
 #include "cli/cli.h"
-#include "model/rollout.h"
-#include "model/sweep.h"
+#include "model/rollout/rollout.h"
+#include "model/rollout/sweep.h"
 #include "sim/mpi.h"
 
 #include <glib/gstdio.h>
@@ -62,7 +62,7 @@ unpack (GBytes *bytes, ModelSweepResult **results, guint n_points, GError **erro
     }
   if (at == len)
     return TRUE;
-  g_set_error (error, MODEL_SWEEP_ERROR, MODEL_STD_MALFORMED,
+  g_set_error (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INVALID,
                "the results from another process are damaged");
   return FALSE;
 }
@@ -159,7 +159,7 @@ sweep_run (int argc, char **argv, gboolean multi)
   for (guint p = 0; ok && p < s->n_points; p++)
     if (results[p] == NULL)
       {
-        g_set_error (&error, MODEL_SWEEP_ERROR, MODEL_STD_INTERNAL, "point %u has no result", p);
+        g_set_error (&error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, "point %u has no result", p);
         ok = FALSE;
       }
   if (ok && !no_db)

@@ -4,8 +4,8 @@
  */
 #include "cli/sim_latency.h"
 
-#include "model/latency.h"
-#include "model/scenario_csv.h"
+#include "model/rollout/latency.h"
+#include "model/rollout/scenario_csv.h"
 
 #include <glib.h>
 #include <stdio.h>

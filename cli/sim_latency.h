@@ -6,8 +6,8 @@
  */
 #pragma once
 
-#include "model/rollout.h"
-#include "model/scenario.h"
+#include "model/rollout/rollout.h"
+#include "model/rollout/scenario.h"
 
 /* Prints the section; nothing when r has no latency result. */
 void essc_sim_print_latency (const ModelScenario *scenario, const ModelRolloutResult *r);

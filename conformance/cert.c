@@ -12,20 +12,20 @@
 #include "conformance/cert.h"
 
 #include "conformance/json.h"
-#include "model/common.h"
+#include "model/std/common.h"
 
 #include <sodium.h>
 #include <string.h>
 
 G_DEFINE_QUARK (conf-cert-error-quark, conf_cert_error)
 
-#define fail(error, code, ...) model_fail ((error), CONF_CERT_ERROR, (code), __VA_ARGS__)
+#define fail(error, code, ...) base_fail ((error), CONF_CERT_ERROR, (code), __VA_ARGS__)
 #define malformed(error, ...) fail ((error), MODEL_STD_MALFORMED, __VA_ARGS__)
 
 static const char *const verdict_names[] = { "pass", "fail", "skip", "not_implemented",
                                              "waived" };
 G_STATIC_ASSERT (G_N_ELEMENTS (verdict_names) == CONF_REPORT_N_VERDICTS);
-MODEL_DEFINE_NAMES (conf_report_verdict, ConfReportVerdict, verdict_names, "?")
+BASE_DEFINE_NAMES (conf_report_verdict, ConfReportVerdict, verdict_names, "?")
 
 static const char *const roles[] = { "platform", "channel", "verifier" };
 
@@ -43,17 +43,17 @@ static gboolean
 check_text (const char *field, const char *s, gsize max, GError **error)
 {
   gsize at = 0;
-  switch (model_text_check_utf8 (s, -1, max, &at))
+  switch (base_text_check_utf8 (s, -1, max, &at))
     {
-    case MODEL_TEXT_OK:
+    case BASE_TEXT_OK:
       return TRUE;
-    case MODEL_TEXT_MISSING:
+    case BASE_TEXT_MISSING:
       return malformed (error, "%s: missing", field);
-    case MODEL_TEXT_EMPTY:
+    case BASE_TEXT_EMPTY:
       return malformed (error, "%s: empty", field);
-    case MODEL_TEXT_TOO_LONG:
+    case BASE_TEXT_TOO_LONG:
       return malformed (error, "%s: longer than %zu bytes", field, max);
-    case MODEL_TEXT_BAD_UTF8:
+    case BASE_TEXT_BAD_UTF8:
       return malformed (error, "%s: invalid UTF-8 at byte %zu", field, at);
     default:
       return malformed (error, "%s: control character at byte %zu", field, at);
@@ -141,7 +141,7 @@ add_tests (JsonObject *root, const ConfReport *r, GError **error)
       for (gsize k = 0; t->requirements != NULL && t->requirements[k] != NULL; k++)
         {
           gsize at = 0;
-          if (model_text_check_ascii (t->requirements[k], MAX_REQUIREMENT, &at) != MODEL_TEXT_OK)
+          if (base_text_check_ascii (t->requirements[k], MAX_REQUIREMENT, &at) != BASE_TEXT_OK)
             {
               json_array_unref (reqs);
               return malformed (error, "tests[%zu].requirements[%zu]: expected 1 to %d printable "
@@ -183,7 +183,7 @@ conf_report_to_json (const ConfReport *r, const guint8 key_id[MODEL_KEY_ID_LEN],
       || !check_text ("iut.name", r->iut.name, MAX_NAME, error)
       || !check_text ("iut.version", r->iut.version, MAX_VERSION, error))
     return NULL;
-  if (model_name_index (roles, G_N_ELEMENTS (roles), r->iut.role) < 0)
+  if (base_name_index (roles, G_N_ELEMENTS (roles), r->iut.role) < 0)
     return malformed (error, "iut.role: expected platform, channel or verifier"), NULL;
   if (r->started_at < 0 || r->started_at > MAX_TIME || r->ended_at < 0 || r->ended_at > MAX_TIME)
     return malformed (error, "started_at, ended_at: expected a time from 1970 to 9999"), NULL;
@@ -263,7 +263,7 @@ only_members (JsonObject *o, const char *where, const char *const *names, gsize 
   JsonNode *value;
   json_object_iter_init (&it, o);
   while (json_object_iter_next (&it, &name, &value))
-    if (model_name_index ((const char *const *) names, n, name) < 0)
+    if (base_name_index ((const char *const *) names, n, name) < 0)
       {
         g_autofree char *shown = g_strescape (name, NULL);
         return malformed (error, "%s: unknown member \"%.64s\"", where, shown);
@@ -545,7 +545,7 @@ conf_cert_verify (const char *cert_path, const char *pub_key_path, const char *s
   g_autofree char *prefix = g_strdup_printf ("%s: ", cert_path);
   g_autoptr (JsonObject) report = conf_cert_check (cert, len, pk, sig_id, sig, &inner);
   if (report == NULL)
-    return model_fail_wrap (error, CONF_CERT_ERROR, prefix, inner);
+    return base_fail_wrap (error, CONF_CERT_ERROR, prefix, inner);
   if (out_report != NULL)
     *out_report = g_steal_pointer (&report);
   return TRUE;

@@ -19,8 +19,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "model/keypair.h"
-#include "model/stdcode.h"
+#include "model/std/keypair.h"
+#include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
 

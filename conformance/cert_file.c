@@ -14,7 +14,7 @@
 #include "conformance/cert.h"
 
 #include "conformance/json.h"
-#include "model/common.h"
+#include "model/std/common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define fail(error, code, ...) model_fail ((error), CONF_CERT_ERROR, (code), __VA_ARGS__)
+#define fail(error, code, ...) base_fail ((error), CONF_CERT_ERROR, (code), __VA_ARGS__)
 #define malformed(error, ...) fail ((error), MODEL_STD_MALFORMED, __VA_ARGS__)
 
 #define KEY_FILE_MAX 4096          /* key and signature files are ~100 bytes */

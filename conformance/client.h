@@ -20,7 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conformance/child.h"
-#include "model/stdcode.h"
+#include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Judgement of responses (see expect.h).  The audit checks rebuild the
- * IUT's entries as model/audit entries and let model_audit_log_verify walk
+ * IUT's entries as model/std/audit entries and let model_audit_log_verify walk
  * them, so the runner applies exactly the standard's chain rules.
  */
 #define _GNU_SOURCE /* memmem */
 #include "conformance/expect.h"
 
 #include "conformance/json.h"
-#include "model/audit.h"
+#include "model/std/audit.h"
 
 #include <string.h>
 

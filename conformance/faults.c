@@ -5,7 +5,7 @@
  * requirements it breaks and a one-line description.  The rows are grouped
  * by the section of the standard; the order is the order --list-faults
  * prints and never matters to a handler.  Every row is exercised by
- * tests/test_conf_impl.c, which checks that the faulty implementation
+ * tests/conformance/test_impl.c, which checks that the faulty implementation
  * answers some request differently from the clean one.
  */
 #include "conformance/faults.h"

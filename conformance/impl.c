@@ -13,8 +13,8 @@
 #include "conformance/impl.h"
 
 #include "conformance/json.h"
-#include "model/common.h"
-#include "model/id.h"
+#include "model/std/common.h"
+#include "model/std/id.h"
 
 #include <errno.h>
 #include <string.h>
@@ -146,7 +146,7 @@ conf_impl_put_credential (JsonObject *result, const ModelCredential *cred)
 GHashTable *
 conf_impl_id_table_new (void)
 {
-  return g_hash_table_new_full (model_bytes16_hash, model_bytes16_equal, g_free, NULL);
+  return g_hash_table_new_full (base_bytes16_hash, base_bytes16_equal, g_free, NULL);
 }
 
 /* ---- id.validate (verifier and platform) ----------------------------------- */

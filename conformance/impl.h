@@ -19,9 +19,9 @@
 #include <stdio.h>
 
 #include "conformance/faults.h"
-#include "model/credential.h"
-#include "model/qr.h"
-#include "model/stdcode.h"
+#include "model/std/credential.h"
+#include "model/std/qr.h"
+#include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
 

@@ -6,7 +6,7 @@
  * children and their public keys, its status as the platform last set it),
  * the trust list, a consent store with CONSENT-12 ids from reset.seed, and
  * the nonces of the child requests it relayed.  request.sign and
- * request.relay build, sign and countersign with model/channel_request;
+ * request.relay build, sign and countersign with model/std/channel_request;
  * payment.prepare derives its idempotency key from the order reference so
  * that a retry repeats it.  A channel that is not live refuses every request
  * with `channel_not_live`.
@@ -14,11 +14,11 @@
 #include "conformance/impl.h"
 
 #include "conformance/json.h"
-#include "model/common.h"
-#include "model/channel.h"
-#include "model/consent.h"
-#include "model/keypair.h"
-#include "model/ledger.h"
+#include "model/std/common.h"
+#include "model/std/channel.h"
+#include "model/std/consent.h"
+#include "model/std/keypair.h"
+#include "model/std/ledger.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -200,7 +200,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Channel, channel_free)
 static guint
 relay_key_hash (gconstpointer key)
 {
-  return g_str_hash (key) ^ model_bytes16_hash ((const guint8 *) key + 9);
+  return g_str_hash (key) ^ base_bytes16_hash ((const guint8 *) key + 9);
 }
 
 static gboolean

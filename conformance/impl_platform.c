@@ -19,7 +19,7 @@
 #include "conformance/impl_platform.h"
 
 #include "conformance/json.h"
-#include "model/issuer.h"
+#include "model/std/issuer.h"
 
 #include <sodium.h>
 #include <string.h>

@@ -8,14 +8,14 @@
 #pragma once
 
 #include "conformance/impl.h"
-#include "model/audit.h"
-#include "model/card.h"
-#include "model/channel.h"
-#include "model/consent.h"
-#include "model/credential.h"
-#include "model/ledger.h"
-#include "model/pin.h"
-#include "model/qr.h"
+#include "model/std/audit.h"
+#include "model/std/card.h"
+#include "model/std/channel.h"
+#include "model/std/consent.h"
+#include "model/std/credential.h"
+#include "model/std/ledger.h"
+#include "model/std/pin.h"
+#include "model/std/qr.h"
 
 G_BEGIN_DECLS
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The reference platform's PIN ops (ESSC-STD section 3): pin.set,
- * pin.verify and pin.change over model/pin's table, with the Argon2id limits
- * of reset's pin_limits.  The PIN faults need what model/pin refuses to do
+ * pin.verify and pin.change over model/std/pin's table, with the Argon2id limits
+ * of reset's pin_limits.  The PIN faults need what model/std/pin refuses to do
  * (keep a weak PIN, forget failures, replace a PIN without the old one); they
  * do it the way a faulty platform would, by writing the record themselves:
  * the table is rebuilt with one record put in place (put_pin).

@@ -13,7 +13,7 @@
 #include "conformance/impl.h"
 
 #include "conformance/json.h"
-#include "model/common.h"
+#include "model/std/common.h"
 
 #include <sodium.h>
 #include <string.h>

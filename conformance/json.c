@@ -6,13 +6,13 @@
  */
 #include "conformance/json.h"
 
-#include "model/common.h"
+#include "model/std/common.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (conf-json-error-quark, conf_json_error)
 
-#define fail(error, ...) model_fail ((error), CONF_JSON_ERROR, MODEL_STD_MALFORMED, __VA_ARGS__)
+#define fail(error, ...) base_fail ((error), CONF_JSON_ERROR, MODEL_STD_MALFORMED, __VA_ARGS__)
 
 char *
 conf_hex_encode (const guint8 *data, gsize len)

@@ -12,7 +12,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "model/stdcode.h"
+#include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 #include "conformance/plan.h"
 
 #include "conformance/json.h"
-#include "model/common.h"
+#include "model/std/common.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -96,7 +96,7 @@ string_array (JsonObject *obj, const char *member, gboolean required, GError **e
       JsonNode *n = json_array_get_element (a, i);
       if (json_node_get_value_type (n) != G_TYPE_STRING)
         {
-          model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "member '%s': element %u is not a string", member, i);
           return NULL;
         }
@@ -115,7 +115,7 @@ parse_step (JsonNode *node, GError **error)
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "expected an object");
+      base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "expected an object");
       return NULL;
     }
   JsonObject *o = json_node_get_object (node);
@@ -145,7 +145,7 @@ parse_step (JsonNode *node, GError **error)
           ModelStdCode c;
           if (!model_std_code_from_name (codes[i], &c))
             {
-              model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+              base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                           "expect.any_code: '%s' is not an ESSC-STD error code", codes[i]);
               return step_free (s), NULL;
             }
@@ -158,7 +158,7 @@ parse_step (JsonNode *node, GError **error)
         return step_free (s), NULL;
       if (!model_std_code_from_name (code, &s->expect_code))
         {
-          model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "expect.code: '%s' is not an ESSC-STD error code", code);
           return step_free (s), NULL;
         }
@@ -170,7 +170,7 @@ parse_step (JsonNode *node, GError **error)
       if (strcmp (check, "audit_chain") != 0 && strcmp (check, "audit_head") != 0
           && strcmp (check, "audit_no_secret") != 0 && strcmp (check, "idempotency_key") != 0)
         {
-          model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "check: '%s' is not a known check (audit_chain, audit_head, "
                       "audit_no_secret, idempotency_key)", check);
           return step_free (s), NULL;
@@ -214,7 +214,7 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
   if (!g_file_get_contents (path, &text, &len, &inner))
     return fail_at (error, path, "read", inner);
   if (len > MAX_FILE_BYTES)
-    return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: over %d MiB", path,
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: over %d MiB", path,
                        MAX_FILE_BYTES >> 20);
   crypto_generichash (hash, sizeof hash, (const guint8 *) text, len, NULL, 0);
   ConfVectorFile *vf = g_new0 (ConfVectorFile, 1);
@@ -235,7 +235,7 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
       || !conf_json_get_int (root, "numberOfTests", &declared, &inner))
     return fail_at (error, path, "top level", inner);
   if (strcmp (schema, "essc-vectors/1") != 0)
-    return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                        "%s: schema '%s', this essc reads essc-vectors/1", path, schema);
 
   gint64 counted = 0;
@@ -244,7 +244,7 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
       g_autofree char *where = g_strdup_printf ("testGroups[%u]", g);
       JsonNode *gn = json_array_get_element (groups, g);
       if (!JSON_NODE_HOLDS_OBJECT (gn))
-        return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: %s: not an object",
+        return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: %s: not an object",
                            path, where);
       JsonObject *go = json_node_get_object (gn), *profile;
       const char *role;
@@ -257,7 +257,7 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
       if (setup == NULL)
         return fail_at (error, path, where, inner);
       if (setup->len == 0 || strcmp (((ConfStep *) setup->pdata[0])->op, "reset") != 0)
-        return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+        return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                            "%s: %s: setup must start with reset", path, where);
 
       for (guint t = 0; t < json_array_get_length (tests); t++, counted++)
@@ -265,7 +265,7 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
           g_autofree char *twhere = g_strdup_printf ("%s.tests[%u]", where, t);
           JsonNode *tn = json_array_get_element (tests, t);
           if (!JSON_NODE_HOLDS_OBJECT (tn))
-            return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+            return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                                "%s: %s: not an object", path, twhere);
           JsonObject *to = json_node_get_object (tn);
           const char *name, *comment, *result;
@@ -290,15 +290,15 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
               || (test->steps = parse_steps (to, "steps", &inner)) == NULL)
             return fail_at (error, path, twhere, inner);
           if (test->requirements[0] == NULL)
-            return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+            return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                                "%s: %s: names no requirement", path, twhere);
           if (!g_hash_table_add (names, test->name))
-            return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+            return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                                "%s: %s: test name '%s' is used twice", path, twhere, name);
         }
     }
   if (counted != declared)
-    return model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                        "%s: numberOfTests is %" G_GINT64_FORMAT " but the file holds %"
                        G_GINT64_FORMAT, path, declared, counted);
   return TRUE;
@@ -328,7 +328,7 @@ conf_plan_load (const char *dir, GError **error)
   g_ptr_array_sort (files, cmp_str);
   if (files->len == 0)
     {
-      model_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: no vector files (*.json)",
+      base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: no vector files (*.json)",
                   dir);
       return NULL;
     }

@@ -5,15 +5,15 @@
  */
 #include "conformance/profile.h"
 
-#include "model/channel.h"
-#include "model/common.h"
-#include "model/stdcode.h"
+#include "model/std/channel.h"
+#include "model/std/common.h"
+#include "model/std/stdcode.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (conf-profile-error-quark, conf_profile_error)
 
-#define fail(error, ...) model_fail ((error), CONF_PROFILE_ERROR, MODEL_STD_MALFORMED, __VA_ARGS__)
+#define fail(error, ...) base_fail ((error), CONF_PROFILE_ERROR, MODEL_STD_MALFORMED, __VA_ARGS__)
 
 gboolean
 conf_profile_role_valid (const char *role)

@@ -8,7 +8,7 @@
 
 #include "conformance/client.h"
 #include "conformance/expect.h"
-#include "model/common.h"
+#include "model/std/common.h"
 
 #include <string.h>
 
@@ -19,7 +19,7 @@ static const char *const verdict_names[] = { "pass", "fail", "skip", "not_implem
 const char *
 conf_verdict_name (ConfVerdict verdict)
 {
-  return model_name_of (verdict_names, G_N_ELEMENTS (verdict_names), (int) verdict, "fail");
+  return base_name_of (verdict_names, G_N_ELEMENTS (verdict_names), (int) verdict, "fail");
 }
 
 static void

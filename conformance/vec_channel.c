@@ -7,13 +7,13 @@
  * edges and 64-bit extremes, replays, hostile wire forms, order of checks)
  * and risk control (events from refused requests and from channel.risk,
  * thresholds, decay, no automatic way back).  Channel: request.sign and
- * request.relay give the exact wire bytes of model/channel_request, the
+ * request.relay give the exact wire bytes of model/std/channel_request, the
  * relay keeps its own clock window and per-child nonce cache, and a channel
  * that is not live refuses.  Mirrored on ModelChannelRegistry.
  */
 #include "conformance/vec_private.h"
 
-#include "model/channel.h"
+#include "model/std/channel.h"
 
 #include <sodium.h>
 #include <string.h>

@@ -12,7 +12,7 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/consent.h"
+#include "model/std/consent.h"
 
 #include <string.h>
 

@@ -15,7 +15,7 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/issuer.h"
+#include "model/std/issuer.h"
 
 #include <string.h>
 

@@ -9,8 +9,8 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/common.h"
-#include "model/issuer.h"
+#include "model/std/common.h"
+#include "model/std/issuer.h"
 
 #include <string.h>
 
@@ -35,7 +35,7 @@ conf_vec_world_new (void)
   w->trust = model_trust_list_new ();
   if (!model_trust_list_add (w->trust, model_platform_key_public (w->platform), NULL))
     g_error ("vectors: the platform key is not a valid point");
-  w->status = g_hash_table_new_full (model_bytes16_hash, model_bytes16_equal, g_free, NULL);
+  w->status = g_hash_table_new_full (base_bytes16_hash, base_bytes16_equal, g_free, NULL);
   w->cache = model_qr_replay_cache_new ();
   return w;
 }

@@ -10,8 +10,8 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/issuer.h"
-#include "model/ledger.h"
+#include "model/std/issuer.h"
+#include "model/std/ledger.h"
 
 #include <string.h>
 

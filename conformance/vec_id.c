@@ -10,7 +10,7 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/id.h"
+#include "model/std/id.h"
 
 #include <stdio.h>
 #include <string.h>

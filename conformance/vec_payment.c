@@ -13,7 +13,7 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/ledger.h"
+#include "model/std/ledger.h"
 
 #include <string.h>
 

@@ -11,7 +11,7 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/pin.h"
+#include "model/std/pin.h"
 
 #include <sodium.h>
 #include <string.h>

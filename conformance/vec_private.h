@@ -16,7 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conformance/vectors.h"
-#include "model/stdcode.h"
+#include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
 
@@ -100,9 +100,9 @@ JsonNode *conf_vec_gen_flows (GError **error);
 
 /* ---- fixtures the generators share (conformance/vec_fixture.c) ---------- */
 
-#include "model/card.h"
-#include "model/credential.h"
-#include "model/qr.h"
+#include "model/std/card.h"
+#include "model/std/credential.h"
+#include "model/std/qr.h"
 
 /* The holders of the suite. */
 #define CONF_VEC_SSN1 "11010519491231002X"     /* region 110105, born 1949-12-31 */

@@ -17,8 +17,8 @@
  */
 #include "conformance/vec_private.h"
 
-#include "model/common.h"
-#include "model/issuer.h"
+#include "model/std/common.h"
+#include "model/std/issuer.h"
 
 #include <string.h>
 
@@ -101,7 +101,7 @@ raw_token (const ModelDeviceKey *signer, GBytes *cred, int purpose, const char *
   g_autofree char *label = g_strdup_printf ("qr nonce %s", nonce_label);
   conf_vec_derive (label, nonce, 16);
   memcpy (hdr + 6, nonce, 16);
-  model_be64_put (hdr + 22, (guint64) issued_at);
+  base_be64_put (hdr + 22, (guint64) issued_at);
   hdr[30] = (guint8) (clen >> 8);
   hdr[31] = (guint8) clen;
   g_byte_array_append (b, hdr, 32);

@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "model/stdcode.h"
+#include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
 

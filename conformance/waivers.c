@@ -4,8 +4,8 @@
  */
 #include "conformance/waivers.h"
 
-#include "model/common.h"
-#include "model/stdcode.h"
+#include "model/std/common.h"
+#include "model/std/stdcode.h"
 
 #include <string.h>
 
@@ -46,10 +46,10 @@ conf_waivers_load (const char *path, GError **error)
   g_autoptr (GError) inner = NULL;
 
   if (!g_file_get_contents (path, &text, &len, &inner))
-    return model_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
+    return base_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
            NULL;
   if (len > MAX_BYTES || memchr (text, '\0', len) != NULL || !g_utf8_validate (text, len, NULL))
-    return model_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED,
+    return base_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED,
                        "%s: not a text file of at most 1 MiB (UTF-8, no NUL)", path), NULL;
 
   g_autoptr (ConfWaivers) w = g_new0 (ConfWaivers, 1);
@@ -65,12 +65,12 @@ conf_waivers_load (const char *path, GError **error)
       while (name_char (line[n]))
         n++;
       if (n == 0 || (line[n] != '\0' && !g_ascii_isspace (line[n])))
-        return model_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED,
+        return base_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED,
                            "%s:%d: expected a test name (letters, digits, / _ - .) then a reason",
                            path, i + 1), NULL;
       g_autofree char *name = g_strndup (line, n);
       if (conf_waivers_find (w, name) != NULL)
-        return model_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED,
+        return base_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED,
                            "%s:%d: %s is waived twice", path, i + 1, name), NULL;
       ConfWaiver *waiver = g_new0 (ConfWaiver, 1);
       waiver->test = g_steal_pointer (&name);

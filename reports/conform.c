@@ -14,7 +14,7 @@
 #include "reports/conform.h"
 
 #include "reports/html.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <math.h>
 #include <string.h>
@@ -183,7 +183,7 @@ shorten (const char *text)
 static GPtrArray *
 read_runs (ReportCtx *ctx, GString *out, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT id, role, command, iut_name, iut_version,"
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT id, role, command, iut_name, iut_version,"
                                         " started_at, verdict, passed, failed, skipped,"
                                         " not_implemented, waived, suite, essc_version"
                                         " FROM conformance_run ORDER BY started_at DESC, id DESC",
@@ -193,18 +193,18 @@ read_runs (ReportCtx *ctx, GString *out, GError **error)
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func (run_free);
   g_autoptr (GString) rows = g_string_new (NULL);
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       ReportConformRun *r = g_new0 (ReportConformRun, 1);
       r->id = sqlite3_column_int64 (st, 0);
-      r->role = g_strdup (report_db_text (st, 1));
-      const char *command = report_db_text (st, 2);
-      r->iut = g_strdup_printf ("%s %s", report_db_text (st, 3), report_db_text (st, 4));
-      r->verdict = g_strdup (report_db_text (st, 6));
+      r->role = g_strdup (report_reader_text (st, 1));
+      const char *command = report_reader_text (st, 2);
+      r->iut = g_strdup_printf ("%s %s", report_reader_text (st, 3), report_reader_text (st, 4));
+      r->verdict = g_strdup (report_reader_text (st, 6));
       g_autofree char *started = utc (sqlite3_column_int64 (st, 5));
       r->stamp = g_strdup_printf ("%s run %" G_GINT64_FORMAT ", role %s, implementation '%s', "
-                                  "%s, essc %s", report_db_text (st, 12), r->id, r->role,
-                                  command, started, report_db_text (st, 13));
+                                  "%s, essc %s", report_reader_text (st, 12), r->id, r->role,
+                                  command, started, report_reader_text (st, 13));
       g_ptr_array_add (runs, r);
 
       g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
@@ -218,7 +218,7 @@ read_runs (ReportCtx *ctx, GString *out, GError **error)
       static const char *const cols[] = { "passed", "failed", "skipped", "not_implemented",
                                           "waived" };
       for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
-        report_html_num (rows, cols[c], "%.0f", report_db_double (st, 7 + (int) c));
+        report_html_num (rows, cols[c], "%.0f", report_reader_double (st, 7 + (int) c));
       report_html_row_end (rows);
     }
   sqlite3_finalize (st);
@@ -249,7 +249,7 @@ verdict_index (const char *name)
 static gboolean
 tally (ReportCtx *ctx, ReportConformRun *run, GPtrArray **reqs, double *failed, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT pos, requirements, verdict FROM "
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT pos, requirements, verdict FROM "
                                         "conformance_test WHERE run_id = ? ORDER BY pos", error);
   if (st == NULL)
     return FALSE;
@@ -260,21 +260,21 @@ tally (ReportCtx *ctx, ReportConformRun *run, GPtrArray **reqs, double *failed, 
   *reqs = g_ptr_array_new_with_free_func (requirement_free);
   *failed = 0;
   gboolean row = FALSE, ok = TRUE;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      int v = verdict_index (report_db_text (st, 2));
+      int v = verdict_index (report_reader_text (st, 2));
       if (v < 0)
         {
           g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: conformance_test: run %"
                        G_GINT64_FORMAT ", test %" G_GINT64_FORMAT ": unknown verdict '%s' "
                        "(expected pass, fail, skip, not_implemented or waived)", ctx->db_path,
                        run->id, (gint64) sqlite3_column_int64 (st, 0),
-                       report_db_text (st, 2));
+                       report_reader_text (st, 2));
           ok = FALSE;
           break;
         }
       *failed += v == FAIL;
-      g_auto (GStrv) ids = g_strsplit (report_db_text (st, 1), ",", -1);
+      g_auto (GStrv) ids = g_strsplit (report_reader_text (st, 1), ",", -1);
       g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
       for (char **id = ids; *id != NULL; id++)
         {
@@ -354,7 +354,7 @@ failures_table (ReportCtx *ctx, GString *out, gint64 run_id, double failed, GErr
 {
   if (failed <= 0)
     return TRUE;
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT pos, name, requirements, reason, expected,"
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT pos, name, requirements, reason, expected,"
                                         " got FROM conformance_test WHERE run_id = ? AND"
                                         " verdict = 'fail' ORDER BY pos LIMIT "
                                         G_STRINGIFY (MAX_FAILURES), error);
@@ -366,19 +366,19 @@ failures_table (ReportCtx *ctx, GString *out, gint64 run_id, double failed, GErr
   report_html_table_begin (out, id, caption, "test", "Test", "requirements", "Requirements",
                            "reason", "Reason", "expected", "Expected", "got", "Got", NULL);
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT,
                                               (gint64) sqlite3_column_int64 (st, 0));
       report_html_row_begin (out, key);
-      report_conform_cell_wrap (out, "test", report_db_text (st, 1));
-      g_auto (GStrv) reqs = g_strsplit (report_db_text (st, 2), ",", -1);
+      report_conform_cell_wrap (out, "test", report_reader_text (st, 1));
+      g_auto (GStrv) reqs = g_strsplit (report_reader_text (st, 2), ",", -1);
       g_autofree char *joined = g_strjoinv (", ", reqs);
       report_html_cell (out, "requirements", joined);
       static const char *const cols[] = { "reason", "expected", "got" };
       for (int c = 0; c < 3; c++)
         {
-          g_autofree char *text = shorten (report_db_text (st, 3 + c));
+          g_autofree char *text = shorten (report_reader_text (st, 3 + c));
           report_conform_cell_wrap (out, cols[c], text);
         }
       report_html_row_end (out);
@@ -453,7 +453,7 @@ coverage_table (GString *out, gint64 run_id, const GPtrArray *reqs)
 static gboolean
 latency_table (ReportCtx *ctx, GString *out, gint64 run_id, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT op, count, p50_us, p99_us, max_us FROM "
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT op, count, p50_us, p99_us, max_us FROM "
                                         "conformance_latency WHERE run_id = ? ORDER BY op",
                                         error);
   if (st == NULL)
@@ -462,14 +462,14 @@ latency_table (ReportCtx *ctx, GString *out, gint64 run_id, GError **error)
   g_autoptr (GString) rows = g_string_new (NULL);
   guint n = 0;
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      report_html_row_begin (rows, report_db_text (st, 0));
-      report_html_cell (rows, "op", report_db_text (st, 0));
-      report_html_num (rows, "count", "%.0f", report_db_double (st, 1));
+      report_html_row_begin (rows, report_reader_text (st, 0));
+      report_html_cell (rows, "op", report_reader_text (st, 0));
+      report_html_num (rows, "count", "%.0f", report_reader_double (st, 1));
       static const char *const cols[] = { "p50_ms", "p99_ms", "max_ms" };
       for (int c = 0; c < 3; c++)
-        report_html_num (rows, cols[c], "%.3f", report_db_double (st, 2 + c) / 1000.0);
+        report_html_num (rows, cols[c], "%.3f", report_reader_double (st, 2 + c) / 1000.0);
       report_html_row_end (rows);
       n++;
     }

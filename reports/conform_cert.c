@@ -13,7 +13,7 @@
 #include "reports/conform.h"
 
 #include "reports/html.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -140,15 +140,15 @@ pre (GString *out, const char *text)
 gboolean
 report_conform_certificate (ReportCtx *ctx, GString *out, gint64 run_id, GError **error)
 {
-  if (!report_db_has_rows (ctx, "conformance_certificate"))
+  if (!report_reader_has_rows (ctx, "conformance_certificate"))
     return TRUE;
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT certificate, signature, public_key FROM "
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT certificate, signature, public_key FROM "
                                         "conformance_certificate WHERE run_id = ?", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, run_id);
   gboolean row = FALSE;
-  if (!report_db_step (ctx, st, &row, error))
+  if (!report_reader_step (ctx, st, &row, error))
     {
       sqlite3_finalize (st);
       return FALSE;
@@ -160,10 +160,10 @@ report_conform_certificate (ReportCtx *ctx, GString *out, gint64 run_id, GError 
                      "--sign and --cert).", run_id);
       return TRUE;
     }
-  g_autofree char *cert = g_strndup (report_db_text (st, 0), sqlite3_column_bytes (st, 0));
-  g_autofree char *sig = g_strdup (report_db_text (st, 1));
+  g_autofree char *cert = g_strndup (report_reader_text (st, 0), sqlite3_column_bytes (st, 0));
+  g_autofree char *sig = g_strdup (report_reader_text (st, 1));
   g_autofree char *pub = sqlite3_column_type (st, 2) == SQLITE_NULL
-                             ? NULL : g_strdup (report_db_text (st, 2));
+                             ? NULL : g_strdup (report_reader_text (st, 2));
   sqlite3_finalize (st);
 
   g_autoptr (JsonParser) parser = json_parser_new ();

@@ -10,7 +10,7 @@
 #include "reports/conform.h"
 
 #include "reports/gnuplot.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <math.h>
 #include <string.h>
@@ -111,7 +111,7 @@ static gboolean
 latency_plot (ReportCtx *ctx, const ReportConformRun *run, gboolean *drawn, GError **error)
 {
   *drawn = FALSE;
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT op, p50_us, p99_us FROM conformance_latency"
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT op, p50_us, p99_us FROM conformance_latency"
                                         " WHERE run_id = ? ORDER BY op", error);
   if (st == NULL)
     return FALSE;
@@ -124,10 +124,10 @@ latency_plot (ReportCtx *ctx, const ReportConformRun *run, gboolean *drawn, GErr
   guint n = 0;
   gsize longest = 0;
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      const char *op = report_db_text (st, 0);
-      double p50 = report_db_double (st, 1) / 1000.0, p99 = report_db_double (st, 2) / 1000.0;
+      const char *op = report_reader_text (st, 0);
+      double p50 = report_reader_double (st, 1) / 1000.0, p99 = report_reader_double (st, 2) / 1000.0;
       g_autofree char *q = column (op);
       g_string_append_printf (d, "%s %.6g %.6g\n", q, p50, p99);
       if (p50 > 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The section "Platform load and latency" of the report: what the latency
- * model (model/latency.h) put in the run database, as tables a reader and
+ * model (model/rollout/latency.h) put in the run database, as tables a reader and
  * a test can both check against the database.  The SLA per platform (its
  * worst day by mean p99, and the days over the SLA), the status
  * propagation against ESSC-STD CARD-13, the service times (measured and
@@ -13,7 +13,7 @@
 #include "reports/latency.h"
 
 #include "reports/html.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <math.h>
 #include <string.h>
@@ -71,7 +71,7 @@ num_class (GString *out, const char *col, const char *fmt, double value, const c
 static gboolean
 table_sla (ReportCtx *ctx, GString *body, double sla, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (
+  sqlite3_stmt *st = report_reader_prepare (
       ctx,
       "SELECT p.platform, p.name, "
       "  (SELECT count(*) FROM latency_day AS d WHERE d.platform = p.platform), "
@@ -88,19 +88,19 @@ table_sla (ReportCtx *ctx, GString *body, double sla, GError **error)
   g_autoptr (GString) rows = g_string_new (NULL);
   guint held = 0, broken = 0, idle = 0;
   gboolean row, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       g_autofree char *key = g_strdup_printf ("%d", sqlite3_column_int (st, 0));
-      double days = report_db_double (st, 2), over = report_db_double (st, 3);
+      double days = report_reader_double (st, 2), over = report_reader_double (st, 3);
       gboolean demand = days > 0;
       report_html_row_begin (rows, key);
-      report_html_cell (rows, "platform", report_db_text (st, 1));
+      report_html_cell (rows, "platform", report_reader_text (st, 1));
       if (demand)
         {
-          report_html_num (rows, "servers", "%.0f", report_db_double (st, 5));
-          report_html_cell (rows, "worst_date", report_db_text (st, 4));
-          report_html_num (rows, "load", "%.3g", report_db_double (st, 6));
-          report_html_num (rows, "worst_p99_ms", "%.1f", report_db_double (st, 7) * 1e3);
+          report_html_num (rows, "servers", "%.0f", report_reader_double (st, 5));
+          report_html_cell (rows, "worst_date", report_reader_text (st, 4));
+          report_html_num (rows, "load", "%.3g", report_reader_double (st, 6));
+          report_html_num (rows, "worst_p99_ms", "%.1f", report_reader_double (st, 7) * 1e3);
         }
       else
         {
@@ -146,12 +146,12 @@ table_sla (ReportCtx *ctx, GString *body, double sla, GError **error)
 static gboolean
 table_propagation (ReportCtx *ctx, GString *body, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT count, p50, p95, p99, max, bound_s, held "
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT count, p50, p95, p99, max, bound_s, held "
                                              "FROM status_propagation LIMIT 1", error);
   if (st == NULL)
     return FALSE;
   gboolean row;
-  if (!report_db_step (ctx, st, &row, error))
+  if (!report_reader_step (ctx, st, &row, error))
     {
       sqlite3_finalize (st);
       return FALSE;
@@ -162,8 +162,8 @@ table_propagation (ReportCtx *ctx, GString *body, GError **error)
       sqlite3_finalize (st);
       return TRUE;
     }
-  double count = report_db_double (st, 0), p99 = report_db_double (st, 3);
-  double bound = report_db_double (st, 5);
+  double count = report_reader_double (st, 0), p99 = report_reader_double (st, 3);
+  double bound = report_reader_double (st, 5);
   gboolean known = sqlite3_column_type (st, 6) != SQLITE_NULL;
   gboolean held = known && sqlite3_column_int (st, 6) != 0;
   if (known)
@@ -182,10 +182,10 @@ table_propagation (ReportCtx *ctx, GString *body, GError **error)
                            "#bound_s", "bound at p99 (s)", "held", "CARD-13", NULL);
   report_html_row_begin (body, "national");
   report_html_num (body, "count", "%.0f", count);
-  report_html_num (body, "p50_s", "%.3f", report_db_double (st, 1));
-  report_html_num (body, "p95_s", "%.3f", report_db_double (st, 2));
+  report_html_num (body, "p50_s", "%.3f", report_reader_double (st, 1));
+  report_html_num (body, "p95_s", "%.3f", report_reader_double (st, 2));
   report_html_num (body, "p99_s", "%.3f", p99);
-  report_html_num (body, "max_s", "%.3f", report_db_double (st, 4));
+  report_html_num (body, "max_s", "%.3f", report_reader_double (st, 4));
   report_html_num (body, "bound_s", "%g", bound);
   if (!known)
     report_html_cell (body, "held", "no samples");
@@ -201,7 +201,7 @@ table_propagation (ReportCtx *ctx, GString *body, GError **error)
 static gboolean
 table_service (ReportCtx *ctx, GString *body, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT kind, measured_s, hardware_factor, "
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT kind, measured_s, hardware_factor, "
                                              "service_s, measured FROM latency_service "
                                              "ORDER BY rowid", error);
   if (st == NULL)
@@ -215,14 +215,14 @@ table_service (ReportCtx *ctx, GString *body, GError **error)
                            "#hardware_factor", "hardware factor", "#service_ms",
                            "in the model (ms)", "measured", "measured on", NULL);
   gboolean row, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      report_html_row_begin (body, report_db_text (st, 0));
-      report_html_cell (body, "kind", report_db_text (st, 0));
-      report_html_num (body, "measured_ms", "%.3f", report_db_double (st, 1) * 1e3);
-      report_html_num (body, "hardware_factor", "%g", report_db_double (st, 2));
-      report_html_num (body, "service_ms", "%.3f", report_db_double (st, 3) * 1e3);
-      report_html_cell (body, "measured", report_db_text (st, 4));
+      report_html_row_begin (body, report_reader_text (st, 0));
+      report_html_cell (body, "kind", report_reader_text (st, 0));
+      report_html_num (body, "measured_ms", "%.3f", report_reader_double (st, 1) * 1e3);
+      report_html_num (body, "hardware_factor", "%g", report_reader_double (st, 2));
+      report_html_num (body, "service_ms", "%.3f", report_reader_double (st, 3) * 1e3);
+      report_html_cell (body, "measured", report_reader_text (st, 4));
       report_html_row_end (body);
     }
   sqlite3_finalize (st);
@@ -234,7 +234,7 @@ table_service (ReportCtx *ctx, GString *body, GError **error)
 static gboolean
 table_plan (ReportCtx *ctx, GString *body, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (
+  sqlite3_stmt *st = report_reader_prepare (
       ctx,
       "SELECT c.platform, p.name, c.month, c.servers_max, c.servers_mean, c.erlang, "
       "  c.scheduled, c.unmet_reps "
@@ -248,19 +248,19 @@ table_plan (ReportCtx *ctx, GString *body, GError **error)
   g_autoptr (GString) rows = g_string_new (NULL);
   guint short_of = 0, unmet = 0;
   gboolean row, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       g_autofree char *key = g_strdup_printf ("%d", sqlite3_column_int (st, 0));
-      double need = report_db_double (st, 3), sched = report_db_double (st, 6);
-      double miss = report_db_double (st, 7);
+      double need = report_reader_double (st, 3), sched = report_reader_double (st, 6);
+      double miss = report_reader_double (st, 7);
       short_of += need > sched;
       unmet += miss > 0;
       report_html_row_begin (rows, key);
-      report_html_cell (rows, "platform", report_db_text (st, 1));
-      report_html_cell (rows, "month", report_db_text (st, 2));
+      report_html_cell (rows, "platform", report_reader_text (st, 1));
+      report_html_cell (rows, "month", report_reader_text (st, 2));
       num_class (rows, "servers_max", "%.0f", need, need > sched ? "bad" : NULL);
-      report_html_num (rows, "servers_mean", "%.1f", report_db_double (st, 4));
-      report_html_num (rows, "erlang", "%.0f", report_db_double (st, 5));
+      report_html_num (rows, "servers_mean", "%.1f", report_reader_double (st, 4));
+      report_html_num (rows, "erlang", "%.0f", report_reader_double (st, 5));
       report_html_num (rows, "scheduled", "%.0f", sched);
       num_class (rows, "unmet_reps", "%.0f", miss, miss > 0 ? "bad" : NULL);
       report_html_row_end (rows);
@@ -292,7 +292,7 @@ table_plan (ReportCtx *ctx, GString *body, GError **error)
 gboolean
 report_latency (ReportCtx *ctx, GError **error)
 {
-  g_autofree char *sla_text = report_db_run_value (ctx, "latency_sla_p99_s");
+  g_autofree char *sla_text = report_reader_run_value (ctx, "latency_sla_p99_s");
   double sla = sla_text != NULL ? g_ascii_strtod (sla_text, NULL) : NAN;
   if (!(sla > 0))
     {

@@ -15,7 +15,7 @@
 #include "reports/latency.h"
 
 #include "reports/gnuplot.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -155,20 +155,20 @@ log_ms_axis (ReportPlot *p, const char *axis, double lo, double hi, gboolean fin
 static int
 rows_into (ReportCtx *ctx, const char *sql, int platform, GString *block, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, sql, error);
+  sqlite3_stmt *st = report_reader_prepare (ctx, sql, error);
   if (st == NULL)
     return -1;
   if (platform >= 0)
     sqlite3_bind_int (st, 1, platform);
   int n = 0, cols = sqlite3_column_count (st);
   gboolean row, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       for (int c = 0; c < cols; c++)
         if (sqlite3_column_type (st, c) == SQLITE_TEXT)
-          g_string_append_printf (block, "%s%s", c ? " " : "", report_db_text (st, c));
+          g_string_append_printf (block, "%s%s", c ? " " : "", report_reader_text (st, c));
         else
-          put (block, report_db_double (st, c));
+          put (block, report_reader_double (st, c));
       g_string_append_c (block, '\n');
       n++;
     }
@@ -180,11 +180,11 @@ rows_into (ReportCtx *ctx, const char *sql, int platform, GString *block, GError
 static gboolean
 scalar (ReportCtx *ctx, const char *sql, double *out, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, sql, error);
+  sqlite3_stmt *st = report_reader_prepare (ctx, sql, error);
   if (st == NULL)
     return FALSE;
-  gboolean row, ok = report_db_step (ctx, st, &row, error);
-  *out = ok && row ? report_db_double (st, 0) : NAN;
+  gboolean row, ok = report_reader_step (ctx, st, &row, error);
+  *out = ok && row ? report_reader_double (st, 0) : NAN;
   sqlite3_finalize (st);
   return ok;
 }
@@ -205,8 +205,8 @@ sla_line (ReportPlot *p, double sla)
 static gboolean
 plot_national (ReportCtx *ctx, double sla, GError **error)
 {
-  g_autofree char *start = report_db_run_value (ctx, "start");
-  g_autofree char *end = report_db_run_value (ctx, "end");
+  g_autofree char *start = report_reader_run_value (ctx, "start");
+  g_autofree char *end = report_reader_run_value (ctx, "end");
   g_autoptr (ReportPlot) p = report_plot_new (
       "latency-national", "National platform: response time and load",
       "Top: the national platform's p50, p95 and p99 response time in each day's peak window "
@@ -236,7 +236,7 @@ plot_national (ReportCtx *ctx, double sla, GError **error)
   if (!(lo > 0))
     lo = hi2 / 100;
   /* The cumulative number of cities switched, from the run's start. */
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT median_date, count(*) FROM city_milestone "
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT median_date, count(*) FROM city_milestone "
                                              "WHERE milestone = 'unified_settlement' "
                                              "GROUP BY median_date ORDER BY median_date", error);
   if (st == NULL)
@@ -244,15 +244,15 @@ plot_national (ReportCtx *ctx, double sla, GError **error)
   GString *sw = report_plot_data (p, "sw");
   double sum = 0;
   gboolean row, ok, started = FALSE;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      const char *date = report_db_text (st, 0);
+      const char *date = report_reader_text (st, 0);
       if (strcmp (date, end) > 0)
         break;
       if (!started && strcmp (date, start) > 0)
         g_string_append_printf (sw, "%s %.0f\n", start, sum);
       started = TRUE;
-      sum += report_db_double (st, 1);
+      sum += report_reader_double (st, 1);
       g_string_append_printf (sw, "%s %.0f\n", strcmp (date, start) < 0 ? start : date, sum);
     }
   sqlite3_finalize (st);
@@ -319,7 +319,7 @@ plot_national (ReportCtx *ctx, double sla, GError **error)
 static gboolean
 plot_local (ReportCtx *ctx, double sla, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (ctx, "SELECT p.platform, p.name FROM latency_platform "
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT p.platform, p.name FROM latency_platform "
                                              "AS p WHERE p.platform > 0 AND EXISTS (SELECT 1 "
                                              "FROM latency_day AS d WHERE d.platform = "
                                              "p.platform) ORDER BY p.platform", error);
@@ -328,11 +328,11 @@ plot_local (ReportCtx *ctx, double sla, GError **error)
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   gboolean row, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       int id = sqlite3_column_int (st, 0);
       g_array_append_val (ids, id);
-      g_ptr_array_add (names, g_strdup (report_latency_short_name (report_db_text (st, 1))));
+      g_ptr_array_add (names, g_strdup (report_latency_short_name (report_reader_text (st, 1))));
     }
   sqlite3_finalize (st);
   if (!ok)
@@ -517,7 +517,7 @@ plot_capacity_national (ReportCtx *ctx, GError **error)
 static gboolean
 plot_capacity_local (ReportCtx *ctx, GError **error)
 {
-  sqlite3_stmt *st = report_db_prepare (
+  sqlite3_stmt *st = report_reader_prepare (
       ctx, "SELECT c.platform, p.name, c.month, c.servers_max, c.scheduled, c.unmet_reps, "
            "c.demand_reps FROM capacity_plan AS c JOIN latency_platform AS p USING (platform) "
            "WHERE c.platform > 0 ORDER BY c.platform, c.month", error);
@@ -527,15 +527,15 @@ plot_capacity_local (ReportCtx *ctx, GError **error)
   g_autoptr (GString) unmet = g_string_new (NULL), ytics = g_string_new (NULL);
   int last_platform = -1, row = 0, first = -1, last = -1, top = 0, widest = 0;
   gboolean has, ok;
-  while ((ok = report_db_step (ctx, st, &has, error)) && has)
+  while ((ok = report_reader_step (ctx, st, &has, error)) && has)
     {
       int platform = sqlite3_column_int (st, 0);
-      int mi = month_of (report_db_text (st, 2));
+      int mi = month_of (report_reader_text (st, 2));
       if (mi < 0)
         continue;
       if (platform != last_platform)
         {
-          const char *name = report_latency_short_name (report_db_text (st, 1));
+          const char *name = report_latency_short_name (report_reader_text (st, 1));
           g_autofree char *q = report_plot_quote (name);
           /* Its width in character cells: a CJK character takes about two. */
           int w = 0;

@@ -6,7 +6,7 @@
 #include "reports/report.h"
 
 #include "reports/html.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <glib/gstdio.h>
 #include <stdarg.h>
@@ -84,7 +84,7 @@ report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GEr
     .gnuplot_timeout = opt->gnuplot_timeout > 0 ? opt->gnuplot_timeout : 60,
     .quiet = opt->quiet,
   };
-  gboolean ok = report_db_open (&ctx, error);
+  gboolean ok = report_reader_open (&ctx, error);
   if (ok && g_mkdir_with_parents (ctx.out_dir, 0755) != 0)
     {
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_OUTPUT, "%s: cannot make the directory: %s",

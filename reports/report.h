@@ -5,7 +5,7 @@
  * figure and number comes from the database, never from a simulation in
  * memory, so a report can be rebuilt at any later time.
  *
- * The pipeline (report.c): open and check the database (rdb.c), make the
+ * The pipeline (report.c): open and check the database (reader.c), make the
  * output directory, then each part adds its sections of the page (tables,
  * built with html.h) and its figures (drawn by gnuplot through a pipe,
  * gnuplot.h), and the page is written last.  A figure that gnuplot cannot

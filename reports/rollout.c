@@ -14,7 +14,7 @@
 #include "reports/rollout.h"
 
 #include "reports/html.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <math.h>
 #include <string.h>
@@ -41,9 +41,9 @@ static gboolean
 row_doubles (ReportCtx *ctx, Stmt *st, double *out, int n, GError **error)
 {
   gboolean row = FALSE;
-  gboolean ok = report_db_step (ctx, st, &row, error);
+  gboolean ok = report_reader_step (ctx, st, &row, error);
   for (int i = 0; i < n; i++)
-    out[i] = ok && row ? report_db_double (st, i) : NAN;
+    out[i] = ok && row ? report_reader_double (st, i) : NAN;
   sqlite3_reset (st);
   return ok;
 }
@@ -54,15 +54,15 @@ read_run (ReportCtx *ctx, ReportRolloutRun *run, GError **error)
   static const char *const names[REPORT_ROLLOUT_N_TARGETS][2] = {
     { "share_2019", "2019" }, { "share_2020", "2020" },
   };
-  run->start = report_db_run_value (ctx, "start");
-  run->end = report_db_run_value (ctx, "end");
+  run->start = report_reader_run_value (ctx, "start");
+  run->end = report_reader_run_value (ctx, "end");
   if (!report_rollout_is_date (run->start) || !report_rollout_is_date (run->end))
     {
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: damaged run database (the run "
                    "table's start and end are not dates YYYY-MM-DD)", ctx->db_path);
       return FALSE;
     }
-  g_autoptr (Stmt) st = report_db_prepare (ctx, "SELECT share, MIN (by_date) FROM city_target "
+  g_autoptr (Stmt) st = report_reader_prepare (ctx, "SELECT share, MIN (by_date) FROM city_target "
                                                 "WHERE target = ?", error);
   if (st == NULL)
     return FALSE;
@@ -74,12 +74,12 @@ read_run (ReportCtx *ctx, ReportRolloutRun *run, GError **error)
       target->share = NAN;
       sqlite3_bind_text (st, 1, target->name, -1, SQLITE_STATIC);
       gboolean row = FALSE;
-      if (!report_db_step (ctx, st, &row, error))
+      if (!report_reader_step (ctx, st, &row, error))
         return FALSE;
-      if (row && report_rollout_is_date (report_db_text (st, 1)))
+      if (row && report_rollout_is_date (report_reader_text (st, 1)))
         {
-          target->share = report_db_double (st, 0);
-          target->by_date = g_strdup (report_db_text (st, 1));
+          target->share = report_reader_double (st, 0);
+          target->by_date = g_strdup (report_reader_text (st, 1));
         }
       else
         report_warn (ctx, "the run database has no target %s (city_target): its columns are "
@@ -141,7 +141,7 @@ table_national (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError 
                           "physical cardholders x 100.", run->end);
   g_ptr_array_add (dates, run->end);
   g_ptr_array_sort (dates, cmp_str);
-  g_autoptr (Stmt) st = report_db_prepare (
+  g_autoptr (Stmt) st = report_reader_prepare (
       ctx, "SELECT h.mean, h.lo, h.hi, c.mean FROM national_day AS h LEFT JOIN national_day "
            "AS c ON c.series = 'cardholders' AND c.date = h.date "
            "WHERE h.series = 'holders' AND h.date = ?", error);
@@ -210,26 +210,26 @@ static gboolean
 table_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError **error)
 {
   const ReportRolloutTarget *tg = run->targets;
-  g_autoptr (Stmt) provinces = report_db_prepare (
+  g_autoptr (Stmt) provinces = report_reader_prepare (
       ctx, "SELECT d.province, (SELECT c.province FROM city AS c WHERE c.province_code = "
            "d.province ORDER BY c.code LIMIT 1), (SELECT COUNT (*) FROM city AS c WHERE "
            "c.province_code = d.province) FROM (SELECT DISTINCT province FROM province_day) "
            "AS d ORDER BY d.province", error);
-  g_autoptr (Stmt) pshare = provinces ? report_db_prepare (
+  g_autoptr (Stmt) pshare = provinces ? report_reader_prepare (
       ctx, "SELECT holders, cardholders FROM province_day WHERE province = ? AND date = ?",
       error) : NULL;
-  g_autoptr (Stmt) pmet = pshare ? report_db_prepare (
+  g_autoptr (Stmt) pmet = pshare ? report_reader_prepare (
       ctx, "SELECT TOTAL (t.probability >= 0.5), AVG (t.probability) FROM city_target AS t "
            "JOIN city AS c ON c.code = t.city WHERE c.province_code = ? AND t.target = ?",
       error) : NULL;
-  g_autoptr (Stmt) nshare = pmet ? report_db_prepare (
+  g_autoptr (Stmt) nshare = pmet ? report_reader_prepare (
       ctx, "SELECT h.mean, c.mean FROM national_day AS h JOIN national_day AS c ON c.series = "
            "'cardholders' AND c.date = h.date WHERE h.series = 'holders' AND h.date = ?",
       error) : NULL;
-  g_autoptr (Stmt) nmet = nshare ? report_db_prepare (
+  g_autoptr (Stmt) nmet = nshare ? report_reader_prepare (
       ctx, "SELECT TOTAL (probability >= 0.5), AVG (probability) FROM city_target "
            "WHERE target = ?", error) : NULL;
-  g_autoptr (Stmt) ncities = nmet ? report_db_prepare (ctx, "SELECT COUNT (*) FROM city",
+  g_autoptr (Stmt) ncities = nmet ? report_reader_prepare (ctx, "SELECT COUNT (*) FROM city",
                                                        error) : NULL;
   if (ncities == NULL)
     return FALSE;
@@ -249,18 +249,18 @@ table_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError
       "province", "province", "#cities", "cities", "#share_2019", s0, "#share_2020", s1,
       "#met_2019", m0, "#met_2020", m1, "#probability_2019", p0, "#probability_2020", p1, NULL);
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, provinces, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, provinces, &row, error)) && row)
     {
       gint64 code = sqlite3_column_int64 (provinces, 0);
       g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, code);
       const char *name = sqlite3_column_type (provinces, 1) == SQLITE_NULL
-                             ? key : report_db_text (provinces, 1);
+                             ? key : report_reader_text (provinces, 1);
       double shares[REPORT_ROLLOUT_N_TARGETS][2], met[REPORT_ROLLOUT_N_TARGETS][2];
       for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
         if (!bound_row (ctx, pshare, code, TRUE, tg[t].by_date, shares[t], 2, error)
             || !bound_row (ctx, pmet, code, TRUE, tg[t].name, met[t], 2, error))
           return FALSE;
-      province_row (h, key, name, report_db_double (provinces, 2), shares, met);
+      province_row (h, key, name, report_reader_double (provinces, 2), shares, met);
     }
   if (!ok)
     return FALSE;
@@ -282,7 +282,7 @@ static gboolean
 table_slowest (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError **error)
 {
   const ReportRolloutTarget *tg = &run->targets[REPORT_ROLLOUT_N_TARGETS - 1];
-  g_autoptr (Stmt) st = report_db_prepare (
+  g_autoptr (Stmt) st = report_reader_prepare (
       ctx, "SELECT c.code, c.name, c.province, d.holders * 100.0 / d.cardholders AS s, "
            "t.probability, t.median_date FROM city_day AS d JOIN city AS c ON c.code = d.city "
            "LEFT JOIN city_target AS t ON t.city = d.city AND t.target = ?2 "
@@ -303,17 +303,17 @@ table_slowest (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError *
                            "probability of meeting the target", "median_date_2020",
                            "median date met", NULL);
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT,
                                               (gint64) sqlite3_column_int64 (st, 0));
       report_html_row_begin (h, key);
-      report_html_cell (h, "city", report_db_text (st, 1));
-      report_html_cell (h, "province", report_db_text (st, 2));
-      report_html_num (h, "share_2020", "%.1f", report_db_double (st, 3));
-      report_html_num (h, "probability_2020", "%.2f", report_db_double (st, 4));
+      report_html_cell (h, "city", report_reader_text (st, 1));
+      report_html_cell (h, "province", report_reader_text (st, 2));
+      report_html_num (h, "share_2020", "%.1f", report_reader_double (st, 3));
+      report_html_num (h, "probability_2020", "%.2f", report_reader_double (st, 4));
       report_html_cell (h, "median_date_2020", sqlite3_column_type (st, 5) == SQLITE_NULL
-                                                   ? "not met" : report_db_text (st, 5));
+                                                   ? "not met" : report_reader_text (st, 5));
       report_html_row_end (h);
     }
   report_html_table_end (h);
@@ -324,9 +324,9 @@ table_slowest (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError *
 static gboolean
 table_channels (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError **error)
 {
-  g_autoptr (Stmt) gained = report_db_prepare (ctx, "SELECT mean FROM national_day WHERE "
+  g_autoptr (Stmt) gained = report_reader_prepare (ctx, "SELECT mean FROM national_day WHERE "
                                                     "series = ? AND date = ?", error);
-  g_autoptr (Stmt) count = gained ? report_db_prepare (ctx, "SELECT COUNT (*) FROM channel "
+  g_autoptr (Stmt) count = gained ? report_reader_prepare (ctx, "SELECT COUNT (*) FROM channel "
                                                             "WHERE class = ?", error) : NULL;
   if (count == NULL)
     return FALSE;
@@ -377,7 +377,7 @@ report_rollout (ReportCtx *ctx, GError **error)
   if (ok)
     {
       GString *summary = report_section (ctx, "summary", "Summary");
-      g_autofree char *reps = report_db_run_value (ctx, "replications");
+      g_autofree char *reps = report_reader_run_value (ctx, "replications");
       report_html_p (summary, "The run simulates %s to %s in %s replications. Figures are means "
                      "over the replications; intervals are 90%% (from the 5%% to the 95%% "
                      "quantile over the replications).", run.start, run.end,

@@ -12,7 +12,7 @@
 #include "reports/rollout.h"
 
 #include "reports/gnuplot.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -141,12 +141,12 @@ read_rows (ReportCtx *ctx, Stmt *st, GString *b, int n_cols, guint *n, GError **
 {
   gboolean row = FALSE, ok;
   *n = 0;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
-    if (report_rollout_is_date (report_db_text (st, 0)))
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
+    if (report_rollout_is_date (report_reader_text (st, 0)))
       {
-        g_string_append (b, report_db_text (st, 0));
+        g_string_append (b, report_reader_text (st, 0));
         for (int i = 1; i < n_cols; i++)
-          put (b, report_db_double (st, i));
+          put (b, report_reader_double (st, i));
         g_string_append_c (b, '\n');
         (*n)++;
       }
@@ -166,7 +166,7 @@ nice_step (double x)
 static gboolean
 plot_national (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
 {
-  g_autoptr (Stmt) st = report_db_prepare (
+  g_autoptr (Stmt) st = report_reader_prepare (
       ctx, "SELECT h.date, h.mean, h.lo, h.hi, c.mean FROM national_day AS h LEFT JOIN "
            "national_day AS c ON c.series = 'cardholders' AND c.date = h.date "
            "WHERE h.series = 'holders' ORDER BY h.date", error);
@@ -174,9 +174,9 @@ plot_national (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
   guint n = 0, n_pub = 0;
   if (st == NULL || !read_rows (ctx, st, d, 5, &n, error))
     return FALSE;
-  if (report_db_has_rows (ctx, "published"))
+  if (report_reader_has_rows (ctx, "published"))
     {
-      g_autoptr (Stmt) pub = report_db_prepare (
+      g_autoptr (Stmt) pub = report_reader_prepare (
           ctx, "SELECT date, value FROM published WHERE quantity = 'ecard_holders' "
                "ORDER BY date", error);
       if (pub == NULL || !read_rows (ctx, pub, pd, 2, &n_pub, error))
@@ -254,7 +254,7 @@ static gboolean
 read_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GPtrArray *out, double *max,
                 GError **error)
 {
-  g_autoptr (Stmt) st = report_db_prepare (
+  g_autoptr (Stmt) st = report_reader_prepare (
       ctx, "SELECT d.province, d.date, d.holders, d.lo, d.hi, d.cardholders, (SELECT "
            "c.province FROM city AS c WHERE c.province_code = d.province ORDER BY c.code "
            "LIMIT 1) FROM province_day AS d ORDER BY d.province, d.date", error);
@@ -265,10 +265,10 @@ read_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GPtrArray *out, dou
   Province *pr = NULL;
   gboolean row = FALSE, ok;
   *max = 0;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       gint64 code = sqlite3_column_int64 (st, 0);
-      const char *date = report_db_text (st, 1);
+      const char *date = report_reader_text (st, 1);
       if (code != current)
         {
           current = code;
@@ -276,7 +276,7 @@ read_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GPtrArray *out, dou
           pr = g_new0 (Province, 1);
           pr->name = sqlite3_column_type (st, 6) == SQLITE_NULL
                          ? g_strdup_printf ("%" G_GINT64_FORMAT, code)
-                         : g_strdup (report_db_text (st, 6));
+                         : g_strdup (report_reader_text (st, 6));
           pr->data = g_string_new (NULL);
           g_ptr_array_add (out, pr);
         }
@@ -285,11 +285,11 @@ read_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GPtrArray *out, dou
         keep = keep || g_strcmp0 (date, run->targets[t].by_date) == 0;
       if (!keep || !report_rollout_is_date (date))
         continue;
-      double card = report_db_double (st, 5);
+      double card = report_reader_double (st, 5);
       g_string_append (pr->data, date);
       for (int c = 2; c <= 4; c++)
         {
-          double v = card > 0 ? 100 * report_db_double (st, c) / card : NAN;
+          double v = card > 0 ? 100 * report_reader_double (st, c) / card : NAN;
           put (pr->data, v);
           if (isfinite (v))
             *max = MAX (*max, v);
@@ -388,7 +388,7 @@ plot_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
 static gboolean
 plot_map (ReportCtx *ctx, const ReportRolloutTarget *tg, GError **error)
 {
-  g_autoptr (Stmt) st = report_db_prepare (
+  g_autoptr (Stmt) st = report_reader_prepare (
       ctx, "SELECT c.lon, c.lat, d.cardholders, t.probability, c.name FROM city AS c "
            "LEFT JOIN city_day AS d ON d.city = c.code AND d.date = ?1 "
            "LEFT JOIN city_target AS t ON t.city = c.code AND t.target = ?2 "
@@ -402,10 +402,10 @@ plot_map (ReportCtx *ctx, const ReportRolloutTarget *tg, GError **error)
   guint n = 0;
   double lon0 = INFINITY, lon1 = -INFINITY, lat0 = INFINITY, lat1 = -INFINITY, top = NAN;
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      double lon = report_db_double (st, 0), lat = report_db_double (st, 1);
-      double card = report_db_double (st, 2), prob = report_db_double (st, 3);
+      double lon = report_reader_double (st, 0), lat = report_reader_double (st, 1);
+      double card = report_reader_double (st, 2), prob = report_reader_double (st, 3);
       if (!isfinite (lon) || !isfinite (lat))
         continue;
       if (isnan (top))
@@ -416,7 +416,7 @@ plot_map (ReportCtx *ctx, const ReportRolloutTarget *tg, GError **error)
       g_string_append_printf (b, "%.6f %.6f %.4f", lon, lat, size);
       put (b, prob);
       g_string_append_c (b, '\n');
-      g_autofree char *city = g_strdup (report_db_text (st, 4));
+      g_autofree char *city = g_strdup (report_reader_text (st, 4));
       g_strdelimit (city, "\"\\\r\n\t", ' ');
       g_string_append_printf (names, "%.6f %.6f %.4f \"%s\"\n", lon, lat, size, city);
       n++;
@@ -502,7 +502,7 @@ static gboolean
 read_met (ReportCtx *ctx, const ReportRolloutRun *run, const ReportRolloutTarget *tg,
           GString *b, guint *n_cities, guint *n_never, GError **error)
 {
-  g_autoptr (Stmt) st = report_db_prepare (ctx, "SELECT median_date FROM city_target WHERE "
+  g_autoptr (Stmt) st = report_reader_prepare (ctx, "SELECT median_date FROM city_target WHERE "
                                                 "target = ? ORDER BY median_date", error);
   if (st == NULL)
     return FALSE;
@@ -510,9 +510,9 @@ read_met (ReportCtx *ctx, const ReportRolloutRun *run, const ReportRolloutTarget
   g_autoptr (GPtrArray) dates = g_ptr_array_new_with_free_func (g_free);
   *n_never = 0;
   gboolean row = FALSE, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      const char *d = report_db_text (st, 0);
+      const char *d = report_reader_text (st, 0);
       if (report_rollout_is_date (d))
         g_ptr_array_add (dates, g_strdup (d));
       else
@@ -605,7 +605,7 @@ plot_classes (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
                             report_rollout_classes[k][0]);
   g_string_append (sql, " FROM national_day WHERE series LIKE 'class%' GROUP BY date "
                         "ORDER BY date");
-  g_autoptr (Stmt) st = report_db_prepare (ctx, sql->str, error);
+  g_autoptr (Stmt) st = report_reader_prepare (ctx, sql->str, error);
   if (st == NULL)
     return FALSE;
   const char *title = "E-card holders gained by channel class";
@@ -618,15 +618,15 @@ plot_classes (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
   GString *b = report_plot_data (p, "k");
   gboolean row = FALSE, ok;
   guint n = 0;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
-      if (!report_rollout_is_date (report_db_text (st, 0)))
+      if (!report_rollout_is_date (report_reader_text (st, 0)))
         continue;
-      g_string_append (b, report_db_text (st, 0));
+      g_string_append (b, report_reader_text (st, 0));
       double sum = 0;
       for (int k = 0; k < REPORT_ROLLOUT_N_CLASSES; k++)
         {
-          double v = report_db_double (st, 1 + k);
+          double v = report_reader_double (st, 1 + k);
           sum += isfinite (v) ? v : 0;  /* a class without holders */
           put (b, sum);
         }

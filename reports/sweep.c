@@ -9,7 +9,7 @@
 
 #include "reports/gnuplot.h"
 #include "reports/html.h"
-#include "reports/rdb.h"
+#include "reports/reader.h"
 
 #include <math.h>
 #include <string.h>
@@ -27,7 +27,7 @@ static const char *const colours[MAX_LINES] = {
 static gboolean
 points_table (ReportCtx *ctx, GString *h, guint *n_points, GError **error)
 {
-  g_autoptr (Stmt) st = report_db_prepare (
+  g_autoptr (Stmt) st = report_reader_prepare (
       ctx, "SELECT point, label, digest, replications, share_2019, cities_2019, share_2020, "
            "cities_2020, national_worst_p99, platforms, platforms_sla_held FROM sweep_point "
            "ORDER BY point", error);
@@ -46,22 +46,22 @@ points_table (ReportCtx *ctx, GString *h, guint *n_points, GError **error)
                            "platforms keeping the SLA", "digest", "digest", NULL);
   gboolean row, ok;
   *n_points = 0;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       g_autofree char *key = g_strdup_printf ("%d", sqlite3_column_int (st, 0));
       report_html_row_begin (h, key);
-      report_html_num (h, "point", "%.0f", report_db_double (st, 0));
-      report_html_cell (h, "values", report_db_text (st, 1));
-      report_html_num (h, "share_2019", "%.1f", 100 * report_db_double (st, 4));
-      report_html_num (h, "cities_2019", "%.1f", report_db_double (st, 5));
-      report_html_num (h, "share_2020", "%.1f", 100 * report_db_double (st, 6));
-      report_html_num (h, "cities_2020", "%.1f", report_db_double (st, 7));
-      report_html_num (h, "national_worst_p99_ms", "%.1f", 1000 * report_db_double (st, 8));
+      report_html_num (h, "point", "%.0f", report_reader_double (st, 0));
+      report_html_cell (h, "values", report_reader_text (st, 1));
+      report_html_num (h, "share_2019", "%.1f", 100 * report_reader_double (st, 4));
+      report_html_num (h, "cities_2019", "%.1f", report_reader_double (st, 5));
+      report_html_num (h, "share_2020", "%.1f", 100 * report_reader_double (st, 6));
+      report_html_num (h, "cities_2020", "%.1f", report_reader_double (st, 7));
+      report_html_num (h, "national_worst_p99_ms", "%.1f", 1000 * report_reader_double (st, 8));
       if (sqlite3_column_int (st, 9) > 0)
-        report_html_num (h, "platforms_sla_held", "%.0f", report_db_double (st, 10));
+        report_html_num (h, "platforms_sla_held", "%.0f", report_reader_double (st, 10));
       else
         report_html_num (h, "platforms_sla_held", "%.0f", NAN);
-      g_autofree char *digest = g_strndup (report_db_text (st, 2), 16);
+      g_autofree char *digest = g_strndup (report_reader_text (st, 2), 16);
       report_html_cell (h, "digest", digest);
       report_html_row_end (h);
       (*n_points)++;
@@ -80,7 +80,7 @@ holders_figure (ReportCtx *ctx, guint n_points, GError **error)
       n_points > drawn ? "the first " : "", drawn, drawn == 1 ? "" : "s");
   ReportPlot *p = report_plot_new ("sweep-holders", "The sweep's points: national e-card "
                                    "holders over time", caption, "sweep", 1100, 620);
-  g_autoptr (Stmt) st = report_db_prepare (ctx, "SELECT point, date, holders FROM sweep_series "
+  g_autoptr (Stmt) st = report_reader_prepare (ctx, "SELECT point, date, holders FROM sweep_series "
                                                 "WHERE point < ? ORDER BY point, date", error);
   if (st == NULL)
     {
@@ -89,11 +89,11 @@ holders_figure (ReportCtx *ctx, guint n_points, GError **error)
     }
   sqlite3_bind_int (st, 1, (int) drawn);
   gboolean row, ok;
-  while ((ok = report_db_step (ctx, st, &row, error)) && row)
+  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
       g_autofree char *name = g_strdup_printf ("p%d", sqlite3_column_int (st, 0));
-      g_string_append_printf (report_plot_data (p, name), "%s %.10g\n", report_db_text (st, 1),
-                              report_db_double (st, 2) / 1e6);
+      g_string_append_printf (report_plot_data (p, name), "%s %.10g\n", report_reader_text (st, 1),
+                              report_reader_double (st, 2) / 1e6);
     }
   if (!ok)
     {
@@ -120,8 +120,8 @@ gboolean
 report_sweep (ReportCtx *ctx, GError **error)
 {
   GString *h = report_section (ctx, "sweep", "Sweep: the points compared");
-  g_autofree char *name = report_db_sweep_value (ctx, "name");
-  g_autofree char *scenario = report_db_sweep_value (ctx, "scenario_path");
+  g_autofree char *name = report_reader_sweep_value (ctx, "name");
+  g_autofree char *scenario = report_reader_sweep_value (ctx, "scenario_path");
   report_html_p (h, "Sweep %s over the scenario %s: every point is the scenario with the "
                  "values of its row set, run as essc sim would run it.", name ? name : "?",
                  scenario ? scenario : "?");

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# Helpers shared by the small test adapters of tests/test_conf_client.c and
-# tests/test_conf_child.c (sourced, not run).  They pick members out of the
+# Helpers shared by the small test adapters of tests/conformance/test_client.c and
+# tests/conformance/test_child.c (sourced, not run).  They pick members out of the
 # runner's request lines with sed, which is enough for the lines the runner
 # writes ({"essc":1,"id":N,"op":"NAME","params":{...}}, no blanks): the id
 # and op are the ones before the first nested object.  POSIX sh only.

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The two text-field rules: UTF-8 text without control characters, and
+ * printable ASCII without space.  The checks say what is wrong and at which
+ * byte and leave the wording of the message to the caller; they read at most
+ * max + 1 bytes of a NUL-terminated string, so an unterminated or huge input
+ * costs no more than a legal one.
+ * Pure functions: no state, no clock, no I/O.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* ---- text fields ------------------------------------------------------- */
+
+typedef enum {
+  BASE_TEXT_OK = 0,
+  BASE_TEXT_MISSING,     /* NULL */
+  BASE_TEXT_EMPTY,       /* 0 bytes */
+  BASE_TEXT_TOO_LONG,    /* more than max bytes */
+  BASE_TEXT_BAD_UTF8,    /* not UTF-8, or a NUL inside a counted field */
+  BASE_TEXT_CONTROL,     /* a control character U+0000..U+001F, U+007F..U+009F */
+  BASE_TEXT_BAD_BYTE,    /* a byte outside 0x21..0x7e (ASCII fields) */
+} BaseTextFault;
+
+/*
+ * The UTF-8 text rule: 1..max bytes of valid UTF-8 without control
+ * characters.  len < 0: s is NUL-terminated (at most max + 1 bytes are read);
+ * len >= 0: s is len bytes that must not contain NUL.  Faults are reported in
+ * the order MISSING, EMPTY, TOO_LONG, BAD_UTF8, CONTROL; for the last two *at
+ * (may be NULL) gets the byte offset, from 0, of the first bad byte or of the
+ * control character.
+ */
+BaseTextFault base_text_check_utf8 (const char *s, gssize len, gsize max,
+                                      gsize *at);
+/*
+ * The ASCII rule: a NUL-terminated string of 1..max bytes, each 0x21..0x7e.
+ * Scans in order, so a bad byte within the first max bytes is reported
+ * before TOO_LONG; *at (may be NULL) gets the offset of a BAD_BYTE.
+ */
+BaseTextFault base_text_check_ascii (const char *s, gsize max, gsize *at);
+
+G_END_DECLS

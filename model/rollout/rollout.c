@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rollout model (see rollout.h).  Per replication: certification draws
+ * decide when each catalogue channel goes live; then every city is
+ * simulated for the whole period on the engine's threads, writing its daily
+ * series into its own rows; then the rows are summed into the national and
+ * provincial series in city order, so sums do not depend on threads.
+ *
+ * Random streams (sim/rng), all keyed by (seed, replication):
+ *   (city, day index, cell)          the day's draws of a cell, in a fixed order
+ *   (city, day index, CLASS_CELL)    the split of the day's new holders by class
+ *   (city, flush index, SPLIT_CELL)  the split of a class's pending holders by channel
+ *   (city, milestone, MILESTONE_CELL) the city's milestone dates
+ *   (channel, attempt, CERT_CELL)    certification outcomes
+ *
+ * Channel split: the day's new holders of a city are split across the six
+ * channel classes in proportion to the number of live channels of each
+ * class reaching the city (one multinomial per day); within a class every
+ * live channel is equally likely, and since the weights stay constant
+ * between go-live events, the holders a class gathers are split across its
+ * channels (one multinomial) only when its set of live channels changes and
+ * at the end.  By the additivity of the multinomial this is the same law as
+ * splitting every day, at a fraction of the draws.
+ *
+ * Digest: each city's series of a replication (holders, level 2, new, class
+ * counts, channel counts, as big-endian 64-bit integers) are hashed; a
+ * replication's hash covers its number and the city hashes in city order;
+ * the run digest hashes the replications' hashes in order.  So a run resumed
+ * from a checkpoint has the digest of an uninterrupted one.
+ */
+#include "model/rollout/rollout_private.h"
+
+#include "base/bytes.h"
+#include "base/error.h"
+#include "sim/binomial.h"
+#include "sim/engine.h"
+#include "sim/rng.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <string.h>
+
+G_DEFINE_QUARK (model-rollout-error-quark, model_rollout_error)
+
+#define CLASS_CELL 64
+#define SPLIT_CELL 65
+#define MILESTONE_CELL 66
+#define CERT_CELL 67
+#define MAX_CERT_ATTEMPTS 10
+
+/* A channel reaching a city, as an event of its live set. */
+typedef struct {
+  gint32 live;       /* day number */
+  guint channel;     /* catalogue index */
+  guint klass;
+} Reach;
+
+
+void
+model_rollout_result_free (ModelRolloutResult *r)
+{
+  if (r == NULL)
+    return;
+  sim_series_set_free (r->national);
+  sim_series_set_free (r->province);
+  g_free (r->city_holders);
+  g_free (r->city_level2);
+  g_free (r->city_cardholders);
+  g_free (r->met);
+  g_free (r->milestone);
+  g_free (r->channel_live);
+  g_free (r->channel_attempts);
+  g_free (r->channel_holders);
+  g_free (r->new_holders);
+  g_free (r->rep_digest);
+  g_free (r->month_day);
+  g_free (r->city_month);
+  model_latency_result_free (r->latency);
+  g_free (r);
+}
+
+guint
+model_rollout_n_cells (const ModelScenario *sc)
+{
+  return sc->urban_split ? 2 * MODEL_N_AGE_BANDS : MODEL_N_AGE_BANDS;
+}
+
+/* Cell c: age band c % 3; urban for c < 3 when split. */
+static double
+cell_factor (const ModelScenario *sc, guint cell)
+{
+  double f = 1;
+  guint band = cell % MODEL_N_AGE_BANDS;
+  if (band == MODEL_AGE_0_14)
+    f *= sc->youth_factor;
+  else if (band == MODEL_AGE_60_PLUS)
+    f *= sc->elderly_factor;
+  if (sc->urban_split && cell >= MODEL_N_AGE_BANDS)
+    f *= sc->rural_factor;
+  return f;
+}
+
+static gint32
+uniform_day (SimRng *r, const ModelDateRange *range)
+{
+  guint64 width = (guint64) ((gint64) range->last - range->first) + 1;
+  return range->first + (gint32) (sim_rng_u64 (r) % width);
+}
+
+/* Certification: when each channel goes live in this replication. */
+static void
+certify (const ModelScenario *sc, const ModelRolloutOptions *opt, ModelRolloutResult *res,
+         guint rep, guint64 replication)
+{
+  const ModelCatalogue *cat = sc->catalogue;
+  for (guint ch = 0; ch < cat->n_channels; ch++)
+    {
+      ModelCertVerdict v = opt->certified ? opt->certified[ch] : MODEL_CERT_NONE;
+      gint64 live = cat->channels[ch].golive;
+      guint attempts = 1;
+      if (v == MODEL_CERT_FAILED)
+        {
+          live += (gint64) ceil (sc->rectification_days);
+          attempts = 2;
+        }
+      else if (v == MODEL_CERT_NONE)
+        {
+          SimRng r;
+          sim_rng_init (&r, sc->seed, replication, ch, 0, CERT_CELL);
+          while (attempts < MAX_CERT_ATTEMPTS && sim_rng_uniform (&r) >= sc->certification_pass)
+            {
+              live += (gint64) ceil (sc->rectification_days);
+              attempts++;
+            }
+        }
+      /* A tier-2 channel connects through its parent: not before it. */
+      int parent = cat->channels[ch].parent;
+      if (parent >= 0 && (guint) parent < ch)
+        live = MAX (live, res->channel_live[(gsize) parent * res->n_reps + rep]);
+      res->channel_live[(gsize) ch * res->n_reps + rep] = (gint32) MIN (live, G_MAXINT32);
+      res->channel_attempts[(gsize) ch * res->n_reps + rep] = (guint8) attempts;
+    }
+}
+
+static int
+cmp_reach (const void *a, const void *b)
+{
+  const Reach *x = a, *y = b;
+  if (x->live != y->live)
+    return x->live < y->live ? -1 : 1;
+  return x->channel < y->channel ? -1 : x->channel > y->channel;
+}
+
+/* Splits a class's pending holders over its live channels in this city. */
+static void
+flush_class (Rep *rp, guint city, guint klass, gint64 *pending, const Reach *reach, guint n_live,
+             guint *flushes)
+{
+  if (pending[klass] == 0)
+    return;
+  guint idx[512], m = 0;
+  double w[512];
+  for (guint i = 0; i < n_live && m < G_N_ELEMENTS (idx); i++)
+    if (reach[i].klass == klass)
+      {
+        idx[m] = reach[i].channel;
+        w[m++] = 1;
+      }
+  g_assert (m > 0); /* pending holders came through a live channel of the class */
+  gint64 out[512];
+  SimRng r;
+  sim_rng_init (&r, rp->sc->seed, rp->replication, city, (*flushes)++, SPLIT_CELL);
+  sim_multinomial (&r, pending[klass], w, m, out);
+  gint64 *row = rp->per_channel + (gsize) city * rp->res->n_channels;
+  for (guint i = 0; i < m; i++)
+    row[idx[i]] += out[i];
+  pending[klass] = 0;
+}
+
+static void
+put_be64 (crypto_generichash_state *h, gint64 v)
+{
+  guint8 b[8];
+  base_be64_put (b, (guint64) v);
+  crypto_generichash_update (h, b, 8);
+}
+
+/* The milestone days a city draws in a replication (as drawn: mobile
+ * payment may still precede issuance here). */
+static void
+city_milestones (const ModelScenario *sc, guint64 replication, guint c, gint32 *ms)
+{
+  SimRng r;
+  for (guint m = 0; m < MODEL_N_MILESTONES; m++)
+    {
+      sim_rng_init (&r, sc->seed, replication, c, m, MILESTONE_CELL);
+      ms[m] = uniform_day (&r, model_scenario_milestone (sc, (ModelMilestone) m,
+                                                         sc->cities->cities[c].province_code));
+    }
+}
+
+void
+rollout_simulate_city (guint c, gpointer data)
+{
+  Rep *rp = data;
+  const ModelScenario *sc = rp->sc;
+  ModelRolloutResult *res = rp->res;
+  const ModelCity *city = &sc->cities->cities[c];
+  const ModelCatalogue *cat = sc->catalogue;
+  const guint nd = res->n_days, nc = rp->n_cells;
+  gint32 ms[MODEL_N_MILESTONES];
+  SimRng r;
+
+  /* Milestones of this city (mobile payment not before issuance). */
+  city_milestones (sc, rp->replication, c, ms);
+  for (guint m = 0; m < MODEL_N_MILESTONES; m++)
+    res->milestone[((gsize) m * res->n_cities + c) * res->n_reps + rp->rep] = ms[m];
+  ms[MODEL_MILESTONE_MOBILE_PAYMENT] = MAX (ms[MODEL_MILESTONE_MOBILE_PAYMENT],
+                                            ms[MODEL_MILESTONE_ISSUANCE]);
+
+  /* The channels reaching the city, by go-live day. */
+  g_autofree Reach *reach = g_new (Reach, cat->n_channels + 1);
+  guint n_reach = 0;
+  for (guint ch = 0; ch < cat->n_channels; ch++)
+    if (model_catalogue_reaches (&cat->channels[ch], city))
+      reach[n_reach++] = (Reach) { res->channel_live[(gsize) ch * res->n_reps + rp->rep], ch,
+                                   (guint) cat->channels[ch].klass };
+  qsort (reach, n_reach, sizeof *reach, cmp_reach);
+
+  gint64 N[6] = { 0 }, H1[6] = { 0 }, H2[6] = { 0 }, L1[6] = { 0 }, L2[6] = { 0 };
+  gint64 pending[N_CLASSES] = { 0 };
+  guint n_live = 0, flushes = 0, class_live[N_CLASSES] = { 0 }, month = 0;
+  double share_prev = 0;
+  const double *cshare = rp->cell_share + (gsize) c * nc;
+  const double p_back = 1.0 / sc->replacement_days;
+  gint32 *met = res->met;
+  gint32 target_day[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
+  double target_share[MODEL_N_TARGETS] = { sc->share_2019, sc->share_2020 };
+  for (guint t = 0; t < MODEL_N_TARGETS; t++)
+    met[((gsize) t * res->n_cities + c) * res->n_reps + rp->rep] = -1;
+
+  for (guint d = 0; d < nd; d++)
+    {
+      gint32 day = res->start + (gint32) d;
+      /* Channels going live today: flush the classes whose set changes. */
+      while (n_live < n_reach && reach[n_live].live <= day)
+        {
+          flush_class (rp, c, reach[n_live].klass, pending, reach, n_live, &flushes);
+          class_live[reach[n_live].klass]++;
+          n_live++;
+        }
+
+      double total = model_scenario_cardholders_on (sc, day);
+      gint64 city_cards = (gint64) floor (total * (double) city->population
+                                          / (double) sc->cities->population);
+      gboolean issuing = day >= ms[MODEL_MILESTONE_ISSUANCE] && n_live > 0;
+      gboolean mobile = day >= ms[MODEL_MILESTONE_MOBILE_PAYMENT];
+      double push = model_scenario_push_on (sc, day);
+      double base = sc->innovation + sc->innovation_per_channel * n_live
+                    + sc->imitation * share_prev;
+      gint64 fresh = 0, holders = 0, lvl2 = 0, cards = 0;
+
+      for (guint k = 0; k < nc; k++)
+        {
+          N[k] = (gint64) floor ((double) city_cards * cshare[k]);
+          sim_rng_init (&r, sc->seed, rp->replication, c, d, k);
+          gint64 back1 = sim_binomial (&r, L1[k], p_back);
+          gint64 back2 = sim_binomial (&r, L2[k], p_back);
+          gint64 lost1 = sim_binomial (&r, H1[k], sc->loss_rate);
+          gint64 lost2 = sim_binomial (&r, H2[k], sc->loss_rate);
+          H1[k] += back1 - lost1;
+          H2[k] += back2 - lost2;
+          L1[k] += lost1 - back1;
+          L2[k] += lost2 - back2;
+          if (mobile)
+            {
+              gint64 up = sim_binomial (&r, H1[k], sc->level2_upgrade);
+              H1[k] -= up;
+              H2[k] += up;
+            }
+          if (issuing)
+            {
+              gint64 non = N[k] - H1[k] - H2[k] - L1[k] - L2[k];
+              double h = base * push * cell_factor (sc, k);
+              gint64 n = sim_binomial (&r, MAX (non, 0), -expm1 (-h));
+              gint64 n2 = mobile ? sim_binomial (&r, n, sc->level2_share) : 0;
+              H1[k] += n - n2;
+              H2[k] += n2;
+              fresh += n;
+            }
+          holders += H1[k] + H2[k];
+          lvl2 += H2[k];
+          cards += N[k];
+        }
+
+      /* The day's new holders by class of channel. */
+      gint64 *kl = rp->klass + (gsize) c * N_CLASSES * nd;
+      if (fresh > 0)
+        {
+          double w[N_CLASSES];
+          gint64 out[N_CLASSES];
+          for (guint k = 0; k < N_CLASSES; k++)
+            w[k] = class_live[k];
+          sim_rng_init (&r, sc->seed, rp->replication, c, d, CLASS_CELL);
+          sim_multinomial (&r, fresh, w, N_CLASSES, out);
+          for (guint k = 0; k < N_CLASSES; k++)
+            {
+              kl[(gsize) k * nd + d] = out[k];
+              pending[k] += out[k];
+            }
+        }
+      gsize at = (gsize) c * nd + d;
+      rp->holders[at] = holders;
+      rp->level2[at] = lvl2;
+      rp->cards[at] = cards;
+      rp->fresh[at] = fresh;
+      share_prev = cards > 0 ? (double) holders / (double) cards : 0;
+      if (month < res->n_months && res->month_day[month] == d)
+        res->city_month[((gsize) c * res->n_months + month++) * res->n_reps + rp->rep] = holders;
+      for (guint t = 0; t < MODEL_N_TARGETS; t++)
+        {
+          gint32 *m = &met[((gsize) t * res->n_cities + c) * res->n_reps + rp->rep];
+          if (*m < 0 && day <= target_day[t] && share_prev >= target_share[t])
+            *m = (gint32) d;
+        }
+    }
+  for (guint k = 0; k < N_CLASSES; k++)
+    flush_class (rp, c, k, pending, reach, n_live, &flushes);
+
+  /* This city's digest. */
+  crypto_generichash_state h;
+  crypto_generichash_init (&h, NULL, 0, 32);
+  const gint64 *rows[] = { rp->holders, rp->level2, rp->fresh };
+  for (gsize s = 0; s < G_N_ELEMENTS (rows); s++)
+    for (guint d = 0; d < nd; d++)
+      put_be64 (&h, rows[s][(gsize) c * nd + d]);
+  for (guint k = 0; k < N_CLASSES * nd; k++)
+    put_be64 (&h, rp->klass[(gsize) c * N_CLASSES * nd + k]);
+  for (guint ch = 0; ch < res->n_channels; ch++)
+    put_be64 (&h, rp->per_channel[(gsize) c * res->n_channels + ch]);
+  crypto_generichash_final (&h, rp->city_digest + (gsize) c * 32, 32);
+}
+
+/* Sums this replication's city rows in city order into the result. */
+static void
+gather (Rep *rp)
+{
+  ModelRolloutResult *res = rp->res;
+  const ModelScenario *sc = rp->sc;
+  const guint nd = res->n_days;
+  double *nat[MODEL_N_SERIES];
+  for (guint s = 0; s < MODEL_N_SERIES; s++)
+    nat[s] = sim_series_set_row (res->national, s, rp->rep);
+  for (guint p = 0; p < res->n_provinces; p++)
+    memset (sim_series_set_row (res->province, p, rp->rep), 0, nd * sizeof (double));
+
+  gint64 new_total = 0;
+  for (guint c = 0; c < res->n_cities; c++)
+    {
+      double *prov = sim_series_set_row (res->province,
+                                         sc->cities->cities[c].province_index, rp->rep);
+      gint64 cum[N_CLASSES] = { 0 };
+      for (guint d = 0; d < nd; d++)
+        {
+          gsize at = (gsize) c * nd + d;
+          nat[MODEL_SERIES_HOLDERS][d] += rp->holders[at];
+          nat[MODEL_SERIES_LEVEL2][d] += rp->level2[at];
+          nat[MODEL_SERIES_CARDHOLDERS][d] += rp->cards[at];
+          nat[MODEL_SERIES_NEW][d] += rp->fresh[at];
+          prov[d] += rp->holders[at];
+          for (guint k = 0; k < N_CLASSES; k++)
+            {
+              cum[k] += rp->klass[((gsize) c * N_CLASSES + k) * nd + d];
+              nat[MODEL_SERIES_CLASS_0 + k][d] += cum[k];
+            }
+          res->city_holders[at] += rp->holders[at];
+          res->city_level2[at] += rp->level2[at];
+          res->city_cardholders[at] = rp->cards[at];
+          new_total += rp->fresh[at];
+        }
+      for (guint ch = 0; ch < res->n_channels; ch++)
+        res->channel_holders[(gsize) ch * res->n_reps + rp->rep]
+            += rp->per_channel[(gsize) c * res->n_channels + ch];
+    }
+  res->new_holders[rp->rep] = new_total;
+
+  crypto_generichash_state h;
+  crypto_generichash_init (&h, NULL, 0, 32);
+  put_be64 (&h, (gint64) rp->replication);
+  crypto_generichash_update (&h, rp->city_digest, (gsize) res->n_cities * 32);
+  crypto_generichash_final (&h, res->rep_digest + (gsize) rp->rep * 32, 32);
+}
+
+/* The latency model on this replication: this member's share of the
+ * platforms (member of members). */
+static gboolean
+run_latency (Rep *rp, guint jobs, guint member, guint members, GError **error)
+{
+  ModelRolloutResult *res = rp->res;
+  g_autofree gint32 *switch_day = g_new (gint32, res->n_cities);
+  for (guint c = 0; c < res->n_cities; c++)
+    {
+      gint32 ms[MODEL_N_MILESTONES];
+      city_milestones (rp->sc, rp->replication, c, ms);  /* the city's owner may be elsewhere */
+      switch_day[c] = ms[MODEL_MILESTONE_UNIFIED_SETTLEMENT];
+    }
+  ModelLatencyInput in = { res->start, res->n_days, res->n_cities, rp->holders, rp->level2,
+                           switch_day };
+  return model_latency_run_rep (res->latency, rp->sc, &in, rp->rep, rp->replication, jobs,
+                                member, members, error);
+}
+
+/* Each replication's latency hash joins its hash (once every platform's
+ * rows are in, after the processes' sums). */
+static void
+fold_latency (ModelRolloutResult *res)
+{
+  for (guint rep = 0; res->latency != NULL && rep < res->n_reps; rep++)
+    {
+      model_latency_rep_digest (res->latency, rep);
+      guint8 *digest = res->rep_digest + (gsize) rep * 32;
+      crypto_generichash_state h;
+      crypto_generichash_init (&h, NULL, 0, 32);
+      crypto_generichash_update (&h, digest, 32);
+      crypto_generichash_update (&h, res->latency->rep_digest + (gsize) rep * 32, 32);
+      crypto_generichash_final (&h, digest, 32);
+    }
+}
+
+static void
+free_rep (Rep *rp)
+{
+  g_free (rp->cell_share);
+  g_free (rp->city_digest);
+  g_free (rp->holders);
+  g_free (rp->level2);
+  g_free (rp->cards);
+  g_free (rp->fresh);
+  g_free (rp->klass);
+  g_free (rp->per_channel);
+}
+
+ModelRolloutResult *
+rollout_result_new (const ModelScenario *sc, guint replications)
+{
+  const ModelCities *cities = sc->cities;
+  ModelRolloutResult *res = g_new0 (ModelRolloutResult, 1);
+  res->start = sc->start;
+  res->n_days = (guint) (sc->end - sc->start + 1);
+  res->n_cities = cities->n_cities;
+  res->n_provinces = cities->n_provinces;
+  res->n_channels = sc->catalogue->n_channels;
+  res->n_reps = replications;
+  res->n_cells = model_rollout_n_cells (sc);
+  const guint nd = res->n_days, ncity = res->n_cities, R = res->n_reps;
+  res->national = sim_series_set_new (MODEL_N_SERIES, nd, R);
+  res->province = sim_series_set_new (res->n_provinces, nd, R);
+  res->city_holders = g_new0 (double, (gsize) ncity * nd);
+  res->city_level2 = g_new0 (double, (gsize) ncity * nd);
+  res->city_cardholders = g_new0 (double, (gsize) ncity * nd);
+  /* Zeroed: across processes, every element has one non-zero contributor. */
+  res->met = g_new0 (gint32, (gsize) MODEL_N_TARGETS * ncity * R);
+  res->milestone = g_new0 (gint32, (gsize) MODEL_N_MILESTONES * ncity * R);
+  res->channel_live = g_new0 (gint32, (gsize) res->n_channels * R);
+  res->channel_attempts = g_new0 (guint8, (gsize) res->n_channels * R);
+  res->channel_holders = g_new0 (gint64, (gsize) res->n_channels * R);
+  res->new_holders = g_new0 (gint64, R);
+  res->rep_digest = g_new0 (guint8, (gsize) R * 32);
+  res->month_day = g_new (guint, nd);
+  for (guint d = 0; d < nd; d++)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc ((gint64) (sc->start + d + 1) * 86400);
+      if (d == nd - 1 || (t != NULL && g_date_time_get_day_of_month (t) == 1))
+        res->month_day[res->n_months++] = d;
+    }
+  res->city_month = g_new0 (double, (gsize) ncity * res->n_months * R);
+  return res;
+}
+
+ModelRolloutResult *
+model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GError **error)
+{
+  g_return_val_if_fail (sc != NULL && opt != NULL, NULL);
+  g_autoptr (ModelRolloutResult) taken = opt->resume_from;
+  if (opt->replications < 1 || opt->replications > 100000)
+    return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
+                       "replications: expected 1..100000, got %u", opt->replications), NULL;
+  if (sc->end < sc->start)
+    return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
+                       "the scenario ends before it starts"), NULL;
+
+  const ModelCities *cities = sc->cities;
+  g_autoptr (ModelRolloutResult) res = NULL;
+  const gboolean resumed = taken != NULL;
+  if (resumed)
+    {
+      res = g_steal_pointer (&taken);
+      if (res->n_reps != opt->replications || res->averaged)
+        return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
+                           "resume: the partial run has %u replications, this one %u",
+                           res->n_reps, opt->replications), NULL;
+    }
+  else
+    res = rollout_result_new (sc, opt->replications);
+  gboolean want_latency = sc->latency.enabled && !opt->no_latency;
+  if (!resumed && want_latency)
+    res->latency = model_latency_result_new (sc, res->n_days, res->n_months, res->month_day,
+                                             res->n_reps, opt->plan_capacity);
+  if ((res->latency != NULL) != want_latency
+      || (res->latency != NULL && res->latency->planned != opt->plan_capacity))
+    return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_CONFLICT,
+                       "resume: the partial run was made %s the latency model%s, this one "
+                       "%s", res->latency != NULL ? "with" : "without",
+                       res->latency != NULL && res->latency->planned ? " and a capacity plan"
+                                                                     : "",
+                       want_latency ? (opt->plan_capacity ? "asks for it with a plan"
+                                                          : "asks for it without a plan")
+                                    : "without it"), NULL;
+  const guint nd = res->n_days, ncity = res->n_cities, R = res->n_reps;
+  Procs pr;
+  rollout_procs_init (&pr, sc, opt, R);
+  if (pr.multi && (opt->checkpoint != NULL || resumed))
+    {
+      rollout_procs_clear (&pr);
+      return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
+                         "checkpoints and --resume work in one process only"), NULL;
+    }
+  Rep rp = { .sc = sc, .res = res, .n_cells = res->n_cells };
+  rp.cell_share = g_new (double, (gsize) ncity * rp.n_cells);
+  for (guint c = 0; c < ncity; c++)
+    for (guint k = 0; k < rp.n_cells; k++)
+      {
+        const ModelCity *city = &cities->cities[c];
+        double s = city->age_share[k % MODEL_N_AGE_BANDS];
+        if (sc->urban_split)
+          s *= k < MODEL_N_AGE_BANDS ? city->urban_share : 1 - city->urban_share;
+        rp.cell_share[(gsize) c * rp.n_cells + k] = s;
+      }
+  rp.city_digest = g_new (guint8, (gsize) ncity * 32);
+  rp.holders = g_new (gint64, (gsize) ncity * nd);
+  rp.level2 = g_new (gint64, (gsize) ncity * nd);
+  rp.cards = g_new (gint64, (gsize) ncity * nd);
+  rp.fresh = g_new (gint64, (gsize) ncity * nd);
+  rp.klass = g_new (gint64, (gsize) ncity * N_CLASSES * nd);
+  rp.per_channel = g_new (gint64, (gsize) ncity * res->n_channels);
+
+  for (guint rep = res->n_done; rep < R; rep++)
+    {
+      if (pr.multi && rep % pr.n_groups != pr.group_id)
+        continue;  /* another group's */
+      rp.rep = rep;
+      rp.replication = (guint64) opt->first_replication + rep;
+      memset (rp.klass, 0, (gsize) ncity * N_CLASSES * nd * sizeof (gint64));
+      memset (rp.per_channel, 0, (gsize) ncity * res->n_channels * sizeof (gint64));
+      certify (sc, opt, res, rep, rp.replication);
+      if (pr.multi)
+        rollout_procs_simulate (&pr, &rp, opt->jobs);
+      else
+        sim_parallel_units (ncity, opt->jobs, opt->city_order, rollout_simulate_city, &rp);
+      if (pr.multi && !pr.group_root)
+        {
+          /* The group's root keeps the replication; certify's entries are its. */
+          for (guint ch = 0; ch < res->n_channels; ch++)
+            {
+              res->channel_live[(gsize) ch * R + rep] = 0;
+              res->channel_attempts[(gsize) ch * R + rep] = 0;
+            }
+        }
+      else
+        gather (&rp);
+      /* The latency platforms are shared by the group's members. */
+      guint member = pr.multi ? (guint) sim_comm_rank (pr.group) : 0;
+      guint members = pr.multi ? (guint) sim_comm_size (pr.group) : 1;
+      g_autoptr (GError) lat_error = NULL;
+      if (res->latency != NULL && !run_latency (&rp, opt->jobs, member, members, &lat_error))
+        {
+          if (pr.multi)  /* the other members wait in a reduction: end them all */
+            sim_mpi_abort (3, "latency model: %s", lat_error->message);
+          g_propagate_error (error, g_steal_pointer (&lat_error));
+          rollout_procs_clear (&pr);
+          free_rep (&rp);
+          return NULL;
+        }
+      if (pr.multi && !pr.group_root)
+        continue;
+      res->n_done = rep + 1;
+      if (opt->progress)
+        opt->progress (rep + 1, R, opt->progress_data);
+      if (opt->checkpoint != NULL
+          && !opt->checkpoint (res, rep + 1, opt->checkpoint_data, error))
+        {
+          free_rep (&rp);
+          return NULL;
+        }
+    }
+  if (pr.multi)
+    rollout_procs_combine (&pr, res);
+  rollout_procs_clear (&pr);
+  fold_latency (res);
+  crypto_generichash_state digest;
+  crypto_generichash_init (&digest, NULL, 0, 32);
+  crypto_generichash_update (&digest, res->rep_digest, (gsize) R * 32);
+  crypto_generichash_final (&digest, res->digest, 32);
+  for (gsize i = 0; i < (gsize) ncity * nd; i++)
+    {
+      res->city_holders[i] /= R;
+      res->city_level2[i] /= R;
+    }
+  res->averaged = TRUE;
+  free_rep (&rp);
+  return g_steal_pointer (&res);
+}

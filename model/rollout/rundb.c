@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writing a simulation run to SQLite (see rundb.h): the file, its one
+ * transaction, and the rollout's tables; the latency model's tables are
+ * simdb_latency.c's.  The file is written under a temporary name and
+ * renamed into place at the end, so a crash or an error never leaves a
+ * half-written database under the requested name.
+ */
+#include "model/rollout/rundb_private.h"
+
+#include "model/std/channel.h"
+#include "base/error.h"
+#include "model/rollout/scenario_csv.h"
+#include "model/std/store.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <unistd.h>
+#include <string.h>
+
+G_DEFINE_QUARK (model-rundb-error-quark, model_rundb_error)
+
+static const char SCHEMA[] =
+  "CREATE TABLE run (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+  "CREATE TABLE city (code INTEGER PRIMARY KEY, name TEXT NOT NULL, province_code INTEGER NOT NULL,"
+  " province TEXT NOT NULL, population INTEGER NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL)"
+  " STRICT;"
+  "CREATE TABLE city_day (city INTEGER NOT NULL, date TEXT NOT NULL, holders REAL NOT NULL,"
+  " level2 REAL NOT NULL, cardholders REAL NOT NULL, PRIMARY KEY (city, date)) STRICT;"
+  "CREATE TABLE city_month (city INTEGER NOT NULL, date TEXT NOT NULL, holders REAL NOT NULL,"
+  " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (city, date)) STRICT;"
+  "CREATE TABLE national_day (series TEXT NOT NULL, date TEXT NOT NULL, mean REAL NOT NULL,"
+  " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (series, date)) STRICT;"
+  "CREATE TABLE province_day (province INTEGER NOT NULL, date TEXT NOT NULL,"
+  " holders REAL NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, cardholders REAL NOT NULL,"
+  " PRIMARY KEY (province, date)) STRICT;"
+  "CREATE TABLE city_target (city INTEGER NOT NULL, target TEXT NOT NULL, share REAL NOT NULL,"
+  " by_date TEXT NOT NULL, probability REAL NOT NULL, median_date TEXT,"
+  " PRIMARY KEY (city, target)) STRICT;"
+  "CREATE TABLE city_milestone (city INTEGER NOT NULL, milestone TEXT NOT NULL,"
+  " median_date TEXT NOT NULL, first_date TEXT NOT NULL, last_date TEXT NOT NULL,"
+  " PRIMARY KEY (city, milestone)) STRICT;"
+  "CREATE TABLE channel (id TEXT PRIMARY KEY, name TEXT NOT NULL, class TEXT NOT NULL,"
+  " tier INTEGER NOT NULL, reach TEXT NOT NULL, golive TEXT NOT NULL, generated INTEGER NOT NULL,"
+  " holders_mean REAL NOT NULL) STRICT;"
+  "CREATE TABLE published (date TEXT NOT NULL, quantity TEXT NOT NULL, value REAL NOT NULL,"
+  " note TEXT NOT NULL) STRICT;"
+  "CREATE TABLE certification (channel TEXT NOT NULL, replication INTEGER NOT NULL,"
+  " attempts INTEGER NOT NULL, live_date TEXT NOT NULL, PRIMARY KEY (channel, replication))"
+  " STRICT;";
+
+static const char *const series_names[MODEL_N_SERIES] = {
+  "holders", "level2", "cardholders", "new", "class_hrss", "class_government", "class_partner",
+  "class_bank", "class_medical", "class_social",
+};
+
+static const char *const milestone_names[MODEL_N_MILESTONES] = {
+  "issuance_golive", "mobile_payment", "unified_settlement",
+};
+
+gboolean
+rundb_fail (SimdbDb *d, const char *what)
+{
+  return base_fail (d->error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: %s: %s", d->path, what,
+                     sqlite3_errmsg (d->db));
+}
+
+sqlite3_stmt *
+rundb_prepare (SimdbDb *d, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (d->db, sql, -1, &st, NULL) != SQLITE_OK)
+    {
+      rundb_fail (d, "prepare");
+      return NULL;
+    }
+  return st;
+}
+
+gboolean
+rundb_step (SimdbDb *d, sqlite3_stmt *st, const char *what)
+{
+  int rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
+  return rc == SQLITE_DONE || rundb_fail (d, what);
+}
+
+void
+rundb_bind_date (sqlite3_stmt *st, int i, gint32 day)
+{
+  char buf[11];
+  model_csv_format_date (day, buf);
+  sqlite3_bind_text (st, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+void
+rundb_bind_real (sqlite3_stmt *st, int i, double v)
+{
+  if (isnan (v))
+    sqlite3_bind_null (st, i);
+  else
+    sqlite3_bind_double (st, i, v);
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static int
+cmp_i32 (const void *a, const void *b)
+{
+  gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
+  return x < y ? -1 : x > y;
+}
+
+static gboolean
+write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, const char *digest)
+{
+  const guint nd = r->n_days, R = r->n_reps;
+  sqlite3_stmt *st;
+  char date[11];
+
+  /* run */
+  if ((st = rundb_prepare (d, "INSERT INTO run VALUES (?, ?)")) == NULL)
+    return FALSE;
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, sc->seed);
+  g_autofree char *reps = g_strdup_printf ("%u", R);
+  char start[11], end[11];
+  model_csv_format_date (sc->start, start);
+  model_csv_format_date (sc->end, end);
+  const char *kv[][2] = {
+    { "schema", "essc-simdb/" G_STRINGIFY (MODEL_RUNDB_SCHEMA_VERSION) },
+    { "essc_version", ESSC_VERSION },
+    { "scenario_name", sc->name }, { "scenario_path", sc->path }, { "scenario_hash", sc->hash },
+    { "scenario_text", sc->text }, { "seed", seed }, { "replications", reps },
+    { "start", start }, { "end", end }, { "digest", digest },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (kv); i++)
+    {
+      sqlite3_bind_text (st, 1, kv[i][0], -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 2, kv[i][1], -1, SQLITE_STATIC);
+      if (!rundb_step (d, st, "insert run"))
+        return sqlite3_finalize (st), FALSE;
+    }
+  sqlite3_finalize (st);
+
+  /* published figures to compare with */
+  if ((st = rundb_prepare (d, "INSERT INTO published VALUES (?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint i = 0; i < sc->n_published; i++)
+    {
+      const ModelPublished *p = &sc->published[i];
+      rundb_bind_date (st, 1, p->day);
+      sqlite3_bind_text (st, 2, p->quantity, -1, SQLITE_STATIC);
+      sqlite3_bind_double (st, 3, p->value);
+      sqlite3_bind_text (st, 4, p->note, -1, SQLITE_STATIC);
+      if (!rundb_step (d, st, "insert published"))
+        return sqlite3_finalize (st), FALSE;
+    }
+  sqlite3_finalize (st);
+
+  /* cities and their days */
+  if ((st = rundb_prepare (d, "INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint c = 0; c < r->n_cities; c++)
+    {
+      const ModelCity *city = &sc->cities->cities[c];
+      sqlite3_bind_int64 (st, 1, city->code);
+      sqlite3_bind_text (st, 2, city->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 3, city->province_code);
+      sqlite3_bind_text (st, 4, city->province, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 5, (gint64) city->population);
+      sqlite3_bind_double (st, 6, city->lon);
+      sqlite3_bind_double (st, 7, city->lat);
+      if (!rundb_step (d, st, "insert city"))
+        return sqlite3_finalize (st), FALSE;
+    }
+  sqlite3_finalize (st);
+  if ((st = rundb_prepare (d, "INSERT INTO city_day VALUES (?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint c = 0; c < r->n_cities; c++)
+    for (guint day = 0; day < nd; day++)
+      {
+        gsize at = (gsize) c * nd + day;
+        sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
+        rundb_bind_date (st, 2, r->start + (gint32) day);
+        sqlite3_bind_double (st, 3, r->city_holders[at]);
+        sqlite3_bind_double (st, 4, r->city_level2[at]);
+        sqlite3_bind_double (st, 5, r->city_cardholders[at]);
+        if (!rundb_step (d, st, "insert city_day"))
+          return sqlite3_finalize (st), FALSE;
+      }
+  sqlite3_finalize (st);
+
+  /* city series at month ends, with 90% intervals over replications */
+  if ((st = rundb_prepare (d, "INSERT INTO city_month VALUES (?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  g_autofree double *col = g_new (double, R);
+  for (guint c = 0; c < r->n_cities; c++)
+    for (guint m = 0; m < r->n_months; m++)
+      {
+        double sum = 0;
+        for (guint rep = 0; rep < R; rep++)
+          sum += col[rep] = r->city_month[((gsize) c * r->n_months + m) * R + rep];
+        qsort (col, R, sizeof (double), cmp_double);
+        sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
+        rundb_bind_date (st, 2, r->start + (gint32) r->month_day[m]);
+        sqlite3_bind_double (st, 3, sum / R);
+        sqlite3_bind_double (st, 4, sim_quantile_sorted (col, R, 0.05));
+        sqlite3_bind_double (st, 5, sim_quantile_sorted (col, R, 0.95));
+        if (!rundb_step (d, st, "insert city_month"))
+          return sqlite3_finalize (st), FALSE;
+      }
+  sqlite3_finalize (st);
+
+  /* national and provincial series with 90% intervals */
+  g_autofree double *mean = g_new (double, nd), *lo = g_new (double, nd), *hi = g_new (double, nd);
+  if ((st = rundb_prepare (d, "INSERT INTO national_day VALUES (?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint s = 0; s < MODEL_N_SERIES; s++)
+    {
+      sim_series_set_summarise (r->national, s, 0, 0.05, 0.95, mean, lo, hi);
+      for (guint day = 0; day < nd; day++)
+        {
+          sqlite3_bind_text (st, 1, series_names[s], -1, SQLITE_STATIC);
+          rundb_bind_date (st, 2, r->start + (gint32) day);
+          sqlite3_bind_double (st, 3, mean[day]);
+          sqlite3_bind_double (st, 4, lo[day]);
+          sqlite3_bind_double (st, 5, hi[day]);
+          if (!rundb_step (d, st, "insert national_day"))
+            return sqlite3_finalize (st), FALSE;
+        }
+    }
+  sqlite3_finalize (st);
+  g_autofree double *pcards = g_new0 (double, (gsize) r->n_provinces * nd);
+  for (guint c = 0; c < r->n_cities; c++)
+    for (guint day = 0; day < nd; day++)
+      pcards[(gsize) sc->cities->cities[c].province_index * nd + day]
+          += r->city_cardholders[(gsize) c * nd + day];
+  if ((st = rundb_prepare (d, "INSERT INTO province_day VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint p = 0; p < r->n_provinces; p++)
+    {
+      sim_series_set_summarise (r->province, p, 0, 0.05, 0.95, mean, lo, hi);
+      for (guint day = 0; day < nd; day++)
+        {
+          sqlite3_bind_int64 (st, 1, sc->cities->provinces[p].code);
+          rundb_bind_date (st, 2, r->start + (gint32) day);
+          sqlite3_bind_double (st, 3, mean[day]);
+          sqlite3_bind_double (st, 4, lo[day]);
+          sqlite3_bind_double (st, 5, hi[day]);
+          sqlite3_bind_double (st, 6, pcards[(gsize) p * nd + day]);
+          if (!rundb_step (d, st, "insert province_day"))
+            return sqlite3_finalize (st), FALSE;
+        }
+    }
+  sqlite3_finalize (st);
+
+  /* targets and milestones per city */
+  g_autofree gint32 *vals = g_new (gint32, R);
+  const double share[MODEL_N_TARGETS] = { sc->share_2019, sc->share_2020 };
+  const gint32 by[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
+  const char *tname[MODEL_N_TARGETS] = { "share_2019", "share_2020" };
+  if ((st = rundb_prepare (d, "INSERT INTO city_target VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint c = 0; c < r->n_cities; c++)
+    for (guint t = 0; t < MODEL_N_TARGETS; t++)
+      {
+        guint n = 0;
+        for (guint rep = 0; rep < R; rep++)
+          {
+            gint32 m = r->met[((gsize) t * r->n_cities + c) * R + rep];
+            if (m >= 0)
+              vals[n++] = m;
+          }
+        qsort (vals, n, sizeof *vals, cmp_i32);
+        sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
+        sqlite3_bind_text (st, 2, tname[t], -1, SQLITE_STATIC);
+        sqlite3_bind_double (st, 3, share[t]);
+        rundb_bind_date (st, 4, by[t]);
+        sqlite3_bind_double (st, 5, (double) n / R);
+        if (n > 0)
+          rundb_bind_date (st, 6, r->start + vals[n / 2]);
+        if (!rundb_step (d, st, "insert city_target"))
+          return sqlite3_finalize (st), FALSE;
+      }
+  sqlite3_finalize (st);
+  if ((st = rundb_prepare (d, "INSERT INTO city_milestone VALUES (?, ?, ?, ?, ?)")) == NULL)
+    return FALSE;
+  for (guint c = 0; c < r->n_cities; c++)
+    for (guint m = 0; m < MODEL_N_MILESTONES; m++)
+      {
+        memcpy (vals, r->milestone + ((gsize) m * r->n_cities + c) * R, R * sizeof *vals);
+        qsort (vals, R, sizeof *vals, cmp_i32);
+        sqlite3_bind_int64 (st, 1, sc->cities->cities[c].code);
+        sqlite3_bind_text (st, 2, milestone_names[m], -1, SQLITE_STATIC);
+        rundb_bind_date (st, 3, vals[R / 2]);
+        rundb_bind_date (st, 4, vals[0]);
+        rundb_bind_date (st, 5, vals[R - 1]);
+        if (!rundb_step (d, st, "insert city_milestone"))
+          return sqlite3_finalize (st), FALSE;
+      }
+  sqlite3_finalize (st);
+
+  /* channels and certification */
+  sqlite3_stmt *ch_st = rundb_prepare (d, "INSERT INTO channel VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (ch_st == NULL)
+    return FALSE;
+  if ((st = rundb_prepare (d, "INSERT INTO certification VALUES (?, ?, ?, ?)")) == NULL)
+    return sqlite3_finalize (ch_st), FALSE;
+  for (guint ch = 0; ch < r->n_channels; ch++)
+    {
+      const ModelCatalogueChannel *c = &sc->catalogue->channels[ch];
+      double holders = 0;
+      for (guint rep = 0; rep < R; rep++)
+        holders += (double) r->channel_holders[(gsize) ch * R + rep];
+      g_autofree char *reach = c->reach_kind == MODEL_REACH_NATIONAL
+                                   ? g_strdup ("national")
+                                   : g_strdup_printf ("%06u", c->reach);
+      model_csv_format_date (c->golive, date);
+      sqlite3_bind_text (ch_st, 1, c->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ch_st, 2, c->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ch_st, 3, model_channel_class_name (c->klass), -1, SQLITE_STATIC);
+      sqlite3_bind_int (ch_st, 4, c->tier);
+      sqlite3_bind_text (ch_st, 5, reach, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (ch_st, 6, date, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (ch_st, 7, c->generated);
+      sqlite3_bind_double (ch_st, 8, holders / R);
+      if (!rundb_step (d, ch_st, "insert channel"))
+        return sqlite3_finalize (ch_st), sqlite3_finalize (st), FALSE;
+      for (guint rep = 0; rep < R; rep++)
+        {
+          sqlite3_bind_text (st, 1, c->id, -1, SQLITE_STATIC);
+          sqlite3_bind_int (st, 2, (int) rep);
+          sqlite3_bind_int (st, 3, r->channel_attempts[(gsize) ch * R + rep]);
+          rundb_bind_date (st, 4, r->channel_live[(gsize) ch * R + rep]);
+          if (!rundb_step (d, st, "insert certification"))
+            return sqlite3_finalize (ch_st), sqlite3_finalize (st), FALSE;
+        }
+    }
+  sqlite3_finalize (ch_st);
+  sqlite3_finalize (st);
+  return TRUE;
+}
+
+gboolean
+model_rundb_write (const char *path, const ModelScenario *sc, const ModelRolloutResult *r,
+                   const char *digest, GError **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
+  SimdbDb d = { NULL, path, error };
+  gboolean ok = FALSE;
+
+  /* Never overwrite a file that is not an essc database. */
+  if (!model_store_may_replace (path))
+    return base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INVALID,
+                       "%s: exists and is not an essc database: not overwritten", path);
+  g_remove (tmp);
+  if (sqlite3_open_v2 (tmp, &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      rundb_fail (&d, "create");
+      sqlite3_close (d.db);
+      return FALSE;
+    }
+  g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = "
+                                              "%d; PRAGMA journal_mode = OFF; PRAGMA synchronous "
+                                              "= OFF;", MODEL_STORE_APPLICATION_ID,
+                                              MODEL_RUNDB_SCHEMA_VERSION);
+  if (sqlite3_exec (d.db, pragmas, NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (d.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (d.db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (d.db, rundb_latency_schema, NULL, NULL, NULL) != SQLITE_OK)
+    rundb_fail (&d, "schema");
+  else if (write_all (&d, sc, r, digest) && rundb_latency_write (&d, sc, r))
+    ok = sqlite3_exec (d.db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK || rundb_fail (&d, "commit");
+  if (sqlite3_close (d.db) != SQLITE_OK && ok)
+    ok = base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: close failed", path);
+  if (ok && g_rename (tmp, path) != 0)
+    ok = base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: %s", path,
+                     g_strerror (errno));
+  if (!ok)
+    g_remove (tmp);
+  return ok;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run database of a rollout simulation: one SQLite file per run holding
+ * everything a report needs — the scenario's text and hash, seed,
+ * replications and essc version, the per-city per-day mean series, the
+ * national and provincial series with their 90% intervals, target
+ * attainment per city, milestones, the channels with their certification
+ * attempts, the digest, and, when the run simulated the latency model, the
+ * platforms' load and response times, the status propagation and the
+ * capacity plan.  Written in one transaction with prepared statements.  Schema in docs/RUNDB.md; PRAGMA application_id "ESSC",
+ * user_version MODEL_RUNDB_SCHEMA_VERSION.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "model/rollout/rollout.h"
+#include "model/rollout/scenario.h"
+
+G_BEGIN_DECLS
+
+#define MODEL_RUNDB_ERROR (model_rundb_error_quark ())
+GQuark model_rundb_error_quark (void);
+
+/* 2: the latency tables (latency_platform, latency_service, latency_day,
+ * latency_month, capacity_plan, status_propagation). */
+#define MODEL_RUNDB_SCHEMA_VERSION 2
+
+/*
+ * Writes the run to path (created; an existing file is replaced only when
+ * it is an essc run database).  Errors name the path.
+ */
+gboolean model_rundb_write (const char *path, const ModelScenario *scenario,
+                            const ModelRolloutResult *result, const char *digest_hex,
+                            GError **error);
+
+G_END_DECLS

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario files (see model/rollout/scenario.h): the lifecycle of ModelScenario,
+ * its documented defaults, the two entry points (load: the first problem as
+ * a GError; check: every problem as a list), the hash of the raw bytes for
+ * the run database, and the small queries the simulator asks of a scenario
+ * (a province's milestone range, the cardholder total and the policy
+ * multiplier on a day, the implementation that certifies a channel).  The
+ * scan is in scenario_keyfile.c and the meaning of each key in
+ * scenario_keys.c.
+ */
+#include "model/rollout/scenario_private.h"
+#include "base/names.h"
+
+#include <sodium.h>
+#include <string.h>
+
+G_DEFINE_QUARK (model-scenario-error-quark, model_scenario_error)
+
+static const char *const milestone_names[] = {
+  "issuance_golive", "mobile_payment", "unified_settlement",
+};
+
+const char *
+model_milestone_name (ModelMilestone milestone)
+{
+  return base_name_of (milestone_names, G_N_ELEMENTS (milestone_names), (int) milestone,
+                        "unknown");
+}
+
+void
+model_scenario_free (ModelScenario *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->name);
+  g_free (s->description);
+  g_free (s->cities_path);
+  g_free (s->growth);
+  g_free (s->pushes);
+  for (int m = 0; m < MODEL_N_MILESTONES; m++)
+    g_free (s->overrides[m]);
+  g_free (s->catalogue_path);
+  scen_latency_free (&s->latency);
+  g_free (s->published_path);
+  model_published_free (s->published, s->n_published);
+  for (guint i = 0; i < s->n_impls; i++)
+    {
+      g_free (s->impls[i].target);
+      g_free (s->impls[i].command);
+      g_free (s->impls[i].profile);
+    }
+  g_free (s->impls);
+  model_cities_free (s->cities);
+  model_catalogue_free (s->catalogue);
+  g_free (s->path);
+  g_free (s->dir);
+  g_free (s->text);
+  g_free (s);
+}
+
+static gint32
+day (const char *text)
+{
+  gint32 d = 0;
+  gboolean ok = model_csv_parse_date (text, &d);
+  g_assert (ok);
+  return d;
+}
+
+/* The defaults documented in scenarios/README.md. */
+static void
+set_defaults (ModelScenario *s)
+{
+  s->description = g_strdup ("");
+  s->start = day ("2019-01-01");
+  s->end = day ("2021-12-31");
+  s->seed = 1;
+  s->replications = 1;
+  s->cities_path = g_build_filename (s->dir, "data", "cities-2020.csv", NULL);
+  s->cardholders = G_GUINT64_CONSTANT (1250000000);
+  s->urban_split = TRUE;
+  s->innovation = 6e-5;
+  s->innovation_per_channel = 4e-6;
+  s->imitation = 4e-3;
+  s->youth_factor = 0.3;
+  s->elderly_factor = 0.4;
+  s->rural_factor = 0.6;
+  s->level2_share = 0.3;
+  s->level2_upgrade = 1e-3;
+  s->loss_rate = 5e-5;
+  s->replacement_days = 14;
+  s->milestone[MODEL_MILESTONE_ISSUANCE] = (ModelDateRange) { day ("2018-04-01"),
+                                                              day ("2019-06-30") };
+  s->milestone[MODEL_MILESTONE_MOBILE_PAYMENT] = (ModelDateRange) { day ("2019-03-01"),
+                                                                    day ("2019-12-31") };
+  s->milestone[MODEL_MILESTONE_UNIFIED_SETTLEMENT] = (ModelDateRange) { day ("2019-07-01"),
+                                                                        day ("2020-12-31") };
+  s->catalogue_path = g_build_filename (s->dir, "data", "channels.csv", NULL);
+  s->certification_pass = 0.85;
+  s->rectification_days = 30;
+  s->share_2019 = 0.10;
+  s->target_2019 = day ("2019-12-31");
+  s->share_2020 = 0.25;
+  s->target_2020 = day ("2020-12-31");
+  s->mobile_payment_by = day ("2019-12-31");
+  s->unified_settlement_by = day ("2020-12-31");
+  scen_latency_defaults (s);
+}
+
+static void
+scen_check_clear (ScenCheck *check)
+{
+  if (check->groups != NULL)
+    g_ptr_array_unref (check->groups);
+  if (check->entries != NULL)
+    g_ptr_array_unref (check->entries);
+}
+
+static guint64
+line_number (const char *problem, gsize path_len)
+{
+  return g_ascii_strtoull (problem + path_len + 1, NULL, 10);
+}
+
+static gint
+by_line (gconstpointer a, gconstpointer b, gpointer path_len)
+{
+  gsize n = *(const gsize *) path_len;
+  guint64 x = line_number (*(const char *const *) a, n);
+  guint64 y = line_number (*(const char *const *) b, n);
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts problems[from..] by line number, keeping the order within a line. */
+static void
+sort_by_line (GPtrArray *problems, guint from, gsize path_len)
+{
+  g_autoptr (GPtrArray) tail = g_ptr_array_new ();
+  for (guint i = from; i < problems->len; i++)
+    g_ptr_array_add (tail, problems->pdata[i]);
+  g_ptr_array_sort_with_data (tail, by_line, &path_len);  /* stable since GLib 2.32 */
+  for (guint i = 0; i < tail->len; i++)
+    problems->pdata[from + i] = tail->pdata[i];
+}
+
+/*
+ * Reads, scans and parses path, appending problems.  Returns the scenario
+ * (transfer full) when nothing was appended, else NULL; *unreadable tells
+ * a file that could not be read.
+ */
+static ModelScenario *
+run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolean *unreadable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ModelScenario) s = g_new0 (ModelScenario, 1);
+  guint before = problems->len;
+  ScenCheck check = { path, problems, NULL, NULL };
+
+  *unreadable = FALSE;
+  if (text != NULL)
+    {
+      s->text = g_strndup (text, len);
+      s->text_len = len;
+    }
+  else if (!g_file_get_contents (path, &s->text, &s->text_len, &error))
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("%s: cannot read: %s", path,
+                                                  error->message));
+      *unreadable = TRUE;
+      return NULL;
+    }
+  guint8 digest[32];
+  crypto_generichash (digest, sizeof digest, (const guint8 *) s->text, s->text_len, NULL, 0);
+  for (gsize i = 0; i < sizeof digest; i++)
+    g_snprintf (s->hash + 2 * i, 3, "%02x", digest[i]);
+  s->path = g_strdup (path);
+  s->dir = g_path_get_dirname (path);
+  set_defaults (s);
+
+  scen_scan (&check, s->text, s->text_len);
+  if (problems->len == before)
+    {
+      /* The scan follows GKeyFile's grammar; GLib must agree that it is a key file. */
+      g_autoptr (GKeyFile) kf = g_key_file_new ();
+      if (!g_key_file_load_from_data (kf, s->text, s->text_len, G_KEY_FILE_NONE, &error))
+        scen_problem (&check, 1, NULL, NULL, "GLib does not read it as a key file (%s), "
+                      "expected a GLib key file", error->message);
+    }
+  scen_parse (&check, s);
+  scen_check_clear (&check);
+  sort_by_line (problems, before, strlen (path));
+  return problems->len == before ? g_steal_pointer (&s) : NULL;
+}
+
+gboolean
+model_scenario_check (const char *path, GPtrArray *problems)
+{
+  g_return_val_if_fail (path != NULL && problems != NULL, FALSE);
+  gboolean unreadable;
+  g_autoptr (ModelScenario) s = run (path, NULL, 0, problems, &unreadable);
+  return s != NULL;
+}
+
+ModelScenario *
+model_scenario_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  gboolean unreadable;
+  ModelScenario *s = run (path, NULL, 0, problems, &unreadable);
+
+  if (s == NULL)
+    g_set_error_literal (error, MODEL_SCENARIO_ERROR,
+                         unreadable ? MODEL_ROLLOUT_NOT_FOUND : MODEL_ROLLOUT_INVALID,
+                         (const char *) problems->pdata[0]);
+  return s;
+}
+
+ModelScenario *
+model_scenario_load_text (const char *text, gsize len, const char *path, GError **error)
+{
+  g_return_val_if_fail (text != NULL && path != NULL, NULL);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  gboolean unreadable;
+  ModelScenario *s = run (path, text, len, problems, &unreadable);
+  if (s == NULL)
+    g_set_error_literal (error, MODEL_SCENARIO_ERROR, MODEL_ROLLOUT_INVALID,
+                         (const char *) problems->pdata[0]);
+  return s;
+}
+
+const char *
+model_scenario_hash (const ModelScenario *s)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  return s->hash;
+}
+
+const ModelDateRange *
+model_scenario_milestone (const ModelScenario *s, ModelMilestone milestone,
+                          guint32 province_code)
+{
+  g_return_val_if_fail (s != NULL && milestone < MODEL_N_MILESTONES, NULL);
+  for (guint i = 0; i < s->n_overrides[milestone]; i++)
+    if (s->overrides[milestone][i].province_code == province_code)
+      return &s->overrides[milestone][i].range;
+  return &s->milestone[milestone];
+}
+
+double
+model_scenario_cardholders_on (const ModelScenario *s, gint32 d)
+{
+  g_return_val_if_fail (s != NULL, 0);
+  gint32 prev_day = s->start;
+  double prev_total = (double) s->cardholders;
+
+  if (d <= s->start)
+    return prev_total;
+  for (guint i = 0; i < s->n_growth; i++)
+    {
+      const ModelGrowthAnchor *a = &s->growth[i];
+      if (d <= a->day)
+        return prev_total
+               + ((double) a->total - prev_total) * (double) (d - prev_day)
+                     / (double) (a->day - prev_day);
+      prev_day = a->day;
+      prev_total = (double) a->total;
+    }
+  return prev_total;
+}
+
+double
+model_scenario_push_on (const ModelScenario *s, gint32 d)
+{
+  g_return_val_if_fail (s != NULL, 1.0);
+  for (guint i = 0; i < s->n_pushes; i++)
+    if (d >= s->pushes[i].first && d <= s->pushes[i].last)
+      return s->pushes[i].multiplier;
+  return 1.0;
+}
+
+const ModelScenarioImpl *
+model_scenario_impl_for (const ModelScenario *s, int channel)
+{
+  g_return_val_if_fail (s != NULL && s->catalogue != NULL, NULL);
+  g_return_val_if_fail (channel >= 0 && (guint) channel < s->catalogue->n_channels, NULL);
+  const ModelScenarioImpl *by_class = NULL;
+  for (guint i = 0; i < s->n_impls; i++)
+    {
+      if (s->impls[i].channel == channel)
+        return &s->impls[i];
+      if (s->impls[i].channel < 0
+          && s->impls[i].klass == s->catalogue->channels[channel].klass)
+        by_class = &s->impls[i];
+    }
+  return by_class;
+}

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A rollout scenario: the parsed form of a scenario file (scenarios/NAME.ini, a GLib key
+ * file), with the cities and channel catalogue it names loaded and checked.
+ * Every key is documented in scenarios/README.md (name, unit, default,
+ * meaning, source); the fields below carry the same names.
+ *
+ * Checking is strict and complete: model_scenario_check() reports every
+ * problem, each as "FILE:LINE: [group] key: what is wrong, what was
+ * expected" -- unknown groups and keys, a key given twice, a value of the
+ * wrong form or out of range, a cross-field rule broken (end after start,
+ * ordered ranges, growth anchors in increasing date order, windows not
+ * overlapping, targets inside the run), a province override for a province
+ * the cities file lacks, an impl.* or profile.* for a channel id the
+ * catalogue lacks.  GKeyFile keeps no line numbers, so the raw text is
+ * scanned for them.  Paths inside a scenario are relative to the scenario
+ * file's directory.
+ *
+ * Dates are day numbers: days since 1970-01-01 on the calendar (a date, not
+ * an instant; model_csv_parse_date and model_csv_format_date convert).  All
+ * rates are per day, all durations in days.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "model/rollout/catalogue.h"
+#include "model/std/channel.h"
+#include "model/rollout/cities.h"
+#include "model/rollout/published.h"
+#include "model/rollout/scenario_csv.h"
+
+G_BEGIN_DECLS
+
+#define MODEL_SCENARIO_ERROR (model_scenario_error_quark ())
+GQuark model_scenario_error_quark (void);
+
+/* An inclusive range of days; a single date has first == last.  A
+ * per-city date is drawn uniformly from it (each day equally likely). */
+typedef struct {
+  gint32 first, last;
+} ModelDateRange;
+
+/* The per-city milestones of [milestones]. */
+typedef enum {
+  MODEL_MILESTONE_ISSUANCE = 0,       /* issuance_golive: national-standard issuance live */
+  MODEL_MILESTONE_MOBILE_PAYMENT,     /* mobile_payment: level-2 issuance, payment open */
+  MODEL_MILESTONE_UNIFIED_SETTLEMENT, /* unified_settlement: switch to the national platform */
+  MODEL_N_MILESTONES
+} ModelMilestone;
+
+/* A per-province override of a milestone (key "issuance_golive.440000"). */
+typedef struct {
+  guint32 province_code;
+  ModelDateRange range;
+} ModelMilestoneOverride;
+
+/* A cardholder total at a date ([population] cardholders_growth). */
+typedef struct {
+  gint32 day;
+  guint64 total;
+} ModelGrowthAnchor;
+
+/* A policy push window ([adoption] policy_push): the hazard is multiplied
+ * by multiplier on days first..last inclusive. */
+typedef struct {
+  gint32 first, last;
+  double multiplier;
+} ModelPolicyPush;
+
+/*
+ * An implementation to certify in the loop ([channels] impl.X, profile.X).
+ * X is a class wire name (applies to every channel of the class without an
+ * entry of its own) or a channel id (that channel only).
+ */
+typedef struct {
+  char *target;             /* X as written: "bank" or "CH000123" */
+  int channel;              /* catalogue index for a channel id; -1 for a class */
+  ModelChannelClass klass;  /* the class (a channel's own class for a channel id) */
+  char *command;            /* impl.X: shell command (/bin/sh -c, run in ModelScenario.dir) */
+  char *profile;            /* profile.X resolved against the scenario's directory; NULL if none */
+} ModelScenarioImpl;
+
+/* The request kinds of the latency model ([latency] rate.KIND). */
+typedef enum {
+  MODEL_REQ_QR_VERIFY = 0,  /* a verifier checks a dynamic QR code (identity) */
+  MODEL_REQ_LOGIN,          /* login by e-card at a channel (identity) */
+  MODEL_REQ_QUERY,          /* information query through a channel */
+  MODEL_REQ_PAYMENT,        /* payment by a level-2 holder: settlement */
+  MODEL_REQ_STATUS_CHANGE,  /* card status change: loss report, replacement */
+  MODEL_N_REQ_KINDS
+} ModelRequestKind;
+
+/* Day types of the 24-hour demand profile. */
+enum { MODEL_WEEKDAY = 0, MODEL_WEEKEND = 1 };
+
+/* A platform's number of servers from a day on ([latency] national_servers). */
+typedef struct {
+  gint32 day;       /* G_MININT32 for the first step (from the start) */
+  guint servers;
+} ModelServerStep;
+
+/* [latency]: platform load and latency (see model/rollout/latency.h). */
+typedef struct {
+  gboolean enabled;                     /* the group is present and enabled is not false */
+  char *service_times_path;             /* resolved; measured by `essc bench --service-times` */
+  double measured[MODEL_N_REQ_KINDS];   /* seconds per request of each kind, from that file */
+  char *measured_on;                    /* the file's "measured" column */
+  double hardware_factor;               /* service time = measured * hardware_factor */
+  double service_cv;                    /* service times: lognormal, this sd / mean */
+  double rate[MODEL_N_REQ_KINDS];       /* requests per usable holder per day (payment:
+                                           per level-2 holder) */
+  double profile[2][24];                /* share of the day's requests by hour, sums to 1 */
+  guint peak_hour[2];                   /* the hour of largest share (the first of ties) */
+  double window_minutes;                /* the simulated peak window, 1..60 */
+  guint sample_requests;                /* most measured requests per platform-day */
+  ModelServerStep *national_servers;    /* increasing days, the first from the start */
+  guint n_national_servers;
+  ModelServerStep *local_servers;       /* every provincial platform */
+  guint n_local_servers;
+  guint queue_limit;                    /* most requests in system per server; 0 unbounded */
+  double sla_p99;                       /* seconds: p99 response the platforms must keep */
+  double status_lag;                    /* seconds: mean lag of the status feed's replicas */
+} ModelLatencyParams;
+
+/* The parsed scenario.  All fields public, read-only; units in comments. */
+typedef struct {
+  /* [scenario] */
+  char *name;                     /* required */
+  char *description;              /* "" when absent */
+  gint32 start, end;              /* first and last simulated day; end > start */
+  guint64 seed;                   /* RNG seed */
+  guint replications;             /* >= 1 */
+
+  /* [population] */
+  char *cities_path;              /* resolved path of the cities file */
+  guint64 cardholders;            /* cardholders on day start (people) */
+  ModelGrowthAnchor *growth;      /* later totals, increasing days, all > start */
+  guint n_growth;
+  gboolean urban_split;           /* cells by urban/rural as well as age band */
+
+  /* [adoption] (hazards per person per day) */
+  double innovation;              /* Bass p once issuance is live in the city */
+  double innovation_per_channel;  /* extra p per live channel reaching the city */
+  double imitation;               /* Bass q, times the city's holder share */
+  double youth_factor;            /* hazard multiplier, age 0-14 */
+  double elderly_factor;          /* hazard multiplier, age 60+ */
+  double rural_factor;            /* hazard multiplier, rural cells */
+  ModelPolicyPush *pushes;        /* ordered, not overlapping */
+  guint n_pushes;
+  double level2_share;            /* share of new holders taking level 2 where payment is open */
+  double level2_upgrade;          /* per level-1 holder per day, where payment is open */
+
+  /* [cards] */
+  double loss_rate;               /* per holder per day: physical card lost or locked */
+  double replacement_days;        /* mean days until the card is replaced (> 0) */
+
+  /* [milestones] */
+  ModelDateRange milestone[MODEL_N_MILESTONES];
+  ModelMilestoneOverride *overrides[MODEL_N_MILESTONES];
+  guint n_overrides[MODEL_N_MILESTONES];
+
+  /* [channels] */
+  char *catalogue_path;           /* resolved path of the catalogue */
+  double certification_pass;      /* probability, channels without an implementation */
+  double rectification_days;      /* days from a failed certification to the next try */
+  ModelScenarioImpl *impls;
+  guint n_impls;
+
+  /* [targets] */
+  double share_2019;              /* holders / cardholders to reach by target_2019 */
+  gint32 target_2019;
+  double share_2020;
+  gint32 target_2020;
+  gint32 mobile_payment_by;       /* mobile payment open in every city by this day */
+  gint32 unified_settlement_by;   /* unified settlement in every city by this day */
+  char *published_path;           /* published figures to compare with; NULL if none */
+  ModelPublished *published;      /* loaded from it */
+  guint n_published;
+
+  /* [latency] */
+  ModelLatencyParams latency;
+
+  /* the data the scenario names, loaded */
+  ModelCities *cities;
+  ModelCatalogue *catalogue;
+
+  /* the file */
+  char *path;                     /* as given */
+  char *dir;                      /* its directory: base of relative paths and commands */
+  char *text;                     /* the raw bytes (NUL-terminated copy) for the run database */
+  gsize text_len;
+  char hash[65];                  /* BLAKE2b-256 of the raw bytes, lowercase hex */
+} ModelScenario;
+
+/*
+ * Loads and checks path.  On any problem returns NULL with *error set to the
+ * first (MODEL_SCENARIO_ERROR; MODEL_ROLLOUT_NOT_FOUND for an unreadable file,
+ * MODEL_ROLLOUT_INVALID otherwise).
+ * Returns: (transfer full)
+ */
+ModelScenario *model_scenario_load (const char *path, GError **error);
+
+/*
+ * The same for a scenario's text in memory (len bytes); path names it in
+ * messages and its directory is the base of the relative paths inside, as
+ * if the text were a file there (a sweep's points are such texts).
+ * Returns: (transfer full)
+ */
+ModelScenario *model_scenario_load_text (const char *text, gsize len, const char *path,
+                                         GError **error);
+
+/*
+ * Checks path and appends every problem found to problems (as char *
+ * strings, transfer full: create it with g_ptr_array_new_with_free_func
+ * (g_free)).  Returns TRUE when the file is valid (nothing appended).
+ */
+gboolean model_scenario_check (const char *path, GPtrArray *problems);
+
+/* The BLAKE2b-256 of the file's raw bytes, 64 lowercase hex digits (the hash field). */
+const char *model_scenario_hash (const ModelScenario *scenario);
+
+/* The wire names of the milestones as keys of [milestones]. */
+const char *model_milestone_name (ModelMilestone milestone);
+
+/*
+ * The range a province's cities draw the milestone from: the province's
+ * override if the scenario has one, else the scenario-wide range.
+ */
+const ModelDateRange *model_scenario_milestone (const ModelScenario *scenario,
+                                                ModelMilestone milestone,
+                                                guint32 province_code);
+
+/*
+ * The cardholder total on day: cardholders at start, linear between
+ * growth anchors (and from start to the first), flat after the last.
+ */
+double model_scenario_cardholders_on (const ModelScenario *scenario, gint32 day);
+
+/* The policy multiplier on day: a window's multiplier, else 1. */
+double model_scenario_push_on (const ModelScenario *scenario, gint32 day);
+
+/*
+ * The implementation that certifies the channel with catalogue index
+ * `channel`: its own entry, else its class's, else NULL (the channel passes
+ * its first certification with probability certification_pass).
+ */
+const ModelScenarioImpl *model_scenario_impl_for (const ModelScenario *scenario, int channel);
+
+/* The wire names of the request kinds: "qr_verify", "login", "query",
+ * "payment", "status_change". */
+const char *model_request_kind_name (ModelRequestKind kind);
+
+/* The servers of a schedule on day. */
+guint model_scenario_servers_on (const ModelServerStep *steps, guint n_steps, gint32 day);
+
+/* MODEL_WEEKDAY or MODEL_WEEKEND for a day number. */
+guint model_day_type (gint32 day);
+
+void model_scenario_free (ModelScenario *scenario);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelScenario, model_scenario_free)
+
+G_END_DECLS

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario sweeps (see sweep.h): the sweep file, the points' scenario texts
+ * and what a sweep keeps of each point's run.
+ */
+#include "model/rollout/sweep.h"
+
+#include "base/text.h"
+#include "model/rollout/scenario_csv.h"
+
+#include <math.h>
+#include <string.h>
+
+G_DEFINE_QUARK (model-sweep-error-quark, model_sweep_error)
+
+#define MAX_POINTS 100000
+
+void
+model_sweep_free (ModelSweep *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->path);
+  g_free (s->name);
+  g_free (s->scenario_path);
+  g_free (s->base_text);
+  for (guint a = 0; a < s->n_axes; a++)
+    {
+      g_free (s->axes[a].group);
+      g_free (s->axes[a].key);
+      g_strfreev (s->axes[a].values);
+    }
+  g_free (s->axes);
+  g_free (s);
+}
+
+static gboolean
+fail (GError **error, int code, const char *path, guint line, const char *fmt, ...)
+    G_GNUC_PRINTF (5, 6);
+
+static gboolean
+fail (GError **error, int code, const char *path, guint line, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, MODEL_SWEEP_ERROR, code, "%s:%u: %s", path, line, msg);
+  return FALSE;
+}
+
+/* One "key = value" line of the sweep file, in its group. */
+static gboolean
+parse_line (ModelSweep *s, const char *group, const char *key, const char *value, guint line,
+            GArray *axes, gboolean *have_name, gboolean *have_scenario, GError **error)
+{
+  if (strcmp (group, "sweep") == 0)
+    {
+      if (strcmp (key, "name") == 0)
+        {
+          if (*value == '\0' || strlen (value) > 200
+              || base_text_check_utf8 (value, -1, 200, NULL) != BASE_TEXT_OK)
+            return fail (error, MODEL_ROLLOUT_INVALID, s->path, line,
+                         "[sweep] name: expected 1..200 bytes of text");
+          g_free (s->name);
+          s->name = g_strdup (value);
+          *have_name = TRUE;
+        }
+      else if (strcmp (key, "scenario") == 0)
+        {
+          g_autofree char *dir = g_path_get_dirname (s->path);
+          g_free (s->scenario_path);
+          s->scenario_path = g_path_is_absolute (value) ? g_strdup (value)
+                                                        : g_build_filename (dir, value, NULL);
+          *have_scenario = TRUE;
+        }
+      else if (strcmp (key, "replications") == 0)
+        {
+          guint64 u;
+          if (!model_csv_parse_uint (value, 100000, &u) || u == 0)
+            return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "[sweep] replications: "
+                         "\"%s\" is not a count, expected 1..100000", value);
+          s->replications = (guint) u;
+        }
+      else
+        return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "[sweep] %s: unknown key, "
+                     "expected name, scenario or replications", key);
+      return TRUE;
+    }
+  /* [grid] */
+  const char *dot = strchr (key, '.');
+  if (dot == NULL || dot == key || dot[1] == '\0')
+    return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "[grid] %s: expected GROUP.KEY of "
+                 "the scenario (e.g. adoption.imitation)", key);
+  for (guint a = 0; a < axes->len; a++)
+    {
+      const ModelSweepAxis *x = &g_array_index (axes, ModelSweepAxis, a);
+      if (strncmp (key, x->group, (gsize) (dot - key)) == 0 && x->group[dot - key] == '\0'
+          && strcmp (dot + 1, x->key) == 0)
+        return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "[grid] %s: given twice, "
+                     "expected each key once", key);
+    }
+  ModelSweepAxis x = { g_strndup (key, (gsize) (dot - key)), g_strdup (dot + 1), NULL, 0, line };
+  x.values = g_strsplit (value, ";", -1);
+  for (guint i = 0; x.values[i] != NULL; i++)
+    {
+      g_strstrip (x.values[i]);
+      if (x.values[i][0] == '\0' || strchr (x.values[i], '\n') != NULL)
+        {
+          g_free (x.group);
+          g_free (x.key);
+          g_strfreev (x.values);
+          return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "[grid] %s: value %u is "
+                       "empty, expected values separated by ';'", key, i + 1);
+        }
+      x.n_values++;
+    }
+  g_array_append_val (axes, x);
+  return TRUE;
+}
+
+ModelSweep *
+model_sweep_load (const char *path, GError **error)
+{
+  g_autoptr (ModelSweep) s = g_new0 (ModelSweep, 1);
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autoptr (GError) e = NULL;
+  s->path = g_strdup (path);
+  if (!g_file_get_contents (path, &text, &len, &e))
+    return fail (error, MODEL_ROLLOUT_NOT_FOUND, path, 1, "cannot read: %s", e->message), NULL;
+  if (!g_utf8_validate (text, (gssize) len, NULL) || memchr (text, '\0', len) != NULL)
+    return fail (error, MODEL_ROLLOUT_INVALID, path, 1, "not UTF-8 text"), NULL;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr (GArray) axes = g_array_new (FALSE, TRUE, sizeof (ModelSweepAxis));
+  g_autofree char *group = NULL;
+  gboolean have_name = FALSE, have_scenario = FALSE, ok = TRUE;
+  for (guint i = 0; ok && lines[i] != NULL; i++)
+    {
+      char *l = g_strstrip (lines[i]);
+      if (*l == '\0' || *l == '#')
+        continue;
+      if (*l == '[')
+        {
+          if (l[strlen (l) - 1] != ']'
+              || (strcmp (l, "[sweep]") != 0 && strcmp (l, "[grid]") != 0))
+            ok = fail (error, MODEL_ROLLOUT_INVALID, path, i + 1, "%s: unknown group, expected "
+                       "[sweep] or [grid]", l);
+          g_free (group);
+          group = g_strndup (l + 1, strlen (l) - 2);
+          continue;
+        }
+      char *eq = strchr (l, '=');
+      if (eq == NULL || group == NULL)
+        {
+          ok = fail (error, MODEL_ROLLOUT_INVALID, path, i + 1, "expected \"key = value\" "
+                     "inside [sweep] or [grid]");
+          break;
+        }
+      *eq = '\0';
+      ok = parse_line (s, group, g_strstrip (l), g_strstrip (eq + 1), i + 1, axes, &have_name,
+                       &have_scenario, error);
+    }
+  s->n_axes = axes->len;
+  s->axes = (ModelSweepAxis *) (void *) g_array_free (g_steal_pointer (&axes), FALSE);
+  if (!ok)
+    return NULL;
+  if (!have_name || !have_scenario)
+    return fail (error, MODEL_ROLLOUT_INVALID, path, 1, "[sweep] %s: missing, expected it",
+                 have_name ? "scenario" : "name"), NULL;
+  if (s->n_axes == 0)
+    return fail (error, MODEL_ROLLOUT_INVALID, path, 1, "[grid]: no key, expected at least one "
+                 "GROUP.KEY = VALUE; VALUE ..."), NULL;
+  guint64 n = 1;
+  for (guint a = 0; a < s->n_axes; a++)
+    n *= s->axes[a].n_values;
+  if (n > MAX_POINTS)
+    return fail (error, MODEL_ROLLOUT_INVALID, path, 1, "[grid]: %" G_GUINT64_FORMAT " points, "
+                 "expected at most %u", n, MAX_POINTS), NULL;
+  s->n_points = (guint) n;
+  if (!g_file_get_contents (s->scenario_path, &s->base_text, &s->base_len, &e))
+    return fail (error, MODEL_ROLLOUT_NOT_FOUND, path, 1, "[sweep] scenario: cannot read: %s",
+                 e->message), NULL;
+  /* Every point must be a valid scenario. */
+  for (guint p = 0; p < s->n_points; p++)
+    {
+      g_autoptr (ModelScenario) sc = model_sweep_point_scenario (s, p, &e);
+      if (sc == NULL)
+        {
+          /* Blame the grid line of the key the scenario complains about. */
+          guint line = s->axes[0].line;
+          for (guint a = 0; a < s->n_axes; a++)
+            {
+              g_autofree char *tag = g_strdup_printf ("[%s] %s:", s->axes[a].group,
+                                                      s->axes[a].key);
+              if (strstr (e->message, tag) != NULL)
+                line = s->axes[a].line;
+            }
+          g_autofree char *label = model_sweep_point_label (s, p);
+          return fail (error, MODEL_ROLLOUT_INVALID, path, line, "point %u (%s): %s", p, label,
+                       e->message), NULL;
+        }
+    }
+  return g_steal_pointer (&s);
+}
+
+guint
+model_sweep_index (const ModelSweep *s, guint point, guint axis)
+{
+  guint stride = 1;
+  for (guint a = axis + 1; a < s->n_axes; a++)
+    stride *= s->axes[a].n_values;
+  return point / stride % s->axes[axis].n_values;
+}
+
+/* Sets group.key = value in the key-file text t (replacing the key's line
+ * in its group, or adding it after the group's header, or adding the group). */
+static void
+set_key (GString *t, const char *group, const char *key, const char *value)
+{
+  g_auto (GStrv) lines = g_strsplit (t->str, "\n", -1);
+  g_autofree char *header = g_strdup_printf ("[%s]", group);
+  g_autofree char *line = g_strdup_printf ("%s = %s", key, value);
+  int in_group = -1, header_at = -1;
+  guint n = g_strv_length (lines);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *l = g_strstrip (g_strdup (lines[i]));
+      if (l[0] == '[')
+        {
+          in_group = strcmp (l, header) == 0;
+          if (in_group)
+            header_at = (int) i;
+          continue;
+        }
+      char *eq = strchr (l, '=');
+      if (in_group == 1 && l[0] != '#' && eq != NULL)
+        {
+          *eq = '\0';
+          if (strcmp (g_strstrip (l), key) == 0)
+            {
+              g_free (lines[i]);
+              lines[i] = g_strdup (line);
+              g_string_assign (t, "");
+              for (guint j = 0; j < n; j++)
+                g_string_append_printf (t, "%s%s", lines[j], j + 1 < n ? "\n" : "");
+              return;
+            }
+        }
+    }
+  if (header_at < 0)
+    {
+      if (t->len > 0 && t->str[t->len - 1] != '\n')
+        g_string_append_c (t, '\n');
+      g_string_append_printf (t, "\n%s\n%s\n", header, line);
+      return;
+    }
+  g_string_assign (t, "");
+  for (guint j = 0; j < n; j++)
+    {
+      g_string_append_printf (t, "%s%s", lines[j], j + 1 < n ? "\n" : "");
+      if ((int) j == header_at)
+        g_string_append_printf (t, "%s\n", line);
+    }
+}
+
+char *
+model_sweep_point_text (const ModelSweep *s, guint point, gsize *len_out)
+{
+  GString *t = g_string_new_len (s->base_text, (gssize) s->base_len);
+  for (guint a = 0; a < s->n_axes; a++)
+    set_key (t, s->axes[a].group, s->axes[a].key,
+             s->axes[a].values[model_sweep_index (s, point, a)]);
+  if (s->replications > 0)
+    {
+      g_autofree char *r = g_strdup_printf ("%u", s->replications);
+      set_key (t, "scenario", "replications", r);
+    }
+  if (len_out != NULL)
+    *len_out = t->len;
+  return g_string_free (t, FALSE);
+}
+
+char *
+model_sweep_point_label (const ModelSweep *s, guint point)
+{
+  GString *l = g_string_new (NULL);
+  for (guint a = 0; a < s->n_axes; a++)
+    g_string_append_printf (l, "%s%s.%s=%s", a ? ", " : "", s->axes[a].group, s->axes[a].key,
+                            s->axes[a].values[model_sweep_index (s, point, a)]);
+  return g_string_free (l, FALSE);
+}
+
+char *
+model_sweep_point_path (const ModelSweep *s, guint point)
+{
+  g_autofree char *dir = g_path_get_dirname (s->scenario_path);
+  g_autofree char *base = g_strdup_printf ("%s-p%u.ini", s->name, point);
+  for (char *c = base; *c; c++)
+    if (*c == '/' || *c == '\\')
+      *c = '_';
+  return g_build_filename (dir, base, NULL);
+}
+
+ModelScenario *
+model_sweep_point_scenario (const ModelSweep *s, guint point, GError **error)
+{
+  gsize len;
+  g_autofree char *text = model_sweep_point_text (s, point, &len);
+  g_autofree char *path = model_sweep_point_path (s, point);
+  return model_scenario_load_text (text, len, path, error);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A scenario sweep: one base scenario and a grid of values for some of its
+ * keys; each point of the grid is the base scenario with those keys set,
+ * run as an ordinary `essc sim` run would be (so a point's digest equals the
+ * digest of `essc sim` on the point's scenario text).  The sweep file is a
+ * key file:
+ *
+ *   [sweep]
+ *   name = channels-x-switch          required, 1..200 bytes
+ *   scenario = national-2019.ini      required, relative to the sweep file
+ *   replications = 4                  optional (default: the scenario's)
+ *
+ *   [grid]
+ *   adoption.innovation_per_channel = 0.000002; 0.000004
+ *   milestones.unified_settlement = 2019-07-01..2019-12-31; 2020-01-01..2020-12-31
+ *
+ * A grid key is GROUP.KEY of the scenario (KEY may itself hold dots, e.g.
+ * milestones.mobile_payment.650000); its values are separated by ';' (a
+ * scenario value never holds one).  Points are numbered 0..n-1 with the last
+ * axis varying fastest.  Every point's scenario is checked when the sweep
+ * is loaded; a problem names the sweep file, the point and the scenario's
+ * own message.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "model/rollout/rollout.h"
+#include "model/rollout/scenario.h"
+
+G_BEGIN_DECLS
+
+#define MODEL_SWEEP_ERROR (model_sweep_error_quark ())
+GQuark model_sweep_error_quark (void);
+
+/* One axis of the grid.  All fields public. */
+typedef struct {
+  char *group;     /* "adoption" */
+  char *key;       /* "innovation_per_channel" */
+  char **values;   /* as written, trimmed; n_values of them */
+  guint n_values;
+  guint line;      /* its line in the sweep file */
+} ModelSweepAxis;
+
+/* A loaded sweep.  All fields public, read-only. */
+typedef struct {
+  char *path;              /* the sweep file */
+  char *name;
+  char *scenario_path;     /* the base scenario, resolved */
+  char *base_text;         /* its bytes */
+  gsize base_len;
+  guint replications;      /* 0: each point's scenario's own */
+  ModelSweepAxis *axes;
+  guint n_axes;
+  guint n_points;          /* the product of the axes' sizes */
+} ModelSweep;
+
+/* Returns: (transfer full) the sweep, every point checked, or NULL with an
+ * error "FILE:LINE: ..." (MODEL_SWEEP_ERROR; MODEL_ROLLOUT_NOT_FOUND for an
+ * unreadable file, MODEL_ROLLOUT_INVALID otherwise). */
+ModelSweep *model_sweep_load (const char *path, GError **error);
+void model_sweep_free (ModelSweep *sweep);
+
+/* Point p's value index on axis a. */
+guint model_sweep_index (const ModelSweep *sweep, guint point, guint axis);
+
+/* Returns: (transfer full) point p's scenario text (the base with the
+ * point's keys set; *len_out its length). */
+char *model_sweep_point_text (const ModelSweep *sweep, guint point, gsize *len_out);
+
+/* Returns: (transfer full) "GROUP.KEY=VALUE, ..." for point p. */
+char *model_sweep_point_label (const ModelSweep *sweep, guint point);
+
+/* Returns: (transfer full) the path point p's scenario would have as a file
+ * beside the base scenario (BASE-DIR/NAME-pP.ini): its name in messages and
+ * the base of its relative paths. */
+char *model_sweep_point_path (const ModelSweep *sweep, guint point);
+
+/* Returns: (transfer full) point p's scenario, loaded. */
+ModelScenario *model_sweep_point_scenario (const ModelSweep *sweep, guint point,
+                                           GError **error);
+
+/* ---- results ---------------------------------------------------------------- */
+
+/* What a sweep keeps of a point's run.  All fields public. */
+typedef struct {
+  guint point;
+  char digest[65];            /* the run's digest, hex */
+  guint replications;
+  gint32 target_day[MODEL_N_TARGETS];
+  double holders[MODEL_N_TARGETS];  /* national holders on the target day, mean */
+  double share[MODEL_N_TARGETS];    /* of cardholders */
+  double cities[MODEL_N_TARGETS];   /* cities meeting the target, mean over replications */
+  double worst_p99;           /* national platform's worst day p99 (s); NAN without latency */
+  guint platforms, platforms_held;  /* platforms, and those whose SLA held every day */
+  gint32 start;
+  guint n_days;
+  double *mean, *lo, *hi;     /* national holders per day, mean and 90% interval */
+} ModelSweepResult;
+
+/* Returns: (transfer full) the result of point p from its run. */
+ModelSweepResult *model_sweep_result_new (const ModelScenario *scenario,
+                                          const ModelRolloutResult *run, guint point);
+void model_sweep_result_free (ModelSweepResult *result);
+
+/* Bytes to send a result to another process, and back (NULL and an error
+ * for bytes that are not a result). */
+GBytes *model_sweep_result_serialize (const ModelSweepResult *result);
+ModelSweepResult *model_sweep_result_deserialize (GBytes *bytes, GError **error);
+
+/*
+ * Writes the sweep's database (created; an existing file replaced only when
+ * it is an essc database): tables sweep (key, value), sweep_axis, sweep_point
+ * (one row per point with its label, scenario text, digest and headline
+ * figures) and sweep_series (national holders per point and day); schema in
+ * docs/RUNDB.md.  results: n_points of them, in point order.
+ */
+gboolean model_sweep_write_db (const char *path, const ModelSweep *sweep,
+                               ModelSweepResult *const *results, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelSweep, model_sweep_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelSweepResult, model_sweep_result_free)
+
+G_END_DECLS

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a sweep keeps of each point's run, its bytes for another process,
+ * and the sweep's database (see sweep.h; schema in docs/RUNDB.md).
+ */
+#include "model/rollout/sweep.h"
+
+#include "base/error.h"
+#include "model/rollout/scenario_csv.h"
+#include "model/std/store.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+model_sweep_result_free (ModelSweepResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->mean);
+  g_free (r->lo);
+  g_free (r->hi);
+  g_free (r);
+}
+
+ModelSweepResult *
+model_sweep_result_new (const ModelScenario *sc, const ModelRolloutResult *run, guint point)
+{
+  ModelSweepResult *r = g_new0 (ModelSweepResult, 1);
+  const guint nd = run->n_days, R = run->n_reps;
+  r->point = point;
+  r->replications = R;
+  for (int i = 0; i < 32; i++)
+    g_snprintf (r->digest + 2 * i, 3, "%02x", run->digest[i]);
+  r->start = run->start;
+  r->n_days = nd;
+  r->mean = g_new (double, nd);
+  r->lo = g_new (double, nd);
+  r->hi = g_new (double, nd);
+  sim_series_set_summarise (run->national, MODEL_SERIES_HOLDERS, 0, 0.05, 0.95, r->mean, r->lo,
+                            r->hi);
+  g_autofree double *cards = g_new (double, nd);
+  sim_series_set_summarise (run->national, MODEL_SERIES_CARDHOLDERS, 0, 0.05, 0.95, cards, NULL,
+                            NULL);
+  const gint32 day[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
+  for (guint t = 0; t < MODEL_N_TARGETS; t++)
+    {
+      r->target_day[t] = day[t];
+      gint64 d = CLAMP ((gint64) day[t] - run->start, 0, (gint64) nd - 1);
+      r->holders[t] = r->mean[d];
+      r->share[t] = cards[d] > 0 ? r->mean[d] / cards[d] : 0;
+      guint64 met = 0;
+      for (guint c = 0; c < run->n_cities; c++)
+        for (guint rep = 0; rep < R; rep++)
+          met += run->met[((gsize) t * run->n_cities + c) * R + rep] >= 0;
+      r->cities[t] = (double) met / R;
+    }
+  r->worst_p99 = NAN;
+  if (run->latency != NULL)
+    {
+      r->platforms = run->latency->n_platforms;
+      for (guint p = 0; p < r->platforms; p++)
+        {
+          double p99;
+          model_latency_worst_day (run->latency, p, 0, &p99);
+          if (p == 0)
+            r->worst_p99 = p99;
+          r->platforms_held += p99 <= sc->latency.sla_p99;
+        }
+    }
+  return r;
+}
+
+/* ---- bytes ---------------------------------------------------------------- */
+
+#define TYPE "(us(ii)(dd)(dd)(dd)duuiuadadad)"
+#define FORMAT "(us(ii)(dd)(dd)(dd)duuiu@ad@ad@ad)"
+#define GET_FORMAT "(u&s(ii)(dd)(dd)(dd)duuiu@ad@ad@ad)"  /* &s: the string is borrowed */
+
+GBytes *
+model_sweep_result_serialize (const ModelSweepResult *r)
+{
+  GVariant *v = g_variant_new (
+      FORMAT, r->point, r->digest, r->target_day[0], r->target_day[1], r->holders[0],
+      r->holders[1], r->share[0], r->share[1], r->cities[0], r->cities[1], r->worst_p99,
+      r->platforms, r->platforms_held, r->start, r->replications,
+      g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, r->mean, r->n_days, sizeof (double)),
+      g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, r->lo, r->n_days, sizeof (double)),
+      g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, r->hi, r->n_days, sizeof (double)));
+  g_variant_ref_sink (v);
+  GBytes *b = g_variant_get_data_as_bytes (v);
+  g_variant_unref (v);
+  return b;
+}
+
+ModelSweepResult *
+model_sweep_result_deserialize (GBytes *bytes, GError **error)
+{
+  g_autoptr (GVariant) v = g_variant_new_from_bytes (G_VARIANT_TYPE (TYPE), bytes, FALSE);
+  if (!g_variant_is_normal_form (v))
+    return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INVALID,
+                       "a sweep result from another process is damaged"), NULL;
+  ModelSweepResult *r = g_new0 (ModelSweepResult, 1);
+  const char *digest;
+  g_autoptr (GVariant) m = NULL, lo = NULL, hi = NULL;
+  g_variant_get (v, GET_FORMAT, &r->point, &digest, &r->target_day[0], &r->target_day[1],
+                 &r->holders[0], &r->holders[1], &r->share[0], &r->share[1], &r->cities[0],
+                 &r->cities[1], &r->worst_p99, &r->platforms, &r->platforms_held, &r->start,
+                 &r->replications, &m, &lo, &hi);
+  g_strlcpy (r->digest, digest, sizeof r->digest);
+  gsize n, n2, n3;
+  const double *pm = g_variant_get_fixed_array (m, &n, sizeof (double));
+  const double *pl = g_variant_get_fixed_array (lo, &n2, sizeof (double));
+  const double *ph = g_variant_get_fixed_array (hi, &n3, sizeof (double));
+  if (n != n2 || n != n3)
+    {
+      model_sweep_result_free (r);
+      return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INVALID,
+                         "a sweep result from another process is damaged"), NULL;
+    }
+  r->n_days = (guint) n;
+  r->mean = g_memdup2 (pm, n * sizeof (double));
+  r->lo = g_memdup2 (pl, n * sizeof (double));
+  r->hi = g_memdup2 (ph, n * sizeof (double));
+  return r;
+}
+
+/* ---- the database --------------------------------------------------------- */
+
+static const char SCHEMA[] =
+  "CREATE TABLE sweep (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+  "CREATE TABLE sweep_axis (axis INTEGER NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL,"
+  " value TEXT NOT NULL, PRIMARY KEY (axis, position)) STRICT;"
+  "CREATE TABLE sweep_point (point INTEGER PRIMARY KEY, label TEXT NOT NULL,"
+  " scenario_text TEXT NOT NULL, digest TEXT NOT NULL, replications INTEGER NOT NULL,"
+  " holders_2019 REAL NOT NULL, share_2019 REAL NOT NULL, cities_2019 REAL NOT NULL,"
+  " holders_2020 REAL NOT NULL, share_2020 REAL NOT NULL, cities_2020 REAL NOT NULL,"
+  " national_worst_p99 REAL, platforms INTEGER NOT NULL, platforms_sla_held INTEGER NOT NULL)"
+  " STRICT;"
+  "CREATE TABLE sweep_point_value (point INTEGER NOT NULL, axis INTEGER NOT NULL,"
+  " value TEXT NOT NULL, PRIMARY KEY (point, axis)) STRICT;"
+  "CREATE TABLE sweep_series (point INTEGER NOT NULL, date TEXT NOT NULL, holders REAL NOT NULL,"
+  " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (point, date)) STRICT;";
+
+static gboolean
+sql_fail (sqlite3 *db, const char *path, const char *what, GError **error)
+{
+  return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: %s: %s", path, what,
+                     db ? sqlite3_errmsg (db) : "out of memory");
+}
+
+static gboolean
+exec_bound (sqlite3 *db, sqlite3_stmt *st)
+{
+  gboolean ok = sqlite3_step (st) == SQLITE_DONE;
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
+  return ok;
+}
+
+static gboolean
+write_rows (sqlite3 *db, const ModelSweep *s, ModelSweepResult *const *res)
+{
+  sqlite3_stmt *st = NULL;
+  gboolean ok = TRUE;
+  char n[32];
+  const char *kv[][2] = {
+    { "schema", "essc-sweep/1" }, { "essc_version", ESSC_VERSION }, { "name", s->name },
+    { "sweep_path", s->path }, { "scenario_path", s->scenario_path }, { "points", n },
+  };
+  g_snprintf (n, sizeof n, "%u", s->n_points);
+  ok = sqlite3_prepare_v2 (db, "INSERT INTO sweep VALUES (?, ?)", -1, &st, NULL) == SQLITE_OK;
+  for (gsize i = 0; ok && i < G_N_ELEMENTS (kv); i++)
+    {
+      sqlite3_bind_text (st, 1, kv[i][0], -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 2, kv[i][1], -1, SQLITE_STATIC);
+      ok = exec_bound (db, st);
+    }
+  sqlite3_finalize (st);
+  ok = ok && sqlite3_prepare_v2 (db, "INSERT INTO sweep_axis VALUES (?, ?, ?, ?)", -1, &st,
+                                 NULL) == SQLITE_OK;
+  for (guint a = 0; ok && a < s->n_axes; a++)
+    for (guint i = 0; ok && i < s->axes[a].n_values; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("%s.%s", s->axes[a].group, s->axes[a].key);
+        sqlite3_bind_int (st, 1, (int) a);
+        sqlite3_bind_text (st, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int (st, 3, (int) i);
+        sqlite3_bind_text (st, 4, s->axes[a].values[i], -1, SQLITE_STATIC);
+        ok = exec_bound (db, st);
+      }
+  sqlite3_finalize (st);
+  sqlite3_stmt *pt = NULL, *pv = NULL, *ps = NULL;
+  ok = ok
+       && sqlite3_prepare_v2 (db, "INSERT INTO sweep_point VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                  " ?, ?, ?, ?)", -1, &pt, NULL) == SQLITE_OK
+       && sqlite3_prepare_v2 (db, "INSERT INTO sweep_point_value VALUES (?, ?, ?)", -1, &pv,
+                              NULL) == SQLITE_OK
+       && sqlite3_prepare_v2 (db, "INSERT INTO sweep_series VALUES (?, ?, ?, ?, ?)", -1, &ps,
+                              NULL) == SQLITE_OK;
+  for (guint p = 0; ok && p < s->n_points; p++)
+    {
+      const ModelSweepResult *r = res[p];
+      gsize len;
+      g_autofree char *label = model_sweep_point_label (s, p);
+      g_autofree char *text = model_sweep_point_text (s, p, &len);
+      sqlite3_bind_int (pt, 1, (int) p);
+      sqlite3_bind_text (pt, 2, label, -1, SQLITE_STATIC);
+      sqlite3_bind_text (pt, 3, text, (int) len, SQLITE_STATIC);
+      sqlite3_bind_text (pt, 4, r->digest, -1, SQLITE_STATIC);
+      sqlite3_bind_int (pt, 5, (int) r->replications);
+      for (guint t = 0; t < MODEL_N_TARGETS; t++)
+        {
+          sqlite3_bind_double (pt, 6 + 3 * (int) t, r->holders[t]);
+          sqlite3_bind_double (pt, 7 + 3 * (int) t, r->share[t]);
+          sqlite3_bind_double (pt, 8 + 3 * (int) t, r->cities[t]);
+        }
+      if (isnan (r->worst_p99))
+        sqlite3_bind_null (pt, 12);
+      else
+        sqlite3_bind_double (pt, 12, r->worst_p99);
+      sqlite3_bind_int (pt, 13, (int) r->platforms);
+      sqlite3_bind_int (pt, 14, (int) r->platforms_held);
+      ok = exec_bound (db, pt);
+      for (guint a = 0; ok && a < s->n_axes; a++)
+        {
+          sqlite3_bind_int (pv, 1, (int) p);
+          sqlite3_bind_int (pv, 2, (int) a);
+          sqlite3_bind_text (pv, 3, s->axes[a].values[model_sweep_index (s, p, a)], -1,
+                             SQLITE_STATIC);
+          ok = exec_bound (db, pv);
+        }
+      for (guint d = 0; ok && d < r->n_days; d++)
+        {
+          char date[11];
+          model_csv_format_date (r->start + (gint32) d, date);
+          sqlite3_bind_int (ps, 1, (int) p);
+          sqlite3_bind_text (ps, 2, date, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_double (ps, 3, r->mean[d]);
+          sqlite3_bind_double (ps, 4, r->lo[d]);
+          sqlite3_bind_double (ps, 5, r->hi[d]);
+          ok = exec_bound (db, ps);
+        }
+    }
+  sqlite3_finalize (pt);
+  sqlite3_finalize (pv);
+  sqlite3_finalize (ps);
+  return ok;
+}
+
+gboolean
+model_sweep_write_db (const char *path, const ModelSweep *s, ModelSweepResult *const *res,
+                      GError **error)
+{
+  /* Replace only an essc database (or nothing). */
+  if (!model_store_may_replace (path))
+    return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_CONFLICT, "%s: exists and is "
+                       "not an essc database; not replaced", path);
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
+  g_remove (tmp);
+  sqlite3 *db = NULL;
+  gboolean ok = FALSE;
+  g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA journal_mode "
+                                              "= OFF; PRAGMA synchronous = OFF;",
+                                              MODEL_STORE_APPLICATION_ID);
+  if (sqlite3_open_v2 (tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
+      || sqlite3_exec (db, pragmas, NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+    sql_fail (db, path, "create", error);
+  else if (!write_rows (db, s, res))
+    sql_fail (db, path, "write", error);
+  else if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    sql_fail (db, path, "commit", error);
+  else
+    ok = TRUE;
+  sqlite3_close (db);
+  if (ok && g_rename (tmp, path) != 0)
+    ok = base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: cannot rename into "
+                     "place: %s", path, g_strerror (errno));
+  if (!ok)
+    g_remove (tmp);
+  return ok;
+}

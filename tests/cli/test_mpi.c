@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scale-out over Open MPI (sim/mpi.h, model/rollout/rollout_procs.c, essc sweep):
+ * the MPI build of essc (ESSC_MPI_BIN, built by make check with MPI=1) run
+ * under `mpirun --oversubscribe` on 1 to 4 ranks gives the digest of the
+ * single-process build (ESSC_BIN), for replications spread over ranks and
+ * for cities spread over the ranks of one replication, and the same run
+ * database; a rank that dies ends the job with a message instead of a hang;
+ * a 2 x 2 sweep gives, per point, the digest of `essc sim` on the point's
+ * scenario.  Every command runs under coreutils' timeout, so a hang fails
+ * the test instead of stopping CI.
+ */
+#include "tests/lib/testutil.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define TIMEOUT "300"
+
+static const char *
+bin (const char *var)
+{
+  const char *b = g_getenv (var);
+  if (b == NULL)
+    g_error ("%s is not set (make check sets it)", var);
+  return b;
+}
+
+/* Runs argv under `timeout`; returns the exit status, stdout in *out. */
+static int
+run (const char *const *argv, char **out, char **err)
+{
+  g_autoptr (GPtrArray) a = g_ptr_array_new ();
+  g_ptr_array_add (a, (gpointer) "timeout");
+  g_ptr_array_add (a, (gpointer) "-k");
+  g_ptr_array_add (a, (gpointer) "10");
+  g_ptr_array_add (a, (gpointer) TIMEOUT);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (a, (gpointer) argv[i]);
+  g_ptr_array_add (a, NULL);
+  int status = -1;
+  g_autoptr (GError) error = NULL;
+  const char *env_extra[] = { "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                              "OMPI_MCA_btl=self,vader", "OMPI_MCA_rmaps_base_oversubscribe=1",
+                              NULL };
+  g_auto (GStrv) env = g_get_environ ();
+  for (guint i = 0; env_extra[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env_extra[i], "=", 2);
+      env = g_environ_setenv (env, kv[0], kv[1], TRUE);
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) a->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+/* The `digest: HEX` line of an essc sim run. */
+static char *
+digest_of (const char *out)
+{
+  const char *d = strstr (out, "\ndigest: ");
+  g_assert_nonnull (d);
+  return g_strndup (d + 9, 64);
+}
+
+static char *
+small (const char *name)
+{
+  return g_build_filename (bin ("ESSC_SRCDIR"), "tests", "data", "small", name, NULL);
+}
+
+static char *
+sim_digest (int ranks, const char *scenario, const char *reps, const char *db)
+{
+  g_autofree char *np = g_strdup_printf ("%d", ranks);
+  const char *single[] = { bin ("ESSC_BIN"), "sim", scenario, "--replications", reps,
+                           db ? "--db" : "--no-db", db, NULL };
+  const char *multi[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to",
+                          "none", "-np", np, bin ("ESSC_MPI_BIN"), "sim", scenario,
+                          "--replications", reps, db ? "--db" : "--no-db", db, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run (ranks == 0 ? single : multi, &out, &err);
+  if (status != 0)
+    g_error ("essc sim on %d ranks exited %d: %s", ranks, status, err);
+  return digest_of (out);
+}
+
+static void
+test_digests (void)
+{
+  g_autofree char *scenario = small ("latency.ini");
+  /* 3 replications: groups of ranks; 1 replication: cities split over ranks. */
+  const char *reps[] = { "3", "1" };
+  for (gsize r = 0; r < G_N_ELEMENTS (reps); r++)
+    {
+      g_autofree char *one = sim_digest (0, scenario, reps[r], NULL);
+      for (int n = 1; n <= 4; n++)
+        {
+          g_autofree char *d = sim_digest (n, scenario, reps[r], NULL);
+          g_test_message ("%s replications, %d ranks: %s", reps[r], n, d);
+          g_assert_cmpstr (d, ==, one);
+        }
+    }
+}
+
+/* The rows of a table, as text. */
+static char *
+dump (const char *db_path, const char *table)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s", table);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  GString *s = g_string_new (NULL);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      for (int c = 0; c < sqlite3_column_count (st); c++)
+        {
+          const void *b = sqlite3_column_blob (st, c);
+          int n = sqlite3_column_bytes (st, c);
+          g_string_append_len (s, b ? b : "", n);
+          g_string_append_c (s, '|');
+        }
+      g_string_append_c (s, '\n');
+    }
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_same_database (void)
+{
+  g_autofree char *scenario = small ("latency.ini");
+  g_autofree char *dir = g_dir_make_tmp ("essc-mpi-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (dir, "one.db", NULL);
+  g_autofree char *b = g_build_filename (dir, "three.db", NULL);
+  g_autofree char *da = sim_digest (0, scenario, "2", a);
+  g_autofree char *db = sim_digest (3, scenario, "2", b);
+  g_assert_cmpstr (da, ==, db);
+  const char *tables[] = { "national_day", "province_day", "city_day", "city_month",
+                           "city_target", "city_milestone", "certification", "latency_day",
+                           "latency_month", "status_propagation" };
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *x = dump (a, tables[i]);
+      g_autofree char *y = dump (b, tables[i]);
+      g_test_message ("%s: %zu bytes", tables[i], strlen (x));
+      g_assert_cmpuint (strlen (x), >, 0);
+      g_assert_cmpstr (x, ==, y);
+    }
+  essc_test_remove_dir (dir);
+}
+
+/* A rank that dies in the middle of a run (killed while the others wait
+ * for it in a reduction): mpirun ends the whole job, with a message, long
+ * before the timeout. */
+static void
+test_rank_failure (void)
+{
+  g_autofree char *scenario = g_build_filename (bin ("ESSC_SRCDIR"), "scenarios",
+                                                "national-2019.ini", NULL);
+  g_autofree char *script = g_strdup_printf (
+      "'%s' sim '%s' --replications 3 --no-db --no-latency & pid=$!; "
+      "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then sleep 1; kill -9 $pid; wait $pid; exit 9; fi; "
+      "wait $pid", bin ("ESSC_MPI_BIN"), scenario);
+  const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
+                         "-np", "3", "sh", "-c", script, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run (argv, &out, &err);
+  g_test_message ("exit %d; stderr: %s", status, err);
+  g_assert_cmpint (status, ==, 9);   /* the dead rank's status; 124 would be the timeout */
+  g_assert_nonnull (strstr (err, "non-zero exit code"));
+  g_assert_null (strstr (out, "digest:"));
+}
+
+/* Copies the small test data into dir (the sweep writes nothing beside it,
+ * but the test writes the points' scenarios there). */
+static void
+copy_small (const char *dir)
+{
+  const char *files[] = { "cities.csv", "channels.csv", "service-times.csv", "latency.ini" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *from = small (files[i]);
+      g_autofree char *to = g_build_filename (dir, files[i], NULL);
+      g_autofree char *text = NULL;
+      gsize len;
+      g_assert_true (g_file_get_contents (from, &text, &len, NULL));
+      g_assert_true (g_file_set_contents (to, text, (gssize) len, NULL));
+    }
+}
+
+static void
+test_sweep (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("essc-sweep-XXXXXX", NULL);
+  copy_small (dir);
+  g_autofree char *sweep = g_build_filename (dir, "grid.sweep", NULL);
+  g_assert_true (g_file_set_contents (sweep,
+                                      "[sweep]\nname = grid\nscenario = latency.ini\n"
+                                      "replications = 2\n[grid]\n"
+                                      "adoption.innovation = 0.002; 0.004\n"
+                                      "milestones.unified_settlement = 2019-03-01; 2019-09-01\n",
+                                      -1, NULL));
+  g_autofree char *db = g_build_filename (dir, "grid.db", NULL);
+  const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
+                         "-np", "3", bin ("ESSC_MPI_BIN"), "sweep", sweep, "--db", db, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run (argv, &out, &err);
+  if (status != 0)
+    g_error ("essc sweep exited %d: %s", status, err);
+  /* The same sweep in one process of the plain build. */
+  g_autofree char *db1 = g_build_filename (dir, "grid1.db", NULL);
+  const char *argv1[] = { bin ("ESSC_BIN"), "sweep", sweep, "--db", db1, NULL };
+  g_autofree char *out1 = NULL, *err1 = NULL;
+  g_assert_cmpint (run (argv1, &out1, &err1), ==, 0);
+  sqlite3 *s = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (db, &s, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (s, "SELECT point, scenario_text, digest FROM sweep_point "
+                                          "ORDER BY point", -1, &st, NULL), ==, SQLITE_OK);
+  guint points = 0;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      guint p = (guint) sqlite3_column_int (st, 0);
+      const char *digest = (const char *) sqlite3_column_text (st, 2);
+      g_autofree char *line = g_strdup_printf ("point %u digest: %s", p, digest);
+      g_assert_nonnull (strstr (out, line));
+      g_assert_nonnull (strstr (out1, line));
+      /* The point's scenario as a file beside the base: essc sim agrees. */
+      g_autofree char *ini = g_strdup_printf ("%s/point-%u.ini", dir, p);
+      g_assert_true (g_file_set_contents (ini, (const char *) sqlite3_column_text (st, 1),
+                                          sqlite3_column_bytes (st, 1), NULL));
+      g_autofree char *single = sim_digest (0, ini, "2", NULL);
+      g_test_message ("point %u: sweep %s, essc sim %s", p, digest, single);
+      g_assert_cmpstr (single, ==, digest);
+      g_remove (ini);
+      points++;
+    }
+  g_assert_cmpuint (points, ==, 4);
+  sqlite3_finalize (st);
+  /* The report compares the points: a row per point holding the stored share. */
+  g_autofree char *rep = g_build_filename (dir, "rep", NULL);
+  const char *argv2[] = { bin ("ESSC_BIN"), "report", db, "--out", rep, "-q", NULL };
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_assert_cmpint (run (argv2, &out2, &err2), ==, 0);
+  g_autofree char *index = g_build_filename (rep, "index.html", NULL);
+  g_autofree char *page = NULL;
+  g_assert_true (g_file_get_contents (index, &page, NULL, NULL));
+  g_assert_nonnull (strstr (page, "<table id=\"sweep-points\">"));
+  g_assert_cmpint (sqlite3_prepare_v2 (s, "SELECT point, share_2020 FROM sweep_point", -1, &st,
+                                       NULL), ==, SQLITE_OK);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      char v[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (v, sizeof v, "%.17g", 100 * sqlite3_column_double (st, 1));
+      g_autofree char *cell = g_strdup_printf ("<tr data-key=\"%d\">", sqlite3_column_int (st, 0));
+      const char *row = strstr (page, cell);
+      g_assert_nonnull (row);
+      g_autofree char *value = g_strdup_printf ("data-col=\"share_2020\" data-value=\"%s\"", v);
+      const char *at = strstr (row, value), *end = strstr (row, "</tr>");
+      g_assert_true (at != NULL && at < end);
+    }
+  sqlite3_finalize (st);
+  sqlite3_close (s);
+  const char *figs[] = { "sweep-holders.svg", "sweep-holders.png", "index.html" };
+  for (gsize i = 0; i < G_N_ELEMENTS (figs); i++)
+    {
+      g_autofree char *f = g_build_filename (rep, figs[i], NULL);
+      g_assert_true (g_file_test (f, G_FILE_TEST_IS_REGULAR));
+      g_remove (f);
+    }
+  g_rmdir (rep);
+  essc_test_remove_dir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  essc_test_init (&argc, &argv);
+  g_test_add_func ("/mpi/digest/ranks-1-to-4", test_digests);
+  g_test_add_func ("/mpi/database/same-rows", test_same_database);
+  g_test_add_func ("/mpi/rank-failure/ends-the-job", test_rank_failure);
+  g_test_add_func ("/mpi/sweep/2x2-points-match-single-runs", test_sweep);
+  return g_test_run ();
+}

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * End-to-end tests of the conformance test bed through the essc binary, as
+ * a certifier and a CI pipeline use it: `essc selftest` (references pass,
+ * every fault caught), the reference channel conformant with TAP that prove
+ * accepts, every listed channel fault refused with exit 1, a signed
+ * certificate that verifies and fails when touched, JUnit/JSON/SQLite
+ * outputs (the certificate stored in the database byte for byte), waivers,
+ * the coverage table, and misbehaving IUTs.
+ */
+#include "tests/lib/testutil.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+typedef struct {
+  int status;
+  char *out, *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static char *
+sh_bin (void)
+{
+  const char *bin = g_getenv ("ESSC_BIN");
+  if (bin == NULL)
+    g_error ("ESSC_BIN is not set: run through 'make check'");
+  return g_shell_quote (bin);
+}
+
+static char *
+src (const char *rel)
+{
+  const char *dir = g_getenv ("ESSC_SRCDIR");
+  return g_build_filename (dir ? dir : ".", rel, NULL);
+}
+
+/* Runs a shell command line (ESSC stands for the quoted essc binary). */
+static Run
+sh (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *line = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = NULL, err = NULL;
+  const char *argv[] = { "/bin/sh", "-c", line, NULL };
+  g_autoptr (GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                          | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                 &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate (p, NULL, NULL, &out, &err, &error));
+  Run r = { .status = g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1 };
+  r.out = g_strndup (g_bytes_get_size (out) ? g_bytes_get_data (out, NULL) : "",
+                     g_bytes_get_size (out));
+  r.err = g_strndup (g_bytes_get_size (err) ? g_bytes_get_data (err, NULL) : "",
+                     g_bytes_get_size (err));
+  return r;
+}
+
+typedef struct {
+  char *dir;
+  char *essc;
+} Fx;
+
+static void
+fx_set_up (Fx *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("essc-e2e-XXXXXX", NULL);
+  f->essc = sh_bin ();
+}
+
+static void
+fx_tear_down (Fx *f, gconstpointer data)
+{
+  essc_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->essc);
+}
+
+/* The suite can fail: references pass, every fault is caught (kill matrix). */
+static void
+test_selftest (Fx *f, gconstpointer data)
+{
+  Run r = sh ("%s selftest", f->essc);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "kill matrix"));
+  g_assert_nonnull (strstr (r.out, "0 failing tests"));
+  g_assert_null (strstr (r.out, "SURVIVED"));
+  guint faults = 0, caught = 0, survived = 1;
+  const char *line = strstr (r.out, "reference runs with");
+  g_assert_nonnull (line);
+  g_assert_cmpint (sscanf (strstr (line, "; ") + 2, "%u faults, %u caught, %u survived", &faults,
+                           &caught, &survived), ==, 3);
+  g_assert_cmpuint (faults, >=, 60);
+  g_assert_cmpuint (caught, ==, faults);
+  g_assert_cmpuint (survived, ==, 0);
+  run_clear (&r);
+}
+
+/* The reference channel is conformant and its TAP passes prove. */
+static void
+test_channel_tap_prove (Fx *f, gconstpointer data)
+{
+  g_autofree char *tap = g_build_filename (f->dir, "channel.tap", NULL);
+  Run r = sh ("%s conform --role channel --impl '%s impl --role channel' > %s", f->essc, f->essc,
+              tap);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (tap, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "TAP version 13\n1.."));
+  r = sh ("prove --exec cat %s", tap);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Result: PASS"));
+  run_clear (&r);
+}
+
+/* Every listed channel fault makes the run exit 1. */
+static void
+test_channel_faults_fail (Fx *f, gconstpointer data)
+{
+  Run list = sh ("%s impl --list-faults --role channel", f->essc);
+  g_assert_cmpint (list.status, ==, 0);
+  g_auto (GStrv) lines = g_strsplit (list.out, "\n", -1);
+  guint n = 0;
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      if (*lines[i] == '\0' || *lines[i] == '#')
+        continue;
+      g_autofree char *name = g_strndup (lines[i], strcspn (lines[i], "\t "));
+      Run r = sh ("%s conform --role channel --impl '%s impl --role channel --fault %s' "
+                  "> /dev/null", f->essc, f->essc, name);
+      if (r.status != 1)
+        g_error ("fault %s: essc conform exited %d, expected 1", name, r.status);
+      run_clear (&r);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 5);
+  run_clear (&list);
+}
+
+/* A signed certificate verifies; a changed byte does not. */
+static void
+test_certificate (Fx *f, gconstpointer data)
+{
+  g_autofree char *key = g_build_filename (f->dir, "cb", NULL);
+  g_autofree char *cert = g_build_filename (f->dir, "cert.json", NULL);
+  g_autofree char *junit = g_build_filename (f->dir, "junit.xml", NULL);
+  g_autofree char *json = g_build_filename (f->dir, "results.json", NULL);
+  g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
+  Run r = sh ("%s keygen --out %s", f->essc, key);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  r = sh ("%s conform --role verifier --impl '%s impl --role verifier' --sign %s.key --cert %s "
+          "--junit %s --json %s --db %s > /dev/null", f->essc, f->essc, key, cert, junit, json,
+          db);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  r = sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+
+  /* Any byte changed: refused (a sample of positions; the cert tests cover all). */
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (cert, &bytes, &len, NULL));
+  for (gsize pos = 0; pos < len; pos += len / 7 + 1)
+    {
+      bytes[pos] ^= 0x01;
+      g_assert_true (g_file_set_contents (cert, bytes, (gssize) len, NULL));
+      r = sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
+      g_assert_cmpint (r.status, ==, 1);
+      run_clear (&r);
+      bytes[pos] ^= 0x01;
+    }
+
+  /* The other outputs hold the run. */
+  g_autofree char *x = NULL;
+  g_assert_true (g_file_get_contents (junit, &x, NULL, NULL));
+  g_assert_nonnull (strstr (x, "<testsuite name=\"essc conform verifier\""));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, json, NULL));
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "conformant");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "latency")), >, 0);
+  sqlite3 *h = NULL;
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT COUNT(*) FROM conformance_test WHERE "
+                                          "verdict = 'pass'", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), >, 100);
+  sqlite3_finalize (st);
+  sqlite3_close (h);
+}
+
+/* One column of a query's single row, as bytes (NULL for SQL NULL). */
+static char *
+db_text (sqlite3 *h, const char *sql, gsize *len)
+{
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (h, sql, -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  const char *t = (const char *) sqlite3_column_text (st, 0);
+  gsize n = (gsize) sqlite3_column_bytes (st, 0);
+  char *copy = t ? g_strndup (t, n) : NULL;
+  if (len != NULL)
+    *len = n;
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+  sqlite3_finalize (st);
+  return copy;
+}
+
+/* --db with --cert stores the certificate's files byte for byte, with its
+ * run; they verify when written back; a database without the table (an
+ * older essc's) gains it; a run without --cert has no row. */
+static void
+test_certificate_in_db (Fx *f, gconstpointer data)
+{
+  g_autofree char *key = g_build_filename (f->dir, "cb", NULL);
+  g_autofree char *cert = g_build_filename (f->dir, "cert.json", NULL);
+  g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
+  const char *impl = "impl --role channel";
+  Run r = sh ("%s keygen --out %s", f->essc, key);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  r = sh ("%s conform --role channel --impl '%s %s' --db %s > /dev/null", f->essc, f->essc,
+          impl, db);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  sqlite3 *h = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_autofree char *none = db_text (h, "SELECT COUNT(*) FROM conformance_certificate", NULL);
+  g_assert_cmpstr (none, ==, "0");
+  g_assert_cmpint (sqlite3_exec (h, "DROP TABLE conformance_certificate", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (h);
+
+  r = sh ("%s conform --role channel --impl '%s %s --fault chan-no-replay' --db %s "
+          "--sign %s.key --cert %s > /dev/null", f->essc, f->essc, impl, db, key, cert);
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_autofree char *ids = db_text (h, "SELECT group_concat (run_id) FROM conformance_certificate",
+                                  NULL);
+  g_autofree char *last = db_text (h, "SELECT MAX (id) FROM conformance_run", NULL);
+  g_assert_cmpstr (last, ==, "2");
+  g_assert_cmpstr (ids, ==, "2");
+  gsize len = 0, file_len = 0;
+  g_autofree char *stored = db_text (h, "SELECT certificate FROM conformance_certificate", &len);
+  g_autofree char *sig = db_text (h, "SELECT signature FROM conformance_certificate", NULL);
+  g_autofree char *pub = db_text (h, "SELECT public_key FROM conformance_certificate", NULL);
+  sqlite3_close (h);
+  g_autofree char *bytes = NULL, *sig_file = NULL, *pub_file = NULL;
+  g_autofree char *sig_path = g_strconcat (cert, ".sig", NULL);
+  g_autofree char *pub_path = g_strconcat (key, ".pub", NULL);
+  g_assert_true (g_file_get_contents (cert, &bytes, &file_len, NULL));
+  g_assert_true (g_file_get_contents (sig_path, &sig_file, NULL, NULL));
+  g_assert_true (g_file_get_contents (pub_path, &pub_file, NULL, NULL));
+  g_assert_cmpuint (len, ==, file_len);
+  g_assert_cmpmem (stored, len, bytes, file_len);
+  g_assert_cmpstr (sig, ==, sig_file);
+  g_assert_cmpstr (pub, ==, pub_file);
+
+  /* Written back from the database, the three files verify. */
+  g_autofree char *back = g_build_filename (f->dir, "back.json", NULL);
+  g_autofree char *back_sig = g_strconcat (back, ".sig", NULL);
+  g_autofree char *back_pub = g_build_filename (f->dir, "back.pub", NULL);
+  g_assert_true (g_file_set_contents (back, stored, (gssize) len, NULL));
+  g_assert_true (g_file_set_contents (back_sig, sig, -1, NULL));
+  g_assert_true (g_file_set_contents (back_pub, pub, -1, NULL));
+  r = sh ("%s cert verify %s --pub %s", f->essc, back, back_pub);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "not conformant"));
+  run_clear (&r);
+}
+
+/* A fault's failures waived: conformant; a stale or unknown waiver: not. */
+static void
+test_waivers (Fx *f, gconstpointer data)
+{
+  g_autofree char *json = g_build_filename (f->dir, "r.json", NULL);
+  g_autofree char *waivers = g_build_filename (f->dir, "waivers.txt", NULL);
+  const char *impl = "impl --role verifier --fault qr-no-replay-cache";
+  Run r = sh ("%s conform --role verifier --impl '%s %s' --json %s > /dev/null", f->essc,
+              f->essc, impl, json);
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, json, NULL));
+  JsonArray *tests = json_object_get_array_member (
+      json_node_get_object (json_parser_get_root (parser)), "tests");
+  g_autoptr (GString) w = g_string_new ("# known defect\n");
+  for (guint i = 0; i < json_array_get_length (tests); i++)
+    {
+      JsonObject *t = json_array_get_object_element (tests, i);
+      if (strcmp (json_object_get_string_member (t, "verdict"), "fail") == 0)
+        g_string_append_printf (w, "%s replay cache being fixed\n",
+                                json_object_get_string_member (t, "name"));
+    }
+  g_assert_true (g_file_set_contents (waivers, w->str, -1, NULL));
+  r = sh ("%s conform --role verifier --impl '%s %s' --waivers %s", f->essc, f->essc, impl,
+          waivers);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "# TODO waived"));
+  run_clear (&r);
+  /* The same waivers against the clean implementation no longer apply. */
+  r = sh ("%s conform --role verifier --impl '%s impl --role verifier' --waivers %s", f->essc,
+          f->essc, waivers);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "no longer applies"));
+  run_clear (&r);
+}
+
+/* Misbehaving IUTs and bad usage: clear errors, right exit codes, no hang. */
+static void
+test_misbehaving (Fx *f, gconstpointer data)
+{
+  g_autofree char *hang = src ("tests/adapters/hang.sh");
+  g_autofree char *bad = src ("tests/adapters/bad-hello.sh");
+  gint64 start = g_get_monotonic_time ();
+  Run r = sh ("%s conform --role verifier --impl %s --timeout-ms 100", f->essc, hang);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "timeout"));
+  g_assert_nonnull (strstr (r.out, "not run: the implementation failed 10 tests in a row"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
+  run_clear (&r);
+
+  r = sh ("%s conform --role verifier --impl %s", f->essc, bad);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.out, "Bail out!"));
+  run_clear (&r);
+  r = sh ("%s conform --role platform --impl '%s impl --role channel'", f->essc, f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+  r = sh ("%s conform --role auditor --impl true", f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+  r = sh ("%s conform --role verifier", f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+  r = sh ("%s conform --role verifier --impl true --vectors /nonexistent", f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "/nonexistent"));
+  run_clear (&r);
+}
+
+static void
+test_coverage (Fx *f, gconstpointer data)
+{
+  Run r = sh ("%s conform --coverage", f->essc);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "QR-6 "));
+  g_assert_nonnull (strstr (r.out, "MUST requirements have no test"));
+  run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  essc_test_init (&argc, &argv);
+#define ADD(path, fn) g_test_add (path, Fx, NULL, fx_set_up, fn, fx_tear_down)
+  ADD ("/conf/e2e/selftest-kill-matrix", test_selftest);
+  ADD ("/conf/e2e/channel-conformant-tap-prove", test_channel_tap_prove);
+  ADD ("/conf/e2e/channel-faults-exit-1", test_channel_faults_fail);
+  ADD ("/conf/e2e/certificate-and-outputs", test_certificate);
+  ADD ("/conf/e2e/certificate-in-database", test_certificate_in_db);
+  ADD ("/conf/e2e/waivers", test_waivers);
+  ADD ("/conf/e2e/misbehaving-iut", test_misbehaving);
+  ADD ("/conf/e2e/coverage", test_coverage);
+  return g_test_run ();
+}

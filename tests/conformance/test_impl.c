@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the reference implementations (conformance/impl.h).  The
+ * implementations are driven in-process through memory streams with
+ * conf_impl_serve, and once through `$ESSC_BIN impl` as a subprocess.  The
+ * expected bytes (e-card ids, credentials, request wires, grant ids) come
+ * from model/ with the same seeds (conf_impl_fixture.h), so the tests check
+ * ADAPTER.md's test mode as well as the answers.  The fault catalogue is
+ * tested by test_conf_impl_faults.c.
+ */
+#include "tests/lib/testutil.h"
+
+#include "conformance/faults.h"
+#include "conformance/impl.h"
+#include "conformance/json.h"
+#include "model/std/audit.h"
+#include "model/std/card.h"
+#include "model/std/channel.h"
+#include "model/std/common.h"
+#include "model/std/consent.h"
+#include "model/std/id.h"
+#include "model/std/issuer.h"
+#include "model/std/ledger.h"
+#include "model/std/qr.h"
+#include "tests/lib/conf_impl_fixture.h"
+
+#include <gio/gio.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+
+/* ---- protocol ---------------------------------------------------------------- */
+
+static void
+test_hello (void)
+{
+  for (guint r = 0; r < CONF_N_ROLES; r++)
+    {
+      g_autoptr (GPtrArray) resp = run_script (r, NULL, "bye {}");
+      g_autoptr (JsonObject) hello = result_of (resp->pdata[0]);
+      JsonArray *ops;
+      g_assert_cmpstr (json_object_get_string_member (hello, "role"), ==,
+                       conf_role_name ((ConfRole) r));
+      g_assert_cmpstr (json_object_get_string_member (hello, "protocol"), ==, "essc-adapter/1");
+      g_assert_true (conf_json_get_array (hello, "ops", &ops, NULL));
+      g_assert_cmpuint (json_array_get_length (ops), >, 4);
+      gboolean has_reset = FALSE;
+      for (guint i = 0; i < json_array_get_length (ops); i++)
+        has_reset = has_reset || strcmp (json_array_get_string_element (ops, i), "reset") == 0;
+      g_assert_true (has_reset);
+      for (guint i = 1; i < resp->len; i++)
+        g_assert_nonnull (strstr (resp->pdata[i], "\"ok\":true"));
+    }
+}
+
+static void
+test_unimplemented_and_order (void)
+{
+  g_autoptr (ConfImpl) impl = conf_impl_new (CONF_ROLE_VERIFIER, NULL, NULL);
+  const char *before = "{\"essc\":1,\"id\":1,\"op\":\"qr.verify\",\"params\":{}}";
+  g_autofree char *r1 = conf_impl_handle (impl, before, strlen (before));
+  g_assert_cmpstr (r1, ==, "{\"id\":1,\"ok\":false,\"error\":{\"code\":\"invalid_state\","
+                           "\"message\":\"qr.verify: no reset yet\"}}");
+  /* An op of another role is not offered. */
+  g_autoptr (GPtrArray) v = run_script (CONF_ROLE_VERIFIER, NULL, "payment.submit @PAY@");
+  assert_last (v, "!unimplemented");
+  g_autoptr (GPtrArray) c = run_script (CONF_ROLE_CHANNEL, NULL, "qr.verify {}");
+  assert_last (c, "!unimplemented");
+  g_autoptr (GPtrArray) p = run_script (CONF_ROLE_PLATFORM, NULL, "request.sign {}");
+  assert_last (p, "!unimplemented");
+  /* Unknown members are ignored. */
+  g_autoptr (GPtrArray) u = run_script (CONF_ROLE_VERIFIER, NULL,
+                                        "id.validate {\"ssn\":\"" SSN1 "\",\"now\":@NOW@,"
+                                        "\"future\":[1,{\"x\":null}]}");
+  assert_last (u, "ok:\"birth_date\":\"1949-12-31\"");
+  g_assert_null (conf_impl_new (CONF_ROLE_VERIFIER, "pay-settle-twice", NULL));
+  g_assert_null (conf_impl_new (CONF_ROLE_VERIFIER, "no-such-fault", NULL));
+}
+
+static void
+test_hostile (void)
+{
+  g_autoptr (GString) in = g_string_new (NULL);
+  g_autofree char *reset = expand ("{\"essc\":1,\"id\":1,\"op\":\"reset\",\"params\":"
+                                   "{\"seed\":\"@SEED@\",\"now\":1,\"trust\":[]}}\n");
+  g_string_append (in, reset);
+  g_string_append (in, "not json\n");
+  g_string_append (in, "[1,2]\n");
+  for (int i = 0; i < 2 * 1024 * 1024; i++)
+    g_string_append_c (in, 'x');
+  g_string_append_c (in, '\n');
+  g_string_append (in, "{\"essc\":1,\"id\":5,\"op\":\"id.validate\"}\n");
+  g_string_append (in, "{\"essc\":1,\"id\":6,\"op\":\"id.validate\",\"params\":{\"ssn\":5,"
+                       "\"now\":1}}\n");
+  g_string_append (in, "{\"essc\":1,\"id\":7,\"op\":\"status.set\",\"params\":{\"ecard_id\":"
+                       "\"zz\",\"status\":\"ok\"}}\n");
+  g_string_append (in, "{\"essc\":1,\"id\":8,\"op\":\"hello\",\"params\":[]}\n");
+  g_string_append (in, "{\"essc\":2,\"id\":9,\"op\":\"hello\",\"params\":{}}\n");
+  g_string_append (in, "{\"essc\":1,\"id\":-3,\"op\":\"hello\",\"params\":{}}\n");
+  for (int i = 0; i < 100; i++)
+    g_string_append_c (in, '[');
+  g_string_append_c (in, '\n');
+  g_string_append_len (in, "{\"essc\":1,\0}\r\n", 15);
+  g_string_append (in, "\xff\xfe\n");
+  g_string_append (in, "{\"essc\":1,\"id\":12,\"op\":\"id.validate\",\"params\":{\"ssn\":"
+                       "\"11010519491231002X\\u0000\",\"now\":1}}\n");
+  g_string_append (in, "\n");
+  /* Still serving, and a last line without its newline is answered. */
+  g_string_append (in, "{\"essc\":1,\"id\":10,\"op\":\"reset\",\"params\":{\"seed\":\"00\","
+                       "\"now\":1,\"trust\":[]}}\n");
+  g_string_append (in, "{\"essc\":1,\"id\":11,\"op\":\"hello\",\"params\":{\"protocol\":"
+                       "\"essc-adapter/1\"}}");
+  g_autoptr (GPtrArray) r = serve (CONF_ROLE_VERIFIER, NULL, in->str, in->len);
+  static const struct { int id; const char *code; } want[] = {
+    { 1, NULL }, { 0, "malformed" }, { 0, "malformed" }, { 0, "malformed" }, { 5, "malformed" },
+    { 6, "malformed" }, { 7, "malformed" }, { 8, "malformed" }, { 9, "malformed" },
+    { 0, "malformed" }, { 0, "malformed" }, { 0, "malformed" }, { 0, "malformed" },
+    { 12, "malformed" }, { 0, "malformed" }, { 10, "malformed" }, { 11, NULL },
+  };
+  g_assert_cmpuint (r->len, ==, G_N_ELEMENTS (want));
+  for (gsize i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("{\"id\":%d,\"ok\":%s", want[i].id,
+                                                 want[i].code ? "false" : "true");
+      g_assert_true (g_str_has_prefix (r->pdata[i], prefix));
+      if (want[i].code != NULL)
+        g_assert_nonnull (strstr (r->pdata[i], "\"code\":\"malformed\""));
+      g_assert_true (g_utf8_validate (r->pdata[i], -1, NULL));
+    }
+}
+
+/* ---- the roles' happy paths -------------------------------------------------- */
+
+static void
+test_platform (void)
+{
+  g_autoptr (GPtrArray) r = run_script (
+    CONF_ROLE_PLATFORM, NULL,
+    "credential.issue {\"ecard_id\":\"@E2@\",\"now\":@NOW@,\"lifetime\":31536000}\n"
+    "qr.verify {\"token\":\"@TID@\",\"purpose\":\"identity\",\"pin_verified\":false,"
+    "\"now\":@NOW@}\n"
+    "ecard.status {\"ecard_id\":\"@E1@\"}\n"
+    "payment.submit @PAY@\n"
+    "payment.submit @PAY@\n"
+    "payment.settle {\"order_id\":\"@ORDER1@\",\"now\":@NOW@}\n"
+    "ledger.reconcile {}\n"
+    "id.validate {\"ssn\":\"" SSN2 "\",\"now\":@NOW@}\n"
+    "audit.entries {\"from\":0,\"count\":1000}\n"
+    "audit.head {}");
+  /* ISS-9 ids and the credential's bytes, as model/ gives them. */
+  g_assert_nonnull (strstr (r->pdata[4], get ("E2")));
+  g_assert_nonnull (strstr (r->pdata[5], get ("E1")));
+  g_autofree char *cred = g_strdup_printf ("{\"credential\":\"%s\"}", get ("C2"));
+  g_assert_nonnull (strstr (r->pdata[6], cred));
+  g_assert_nonnull (strstr (r->pdata[7], "\"purpose\":\"identity\""));
+  g_assert_nonnull (strstr (r->pdata[7], get ("E2")));
+  g_assert_nonnull (strstr (r->pdata[8], "\"ok\":true"));
+  g_autofree char *order = g_strdup_printf ("\"order_id\":\"%s\",\"route\":\"local\","
+                                            "\"state\":\"accepted\",\"duplicate\":false",
+                                            get ("ORDER1"));
+  g_assert_nonnull (strstr (r->pdata[9], order));
+  g_assert_nonnull (strstr (r->pdata[10], "\"duplicate\":true"));
+  g_assert_nonnull (strstr (r->pdata[11], "\"state\":\"settled\",\"duplicate\":false"));
+  g_assert_nonnull (strstr (r->pdata[12], "\"orders\":1,\"settled\":1,\"local_fen\":100,"
+                                          "\"unified_fen\":0"));
+  g_assert_nonnull (strstr (r->pdata[13], "\"region\":440524,\"region_known\":false"));
+
+  /* The trail: 4 prelude ops, credential, qr, 2 submissions, settlement. */
+  g_autoptr (JsonObject) res = result_of (r->pdata[14]);
+  JsonArray *entries = json_object_get_array_member (res, "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 9);
+  g_autoptr (ModelAuditLog) log = model_audit_log_new ();
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *o = json_array_get_object_element (entries, i);
+      ModelAuditEntry e = { 0 };
+      g_autoptr (GBytes) payload = conf_json_get_hex (o, "payload", NULL);
+      e.seq = (guint64) json_object_get_int_member (o, "seq");
+      e.time = json_object_get_int_member (o, "time");
+      e.actor = (char *) json_object_get_string_member (o, "actor");
+      e.action = (char *) json_object_get_string_member (o, "action");
+      e.payload = (guint8 *) g_bytes_get_data (payload, &e.payload_len);
+      g_assert_true (conf_json_get_hex_fixed (o, "prev_hash", e.prev_hash, 32, NULL));
+      g_assert_true (conf_json_get_hex_fixed (o, "hash", e.hash, 32, NULL));
+      g_assert_true (model_audit_log_restore (log, &e, NULL));
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 5),
+                                                  "action"), ==, "qr.verify");
+  ModelAuditHead head;
+  g_autoptr (JsonObject) hr = result_of (r->pdata[15]);
+  head.count = (guint64) json_object_get_int_member (hr, "count");
+  g_assert_true (conf_json_get_hex_fixed (hr, "hash", head.hash, 32, NULL));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (model_audit_log_verify (log, &head, MODEL_AUDIT_VERIFY_EXACT_HEAD, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_platform_pin_audit (void)
+{
+  g_autoptr (GPtrArray) r = run_script (
+    CONF_ROLE_PLATFORM, NULL,
+    "pin.set {\"ssn\":\"" SSN1 "\",\"pin\":\"260419\",\"now\":@NOW@}\n"
+    "pin.verify {\"ssn\":\"" SSN1 "\",\"pin\":\"260418\",\"now\":@NOW@}\n"
+    "pin.verify {\"ssn\":\"" SSN1 "\",\"pin\":\"260419\",\"now\":@NOW@}\n"
+    "pin.change {\"ssn\":\"" SSN1 "\",\"old_pin\":\"260419\",\"new_pin\":\"314159\","
+    "\"now\":@NOW@}\n"
+    "settlement.set_switch {\"city\":110100,\"switch_at\":1593561601}\n"
+    "audit.entries {\"from\":4,\"count\":10}");
+  g_assert_nonnull (strstr (r->pdata[6], "\"ok\":true"));
+  g_assert_nonnull (strstr (r->pdata[7], "\"code\":\"pin_wrong\""));
+  g_assert_nonnull (strstr (r->pdata[8], "\"ok\":true"));
+  g_assert_nonnull (strstr (r->pdata[9], "\"ok\":true"));
+  /* Refusals that change state are traced; no clear PIN is (PIN-4). */
+  g_autoptr (JsonObject) res = result_of (last (r));
+  JsonArray *entries = json_object_get_array_member (res, "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 5);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *o = json_array_get_object_element (entries, i);
+      g_autoptr (GBytes) payload = conf_json_get_hex (o, "payload", NULL);
+      g_autofree char *text = g_strndup (g_bytes_get_data (payload, NULL),
+                                         g_bytes_get_size (payload));
+      g_assert_null (strstr (text, "2604"));
+      g_assert_null (strstr (text, "314159"));
+      g_assert_cmpint (json_object_get_int_member (o, "time"), ==, T);
+    }
+}
+
+static void
+test_verifier (void)
+{
+  g_autoptr (GPtrArray) r = run_script (
+    CONF_ROLE_VERIFIER, NULL,
+    "qr.verify {\"token\":\"@TID@\",\"purpose\":\"identity\",\"pin_verified\":false,"
+    "\"now\":@NOW@}\n"
+    "qr.verify {\"token\":\"@TID@\",\"purpose\":\"identity\",\"pin_verified\":false,"
+    "\"now\":@NOW@}\n"
+    "credential.verify {\"credential\":\"@C2@\",\"now\":@NOW@}\n"
+    "status.set {\"ecard_id\":\"@E2@\",\"status\":\"card_unusable\"}\n"
+    "credential.verify {\"credential\":\"@C2@\",\"now\":@NOW@}\n"
+    "qr.verify {\"token\":\"@TPAY@\",\"purpose\":\"payment\",\"pin_verified\":true,"
+    "\"now\":@NOW@}\n"
+    "credential.verify {\"credential\":\"@C2@\",\"now\":1}\n"
+    "status.set {\"ecard_id\":\"@E2@\",\"status\":\"lost\"}");
+  g_assert_nonnull (strstr (r->pdata[4], "\"card_no\":\"A00000001\""));
+  g_assert_nonnull (strstr (r->pdata[5], "\"code\":\"replayed\""));
+  g_autoptr (JsonObject) cred = result_of (r->pdata[6]);
+  g_assert_cmpint (json_object_get_int_member (cred, "level"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (cred, "name"), ==, "张三");
+  g_assert_cmpstr (json_object_get_string_member (cred, "device_pk"), ==, get ("DEVPK"));
+  g_assert_nonnull (strstr (r->pdata[8], "\"code\":\"card_unusable\""));
+  g_assert_nonnull (strstr (r->pdata[9], "\"code\":\"card_unusable\""));
+  g_assert_nonnull (strstr (r->pdata[10], "\"code\":\"not_yet_valid\""));
+  g_assert_nonnull (strstr (r->pdata[11], "\"code\":\"malformed\""));
+}
+
+static void
+test_channel (void)
+{
+  g_autoptr (GPtrArray) r = run_script (
+    CONF_ROLE_CHANNEL, NULL,
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\",\"timestamp\":@NOW@,"
+    "\"nonce\":\"00000000000000000000000000000000\"}\n"
+    "request.relay {\"wire\":\"@CHILDWIRE@\",\"body\":\"abc\",\"now\":@NOW@}\n"
+    "payment.prepare @PREPARE@\n"
+    "payment.prepare @PREPARE@\n"
+    "payment.prepare {\"order_ref\":\"o-2\",\"ecard_id\":\"@E2@\",\"city\":110100,"
+    "\"payee\":\"SHOP-1\",\"amount_fen\":100,\"currency\":\"CNY\",\"level\":2,"
+    "\"pin_verified\":true}\n"
+    "@GRANTS@\n@CHANNELGRANT@\n"
+    "data.request @ASK@\n"
+    "channel.set_status {\"status\":\"suspended\"}\n"
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\",\"timestamp\":@NOW@,"
+    "\"nonce\":\"00000000000000000000000000000001\"}\n"
+    "data.request @ASK@");
+  g_autofree char *wire = g_strdup_printf ("{\"wire\":\"%s\"}", get ("WIRE1"));
+  g_assert_nonnull (strstr (r->pdata[2], wire));
+  g_autofree char *relayed = g_strdup_printf ("{\"wire\":\"%s\"}", get ("RELAYWIRE"));
+  g_assert_nonnull (strstr (r->pdata[3], relayed));
+  g_autoptr (JsonObject) k1 = result_of (r->pdata[4]);
+  g_autoptr (JsonObject) k2 = result_of (r->pdata[5]);
+  g_autoptr (JsonObject) k3 = result_of (r->pdata[6]);
+  const char *key = json_object_get_string_member (k1, "idempotency_key");
+  g_assert_cmpuint (strlen (key), ==, 64);
+  g_assert_cmpstr (key, ==, json_object_get_string_member (k2, "idempotency_key"));
+  g_assert_cmpstr (key, !=, json_object_get_string_member (k3, "idempotency_key"));
+  g_assert_cmpstr (json_object_get_string_member (k1, "channel_id"), ==, "CH100001");
+  g_autofree char *g0 = g_strdup_printf ("{\"grant_id\":\"%s\"}", get ("G0"));
+  g_assert_nonnull (strstr (r->pdata[7], g0));
+  g_assert_nonnull (strstr (r->pdata[10], "\"present\":[\"personal\",\"department\",\"channel\"]"));
+  g_assert_nonnull (strstr (r->pdata[12], "\"code\":\"channel_not_live\""));
+  g_assert_nonnull (strstr (r->pdata[13], "\"code\":\"channel_not_live\""));
+
+  /* The platform accepts what the channel relayed (CHAN-7, CHAN-10). */
+  g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
+  guint8 pk[32];
+  ModelChannelRequest req;
+  g_assert_true (conf_hex_decode_fixed (get ("KPK"), pk, 32, NULL));
+  g_assert_true (model_channel_registry_apply (reg, "CH100001", "A", MODEL_CHANNEL_CLASS_BANK, 1,
+                                               NULL, pk, T, NULL));
+  g_assert_true (conf_hex_decode_fixed (get ("CHILDPK"), pk, 32, NULL));
+  g_assert_true (model_channel_registry_apply (reg, "CH200001", "B", MODEL_CHANNEL_CLASS_SOCIAL,
+                                               2, "CH100001", pk, T, NULL));
+  for (int i = 0; i < 2; i++)
+    {
+      const char *id = i == 0 ? "CH100001" : "CH200001";
+      g_assert_true (model_channel_registry_set_status (reg, id, MODEL_CHANNEL_CERTIFIED, T, NULL));
+      g_assert_true (model_channel_registry_set_status (reg, id, MODEL_CHANNEL_LIVE, T, NULL));
+    }
+  g_autoptr (JsonObject) rw = result_of (r->pdata[3]);
+  g_autoptr (GBytes) bytes = conf_json_get_hex (rw, "wire", NULL);
+  g_assert_true (model_channel_request_decode (g_bytes_get_data (bytes, NULL),
+                                               g_bytes_get_size (bytes), &req, NULL));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (model_channel_registry_verify (reg, &req, (const guint8 *) "abc", 3, T, &error));
+  g_assert_no_error (error);
+}
+
+/* ---- the CLI ------------------------------------------------------------------ */
+
+static char *
+run_essc (const char *const *argv, const char *input, int *status)
+{
+  const char *bin = g_getenv ("ESSC_BIN");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_ptr_array_add (args, (gpointer) bin);
+  for (int i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_autoptr (GSubprocess) p = g_subprocess_newv ((const char *const *) args->pdata,
+                                                 G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                 | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  char *out = NULL;
+  g_assert_true (g_subprocess_communicate_utf8 (p, input, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  *status = g_subprocess_get_exit_status (p);
+  return out;
+}
+
+static void
+test_cli (void)
+{
+  if (g_getenv ("ESSC_BIN") == NULL)
+    {
+      g_test_skip ("ESSC_BIN is not set");
+      return;
+    }
+  int status;
+  gsize n;
+  conf_fault_catalogue (&n);
+  g_autofree char *all = run_essc ((const char *const[]) { "impl", "--list-faults", NULL }, "",
+                                   &status);
+  g_assert_cmpint (status, ==, 0);
+  g_auto (GStrv) lines = g_strsplit (all, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
+  g_assert_true (g_str_has_prefix (all, "accept-everything\tverifier,channel,platform\tERR-1\t"));
+  g_autofree char *chan = run_essc (
+    (const char *const[]) { "impl", "--list-faults", "--role", "channel", NULL }, "", &status);
+  g_auto (GStrv) clines = g_strsplit (chan, "\n", -1);
+  g_assert_cmpuint (g_strv_length (clines), <, n);
+  for (guint i = 0; clines[i] != NULL && clines[i][0] != '\0'; i++)
+    g_assert_nonnull (strstr (clines[i], "channel"));
+
+  g_autofree char *input = expand (
+    "{\"essc\":1,\"id\":1,\"op\":\"hello\",\"params\":{\"protocol\":\"essc-adapter/1\","
+    "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.0\"}}\n"
+    "{\"essc\":1,\"id\":2,\"op\":\"reset\",\"params\":{\"seed\":\"@SEED@\",\"now\":0,"
+    "\"trust\":[],\"config\":{}}}\n"
+    "{\"essc\":1,\"id\":3,\"op\":\"id.validate\",\"params\":{\"ssn\":\"" SSN1 "\",\"now\":0}}\n"
+    "{\"essc\":1,\"id\":4,\"op\":\"bye\",\"params\":{}}\n");
+  g_autofree char *out = run_essc ((const char *const[]) { "impl", "--role", "verifier", NULL },
+                                   input, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_auto (GStrv) resp = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (resp), ==, 5);
+  g_assert_true (g_str_has_prefix (resp[0], "{\"id\":1,\"ok\":true"));
+  g_assert_cmpstr (resp[1], ==, "{\"id\":2,\"ok\":true,\"result\":{}}");
+  g_assert_true (g_str_has_prefix (resp[2], "{\"id\":3,\"ok\":true,\"result\":{\"region\":110105"));
+  g_assert_cmpstr (resp[3], ==, "{\"id\":4,\"ok\":true,\"result\":{}}");
+
+  g_free (run_essc ((const char *const[]) { "impl", "--role", "judge", NULL }, "", &status));
+  g_assert_cmpint (status, ==, 2);
+  g_free (run_essc ((const char *const[]) { "impl", "--role", "channel", "--fault",
+                                            "qr-skip-status", NULL }, "", &status));
+  g_assert_cmpint (status, ==, 2);
+  g_free (run_essc ((const char *const[]) { "impl", NULL }, "", &status));
+  g_assert_cmpint (status, ==, 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  essc_test_init (&argc, &argv);
+  fixture_init ();
+  g_test_add_func ("/conf-impl/hello", test_hello);
+  g_test_add_func ("/conf-impl/unimplemented-and-order", test_unimplemented_and_order);
+  g_test_add_func ("/conf-impl/hostile-lines", test_hostile);
+  g_test_add_func ("/conf-impl/platform/happy-path", test_platform);
+  g_test_add_func ("/conf-impl/platform/pin-audit", test_platform_pin_audit);
+  g_test_add_func ("/conf-impl/verifier/replay-and-lost", test_verifier);
+  g_test_add_func ("/conf-impl/channel/sign-relay-pay", test_channel);
+  g_test_add_func ("/conf-impl/cli", test_cli);
+  return g_test_run ();
+}

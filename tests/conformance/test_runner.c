@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the conformance runner's parts: loading vectors (and refusing
+ * malformed ones with a precise error), profiles, waivers, judging
+ * responses (subset, codes, the audit chain check), and whole runs against
+ * small shell adapters: verdicts, diagnostics, not-implemented, timeouts
+ * that replace the process, waivers that expect, outlive or miss.
+ */
+#include "conformance/expect.h"
+#include "conformance/output.h"
+#include "conformance/plan.h"
+#include "conformance/profile.h"
+#include "conformance/runner.h"
+#include "conformance/waivers.h"
+#include "model/std/audit.h"
+#include "tests/lib/testutil.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define RESET "{\"op\":\"reset\",\"params\":{},\"expect\":{\"ok\":true}}"
+#define TEST(id, name, req, step) \
+  "{\"tcId\":" #id ",\"name\":\"" name "\",\"requirements\":[\"" req "\"],\"comment\":\"c\"," \
+  "\"flags\":[],\"result\":\"valid\",\"steps\":[" step "]}"
+
+static const char *const SUITE =
+  "{\"schema\":\"essc-vectors/1\",\"suite\":\"ESSC-STD/1.0\",\"group\":\"t\",\"notes\":{},"
+  "\"clock\":0,\"keys\":{},\"numberOfTests\":6,\"testGroups\":["
+  "{\"role\":\"verifier\",\"profile\":{},\"setup\":[" RESET "],\"tests\":["
+  TEST (1, "t/pass", "QR-6", "{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true,"
+        "\"result\":{\"op\":\"echo\"}}}") ","
+  TEST (2, "t/refused-right", "QR-6", "{\"op\":\"refuse\",\"params\":{},\"expect\":{\"ok\":false,"
+        "\"code\":\"replayed\"}}") ","
+  TEST (3, "t/wrong-code", "QR-5", "{\"op\":\"refuse\",\"params\":{},\"expect\":{\"ok\":false,"
+        "\"code\":\"expired\"}}") ","
+  TEST (4, "t/not-implemented", "QR-1", "{\"op\":\"qr.verify\",\"params\":{},\"expect\":"
+        "{\"ok\":true}}") ","
+  TEST (5, "t/wrong-result", "QR-2", "{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true,"
+        "\"result\":{\"op\":\"other\"}}}") "]},"
+  "{\"role\":\"verifier\",\"profile\":{\"tier\":2},\"setup\":[" RESET "],\"tests\":["
+  TEST (6, "t/tier2", "CHAN-7", "{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true}}") "]}]}";
+
+typedef struct {
+  char *dir;
+} Tmp;
+
+static void
+tmp_set_up (Tmp *t, gconstpointer data)
+{
+  t->dir = g_dir_make_tmp ("essc-runner-XXXXXX", NULL);
+  g_assert_nonnull (t->dir);
+}
+
+static void
+tmp_tear_down (Tmp *t, gconstpointer data)
+{
+  essc_test_remove_dir (t->dir);
+  g_free (t->dir);
+}
+
+static char *
+put (Tmp *t, const char *name, const char *text)
+{
+  char *p = g_build_filename (t->dir, name, NULL);
+  g_assert_true (g_file_set_contents (p, text, -1, NULL));
+  return p;
+}
+
+static char *
+adapter (const char *name)
+{
+  const char *src = g_getenv ("ESSC_SRCDIR");
+  g_autofree char *path = g_build_filename (src ? src : ".", "tests", "adapters", name, NULL);
+  return g_shell_quote (path);
+}
+
+static void
+test_plan_load (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->tests->len, ==, 6);
+  g_assert_cmpuint (plan->files->len, ==, 1);
+  g_assert_cmpuint (strlen (((ConfVectorFile *) plan->files->pdata[0])->blake2b), ==, 64);
+  ConfTest *t3 = plan->tests->pdata[2];
+  g_assert_cmpstr (t3->name, ==, "t/wrong-code");
+  g_assert_cmpstr (t3->requirements[0], ==, "QR-5");
+  g_assert_cmpint (((ConfStep *) t3->steps->pdata[0])->expect_code, ==, MODEL_STD_EXPIRED);
+  g_assert_cmpuint (conf_run_planned (plan, "verifier"), ==, 6);
+  g_assert_cmpuint (conf_run_planned (plan, "platform"), ==, 0);
+}
+
+/* Each malformation gives an error naming the file and where. */
+static void
+test_plan_malformed (Tmp *t, gconstpointer data)
+{
+  static const struct { const char *from, *to, *says; } cases[] = {
+    { "\"numberOfTests\":6", "\"numberOfTests\":7", "numberOfTests is 7" },
+    { "\"code\":\"expired\"", "\"code\":\"late\"", "'late' is not an ESSC-STD error code" },
+    { "\"name\":\"t/pass\"", "\"name\":\"t/refused-right\"", "used twice" },
+    { "\"schema\":\"essc-vectors/1\"", "\"schema\":\"essc-vectors/9\"", "essc-vectors/9" },
+    { RESET "],\"tests\":[{\"tcId\":1", "{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true}}"
+      "],\"tests\":[{\"tcId\":1", "setup must start with reset" },
+    { "\"requirements\":[\"QR-6\"],\"comment\":\"c\",\"flags\":[],\"result\":\"valid\",\"steps\""
+      ":[{\"op\":\"echo\"", "\"requirements\":[],\"comment\":\"c\",\"flags\":[],\"result\":\"valid\","
+      "\"steps\":[{\"op\":\"echo\"", "names no requirement" },
+    { "{\"tcId\":4", "{\"tcId\":\"4\"", "member 'tcId': expected an integer" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup (SUITE);
+      char *at = strstr (text, cases[i].from);
+      g_assert_nonnull (at);
+      g_autofree char *bad = g_strdup_printf ("%.*s%s%s", (int) (at - text), text, cases[i].to,
+                                              at + strlen (cases[i].from));
+      g_autofree char *p = put (t, "t.json", bad);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, &error);
+      g_assert_null (plan);
+      if (strstr (error->message, cases[i].says) == NULL || strstr (error->message, "t.json") == NULL)
+        g_error ("case %zu: '%s' does not say '%s'", i, error->message, cases[i].says);
+    }
+  g_autofree char *p = put (t, "t.json", "{\"schema\": [[[[[");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (conf_plan_load (t->dir, &error));
+  g_clear_error (&error);
+  g_remove (p);
+  g_assert_null (conf_plan_load (t->dir, &error));
+  g_assert_nonnull (strstr (error->message, "no vector files"));
+}
+
+static void
+test_profile (Tmp *t, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *good = put (t, "p.ini", "[profile]\nrole=channel\ntier=2\npayment=false\n"
+                                           "class=bank\n");
+  g_autoptr (ConfProfile) p = conf_profile_load (good, "channel", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p->tier, ==, 2);
+  g_assert_false (p->payment);
+  g_assert_cmpstr (p->klass, ==, "bank");
+  char *why = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, "{\"tier\":1}", -1, NULL));
+  g_assert_false (conf_profile_admits (p, json_node_get_object (json_parser_get_root (parser)),
+                                       &why));
+  g_assert_nonnull (strstr (why, "tier 2"));
+  g_free (why);
+
+  const char *bad[][2] = {
+    { "[profile]\nrole=channel\ntiers=2\n", "unknown key" },
+    { "[profile]\nrole=platform\n", "the profile is for platform" },
+    { "[profile]\nrole=channel\ntier=3\n", "tier: expected 1 or 2" },
+    { "[profile]\nrole=channel\nclass=casino\n", "class: expected" },
+    { "[other]\nrole=channel\n", "unknown group" },
+    { "role=channel\n", "p.ini" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = put (t, "p.ini", bad[i][0]);
+      g_clear_error (&error);
+      g_assert_null (conf_profile_load (path, "channel", &error));
+      if (strstr (error->message, bad[i][1]) == NULL)
+        g_error ("profile case %zu: '%s'", i, error->message);
+    }
+}
+
+static void
+test_waivers_file (Tmp *t, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *good = put (t, "w.txt", "# known\n\nt/wrong-code fix due in 2.1\nt/x\n");
+  g_autoptr (ConfWaivers) w = conf_waivers_load (good, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (w->waivers->len, ==, 2);
+  g_assert_cmpstr (conf_waivers_find (w, "t/wrong-code")->reason, ==, "fix due in 2.1");
+  g_assert_cmpint (conf_waivers_find (w, "t/x")->line, ==, 4);
+  g_assert_null (conf_waivers_find (w, "t/y"));
+
+  g_autofree char *dup = put (t, "w.txt", "t/a one\nt/a two\n");
+  g_assert_null (conf_waivers_load (dup, &error));
+  g_assert_nonnull (strstr (error->message, "w.txt:2"));
+  g_clear_error (&error);
+  g_autofree char *bad = put (t, "w.txt", "ok line\n!bad\n");
+  g_assert_null (conf_waivers_load (bad, &error));
+  g_assert_nonnull (strstr (error->message, "w.txt:2"));
+}
+
+/* audit_chain recomputes the hashes: a good chain passes, an edited one fails. */
+static void
+test_expect_audit (void)
+{
+  g_autoptr (ModelAuditLog) log = model_audit_log_new ();
+  for (int i = 0; i < 5; i++)
+    g_assert_nonnull (model_audit_log_append (log, 100 + i, "platform", "card.register",
+                                              (const guint8 *) "{}", 2, NULL));
+  for (int tamper = 0; tamper < 2; tamper++)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "entries");
+      json_builder_begin_array (b);
+      for (guint64 i = 0; i < model_audit_log_length (log); i++)
+        {
+          const ModelAuditEntry *e = model_audit_log_entry (log, i);
+          g_autofree char *prev = g_malloc (65), *hash = g_malloc (65);
+          for (int k = 0; k < 32; k++)
+            {
+              g_snprintf (prev + 2 * k, 3, "%02x", e->prev_hash[k]);
+              g_snprintf (hash + 2 * k, 3, "%02x", e->hash[k]);
+            }
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "seq");
+          json_builder_add_int_value (b, (gint64) e->seq);
+          json_builder_set_member_name (b, "time");
+          json_builder_add_int_value (b, e->time + (tamper && i == 2));
+          json_builder_set_member_name (b, "actor");
+          json_builder_add_string_value (b, e->actor);
+          json_builder_set_member_name (b, "action");
+          json_builder_add_string_value (b, e->action);
+          json_builder_set_member_name (b, "payload");
+          json_builder_add_string_value (b, "7b7d");
+          json_builder_set_member_name (b, "prev_hash");
+          json_builder_add_string_value (b, prev);
+          json_builder_set_member_name (b, "hash");
+          json_builder_add_string_value (b, hash);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      ConfStep step = { .op = "audit.entries", .expect_ok = TRUE, .check = "audit_chain" };
+      ConfCallResult got = { .ok = TRUE, .result = json_node_get_object (root) };
+      ConfExpectState state = { 0 };
+      g_auto (ConfJudgement) j = { 0 };
+      conf_expect_judge (&step, &got, &state, &j);
+      g_assert_cmpint (j.pass, ==, !tamper);
+      if (tamper)
+        g_assert_nonnull (strstr (j.detail, "entry 2"));
+      else
+        g_assert_cmpuint (state.chain_count, ==, 5);
+    }
+}
+
+typedef struct {
+  GString *tap;
+} Capture;
+
+static void
+capture (const ConfTestResult *r, guint index, guint total, gpointer data)
+{
+  Capture *c = data;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+  conf_tap_result (f, r, index);
+  fclose (f);
+  g_string_append_len (c->tap, buf, (gssize) len);
+  free (buf);
+}
+
+static ConfVerdict
+verdict_of (ConfRun *run, const char *name)
+{
+  for (guint i = 0; i < run->results->len; i++)
+    {
+      ConfTestResult *r = run->results->pdata[i];
+      if (strcmp (r->name, name) == 0)
+        return r->verdict;
+    }
+  g_error ("no result for %s", name);
+}
+
+static void
+test_run_verdicts (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autofree char *cmd = adapter ("good.sh");
+  Capture c = { g_string_new (NULL) };
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 5000,
+                       .on_result = capture, .user_data = &c };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfRun) run = conf_run (plan, &o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (verdict_of (run, "t/pass"), ==, CONF_VERDICT_PASS);
+  g_assert_cmpint (verdict_of (run, "t/refused-right"), ==, CONF_VERDICT_PASS);
+  g_assert_cmpint (verdict_of (run, "t/wrong-code"), ==, CONF_VERDICT_FAIL);
+  g_assert_cmpint (verdict_of (run, "t/not-implemented"), ==, CONF_VERDICT_NOT_IMPLEMENTED);
+  g_assert_cmpint (verdict_of (run, "t/wrong-result"), ==, CONF_VERDICT_FAIL);
+  g_assert_cmpint (verdict_of (run, "t/tier2"), ==, CONF_VERDICT_SKIP);
+  g_assert_false (conf_run_conformant (run));
+  g_assert_cmpstr (run->iut_name, ==, "test adapter good");
+  /* TAP diagnostics name requirement, vector, step, expected and got. */
+  g_assert_nonnull (strstr (c.tap->str, "ok 1 - QR-6 t/pass\n"));
+  g_assert_nonnull (strstr (c.tap->str, "not ok 3 - QR-5 t/wrong-code\n  ---\n"
+                                        "  requirement: \"QR-5\"\n  vector: \"t.json#3\"\n"));
+  g_assert_nonnull (strstr (c.tap->str, "  expected: \"refused: expired\"\n"
+                                        "  got: \"refused: replayed (token already used)\"\n"));
+  g_assert_nonnull (strstr (c.tap->str, "not ok 4 - QR-1 t/not-implemented (not implemented)"));
+  g_assert_nonnull (strstr (c.tap->str, "result.op differs"));
+  g_assert_nonnull (strstr (c.tap->str, "ok 6 - CHAN-7 t/tier2 # SKIP"));
+  g_string_free (c.tap, TRUE);
+
+  /* Latency was measured for the ops that were answered. */
+  gboolean saw_echo = FALSE;
+  for (guint i = 0; i < run->latency->len; i++)
+    saw_echo |= strcmp (((ConfOpLatency *) run->latency->pdata[i])->op, "echo") == 0;
+  g_assert_true (saw_echo);
+}
+
+static void
+test_run_waivers (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autofree char *wp = put (t, "w.txt", "t/wrong-code known\nt/not-implemented later\n"
+                                         "t/wrong-result x\nt/pass stale\nt/gone typo\n");
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autoptr (ConfWaivers) w = conf_waivers_load (wp, NULL);
+  g_autofree char *cmd = adapter ("good.sh");
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 5000, .waivers = w };
+  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  g_assert_cmpint (verdict_of (run, "t/wrong-code"), ==, CONF_VERDICT_WAIVED);
+  g_assert_cmpint (verdict_of (run, "t/not-implemented"), ==, CONF_VERDICT_WAIVED);
+  g_assert_cmpint (verdict_of (run, "t/wrong-result"), ==, CONF_VERDICT_WAIVED);
+  /* A waiver of a passing test, and one naming no test, are failures. */
+  g_assert_cmpint (verdict_of (run, "t/pass"), ==, CONF_VERDICT_FAIL);
+  g_assert_cmpint (verdict_of (run, "t/gone"), ==, CONF_VERDICT_FAIL);
+  g_assert_cmpuint (run->counts[CONF_VERDICT_FAIL], ==, 2);
+  g_assert_false (conf_run_conformant (run));
+}
+
+/* A hanging IUT: each test times out, says so, and the next test gets a new process. */
+static void
+test_run_timeout (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autofree char *cmd = adapter ("hang.sh");
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 300 };
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  g_assert_nonnull (run);
+  g_assert_cmpint (verdict_of (run, "t/pass"), ==, CONF_VERDICT_FAIL);
+  ConfTestResult *r = run->results->pdata[0];
+  g_assert_nonnull (strstr (r->reason, "timeout"));
+  g_assert_cmpint (r->step, ==, 1);
+  g_assert_cmpuint (run->counts[CONF_VERDICT_FAIL], ==, 5);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+}
+
+/* After max_dead_in_a_row dead tests, the rest fail without being played. */
+static void
+test_run_gives_up (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autofree char *cmd = adapter ("hang.sh");
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 200,
+                       .max_dead_in_a_row = 2 };
+  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  ConfTestResult *first = run->results->pdata[0], *third = run->results->pdata[2];
+  g_assert_nonnull (strstr (first->reason, "timeout"));
+  g_assert_cmpint (third->verdict, ==, CONF_VERDICT_FAIL);
+  g_assert_nonnull (strstr (third->reason, "not run: the implementation failed 2 tests in a row"));
+  g_assert_cmpint (third->step, ==, 0);
+  g_assert_cmpint (verdict_of (run, "t/tier2"), ==, CONF_VERDICT_SKIP);
+}
+
+/* An IUT that cannot start or fails the handshake stops the run with an error. */
+static void
+test_run_cannot_start (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autofree char *bad = adapter ("bad-hello.sh");
+  const char *cmds[] = { "/nonexistent/iut --x", bad };
+  for (gsize i = 0; i < G_N_ELEMENTS (cmds); i++)
+    {
+      ConfRunOptions o = { .command = cmds[i], .role = "verifier", .timeout_ms = 2000 };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ConfRun) run = conf_run (plan, &o, &error);
+      g_assert_null (run);
+      g_assert_nonnull (error);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  essc_test_init (&argc, &argv);
+  g_test_add ("/conf/plan/load", Tmp, NULL, tmp_set_up, test_plan_load, tmp_tear_down);
+  g_test_add ("/conf/plan/malformed", Tmp, NULL, tmp_set_up, test_plan_malformed, tmp_tear_down);
+  g_test_add ("/conf/profile/load", Tmp, NULL, tmp_set_up, test_profile, tmp_tear_down);
+  g_test_add ("/conf/waivers/file", Tmp, NULL, tmp_set_up, test_waivers_file, tmp_tear_down);
+  g_test_add_func ("/conf/expect/audit-chain", test_expect_audit);
+  g_test_add ("/conf/run/verdicts", Tmp, NULL, tmp_set_up, test_run_verdicts, tmp_tear_down);
+  g_test_add ("/conf/run/waivers", Tmp, NULL, tmp_set_up, test_run_waivers, tmp_tear_down);
+  g_test_add ("/conf/run/timeout", Tmp, NULL, tmp_set_up, test_run_timeout, tmp_tear_down);
+  g_test_add ("/conf/run/gives-up-on-a-dead-iut", Tmp, NULL, tmp_set_up, test_run_gives_up,
+              tmp_tear_down);
+  g_test_add ("/conf/run/cannot-start", Tmp, NULL, tmp_set_up, test_run_cannot_start,
+              tmp_tear_down);
+  return g_test_run ();
+}
