@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * essc bench: measures the cost of the reference implementation's
- * operations (model/) on this machine, one core: ID validation, credential
+ * operations (model/std/) on this machine, one core: ID validation, credential
  * signing and verification, QR token issue and verification (with the
  * status look-up and the replay cache), a channel's signed request, the
  * three-authorisation check, payment submission with settlement (in memory,

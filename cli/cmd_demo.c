@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * essc demo: a scripted walk through ESSC-STD's reference implementation
- * (model/) that a newcomer can read top to bottom: register a physical card,
+ * (model/std/) that a newcomer can read top to bottom: register a physical card,
  * issue a level-2 e-card to a device, sign its credential, show and scan a
  * dynamic QR code, refuse a replayed and an expired code, verify a channel's
  * signed request, check the three authorisations, pay before and after the

@@ -6,7 +6,7 @@
  * them byte for byte with the files on disk.  Exit 0 when written or
  * identical, 1 when a file differs or is missing (each one named on
  * stdout), 2 on a usage or I/O error, 3 when a generator is contradicted by
- * model/ (a bug in the generator; nothing is written).
+ * model/std/ (a bug in the generator; nothing is written).
  */
 #include "cli/cli.h"
 #include "conformance/vectors.h"

@@ -5,7 +5,7 @@
  * --role R [--fault NAME]`.  A ConfImpl turns one request line into one
  * response line; conf_impl_serve() runs it over a stream, one line at a time,
  * with the 1 MiB line bound of the protocol.  The roles are thin wrappers of
- * model/: the model's answer passes through the handler, which is where a
+ * model/std/: the model's answer passes through the handler, which is where a
  * fault of conformance/faults.h alters it.
  *
  * The first part of this header is the interface.  The second part, below

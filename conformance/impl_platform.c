@@ -5,7 +5,7 @@
  * the ops on cards, e-cards, credentials, QR tokens and the audit trail;
  * impl_platform_pin.c has the PIN ops, impl_platform_chan.c channels,
  * consent and settlement.  The
- * state is model/'s objects (impl_platform.h), every identifier derived from
+ * state is model/std/'s objects (impl_platform.h), every identifier derived from
  * reset as ADAPTER.md's test mode asks.  Audit (ESSC-STD section 9): after
  * an op that changed state (an accepted op of the `audited` list, or a
  * refusal that ERR-2 lets change state: a wrong PIN, a channel request

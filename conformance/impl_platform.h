@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the reference platform (impl_platform.c, impl_platform_pin.c
- * and impl_platform_chan.c): its state, which is model/'s objects, its status
+ * and impl_platform_chan.c): its state, which is model/std/'s objects, its status
  * feed (the registry's, with the card faults), and the ops that
  * impl_platform_chan.c implements for the role table of impl_platform.c.
  */

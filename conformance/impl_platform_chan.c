@@ -3,7 +3,7 @@
  * The reference platform's ops on channels (registry, request verification,
  * risk), consent and settlement (routing table, payment orders, reconcile):
  * the second half of the platform role, whose table and state are in
- * impl_platform.c and impl_platform.h.  Each op calls the model/ function of
+ * impl_platform.c and impl_platform.h.  Each op calls the model/std/ function of
  * the same name; the faults of sections 6 to 8 bend its answer here.
  */
 #include "conformance/impl_platform.h"

@@ -31,7 +31,7 @@ copy_pin (const ModelPinRecord *r, gpointer user_data)
 }
 
 /* Puts rec in place of the record of its SSN, adding it if there is none:
- * how the faulty platforms skip the PIN rules of model/pin. */
+ * how the faulty platforms skip the PIN rules of model/std/pin. */
 static gboolean
 put_pin (ConfImpl *impl, const ModelPinRecord *rec, GError **error)
 {

@@ -59,7 +59,7 @@ status (Fx *fx, const guint8 id[16], ModelStdCode want)
 {
   ModelStdCode got = model_card_status_fn (id, fx->w->cards);
   if (got != want)
-    conf_vec_fail (fx->v, "ecard.status: model/ gives %s, the vector expects %s",
+    conf_vec_fail (fx->v, "ecard.status: model/std/ gives %s, the vector expects %s",
                    model_std_code_name (got), model_std_code_name (want));
   conf_vec_step (fx->v, "ecard.status", conf_jo ("ecard_id", conf_jh (id, 16), NULL),
                  want == MODEL_STD_OK ? conf_vec_ok (NULL) : conf_vec_err (want), NULL);

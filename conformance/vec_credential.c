@@ -167,7 +167,7 @@ verifier_tests (Fx *fx)
       if (code != MODEL_STD_MALFORMED && code != MODEL_STD_UNKNOWN_KEY
           && code != MODEL_STD_BAD_SIGNATURE)
         conf_vec_fail (v, "bit %zu: a flip must be malformed, unknown_key or bad_signature, "
-                       "model/ gives %s", bit, model_std_code_name (code));
+                       "model/std/ gives %s", bit, model_std_code_name (code));
       g_autofree char *name = g_strdup_printf ("verifier/bit-flip-%04zu", bit);
       g_autofree char *comment = g_strdup_printf ("bit %zu (byte %zu) of a valid credential "
                                                   "flipped", bit, bit / 8);
@@ -482,7 +482,7 @@ platform_verify_tests (Fx *fx)
       if (code != MODEL_STD_MALFORMED && code != MODEL_STD_UNKNOWN_KEY
           && code != MODEL_STD_BAD_SIGNATURE)
         conf_vec_fail (v, "platform bit %zu: a flip must be malformed, unknown_key or "
-                       "bad_signature, model/ gives %s", bit, model_std_code_name (code));
+                       "bad_signature, model/std/ gives %s", bit, model_std_code_name (code));
       g_autofree char *name = g_strdup_printf ("platform/verify-bit-flip-%04zu", bit);
       g_autofree char *comment = g_strdup_printf ("bit %zu (byte %zu) of the platform's own "
                                                   "credential flipped", bit, bit / 8);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fixtures shared by the vector generators: the suite's fixed keys (derived
- * from labels), the holders and cards every file uses, the model/ mirror of
+ * from labels), the holders and cards every file uses, the model/std/ mirror of
  * a test (ConfVecWorld: card registry with deterministic e-card ids, trust
  * list, a verifier's status table and replay cache), the making of
  * credentials and QR tokens from the reference implementation, and the

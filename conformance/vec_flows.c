@@ -5,7 +5,7 @@
  * card is reported lost in mid-flow and every use is refused, the card is
  * replaced and a new e-card issued, and the audit chain checked), and on a
  * verifier (a credential and a token accepted, the status feed turns, both
- * refused).  Every step is mirrored on model/: the card registry, the
+ * refused).  Every step is mirrored on model/std/: the card registry, the
  * issuer, the QR verifier with the registry's status feed, the ledger.
  */
 #include "conformance/vec_private.h"

@@ -4,10 +4,10 @@
  * builder of one vector file in the member order of docs/VECTORS.md (file,
  * groups with their setup, tests, steps), small constructors of JSON values,
  * the derivation of fixed keys from labels, and the cross-check that records
- * a generator failure when model/ does not give the answer a vector states.
+ * a generator failure when model/std/ does not give the answer a vector states.
  * Steps given after conf_vec_group and before its first conf_vec_test go to
  * the group's setup; a muted builder drops steps (a generator replays its
- * setup on its model/ mirror for each test without writing it again).
+ * setup on its model/std/ mirror for each test without writing it again).
  * Private to conformance/vectors.c and conformance/vec_*.c.
  */
 #pragma once
@@ -57,7 +57,7 @@ JsonNode *conf_vec_err_any (const ModelStdCode *codes, gsize n);
 /* Records a generator failure (the file will not be produced). */
 void conf_vec_fail (ConfVec *v, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /*
- * The cross-check: model/ answered got (transfer full; NULL for success)
+ * The cross-check: model/std/ answered got (transfer full; NULL for success)
  * where the vector expects want.  A mismatch is a generator failure naming
  * the current test and what.  Returns TRUE when they agree.
  */
@@ -119,7 +119,7 @@ JsonNode *conf_vec_gen_flows (GError **error);
 extern const char conf_vec_name1[], conf_vec_name2[], conf_vec_name3[];
 
 /*
- * The model/ mirror of one test: the reset seed, the platform's key (and an
+ * The model/std/ mirror of one test: the reset seed, the platform's key (and an
  * untrusted one), two device keys, a card registry with deterministic e-card
  * ids from the reset seed, the trust list holding the platform key, a
  * verifier's status table (as status.set fills it) and a replay cache.  All
@@ -151,7 +151,7 @@ void conf_vec_world_keys (ConfVec *v, const ConfVecWorld *w);
 
 /* A verifier-side status feed over w->status (user data: the world). */
 ModelStdCode conf_vec_world_status (const guint8 ecard_id[16], gpointer world);
-/* Sets the verifier table entry (model/ mirror of status.set). */
+/* Sets the verifier table entry (model/std/ mirror of status.set). */
 void conf_vec_world_set_status (ConfVecWorld *w, const guint8 ecard_id[16], ModelStdCode code);
 
 /*
@@ -180,7 +180,7 @@ void conf_vec_reset_platform (ConfVec *v, const ConfVecWorld *w, JsonNode *switc
 JsonNode *conf_vec_credential_result (const ModelCredential *cred);
 
 
-/* ---- steps mirrored on the world (emit the step, run model/, cross-check) */
+/* ---- steps mirrored on the world (emit the step, run model/std/, cross-check) */
 
 /* status.set on a verifier. */
 void conf_vec_status_set (ConfVec *v, ConfVecWorld *w, const guint8 ecard_id[16],

@@ -300,7 +300,7 @@ hostile_tests (Fx *fx)
       ModelStdCode code = error ? (ModelStdCode) error->code : MODEL_STD_OK;
       g_clear_error (&error);
       if (code == MODEL_STD_OK || code == MODEL_STD_REPLAYED)
-        conf_vec_fail (v, "bit %zu: model/ accepts a flipped token (%s)", bit,
+        conf_vec_fail (v, "bit %zu: model/std/ accepts a flipped token (%s)", bit,
                        model_std_code_name (code));
       conf_vec_test (v, name, "QR-1 QR-3 QR-4 QR-7 QR-12", comment, "BitFlip", "invalid");
       verify (fx, text, "identity", FALSE, T0, code);

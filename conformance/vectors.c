@@ -80,7 +80,7 @@ conf_vec_agree (ConfVec *v, const char *what, GError *got, ModelStdCode want)
   ModelStdCode code = got == NULL ? MODEL_STD_OK : (ModelStdCode) got->code;
   gboolean same = code == want;
   if (!same)
-    conf_vec_fail (v, "%s: model/ gives %s (%s), the vector expects %s", what,
+    conf_vec_fail (v, "%s: model/std/ gives %s (%s), the vector expects %s", what,
                    model_std_code_name (code), got ? got->message : "accepted",
                    model_std_code_name (want));
   g_clear_error (&got);
@@ -207,7 +207,7 @@ conf_vec_finish (ConfVec *v, GError **error)
   if (v->failures->len > 0)
     {
       g_set_error (error, CONF_VECTORS_ERROR, MODEL_STD_INTERNAL,
-                   "generator of %s.json contradicted by model/ or the format:\n%s",
+                   "generator of %s.json contradicted by model/std/ or the format:\n%s",
                    v->group, v->failures->str);
       return NULL;
     }

@@ -2,14 +2,14 @@
 /*
  * The conformance vectors (docs/VECTORS.md, `essc-vectors/1`): generation of
  * every vector file of the suite from the reference implementation
- * (model/), and the comparison of generated files with those on disk.
+ * (model/std/), and the comparison of generated files with those on disk.
  * Generation is deterministic: keys and nonces derive from fixed labels,
  * the clock is fixed, nothing depends on the date or the essc version, so
  * the same program always gives the same bytes.  Each generator
- * cross-checks every expectation it writes against model/, so a generator
+ * cross-checks every expectation it writes against model/std/, so a generator
  * bug fails generation instead of shipping a wrong vector.  Errors are
  * CONF_VECTORS_ERROR with ModelStdCode codes (INTERNAL for a generator
- * whose expectation model/ contradicts; MALFORMED / INTERNAL for I/O).
+ * whose expectation model/std/ contradicts; MALFORMED / INTERNAL for I/O).
  */
 #pragma once
 

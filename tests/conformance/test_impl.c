@@ -4,7 +4,7 @@
  * implementations are driven in-process through memory streams with
  * conf_impl_serve, and once through `$ESSC_BIN impl` as a subprocess.  The
  * expected bytes (e-card ids, credentials, request wires, grant ids) come
- * from model/ with the same seeds (conf_impl_fixture.h), so the tests check
+ * from model/std/ with the same seeds (conf_impl_fixture.h), so the tests check
  * ADAPTER.md's test mode as well as the answers.  The fault catalogue is
  * tested by test_conf_impl_faults.c.
  */
@@ -148,7 +148,7 @@ test_platform (void)
     "id.validate {\"ssn\":\"" SSN2 "\",\"now\":@NOW@}\n"
     "audit.entries {\"from\":0,\"count\":1000}\n"
     "audit.head {}");
-  /* ISS-9 ids and the credential's bytes, as model/ gives them. */
+  /* ISS-9 ids and the credential's bytes, as model/std/ gives them. */
   g_assert_nonnull (strstr (r->pdata[4], get ("E2")));
   g_assert_nonnull (strstr (r->pdata[5], get ("E1")));
   g_autofree char *cred = g_strdup_printf ("{\"credential\":\"%s\"}", get ("C2"));

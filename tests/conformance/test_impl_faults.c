@@ -6,7 +6,7 @@
  * the clean and the faulty implementation (conf_impl_fixture.h), whose last
  * answers must be the expected ones and differ, so that each fault is proved
  * to be observable.  The audit faults are also checked to make a trail that
- * model/ refuses.
+ * model/std/ refuses.
  */
 #include "tests/lib/testutil.h"
 
@@ -320,7 +320,7 @@ test_faults_differ (void)
       }
 }
 
-/* The audit faults make a trail that model/ refuses (AUDIT-1, -3, -4). */
+/* The audit faults make a trail that model/std/ refuses (AUDIT-1, -3, -4). */
 static void
 test_audit_faults_break_chain (void)
 {

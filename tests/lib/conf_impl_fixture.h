@@ -3,7 +3,7 @@
  * The fixture shared by the tests of the reference implementations
  * (test_conf_impl.c) and of the fault catalogue (test_conf_impl_faults.c):
  * the @NAME@ values the scripts refer to (seeds, keys, e-card ids,
- * credentials, QR tokens, request wires), computed with model/ by
+ * credentials, QR tokens, request wires), computed with model/std/ by
  * fixture_init from fixed seeds, and the driver that runs a role's prelude
  * and a script of "op {params}" lines through conf_impl_serve in memory and
  * returns the responses.  Everything is static, so each test binary has its
@@ -34,7 +34,7 @@
 #define SSN1 "11010519491231002X"
 #define SSN2 "440524188001010014"
 
-/* ---- fixture: what the scripts refer to, computed with model/ ------------- */
+/* ---- fixture: what the scripts refer to, computed with model/std/ ------------- */
 
 typedef struct {
   char *name;

@@ -4,7 +4,7 @@
  * failed save; test_store_file.c: the file's identity, refused files and
  * tampering): temporary directories removed with their files, raw SQL run
  * through a separate SQLite connection (as an intruder would) and a
- * canonical dump of a database's rows, and a World of every model/ table
+ * canonical dump of a database's rows, and a World of every model/std/ table
  * populated by fixed steps, saved and loaded with assertions.  Everything is
  * static, so each test binary has its own copy; a failed step aborts the
  * test.

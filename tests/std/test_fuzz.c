@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Randomised hostile input for every parser of model/: random bytes,
+ * Randomised hostile input for every parser of model/std/: random bytes,
  * random mutations (flips, truncations, extensions, splices) of valid
  * encodings, fed to the ID validator, the Base45, credential, QR token and
  * channel request decoders and verifiers.  Each must return an answer (and,
