@@ -16,6 +16,7 @@
  */
 #include "cli/bench_service.h"
 #include "cli/cli.h"
+#include "base/sqlite.h"
 #include "model/std/audit.h"
 #include "model/std/card.h"
 #include "model/std/channel.h"
@@ -30,7 +31,6 @@
 
 #include <glib/gstdio.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,7 +56,7 @@ typedef struct {
   /* ledger: post a settlement (SQLite transaction) */
   ModelLedger *sql_ledger;
   char *tmpdir, *db_path;        /* made in setup, removed in teardown */
-  sqlite3 *db;
+  BaseSqlite sql;                /* the database at db_path, with the bench's errors */
   sqlite3_stmt *begin, *insert, *commit;
   /* issuer: report a card lost */
   ModelCardRegistry *loss_cards; /* BATCH normal cards with active e-cards, renewed each pass */
@@ -181,42 +181,23 @@ op_pay (Fixture *f, guint64 i, GError **error)
   return pay (f, f->ledger, "k", i, error) != NULL;
 }
 
-/* The one place SQLite result codes become GErrors; names the database. */
-static gboolean
-sql_fail (Fixture *f, const char *what, GError **error)
-{
-  g_set_error (error, bench_error_quark (), MODEL_STD_INTERNAL, "%s: %s: %s", f->db_path, what,
-               f->db != NULL ? sqlite3_errmsg (f->db) : "out of memory");
-  return FALSE;
-}
-
-static gboolean
-step (Fixture *f, sqlite3_stmt *stmt, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE || sql_fail (f, sqlite3_sql (stmt), error);
-}
-
 /* A payment settled in memory, then its settlement row committed in a
  * transaction of its own (WAL, synchronous NORMAL). */
 static gboolean
 op_settle_sql (Fixture *f, guint64 i, GError **error)
 {
   const ModelPaymentOrder *order = pay (f, f->sql_ledger, "s", i, error);
-  if (order == NULL || !step (f, f->begin, error))
+  if (order == NULL || !base_sqlite_step (&f->sql, f->begin, NULL, error))
     return FALSE;
   sqlite3_bind_text (f->insert, 1, order->order_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (f->insert, 2, order->amount_fen);
   sqlite3_bind_int64 (f->insert, 3, order->settled_at);
-  gboolean ok = step (f, f->insert, error);
-  sqlite3_clear_bindings (f->insert);
-  if (!ok)
+  if (!base_sqlite_step (&f->sql, f->insert, NULL, error))
     {
-      sqlite3_exec (f->db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_exec (f->sql.db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
-  return step (f, f->commit, error);
+  return base_sqlite_step (&f->sql, f->commit, NULL, error);
 }
 
 #define LOSS_CARD_NO "B%08d"
@@ -305,22 +286,17 @@ setup_db (Fixture *f, GError **error)
   if (f->tmpdir == NULL)
     return FALSE;
   f->db_path = g_build_filename (f->tmpdir, "settlement.db", NULL);
-  if (sqlite3_open_v2 (f->db_path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-      != SQLITE_OK)
-    return sql_fail (f, "open", error);
-  if (sqlite3_exec (f->db,
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                    "CREATE TABLE settlement (order_id TEXT PRIMARY KEY,"
-                    " amount_fen INTEGER NOT NULL, settled_at INTEGER NOT NULL) STRICT;",
-                    NULL, NULL, NULL)
-      != SQLITE_OK)
-    return sql_fail (f, "schema", error);
-  if (sqlite3_prepare_v2 (f->db, "BEGIN IMMEDIATE", -1, &f->begin, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (f->db, "INSERT INTO settlement VALUES (?1, ?2, ?3)", -1,
-                             &f->insert, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (f->db, "COMMIT", -1, &f->commit, NULL) != SQLITE_OK)
-    return sql_fail (f, "prepare", error);
-  return TRUE;
+  f->sql = (BaseSqlite){ NULL, f->db_path, bench_error_quark (), MODEL_STD_INTERNAL };
+  return base_sqlite_open (&f->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "open", error)
+         && base_sqlite_exec (&f->sql,
+                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                              "CREATE TABLE settlement (order_id TEXT PRIMARY KEY,"
+                              " amount_fen INTEGER NOT NULL, settled_at INTEGER NOT NULL) STRICT;",
+                              "schema", error)
+         && (f->begin = base_sqlite_prepare (&f->sql, "BEGIN IMMEDIATE", NULL, error)) != NULL
+         && (f->insert = base_sqlite_prepare (&f->sql, "INSERT INTO settlement VALUES (?1, ?2, ?3)",
+                                              NULL, error)) != NULL
+         && (f->commit = base_sqlite_prepare (&f->sql, "COMMIT", NULL, error)) != NULL;
 }
 
 static gboolean
@@ -414,7 +390,7 @@ teardown (Fixture *f)
   sqlite3_finalize (f->begin);
   sqlite3_finalize (f->insert);
   sqlite3_finalize (f->commit);
-  sqlite3_close (f->db);
+  sqlite3_close (f->sql.db);
   if (f->tmpdir != NULL)
     {
       const char *suffixes[] = { "", "-wal", "-shm", "-journal" };

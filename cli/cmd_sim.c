@@ -12,6 +12,7 @@
  */
 #include "cli/cli.h"
 #include "cli/sim_latency.h"
+#include "base/sqlite.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
 #include "conformance/runner.h"
@@ -22,7 +23,6 @@
 #include "sim/mpi.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,25 +65,23 @@ checkpoint (const ModelRolloutResult *partial, guint done, gpointer data, GError
 static int
 stored_verdict (const char *db_path, const char *command, GError **error)
 {
-  sqlite3 *db = NULL;
+  const char *what = "not a conformance database (essc conform --db)";
+  BaseSqlite d = { NULL, db_path, G_FILE_ERROR, G_FILE_ERROR_FAILED };
   sqlite3_stmt *st = NULL;
   int verdict = -1;
-  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, "SELECT verdict FROM conformance_run WHERE command = ? AND "
-                                 "role = 'channel' ORDER BY id DESC LIMIT 1", -1, &st, NULL)
-             != SQLITE_OK)
+  if (!base_sqlite_open (&d, SQLITE_OPEN_READONLY, what, error)
+      || (st = base_sqlite_prepare (&d, "SELECT verdict FROM conformance_run WHERE command = ? "
+                                        "AND role = 'channel' ORDER BY id DESC LIMIT 1", what,
+                                    error)) == NULL)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: not a conformance database "
-                   "(essc conform --db): %s", db_path, sqlite3_errmsg (db));
-      sqlite3_finalize (st);
-      sqlite3_close (db);
+      sqlite3_close (d.db);
       return -2;
     }
   sqlite3_bind_text (st, 1, command, -1, SQLITE_STATIC);
   if (sqlite3_step (st) == SQLITE_ROW)
     verdict = g_strcmp0 ((const char *) sqlite3_column_text (st, 0), "conformant") == 0;
   sqlite3_finalize (st);
-  sqlite3_close (db);
+  sqlite3_close (d.db);
   return verdict;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Writing conformance runs to SQLite (see rundb.h).  Prepared statements,
+ * Writing conformance runs to SQLite (see resultsdb.h).  Prepared statements,
  * one BEGIN IMMEDIATE transaction per run (its tests, latency and
  * certificate), rollback on any failure.
  */
@@ -9,8 +9,8 @@
 #include "conformance/json.h"
 #include "model/std/common.h"
 #include "model/std/store.h"
+#include "base/sqlite.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 G_DEFINE_QUARK (conf-resultsdb-error-quark, conf_resultsdb_error)
@@ -33,41 +33,25 @@ static const char SCHEMA[] =
   " certificate TEXT NOT NULL, signature TEXT NOT NULL, public_key TEXT) STRICT;";
 
 static gboolean
-sql_fail (sqlite3 *db, const char *path, const char *what, GError **error)
-{
-  return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_INTERNAL, "%s: %s: %s", path, what,
-                     db ? sqlite3_errmsg (db) : "out of memory");
-}
-
-static void
-bind_text (sqlite3_stmt *st, int i, const char *s)
-{
-  if (s == NULL)
-    sqlite3_bind_null (st, i);
-  else
-    sqlite3_bind_text (st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-static gboolean
-write_certificate (sqlite3 *db, const char *path, gint64 id, const ConfRunDbCertificate *cert,
+write_certificate (const BaseSqlite *d, gint64 id, const ConfRunDbCertificate *cert,
                    GError **error)
 {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2 (db, "INSERT INTO conformance_certificate VALUES (?,?,?,?)", -1, &st,
-                          NULL) != SQLITE_OK)
-    return sql_fail (db, path, "prepare", error);
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO conformance_certificate VALUES (?,?,?,?)",
+                                          NULL, error);
+  if (st == NULL)
+    return FALSE;
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_text64 (st, 2, cert->certificate, cert->certificate_len, SQLITE_TRANSIENT,
                        SQLITE_UTF8);
-  bind_text (st, 3, cert->signature);
-  bind_text (st, 4, cert->public_key);
-  int rc = sqlite3_step (st);
+  base_sqlite_bind_text (st, 3, cert->signature);
+  base_sqlite_bind_text (st, 4, cert->public_key);
+  gboolean ok = base_sqlite_step (d, st, "insert certificate", error);
   sqlite3_finalize (st);
-  return rc == SQLITE_DONE || sql_fail (db, path, "insert certificate", error);
+  return ok;
 }
 
 static gboolean
-write_run (sqlite3 *db, const char *path, const ConfRun *run, const ConfPlan *plan,
+write_run (const BaseSqlite *d, const ConfRun *run, const ConfPlan *plan,
            const char *command, const char *role, const ConfProfile *profile,
            const ConfRunDbCertificate *cert, gint64 *run_id, GError **error)
 {
@@ -81,85 +65,80 @@ write_run (sqlite3 *db, const char *path, const ConfRun *run, const ConfPlan *pl
       g_string_append_printf (vectors, "%s%s %s", i ? "\n" : "", f->name, f->blake2b);
     }
 
-  if (sqlite3_prepare_v2 (db, "INSERT INTO conformance_run (essc_version, suite, command,"
-                          " iut_name, iut_version, role, profile, started_at, ended_at, verdict,"
-                          " passed, failed, skipped, not_implemented, waived, vectors)"
-                          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
-    return sql_fail (db, path, "prepare", error);
-  bind_text (st, 1, ESSC_VERSION);
-  bind_text (st, 2, "ESSC-STD/1.0");
-  bind_text (st, 3, command);
-  bind_text (st, 4, run->iut_name);
-  bind_text (st, 5, run->iut_version);
-  bind_text (st, 6, role);
-  bind_text (st, 7, ptext);
+  st = base_sqlite_prepare (d, "INSERT INTO conformance_run (essc_version, suite, command,"
+                            " iut_name, iut_version, role, profile, started_at, ended_at, verdict,"
+                            " passed, failed, skipped, not_implemented, waived, vectors)"
+                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", NULL, error);
+  if (st == NULL)
+    return FALSE;
+  base_sqlite_bind_text (st, 1, ESSC_VERSION);
+  base_sqlite_bind_text (st, 2, "ESSC-STD/1.0");
+  base_sqlite_bind_text (st, 3, command);
+  base_sqlite_bind_text (st, 4, run->iut_name);
+  base_sqlite_bind_text (st, 5, run->iut_version);
+  base_sqlite_bind_text (st, 6, role);
+  base_sqlite_bind_text (st, 7, ptext);
   sqlite3_bind_int64 (st, 8, run->started_at);
   sqlite3_bind_int64 (st, 9, run->ended_at);
-  bind_text (st, 10, conf_run_conformant (run) ? "conformant" : "not conformant");
+  base_sqlite_bind_text (st, 10, conf_run_conformant (run) ? "conformant" : "not conformant");
   for (int v = 0; v < CONF_N_VERDICTS; v++)
     sqlite3_bind_int64 (st, 11 + v, run->counts[v]);
-  bind_text (st, 16, vectors->str);
-  int rc = sqlite3_step (st);
+  base_sqlite_bind_text (st, 16, vectors->str);
+  gboolean ok = base_sqlite_step (d, st, "insert run", error);
   sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    return sql_fail (db, path, "insert run", error);
-  gint64 id = sqlite3_last_insert_rowid (db);
+  if (!ok)
+    return FALSE;
+  gint64 id = sqlite3_last_insert_rowid (d->db);
   if (run_id)
     *run_id = id;
 
-  if (sqlite3_prepare_v2 (db, "INSERT INTO conformance_test VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                          -1, &st, NULL) != SQLITE_OK)
-    return sql_fail (db, path, "prepare", error);
+  st = base_sqlite_prepare (d, "INSERT INTO conformance_test VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            NULL, error);
+  if (st == NULL)
+    return FALSE;
   for (guint i = 0; i < run->results->len; i++)
     {
       const ConfTestResult *r = run->results->pdata[i];
       g_autofree char *reqs = r->test ? g_strjoinv (",", r->test->requirements) : g_strdup ("");
-      sqlite3_reset (st);
       sqlite3_bind_int64 (st, 1, id);
       sqlite3_bind_int64 (st, 2, i);
-      bind_text (st, 3, r->name);
-      bind_text (st, 4, r->test ? r->test->file : NULL);
+      base_sqlite_bind_text (st, 3, r->name);
+      base_sqlite_bind_text (st, 4, r->test ? r->test->file : NULL);
       if (r->test)
         sqlite3_bind_int64 (st, 5, r->test->tc_id);
       else
         sqlite3_bind_null (st, 5);
-      bind_text (st, 6, reqs);
-      bind_text (st, 7, conf_verdict_name (r->verdict));
-      bind_text (st, 8, r->reason);
+      base_sqlite_bind_text (st, 6, reqs);
+      base_sqlite_bind_text (st, 7, conf_verdict_name (r->verdict));
+      base_sqlite_bind_text (st, 8, r->reason);
       sqlite3_bind_int64 (st, 9, r->step);
-      bind_text (st, 10, r->op);
-      bind_text (st, 11, r->expected);
-      bind_text (st, 12, r->got);
+      base_sqlite_bind_text (st, 10, r->op);
+      base_sqlite_bind_text (st, 11, r->expected);
+      base_sqlite_bind_text (st, 12, r->got);
       sqlite3_bind_int64 (st, 13, r->duration_us);
-      if (sqlite3_step (st) != SQLITE_DONE)
-        {
-          sqlite3_finalize (st);
-          return sql_fail (db, path, "insert test", error);
-        }
+      if (!base_sqlite_step (d, st, "insert test", error))
+        return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);
 
-  if (sqlite3_prepare_v2 (db, "INSERT INTO conformance_latency VALUES (?,?,?,?,?,?)", -1, &st,
-                          NULL) != SQLITE_OK)
-    return sql_fail (db, path, "prepare", error);
+  st = base_sqlite_prepare (d, "INSERT INTO conformance_latency VALUES (?,?,?,?,?,?)", NULL,
+                            error);
+  if (st == NULL)
+    return FALSE;
   for (guint i = 0; i < run->latency->len; i++)
     {
       const ConfOpLatency *l = run->latency->pdata[i];
-      sqlite3_reset (st);
       sqlite3_bind_int64 (st, 1, id);
-      bind_text (st, 2, l->op);
+      base_sqlite_bind_text (st, 2, l->op);
       sqlite3_bind_int64 (st, 3, (gint64) l->count);
       sqlite3_bind_int64 (st, 4, l->p50_us);
       sqlite3_bind_int64 (st, 5, l->p99_us);
       sqlite3_bind_int64 (st, 6, l->max_us);
-      if (sqlite3_step (st) != SQLITE_DONE)
-        {
-          sqlite3_finalize (st);
-          return sql_fail (db, path, "insert latency", error);
-        }
+      if (!base_sqlite_step (d, st, "insert latency", error))
+        return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);
-  return cert == NULL || write_certificate (db, path, id, cert, error);
+  return cert == NULL || write_certificate (d, id, cert, error);
 }
 
 gboolean
@@ -167,24 +146,20 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
                    const char *command, const char *role, const ConfProfile *profile,
                    const ConfRunDbCertificate *cert, gint64 *run_id, GError **error)
 {
-  sqlite3 *db = NULL;
+  BaseSqlite d = { NULL, path, CONF_RESULTSDB_ERROR, MODEL_STD_INTERNAL };
   sqlite3_stmt *st = NULL;
   gboolean ok = FALSE;
   g_autofree char *pragma = g_strdup_printf ("PRAGMA application_id = %d;",
                                              MODEL_STORE_APPLICATION_ID);
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-    {
-      sql_fail (db, path, "open", error);
-      sqlite3_close (db);
-      return FALSE;
-    }
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &st, NULL) != SQLITE_OK
+  if (!base_sqlite_open (&d, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "open", error))
+    return FALSE;
+  sqlite3_busy_timeout (d.db, 5000);
+  if (sqlite3_prepare_v2 (d.db, "PRAGMA application_id", -1, &st, NULL) != SQLITE_OK
       || sqlite3_step (st) != SQLITE_ROW)
     {
       base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
-                  "%s: damaged or not an SQLite database (%s)", path, sqlite3_errmsg (db));
+                  "%s: damaged or not an SQLite database (%s)", path, sqlite3_errmsg (d.db));
       goto out;
     }
   gint64 app = sqlite3_column_int64 (st, 0);
@@ -197,22 +172,17 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
                   path, app);
       goto out;
     }
-  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      sql_fail (db, path, "begin", error);
-      goto out;
-    }
-  if (sqlite3_exec (db, pragma, NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
-    sql_fail (db, path, "schema", error);
-  else if (write_run (db, path, run, plan, command, role, profile, cert, run_id,
-                       error))
-    ok = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
-         || sql_fail (db, path, "commit", error);
+  if (!base_sqlite_exec (&d, "BEGIN IMMEDIATE", "begin", error))
+    goto out;
+  ok = (sqlite3_exec (d.db, pragma, NULL, NULL, NULL) == SQLITE_OK
+        || base_sqlite_fail (&d, "schema", error))
+       && base_sqlite_exec (&d, SCHEMA, "schema", error)
+       && write_run (&d, run, plan, command, role, profile, cert, run_id, error)
+       && base_sqlite_exec (&d, "COMMIT", "commit", error);
   if (!ok)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec (d.db, "ROLLBACK", NULL, NULL, NULL);
 out:
   sqlite3_finalize (st);
-  sqlite3_close (db);
+  sqlite3_close (d.db);
   return ok;
 }

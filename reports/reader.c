@@ -4,30 +4,34 @@
  */
 #include "reports/reader.h"
 
+#include "base/sqlite.h"
+
 #include <math.h>
 #include <string.h>
 
 /* "ESSC" as a big-endian 32-bit integer, as model/std/store.c and rundb.c set it. */
 #define ESSC_APPLICATION_ID 0x45535343
 
+/* The report's database as base/sqlite.h names it in errors. */
+static BaseSqlite
+input (const ReportCtx *ctx)
+{
+  return (BaseSqlite){ ctx->db, ctx->db_path, REPORT_ERROR, REPORT_ERROR_INPUT };
+}
+
 static gboolean
 fail (ReportCtx *ctx, GError **error, const char *what)
 {
-  g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: %s: %s", ctx->db_path, what,
-               ctx->db != NULL ? sqlite3_errmsg (ctx->db) : "cannot open");
-  return FALSE;
+  BaseSqlite s = input (ctx);
+  return base_sqlite_fail (&s, what, error);
 }
 
 sqlite3_stmt *
 report_reader_prepare (ReportCtx *ctx, const char *sql, GError **error)
 {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2 (ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
-    {
-      fail (ctx, error, "not a database this report can read (a query failed)");
-      return NULL;
-    }
-  return st;
+  BaseSqlite s = input (ctx);
+  return base_sqlite_prepare (&s, sql, "not a database this report can read (a query failed)",
+                              error);
 }
 
 gboolean
@@ -132,8 +136,10 @@ report_reader_open (ReportCtx *ctx, GError **error)
                    "database written by essc sim or essc conform --db)", ctx->db_path);
       return FALSE;
     }
-  if (sqlite3_open_v2 (ctx->db_path, &ctx->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-    return fail (ctx, error, "cannot open as an SQLite database");
+  BaseSqlite s = input (ctx);
+  if (!base_sqlite_open (&s, SQLITE_OPEN_READONLY, "cannot open as an SQLite database", error))
+    return FALSE;
+  ctx->db = s.db;
   gboolean ok;
   gint64 app = pragma_int (ctx, "PRAGMA application_id", &ok);
   if (!ok)

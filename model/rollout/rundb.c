@@ -2,9 +2,9 @@
 /*
  * Writing a simulation run to SQLite (see rundb.h): the file, its one
  * transaction, and the rollout's tables; the latency model's tables are
- * simdb_latency.c's.  The file is written under a temporary name and
- * renamed into place at the end, so a crash or an error never leaves a
- * half-written database under the requested name.
+ * rundb_latency.c's.  The file is written with base_sqlite_write_atomic
+ * (under a temporary name, renamed into place at the end), so a crash or an
+ * error never leaves a half-written database under the requested name.
  */
 #include "model/rollout/rundb_private.h"
 
@@ -13,10 +13,6 @@
 #include "model/rollout/scenario_csv.h"
 #include "model/std/store.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
-#include <math.h>
-#include <unistd.h>
 #include <string.h>
 
 G_DEFINE_QUARK (model-rundb-error-quark, model_rundb_error)
@@ -59,49 +55,12 @@ static const char *const milestone_names[MODEL_N_MILESTONES] = {
   "issuance_golive", "mobile_payment", "unified_settlement",
 };
 
-gboolean
-rundb_fail (SimdbDb *d, const char *what)
-{
-  return base_fail (d->error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: %s: %s", d->path, what,
-                     sqlite3_errmsg (d->db));
-}
-
-sqlite3_stmt *
-rundb_prepare (SimdbDb *d, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2 (d->db, sql, -1, &st, NULL) != SQLITE_OK)
-    {
-      rundb_fail (d, "prepare");
-      return NULL;
-    }
-  return st;
-}
-
-gboolean
-rundb_step (SimdbDb *d, sqlite3_stmt *st, const char *what)
-{
-  int rc = sqlite3_step (st);
-  sqlite3_reset (st);
-  sqlite3_clear_bindings (st);
-  return rc == SQLITE_DONE || rundb_fail (d, what);
-}
-
 void
 rundb_bind_date (sqlite3_stmt *st, int i, gint32 day)
 {
   char buf[11];
   model_csv_format_date (day, buf);
   sqlite3_bind_text (st, i, buf, -1, SQLITE_TRANSIENT);
-}
-
-void
-rundb_bind_real (sqlite3_stmt *st, int i, double v)
-{
-  if (isnan (v))
-    sqlite3_bind_null (st, i);
-  else
-    sqlite3_bind_double (st, i, v);
 }
 
 static int
@@ -119,14 +78,15 @@ cmp_i32 (const void *a, const void *b)
 }
 
 static gboolean
-write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, const char *digest)
+write_all (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResult *r,
+           const char *digest, GError **error)
 {
   const guint nd = r->n_days, R = r->n_reps;
   sqlite3_stmt *st;
   char date[11];
 
   /* run */
-  if ((st = rundb_prepare (d, "INSERT INTO run VALUES (?, ?)")) == NULL)
+  if ((st = base_sqlite_prepare (d, "INSERT INTO run VALUES (?, ?)", NULL, error)) == NULL)
     return FALSE;
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, sc->seed);
   g_autofree char *reps = g_strdup_printf ("%u", R);
@@ -144,13 +104,14 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
     {
       sqlite3_bind_text (st, 1, kv[i][0], -1, SQLITE_STATIC);
       sqlite3_bind_text (st, 2, kv[i][1], -1, SQLITE_STATIC);
-      if (!rundb_step (d, st, "insert run"))
+      if (!base_sqlite_step (d, st, "insert run", error))
         return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);
 
   /* published figures to compare with */
-  if ((st = rundb_prepare (d, "INSERT INTO published VALUES (?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO published VALUES (?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   for (guint i = 0; i < sc->n_published; i++)
     {
@@ -159,13 +120,14 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
       sqlite3_bind_text (st, 2, p->quantity, -1, SQLITE_STATIC);
       sqlite3_bind_double (st, 3, p->value);
       sqlite3_bind_text (st, 4, p->note, -1, SQLITE_STATIC);
-      if (!rundb_step (d, st, "insert published"))
+      if (!base_sqlite_step (d, st, "insert published", error))
         return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);
 
   /* cities and their days */
-  if ((st = rundb_prepare (d, "INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     {
@@ -177,11 +139,12 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
       sqlite3_bind_int64 (st, 5, (gint64) city->population);
       sqlite3_bind_double (st, 6, city->lon);
       sqlite3_bind_double (st, 7, city->lat);
-      if (!rundb_step (d, st, "insert city"))
+      if (!base_sqlite_step (d, st, "insert city", error))
         return sqlite3_finalize (st), FALSE;
     }
   sqlite3_finalize (st);
-  if ((st = rundb_prepare (d, "INSERT INTO city_day VALUES (?, ?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO city_day VALUES (?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     for (guint day = 0; day < nd; day++)
@@ -192,13 +155,14 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
         sqlite3_bind_double (st, 3, r->city_holders[at]);
         sqlite3_bind_double (st, 4, r->city_level2[at]);
         sqlite3_bind_double (st, 5, r->city_cardholders[at]);
-        if (!rundb_step (d, st, "insert city_day"))
+        if (!base_sqlite_step (d, st, "insert city_day", error))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
 
   /* city series at month ends, with 90% intervals over replications */
-  if ((st = rundb_prepare (d, "INSERT INTO city_month VALUES (?, ?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO city_month VALUES (?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   g_autofree double *col = g_new (double, R);
   for (guint c = 0; c < r->n_cities; c++)
@@ -213,14 +177,15 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
         sqlite3_bind_double (st, 3, sum / R);
         sqlite3_bind_double (st, 4, sim_quantile_sorted (col, R, 0.05));
         sqlite3_bind_double (st, 5, sim_quantile_sorted (col, R, 0.95));
-        if (!rundb_step (d, st, "insert city_month"))
+        if (!base_sqlite_step (d, st, "insert city_month", error))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
 
   /* national and provincial series with 90% intervals */
   g_autofree double *mean = g_new (double, nd), *lo = g_new (double, nd), *hi = g_new (double, nd);
-  if ((st = rundb_prepare (d, "INSERT INTO national_day VALUES (?, ?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO national_day VALUES (?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   for (guint s = 0; s < MODEL_N_SERIES; s++)
     {
@@ -232,7 +197,7 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
           sqlite3_bind_double (st, 3, mean[day]);
           sqlite3_bind_double (st, 4, lo[day]);
           sqlite3_bind_double (st, 5, hi[day]);
-          if (!rundb_step (d, st, "insert national_day"))
+          if (!base_sqlite_step (d, st, "insert national_day", error))
             return sqlite3_finalize (st), FALSE;
         }
     }
@@ -242,7 +207,8 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
     for (guint day = 0; day < nd; day++)
       pcards[(gsize) sc->cities->cities[c].province_index * nd + day]
           += r->city_cardholders[(gsize) c * nd + day];
-  if ((st = rundb_prepare (d, "INSERT INTO province_day VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO province_day VALUES (?, ?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   for (guint p = 0; p < r->n_provinces; p++)
     {
@@ -255,7 +221,7 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
           sqlite3_bind_double (st, 4, lo[day]);
           sqlite3_bind_double (st, 5, hi[day]);
           sqlite3_bind_double (st, 6, pcards[(gsize) p * nd + day]);
-          if (!rundb_step (d, st, "insert province_day"))
+          if (!base_sqlite_step (d, st, "insert province_day", error))
             return sqlite3_finalize (st), FALSE;
         }
     }
@@ -266,7 +232,8 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
   const double share[MODEL_N_TARGETS] = { sc->share_2019, sc->share_2020 };
   const gint32 by[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
   const char *tname[MODEL_N_TARGETS] = { "share_2019", "share_2020" };
-  if ((st = rundb_prepare (d, "INSERT INTO city_target VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO city_target VALUES (?, ?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     for (guint t = 0; t < MODEL_N_TARGETS; t++)
@@ -286,11 +253,12 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
         sqlite3_bind_double (st, 5, (double) n / R);
         if (n > 0)
           rundb_bind_date (st, 6, r->start + vals[n / 2]);
-        if (!rundb_step (d, st, "insert city_target"))
+        if (!base_sqlite_step (d, st, "insert city_target", error))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
-  if ((st = rundb_prepare (d, "INSERT INTO city_milestone VALUES (?, ?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO city_milestone VALUES (?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return FALSE;
   for (guint c = 0; c < r->n_cities; c++)
     for (guint m = 0; m < MODEL_N_MILESTONES; m++)
@@ -302,16 +270,18 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
         rundb_bind_date (st, 3, vals[R / 2]);
         rundb_bind_date (st, 4, vals[0]);
         rundb_bind_date (st, 5, vals[R - 1]);
-        if (!rundb_step (d, st, "insert city_milestone"))
+        if (!base_sqlite_step (d, st, "insert city_milestone", error))
           return sqlite3_finalize (st), FALSE;
       }
   sqlite3_finalize (st);
 
   /* channels and certification */
-  sqlite3_stmt *ch_st = rundb_prepare (d, "INSERT INTO channel VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt *ch_st = base_sqlite_prepare (d, "INSERT INTO channel VALUES (?, ?, ?, ?, ?, ?, ?,"
+                                             " ?)", NULL, error);
   if (ch_st == NULL)
     return FALSE;
-  if ((st = rundb_prepare (d, "INSERT INTO certification VALUES (?, ?, ?, ?)")) == NULL)
+  st = base_sqlite_prepare (d, "INSERT INTO certification VALUES (?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
     return sqlite3_finalize (ch_st), FALSE;
   for (guint ch = 0; ch < r->n_channels; ch++)
     {
@@ -331,7 +301,7 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
       sqlite3_bind_text (ch_st, 6, date, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (ch_st, 7, c->generated);
       sqlite3_bind_double (ch_st, 8, holders / R);
-      if (!rundb_step (d, ch_st, "insert channel"))
+      if (!base_sqlite_step (d, ch_st, "insert channel", error))
         return sqlite3_finalize (ch_st), sqlite3_finalize (st), FALSE;
       for (guint rep = 0; rep < R; rep++)
         {
@@ -339,7 +309,7 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
           sqlite3_bind_int (st, 2, (int) rep);
           sqlite3_bind_int (st, 3, r->channel_attempts[(gsize) ch * R + rep]);
           rundb_bind_date (st, 4, r->channel_live[(gsize) ch * R + rep]);
-          if (!rundb_step (d, st, "insert certification"))
+          if (!base_sqlite_step (d, st, "insert certification", error))
             return sqlite3_finalize (ch_st), sqlite3_finalize (st), FALSE;
         }
     }
@@ -348,42 +318,36 @@ write_all (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r, con
   return TRUE;
 }
 
+/* The run and its tables, in the transaction of the atomic write. */
+typedef struct {
+  const ModelScenario *sc;
+  const ModelRolloutResult *r;
+  const char *digest;
+} Run;
+
+static gboolean
+fill (const BaseSqlite *d, gpointer data, GError **error)
+{
+  const Run *run = data;
+  return base_sqlite_exec (d, SCHEMA, "schema", error)
+         && base_sqlite_exec (d, rundb_latency_schema, "schema", error)
+         && write_all (d, run->sc, run->r, run->digest, error)
+         && rundb_latency_write (d, run->sc, run->r, error);
+}
+
 gboolean
 model_rundb_write (const char *path, const ModelScenario *sc, const ModelRolloutResult *r,
                    const char *digest, GError **error)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
-  SimdbDb d = { NULL, path, error };
-  gboolean ok = FALSE;
-
   /* Never overwrite a file that is not an essc database. */
-  if (!model_store_may_replace (path))
+  if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
     return base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INVALID,
                        "%s: exists and is not an essc database: not overwritten", path);
-  g_remove (tmp);
-  if (sqlite3_open_v2 (tmp, &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-    {
-      rundb_fail (&d, "create");
-      sqlite3_close (d.db);
-      return FALSE;
-    }
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = "
                                               "%d; PRAGMA journal_mode = OFF; PRAGMA synchronous "
                                               "= OFF;", MODEL_STORE_APPLICATION_ID,
                                               MODEL_RUNDB_SCHEMA_VERSION);
-  if (sqlite3_exec (d.db, pragmas, NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (d.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (d.db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (d.db, rundb_latency_schema, NULL, NULL, NULL) != SQLITE_OK)
-    rundb_fail (&d, "schema");
-  else if (write_all (&d, sc, r, digest) && rundb_latency_write (&d, sc, r))
-    ok = sqlite3_exec (d.db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK || rundb_fail (&d, "commit");
-  if (sqlite3_close (d.db) != SQLITE_OK && ok)
-    ok = base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: close failed", path);
-  if (ok && g_rename (tmp, path) != 0)
-    ok = base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: %s", path,
-                     g_strerror (errno));
-  if (!ok)
-    g_remove (tmp);
-  return ok;
+  Run run = { sc, r, digest };
+  return base_sqlite_write_atomic (path, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, pragmas, fill,
+                                   &run, error);
 }

@@ -63,31 +63,34 @@ format_month (gint32 day, char out[8])
 }
 
 static gboolean
-write_run_keys (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *lat)
+write_run_keys (const BaseSqlite *d, const ModelScenario *sc, const ModelLatencyResult *lat,
+                GError **error)
 {
-  sqlite3_stmt *st = rundb_prepare (d, "INSERT INTO run VALUES (?, ?)");
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO run VALUES (?, ?)", NULL, error);
   if (st == NULL)
     return FALSE;
   char sla[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (sla, sizeof sla, "%.15g", sc->latency.sla_p99);
   sqlite3_bind_text (st, 1, "latency_sla_p99_s", -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, sla, -1, SQLITE_TRANSIENT);
-  if (!rundb_step (d, st, "insert run"))
+  if (!base_sqlite_step (d, st, "insert run", error))
     return done (st, FALSE);
   if (lat->planned)
     {
       sqlite3_bind_text (st, 1, "plan_capacity", -1, SQLITE_STATIC);
       sqlite3_bind_text (st, 2, "1", -1, SQLITE_STATIC);
-      if (!rundb_step (d, st, "insert run"))
+      if (!base_sqlite_step (d, st, "insert run", error))
         return done (st, FALSE);
     }
   return done (st, TRUE);
 }
 
 static gboolean
-write_platforms (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *lat)
+write_platforms (const BaseSqlite *d, const ModelScenario *sc, const ModelLatencyResult *lat,
+                 GError **error)
 {
-  sqlite3_stmt *st = rundb_prepare (d, "INSERT INTO latency_platform VALUES (?, ?, ?, ?)");
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO latency_platform VALUES (?, ?, ?, ?)",
+                                          NULL, error);
   if (st == NULL)
     return FALSE;
   for (guint p = 0; p < lat->n_platforms; p++)
@@ -98,28 +101,29 @@ write_platforms (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *
       sqlite3_bind_text (st, 3, p == 0 ? "national" : "local", -1, SQLITE_STATIC);
       if (p > 0)
         sqlite3_bind_int64 (st, 4, sc->cities->provinces[p - 1].code);
-      if (!rundb_step (d, st, "insert latency_platform"))
+      if (!base_sqlite_step (d, st, "insert latency_platform", error))
         return done (st, FALSE);
     }
   return done (st, TRUE);
 }
 
 static gboolean
-write_service (SimdbDb *d, const ModelScenario *sc)
+write_service (const BaseSqlite *d, const ModelScenario *sc, GError **error)
 {
   const ModelLatencyParams *lp = &sc->latency;
-  sqlite3_stmt *st = rundb_prepare (d, "INSERT INTO latency_service VALUES (?, ?, ?, ?, ?)");
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO latency_service VALUES (?, ?, ?, ?, ?)",
+                                          NULL, error);
   if (st == NULL)
     return FALSE;
   for (guint k = 0; k < MODEL_N_REQ_KINDS; k++)
     {
       sqlite3_bind_text (st, 1, model_request_kind_name (k), -1, SQLITE_STATIC);
-      rundb_bind_real (st, 2, lp->measured[k]);
-      rundb_bind_real (st, 3, lp->hardware_factor);
-      rundb_bind_real (st, 4, lp->measured[k] * lp->hardware_factor);
+      base_sqlite_bind_real (st, 2, lp->measured[k]);
+      base_sqlite_bind_real (st, 3, lp->hardware_factor);
+      base_sqlite_bind_real (st, 4, lp->measured[k] * lp->hardware_factor);
       sqlite3_bind_text (st, 5, lp->measured_on != NULL ? lp->measured_on : "", -1,
                          SQLITE_STATIC);
-      if (!rundb_step (d, st, "insert latency_service"))
+      if (!base_sqlite_step (d, st, "insert latency_service", error))
         return done (st, FALSE);
     }
   return done (st, TRUE);
@@ -140,11 +144,12 @@ any_requests (const ModelLatencyResult *lat, guint p, guint day, guint n_used)
 /* The day rows: means over the first n_used replications; days on which the
  * platform had no requests in any of them are left out. */
 static gboolean
-write_days (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *lat, guint n_used)
+write_days (const BaseSqlite *d, const ModelScenario *sc, const ModelLatencyResult *lat,
+            guint n_used, GError **error)
 {
   const guint nd = lat->n_days;
-  sqlite3_stmt *st = rundb_prepare (d, "INSERT INTO latency_day VALUES (?, ?, ?, ?, ?, ?, ?,"
-                                       " ?, ?, ?, ?, ?)");
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO latency_day VALUES (?, ?, ?, ?, ?, ?, ?,"
+                                          " ?, ?, ?, ?, ?)", NULL, error);
   if (st == NULL)
     return FALSE;
   g_autofree double *mean = g_new (double, (gsize) MODEL_LAT_N_METRICS * nd);
@@ -167,11 +172,11 @@ write_days (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *lat, 
             {
               /* Columns 4..9: requests .. p99; then p99_lo, p99_hi; then lost. */
               int col = m == MODEL_LAT_LOST ? 12 : 4 + (int) m;
-              rundb_bind_real (st, col, mean[(gsize) m * nd + day]);
+              base_sqlite_bind_real (st, col, mean[(gsize) m * nd + day]);
             }
-          rundb_bind_real (st, 10, lo[day]);
-          rundb_bind_real (st, 11, hi[day]);
-          if (!rundb_step (d, st, "insert latency_day"))
+          base_sqlite_bind_real (st, 10, lo[day]);
+          base_sqlite_bind_real (st, 11, hi[day]);
+          if (!base_sqlite_step (d, st, "insert latency_day", error))
             return done (st, FALSE);
         }
     }
@@ -181,10 +186,10 @@ write_days (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *lat, 
 /* The month histograms (merged over the month's days and the replications);
  * empty ones are left out. */
 static gboolean
-write_months (SimdbDb *d, const ModelLatencyResult *lat)
+write_months (const BaseSqlite *d, const ModelLatencyResult *lat, GError **error)
 {
-  sqlite3_stmt *st = rundb_prepare (d, "INSERT INTO latency_month VALUES (?, ?, ?, ?, ?, ?, ?,"
-                                       " ?, ?)");
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO latency_month VALUES (?, ?, ?, ?, ?, ?,"
+                                          " ?, ?, ?)", NULL, error);
   if (st == NULL)
     return FALSE;
   for (guint p = 0; p < lat->n_platforms; p++)
@@ -198,13 +203,13 @@ write_months (SimdbDb *d, const ModelLatencyResult *lat)
         sqlite3_bind_int (st, 1, (int) p);
         sqlite3_bind_text (st, 2, month, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64 (st, 3, (sqlite3_int64) sim_histogram_count (h));
-        rundb_bind_real (st, 4, sim_histogram_quantile (h, 0.50));
-        rundb_bind_real (st, 5, sim_histogram_quantile (h, 0.95));
-        rundb_bind_real (st, 6, sim_histogram_quantile (h, 0.99));
-        rundb_bind_real (st, 7, sim_histogram_mean (h));
-        rundb_bind_real (st, 8, sim_histogram_max (h));
+        base_sqlite_bind_real (st, 4, sim_histogram_quantile (h, 0.50));
+        base_sqlite_bind_real (st, 5, sim_histogram_quantile (h, 0.95));
+        base_sqlite_bind_real (st, 6, sim_histogram_quantile (h, 0.99));
+        base_sqlite_bind_real (st, 7, sim_histogram_mean (h));
+        base_sqlite_bind_real (st, 8, sim_histogram_max (h));
         bind_histogram (st, 9, h);
-        if (!rundb_step (d, st, "insert latency_month"))
+        if (!base_sqlite_step (d, st, "insert latency_month", error))
           return done (st, FALSE);
       }
   return done (st, TRUE);
@@ -212,10 +217,11 @@ write_months (SimdbDb *d, const ModelLatencyResult *lat)
 
 /* The capacity plan over the first n_used replications. */
 static gboolean
-write_plan (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *lat, guint n_used)
+write_plan (const BaseSqlite *d, const ModelScenario *sc, const ModelLatencyResult *lat,
+            guint n_used, GError **error)
 {
-  sqlite3_stmt *st = rundb_prepare (d, "INSERT INTO capacity_plan VALUES (?, ?, ?, ?, ?, ?, ?,"
-                                       " ?, ?, ?)");
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO capacity_plan VALUES (?, ?, ?, ?, ?, ?,"
+                                          " ?, ?, ?, ?)", NULL, error);
   if (st == NULL)
     return FALSE;
   for (guint p = 0; p < lat->n_platforms; p++)
@@ -251,53 +257,54 @@ write_plan (SimdbDb *d, const ModelScenario *sc, const ModelLatencyResult *lat, 
         sqlite3_bind_int64 (st, 3, model_latency_servers_on (sc, p, last));
         sqlite3_bind_int64 (st, 4, erlang);
         sqlite3_bind_int64 (st, 5, lo);
-        rundb_bind_real (st, 6, planned > 0 ? sum / planned : NAN);
+        base_sqlite_bind_real (st, 6, planned > 0 ? sum / planned : NAN);
         sqlite3_bind_int64 (st, 7, hi);
-        rundb_bind_real (st, 8, rate);
+        base_sqlite_bind_real (st, 8, rate);
         sqlite3_bind_int64 (st, 9, with_demand);
         sqlite3_bind_int64 (st, 10, unmet);
-        if (!rundb_step (d, st, "insert capacity_plan"))
+        if (!base_sqlite_step (d, st, "insert capacity_plan", error))
           return done (st, FALSE);
       }
   return done (st, TRUE);
 }
 
 static gboolean
-write_propagation (SimdbDb *d, const SimHistogram *h)
+write_propagation (const BaseSqlite *d, const SimHistogram *h, GError **error)
 {
-  sqlite3_stmt *st = rundb_prepare (d, "INSERT INTO status_propagation VALUES (?, ?, ?, ?, ?,"
-                                       " ?, ?, ?)");
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO status_propagation VALUES (?, ?, ?, ?,"
+                                          " ?, ?, ?, ?)", NULL, error);
   if (st == NULL)
     return FALSE;
   const guint64 count = sim_histogram_count (h);
   /* The quantiles of an empty histogram are NaN: stored as NULL. */
   const double p99 = sim_histogram_quantile (h, 0.99);
   sqlite3_bind_int64 (st, 1, (sqlite3_int64) count);
-  rundb_bind_real (st, 2, sim_histogram_quantile (h, 0.50));
-  rundb_bind_real (st, 3, sim_histogram_quantile (h, 0.95));
-  rundb_bind_real (st, 4, p99);
-  rundb_bind_real (st, 5, sim_histogram_max (h));
+  base_sqlite_bind_real (st, 2, sim_histogram_quantile (h, 0.50));
+  base_sqlite_bind_real (st, 3, sim_histogram_quantile (h, 0.95));
+  base_sqlite_bind_real (st, 4, p99);
+  base_sqlite_bind_real (st, 5, sim_histogram_max (h));
   sqlite3_bind_double (st, 6, MODEL_STATUS_PROPAGATION_BOUND);
   if (count > 0 && !isnan (p99))
     sqlite3_bind_int (st, 7, p99 <= MODEL_STATUS_PROPAGATION_BOUND);
   bind_histogram (st, 8, h);
-  return done (st, rundb_step (d, st, "insert status_propagation"));
+  return done (st, base_sqlite_step (d, st, "insert status_propagation", error));
 }
 
 gboolean
-rundb_latency_write (SimdbDb *d, const ModelScenario *sc, const ModelRolloutResult *r)
+rundb_latency_write (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResult *r,
+                     GError **error)
 {
   const ModelLatencyResult *lat = r->latency;
   if (lat == NULL)
     return TRUE;
   /* The replications finished (a complete run: all of them). */
   const guint n_used = MIN (r->n_done, lat->n_reps);
-  if (!write_run_keys (d, sc, lat) || !write_platforms (d, sc, lat) || !write_service (d, sc)
-      || !write_months (d, lat))
+  if (!write_run_keys (d, sc, lat, error) || !write_platforms (d, sc, lat, error)
+      || !write_service (d, sc, error) || !write_months (d, lat, error))
     return FALSE;
-  if (n_used > 0 && !write_days (d, sc, lat, n_used))
+  if (n_used > 0 && !write_days (d, sc, lat, n_used, error))
     return FALSE;
-  if (n_used > 0 && lat->planned && !write_plan (d, sc, lat, n_used))
+  if (n_used > 0 && lat->planned && !write_plan (d, sc, lat, n_used, error))
     return FALSE;
-  return lat->propagation == NULL || write_propagation (d, lat->propagation);
+  return lat->propagation == NULL || write_propagation (d, lat->propagation, error);
 }

@@ -6,15 +6,12 @@
 #include "model/rollout/sweep.h"
 
 #include "base/error.h"
+#include "base/sqlite.h"
 #include "model/rollout/scenario_csv.h"
 #include "model/std/store.h"
 
-#include <glib/gstdio.h>
 #include <math.h>
-#include <sqlite3.h>
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 void
 model_sweep_result_free (ModelSweepResult *r)
@@ -147,23 +144,8 @@ static const char SCHEMA[] =
   " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (point, date)) STRICT;";
 
 static gboolean
-sql_fail (sqlite3 *db, const char *path, const char *what, GError **error)
-{
-  return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: %s: %s", path, what,
-                     db ? sqlite3_errmsg (db) : "out of memory");
-}
-
-static gboolean
-exec_bound (sqlite3 *db, sqlite3_stmt *st)
-{
-  gboolean ok = sqlite3_step (st) == SQLITE_DONE;
-  sqlite3_reset (st);
-  sqlite3_clear_bindings (st);
-  return ok;
-}
-
-static gboolean
-write_rows (sqlite3 *db, const ModelSweep *s, ModelSweepResult *const *res)
+write_rows (const BaseSqlite *out, const ModelSweep *s, ModelSweepResult *const *res,
+            GError **error)
 {
   sqlite3_stmt *st = NULL;
   gboolean ok = TRUE;
@@ -173,16 +155,16 @@ write_rows (sqlite3 *db, const ModelSweep *s, ModelSweepResult *const *res)
     { "sweep_path", s->path }, { "scenario_path", s->scenario_path }, { "points", n },
   };
   g_snprintf (n, sizeof n, "%u", s->n_points);
-  ok = sqlite3_prepare_v2 (db, "INSERT INTO sweep VALUES (?, ?)", -1, &st, NULL) == SQLITE_OK;
+  ok = (st = base_sqlite_prepare (out, "INSERT INTO sweep VALUES (?, ?)", "write", error)) != NULL;
   for (gsize i = 0; ok && i < G_N_ELEMENTS (kv); i++)
     {
       sqlite3_bind_text (st, 1, kv[i][0], -1, SQLITE_STATIC);
       sqlite3_bind_text (st, 2, kv[i][1], -1, SQLITE_STATIC);
-      ok = exec_bound (db, st);
+      ok = base_sqlite_step (out, st, "write", error);
     }
-  sqlite3_finalize (st);
-  ok = ok && sqlite3_prepare_v2 (db, "INSERT INTO sweep_axis VALUES (?, ?, ?, ?)", -1, &st,
-                                 NULL) == SQLITE_OK;
+  g_clear_pointer (&st, sqlite3_finalize);  /* NULL: the next prepare may be skipped */
+  ok = ok && (st = base_sqlite_prepare (out, "INSERT INTO sweep_axis VALUES (?, ?, ?, ?)", "write",
+                                        error)) != NULL;
   for (guint a = 0; ok && a < s->n_axes; a++)
     for (guint i = 0; ok && i < s->axes[a].n_values; i++)
       {
@@ -191,17 +173,17 @@ write_rows (sqlite3 *db, const ModelSweep *s, ModelSweepResult *const *res)
         sqlite3_bind_text (st, 2, name, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int (st, 3, (int) i);
         sqlite3_bind_text (st, 4, s->axes[a].values[i], -1, SQLITE_STATIC);
-        ok = exec_bound (db, st);
+        ok = base_sqlite_step (out, st, "write", error);
       }
   sqlite3_finalize (st);
   sqlite3_stmt *pt = NULL, *pv = NULL, *ps = NULL;
   ok = ok
-       && sqlite3_prepare_v2 (db, "INSERT INTO sweep_point VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                  " ?, ?, ?, ?)", -1, &pt, NULL) == SQLITE_OK
-       && sqlite3_prepare_v2 (db, "INSERT INTO sweep_point_value VALUES (?, ?, ?)", -1, &pv,
-                              NULL) == SQLITE_OK
-       && sqlite3_prepare_v2 (db, "INSERT INTO sweep_series VALUES (?, ?, ?, ?, ?)", -1, &ps,
-                              NULL) == SQLITE_OK;
+       && (pt = base_sqlite_prepare (out, "INSERT INTO sweep_point VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                                          " ?, ?, ?, ?, ?, ?)", "write", error)) != NULL
+       && (pv = base_sqlite_prepare (out, "INSERT INTO sweep_point_value VALUES (?, ?, ?)", "write",
+                                     error)) != NULL
+       && (ps = base_sqlite_prepare (out, "INSERT INTO sweep_series VALUES (?, ?, ?, ?, ?)",
+                                     "write", error)) != NULL;
   for (guint p = 0; ok && p < s->n_points; p++)
     {
       const ModelSweepResult *r = res[p];
@@ -219,20 +201,17 @@ write_rows (sqlite3 *db, const ModelSweep *s, ModelSweepResult *const *res)
           sqlite3_bind_double (pt, 7 + 3 * (int) t, r->share[t]);
           sqlite3_bind_double (pt, 8 + 3 * (int) t, r->cities[t]);
         }
-      if (isnan (r->worst_p99))
-        sqlite3_bind_null (pt, 12);
-      else
-        sqlite3_bind_double (pt, 12, r->worst_p99);
+      base_sqlite_bind_real (pt, 12, r->worst_p99);
       sqlite3_bind_int (pt, 13, (int) r->platforms);
       sqlite3_bind_int (pt, 14, (int) r->platforms_held);
-      ok = exec_bound (db, pt);
+      ok = base_sqlite_step (out, pt, "write", error);
       for (guint a = 0; ok && a < s->n_axes; a++)
         {
           sqlite3_bind_int (pv, 1, (int) p);
           sqlite3_bind_int (pv, 2, (int) a);
           sqlite3_bind_text (pv, 3, s->axes[a].values[model_sweep_index (s, p, a)], -1,
                              SQLITE_STATIC);
-          ok = exec_bound (db, pv);
+          ok = base_sqlite_step (out, pv, "write", error);
         }
       for (guint d = 0; ok && d < r->n_days; d++)
         {
@@ -243,7 +222,7 @@ write_rows (sqlite3 *db, const ModelSweep *s, ModelSweepResult *const *res)
           sqlite3_bind_double (ps, 3, r->mean[d]);
           sqlite3_bind_double (ps, 4, r->lo[d]);
           sqlite3_bind_double (ps, 5, r->hi[d]);
-          ok = exec_bound (db, ps);
+          ok = base_sqlite_step (out, ps, "write", error);
         }
     }
   sqlite3_finalize (pt);
@@ -252,37 +231,31 @@ write_rows (sqlite3 *db, const ModelSweep *s, ModelSweepResult *const *res)
   return ok;
 }
 
+/* The sweep's tables, in the transaction of the atomic write. */
+typedef struct {
+  const ModelSweep *s;
+  ModelSweepResult *const *res;
+} Sweep;
+
+static gboolean
+fill (const BaseSqlite *d, gpointer data, GError **error)
+{
+  const Sweep *sw = data;
+  return base_sqlite_exec (d, SCHEMA, "create", error) && write_rows (d, sw->s, sw->res, error);
+}
+
 gboolean
 model_sweep_write_db (const char *path, const ModelSweep *s, ModelSweepResult *const *res,
                       GError **error)
 {
   /* Replace only an essc database (or nothing). */
-  if (!model_store_may_replace (path))
+  if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
     return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_CONFLICT, "%s: exists and is "
                        "not an essc database; not replaced", path);
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
-  g_remove (tmp);
-  sqlite3 *db = NULL;
-  gboolean ok = FALSE;
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA journal_mode "
                                               "= OFF; PRAGMA synchronous = OFF;",
                                               MODEL_STORE_APPLICATION_ID);
-  if (sqlite3_open_v2 (tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
-      || sqlite3_exec (db, pragmas, NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
-    sql_fail (db, path, "create", error);
-  else if (!write_rows (db, s, res))
-    sql_fail (db, path, "write", error);
-  else if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    sql_fail (db, path, "commit", error);
-  else
-    ok = TRUE;
-  sqlite3_close (db);
-  if (ok && g_rename (tmp, path) != 0)
-    ok = base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, "%s: cannot rename into "
-                     "place: %s", path, g_strerror (errno));
-  if (!ok)
-    g_remove (tmp);
-  return ok;
+  Sweep sw = { s, res };
+  return base_sqlite_write_atomic (path, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, pragmas, fill,
+                                   &sw, error);
 }

@@ -89,20 +89,6 @@ model_store_path (const ModelStore *store)
 
 /* ---- SQLite codes to GErrors -------------------------------------------- */
 
-ModelStdCode
-model_store_priv_code_of (int rc)
-{
-  switch (rc & 0xff)
-    {
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-    case SQLITE_FORMAT:
-      return MODEL_STD_MALFORMED;
-    default:
-      return MODEL_STD_INTERNAL;
-    }
-}
-
 gboolean
 model_store_priv_fail (ModelStore *s, GError **error, ModelStdCode code,
                        const char *fmt, ...)
@@ -119,13 +105,8 @@ model_store_priv_fail (ModelStore *s, GError **error, ModelStdCode code,
 gboolean
 model_store_priv_sql_fail (ModelStore *s, int rc, const char *what, GError **error)
 {
-  if (model_store_priv_code_of (rc) == MODEL_STD_MALFORMED)
-    return model_store_priv_fail (s, error, MODEL_STD_MALFORMED,
-                                  "%s: damaged or not an SQLite "
-                                  "database (%s)",
-                                  what, sqlite3_errmsg (s->db));
-  return model_store_priv_fail (s, error, MODEL_STD_INTERNAL, "%s: %s (%s)", what,
-                                sqlite3_errmsg (s->db), sqlite3_errstr (rc));
+  BaseSqlite b = { s->db, s->path, MODEL_STORE_ERROR, MODEL_STD_INTERNAL };
+  return base_sqlite_fail_rc (&b, rc, MODEL_STD_MALFORMED, what, error);
 }
 
 gboolean
@@ -259,15 +240,10 @@ model_store_open (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   g_autoptr (ModelStore) s = g_new0 (ModelStore, 1);
   s->path = g_strdup (path);
-  int rc = sqlite3_open_v2 (path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                            NULL);
-  if (rc != SQLITE_OK)
-    {
-      model_store_priv_fail (s, error, MODEL_STD_INTERNAL, "cannot open: %s",
-                             s->db != NULL ? sqlite3_errmsg (s->db)
-                                           : sqlite3_errstr (rc));
-      return NULL;
-    }
+  BaseSqlite b = { NULL, s->path, MODEL_STORE_ERROR, MODEL_STD_INTERNAL };
+  if (!base_sqlite_open (&b, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "cannot open", error))
+    return NULL;
+  s->db = b.db;
   sqlite3_extended_result_codes (s->db, 1);
   sqlite3_busy_timeout (s->db, 5000);
   gint64 app, version, n;
@@ -454,21 +430,4 @@ model_store_load (ModelStore *store, ModelState *state, gint64 now, GError **err
   if (!ok)
     rollback (s);
   return ok;
-}
-
-gboolean
-model_store_may_replace (const char *path)
-{
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  sqlite3 *old = NULL;
-  sqlite3_stmt *st = NULL;
-  gint64 app = -1;
-  if (sqlite3_open_v2 (path, &old, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (old, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK
-      && sqlite3_step (st) == SQLITE_ROW)
-    app = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  sqlite3_close (old);
-  return app == MODEL_STORE_APPLICATION_ID;
 }

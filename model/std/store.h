@@ -35,13 +35,11 @@ G_BEGIN_DECLS
 #define MODEL_STORE_ERROR (model_store_error_quark ())
 GQuark model_store_error_quark (void);
 
-/* PRAGMA application_id of an essc database: "ESSC" in ASCII. */
+/* PRAGMA application_id of an essc database: "ESSC" in ASCII.  The run,
+ * sweep and store databases all carry it, and only a file that does may be
+ * replaced by one: base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID). */
 #define MODEL_STORE_APPLICATION_ID 0x45535343
 
-/* TRUE when path may be replaced by an essc database: it does not exist, or
- * it is an SQLite file whose application_id is MODEL_STORE_APPLICATION_ID
- * (the run, sweep and store databases all are; anything else is kept). */
-gboolean model_store_may_replace (const char *path);
 /* PRAGMA user_version this build writes and reads. */
 #define MODEL_STORE_SCHEMA_VERSION 1
 

@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include <sqlite3.h>
+#include "base/sqlite.h"
 
 #include "model/std/store.h"
 
@@ -23,12 +23,11 @@ struct _ModelStore
 
 /* ---- errors (store.c) ---------------------------------------------------- */
 
-/* MALFORMED for a damaged file (NOTADB, CORRUPT, FORMAT), else INTERNAL. */
-ModelStdCode model_store_priv_code_of (int rc);
 /* Sets error to "<path>: <message>" with code; returns FALSE. */
 gboolean model_store_priv_fail (ModelStore *store, GError **error, ModelStdCode code,
                                 const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-/* The SQLite failure rc while doing `what`, as a GError; returns FALSE. */
+/* The SQLite failure rc while doing `what`, as a GError (base_sqlite_fail_rc:
+ * MALFORMED for a damaged file, else INTERNAL); returns FALSE. */
 gboolean model_store_priv_sql_fail (ModelStore *store, int rc, const char *what,
                                     GError **error);
 /* Runs sql, which returns no rows. */

@@ -93,7 +93,9 @@ model_store_priv_writer_end (ModelStoreWriter *w, GError **error)
   g_autofree char *msg = g_steal_pointer (&w->msg);
   if (w->rc == SQLITE_OK)
     return TRUE;
-  return model_store_priv_fail (w->store, error, model_store_priv_code_of (w->rc),
+  return model_store_priv_fail (w->store, error,
+                                base_sqlite_damaged (w->rc) ? MODEL_STD_MALFORMED
+                                                            : MODEL_STD_INTERNAL,
                                 "table %s: cannot save row %" G_GINT64_FORMAT ": %s",
                                 w->table, w->n,
                                 msg != NULL ? msg : sqlite3_errstr (w->rc));
