@@ -57,3 +57,36 @@ base_text_check_ascii (const char *s, gsize max, gsize *at)
   return BASE_TEXT_OK;
 }
 
+
+/* ---- showing untrusted bytes ------------------------------------------- */
+
+char *
+base_text_printable (const char *bytes, gsize len, gsize max_chars)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = bytes, *end = bytes + len;
+  gsize chars = 0;
+
+  while (p < end)
+    {
+      if (chars == max_chars)
+        {
+          g_string_append (out, "...");
+          break;
+        }
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2 || g_unichar_iscntrl (c))
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (p);
+          g_string_append_len (out, p, next - p);
+          p = next;
+        }
+      chars++;
+    }
+  return g_string_free (out, FALSE);
+}

@@ -4,7 +4,8 @@
  * printable ASCII without space.  The checks say what is wrong and at which
  * byte and leave the wording of the message to the caller; they read at most
  * max + 1 bytes of a NUL-terminated string, so an unterminated or huge input
- * costs no more than a legal one.
+ * costs no more than a legal one.  And the one way untrusted bytes are shown
+ * in a message or an output: a printable, bounded copy.
  * Pure functions: no state, no clock, no I/O.
  */
 #pragma once
@@ -41,5 +42,16 @@ BaseTextFault base_text_check_utf8 (const char *s, gssize len, gsize max,
  * before TOO_LONG; *at (may be NULL) gets the offset of a BAD_BYTE.
  */
 BaseTextFault base_text_check_ascii (const char *s, gsize max, gsize *at);
+
+/* ---- showing untrusted bytes ------------------------------------------- */
+
+/*
+ * Returns: (transfer full) a printable copy of len untrusted bytes: valid
+ * UTF-8 characters stay, each control character (U+0000..U+001F,
+ * U+007F..U+009F) and each byte of invalid UTF-8 becomes "\xNN" (lowercase
+ * hex), and when more than max_chars characters (an escaped byte counts as
+ * one) remain, the copy ends after max_chars of them with "...".
+ */
+char *base_text_printable (const char *bytes, gsize len, gsize max_chars);
 
 G_END_DECLS

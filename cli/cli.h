@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The essc front: exit statuses shared by every subcommand, the subcommand
- * table entry type, and small helpers for printing untrusted text.
+ * table entry type, and the option parsing and usage errors they share
+ * (untrusted text is shown with base_text_printable, base/text.h).
  *
  * Exit statuses: 0 success, 1 the checked thing failed (a non-conformant
  * implementation, an invalid ID), 2 usage or input error (message on stderr
@@ -62,16 +63,5 @@ gboolean essc_cli_parse (int *argc, char ***argv, const char *command,
 /* Prints a usage error "essc CMD: message" to stderr; returns ESSC_EXIT_USAGE. */
 int essc_cli_usage_error (const char *command, const char *format, ...)
     G_GNUC_PRINTF (2, 3);
-
-/*
- * Returns (transfer full) a printable copy of untrusted bytes: valid UTF-8
- * stays, control characters and invalid bytes become \xNN, and text longer
- * than max_chars is cut with "...".
- */
-char *essc_cli_printable (const char *bytes, gsize len, gsize max_chars);
-
-/* Parses "YYYY-MM-DD" (Beijing midnight) or "YYYY-MM-DDTHH:MM:SSZ" into Unix
- * seconds; FALSE on anything else. */
-gboolean essc_cli_parse_time (const char *text, gint64 *out);
 
 G_END_DECLS

@@ -7,10 +7,12 @@
  * (saying which); 2 when a file is missing, unreadable or malformed (the key
  * or signature file, or a certificate too large to be one).  `essc cert show
  * CERT` prints a well-formed report in full, without checking its signature.
- * Every string from the certificate is printed through essc_cli_printable,
+ * Every string from the certificate is printed through base_text_printable,
  * so a hostile report cannot send escape sequences to the terminal.
  */
 #include "cli/cli.h"
+
+#include "base/text.h"
 #include "conformance/cert.h"
 #include "conformance/json.h"
 
@@ -22,14 +24,14 @@ static char *
 str (JsonObject *o, const char *member)
 {
   const char *s = json_object_get_string_member (o, member);
-  return essc_cli_printable (s, strlen (s), 200);
+  return base_text_printable (s, strlen (s), 200);
 }
 
 /* An error message, which may quote a file name or JSON text, made printable. */
 static char *
 printable_message (const GError *error)
 {
-  return essc_cli_printable (error->message, strlen (error->message), 600);
+  return base_text_printable (error->message, strlen (error->message), 600);
 }
 
 static gint64
@@ -99,7 +101,7 @@ cmd_verify (int argc, char **argv)
       fprintf (stderr, "essc cert verify: %s\n", message);
       return ESSC_EXIT_USAGE;
     }
-  g_autofree char *shown_path = essc_cli_printable (cert_path, strlen (cert_path), 200);
+  g_autofree char *shown_path = base_text_printable (cert_path, strlen (cert_path), 200);
   g_autoptr (JsonObject) report = conf_cert_check (cert, len, pk, sig_id, sig, &error);
   if (report == NULL)
     {
@@ -108,7 +110,7 @@ cmd_verify (int argc, char **argv)
               model_std_code_name ((ModelStdCode) error->code), message);
       return ESSC_EXIT_FAILED;
     }
-  g_autofree char *id = conf_hex_encode (pk_id, sizeof pk_id);
+  g_autofree char *id = base_hex_encode_dup (pk_id, sizeof pk_id);
   printf ("%s: verified, signed by key %s\n", shown_path, id);
   print_summary (report);
   return ESSC_EXIT_OK;
@@ -132,12 +134,12 @@ cmd_show (int argc, char **argv)
   if (report == NULL)
     {
       g_autofree char *message = printable_message (error);
-      g_autofree char *shown = essc_cli_printable (argv[1], strlen (argv[1]), 200);
+      g_autofree char *shown = base_text_printable (argv[1], strlen (argv[1]), 200);
       fprintf (stderr, "essc cert show: %s%s%s\n", cert ? shown : "", cert ? ": " : "", message);
       return ESSC_EXIT_USAGE;
     }
 
-  g_autofree char *shown_path = essc_cli_printable (argv[1], strlen (argv[1]), 200);
+  g_autofree char *shown_path = base_text_printable (argv[1], strlen (argv[1]), 200);
   g_autofree char *key_id = str (json_object_get_object_member (report, "signer"), "key_id");
   printf ("%s: conformance report, signed by key %s (signature not checked)\n", shown_path,
           key_id);
@@ -145,7 +147,7 @@ cmd_show (int argc, char **argv)
   g_autoptr (JsonNode) profile = json_node_init_object (
       json_node_alloc (), json_object_get_object_member (report, "profile"));
   g_autofree char *profile_text = conf_json_canonical (profile, NULL);
-  g_autofree char *profile_shown = essc_cli_printable (profile_text, strlen (profile_text), 400);
+  g_autofree char *profile_shown = base_text_printable (profile_text, strlen (profile_text), 400);
   printf ("profile: %s\n", profile_shown);
 
   JsonArray *vectors = json_object_get_array_member (report, "vectors");
@@ -166,7 +168,7 @@ cmd_show (int argc, char **argv)
       for (guint k = 0; k < json_array_get_length (reqs); k++)
         g_string_append_printf (ids, "%s%s", k ? "," : "", json_array_get_string_element (reqs, k));
       g_autofree char *verdict = str (t, "verdict"), *name = str (t, "name");
-      g_autofree char *ids_shown = essc_cli_printable (ids->str, ids->len, 60);
+      g_autofree char *ids_shown = base_text_printable (ids->str, ids->len, 60);
       printf ("  %-15s %-20s %s\n", verdict, ids_shown, name);
     }
   JsonArray *waivers = json_object_get_array_member (report, "waivers_used");
@@ -174,7 +176,7 @@ cmd_show (int argc, char **argv)
   for (guint i = 0; i < json_array_get_length (waivers); i++)
     {
       const char *w = json_array_get_string_element (waivers, i);
-      g_autofree char *shown = essc_cli_printable (w, strlen (w), 200);
+      g_autofree char *shown = base_text_printable (w, strlen (w), 200);
       printf ("  %s\n", shown);
     }
   return ESSC_EXIT_OK;
@@ -199,6 +201,6 @@ essc_cmd_cert (int argc, char **argv)
     }
   if (argc < 2)
     return essc_cli_usage_error ("cert", "expected 'verify' or 'show'");
-  g_autofree char *shown = essc_cli_printable (argv[1], strlen (argv[1]), 64);
+  g_autofree char *shown = base_text_printable (argv[1], strlen (argv[1]), 64);
   return essc_cli_usage_error ("cert", "unknown subcommand '%s' (expected verify or show)", shown);
 }

@@ -6,6 +6,9 @@
  * error.  Untrusted input is echoed only in escaped, bounded form.
  */
 #include "cli/cli.h"
+
+#include "base/text.h"
+#include "base/time.h"
 #include "model/std/id.h"
 
 #include <stdio.h>
@@ -25,11 +28,28 @@ static const char *summary =
   "\n"
   "Exit status: 0 all valid, 1 some invalid, 2 usage error.";
 
+/*
+ * Parses --at: "YYYY-MM-DD" (midnight in Beijing) or "YYYY-MM-DDTHH:MM:SSZ"
+ * into Unix seconds, by the strict rule of base/time.h; *at gets the offset
+ * of a fault.  Text of at most 10 bytes is taken as a date.
+ */
+static BaseTimeFault
+parse_at (const char *text, gint64 *out, gsize *at)
+{
+  gint32 day;
+  if (strnlen (text, 11) > 10)
+    return base_time_parse_utc (text, out, at);
+  BaseTimeFault fault = base_time_parse_date (text, &day, at);
+  if (fault == BASE_TIME_OK)
+    *out = (gint64) day * 86400 - 8 * 3600;
+  return fault;
+}
+
 /* Prints the verdict for one candidate; returns TRUE when valid. */
 static gboolean
 check_one (const char *id, gsize len, gint64 now, const char *where)
 {
-  g_autofree char *shown = essc_cli_printable (id, len, 40);
+  g_autofree char *shown = base_text_printable (id, len, 40);
   g_autoptr (GError) error = NULL;
   ModelIdInfo info;
 
@@ -79,7 +99,7 @@ check_stdin (gint64 now, gboolean *all_valid)
       buf[len] = '\0';
       if (overlong)
         {
-          g_autofree char *shown = essc_cli_printable (buf, 20, 19);
+          g_autofree char *shown = base_text_printable (buf, 20, 19);
           printf ("%s\tinvalid\tstdin line %d is over %d bytes (malformed)\n", shown, lineno,
                   MAX_LINE);
           *all_valid = FALSE;
@@ -114,8 +134,14 @@ essc_cmd_id (int argc, char **argv)
 
   if (!essc_cli_parse (&argc, &argv, "id", "check ID... | complete DIGITS17", summary, entries))
     return ESSC_EXIT_USAGE;
-  if (at != NULL && !essc_cli_parse_time (at, &now))
-    return essc_cli_usage_error ("id", "--at: '%s' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", at);
+  gsize bad = 0;
+  BaseTimeFault fault = at != NULL ? parse_at (at, &now, &bad) : BASE_TIME_OK;
+  if (fault != BASE_TIME_OK)
+    {
+      g_autofree char *shown = base_text_printable (at, strlen (at), 40);
+      return essc_cli_usage_error ("id", "--at: '%s' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ: "
+                                   "bad %s at byte %zu", shown, base_time_fault_name (fault), bad);
+    }
   if (argc < 2)
     return essc_cli_usage_error ("id", "expected a subcommand: check or complete");
 
@@ -131,7 +157,7 @@ essc_cmd_id (int argc, char **argv)
     }
   if (strcmp (argv[1], "check") != 0)
     {
-      g_autofree char *shown = essc_cli_printable (argv[1], strlen (argv[1]), 40);
+      g_autofree char *shown = base_text_printable (argv[1], strlen (argv[1]), 40);
       return essc_cli_usage_error ("id", "unknown subcommand '%s' (expected check or complete)",
                                    shown);
     }

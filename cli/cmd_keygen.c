@@ -217,7 +217,7 @@ essc_cmd_keygen (int argc, char **argv)
       fprintf (stderr, "essc keygen: %s\n", error->message);
       return path_error (error->code) ? ESSC_EXIT_USAGE : ESSC_EXIT_INTERNAL;
     }
-  g_autofree char *id = conf_hex_encode (model_key_pair_id (key), MODEL_KEY_ID_LEN);
+  g_autofree char *id = base_hex_encode_dup (model_key_pair_id (key), MODEL_KEY_ID_LEN);
   printf ("wrote %s (secret key, mode 0600) and %s (public key)\nkey id %s\n", key_path,
           pub_path, id);
   return ESSC_EXIT_OK;

@@ -8,6 +8,8 @@
  * valid, 2 when invalid, missing or unreadable.
  */
 #include "cli/cli.h"
+
+#include "base/text.h"
 #include "model/rollout/scenario.h"
 
 #include <stdio.h>
@@ -23,7 +25,7 @@ check (const char *path)
       for (guint i = 0; i < problems->len; i++)
         {
           const char *p = problems->pdata[i];
-          g_autofree char *shown = essc_cli_printable (p, strlen (p), 1000);
+          g_autofree char *shown = base_text_printable (p, strlen (p), 1000);
           fprintf (stderr, "%s\n", shown);
         }
       fprintf (stderr, "essc scenario: %s: %u problem%s\n", path, problems->len,
@@ -41,7 +43,7 @@ check (const char *path)
   char start[11], end[11];
   model_csv_format_date (s->start, start);
   model_csv_format_date (s->end, end);
-  g_autofree char *name = essc_cli_printable (s->name, strlen (s->name), 80);
+  g_autofree char *name = base_text_printable (s->name, strlen (s->name), 80);
   printf ("%s: valid: \"%s\", %s..%s, %u cities, %u channels, %" G_GUINT64_FORMAT
           " cardholders, blake2b-256 %s\n",
           path, name, start, end, s->cities->n_cities, s->catalogue->n_channels,

@@ -11,6 +11,8 @@
  * SQLite database (model/rollout/rundb).
  */
 #include "cli/cli.h"
+
+#include "base/hex.h"
 #include "cli/sim_latency.h"
 #include "base/sqlite.h"
 #include "conformance/plan.h"
@@ -413,8 +415,7 @@ sim_run (int argc, char **argv, gboolean multi)
       return ESSC_EXIT_USAGE;
     }
   char digest[65];
-  for (int i = 0; i < 32; i++)
-    g_snprintf (digest + 2 * i, 3, "%02x", res->digest[i]);
+  base_hex_encode (res->digest, 32, digest);
 
   if (!leader)
     return ESSC_EXIT_OK;  /* member 0 writes and prints */

@@ -2,9 +2,11 @@
 /*
  * essc's entry point: dispatches the first argument to a subcommand and
  * holds the helpers every subcommand shares (option parsing with GOption,
- * usage errors, printing untrusted bytes safely, time parsing).
+ * usage errors).
  */
 #include "cli/cli.h"
+
+#include "base/text.h"
 
 #include <locale.h>
 #include <sodium.h>
@@ -93,65 +95,6 @@ essc_cli_usage_error (const char *command, const char *format, ...)
   return ESSC_EXIT_USAGE;
 }
 
-char *
-essc_cli_printable (const char *bytes, gsize len, gsize max_chars)
-{
-  GString *out = g_string_new (NULL);
-  const char *p = bytes, *end = bytes + len;
-  gsize chars = 0;
-
-  while (p < end)
-    {
-      if (chars == max_chars)
-        {
-          g_string_append (out, "...");
-          break;
-        }
-      gunichar c = g_utf8_get_char_validated (p, end - p);
-      if (c == (gunichar) -1 || c == (gunichar) -2 || g_unichar_iscntrl (c))
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p);
-          p++;
-        }
-      else
-        {
-          const char *next = g_utf8_next_char (p);
-          g_string_append_len (out, p, next - p);
-          p = next;
-        }
-      chars++;
-    }
-  return g_string_free (out, FALSE);
-}
-
-gboolean
-essc_cli_parse_time (const char *text, gint64 *out)
-{
-  int y, m, d, hh, mm, ss;
-  char tail;
-
-  if (text == NULL)
-    return FALSE;
-  if (sscanf (text, "%4d-%2d-%2dT%2d:%2d:%2dZ%c", &y, &m, &d, &hh, &mm, &ss, &tail) == 6
-      && strlen (text) == 20)
-    {
-      g_autoptr (GDateTime) t = g_date_time_new_utc (y, m, d, hh, mm, ss);
-      if (t == NULL)
-        return FALSE;
-      *out = g_date_time_to_unix (t);
-      return TRUE;
-    }
-  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && strlen (text) == 10)
-    {
-      g_autoptr (GDateTime) t = g_date_time_new_utc (y, m, d, 0, 0, 0);
-      if (t == NULL)
-        return FALSE;
-      *out = g_date_time_to_unix (t) - 8 * 3600; /* midnight in Beijing */
-      return TRUE;
-    }
-  return FALSE;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -181,7 +124,7 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
-  g_autofree char *shown = essc_cli_printable (argv[1], strlen (argv[1]), 64);
+  g_autofree char *shown = base_text_printable (argv[1], strlen (argv[1]), 64);
   if (argv[1][0] == '-')
     fprintf (stderr, "essc: unknown option '%s'\n", shown);
   else

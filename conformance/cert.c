@@ -11,6 +11,7 @@
  */
 #include "conformance/cert.h"
 
+#include "base/time.h"
 #include "conformance/json.h"
 #include "model/std/common.h"
 
@@ -60,35 +61,15 @@ check_text (const char *field, const char *s, gsize max, GError **error)
     }
 }
 
-static char *
-format_time (gint64 t)
-{
-  g_autoptr (GDateTime) d = g_date_time_new_from_unix_utc (t);
-  return g_date_time_format (d, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-/* Parses exactly "YYYY-MM-DDTHH:MM:SSZ" of a real UTC time. */
+/* Parses exactly "YYYY-MM-DDTHH:MM:SSZ" of a real UTC time from 1970 on. */
 static gboolean
 parse_time (const char *field, const char *s, gint64 *out, GError **error)
 {
-  static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
-  gboolean shape = strlen (s) == sizeof pattern - 1;
-  for (gsize i = 0; shape && i < sizeof pattern - 1; i++)
-    shape = pattern[i] == 'd' ? g_ascii_isdigit (s[i]) : s[i] == pattern[i];
-  if (shape)
+  gint64 t;
+  if (base_time_parse_utc (s, &t, NULL) == BASE_TIME_OK && t >= 0)
     {
-      static const int at[6] = { 0, 5, 8, 11, 14, 17 };
-      int v[6];
-      for (int i = 0; i < 6; i++)
-        v[i] = (int) g_ascii_strtoll (s + at[i], NULL, 10);
-      g_autoptr (GDateTime) d = v[5] < 60 ? g_date_time_new_utc (v[0], v[1], v[2], v[3], v[4],
-                                                                 v[5])
-                                          : NULL;
-      if (d != NULL && v[0] >= 1970)
-        {
-          *out = g_date_time_to_unix (d);
-          return TRUE;
-        }
+      *out = t;
+      return TRUE;
     }
   return malformed (error, "%s: expected a UTC time YYYY-MM-DDTHH:MM:SSZ from 1970 on", field);
 }
@@ -109,7 +90,7 @@ add_vectors (JsonObject *root, const ConfReport *r, GError **error)
         return malformed (error, "%s: listed twice", field);
       JsonObject *v = json_object_new ();
       json_object_set_string_member (v, "file", r->vectors[i].file);
-      g_autofree char *hex = conf_hex_encode (r->vectors[i].blake2b, CONF_CERT_HASH_LEN);
+      g_autofree char *hex = base_hex_encode_dup (r->vectors[i].blake2b, CONF_CERT_HASH_LEN);
       json_object_set_string_member (v, "blake2b", hex);
       json_array_add_object_element (vectors, v);
     }
@@ -205,14 +186,15 @@ conf_report_to_json (const ConfReport *r, const guint8 key_id[MODEL_KEY_ID_LEN],
   json_object_set_string_member (iut, "version", r->iut.version);
   json_object_set_string_member (iut, "role", r->iut.role);
   json_object_set_object_member (root, "iut", iut);
-  g_autofree char *started = format_time (r->started_at);
-  g_autofree char *ended = format_time (r->ended_at);
+  char started[BASE_TIME_UTC_SIZE], ended[BASE_TIME_UTC_SIZE];
+  base_time_format_utc (r->started_at, started);
+  base_time_format_utc (r->ended_at, ended);
   json_object_set_string_member (root, "started_at", started);
   json_object_set_string_member (root, "ended_at", ended);
   if (!add_tests (root, r, error))
     return NULL;
   JsonObject *signer = json_object_new ();
-  g_autofree char *id = conf_hex_encode (key_id, MODEL_KEY_ID_LEN);
+  g_autofree char *id = base_hex_encode_dup (key_id, MODEL_KEY_ID_LEN);
   json_object_set_string_member (signer, "key_id", id);
   json_object_set_object_member (root, "signer", signer);
   return json_node_init_object (json_node_alloc (), root);
@@ -480,8 +462,8 @@ conf_cert_write (const ConfReport *report, const char *secret_key_file, const ch
     return FALSE;
   g_autofree guint8 *msg = signed_message (cert, len, &msg_len);
   model_key_pair_sign (key, msg, msg_len, sig);
-  g_autofree char *id_hex = conf_hex_encode (model_key_pair_id (key), MODEL_KEY_ID_LEN);
-  g_autofree char *sig_hex = conf_hex_encode (sig, sizeof sig);
+  g_autofree char *id_hex = base_hex_encode_dup (model_key_pair_id (key), MODEL_KEY_ID_LEN);
+  g_autofree char *sig_hex = base_hex_encode_dup (sig, sizeof sig);
   g_autofree char *sig_text = g_strconcat (CONF_CERT_SIG_HEADER "\n", id_hex, "\n", sig_hex,
                                            "\n", NULL);
   g_autofree char *sig_path = conf_cert_sig_path (cert_path);
@@ -503,10 +485,10 @@ conf_cert_check (const char *cert, gsize len, const guint8 pk[MODEL_KEY_PAIR_PK_
   g_return_val_if_fail (cert != NULL || len == 0, NULL);
   g_return_val_if_fail (pk != NULL && sig_key_id != NULL && sig != NULL, NULL);
   model_key_id (pk, MODEL_KEY_PAIR_PK_LEN, pk_id);
-  g_autofree char *pk_hex = conf_hex_encode (pk_id, sizeof pk_id);
+  g_autofree char *pk_hex = base_hex_encode_dup (pk_id, sizeof pk_id);
   if (memcmp (pk_id, sig_key_id, sizeof pk_id) != 0)
     {
-      g_autofree char *hex = conf_hex_encode (sig_key_id, MODEL_KEY_ID_LEN);
+      g_autofree char *hex = base_hex_encode_dup (sig_key_id, MODEL_KEY_ID_LEN);
       return fail (error, MODEL_STD_UNKNOWN_KEY, "signature: made by key %s, not by the public "
                    "key given (key %s)", hex, pk_hex), NULL;
     }

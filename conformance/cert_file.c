@@ -13,6 +13,7 @@
  */
 #include "conformance/cert.h"
 
+#include "base/hex.h"
 #include "conformance/json.h"
 #include "model/std/common.h"
 
@@ -183,13 +184,10 @@ hex_line (const char *path, guint lineno, const char *line, const char *what, gu
   if (got != 2 * n)
     return malformed (error, "%s:%u: expected %s as %zu lowercase hex digits, got %zu characters",
                       path, lineno, what, 2 * n, got);
-  for (gsize i = 0; i < got; i++)
-    if (!g_ascii_isdigit (line[i]) && !(line[i] >= 'a' && line[i] <= 'f'))
-      return malformed (error, "%s:%u: character %zu is not a lowercase hex digit (in %s)", path,
-                        lineno, i + 1, what);
-  for (gsize i = 0; i < n; i++)
-    out[i] = (guint8) (g_ascii_xdigit_value (line[2 * i]) << 4
-                       | g_ascii_xdigit_value (line[2 * i + 1]));
+  gsize at = 0;
+  if (base_hex_decode (line, got, out, &at) != BASE_HEX_OK)
+    return malformed (error, "%s:%u: character %zu is not a lowercase hex digit (in %s)", path,
+                      lineno, at + 1, what);
   return TRUE;
 }
 
@@ -240,7 +238,7 @@ conf_cert_read_public_key (const char *path, guint8 pk[MODEL_KEY_PAIR_PK_LEN],
   model_key_id (pk, MODEL_KEY_PAIR_PK_LEN, key_id);
   if (memcmp (stated, key_id, MODEL_KEY_ID_LEN) != 0)
     {
-      g_autofree char *hex = conf_hex_encode (key_id, MODEL_KEY_ID_LEN);
+      g_autofree char *hex = base_hex_encode_dup (key_id, MODEL_KEY_ID_LEN);
       return malformed (error, "%s:3: key id does not match the public key (whose key id is %s)",
                         path, hex);
     }
@@ -269,7 +267,7 @@ conf_cert_format_secret_key (const ModelKeyPair *key)
   guint8 seed[MODEL_KEY_PAIR_SEED_LEN];
   g_return_val_if_fail (key != NULL, NULL);
   model_key_pair_get_seed (key, seed);
-  char *hex = conf_hex_encode (seed, sizeof seed);
+  char *hex = base_hex_encode_dup (seed, sizeof seed);
   char *text = g_strconcat (CONF_CERT_SECRET_HEADER "\n", hex, "\n", NULL);
   sodium_memzero (seed, sizeof seed);
   sodium_memzero (hex, strlen (hex));
@@ -281,7 +279,7 @@ char *
 conf_cert_format_public_key (const ModelKeyPair *key)
 {
   g_return_val_if_fail (key != NULL, NULL);
-  g_autofree char *pk = conf_hex_encode (model_key_pair_public (key), MODEL_KEY_PAIR_PK_LEN);
-  g_autofree char *id = conf_hex_encode (model_key_pair_id (key), MODEL_KEY_ID_LEN);
+  g_autofree char *pk = base_hex_encode_dup (model_key_pair_public (key), MODEL_KEY_PAIR_PK_LEN);
+  g_autofree char *id = base_hex_encode_dup (model_key_pair_id (key), MODEL_KEY_ID_LEN);
   return g_strconcat (CONF_CERT_PUBLIC_HEADER "\n", pk, "\n", id, "\n", NULL);
 }

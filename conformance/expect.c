@@ -295,7 +295,7 @@ check_head (JsonObject *result, ConfExpectState *state, char **detail)
     }
   if ((guint64) count != state->chain_count || memcmp (hash, state->chain_hash, 32) != 0)
     {
-      g_autofree char *want = conf_hex_encode (state->chain_hash, 32);
+      g_autofree char *want = base_hex_encode_dup (state->chain_hash, 32);
       *detail = g_strdup_printf ("audit_head: expected count %" G_GUINT64_FORMAT " hash %s "
                                  "(from the entries), got count %" G_GINT64_FORMAT,
                                  state->chain_count, want, count);

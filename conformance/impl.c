@@ -124,7 +124,7 @@ conf_impl_get_opt_text (JsonObject *params, const char *member, const char *fall
 void
 conf_impl_put_hex (JsonObject *result, const char *member, const guint8 *data, gsize len)
 {
-  g_autofree char *hex = conf_hex_encode (data, len);
+  g_autofree char *hex = base_hex_encode_dup (data, len);
   json_object_set_string_member (result, member, hex);
 }
 

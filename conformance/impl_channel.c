@@ -493,7 +493,7 @@ idempotency_key (const char *channel_id, const char *order_ref, guint64 salt, ch
       crypto_generichash_update (&st, be, sizeof be);
     }
   crypto_generichash_final (&st, digest, sizeof digest);
-  g_autofree char *hex = conf_hex_encode (digest, sizeof digest);
+  g_autofree char *hex = base_hex_encode_dup (digest, sizeof digest);
   memcpy (out, hex, 65);
 }
 

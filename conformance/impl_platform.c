@@ -176,7 +176,7 @@ audit_payload (ConfImpl *impl, JsonObject *params)
     return line;
   guint8 digest[32];
   crypto_generichash (digest, sizeof digest, (const guint8 *) line, strlen (line), NULL, 0);
-  g_autofree char *hex = conf_hex_encode (digest, sizeof digest);
+  g_autofree char *hex = base_hex_encode_dup (digest, sizeof digest);
   char *summary = g_strdup_printf ("{\"params_blake2b\":\"%s\",\"params_bytes\":%zu}", hex,
                                    strlen (line));
   g_free (line);

@@ -6,6 +6,7 @@
  */
 #include "conformance/json.h"
 
+#include "base/hex.h"
 #include "model/std/common.h"
 
 #include <string.h>
@@ -14,53 +15,24 @@ G_DEFINE_QUARK (conf-json-error-quark, conf_json_error)
 
 #define fail(error, ...) base_fail ((error), CONF_JSON_ERROR, MODEL_STD_MALFORMED, __VA_ARGS__)
 
-char *
-conf_hex_encode (const guint8 *data, gsize len)
-{
-  static const char digits[] = "0123456789abcdef";
-  char *out = g_malloc (2 * len + 1);
-  for (gsize i = 0; i < len; i++)
-    {
-      out[2 * i] = digits[data[i] >> 4];
-      out[2 * i + 1] = digits[data[i] & 15];
-    }
-  out[2 * len] = '\0';
-  return out;
-}
-
-static int
-hexval (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 GBytes *
 conf_hex_decode (const char *hex, GError **error)
 {
   if (hex == NULL)
     return fail (error, "hex: missing"), NULL;
-  gsize n = strlen (hex);
-  if (n % 2 != 0)
-    return fail (error, "hex: odd length %zu", n), NULL;
+  gsize n = strlen (hex), at = 0;
   guint8 *out = g_malloc (n / 2 + 1);
-  for (gsize i = 0; i < n / 2; i++)
+  switch (base_hex_decode (hex, n, out, &at))
     {
-      int hi = hexval (hex[2 * i]), lo = hexval (hex[2 * i + 1]);
-      if (hi < 0 || lo < 0)
-        {
-          g_free (out);
-          return fail (error, "hex: character %zu is not a hex digit", hi < 0 ? 2 * i : 2 * i + 1),
-                 NULL;
-        }
-      out[i] = (guint8) (hi << 4 | lo);
+    case BASE_HEX_OK:
+      return g_bytes_new_take (out, n / 2);
+    case BASE_HEX_ODD_LENGTH:
+      g_free (out);
+      return fail (error, "hex: odd length %zu", n), NULL;
+    default:
+      g_free (out);
+      return fail (error, "hex: character %zu is not a lowercase hex digit", at), NULL;
     }
-  return g_bytes_new_take (out, n / 2);
 }
 
 gboolean

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "base/hex.h"
 #include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
@@ -21,10 +22,9 @@ GQuark conf_json_error_quark (void);
 
 /* ---- hex -------------------------------------------------------------- */
 
-/* Returns: (transfer full) lowercase hex of data. */
-char *conf_hex_encode (const guint8 *data, gsize len);
-/* Decodes lowercase or upper-case hex of even length.
- * Returns: (transfer full) the bytes, or NULL with MALFORMED. */
+/* Hex is base/hex.h's, lowercase only (docs/ADAPTER.md); base_hex_encode_dup
+ * encodes.  Decodes lowercase hex of even length; an upper-case digit is
+ * refused.  Returns: (transfer full) the bytes, or NULL with MALFORMED. */
 GBytes *conf_hex_decode (const char *hex, GError **error);
 /* Decodes hex of exactly len bytes into out; FALSE with MALFORMED otherwise. */
 gboolean conf_hex_decode_fixed (const char *hex, guint8 *out, gsize len, GError **error);

@@ -7,6 +7,7 @@
  */
 #include "conformance/output.h"
 
+#include "base/text.h"
 #include "conformance/json.h"
 #include "conformance/requirements.h"
 
@@ -14,34 +15,12 @@
 
 #define TEXT_MAX 2000 /* characters of one untrusted string in any output */
 
-/* A bounded, printable copy of untrusted text: control bytes become \xNN. */
+/* A bounded, printable copy of untrusted text ("" for NULL): control
+ * characters and invalid UTF-8 become \xNN. */
 static char *
 clean (const char *s)
 {
-  if (s == NULL)
-    return g_strdup ("");
-  GString *out = g_string_new (NULL);
-  const char *p = s;
-  gsize chars = 0;
-  while (*p && chars < TEXT_MAX)
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-      if (c == (gunichar) -1 || c == (gunichar) -2 || g_unichar_iscntrl (c))
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p);
-          p++;
-        }
-      else
-        {
-          const char *next = g_utf8_next_char (p);
-          g_string_append_len (out, p, next - p);
-          p = next;
-        }
-      chars++;
-    }
-  if (*p)
-    g_string_append (out, "...");
-  return g_string_free (out, FALSE);
+  return s == NULL ? g_strdup ("") : base_text_printable (s, strlen (s), TEXT_MAX);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "conformance/plan.h"
 
 #include "conformance/json.h"
+#include "base/hex.h"
 #include "model/std/common.h"
 
 #include <sodium.h>
@@ -220,8 +221,7 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
   ConfVectorFile *vf = g_new0 (ConfVectorFile, 1);
   vf->name = g_strdup (file);
   vf->blake2b = g_malloc (65);
-  model_ecard_id_to_hex (hash, vf->blake2b);
-  model_ecard_id_to_hex (hash + 16, vf->blake2b + 32);
+  base_hex_encode (hash, sizeof hash, vf->blake2b);
   g_ptr_array_add (plan->files, vf);
 
   g_autoptr (JsonObject) root = conf_json_parse_object (text, len, &inner);

@@ -257,7 +257,7 @@ conf_jb (gboolean b)
 JsonNode *
 conf_jh (const guint8 *bytes, gsize len)
 {
-  g_autofree char *hex = conf_hex_encode (bytes, len);
+  g_autofree char *hex = base_hex_encode_dup (bytes, len);
   return conf_js (hex);
 }
 

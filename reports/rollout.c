@@ -13,6 +13,7 @@
  */
 #include "reports/rollout.h"
 
+#include "base/time.h"
 #include "reports/html.h"
 #include "reports/reader.h"
 
@@ -101,12 +102,8 @@ run_clear (ReportRolloutRun *run)
 gboolean
 report_rollout_is_date (const char *s)
 {
-  if (s == NULL || strlen (s) != 10)
-    return FALSE;
-  for (int i = 0; i < 10; i++)
-    if (i == 4 || i == 7 ? s[i] != '-' : !g_ascii_isdigit (s[i]))
-      return FALSE;
-  return TRUE;
+  gint32 day;
+  return base_time_parse_date (s, &day, NULL) == BASE_TIME_OK;
 }
 
 char *

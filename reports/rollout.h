@@ -31,8 +31,8 @@ typedef struct {
 #define REPORT_ROLLOUT_N_CLASSES 6
 extern const char *const report_rollout_classes[REPORT_ROLLOUT_N_CLASSES][2];
 
-/* TRUE for a text 'YYYY-MM-DD' (digits and dashes): a date safe to write
- * into a gnuplot script. */
+/* TRUE for a date 'YYYY-MM-DD' of the calendar (base/time.h's strict rule:
+ * digits and dashes only), so one safe to write into a gnuplot script. */
 gboolean report_rollout_is_date (const char *s);
 
 /* Returns: (transfer full) "10% by 2019-12-31". */

@@ -11,6 +11,7 @@
  */
 #include "reports/rollout.h"
 
+#include "base/time.h"
 #include "reports/gnuplot.h"
 #include "reports/reader.h"
 
@@ -39,39 +40,28 @@ put (GString *b, double v)
     g_string_append (b, " NaN");
 }
 
-/* A date 'YYYY-MM-DD' (report_rollout_is_date) as a GDate; FALSE when it
- * is not a day of the calendar. */
-static gboolean
-to_gdate (const char *date, GDate *d)
-{
-  GDateDay day = (GDateDay) atoi (date + 8);
-  GDateMonth month = (GDateMonth) atoi (date + 5);
-  GDateYear year = (GDateYear) atoi (date);
-  g_date_clear (d, 1);
-  if (!g_date_valid_dmy (day, month, year))
-    return FALSE;
-  g_date_set_dmy (d, day, month, year);
-  return TRUE;
-}
-
+/* Days from date a to date b ('YYYY-MM-DD'), 0 when either does not parse. */
 static gint64
 days_between (const char *a, const char *b)
 {
-  GDate da, db;
-  return to_gdate (a, &da) && to_gdate (b, &db) ? g_date_days_between (&da, &db) : 0;
+  gint32 da, db;
+  return base_time_parse_date (a, &da, NULL) == BASE_TIME_OK
+             && base_time_parse_date (b, &db, NULL) == BASE_TIME_OK
+           ? (gint64) db - da
+           : 0;
 }
 
 /* Returns: (transfer full) the date n days after date (or date itself when
- * it does not parse). */
+ * it does not parse or the sum is past 9999). */
 static char *
 add_days (const char *date, guint n)
 {
-  GDate d;
-  if (!to_gdate (date, &d))
+  gint32 day;
+  char out[BASE_TIME_DATE_SIZE];
+  if (base_time_parse_date (date, &day, NULL) != BASE_TIME_OK
+      || !base_time_format_date ((gint32) MIN ((gint64) day + n, G_MAXINT32), out))
     return g_strdup (date);
-  g_date_add_days (&d, n);
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&d), g_date_get_month (&d),
-                          g_date_get_day (&d));
+  return g_strdup (out);
 }
 
 /*

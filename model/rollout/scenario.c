@@ -10,6 +10,7 @@
  * scenario_keys.c.
  */
 #include "model/rollout/scenario_private.h"
+#include "base/hex.h"
 #include "base/names.h"
 
 #include <sodium.h>
@@ -172,8 +173,7 @@ run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolea
     }
   guint8 digest[32];
   crypto_generichash (digest, sizeof digest, (const guint8 *) s->text, s->text_len, NULL, 0);
-  for (gsize i = 0; i < sizeof digest; i++)
-    g_snprintf (s->hash + 2 * i, 3, "%02x", digest[i]);
+  base_hex_encode (digest, sizeof digest, s->hash);
   s->path = g_strdup (path);
   s->dir = g_path_get_dirname (path);
   set_defaults (s);

@@ -9,14 +9,16 @@
 #include "model/rollout/scenario_csv.h"
 #include "base/error.h"
 #include "base/text.h"
+#include "base/time.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
-/* 1970-01-01 as a GDate Julian day (0001-01-01 is day 1). */
-#define EPOCH_JULIAN 719163
+/* The day numbers of 1900-01-01 and 2199-12-31, the dates a data file may
+ * hold. */
+#define FIRST_DAY (-25567)
+#define LAST_DAY 84005
 
 static void
 row_free (gpointer p)
@@ -310,34 +312,16 @@ model_csv_parse_double (const char *text, double *out)
 gboolean
 model_csv_parse_date (const char *text, gint32 *out)
 {
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+  gint32 day;
+  if (base_time_parse_date (text, &day, NULL) != BASE_TIME_OK || day < FIRST_DAY
+      || day > LAST_DAY)
     return FALSE;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-  int y = atoi (text), m = atoi (text + 5), d = atoi (text + 8);
-  if (y < 1900 || y > 2199 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return FALSE;
-  GDate date;
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  *out = (gint32) g_date_get_julian (&date) - EPOCH_JULIAN;
+  *out = day;
   return TRUE;
 }
 
 void
 model_csv_format_date (gint32 day, char out[11])
 {
-  GDate date;
-  gint64 julian = (gint64) day + EPOCH_JULIAN;
-
-  if (julian < 1 || julian > G_MAXUINT32)
-    {
-      g_strlcpy (out, "0000-00-00", 11);
-      return;
-    }
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, (guint32) julian);
-  g_snprintf (out, 11, "%04u-%02u-%02u", (guint) g_date_get_year (&date),
-              (guint) g_date_get_month (&date), (guint) g_date_get_day (&date));
+  base_time_format_date (day, out);
 }

@@ -60,11 +60,12 @@ gboolean model_csv_parse_uint (const char *text, guint64 max, guint64 *out);
 /* A finite decimal number: [-]digits[.digits][e[+-]digits], nothing else. */
 gboolean model_csv_parse_double (const char *text, double *out);
 /*
- * YYYY-MM-DD, a real calendar date between 1900 and 2199; *out is the day
- * number (days since 1970-01-01).
+ * YYYY-MM-DD by the strict rule of base/time.h, a real calendar date between
+ * 1900 and 2199; *out is the day number (days since 1970-01-01).
  */
 gboolean model_csv_parse_date (const char *text, gint32 *out);
-/* Writes the day number as YYYY-MM-DD into out (11 bytes with NUL). */
+/* Writes the day number as YYYY-MM-DD into out (11 bytes with NUL), by
+ * base_time_format_date ("0000-00-00" outside years 0001..9999). */
 void model_csv_format_date (gint32 day, char out[11]);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelCsv, model_csv_free)

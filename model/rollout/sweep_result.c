@@ -6,6 +6,7 @@
 #include "model/rollout/sweep.h"
 
 #include "base/error.h"
+#include "base/hex.h"
 #include "base/sqlite.h"
 #include "model/rollout/scenario_csv.h"
 #include "model/std/store.h"
@@ -31,8 +32,7 @@ model_sweep_result_new (const ModelScenario *sc, const ModelRolloutResult *run, 
   const guint nd = run->n_days, R = run->n_reps;
   r->point = point;
   r->replications = R;
-  for (int i = 0; i < 32; i++)
-    g_snprintf (r->digest + 2 * i, 3, "%02x", run->digest[i]);
+  base_hex_encode (run->digest, 32, r->digest);
   r->start = run->start;
   r->n_days = nd;
   r->mean = g_new (double, nd);

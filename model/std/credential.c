@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "base/hex.h"
 #include "model/std/common.h"
 
 G_DEFINE_QUARK (model-credential-error-quark, model_credential_error)
@@ -422,7 +423,7 @@ model_credential_verify (const guint8 *data, gsize len, const ModelTrustList *tr
   if (pk == NULL)
     {
       char hex[2 * MODEL_KEY_ID_LEN + 1];
-      sodium_bin2hex (hex, sizeof hex, c.signer_key_id, MODEL_KEY_ID_LEN);
+      base_hex_encode (c.signer_key_id, MODEL_KEY_ID_LEN, hex);
       g_set_error (error, MODEL_CREDENTIAL_ERROR, MODEL_STD_UNKNOWN_KEY,
                    "credential: signer key id %s is not in the trust list", hex);
       return FALSE;

@@ -18,6 +18,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "base/hex.h"
 #include "model/std/common.h"
 #include "model/std/ledger_private.h"
 
@@ -113,15 +114,6 @@ model_ledger_priv_check_time (gint64 t, const char *field, GError **error)
       return FALSE;
     }
   return TRUE;
-}
-
-gboolean
-model_ledger_priv_is_lower_hex (const char *s, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isdigit (s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
-      return FALSE;
-  return s[len] == '\0';
 }
 
 /* ---- new / free --------------------------------------------------------- */
@@ -264,7 +256,7 @@ model_ledger_order_id (const char *channel_id, const char *idempotency_key,
   crypto_generichash_update (&st, &k, 1);
   crypto_generichash_update (&st, (const guint8 *) idempotency_key, k);
   crypto_generichash_final (&st, h, sizeof h);
-  sodium_bin2hex (out, MODEL_LEDGER_ORDER_ID_LEN + 1, h, sizeof h);
+  base_hex_encode (h, sizeof h, out);
   return TRUE;
 }
 

@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "base/hex.h"
 #include "model/std/ledger_private.h"
 
 /* ---- reconciliation ----------------------------------------------------- */
@@ -328,7 +329,7 @@ static gboolean
 check_account (const char *a, GError **error)
 {
   if (g_str_has_prefix (a, "payer:") && strlen (a) == 6 + 32
-      && model_ledger_priv_is_lower_hex (a + 6, 32))
+      && base_hex_decode (a + 6, 32, NULL, NULL) == BASE_HEX_OK)
     return TRUE;
   if (strcmp (a, "clearing:unified") == 0)
     return TRUE;
@@ -352,8 +353,7 @@ model_ledger_restore_posting (ModelLedger *ledger, const ModelPosting *p,
       || !terminated (p->account, sizeof p->account, "account", error))
     return FALSE;
   if (strlen (p->order_id) != MODEL_LEDGER_ORDER_ID_LEN
-      || !model_ledger_priv_is_lower_hex (p->order_id,
-                                          MODEL_LEDGER_ORDER_ID_LEN))
+      || base_hex_decode (p->order_id, MODEL_LEDGER_ORDER_ID_LEN, NULL, NULL) != BASE_HEX_OK)
     return malformed (error, "order_id: expected 64 lowercase hex characters");
   if (p->line >= MODEL_LEDGER_LINES)
     return malformed (error, "line: expected 0..3");

@@ -31,8 +31,6 @@ gboolean model_ledger_priv_check_currency (const char *currency,
 /* t > 0. */
 gboolean model_ledger_priv_check_time (gint64 t, const char *field,
                                        GError **error);
-/* TRUE when s is exactly len lowercase hex digits followed by NUL. */
-gboolean model_ledger_priv_is_lower_hex (const char *s, gsize len);
 
 /* The order with that id, or NULL (order_id may be NULL). */
 ModelPaymentOrder *model_ledger_priv_find (const ModelLedger *ledger,

@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "base/hex.h"
 #include "model/std/common.h"
 
 static const char *const names[MODEL_STD_N_CODES] = {
@@ -43,38 +44,14 @@ BASE_DEFINE_NAMES (model_std_code, ModelStdCode, names, "internal")
 void
 model_ecard_id_to_hex (const guint8 id[MODEL_ECARD_ID_LEN], char out[33])
 {
-  static const char digits[] = "0123456789abcdef";
-  for (int i = 0; i < MODEL_ECARD_ID_LEN; i++)
-    {
-      out[2 * i] = digits[id[i] >> 4];
-      out[2 * i + 1] = digits[id[i] & 15];
-    }
-  out[32] = '\0';
-}
-
-static int
-hexval (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
+  base_hex_encode (id, MODEL_ECARD_ID_LEN, out);
 }
 
 gboolean
 model_ecard_id_from_hex (const char *hex, guint8 id[MODEL_ECARD_ID_LEN])
 {
-  if (hex == NULL || strlen (hex) != 2 * MODEL_ECARD_ID_LEN)
-    return FALSE;
-  for (int i = 0; i < MODEL_ECARD_ID_LEN; i++)
-    {
-      int hi = hexval (hex[2 * i]), lo = hexval (hex[2 * i + 1]);
-      if (hi < 0 || lo < 0)
-        return FALSE;
-      id[i] = (guint8) (hi << 4 | lo);
-    }
-  return TRUE;
+  return hex != NULL && strnlen (hex, 2 * MODEL_ECARD_ID_LEN + 1) == 2 * MODEL_ECARD_ID_LEN
+         && base_hex_decode (hex, 2 * MODEL_ECARD_ID_LEN, id, NULL) == BASE_HEX_OK;
 }
 
 void

@@ -68,9 +68,11 @@ typedef ModelStdCode (*ModelStatusFn) (const guint8 ecard_id[16],
 #define MODEL_SSN_LEN 18        /* citizen ID number characters */
 #define MODEL_KEY_ID_LEN 8      /* first 8 bytes of BLAKE2b-256 of a public key */
 
-/* Writes the lowercase hex of an e-card id into out (33 bytes with NUL). */
+/* The text form of an e-card id (ISS-8), by base/hex.h: writes its 32
+ * lowercase hex characters and a NUL into out. */
 void model_ecard_id_to_hex (const guint8 id[MODEL_ECARD_ID_LEN], char out[33]);
-/* Parses 32 hex characters; FALSE on anything else. */
+/* Parses exactly 32 lowercase hex characters; FALSE on anything else (upper
+ * case included), id untouched. */
 gboolean model_ecard_id_from_hex (const char *hex, guint8 id[MODEL_ECARD_ID_LEN]);
 
 /* key_id = first 8 bytes of BLAKE2b-256(public key). */

@@ -12,6 +12,7 @@
  * (model/std/store.c) holds the transaction.
  */
 #include "model/std/store_private.h"
+#include "base/hex.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -555,7 +556,7 @@ save_key (const guint8 key_id[MODEL_KEY_ID_LEN],
 {
   ModelStoreWriter *w = data;
   char hex[2 * MODEL_KEY_ID_LEN + 1];
-  sodium_bin2hex (hex, sizeof hex, key_id, MODEL_KEY_ID_LEN);
+  base_hex_encode (key_id, MODEL_KEY_ID_LEN, hex);
   model_store_priv_bind_text (w, 1, hex);
   model_store_priv_bind_blob (w, 2, public_key, MODEL_CRED_PK_LEN);
   model_store_priv_row_done (w);
@@ -583,7 +584,7 @@ load_key (ModelStoreReader *r, gpointer trust)
       || !model_store_priv_get_blob (r, 1, "public_key", pk, sizeof pk))
     return FALSE;
   model_key_id (pk, sizeof pk, id);
-  sodium_bin2hex (want, sizeof want, id, sizeof id);
+  base_hex_encode (id, sizeof id, want);
   if (strcmp (stored, want) != 0)
     return model_store_priv_row_fail (
         r, "key_id: not the key id of public_key (expected %s)", want);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Tests of base/text: the UTF-8 and ASCII text rules (fault, order of faults, offsets, and
- * reading no further than max + 1 bytes of an unterminated buffer).
+ * reading no further than max + 1 bytes of an unterminated buffer), and the printable copy
+ * of untrusted bytes (what stays, what is escaped, where it is cut).
  */
 #include "base/text.h"
 #include "tests/lib/testutil.h"
@@ -109,6 +110,63 @@ test_text_ascii (void)
   g_assert_cmpint (base_text_check_ascii ("abc d", 2, &at), ==, BASE_TEXT_TOO_LONG);
 }
 
+/* ---- printable copies ---------------------------------------------------- */
+
+static const struct {
+  const char *in;
+  gssize len;              /* -1: strlen */
+  gsize max;
+  const char *out;
+} printable[] = {
+  { "", -1, 10, "" },
+  { "plain ASCII, spaces and ~", -1, 100, "plain ASCII, spaces and ~" },
+  { "张三 O'Brien", -1, 100, "张三 O'Brien" },                 /* UTF-8 stays */
+  { "\xc2\xa0", -1, 100, "\xc2\xa0" },                     /* U+00A0 is no control */
+  { "a\tb\nc\r", -1, 100, "a\\x09b\\x0ac\\x0d" },
+  { "\x1b[31mred", -1, 100, "\\x1b[31mred" },               /* no escape sequence */
+  { "x\x7f", -1, 100, "x\\x7f" },
+  { "\xc2\x85", -1, 100, "\\xc2\\x85" },                   /* U+0085: each byte */
+  { "\xff\xfe", -1, 100, "\\xff\\xfe" },                   /* invalid bytes */
+  { "\xc3\x28", -1, 100, "\\xc3(" },                        /* a bad continuation */
+  { "ab\xe5\xbc", -1, 100, "ab\\xe5\\xbc" },                /* cut short at the end */
+  { "\xc0\xaf", -1, 100, "\\xc0\\xaf" },                   /* over-long */
+  { "a\0b", 3, 100, "a\\x00b" },                            /* NUL in counted bytes */
+  { "abcdef", 3, 100, "abc" },                               /* len bounds the read */
+  { "abcd", -1, 4, "abcd" },                                 /* exactly max: no "..." */
+  { "abcde", -1, 4, "abcd..." },
+  { "张三李四", -1, 2, "张三..." },                          /* characters, not bytes */
+  { "\x01\x02\x03", -1, 2, "\\x01\\x02..." },              /* an escape is one */
+  { "a", -1, 0, "..." },
+  { "", -1, 0, "" },
+};
+
+static void
+test_text_printable (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (printable); i++)
+    {
+      gsize len = printable[i].len < 0 ? strlen (printable[i].in) : (gsize) printable[i].len;
+      g_test_message ("case %zu", i);
+      g_autofree char *out = base_text_printable (printable[i].in, len, printable[i].max);
+      g_assert_cmpstr (out, ==, printable[i].out);
+    }
+}
+
+/* Every byte value alone: printable ASCII stays, every other byte is escaped. */
+static void
+test_text_printable_bytes (void)
+{
+  for (int b = 0; b < 256; b++)
+    {
+      char in = (char) b;
+      g_autofree char *out = base_text_printable (&in, 1, 10);
+      char want[5] = { in, '\0' };
+      if (b < 0x20 || b >= 0x7f)
+        g_snprintf (want, sizeof want, "\\x%02x", (guint) b);
+      g_assert_cmpstr (out, ==, want);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -117,5 +175,7 @@ main (int argc, char **argv)
   g_test_add_func ("/base/text/utf8-counted", test_text_utf8_counted);
   g_test_add_func ("/base/text/reads-bounded", test_text_reads_bounded);
   g_test_add_func ("/base/text/ascii", test_text_ascii);
+  g_test_add_func ("/base/text/printable", test_text_printable);
+  g_test_add_func ("/base/text/printable-every-byte", test_text_printable_bytes);
   return g_test_run ();
 }

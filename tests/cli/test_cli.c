@@ -176,6 +176,45 @@ test_id_check (void)
   run_clear (&r);
 }
 
+/* --at is base/time's strict text: a sign, a short field or a trailing byte
+ * is refused (exit 2) with a message naming the field and its byte. */
+static void
+test_id_at_strict (void)
+{
+  static const struct {
+    const char *at, *says;
+  } refused[] = {
+    { "+202-01-01T00:00:00Z", "bad year at byte 0" },   /* once read as the year 202 */
+    { "+202-01-01", "bad year at byte 0" },
+    { " 2020-01-01", "bad year at byte 0" },
+    { "2020- 1-01", "bad month at byte 5" },
+    { "2020-1-01T00:00:00Z", "bad month at byte 5" },
+    { "2019-02-29", "bad day at byte 8" },
+    { "2020-01-01T24:00:00Z", "bad hour at byte 11" },
+    { "2020-01-01T23:59:60Z", "bad second at byte 17" },
+    { "2020-01-01 00:00:00Z", "bad separator at byte 10" },
+    { "2020-01-01T00:00:00Z\x1b", "bad trailing bytes at byte 20" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      Run r = run_essc ("id", "--at", refused[i].at, "check", "11010519491231002X");
+      g_test_message ("--at '%s': %s", refused[i].at, r.err);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "--at: '"));
+      g_assert_nonnull (strstr (r.err, refused[i].says));
+      g_assert_null (strstr (r.err, "\x1b"));          /* the text is shown escaped */
+      run_clear (&r);
+    }
+
+  /* The UTC form: born 2020-06-02 (Beijing), valid from 2020-06-01T16:00:00Z. */
+  Run r = run_essc ("id", "--at", "2020-06-01T15:59:59Z", "check", "110105202006020028");
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+  r = run_essc ("id", "--at", "2020-06-01T16:00:00Z", "check", "110105202006020028");
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+}
+
 static void
 test_id_hostile (void)
 {
@@ -395,6 +434,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/usage-errors-exit-2", test_usage_errors);
   g_test_add_func ("/cli/id/check", test_id_check);
+  g_test_add_func ("/cli/id/at-strict", test_id_at_strict);
   g_test_add_func ("/cli/id/hostile-input", test_id_hostile);
   g_test_add_func ("/cli/demo/golden", test_demo_golden);
   g_test_add_func ("/cli/store/check", test_store_check);

@@ -89,14 +89,27 @@ static void
 test_hex (void)
 {
   guint8 data[] = { 0, 1, 0xab, 0xff };
-  g_autofree char *hex = conf_hex_encode (data, sizeof data);
+  g_autofree char *hex = base_hex_encode_dup (data, sizeof data);
   g_assert_cmpstr (hex, ==, "0001abff");
-  g_autoptr (GBytes) back = conf_hex_decode ("0001ABff", NULL);
+  g_autoptr (GBytes) back = conf_hex_decode ("0001abff", NULL);
   g_assert_cmpmem (g_bytes_get_data (back, NULL), 4, data, 4);
   g_autoptr (GError) error = NULL;
+  /* Hex is lowercase only (docs/ADAPTER.md): upper case is a bad digit. */
+  g_assert_null (conf_hex_decode ("0001ABff", &error));
+  g_assert_error (error, CONF_JSON_ERROR, MODEL_STD_MALFORMED);
+  g_assert_cmpstr (error->message, ==, "hex: character 4 is not a lowercase hex digit");
+  g_clear_error (&error);
   g_assert_null (conf_hex_decode ("abc", &error));
+  g_assert_cmpstr (error->message, ==, "hex: odd length 3");
   g_clear_error (&error);
   g_assert_null (conf_hex_decode ("zz", &error));
+  g_clear_error (&error);
+  guint8 two[2];
+  g_assert_false (conf_hex_decode_fixed ("0a0B", two, 2, &error));
+  g_assert_cmpstr (error->message, ==, "hex: character 3 is not a lowercase hex digit");
+  g_clear_error (&error);
+  g_assert_false (conf_hex_decode_fixed ("0a0b0c", two, 2, &error));
+  g_assert_cmpstr (error->message, ==, "hex: expected 2 bytes, got 3");
   g_autoptr (GBytes) empty = conf_hex_decode ("", NULL);
   g_assert_cmpuint (g_bytes_get_size (empty), ==, 0);
 }

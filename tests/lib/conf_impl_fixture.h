@@ -53,7 +53,7 @@ put (const char *name, const char *value)
 static inline void
 put_hex (const char *name, const guint8 *data, gsize len)
 {
-  g_autofree char *hex = conf_hex_encode (data, len);
+  g_autofree char *hex = base_hex_encode_dup (data, len);
   put (name, hex);
 }
 
