@@ -14,15 +14,17 @@
  *     keeps the last CONF_CHILD_STDERR_KEEP bytes for diagnostics;
  *   - ending the IUT signals its whole process group (SIGTERM, then SIGKILL
  *     after 500 ms) and always reaps it: no zombie is ever left behind.
- * Deadlines come from g_get_monotonic_time.
+ * Deadlines come from g_get_monotonic_time.  The process itself is run by
+ * base/proc (base/proc.h); this module adds the line framing and the
+ * runner's wording of every failure.
  *
- * Process-wide effects of conf_child_spawn (done once): SIGPIPE is ignored
- * in the runner (a write to an IUT that has gone reports EPIPE instead of
- * killing the runner; the IUT itself starts with SIGPIPE at its default),
- * and on Linux the runner becomes a child subreaper (PR_SET_CHILD_SUBREAPER)
- * so that an IUT's orphaned descendants are re-parented to the runner, which
- * reaps them when it ends the IUT's process group, even in containers where
- * PID 1 reaps nothing.
+ * Process-wide effects of conf_child_spawn (base/proc's, done once): SIGPIPE
+ * is ignored in the runner (a write to an IUT that has gone reports EPIPE
+ * instead of killing the runner; the IUT itself starts with SIGPIPE at its
+ * default), and on Linux the runner becomes a child subreaper
+ * (PR_SET_CHILD_SUBREAPER) so that an IUT's orphaned descendants are
+ * re-parented to the runner, which reaps them when it ends the IUT's process
+ * group, even in containers where PID 1 reaps nothing.
  *
  * Errors are CONF_CHILD_ERROR with ConfChildError codes, which the client
  * (conformance/client.h) turns into test verdicts.  Not thread-safe: one

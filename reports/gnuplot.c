@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Driving gnuplot through a pipe (see gnuplot.h).
+ * Driving gnuplot through a pipe (see gnuplot.h): base/proc runs it in its
+ * own process group with the figure's deadline and kills the group at it.
  */
 #include "reports/gnuplot.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include "base/proc.h"
+
 #include <glib/gstdio.h>
-#include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define FONT_PNG "WenQuanYi Micro Hei,10"
 #define FONT_SVG "WenQuanYi Micro Hei,Noto Sans CJK SC,Microsoft YaHei,PingFang SC,sans-serif,11"
+/* Bytes of gnuplot's standard error kept (its last ones). */
+#define STDERR_KEEP ((gsize) 65536)
 
 struct _ReportPlot {
   char *name, *title, *caption, *section;
@@ -129,92 +128,32 @@ program (const ReportCtx *ctx, const ReportPlot *p, const char *svg, const char 
   return g;
 }
 
-/* Runs cmd with input on stdin; collects stderr.  FALSE with a reason. */
+/* Runs gnuplot with input on its standard input, killed at the deadline;
+ * the tail of its standard error in *err.  FALSE with a reason. */
 static gboolean
-run_gnuplot (ReportCtx *ctx, const GString *input, GString *err, char **why, gboolean *missing)
+run_gnuplot (ReportCtx *ctx, const GString *input, char **err, char **why, gboolean *missing)
 {
   const char *argv[] = { ctx->gnuplot, NULL };
-  GPid pid;
-  int in_fd, err_fd;
   g_autoptr (GError) e = NULL;
   *missing = FALSE;
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
-                                     | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                 NULL, NULL, &pid, &in_fd, NULL, &err_fd, &e))
+  g_autoptr (BaseProc) proc
+    = base_proc_spawn (argv, BASE_PROC_SEARCH_PATH | BASE_PROC_STDOUT_NULL, STDERR_KEEP, &e);
+  if (proc == NULL)
     {
-      *missing = g_error_matches (e, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT);
+      *err = g_strdup ("");
+      *missing = g_error_matches (e, BASE_PROC_ERROR, BASE_PROC_NOENT);
       *why = *missing ? g_strdup_printf ("%s is not installed (Debian package gnuplot-nox)",
                                          ctx->gnuplot)
                       : g_strdup_printf ("cannot start %s: %s", ctx->gnuplot, e->message);
       return FALSE;
     }
-  /* A gnuplot that exits early must not kill us with SIGPIPE. */
-  struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-  sigaction (SIGPIPE, &ign, &old);
-  fcntl (in_fd, F_SETFL, fcntl (in_fd, F_GETFL) | O_NONBLOCK);
-  fcntl (err_fd, F_SETFL, fcntl (err_fd, F_GETFL) | O_NONBLOCK);
   gint64 deadline = g_get_monotonic_time () + (gint64) (ctx->gnuplot_timeout * 1e6);
   gsize written = 0;
-  gboolean timed_out = FALSE;
-  while (err_fd >= 0)
-    {
-      struct pollfd fds[2] = { { err_fd, POLLIN, 0 }, { in_fd, POLLOUT, 0 } };
-      gint64 left = deadline - g_get_monotonic_time ();
-      if (left <= 0)
-        {
-          timed_out = TRUE;
-          break;
-        }
-      int n = poll (fds, in_fd >= 0 ? 2 : 1, (int) MIN (left / 1000 + 1, 1000));
-      if (n < 0 && errno != EINTR)
-        break;
-      if (in_fd >= 0 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)))
-        {
-          ssize_t w = write (in_fd, input->str + written, input->len - written);
-          if (w > 0)
-            written += (gsize) w;
-          if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == input->len)
-            {
-              close (in_fd);
-              in_fd = -1;
-            }
-        }
-      if (fds[0].revents & (POLLIN | POLLERR | POLLHUP))
-        {
-          char buf[4096];
-          ssize_t r = read (err_fd, buf, sizeof buf);
-          if (r > 0 && err->len < 65536)
-            g_string_append_len (err, buf, r);
-          else if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-            {
-              close (err_fd);
-              err_fd = -1;
-            }
-        }
-    }
-  if (in_fd >= 0)
-    close (in_fd);
-  if (err_fd >= 0)
-    close (err_fd);
-  /* stderr closed: gnuplot is exiting; give it until the deadline. */
-  int status = 0;
-  gboolean reaped = FALSE;
-  while (!timed_out && !(reaped = waitpid (pid, &status, WNOHANG) == pid))
-    {
-      if (g_get_monotonic_time () > deadline)
-        timed_out = TRUE;
-      else
-        g_usleep (2000);
-    }
-  if (!reaped)
-    {
-      kill (pid, SIGKILL);
-      waitpid (pid, &status, 0);
-    }
-  g_spawn_close_pid (pid);
-  sigaction (SIGPIPE, &old, NULL);
-  if (timed_out)
+  base_proc_communicate (proc, input->str, input->len, deadline, NULL, 0, &written, NULL);
+  BaseProcExit x;
+  gboolean in_time = base_proc_finish (proc, base_proc_ms_left (deadline), 0, &x);
+  *err = base_proc_stderr_tail (proc, NULL);
+  if (!in_time)
     {
       *why = g_strdup_printf ("%s did not finish within %.0f s (killed)", ctx->gnuplot,
                               ctx->gnuplot_timeout);
@@ -225,11 +164,10 @@ run_gnuplot (ReportCtx *ctx, const GString *input, GString *err, char **why, gbo
       *why = g_strdup_printf ("%s stopped reading its input", ctx->gnuplot);
       return FALSE;
     }
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+  if (!x.exited || x.status != 0)
     {
-      *why = WIFEXITED (status)
-                 ? g_strdup_printf ("%s exited with status %d", ctx->gnuplot, WEXITSTATUS (status))
-                 : g_strdup_printf ("%s was killed by signal %d", ctx->gnuplot, WTERMSIG (status));
+      *why = x.exited ? g_strdup_printf ("%s exited with status %d", ctx->gnuplot, x.status)
+                      : g_strdup_printf ("%s was killed by signal %d", ctx->gnuplot, x.signal);
       return FALSE;
     }
   return TRUE;
@@ -237,9 +175,9 @@ run_gnuplot (ReportCtx *ctx, const GString *input, GString *err, char **why, gbo
 
 /* The last line of gnuplot's complaint, for a warning. */
 static char *
-tail_of (const GString *err)
+tail_of (const char *err)
 {
-  g_autofree char *t = g_strstrip (g_strdup (err->str));
+  g_autofree char *t = g_strstrip (g_strdup (err));
   const char *last = strrchr (t, '\n');
   return g_strdup (last ? last + 1 : t);
 }
@@ -264,12 +202,12 @@ report_plot_render (ReportCtx *ctx, ReportPlot *p)
   g_remove (svg);
   g_remove (png);
   g_autoptr (GString) input = program (ctx, p, svg, png);
-  g_autoptr (GString) err = g_string_new (NULL);
+  g_autofree char *err = NULL;
   g_autofree char *why = NULL;
   gboolean missing = FALSE;
-  gboolean ok = run_gnuplot (ctx, input, err, &why, &missing);
+  gboolean ok = run_gnuplot (ctx, input, &err, &why, &missing);
   /* gnuplot reports script errors on stderr and may still exit 0. */
-  if (ok && (strstr (err->str, "error") != NULL || strstr (err->str, "Error") != NULL))
+  if (ok && (strstr (err, "error") != NULL || strstr (err, "Error") != NULL))
     {
       g_autofree char *t = tail_of (err);
       why = g_strdup_printf ("gnuplot failed: %s", t);

@@ -11,7 +11,8 @@
  * error, producing an empty file or running past the deadline (killed)
  * leaves the figure out: a warning naming the reason (and, when missing,
  * the Debian package gnuplot-nox), no partial file.  Never blocks past the
- * deadline: stdin is written and stderr read with poll().
+ * deadline (base/proc: gnuplot runs in its own process group, which is
+ * killed at the deadline).
  *
  * Fonts: "WenQuanYi Micro Hei" (Debian fonts-wqy-microhei) first, so
  * Chinese names draw in PNGs; SVGs name a list of CJK-capable families.
