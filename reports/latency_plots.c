@@ -14,6 +14,8 @@
  */
 #include "reports/latency.h"
 
+#include "base/time.h"
+
 #include "reports/gnuplot.h"
 #include "reports/reader.h"
 
@@ -39,14 +41,26 @@ put (GString *b, double v)
     g_string_append_printf (b, " %.9g", v);
 }
 
-/* Month index (year * 12 + month - 1) of "YYYY-MM..." text; -1 if not a date. */
+/*
+ * Month index (year * 12 + month - 1) of text that starts with a month
+ * "YYYY-MM" or a calendar date "YYYY-MM-DD", followed by nothing or a space
+ * (a data line); -1 if not.
+ */
 static int
 month_of (const char *text)
 {
-  int y, m;
-  if (sscanf (text, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+  char date[BASE_TIME_DATE_SIZE];
+  gint32 day;
+  gsize n = text != NULL ? strcspn (text, " ") : 0;
+  if (n == 7)   /* a month: its first day */
+    g_snprintf (date, sizeof date, "%.7s-01", text);
+  else if (n == BASE_TIME_DATE_SIZE - 1)
+    memcpy (date, text, n), date[n] = '\0';
+  else
     return -1;
-  return y * 12 + m - 1;
+  if (base_time_parse_date (date, &day, NULL) != BASE_TIME_OK)
+    return -1;
+  return atoi (date) * 12 + atoi (date + 5) - 1;
 }
 
 /* "YYYY-MM-01" of month index mi >= 0 (buf of DATE_BUF). */
@@ -73,6 +87,8 @@ month_tics (ReportPlot *p, int first, int last, guint max_labels, gboolean numer
 {
   static const char *const names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  if (first < 0 || last < first)   /* no valid month: no ticks */
+    return;
   static const int steps[] = { 1, 2, 3, 6, 12, 24, 60 };
   int step = 60;
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -448,6 +464,8 @@ plot_months (ReportCtx *ctx, double sla, GError **error)
   int first, last;
   char a[DATE_BUF], b[DATE_BUF];
   monthly_steps (raw, report_plot_data (p, "m"), &first, &last);
+  if (first < 0)   /* no row with a valid month */
+    return TRUE;
   report_plot_printf (p, "set xdata time\nset timefmt \"%%Y-%%m-%%d\"\nset xrange [\"%s\":\"%s\"]\n",
                       month_start (first, a), month_start (last, b));
   month_tics (p, first, last, 14, FALSE, 0, TRUE);
@@ -491,6 +509,8 @@ plot_capacity_national (ReportCtx *ctx, GError **error)
   int first, last;
   char a[DATE_BUF], b[DATE_BUF];
   monthly_steps (raw, report_plot_data (p, "c"), &first, &last);
+  if (first < 0)   /* no row with a valid month */
+    return TRUE;
   report_plot_printf (p, "set xdata time\nset timefmt \"%%Y-%%m-%%d\"\nset xrange [\"%s\":\"%s\"]\n",
                       month_start (first, a), month_start (last, b));
   month_tics (p, first, last, 14, FALSE, 0, TRUE);
