@@ -195,7 +195,8 @@ test_sweep (void)
                                       -1, NULL));
   g_autofree char *db = g_build_filename (dir, "grid.db", NULL);
   const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
-                         "-np", "3", essc_test_env ("ESSC_MPI_BIN"), "sweep", sweep, "--db", db, NULL };
+                         "-np", "3", essc_test_env ("ESSC_MPI_BIN"), "sweep", sweep, "--db", db,
+                         NULL };
   g_autofree char *out = NULL, *err = NULL;
   int status = run (argv, &out, &err);
   if (status != 0)

@@ -32,7 +32,7 @@ run_expect (EsscTestRun r, int status, const char *out_part, const char *err_par
 static void
 test_cli_keygen (void)
 {
-  g_autofree char *dir = tmpdir_new ();
+  g_autofree char *dir = fx_cert_tmpdir_new ();
   g_autofree char *prefix = g_build_filename (dir, "k", NULL);
   g_autofree char *key_path = g_strconcat (prefix, ".key", NULL);
   g_autofree char *pub_path = g_strconcat (prefix, ".pub", NULL);
@@ -69,14 +69,15 @@ test_cli_keygen (void)
 
   run_expect (essc_test_run_essc ("keygen"), 2, NULL, "--out PREFIX is required");
   run_expect (essc_test_run_essc ("keygen", "--out", "/nonexistent-dir/k"), 2, NULL, "nonexistent");
-  run_expect (essc_test_run_essc ("keygen", "--out", prefix, "extra"), 2, NULL, "unexpected argument");
-  tmpdir_remove (g_steal_pointer (&dir));
+  run_expect (essc_test_run_essc ("keygen", "--out", prefix, "extra"), 2, NULL,
+              "unexpected argument");
+  fx_cert_tmpdir_remove (g_steal_pointer (&dir));
 }
 
 static void
 test_cli_cert (void)
 {
-  g_autofree char *dir = tmpdir_new ();
+  g_autofree char *dir = fx_cert_tmpdir_new ();
   g_autofree char *prefix = g_build_filename (dir, "k", NULL);
   g_autofree char *key_path = g_strconcat (prefix, ".key", NULL);
   g_autofree char *pub_path = g_strconcat (prefix, ".pub", NULL);
@@ -85,13 +86,13 @@ test_cli_cert (void)
   g_autofree char *copy = g_build_filename (dir, "copy.json", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
   g_autoptr (GError) error = NULL;
-  Fixture f;
+  FxCertFixture f;
 
   run_expect (essc_test_run_essc ("keygen", "--out", prefix), 0, NULL, NULL);
-  fixture_init (&f, mixed, 4);
+  fx_cert_init (&f, fx_cert_mixed, 4);
   g_assert_true (conf_cert_write (&f.report, key_path, cert, &error));
   g_assert_no_error (error);
-  fixture_clear (&f);
+  fx_cert_clear (&f);
 
   run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
               "verdict: not conformant", NULL);
@@ -99,7 +100,8 @@ test_cli_cert (void)
               "summary: 1 passed, 1 failed, 1 skipped, 0 not implemented, 1 waived", NULL);
   run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
               "iut:     essc reference channel 0.1.0 (role channel)", NULL);
-  run_expect (essc_test_run_essc ("cert", "show", cert), 0, "waived          ID-1,ID-2            id/check",
+  run_expect (essc_test_run_essc ("cert", "show", cert), 0,
+              "waived          ID-1,ID-2            id/check",
               NULL);
 
   /* A tampered copy (with the original signature): exit 1, saying why. */
@@ -109,7 +111,7 @@ test_cli_cert (void)
   char *p = strstr (bytes, "\"failed\":1");
   g_assert_nonnull (p);
   p[9] = '0';
-  put_file (copy, bytes, (gssize) len, 0644);
+  fx_cert_put_file (copy, bytes, (gssize) len, 0644);
   run_expect (essc_test_run_essc ("cert", "verify", copy, "--pub", pub_path, "--sig", sig), 1,
               "NOT VERIFIED (bad_signature)", NULL);
   /* Another key. */
@@ -119,19 +121,23 @@ test_cli_cert (void)
   run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", other_pub), 1,
               "NOT VERIFIED (unknown_key)", NULL);
   /* Missing or malformed files: exit 2. */
-  run_expect (essc_test_run_essc ("cert", "verify", missing, "--pub", pub_path, "--sig", sig), 2, NULL,
+  run_expect (essc_test_run_essc ("cert", "verify", missing, "--pub", pub_path, "--sig", sig), 2,
+              NULL,
               "missing.json");
-  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", missing), 2, NULL, "missing.json");
-  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path, "--sig", pub_path), 2, NULL,
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", missing), 2, NULL,
+              "missing.json");
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path, "--sig", pub_path), 2,
+              NULL,
               "expected the header 'essc-certificate-signature-v1'");
   run_expect (essc_test_run_essc ("cert", "verify", cert), 2, NULL, "--pub KEY is required");
-  run_expect (essc_test_run_essc ("cert", "verify", "--pub", pub_path), 2, NULL, "expected one CERT");
+  run_expect (essc_test_run_essc ("cert", "verify", "--pub", pub_path), 2, NULL,
+              "expected one CERT");
   run_expect (essc_test_run_essc ("cert", "show", pub_path), 2, NULL, "report: JSON");
   run_expect (essc_test_run_essc ("cert", "frob"), 2, NULL, "unknown subcommand");
   run_expect (essc_test_run_essc ("cert"), 2, NULL, "expected 'verify' or 'show'");
   run_expect (essc_test_run_essc ("cert", "--help"), 0, "essc cert verify CERT --pub KEY", NULL);
   run_expect (essc_test_run_essc ("cert", "verify", "--help"), 0, "--pub", NULL);
-  tmpdir_remove (g_steal_pointer (&dir));
+  fx_cert_tmpdir_remove (g_steal_pointer (&dir));
 }
 
 int

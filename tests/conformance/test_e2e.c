@@ -62,8 +62,8 @@ static void
 test_channel_tap_prove (Fx *f, gconstpointer data)
 {
   g_autofree char *tap = g_build_filename (f->dir, "channel.tap", NULL);
-  EsscTestRun r = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role channel' > %s", f->essc, f->essc,
-              tap);
+  EsscTestRun r = essc_test_run_sh (
+      "%s conform --role channel --impl '%s impl --role channel' > %s", f->essc, f->essc, tap);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
   g_autofree char *text = NULL;
@@ -88,8 +88,9 @@ test_channel_faults_fail (Fx *f, gconstpointer data)
       if (*lines[i] == '\0' || *lines[i] == '#')
         continue;
       g_autofree char *name = g_strndup (lines[i], strcspn (lines[i], "\t "));
-      EsscTestRun r = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role channel --fault %s' "
-                  "> /dev/null", f->essc, f->essc, name);
+      EsscTestRun r = essc_test_run_sh (
+          "%s conform --role channel --impl '%s impl --role channel --fault %s' > /dev/null",
+          f->essc, f->essc, name);
       if (r.status != 1)
         g_error ("fault %s: essc conform exited %d, expected 1", name, r.status);
       essc_test_run_clear (&r);
@@ -111,9 +112,10 @@ test_certificate (Fx *f, gconstpointer data)
   EsscTestRun r = essc_test_run_sh ("%s keygen --out %s", f->essc, key);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
-  r = essc_test_run_sh ("%s conform --role verifier --impl '%s impl --role verifier' --sign %s.key --cert %s "
-          "--junit %s --json %s --db %s > /dev/null", f->essc, f->essc, key, cert, junit, json,
-          db);
+  r = essc_test_run_sh (
+      "%s conform --role verifier --impl '%s impl --role verifier' --sign %s.key --cert %s "
+      "--junit %s --json %s --db %s > /dev/null",
+      f->essc, f->essc, key, cert, junit, json, db);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
   r = essc_test_run_sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
@@ -184,7 +186,8 @@ test_certificate_in_db (Fx *f, gconstpointer data)
   EsscTestRun r = essc_test_run_sh ("%s keygen --out %s", f->essc, key);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
-  r = essc_test_run_sh ("%s conform --role channel --impl '%s %s' --db %s > /dev/null", f->essc, f->essc,
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s %s' --db %s > /dev/null", f->essc,
+                        f->essc,
           impl, db);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
@@ -242,8 +245,9 @@ test_waivers (Fx *f, gconstpointer data)
   g_autofree char *json = g_build_filename (f->dir, "r.json", NULL);
   g_autofree char *waivers = g_build_filename (f->dir, "waivers.txt", NULL);
   const char *impl = "impl --role verifier --fault qr-no-replay-cache";
-  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl '%s %s' --json %s > /dev/null", f->essc,
-              f->essc, impl, json);
+  EsscTestRun r = essc_test_run_sh (
+      "%s conform --role verifier --impl '%s %s' --json %s > /dev/null", f->essc, f->essc, impl,
+      json);
   g_assert_cmpint (r.status, ==, 1);
   essc_test_run_clear (&r);
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -259,13 +263,15 @@ test_waivers (Fx *f, gconstpointer data)
                                 json_object_get_string_member (t, "name"));
     }
   g_assert_true (g_file_set_contents (waivers, w->str, -1, NULL));
-  r = essc_test_run_sh ("%s conform --role verifier --impl '%s %s' --waivers %s", f->essc, f->essc, impl,
+  r = essc_test_run_sh ("%s conform --role verifier --impl '%s %s' --waivers %s", f->essc, f->essc,
+                        impl,
           waivers);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "# TODO waived"));
   essc_test_run_clear (&r);
   /* The same waivers against the clean implementation no longer apply. */
-  r = essc_test_run_sh ("%s conform --role verifier --impl '%s impl --role verifier' --waivers %s", f->essc,
+  r = essc_test_run_sh ("%s conform --role verifier --impl '%s impl --role verifier' --waivers %s",
+                        f->essc,
           f->essc, waivers);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.out, "no longer applies"));
@@ -279,7 +285,8 @@ test_misbehaving (Fx *f, gconstpointer data)
   g_autofree char *hang = essc_test_src_path ("tests/adapters/hang.sh", NULL);
   g_autofree char *bad = essc_test_src_path ("tests/adapters/bad-hello.sh", NULL);
   gint64 start = g_get_monotonic_time ();
-  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl %s --timeout-ms 100", f->essc, hang);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl %s --timeout-ms 100",
+                                    f->essc, hang);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.out, "timeout"));
   g_assert_nonnull (strstr (r.out, "not run: the implementation failed 10 tests in a row"));
@@ -290,7 +297,8 @@ test_misbehaving (Fx *f, gconstpointer data)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.out, "Bail out!"));
   essc_test_run_clear (&r);
-  r = essc_test_run_sh ("%s conform --role platform --impl '%s impl --role channel'", f->essc, f->essc);
+  r = essc_test_run_sh ("%s conform --role platform --impl '%s impl --role channel'", f->essc,
+                        f->essc);
   g_assert_cmpint (r.status, ==, 2);
   essc_test_run_clear (&r);
   r = essc_test_run_sh ("%s conform --role auditor --impl true", f->essc);
