@@ -241,6 +241,22 @@ append_tables (GString *out, const char *dir, const char *const *masked_cols, co
   g_string_append_printf (out, "\n--- the tables of index.html\n%s", text);
 }
 
+/* Runs essc report on db into TMP/report, appends its tables (cells of
+ * masked_cols masked) to out, compares out with file, removes tmp. */
+static void
+report_golden (GString *out, const char *tmp, const char *db, const char *const *masked_cols,
+               const char *file)
+{
+  g_autofree char *rep = g_build_filename (tmp, "report", NULL);
+  const char *report[] = { "report", db, "--out", rep, NULL };
+  g_assert_cmpint (transcript (out, ".", report, tmp), ==, 0);
+  append_tables (out, rep, masked_cols, tmp);
+  essc_golden_check (file, out->str);
+  g_autofree char *quoted = g_shell_quote (tmp);
+  EsscTestRun r = essc_test_run_sh ("rm -rf %s", quoted);
+  essc_test_run_clear (&r);
+}
+
 /* The tables of the report of a two-replication run of the latency
  * scenario. */
 static void
@@ -248,21 +264,14 @@ test_report_run (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("essc-golden-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (tmp, "run.db", NULL);
-  g_autofree char *rep = g_build_filename (tmp, "report", NULL);
   const char *sim[] = { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed",
                         "13", "--jobs", "1", "--db", db, NULL };
-  const char *report[] = { "report", db, "--out", rep, NULL };
   g_autoptr (GString) out = g_string_new (NULL);
   header (out, "report-run.exp",
           "the tables of essc report's page on the run database of the latency test "
           "scenario (written without gnuplot: " NO_GNUPLOT ")", NULL);
   g_assert_cmpint (transcript (out, ".", sim, tmp), ==, 0);
-  g_assert_cmpint (transcript (out, ".", report, tmp), ==, 0);
-  append_tables (out, rep, NULL, tmp);
-  essc_golden_check ("report-run.exp", out->str);
-  g_autofree char *quoted = g_shell_quote (tmp);
-  EsscTestRun r = essc_test_run_sh ("rm -rf %s", quoted);
-  essc_test_run_clear (&r);
+  report_golden (out, tmp, db, NULL, "report-run.exp");
 }
 
 /* The tables of the report of a conformance database holding a conformant
@@ -273,12 +282,10 @@ test_report_conform (void)
   static const char *const masked_cols[] = { "started", "p50_ms", "p99_ms", "max_ms", NULL };
   g_autofree char *tmp = g_dir_make_tmp ("essc-golden-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (tmp, "conformance.db", NULL);
-  g_autofree char *rep = g_build_filename (tmp, "report", NULL);
   g_autofree char *good = impl_command ("channel", NULL);
   g_autofree char *bad = impl_command ("channel", "chan-ignore-status");
   const char *run1[] = { "conform", "--role", "channel", "--impl", good, "--db", db, NULL };
   const char *run2[] = { "conform", "--role", "channel", "--impl", bad, "--db", db, NULL };
-  const char *report[] = { "report", db, "--out", rep, NULL };
   g_autoptr (GString) out = g_string_new (NULL);
   header (out, "report-conformance.exp",
           "the tables of essc report's page on a conformance database of two runs of the "
@@ -290,12 +297,7 @@ test_report_conform (void)
   g_assert_cmpint (transcript (runs, ".", run2, tmp), ==, 1);
   g_string_append_printf (out, "\n$ (two essc conform runs of the reference channel into "
                                "@TMP@/conformance.db: exit 0, then 1)\n");
-  g_assert_cmpint (transcript (out, ".", report, tmp), ==, 0);
-  append_tables (out, rep, masked_cols, tmp);
-  essc_golden_check ("report-conformance.exp", out->str);
-  g_autofree char *quoted = g_shell_quote (tmp);
-  EsscTestRun r = essc_test_run_sh ("rm -rf %s", quoted);
-  essc_test_run_clear (&r);
+  report_golden (out, tmp, db, masked_cols, "report-conformance.exp");
 }
 
 int

@@ -55,23 +55,13 @@ const guint8 fx_cert_some_id[MODEL_KEY_ID_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 char *
 fx_cert_tmpdir_new (void)
 {
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("essc-cert-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
+  return essc_test_make_tmpdir ("essc-cert-XXXXXX");
 }
 
 void
 fx_cert_tmpdir_remove (char *dir)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_assert_cmpint (g_remove (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_assert_true (essc_test_remove_dir (dir));
   g_free (dir);
 }
 

@@ -19,24 +19,13 @@ static const ModelIssuanceEvidence EV2 = { TRUE, TRUE, TRUE, TRUE };
 FxStoreTmpDir *
 fx_store_tmpdir_new (void)
 {
-  g_autoptr (GError) error = NULL;
-  FxStoreTmpDir *dir = g_dir_make_tmp ("essc-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
+  return essc_test_make_tmpdir ("essc-store-XXXXXX");
 }
 
 void
 fx_store_tmpdir_free (FxStoreTmpDir *dir)
 {
-  g_autoptr (GDir) d = dir != NULL ? g_dir_open (dir, 0, NULL) : NULL;
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_assert_cmpint (g_remove (p), ==, 0);
-    }
-  if (dir != NULL)
-    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_assert_true (essc_test_remove_dir (dir));
   g_free (dir);
 }
 
