@@ -7,51 +7,23 @@
  * the allowed includes of the same layers pass.  The rules are the
  * Makefile's own table, so a change to it is tested here.
  */
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
-typedef struct {
-  int status;
-  char *out, *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static const char *
-srcdir (void)
-{
-  const char *dir = g_getenv ("ESSC_SRCDIR");
-  if (dir == NULL)
-    g_error ("ESSC_SRCDIR is not set: run through 'make check'");
-  return dir;
-}
-
 /* Runs `make -s lint` in dir. */
-static Run
+static EsscTestRun
 make_lint (const char *dir)
 {
-  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  const char *argv[] = { "make", "-s", "lint", NULL };
   g_subprocess_launcher_set_cwd (l, dir);
   g_subprocess_launcher_unsetenv (l, "MAKEFLAGS");
   g_subprocess_launcher_unsetenv (l, "MFLAGS");
-  g_autoptr (GSubprocess) p = g_subprocess_launcher_spawn (l, &error, "make", "-s", "lint", NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error));
-  g_assert_no_error (error);
-  Run r = { g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1,
-            g_steal_pointer (&out), g_steal_pointer (&err) };
-  return r;
+  return essc_test_run_argv (l, argv, NULL, 0);
 }
 
 static void
@@ -68,7 +40,7 @@ write_file (const char *dir, const char *rel, const char *text)
 static void
 copy_file (const char *dir, const char *rel)
 {
-  g_autofree char *from = g_build_filename (srcdir (), rel, NULL);
+  g_autofree char *from = g_build_filename (essc_test_srcdir (), rel, NULL);
   g_autofree char *text = NULL;
   g_autoptr (GError) error = NULL;
   g_assert_true (g_file_get_contents (from, &text, NULL, &error));
@@ -127,21 +99,21 @@ make_tree (void)
 static void
 test_tree_passes (void)
 {
-  Run r = make_lint (srcdir ());
+  EsscTestRun r = make_lint (essc_test_srcdir ());
   g_assert_cmpstr (r.err, ==, "");
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "include rules hold"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 static void
 test_allowed_pass (void)
 {
   g_autofree char *dir = make_tree ();
-  Run r = make_lint (dir);
+  EsscTestRun r = make_lint (dir);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_null (strstr (r.err, "lint:"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
   remove_tree (dir);
 }
 
@@ -171,7 +143,7 @@ test_forbidden_fail (void)
       g_autofree char *text = g_strdup_printf ("/* a file */\n#include <glib.h>\n#include \"%s\"\n",
                                                forbidden[i].include);
       write_file (dir, forbidden[i].file, text);
-      Run r = make_lint (dir);
+      EsscTestRun r = make_lint (dir);
       g_autofree char *want = g_strdup_printf ("lint: %s:3: includes \"%s\";", forbidden[i].file,
                                                forbidden[i].include);
       g_test_message ("%s including %s: status %d, stderr %s", forbidden[i].file,
@@ -179,14 +151,14 @@ test_forbidden_fail (void)
       g_assert_cmpint (r.status, !=, 0);
       g_assert_nonnull (strstr (r.err, want));
       g_assert_null (strstr (r.out, "include rules hold"));
-      run_clear (&r);
+      essc_test_run_clear (&r);
       g_autofree char *path = g_build_filename (dir, forbidden[i].file, NULL);
       g_assert_cmpint (g_unlink (path), ==, 0);
     }
   /* Back to the allowed files only: it passes again. */
-  Run r = make_lint (dir);
+  EsscTestRun r = make_lint (dir);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  essc_test_run_clear (&r);
   remove_tree (dir);
 }
 

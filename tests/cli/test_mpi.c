@@ -10,6 +10,7 @@
  * scenario.  Every command runs under coreutils' timeout, so a hang fails
  * the test instead of stopping CI.
  */
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
@@ -18,15 +19,6 @@
 #include <sys/wait.h>
 
 #define TIMEOUT "300"
-
-static const char *
-bin (const char *var)
-{
-  const char *b = g_getenv (var);
-  if (b == NULL)
-    g_error ("%s is not set (make check sets it)", var);
-  return b;
-}
 
 /* Runs argv under `timeout`; returns the exit status, stdout in *out. */
 static int
@@ -67,19 +59,13 @@ digest_of (const char *out)
 }
 
 static char *
-small (const char *name)
-{
-  return g_build_filename (bin ("ESSC_SRCDIR"), "tests", "data", "small", name, NULL);
-}
-
-static char *
 sim_digest (int ranks, const char *scenario, const char *reps, const char *db)
 {
   g_autofree char *np = g_strdup_printf ("%d", ranks);
-  const char *single[] = { bin ("ESSC_BIN"), "sim", scenario, "--replications", reps,
+  const char *single[] = { essc_test_env ("ESSC_BIN"), "sim", scenario, "--replications", reps,
                            db ? "--db" : "--no-db", db, NULL };
   const char *multi[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to",
-                          "none", "-np", np, bin ("ESSC_MPI_BIN"), "sim", scenario,
+                          "none", "-np", np, essc_test_env ("ESSC_MPI_BIN"), "sim", scenario,
                           "--replications", reps, db ? "--db" : "--no-db", db, NULL };
   g_autofree char *out = NULL, *err = NULL;
   int status = run (ranks == 0 ? single : multi, &out, &err);
@@ -91,7 +77,7 @@ sim_digest (int ranks, const char *scenario, const char *reps, const char *db)
 static void
 test_digests (void)
 {
-  g_autofree char *scenario = small ("latency.ini");
+  g_autofree char *scenario = essc_test_src_path ("tests", "data", "small", "latency.ini", NULL);
   /* 3 replications: groups of ranks; 1 replication: cities split over ranks. */
   const char *reps[] = { "3", "1" };
   for (gsize r = 0; r < G_N_ELEMENTS (reps); r++)
@@ -135,7 +121,7 @@ dump (const char *db_path, const char *table)
 static void
 test_same_database (void)
 {
-  g_autofree char *scenario = small ("latency.ini");
+  g_autofree char *scenario = essc_test_src_path ("tests", "data", "small", "latency.ini", NULL);
   g_autofree char *dir = g_dir_make_tmp ("essc-mpi-XXXXXX", NULL);
   g_autofree char *a = g_build_filename (dir, "one.db", NULL);
   g_autofree char *b = g_build_filename (dir, "three.db", NULL);
@@ -162,12 +148,12 @@ test_same_database (void)
 static void
 test_rank_failure (void)
 {
-  g_autofree char *scenario = g_build_filename (bin ("ESSC_SRCDIR"), "scenarios",
+  g_autofree char *scenario = g_build_filename (essc_test_env ("ESSC_SRCDIR"), "scenarios",
                                                 "national-2019.ini", NULL);
   g_autofree char *script = g_strdup_printf (
       "'%s' sim '%s' --replications 3 --no-db --no-latency & pid=$!; "
       "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then sleep 1; kill -9 $pid; wait $pid; exit 9; fi; "
-      "wait $pid", bin ("ESSC_MPI_BIN"), scenario);
+      "wait $pid", essc_test_env ("ESSC_MPI_BIN"), scenario);
   const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
                          "-np", "3", "sh", "-c", script, NULL };
   g_autofree char *out = NULL, *err = NULL;
@@ -186,7 +172,7 @@ copy_small (const char *dir)
   const char *files[] = { "cities.csv", "channels.csv", "service-times.csv", "latency.ini" };
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *from = small (files[i]);
+      g_autofree char *from = essc_test_src_path ("tests", "data", "small", files[i], NULL);
       g_autofree char *to = g_build_filename (dir, files[i], NULL);
       g_autofree char *text = NULL;
       gsize len;
@@ -209,14 +195,15 @@ test_sweep (void)
                                       -1, NULL));
   g_autofree char *db = g_build_filename (dir, "grid.db", NULL);
   const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
-                         "-np", "3", bin ("ESSC_MPI_BIN"), "sweep", sweep, "--db", db, NULL };
+                         "-np", "3", essc_test_env ("ESSC_MPI_BIN"), "sweep", sweep, "--db", db,
+                         NULL };
   g_autofree char *out = NULL, *err = NULL;
   int status = run (argv, &out, &err);
   if (status != 0)
     g_error ("essc sweep exited %d: %s", status, err);
   /* The same sweep in one process of the plain build. */
   g_autofree char *db1 = g_build_filename (dir, "grid1.db", NULL);
-  const char *argv1[] = { bin ("ESSC_BIN"), "sweep", sweep, "--db", db1, NULL };
+  const char *argv1[] = { essc_test_env ("ESSC_BIN"), "sweep", sweep, "--db", db1, NULL };
   g_autofree char *out1 = NULL, *err1 = NULL;
   g_assert_cmpint (run (argv1, &out1, &err1), ==, 0);
   sqlite3 *s = NULL;
@@ -246,7 +233,7 @@ test_sweep (void)
   sqlite3_finalize (st);
   /* The report compares the points: a row per point holding the stored share. */
   g_autofree char *rep = g_build_filename (dir, "rep", NULL);
-  const char *argv2[] = { bin ("ESSC_BIN"), "report", db, "--out", rep, "-q", NULL };
+  const char *argv2[] = { essc_test_env ("ESSC_BIN"), "report", db, "--out", rep, "-q", NULL };
   g_autofree char *out2 = NULL, *err2 = NULL;
   g_assert_cmpint (run (argv2, &out2, &err2), ==, 0);
   g_autofree char *index = g_build_filename (rep, "index.html", NULL);

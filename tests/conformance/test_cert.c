@@ -13,6 +13,7 @@
 #include "tests/lib/conf_cert_fixture.h"
 #include "tests/lib/testutil.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,27 +54,27 @@ test_canonical_bytes (void)
       "{\"blake2b\":\"a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5\","
       "\"file\":\"conformance/vectors/id.json\"}],"
       "\"verdict\":\"conformant\",\"waivers_used\":[\"id/check\"]}\n";
-  Fixture f;
+  FxCertFixture f;
   gsize len = 0;
   g_autoptr (GError) error = NULL;
 
-  fixture_init (&f, mixed, 2);
-  g_autofree char *a = conf_report_canonical (&f.report, some_id, &len, &error);
+  fx_cert_init (&f, fx_cert_mixed, 2);
+  g_autofree char *a = conf_report_canonical (&f.report, fx_cert_some_id, &len, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (a, ==, expected);
   g_assert_cmpuint (len, ==, strlen (expected));
-  g_autofree char *b = conf_report_canonical (&f.report, some_id, NULL, &error);
+  g_autofree char *b = conf_report_canonical (&f.report, fx_cert_some_id, NULL, &error);
   g_assert_cmpstr (a, ==, b);
   /* It parses back as a well-formed report. */
   g_autoptr (JsonObject) back = conf_cert_parse (a, len, &error);
   g_assert_no_error (error);
-  fixture_clear (&f);
+  fx_cert_clear (&f);
 
   /* One failure or one not-implemented test: not conformant; skips do not count. */
   for (gsize n = 3; n <= 5; n++)
     {
-      fixture_init (&f, mixed, n);
-      g_autoptr (JsonNode) node = conf_report_to_json (&f.report, some_id, &error);
+      fx_cert_init (&f, fx_cert_mixed, n);
+      g_autoptr (JsonNode) node = conf_report_to_json (&f.report, fx_cert_some_id, &error);
       g_assert_no_error (error);
       JsonObject *o = json_node_get_object (node);
       JsonObject *sum = json_object_get_object_member (o, "summary");
@@ -82,20 +83,20 @@ test_canonical_bytes (void)
       g_assert_cmpint (json_object_get_int_member (sum, "skipped"), ==, 1);
       g_assert_cmpint (json_object_get_int_member (sum, "failed"), ==, n >= 4);
       g_assert_cmpint (json_object_get_int_member (sum, "not_implemented"), ==, n == 5);
-      fixture_clear (&f);
+      fx_cert_clear (&f);
     }
 
   /* NULL essc_version is this build's; a NULL profile is {}. */
-  fixture_init (&f, mixed, 1);
+  fx_cert_init (&f, fx_cert_mixed, 1);
   f.report.essc_version = NULL;
   f.report.profile = NULL;
-  g_autoptr (JsonNode) node = conf_report_to_json (&f.report, some_id, &error);
+  g_autoptr (JsonNode) node = conf_report_to_json (&f.report, fx_cert_some_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "essc_version"),
                    ==, ESSC_VERSION);
-  g_autofree char *c = conf_report_canonical (&f.report, some_id, NULL, &error);
+  g_autofree char *c = conf_report_canonical (&f.report, fx_cert_some_id, NULL, &error);
   g_assert_nonnull (strstr (c, "\"profile\":{}"));
-  fixture_clear (&f);
+  fx_cert_clear (&f);
 }
 
 static void
@@ -121,9 +122,9 @@ test_report_invalid (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      Fixture f;
+      FxCertFixture f;
       g_autoptr (GError) error = NULL;
-      fixture_init (&f, mixed, 2);
+      fx_cert_init (&f, fx_cert_mixed, 2);
       switch (cases[i].what)
         {
         case 0: f.report.n_tests = 0; break;
@@ -139,18 +140,18 @@ test_report_invalid (void)
         case 10: f.report.started_at = -1; break;
         case 11: f.report.iut.name = "x\xff"; break;
         }
-      g_autofree char *text = conf_report_canonical (&f.report, some_id, NULL, &error);
+      g_autofree char *text = conf_report_canonical (&f.report, fx_cert_some_id, NULL, &error);
       g_assert_null (text);
       g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_MALFORMED);
-      assert_message (error, cases[i].message);
-      fixture_clear (&f);
+      fx_cert_assert_message (error, cases[i].message);
+      fx_cert_clear (&f);
     }
 }
 
 static void
 test_hash_file (void)
 {
-  g_autofree char *dir = tmpdir_new ();
+  g_autofree char *dir = fx_cert_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "v.json", NULL);
   g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
   g_autoptr (GError) error = NULL;
@@ -159,7 +160,7 @@ test_hash_file (void)
   g_autoptr (GString) text = g_string_new (NULL);
   for (int i = 0; i < 20000; i++)
     g_string_append_printf (text, "line %d\n", i);
-  put_file (path, text->str, (gssize) text->len, 0644);
+  fx_cert_put_file (path, text->str, (gssize) text->len, 0644);
   crypto_generichash (want, sizeof want, (const guint8 *) text->str, text->len, NULL, 0);
   g_assert_true (conf_report_hash_file (path, got, &error));
   g_assert_no_error (error);
@@ -170,13 +171,13 @@ test_hash_file (void)
   g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_NOT_FOUND);
   g_clear_error (&error);
   g_assert_false (conf_report_hash_file (dir, got, &error));
-  assert_message (error, "not a regular file");
+  fx_cert_assert_message (error, "not a regular file");
   g_clear_error (&error);
   /* A FIFO with no writer is refused at once, never waited on. */
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
   g_assert_false (conf_report_hash_file (fifo, got, &error));
-  assert_message (error, "not a regular file");
-  tmpdir_remove (g_steal_pointer (&dir));
+  fx_cert_assert_message (error, "not a regular file");
+  fx_cert_tmpdir_remove (g_steal_pointer (&dir));
 }
 
 /* ---- key and signature files ------------------------------------------------ */
@@ -184,8 +185,8 @@ test_hash_file (void)
 static void
 test_key_files (void)
 {
-  g_autofree char *dir = tmpdir_new ();
-  g_autoptr (ModelKeyPair) key = put_key (dir, "k", 0xa7);  /* hex with letters */
+  g_autofree char *dir = fx_cert_tmpdir_new ();
+  g_autoptr (ModelKeyPair) key = fx_cert_put_key (dir, "k", 0xa7);  /* hex with letters */
   g_autofree char *key_path = g_build_filename (dir, "k.key", NULL);
   g_autofree char *pub_path = g_build_filename (dir, "k.pub", NULL);
   g_autofree char *bad = g_build_filename (dir, "bad", NULL);
@@ -233,71 +234,72 @@ test_key_files (void)
       g_autofree char *part = g_strndup (seed, (gsize) secret_cases[i].n);
       g_autofree char *text = g_strconcat (secret_cases[i].before, part, secret_cases[i].after,
                                            NULL);
-      put_file (bad, text, -1, 0600);
+      fx_cert_put_file (bad, text, -1, 0600);
       g_clear_error (&error);
       g_assert_null (conf_cert_read_secret_key (bad, &error));
       g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_MALFORMED);
-      assert_message (error, secret_cases[i].message);
+      fx_cert_assert_message (error, secret_cases[i].message);
     }
   /* Upper-case hex, a NUL, a file others may read, a huge file, no file. */
   g_autofree char *text = g_strdup_printf (CONF_CERT_SECRET_HEADER "\n%s\n", upper);
-  put_file (bad, text, -1, 0600);
+  fx_cert_put_file (bad, text, -1, 0600);
   g_clear_error (&error);
   g_assert_null (conf_cert_read_secret_key (bad, &error));
-  assert_message (error, "is not a lowercase hex digit (in the seed)");
-  put_file (bad, CONF_CERT_SECRET_HEADER "\n\0\n", 29, 0600);
+  fx_cert_assert_message (error, "is not a lowercase hex digit (in the seed)");
+  fx_cert_put_file (bad, CONF_CERT_SECRET_HEADER "\n\0\n", 29, 0600);
   g_clear_error (&error);
   g_assert_null (conf_cert_read_secret_key (bad, &error));
-  assert_message (error, "bad:2: contains a NUL byte");
-  put_file (bad, good_secret, -1, 0644);
+  fx_cert_assert_message (error, "bad:2: contains a NUL byte");
+  fx_cert_put_file (bad, good_secret, -1, 0644);
   g_clear_error (&error);
   g_assert_null (conf_cert_read_secret_key (bad, &error));
-  assert_message (error, "mode 0644 lets others read the secret key");
+  fx_cert_assert_message (error, "mode 0644 lets others read the secret key");
   g_autofree char *huge = g_strnfill (5000, 'a');
-  put_file (bad, huge, -1, 0600);
+  fx_cert_put_file (bad, huge, -1, 0600);
   g_clear_error (&error);
   g_assert_null (conf_cert_read_secret_key (bad, &error));
-  assert_message (error, "larger than 4096 bytes");
+  fx_cert_assert_message (error, "larger than 4096 bytes");
   g_autofree char *missing = g_build_filename (dir, "none.key", NULL);
   g_clear_error (&error);
   g_assert_null (conf_cert_read_secret_key (missing, &error));
   g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_NOT_FOUND);
-  assert_message (error, "none.key");
+  fx_cert_assert_message (error, "none.key");
 
   /* Public key: the key id line must match; the point must be valid. */
   g_autofree char *wrong_id = g_strdup_printf (CONF_CERT_PUBLIC_HEADER "\n%s\n0000000000000000\n",
                                                pk_hex);
-  put_file (bad, wrong_id, -1, 0644);
+  fx_cert_put_file (bad, wrong_id, -1, 0644);
   g_clear_error (&error);
   g_assert_false (conf_cert_read_public_key (bad, pk, id, &error));
-  assert_message (error, "bad:3: key id does not match the public key");
+  fx_cert_assert_message (error, "bad:3: key id does not match the public key");
   g_autofree char *zero = g_strdup_printf (CONF_CERT_PUBLIC_HEADER "\n%064d\n0000000000000000\n",
                                            0);
-  put_file (bad, zero, -1, 0644);
+  fx_cert_put_file (bad, zero, -1, 0644);
   g_clear_error (&error);
   g_assert_false (conf_cert_read_public_key (bad, pk, id, &error));
-  assert_message (error, "bad:2: not a valid Ed25519 public key");
-  put_file (bad, good_secret, -1, 0644);
+  fx_cert_assert_message (error, "bad:2: not a valid Ed25519 public key");
+  fx_cert_put_file (bad, good_secret, -1, 0644);
   g_clear_error (&error);
   g_assert_false (conf_cert_read_public_key (bad, pk, id, &error));
-  assert_message (error, "bad:1: expected the header 'essc-ed25519-public-key-v1'");
+  fx_cert_assert_message (error, "bad:1: expected the header 'essc-ed25519-public-key-v1'");
   g_autofree char *short_pub = g_strndup (good_public, strlen (good_public) - 17);
-  put_file (bad, short_pub, -1, 0644);
+  fx_cert_put_file (bad, short_pub, -1, 0644);
   g_clear_error (&error);
   g_assert_false (conf_cert_read_public_key (bad, pk, id, &error));
-  assert_message (error, "bad:3: missing line (expected the key id)");
+  fx_cert_assert_message (error, "bad:3: missing line (expected the key id)");
 
   /* Signature files. */
   guint8 sig[MODEL_KEY_PAIR_SIG_LEN];
-  put_file (bad, CONF_CERT_SIG_HEADER "\n0102030405060708\nabc\n", -1, 0644);
+  fx_cert_put_file (bad, CONF_CERT_SIG_HEADER "\n0102030405060708\nabc\n", -1, 0644);
   g_clear_error (&error);
   g_assert_false (conf_cert_read_signature (bad, id, sig, &error));
-  assert_message (error, "bad:3: expected the signature as 128 lowercase hex digits, got 3");
-  put_file (bad, good_public, -1, 0644);
+  fx_cert_assert_message (error,
+                          "bad:3: expected the signature as 128 lowercase hex digits, got 3");
+  fx_cert_put_file (bad, good_public, -1, 0644);
   g_clear_error (&error);
   g_assert_false (conf_cert_read_signature (bad, id, sig, &error));
-  assert_message (error, "bad:1: expected the header 'essc-certificate-signature-v1'");
-  tmpdir_remove (g_steal_pointer (&dir));
+  fx_cert_assert_message (error, "bad:1: expected the header 'essc-certificate-signature-v1'");
+  fx_cert_tmpdir_remove (g_steal_pointer (&dir));
 }
 
 /* ---- signing and verifying ---------------------------------------------------- */
@@ -313,16 +315,16 @@ typedef struct {
 static void
 signed_init (Signed *s, gsize n_tests)
 {
-  Fixture f;
+  FxCertFixture f;
   g_autoptr (GError) error = NULL;
   memset (s, 0, sizeof *s);
-  s->dir = tmpdir_new ();
-  s->kp = put_key (s->dir, "signer", 3);
+  s->dir = fx_cert_tmpdir_new ();
+  s->kp = fx_cert_put_key (s->dir, "signer", 3);
   s->key = g_build_filename (s->dir, "signer.key", NULL);
   s->pub = g_build_filename (s->dir, "signer.pub", NULL);
   s->cert = g_build_filename (s->dir, "report.json", NULL);
   s->sig = conf_cert_sig_path (s->cert);
-  fixture_init (&f, mixed, n_tests);
+  fx_cert_init (&f, fx_cert_mixed, n_tests);
   g_assert_true (conf_cert_write (&f.report, s->key, s->cert, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (s->cert, &s->bytes, &s->len, NULL));
@@ -330,13 +332,13 @@ signed_init (Signed *s, gsize n_tests)
   g_autofree char *want = conf_report_canonical (&f.report, model_key_pair_id (s->kp), NULL,
                                                  &error);
   g_assert_cmpstr (s->bytes, ==, want);
-  fixture_clear (&f);
+  fx_cert_clear (&f);
 }
 
 static void
 signed_clear (Signed *s)
 {
-  tmpdir_remove (s->dir);
+  fx_cert_tmpdir_remove (s->dir);
   g_free (s->cert);
   g_free (s->sig);
   g_free (s->pub);
@@ -394,12 +396,12 @@ test_round_trip (void)
   g_assert_cmpint (g_rename (moved, s.sig), ==, 0);
 
   /* A secret key file others may read is refused for signing. */
-  Fixture f;
-  fixture_init (&f, mixed, 1);
+  FxCertFixture f;
+  fx_cert_init (&f, fx_cert_mixed, 1);
   g_assert_cmpint (chmod (s.key, 0640), ==, 0);
   g_assert_false (conf_cert_write (&f.report, s.key, s.cert, &error));
-  assert_message (error, "lets others read the secret key");
-  fixture_clear (&f);
+  fx_cert_assert_message (error, "lets others read the secret key");
+  fx_cert_clear (&f);
   signed_clear (&s);
 }
 
@@ -420,7 +422,7 @@ test_tamper_cert (void)
       g_autoptr (GError) error = NULL;
       g_autofree char *copy = g_memdup2 (s.bytes, s.len);
       copy[i] ^= 0x01;
-      put_file (s.cert, copy, (gssize) s.len, 0644);
+      fx_cert_put_file (s.cert, copy, (gssize) s.len, 0644);
       g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
       g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_BAD_SIGNATURE);
       n_checked++;
@@ -457,7 +459,7 @@ test_tamper_sig (void)
           copy[i] ^= 0x01;
         else
           copy[i] = copy[i] == "0f"[variant - 1] ? 'e' : "0f"[variant - 1];
-        put_file (s.sig, copy, (gssize) sig_len, 0644);
+        fx_cert_put_file (s.sig, copy, (gssize) sig_len, 0644);
         g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
         g_assert_nonnull (error);
       }
@@ -465,16 +467,16 @@ test_tamper_sig (void)
   for (gsize n = 0; n < sig_len; n++)
     {
       g_autoptr (GError) error = NULL;
-      put_file (s.sig, s.sig_text, (gssize) n, 0644);
+      fx_cert_put_file (s.sig, s.sig_text, (gssize) n, 0644);
       g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
       g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_MALFORMED);
     }
   g_autofree char *longer = g_strconcat (s.sig_text, "\n", NULL);
-  put_file (s.sig, longer, -1, 0644);
+  fx_cert_put_file (s.sig, longer, -1, 0644);
   g_autoptr (GError) error = NULL;
   g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
-  assert_message (error, ":4: unexpected data after the last line");
-  put_file (s.sig, s.sig_text, -1, 0644);
+  fx_cert_assert_message (error, ":4: unexpected data after the last line");
+  fx_cert_put_file (s.sig, s.sig_text, -1, 0644);
   g_clear_error (&error);
   g_assert_true (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
   signed_clear (&s);
@@ -486,14 +488,14 @@ test_other_key (void)
   Signed s;
   g_autoptr (GError) error = NULL;
   signed_init (&s, 3);
-  g_autoptr (ModelKeyPair) other = put_key (s.dir, "other", 4);
+  g_autoptr (ModelKeyPair) other = fx_cert_put_key (s.dir, "other", 4);
   g_autofree char *other_pub = g_build_filename (s.dir, "other.pub", NULL);
   g_autofree char *other_key = g_build_filename (s.dir, "other.key", NULL);
 
   /* Another key's public key. */
   g_assert_false (conf_cert_verify (s.cert, other_pub, NULL, NULL, &error));
   g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_UNKNOWN_KEY);
-  assert_message (error, "signature: made by key");
+  fx_cert_assert_message (error, "signature: made by key");
   g_clear_error (&error);
 
   /* A signature by the other key that claims the signer's key id. */
@@ -512,17 +514,17 @@ test_other_key (void)
   g_assert_null (conf_cert_check (s.bytes, s.len, model_key_pair_public (other),
                                   model_key_pair_id (other), sig, &error));
   g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_UNKNOWN_KEY);
-  assert_message (error, "signer.key_id");
+  fx_cert_assert_message (error, "signer.key_id");
   g_clear_error (&error);
 
   /* The same report signed by the other key verifies with its key only. */
-  Fixture f;
-  fixture_init (&f, mixed, 3);
+  FxCertFixture f;
+  fx_cert_init (&f, fx_cert_mixed, 3);
   g_assert_true (conf_cert_write (&f.report, other_key, s.cert, &error));
   g_assert_true (conf_cert_verify (s.cert, other_pub, NULL, NULL, &error));
   g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
   g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_UNKNOWN_KEY);
-  fixture_clear (&f);
+  fx_cert_clear (&f);
   signed_clear (&s);
 }
 
@@ -535,7 +537,7 @@ test_truncate_extend (void)
   for (gsize n = 0; n < s.len; n++)
     {
       g_autoptr (GError) error = NULL;
-      put_file (s.cert, s.bytes, (gssize) n, 0644);
+      fx_cert_put_file (s.cert, s.bytes, (gssize) n, 0644);
       g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
       g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_BAD_SIGNATURE);
     }
@@ -545,30 +547,30 @@ test_truncate_extend (void)
       g_autoptr (GByteArray) b = g_byte_array_new ();
       g_byte_array_append (b, (const guint8 *) s.bytes, (guint) s.len);
       g_byte_array_append (b, (const guint8 *) tails[i], MAX (1, (guint) strlen (tails[i])));
-      put_file (s.cert, (const char *) b->data, (gssize) b->len, 0644);
+      fx_cert_put_file (s.cert, (const char *) b->data, (gssize) b->len, 0644);
       g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
       g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_BAD_SIGNATURE);
     }
   /* Doubled. */
   g_autofree char *twice = g_strconcat (s.bytes, s.bytes, NULL);
-  put_file (s.cert, twice, -1, 0644);
+  fx_cert_put_file (s.cert, twice, -1, 0644);
   g_autoptr (GError) error = NULL;
   g_assert_false (conf_cert_verify (s.cert, s.pub, NULL, NULL, &error));
   /* Not a file at all; a FIFO; too large. */
   g_clear_error (&error);
   g_assert_false (conf_cert_verify (s.dir, s.pub, s.sig, NULL, &error));
-  assert_message (error, "not a regular file");
+  fx_cert_assert_message (error, "not a regular file");
   g_autofree char *fifo = g_build_filename (s.dir, "fifo", NULL);
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
   g_clear_error (&error);
   g_assert_false (conf_cert_verify (fifo, s.pub, s.sig, NULL, &error));
-  assert_message (error, "not a regular file");
+  fx_cert_assert_message (error, "not a regular file");
   g_autofree char *big = g_build_filename (s.dir, "big.json", NULL);
-  put_file (big, "", 0, 0644);
+  fx_cert_put_file (big, "", 0, 0644);
   g_assert_cmpint (truncate (big, CONF_CERT_MAX_BYTES + 1), ==, 0);
   g_clear_error (&error);
   g_assert_false (conf_cert_verify (big, s.pub, s.sig, NULL, &error));
-  assert_message (error, "larger than");
+  fx_cert_assert_message (error, "larger than");
   signed_clear (&s);
 }
 
@@ -588,7 +590,7 @@ test_not_canonical (void)
   g_autofree char *pretty = conf_json_to_pretty (node);
   g_assert_null (check_resigned (&s, pretty, strlen (pretty), &error));
   g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_MALFORMED);
-  assert_message (error, "not in canonical form (first difference at byte 1");
+  fx_cert_assert_message (error, "not in canonical form (first difference at byte 1");
   g_clear_error (&error);
 
   struct {
@@ -638,7 +640,7 @@ test_not_canonical (void)
       if (o != NULL)
         g_error ("edit %zu accepted: %s", i, edited);
       g_assert_error (error, CONF_CERT_ERROR, MODEL_STD_MALFORMED);
-      assert_message (error, edits[i].message);
+      fx_cert_assert_message (error, edits[i].message);
     }
 
   /* Hostile signed content: deep nesting, invalid UTF-8, random bytes. */
@@ -647,11 +649,11 @@ test_not_canonical (void)
     g_string_append_c (deep, '[');
   g_clear_error (&error);
   g_assert_null (check_resigned (&s, deep->str, deep->len, &error));
-  assert_message (error, "nested deeper");
+  fx_cert_assert_message (error, "nested deeper");
   g_string_free (deep, TRUE);
   g_clear_error (&error);
   g_assert_null (check_resigned (&s, "{\"a\":\"\xff\"}", 9, &error));
-  assert_message (error, "invalid UTF-8");
+  fx_cert_assert_message (error, "invalid UTF-8");
   guint32 seed = g_test_rand_int ();
   g_test_message ("random edits: seed %u", seed);
   GRand *rand = g_rand_new_with_seed (seed);

@@ -9,6 +9,7 @@
  */
 #include "conformance/cert.h"
 #include "tests/lib/conf_cert_fixture.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <gio/gio.h>
@@ -18,40 +19,8 @@
 
 /* ---- the CLI ----------------------------------------------------------------- */
 
-typedef struct {
-  int status;
-  char *out, *err;
-} Run;
-
-static Run
-run_essc_v (const char *const *args)
-{
-  const char *bin = g_getenv ("ESSC_BIN");
-  if (bin == NULL)
-    g_error ("ESSC_BIN is not set: run through 'make check'");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) out = NULL, err = NULL;
-  Run r = { 0 };
-  g_ptr_array_add (argv, (gpointer) bin);
-  for (int i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_autoptr (GSubprocess) proc = g_subprocess_newv (
-      (const char *const *) argv->pdata,
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
-  r.status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-  r.out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r.err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-  return r;
-}
-
-#define run_essc(...) run_essc_v ((const char *const[]) { __VA_ARGS__, NULL })
-
 static void
-run_expect (Run r, int status, const char *out_part, const char *err_part)
+run_expect (EsscTestRun r, int status, const char *out_part, const char *err_part)
 {
   if (r.status != status || (out_part && !strstr (r.out, out_part))
       || (err_part && !strstr (r.err, err_part)))
@@ -63,7 +32,7 @@ run_expect (Run r, int status, const char *out_part, const char *err_part)
 static void
 test_cli_keygen (void)
 {
-  g_autofree char *dir = tmpdir_new ();
+  g_autofree char *dir = fx_cert_tmpdir_new ();
   g_autofree char *prefix = g_build_filename (dir, "k", NULL);
   g_autofree char *key_path = g_strconcat (prefix, ".key", NULL);
   g_autofree char *pub_path = g_strconcat (prefix, ".pub", NULL);
@@ -71,7 +40,7 @@ test_cli_keygen (void)
   guint8 pk[32], id[8];
   struct stat st;
 
-  run_expect (run_essc ("keygen", "--out", prefix), 0, "key id ", NULL);
+  run_expect (essc_test_run_essc ("keygen", "--out", prefix), 0, "key id ", NULL);
   g_assert_cmpint (stat (key_path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
   g_assert_true (conf_cert_read_public_key (pub_path, pk, id, &error));
@@ -82,14 +51,14 @@ test_cli_keygen (void)
   g_assert_true (g_file_get_contents (key_path, &before, NULL, NULL));
 
   /* No overwrite without --force, whichever file exists. */
-  run_expect (run_essc ("keygen", "--out", prefix), 2, NULL, "use --force");
+  run_expect (essc_test_run_essc ("keygen", "--out", prefix), 2, NULL, "use --force");
   g_autofree char *after = NULL;
   g_assert_true (g_file_get_contents (key_path, &after, NULL, NULL));
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (g_remove (key_path), ==, 0);
-  run_expect (run_essc ("keygen", "--out", prefix), 2, NULL, "k.pub");
+  run_expect (essc_test_run_essc ("keygen", "--out", prefix), 2, NULL, "k.pub");
   g_assert_false (g_file_test (key_path, G_FILE_TEST_EXISTS));
-  run_expect (run_essc ("keygen", "--out", prefix, "--force"), 0, NULL, NULL);
+  run_expect (essc_test_run_essc ("keygen", "--out", prefix, "--force"), 0, NULL, NULL);
   g_assert_cmpint (stat (key_path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
   g_autoptr (ModelKeyPair) replaced = conf_cert_read_secret_key (key_path, &error);
@@ -98,16 +67,17 @@ test_cli_keygen (void)
   g_assert_cmpmem (model_key_pair_public (replaced), 32, pk, 32);
   g_assert_true (memcmp (model_key_pair_public (replaced), model_key_pair_public (key), 32) != 0);
 
-  run_expect (run_essc ("keygen"), 2, NULL, "--out PREFIX is required");
-  run_expect (run_essc ("keygen", "--out", "/nonexistent-dir/k"), 2, NULL, "nonexistent");
-  run_expect (run_essc ("keygen", "--out", prefix, "extra"), 2, NULL, "unexpected argument");
-  tmpdir_remove (g_steal_pointer (&dir));
+  run_expect (essc_test_run_essc ("keygen"), 2, NULL, "--out PREFIX is required");
+  run_expect (essc_test_run_essc ("keygen", "--out", "/nonexistent-dir/k"), 2, NULL, "nonexistent");
+  run_expect (essc_test_run_essc ("keygen", "--out", prefix, "extra"), 2, NULL,
+              "unexpected argument");
+  fx_cert_tmpdir_remove (g_steal_pointer (&dir));
 }
 
 static void
 test_cli_cert (void)
 {
-  g_autofree char *dir = tmpdir_new ();
+  g_autofree char *dir = fx_cert_tmpdir_new ();
   g_autofree char *prefix = g_build_filename (dir, "k", NULL);
   g_autofree char *key_path = g_strconcat (prefix, ".key", NULL);
   g_autofree char *pub_path = g_strconcat (prefix, ".pub", NULL);
@@ -116,21 +86,22 @@ test_cli_cert (void)
   g_autofree char *copy = g_build_filename (dir, "copy.json", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
   g_autoptr (GError) error = NULL;
-  Fixture f;
+  FxCertFixture f;
 
-  run_expect (run_essc ("keygen", "--out", prefix), 0, NULL, NULL);
-  fixture_init (&f, mixed, 4);
+  run_expect (essc_test_run_essc ("keygen", "--out", prefix), 0, NULL, NULL);
+  fx_cert_init (&f, fx_cert_mixed, 4);
   g_assert_true (conf_cert_write (&f.report, key_path, cert, &error));
   g_assert_no_error (error);
-  fixture_clear (&f);
+  fx_cert_clear (&f);
 
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
               "verdict: not conformant", NULL);
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
               "summary: 1 passed, 1 failed, 1 skipped, 0 not implemented, 1 waived", NULL);
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
               "iut:     essc reference channel 0.1.0 (role channel)", NULL);
-  run_expect (run_essc ("cert", "show", cert), 0, "waived          ID-1,ID-2            id/check",
+  run_expect (essc_test_run_essc ("cert", "show", cert), 0,
+              "waived          ID-1,ID-2            id/check",
               NULL);
 
   /* A tampered copy (with the original signature): exit 1, saying why. */
@@ -140,29 +111,33 @@ test_cli_cert (void)
   char *p = strstr (bytes, "\"failed\":1");
   g_assert_nonnull (p);
   p[9] = '0';
-  put_file (copy, bytes, (gssize) len, 0644);
-  run_expect (run_essc ("cert", "verify", copy, "--pub", pub_path, "--sig", sig), 1,
+  fx_cert_put_file (copy, bytes, (gssize) len, 0644);
+  run_expect (essc_test_run_essc ("cert", "verify", copy, "--pub", pub_path, "--sig", sig), 1,
               "NOT VERIFIED (bad_signature)", NULL);
   /* Another key. */
   g_autofree char *other = g_build_filename (dir, "o", NULL);
   g_autofree char *other_pub = g_strconcat (other, ".pub", NULL);
-  run_expect (run_essc ("keygen", "--out", other), 0, NULL, NULL);
-  run_expect (run_essc ("cert", "verify", cert, "--pub", other_pub), 1,
+  run_expect (essc_test_run_essc ("keygen", "--out", other), 0, NULL, NULL);
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", other_pub), 1,
               "NOT VERIFIED (unknown_key)", NULL);
   /* Missing or malformed files: exit 2. */
-  run_expect (run_essc ("cert", "verify", missing, "--pub", pub_path, "--sig", sig), 2, NULL,
+  run_expect (essc_test_run_essc ("cert", "verify", missing, "--pub", pub_path, "--sig", sig), 2,
+              NULL,
               "missing.json");
-  run_expect (run_essc ("cert", "verify", cert, "--pub", missing), 2, NULL, "missing.json");
-  run_expect (run_essc ("cert", "verify", cert, "--pub", pub_path, "--sig", pub_path), 2, NULL,
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", missing), 2, NULL,
+              "missing.json");
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path, "--sig", pub_path), 2,
+              NULL,
               "expected the header 'essc-certificate-signature-v1'");
-  run_expect (run_essc ("cert", "verify", cert), 2, NULL, "--pub KEY is required");
-  run_expect (run_essc ("cert", "verify", "--pub", pub_path), 2, NULL, "expected one CERT");
-  run_expect (run_essc ("cert", "show", pub_path), 2, NULL, "report: JSON");
-  run_expect (run_essc ("cert", "frob"), 2, NULL, "unknown subcommand");
-  run_expect (run_essc ("cert"), 2, NULL, "expected 'verify' or 'show'");
-  run_expect (run_essc ("cert", "--help"), 0, "essc cert verify CERT --pub KEY", NULL);
-  run_expect (run_essc ("cert", "verify", "--help"), 0, "--pub", NULL);
-  tmpdir_remove (g_steal_pointer (&dir));
+  run_expect (essc_test_run_essc ("cert", "verify", cert), 2, NULL, "--pub KEY is required");
+  run_expect (essc_test_run_essc ("cert", "verify", "--pub", pub_path), 2, NULL,
+              "expected one CERT");
+  run_expect (essc_test_run_essc ("cert", "show", pub_path), 2, NULL, "report: JSON");
+  run_expect (essc_test_run_essc ("cert", "frob"), 2, NULL, "unknown subcommand");
+  run_expect (essc_test_run_essc ("cert"), 2, NULL, "expected 'verify' or 'show'");
+  run_expect (essc_test_run_essc ("cert", "--help"), 0, "essc cert verify CERT --pub KEY", NULL);
+  run_expect (essc_test_run_essc ("cert", "verify", "--help"), 0, "--pub", NULL);
+  fx_cert_tmpdir_remove (g_steal_pointer (&dir));
 }
 
 int

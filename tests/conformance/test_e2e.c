@@ -8,6 +8,7 @@
  * outputs (the certificate stored in the database byte for byte), waivers,
  * the coverage table, and misbehaving IUTs.
  */
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <gio/gio.h>
@@ -15,58 +16,6 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
-
-typedef struct {
-  int status;
-  char *out, *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static char *
-sh_bin (void)
-{
-  const char *bin = g_getenv ("ESSC_BIN");
-  if (bin == NULL)
-    g_error ("ESSC_BIN is not set: run through 'make check'");
-  return g_shell_quote (bin);
-}
-
-static char *
-src (const char *rel)
-{
-  const char *dir = g_getenv ("ESSC_SRCDIR");
-  return g_build_filename (dir ? dir : ".", rel, NULL);
-}
-
-/* Runs a shell command line (ESSC stands for the quoted essc binary). */
-static Run
-sh (const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *line = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) out = NULL, err = NULL;
-  const char *argv[] = { "/bin/sh", "-c", line, NULL };
-  g_autoptr (GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                          | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                                 &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (p, NULL, NULL, &out, &err, &error));
-  Run r = { .status = g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1 };
-  r.out = g_strndup (g_bytes_get_size (out) ? g_bytes_get_data (out, NULL) : "",
-                     g_bytes_get_size (out));
-  r.err = g_strndup (g_bytes_get_size (err) ? g_bytes_get_data (err, NULL) : "",
-                     g_bytes_get_size (err));
-  return r;
-}
 
 typedef struct {
   char *dir;
@@ -77,7 +26,7 @@ static void
 fx_set_up (Fx *f, gconstpointer data)
 {
   f->dir = g_dir_make_tmp ("essc-e2e-XXXXXX", NULL);
-  f->essc = sh_bin ();
+  f->essc = essc_test_sh_bin ();
 }
 
 static void
@@ -92,7 +41,7 @@ fx_tear_down (Fx *f, gconstpointer data)
 static void
 test_selftest (Fx *f, gconstpointer data)
 {
-  Run r = sh ("%s selftest", f->essc);
+  EsscTestRun r = essc_test_run_sh ("%s selftest", f->essc);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "kill matrix"));
   g_assert_nonnull (strstr (r.out, "0 failing tests"));
@@ -105,7 +54,7 @@ test_selftest (Fx *f, gconstpointer data)
   g_assert_cmpuint (faults, >=, 60);
   g_assert_cmpuint (caught, ==, faults);
   g_assert_cmpuint (survived, ==, 0);
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 /* The reference channel is conformant and its TAP passes prove. */
@@ -113,24 +62,24 @@ static void
 test_channel_tap_prove (Fx *f, gconstpointer data)
 {
   g_autofree char *tap = g_build_filename (f->dir, "channel.tap", NULL);
-  Run r = sh ("%s conform --role channel --impl '%s impl --role channel' > %s", f->essc, f->essc,
-              tap);
+  EsscTestRun r = essc_test_run_sh (
+      "%s conform --role channel --impl '%s impl --role channel' > %s", f->essc, f->essc, tap);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  essc_test_run_clear (&r);
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (tap, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "TAP version 13\n1.."));
-  r = sh ("prove --exec cat %s", tap);
+  r = essc_test_run_sh ("prove --exec cat %s", tap);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Result: PASS"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 /* Every listed channel fault makes the run exit 1. */
 static void
 test_channel_faults_fail (Fx *f, gconstpointer data)
 {
-  Run list = sh ("%s impl --list-faults --role channel", f->essc);
+  EsscTestRun list = essc_test_run_sh ("%s impl --list-faults --role channel", f->essc);
   g_assert_cmpint (list.status, ==, 0);
   g_auto (GStrv) lines = g_strsplit (list.out, "\n", -1);
   guint n = 0;
@@ -139,15 +88,16 @@ test_channel_faults_fail (Fx *f, gconstpointer data)
       if (*lines[i] == '\0' || *lines[i] == '#')
         continue;
       g_autofree char *name = g_strndup (lines[i], strcspn (lines[i], "\t "));
-      Run r = sh ("%s conform --role channel --impl '%s impl --role channel --fault %s' "
-                  "> /dev/null", f->essc, f->essc, name);
+      EsscTestRun r = essc_test_run_sh (
+          "%s conform --role channel --impl '%s impl --role channel --fault %s' > /dev/null",
+          f->essc, f->essc, name);
       if (r.status != 1)
         g_error ("fault %s: essc conform exited %d, expected 1", name, r.status);
-      run_clear (&r);
+      essc_test_run_clear (&r);
       n++;
     }
   g_assert_cmpuint (n, >=, 5);
-  run_clear (&list);
+  essc_test_run_clear (&list);
 }
 
 /* A signed certificate verifies; a changed byte does not. */
@@ -159,17 +109,18 @@ test_certificate (Fx *f, gconstpointer data)
   g_autofree char *junit = g_build_filename (f->dir, "junit.xml", NULL);
   g_autofree char *json = g_build_filename (f->dir, "results.json", NULL);
   g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
-  Run r = sh ("%s keygen --out %s", f->essc, key);
+  EsscTestRun r = essc_test_run_sh ("%s keygen --out %s", f->essc, key);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
-  r = sh ("%s conform --role verifier --impl '%s impl --role verifier' --sign %s.key --cert %s "
-          "--junit %s --json %s --db %s > /dev/null", f->essc, f->essc, key, cert, junit, json,
-          db);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh (
+      "%s conform --role verifier --impl '%s impl --role verifier' --sign %s.key --cert %s "
+      "--junit %s --json %s --db %s > /dev/null",
+      f->essc, f->essc, key, cert, junit, json, db);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
-  r = sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  essc_test_run_clear (&r);
 
   /* Any byte changed: refused (a sample of positions; the cert tests cover all). */
   g_autofree char *bytes = NULL;
@@ -179,9 +130,9 @@ test_certificate (Fx *f, gconstpointer data)
     {
       bytes[pos] ^= 0x01;
       g_assert_true (g_file_set_contents (cert, bytes, (gssize) len, NULL));
-      r = sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
+      r = essc_test_run_sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
       g_assert_cmpint (r.status, ==, 1);
-      run_clear (&r);
+      essc_test_run_clear (&r);
       bytes[pos] ^= 0x01;
     }
 
@@ -232,13 +183,14 @@ test_certificate_in_db (Fx *f, gconstpointer data)
   g_autofree char *cert = g_build_filename (f->dir, "cert.json", NULL);
   g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
   const char *impl = "impl --role channel";
-  Run r = sh ("%s keygen --out %s", f->essc, key);
+  EsscTestRun r = essc_test_run_sh ("%s keygen --out %s", f->essc, key);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
-  r = sh ("%s conform --role channel --impl '%s %s' --db %s > /dev/null", f->essc, f->essc,
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s %s' --db %s > /dev/null", f->essc,
+                        f->essc,
           impl, db);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  essc_test_run_clear (&r);
   sqlite3 *h = NULL;
   g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
   g_autofree char *none = db_text (h, "SELECT COUNT(*) FROM conformance_certificate", NULL);
@@ -247,10 +199,10 @@ test_certificate_in_db (Fx *f, gconstpointer data)
                    SQLITE_OK);
   sqlite3_close (h);
 
-  r = sh ("%s conform --role channel --impl '%s %s --fault chan-no-replay' --db %s "
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s %s --fault chan-no-replay' --db %s "
           "--sign %s.key --cert %s > /dev/null", f->essc, f->essc, impl, db, key, cert);
   g_assert_cmpint (r.status, ==, 1);
-  run_clear (&r);
+  essc_test_run_clear (&r);
   g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
   g_autofree char *ids = db_text (h, "SELECT group_concat (run_id) FROM conformance_certificate",
                                   NULL);
@@ -280,10 +232,10 @@ test_certificate_in_db (Fx *f, gconstpointer data)
   g_assert_true (g_file_set_contents (back, stored, (gssize) len, NULL));
   g_assert_true (g_file_set_contents (back_sig, sig, -1, NULL));
   g_assert_true (g_file_set_contents (back_pub, pub, -1, NULL));
-  r = sh ("%s cert verify %s --pub %s", f->essc, back, back_pub);
+  r = essc_test_run_sh ("%s cert verify %s --pub %s", f->essc, back, back_pub);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "not conformant"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 /* A fault's failures waived: conformant; a stale or unknown waiver: not. */
@@ -293,10 +245,11 @@ test_waivers (Fx *f, gconstpointer data)
   g_autofree char *json = g_build_filename (f->dir, "r.json", NULL);
   g_autofree char *waivers = g_build_filename (f->dir, "waivers.txt", NULL);
   const char *impl = "impl --role verifier --fault qr-no-replay-cache";
-  Run r = sh ("%s conform --role verifier --impl '%s %s' --json %s > /dev/null", f->essc,
-              f->essc, impl, json);
+  EsscTestRun r = essc_test_run_sh (
+      "%s conform --role verifier --impl '%s %s' --json %s > /dev/null", f->essc, f->essc, impl,
+      json);
   g_assert_cmpint (r.status, ==, 1);
-  run_clear (&r);
+  essc_test_run_clear (&r);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_file (parser, json, NULL));
   JsonArray *tests = json_object_get_array_member (
@@ -310,60 +263,64 @@ test_waivers (Fx *f, gconstpointer data)
                                 json_object_get_string_member (t, "name"));
     }
   g_assert_true (g_file_set_contents (waivers, w->str, -1, NULL));
-  r = sh ("%s conform --role verifier --impl '%s %s' --waivers %s", f->essc, f->essc, impl,
+  r = essc_test_run_sh ("%s conform --role verifier --impl '%s %s' --waivers %s", f->essc, f->essc,
+                        impl,
           waivers);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "# TODO waived"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
   /* The same waivers against the clean implementation no longer apply. */
-  r = sh ("%s conform --role verifier --impl '%s impl --role verifier' --waivers %s", f->essc,
+  r = essc_test_run_sh ("%s conform --role verifier --impl '%s impl --role verifier' --waivers %s",
+                        f->essc,
           f->essc, waivers);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.out, "no longer applies"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 /* Misbehaving IUTs and bad usage: clear errors, right exit codes, no hang. */
 static void
 test_misbehaving (Fx *f, gconstpointer data)
 {
-  g_autofree char *hang = src ("tests/adapters/hang.sh");
-  g_autofree char *bad = src ("tests/adapters/bad-hello.sh");
+  g_autofree char *hang = essc_test_src_path ("tests/adapters/hang.sh", NULL);
+  g_autofree char *bad = essc_test_src_path ("tests/adapters/bad-hello.sh", NULL);
   gint64 start = g_get_monotonic_time ();
-  Run r = sh ("%s conform --role verifier --impl %s --timeout-ms 100", f->essc, hang);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl %s --timeout-ms 100",
+                                    f->essc, hang);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.out, "timeout"));
   g_assert_nonnull (strstr (r.out, "not run: the implementation failed 10 tests in a row"));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
-  run_clear (&r);
+  essc_test_run_clear (&r);
 
-  r = sh ("%s conform --role verifier --impl %s", f->essc, bad);
+  r = essc_test_run_sh ("%s conform --role verifier --impl %s", f->essc, bad);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.out, "Bail out!"));
-  run_clear (&r);
-  r = sh ("%s conform --role platform --impl '%s impl --role channel'", f->essc, f->essc);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role platform --impl '%s impl --role channel'", f->essc,
+                        f->essc);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
-  r = sh ("%s conform --role auditor --impl true", f->essc);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role auditor --impl true", f->essc);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
-  r = sh ("%s conform --role verifier", f->essc);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role verifier", f->essc);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
-  r = sh ("%s conform --role verifier --impl true --vectors /nonexistent", f->essc);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role verifier --impl true --vectors /nonexistent", f->essc);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "/nonexistent"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 static void
 test_coverage (Fx *f, gconstpointer data)
 {
-  Run r = sh ("%s conform --coverage", f->essc);
+  EsscTestRun r = essc_test_run_sh ("%s conform --coverage", f->essc);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "QR-6 "));
   g_assert_nonnull (strstr (r.out, "MUST requirements have no test"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 int

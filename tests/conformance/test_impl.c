@@ -4,7 +4,7 @@
  * implementations are driven in-process through memory streams with
  * conf_impl_serve, and once through `$ESSC_BIN impl` as a subprocess.  The
  * expected bytes (e-card ids, credentials, request wires, grant ids) come
- * from model/std/ with the same seeds (conf_impl_fixture.h), so the tests check
+ * from model/ with the same seeds (conf_impl_fixture.h), so the tests check
  * ADAPTER.md's test mode as well as the answers.  The fault catalogue is
  * tested by test_conf_impl_faults.c.
  */
@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define T ESSC_TEST_NOW
+
 
 /* ---- protocol ---------------------------------------------------------------- */
 
@@ -37,8 +39,8 @@ test_hello (void)
 {
   for (guint r = 0; r < CONF_N_ROLES; r++)
     {
-      g_autoptr (GPtrArray) resp = run_script (r, NULL, "bye {}");
-      g_autoptr (JsonObject) hello = result_of (resp->pdata[0]);
+      g_autoptr (GPtrArray) resp = fx_impl_run_script (r, NULL, "bye {}");
+      g_autoptr (JsonObject) hello = fx_impl_result_of (resp->pdata[0]);
       JsonArray *ops;
       g_assert_cmpstr (json_object_get_string_member (hello, "role"), ==,
                        conf_role_name ((ConfRole) r));
@@ -63,17 +65,17 @@ test_unimplemented_and_order (void)
   g_assert_cmpstr (r1, ==, "{\"id\":1,\"ok\":false,\"error\":{\"code\":\"invalid_state\","
                            "\"message\":\"qr.verify: no reset yet\"}}");
   /* An op of another role is not offered. */
-  g_autoptr (GPtrArray) v = run_script (CONF_ROLE_VERIFIER, NULL, "payment.submit @PAY@");
-  assert_last (v, "!unimplemented");
-  g_autoptr (GPtrArray) c = run_script (CONF_ROLE_CHANNEL, NULL, "qr.verify {}");
-  assert_last (c, "!unimplemented");
-  g_autoptr (GPtrArray) p = run_script (CONF_ROLE_PLATFORM, NULL, "request.sign {}");
-  assert_last (p, "!unimplemented");
+  g_autoptr (GPtrArray) v = fx_impl_run_script (CONF_ROLE_VERIFIER, NULL, "payment.submit @PAY@");
+  fx_impl_assert_last (v, "!unimplemented");
+  g_autoptr (GPtrArray) c = fx_impl_run_script (CONF_ROLE_CHANNEL, NULL, "qr.verify {}");
+  fx_impl_assert_last (c, "!unimplemented");
+  g_autoptr (GPtrArray) p = fx_impl_run_script (CONF_ROLE_PLATFORM, NULL, "request.sign {}");
+  fx_impl_assert_last (p, "!unimplemented");
   /* Unknown members are ignored. */
-  g_autoptr (GPtrArray) u = run_script (CONF_ROLE_VERIFIER, NULL,
+  g_autoptr (GPtrArray) u = fx_impl_run_script (CONF_ROLE_VERIFIER, NULL,
                                         "id.validate {\"ssn\":\"" SSN1 "\",\"now\":@NOW@,"
                                         "\"future\":[1,{\"x\":null}]}");
-  assert_last (u, "ok:\"birth_date\":\"1949-12-31\"");
+  fx_impl_assert_last (u, "ok:\"birth_date\":\"1949-12-31\"");
   g_assert_null (conf_impl_new (CONF_ROLE_VERIFIER, "pay-settle-twice", NULL));
   g_assert_null (conf_impl_new (CONF_ROLE_VERIFIER, "no-such-fault", NULL));
 }
@@ -82,7 +84,7 @@ static void
 test_hostile (void)
 {
   g_autoptr (GString) in = g_string_new (NULL);
-  g_autofree char *reset = expand ("{\"essc\":1,\"id\":1,\"op\":\"reset\",\"params\":"
+  g_autofree char *reset = fx_impl_expand ("{\"essc\":1,\"id\":1,\"op\":\"reset\",\"params\":"
                                    "{\"seed\":\"@SEED@\",\"now\":1,\"trust\":[]}}\n");
   g_string_append (in, reset);
   g_string_append (in, "not json\n");
@@ -111,7 +113,7 @@ test_hostile (void)
                        "\"now\":1,\"trust\":[]}}\n");
   g_string_append (in, "{\"essc\":1,\"id\":11,\"op\":\"hello\",\"params\":{\"protocol\":"
                        "\"essc-adapter/1\"}}");
-  g_autoptr (GPtrArray) r = serve (CONF_ROLE_VERIFIER, NULL, in->str, in->len);
+  g_autoptr (GPtrArray) r = fx_impl_serve (CONF_ROLE_VERIFIER, NULL, in->str, in->len);
   static const struct { int id; const char *code; } want[] = {
     { 1, NULL }, { 0, "malformed" }, { 0, "malformed" }, { 0, "malformed" }, { 5, "malformed" },
     { 6, "malformed" }, { 7, "malformed" }, { 8, "malformed" }, { 9, "malformed" },
@@ -135,7 +137,7 @@ test_hostile (void)
 static void
 test_platform (void)
 {
-  g_autoptr (GPtrArray) r = run_script (
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
     CONF_ROLE_PLATFORM, NULL,
     "credential.issue {\"ecard_id\":\"@E2@\",\"now\":@NOW@,\"lifetime\":31536000}\n"
     "qr.verify {\"token\":\"@TID@\",\"purpose\":\"identity\",\"pin_verified\":false,"
@@ -149,16 +151,16 @@ test_platform (void)
     "audit.entries {\"from\":0,\"count\":1000}\n"
     "audit.head {}");
   /* ISS-9 ids and the credential's bytes, as model/std/ gives them. */
-  g_assert_nonnull (strstr (r->pdata[4], get ("E2")));
-  g_assert_nonnull (strstr (r->pdata[5], get ("E1")));
-  g_autofree char *cred = g_strdup_printf ("{\"credential\":\"%s\"}", get ("C2"));
+  g_assert_nonnull (strstr (r->pdata[4], fx_impl_get ("E2")));
+  g_assert_nonnull (strstr (r->pdata[5], fx_impl_get ("E1")));
+  g_autofree char *cred = g_strdup_printf ("{\"credential\":\"%s\"}", fx_impl_get ("C2"));
   g_assert_nonnull (strstr (r->pdata[6], cred));
   g_assert_nonnull (strstr (r->pdata[7], "\"purpose\":\"identity\""));
-  g_assert_nonnull (strstr (r->pdata[7], get ("E2")));
+  g_assert_nonnull (strstr (r->pdata[7], fx_impl_get ("E2")));
   g_assert_nonnull (strstr (r->pdata[8], "\"ok\":true"));
   g_autofree char *order = g_strdup_printf ("\"order_id\":\"%s\",\"route\":\"local\","
                                             "\"state\":\"accepted\",\"duplicate\":false",
-                                            get ("ORDER1"));
+                                            fx_impl_get ("ORDER1"));
   g_assert_nonnull (strstr (r->pdata[9], order));
   g_assert_nonnull (strstr (r->pdata[10], "\"duplicate\":true"));
   g_assert_nonnull (strstr (r->pdata[11], "\"state\":\"settled\",\"duplicate\":false"));
@@ -167,7 +169,7 @@ test_platform (void)
   g_assert_nonnull (strstr (r->pdata[13], "\"region\":440524,\"region_known\":false"));
 
   /* The trail: 4 prelude ops, credential, qr, 2 submissions, settlement. */
-  g_autoptr (JsonObject) res = result_of (r->pdata[14]);
+  g_autoptr (JsonObject) res = fx_impl_result_of (r->pdata[14]);
   JsonArray *entries = json_object_get_array_member (res, "entries");
   g_assert_cmpuint (json_array_get_length (entries), ==, 9);
   g_autoptr (ModelAuditLog) log = model_audit_log_new ();
@@ -188,7 +190,7 @@ test_platform (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 5),
                                                   "action"), ==, "qr.verify");
   ModelAuditHead head;
-  g_autoptr (JsonObject) hr = result_of (r->pdata[15]);
+  g_autoptr (JsonObject) hr = fx_impl_result_of (r->pdata[15]);
   head.count = (guint64) json_object_get_int_member (hr, "count");
   g_assert_true (conf_json_get_hex_fixed (hr, "hash", head.hash, 32, NULL));
   g_autoptr (GError) error = NULL;
@@ -199,7 +201,7 @@ test_platform (void)
 static void
 test_platform_pin_audit (void)
 {
-  g_autoptr (GPtrArray) r = run_script (
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
     CONF_ROLE_PLATFORM, NULL,
     "pin.set {\"ssn\":\"" SSN1 "\",\"pin\":\"260419\",\"now\":@NOW@}\n"
     "pin.verify {\"ssn\":\"" SSN1 "\",\"pin\":\"260418\",\"now\":@NOW@}\n"
@@ -213,7 +215,7 @@ test_platform_pin_audit (void)
   g_assert_nonnull (strstr (r->pdata[8], "\"ok\":true"));
   g_assert_nonnull (strstr (r->pdata[9], "\"ok\":true"));
   /* Refusals that change state are traced; no clear PIN is (PIN-4). */
-  g_autoptr (JsonObject) res = result_of (last (r));
+  g_autoptr (JsonObject) res = fx_impl_result_of (fx_impl_last (r));
   JsonArray *entries = json_object_get_array_member (res, "entries");
   g_assert_cmpuint (json_array_get_length (entries), ==, 5);
   for (guint i = 0; i < json_array_get_length (entries); i++)
@@ -231,7 +233,7 @@ test_platform_pin_audit (void)
 static void
 test_verifier (void)
 {
-  g_autoptr (GPtrArray) r = run_script (
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
     CONF_ROLE_VERIFIER, NULL,
     "qr.verify {\"token\":\"@TID@\",\"purpose\":\"identity\",\"pin_verified\":false,"
     "\"now\":@NOW@}\n"
@@ -246,10 +248,10 @@ test_verifier (void)
     "status.set {\"ecard_id\":\"@E2@\",\"status\":\"lost\"}");
   g_assert_nonnull (strstr (r->pdata[4], "\"card_no\":\"A00000001\""));
   g_assert_nonnull (strstr (r->pdata[5], "\"code\":\"replayed\""));
-  g_autoptr (JsonObject) cred = result_of (r->pdata[6]);
+  g_autoptr (JsonObject) cred = fx_impl_result_of (r->pdata[6]);
   g_assert_cmpint (json_object_get_int_member (cred, "level"), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (cred, "name"), ==, "张三");
-  g_assert_cmpstr (json_object_get_string_member (cred, "device_pk"), ==, get ("DEVPK"));
+  g_assert_cmpstr (json_object_get_string_member (cred, "device_pk"), ==, fx_impl_get ("DEVPK"));
   g_assert_nonnull (strstr (r->pdata[8], "\"code\":\"card_unusable\""));
   g_assert_nonnull (strstr (r->pdata[9], "\"code\":\"card_unusable\""));
   g_assert_nonnull (strstr (r->pdata[10], "\"code\":\"not_yet_valid\""));
@@ -259,7 +261,7 @@ test_verifier (void)
 static void
 test_channel (void)
 {
-  g_autoptr (GPtrArray) r = run_script (
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
     CONF_ROLE_CHANNEL, NULL,
     "request.sign {\"operation\":\"card.status\",\"body\":\"abc\",\"timestamp\":@NOW@,"
     "\"nonce\":\"00000000000000000000000000000000\"}\n"
@@ -275,19 +277,19 @@ test_channel (void)
     "request.sign {\"operation\":\"card.status\",\"body\":\"abc\",\"timestamp\":@NOW@,"
     "\"nonce\":\"00000000000000000000000000000001\"}\n"
     "data.request @ASK@");
-  g_autofree char *wire = g_strdup_printf ("{\"wire\":\"%s\"}", get ("WIRE1"));
+  g_autofree char *wire = g_strdup_printf ("{\"wire\":\"%s\"}", fx_impl_get ("WIRE1"));
   g_assert_nonnull (strstr (r->pdata[2], wire));
-  g_autofree char *relayed = g_strdup_printf ("{\"wire\":\"%s\"}", get ("RELAYWIRE"));
+  g_autofree char *relayed = g_strdup_printf ("{\"wire\":\"%s\"}", fx_impl_get ("RELAYWIRE"));
   g_assert_nonnull (strstr (r->pdata[3], relayed));
-  g_autoptr (JsonObject) k1 = result_of (r->pdata[4]);
-  g_autoptr (JsonObject) k2 = result_of (r->pdata[5]);
-  g_autoptr (JsonObject) k3 = result_of (r->pdata[6]);
+  g_autoptr (JsonObject) k1 = fx_impl_result_of (r->pdata[4]);
+  g_autoptr (JsonObject) k2 = fx_impl_result_of (r->pdata[5]);
+  g_autoptr (JsonObject) k3 = fx_impl_result_of (r->pdata[6]);
   const char *key = json_object_get_string_member (k1, "idempotency_key");
   g_assert_cmpuint (strlen (key), ==, 64);
   g_assert_cmpstr (key, ==, json_object_get_string_member (k2, "idempotency_key"));
   g_assert_cmpstr (key, !=, json_object_get_string_member (k3, "idempotency_key"));
   g_assert_cmpstr (json_object_get_string_member (k1, "channel_id"), ==, "CH100001");
-  g_autofree char *g0 = g_strdup_printf ("{\"grant_id\":\"%s\"}", get ("G0"));
+  g_autofree char *g0 = g_strdup_printf ("{\"grant_id\":\"%s\"}", fx_impl_get ("G0"));
   g_assert_nonnull (strstr (r->pdata[7], g0));
   g_assert_nonnull (strstr (r->pdata[10], "\"present\":[\"personal\",\"department\",\"channel\"]"));
   g_assert_nonnull (strstr (r->pdata[12], "\"code\":\"channel_not_live\""));
@@ -297,10 +299,10 @@ test_channel (void)
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
   guint8 pk[32];
   ModelChannelRequest req;
-  g_assert_true (conf_hex_decode_fixed (get ("KPK"), pk, 32, NULL));
+  g_assert_true (conf_hex_decode_fixed (fx_impl_get ("KPK"), pk, 32, NULL));
   g_assert_true (model_channel_registry_apply (reg, "CH100001", "A", MODEL_CHANNEL_CLASS_BANK, 1,
                                                NULL, pk, T, NULL));
-  g_assert_true (conf_hex_decode_fixed (get ("CHILDPK"), pk, 32, NULL));
+  g_assert_true (conf_hex_decode_fixed (fx_impl_get ("CHILDPK"), pk, 32, NULL));
   g_assert_true (model_channel_registry_apply (reg, "CH200001", "B", MODEL_CHANNEL_CLASS_SOCIAL,
                                                2, "CH100001", pk, T, NULL));
   for (int i = 0; i < 2; i++)
@@ -309,7 +311,7 @@ test_channel (void)
       g_assert_true (model_channel_registry_set_status (reg, id, MODEL_CHANNEL_CERTIFIED, T, NULL));
       g_assert_true (model_channel_registry_set_status (reg, id, MODEL_CHANNEL_LIVE, T, NULL));
     }
-  g_autoptr (JsonObject) rw = result_of (r->pdata[3]);
+  g_autoptr (JsonObject) rw = fx_impl_result_of (r->pdata[3]);
   g_autoptr (GBytes) bytes = conf_json_get_hex (rw, "wire", NULL);
   g_assert_true (model_channel_request_decode (g_bytes_get_data (bytes, NULL),
                                                g_bytes_get_size (bytes), &req, NULL));
@@ -366,7 +368,7 @@ test_cli (void)
   for (guint i = 0; clines[i] != NULL && clines[i][0] != '\0'; i++)
     g_assert_nonnull (strstr (clines[i], "channel"));
 
-  g_autofree char *input = expand (
+  g_autofree char *input = fx_impl_expand (
     "{\"essc\":1,\"id\":1,\"op\":\"hello\",\"params\":{\"protocol\":\"essc-adapter/1\","
     "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.0\"}}\n"
     "{\"essc\":1,\"id\":2,\"op\":\"reset\",\"params\":{\"seed\":\"@SEED@\",\"now\":0,"
@@ -396,7 +398,7 @@ int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
-  fixture_init ();
+  fx_impl_init ();
   g_test_add_func ("/conf-impl/hello", test_hello);
   g_test_add_func ("/conf-impl/unimplemented-and-order", test_unimplemented_and_order);
   g_test_add_func ("/conf-impl/hostile-lines", test_hostile);

@@ -308,15 +308,16 @@ test_faults_differ (void)
         g_string_replace (script, "@CHECK@", r == CONF_ROLE_CHANNEL ? "data.request"
                                                                      : "consent.check", 0);
         g_test_message ("fault %s, role %s", probes[k].fault, conf_role_name ((ConfRole) r));
-        g_autoptr (GPtrArray) clean = run_script ((ConfRole) r, NULL, script->str);
-        g_autoptr (GPtrArray) faulty = run_script ((ConfRole) r, probes[k].fault, script->str);
-        if (!matches (last (clean), probes[k].clean))
+        g_autoptr (GPtrArray) clean = fx_impl_run_script ((ConfRole) r, NULL, script->str);
+        g_autoptr (GPtrArray) faulty = fx_impl_run_script ((ConfRole) r, probes[k].fault,
+                                                           script->str);
+        if (!fx_impl_matches (fx_impl_last (clean), probes[k].clean))
           g_error ("%s/%s: clean: expected %s, got %s", probes[k].fault,
-                   conf_role_name ((ConfRole) r), probes[k].clean, last (clean));
-        if (!matches (last (faulty), probes[k].faulty))
+                   conf_role_name ((ConfRole) r), probes[k].clean, fx_impl_last (clean));
+        if (!fx_impl_matches (fx_impl_last (faulty), probes[k].faulty))
           g_error ("%s/%s: faulty: expected %s, got %s", probes[k].fault,
-                   conf_role_name ((ConfRole) r), probes[k].faulty, last (faulty));
-        g_assert_cmpstr (last (clean), !=, last (faulty));
+                   conf_role_name ((ConfRole) r), probes[k].faulty, fx_impl_last (faulty));
+        g_assert_cmpstr (fx_impl_last (clean), !=, fx_impl_last (faulty));
       }
 }
 
@@ -332,8 +333,8 @@ test_audit_faults_break_chain (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (GPtrArray) r = run_script (CONF_ROLE_PLATFORM, cases[i].fault, ENTRIES);
-      g_autoptr (JsonObject) res = result_of (last (r));
+      g_autoptr (GPtrArray) r = fx_impl_run_script (CONF_ROLE_PLATFORM, cases[i].fault, ENTRIES);
+      g_autoptr (JsonObject) res = fx_impl_result_of (fx_impl_last (r));
       JsonArray *entries = json_object_get_array_member (res, "entries");
       g_autoptr (ModelAuditLog) log = model_audit_log_new ();
       g_assert_cmpuint (json_array_get_length (entries), ==, 4);
@@ -370,7 +371,7 @@ int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
-  fixture_init ();
+  fx_impl_init ();
   g_test_add_func ("/conf-impl/faults/catalogue", test_catalogue);
   g_test_add_func ("/conf-impl/faults/differ", test_faults_differ);
   g_test_add_func ("/conf-impl/faults/audit-chain", test_audit_faults_break_chain);

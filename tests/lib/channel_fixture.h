@@ -3,92 +3,40 @@
  * Helpers shared by tests/std/test_channel.c and tests/std/test_channel_request.c:
  * deterministic key pairs, a channel registered and brought to a status
  * through allowed transitions, a signed (and countersigned) request, and
- * verification of a request with a text body.  Static inline, so each test
- * binary takes only what it uses.
+ * verification of a request with a text body.  A failed step aborts the test.
  */
 #pragma once
 
 #include "model/std/channel.h"
 #include "tests/lib/testutil.h"
-
 #include <sodium.h>
 #include <string.h>
+
+G_BEGIN_DECLS
 
 #ifndef NOW
 #define NOW ESSC_TEST_NOW
 #endif
-
 typedef struct {
   guint8 pk[MODEL_CHANNEL_PK_LEN];
   guint8 sk[MODEL_CHANNEL_SK_LEN];
-} Keys;
+} FxChanKeys;
 
-static inline void
-keys_for (guint8 seed_byte, Keys *k)
-{
-  guint8 seed[crypto_sign_SEEDBYTES];
-  memset (seed, seed_byte, sizeof seed);
-  crypto_sign_seed_keypair (k->pk, k->sk, seed);
-}
+/* The key pair of a seed of 32 bytes seed_byte. */
+void fx_chan_keys_for (guint8 seed_byte, FxChanKeys *k);
 
 /* Registers id and brings it to `status` through allowed transitions. */
-static inline void
-add_channel (ModelChannelRegistry *reg, const char *id, int tier, const char *parent,
-             guint8 seed_byte, ModelChannelStatus status)
-{
-  g_autoptr (GError) error = NULL;
-  Keys k;
-  keys_for (seed_byte, &k);
-  g_assert_true (model_channel_registry_apply (reg, id, "测试渠道", MODEL_CHANNEL_CLASS_BANK,
-                                               tier, parent, k.pk, NOW, &error));
-  g_assert_no_error (error);
-  static const ModelChannelStatus path[] = {
-    MODEL_CHANNEL_CERTIFIED, MODEL_CHANNEL_LIVE, MODEL_CHANNEL_RECTIFICATION,
-  };
-  if (status == MODEL_CHANNEL_APPLIED)
-    return;
-  if (status == MODEL_CHANNEL_TERMINATED || status == MODEL_CHANNEL_SUSPENDED)
-    {
-      for (int i = 0; i < 2; i++)
-        g_assert_true (model_channel_registry_set_status (reg, id, path[i], NOW, NULL));
-      g_assert_true (model_channel_registry_set_status (reg, id, status, NOW, NULL));
-      return;
-    }
-  for (int i = 0; i < 3; i++)
-    {
-      g_assert_true (model_channel_registry_set_status (reg, id, path[i], NOW, &error));
-      g_assert_no_error (error);
-      if (path[i] == status)
-        return;
-    }
-}
+void fx_chan_add (ModelChannelRegistry *reg, const char *id, int tier, const char *parent,
+                  guint8 seed_byte, ModelChannelStatus status);
 
 /* A signed request from seed_byte's key; parent_seed 0: not countersigned. */
-static inline void
-make_request (ModelChannelRequest *req, const char *id, const char *relay, gint64 ts,
-              guint8 nonce_byte, const char *body, guint8 seed_byte, guint8 parent_seed)
-{
-  g_autoptr (GError) error = NULL;
-  guint8 nonce[MODEL_CHANNEL_NONCE_LEN];
-  Keys k;
-  memset (nonce, nonce_byte, sizeof nonce);
-  g_assert_true (model_channel_request_init (req, id, relay, ts, nonce, "card.query",
-                                             (const guint8 *) body, strlen (body), &error));
-  g_assert_no_error (error);
-  keys_for (seed_byte, &k);
-  g_assert_true (model_channel_request_sign (req, k.sk, &error));
-  if (parent_seed != 0)
-    {
-      keys_for (parent_seed, &k);
-      g_assert_true (model_channel_request_countersign (req, k.sk, &error));
-    }
-  g_assert_no_error (error);
-}
+void fx_chan_make_request (ModelChannelRequest *req, const char *id, const char *relay,
+                           gint64 ts, guint8 nonce_byte, const char *body, guint8 seed_byte,
+                           guint8 parent_seed);
 
-static inline gboolean
-verify (ModelChannelRegistry *reg, const ModelChannelRequest *req, const char *body,
-        gint64 now, GError **error)
-{
-  return model_channel_registry_verify (reg, req, (const guint8 *) body, strlen (body), now,
-                                        error);
-}
+/* model_channel_registry_verify of req with a text body. */
+gboolean fx_chan_verify (ModelChannelRegistry *reg, const ModelChannelRequest *req,
+                         const char *body,
+                         gint64 now, GError **error);
+
+G_END_DECLS

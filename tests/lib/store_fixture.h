@@ -1,152 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The fixture shared by the store tests (test_store.c: round trips and a
- * failed save; test_store_file.c: the file's identity, refused files and
- * tampering): temporary directories removed with their files, raw SQL run
- * through a separate SQLite connection (as an intruder would) and a
- * canonical dump of a database's rows, and a World of every model/std/ table
- * populated by fixed steps, saved and loaded with assertions.  Everything is
- * static, so each test binary has its own copy; a failed step aborts the
- * test.
+ * The fixture shared by the store tests (tests/std/test_store.c: round trips
+ * and a failed save; test_store_file.c: the file's identity, refused files
+ * and tampering): temporary directories removed with their files, raw SQL
+ * run through a separate SQLite connection (as an intruder would) and a
+ * canonical dump of a database's rows, and a world of every model/std/ table
+ * populated by fixed steps, saved and loaded with assertions.  A failed
+ * step aborts the test.
  */
 #pragma once
 
-#include <glib/gstdio.h>
-#include <sodium.h>
-#include <sqlite3.h>
-#include <string.h>
-
-#include "model/std/id.h"
 #include "model/std/store.h"
 #include "tests/lib/testutil.h"
 
+G_BEGIN_DECLS
+
 #define T0 ESSC_TEST_NOW
-
-static const ModelIssuanceEvidence EV1 = { TRUE, TRUE, FALSE, FALSE };
-static const ModelIssuanceEvidence EV2 = { TRUE, TRUE, TRUE, TRUE };
-
-/* ---- temporary directories and raw SQL ---------------------------------- */
+#define SSN1 fx_store_ssn ("11010519491231002")
+#define SSN2 fx_store_ssn ("44052418800101001")
+#define SSN3 fx_store_ssn ("31010119900202002")
+#define SSN4 fx_store_ssn ("51010719700707004")
+#define SSN5 fx_store_ssn ("44030519850505003")
 
 /* A temporary directory (its path), removed with its files when freed. */
-typedef char TmpDir;
+typedef char FxStoreTmpDir;
 
-static inline TmpDir *
-tmpdir_new (void)
-{
-  g_autoptr (GError) error = NULL;
-  TmpDir *dir = g_dir_make_tmp ("essc-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static inline void
-tmpdir_free (TmpDir *dir)
-{
-  g_autoptr (GDir) d = dir != NULL ? g_dir_open (dir, 0, NULL) : NULL;
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_assert_cmpint (g_remove (p), ==, 0);
-    }
-  if (dir != NULL)
-    g_assert_cmpint (g_rmdir (dir), ==, 0);
-  g_free (dir);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmpDir, tmpdir_free)
-
-static inline char *
-tmp_path (TmpDir *dir, const char *name)
-{
-  return g_build_filename (dir, name, NULL);
-}
-
-/* Runs sql on path through a connection of its own. */
-static inline void
-sql_run (const char *path, const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *msg = NULL;
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  int rc = sqlite3_exec (db, sql, NULL, NULL, &msg);
-  if (rc != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-  sqlite3_close (db);
-}
-
-/* The first column of the first row of sql, as text. */
-static inline char *
-sql_text (const char *path, const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
-  char *r = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  sqlite3_finalize (st);
-  sqlite3_close (db);
-  return r;
-}
-
-/* Every row of every table, in key order, one line per row. */
-static inline char *
-dump (const char *path)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *tables = NULL;
-  GString *out = g_string_new (NULL);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "SELECT name FROM sqlite_schema WHERE "
-                                       "type = 'table' ORDER BY name",
-                                       -1, &tables, NULL),
-                   ==, SQLITE_OK);
-  while (sqlite3_step (tables) == SQLITE_ROW)
-    {
-      const char *t = (const char *) sqlite3_column_text (tables, 0);
-      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY 1", t);
-      sqlite3_stmt *st = NULL;
-      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
-      while (sqlite3_step (st) == SQLITE_ROW)
-        {
-          g_string_append_printf (out, "%s:", t);
-          for (int c = 0; c < sqlite3_column_count (st); c++)
-            switch (sqlite3_column_type (st, c))
-              {
-              case SQLITE_INTEGER:
-                g_string_append_printf (out, " %lld", sqlite3_column_int64 (st, c));
-                break;
-              case SQLITE_FLOAT:
-                g_string_append_printf (out, " %.17g", sqlite3_column_double (st, c));
-                break;
-              case SQLITE_TEXT:
-                g_string_append_printf (out, " '%s'", sqlite3_column_text (st, c));
-                break;
-              case SQLITE_BLOB:
-                {
-                  const guint8 *b = sqlite3_column_blob (st, c);
-                  g_string_append (out, " x'");
-                  for (int i = 0; i < sqlite3_column_bytes (st, c); i++)
-                    g_string_append_printf (out, "%02x", b[i]);
-                  g_string_append_c (out, '\'');
-                }
-                break;
-              default:
-                g_string_append (out, " NULL");
-              }
-          g_string_append_c (out, '\n');
-        }
-      sqlite3_finalize (st);
-    }
-  sqlite3_finalize (tables);
-  sqlite3_close (db);
-  return g_string_free (out, FALSE);
-}
-
-/* ---- a populated state -------------------------------------------------- */
-
+/* Every model/std/ table, populated by fx_store_world_populated. */
 typedef struct
 {
   ModelCardRegistry *cards;
@@ -159,328 +38,42 @@ typedef struct
   ModelState state;                      /* borrows the above */
   guint8 ecard_pay[MODEL_ECARD_ID_LEN];  /* active level 2, card A00000001 */
   guint8 ecard_gone[MODEL_ECARD_ID_LEN]; /* revoked with its lost card */
-} World;
+} FxStoreWorld;
 
-static inline World *
-world_new (void)
-{
-  World *w = g_new0 (World, 1);
-  w->cards = model_card_registry_new (NULL);
-  w->pins
-      = model_pin_table_new (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-  w->channels = model_channel_registry_new (NULL);
-  w->consents = model_consent_store_new (NULL);
-  w->ledger = model_ledger_new ();
-  w->audit = model_audit_log_new ();
-  w->trust = model_trust_list_new ();
-  w->state = (ModelState){ w->cards,  w->pins,  w->channels, w->consents,
-                           w->ledger, w->audit, w->trust };
-  return w;
-}
+/* A fresh temporary directory; fx_store_tmp_path names a file in it. */
+FxStoreTmpDir *fx_store_tmpdir_new (void);
 
-static inline void
-world_free (World *w)
-{
-  if (w == NULL)
-    return;
-  model_card_registry_free (w->cards);
-  model_pin_table_free (w->pins);
-  model_channel_registry_free (w->channels);
-  model_consent_store_free (w->consents);
-  model_ledger_free (w->ledger);
-  model_audit_log_free (w->audit);
-  model_trust_list_free (w->trust);
-  g_free (w);
-}
+void fx_store_tmpdir_free (FxStoreTmpDir *dir);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (World, world_free)
+char *fx_store_tmp_path (FxStoreTmpDir *dir, const char *name);
+
+/* Runs sql on path through a connection of its own. */
+void fx_store_sql_run (const char *path, const char *sql);
+
+/* The first column of the first row of sql, as text. */
+char *fx_store_sql_text (const char *path, const char *sql);
+
+/* Every row of every table, in key order, one line per row. */
+char *fx_store_dump (const char *path);
+
+/* An empty world; fx_store_world_populated fills every table. */
+FxStoreWorld *fx_store_world_new (void);
+
+void fx_store_world_free (FxStoreWorld *w);
 
 /* The valid citizen ID whose first 17 digits are digits17. */
-static inline const char *
-ssn (const char *digits17)
-{
-  static char buf[8][MODEL_SSN_LEN + 1];
-  static int next;
-  char *out = buf[next++ % 8];
-  memcpy (out, digits17, 17);
-  out[17] = model_id_check_char (digits17);
-  out[18] = '\0';
-  return out;
-}
+const char *fx_store_ssn (const char *digits17);
 
-#define SSN1 ssn ("11010519491231002")
-#define SSN2 ssn ("44052418800101001")
-#define SSN3 ssn ("31010119900202002")
-#define SSN4 ssn ("51010719700707004")
-#define SSN5 ssn ("44030519850505003")
+FxStoreWorld *fx_store_world_populated (void);
 
-static inline void
-device_key (int n, guint8 pk[32])
-{
-  guint8 seed[crypto_sign_SEEDBYTES] = { 0 }, sk[crypto_sign_SECRETKEYBYTES];
-  seed[0] = (guint8) n;
-  crypto_sign_seed_keypair (pk, sk, seed);
-  sodium_memzero (sk, sizeof sk);
-}
+/* Opens, saves or loads (at T0 + 5000) path; each must succeed. */
+ModelStore *fx_store_open_ok (const char *path);
 
-static inline void
-populate_cards (World *w)
-{
-  GError *error = NULL;
-  guint8 pk[32];
-  ModelEcard e;
-  static const struct
-  {
-    const char *no;
-    int ssn;
-    gboolean bank;
-  } cards[] = {
-    { "A00000001", 1, TRUE },  { "A00000002", 2, FALSE }, { "A00000003", 3, FALSE },
-    { "A00000004", 4, FALSE }, { "B00000005", 5, TRUE },
-  };
-  const char *ssns[] = { NULL, SSN1, SSN2, SSN3, SSN4, SSN5 };
-  for (gsize i = 0; i < G_N_ELEMENTS (cards); i++)
-    g_assert_true (model_card_register (w->cards, cards[i].no, ssns[cards[i].ssn],
-                                        i == 0 ? "张三" : "李四", 110100, cards[i].bank,
-                                        T0, &error));
-  device_key (1, pk);
-  /* A00000001: a level-1 e-card unlinked by the holder, then a level-2 one. */
-  g_assert_true (
-      model_card_issue_ecard (w->cards, "A00000001", 1, &EV1, pk, T0 + 1, &e, &error));
-  g_assert_true (model_card_revoke_ecard (w->cards, e.id, T0 + 2, &error));
-  g_assert_true (
-      model_card_issue_ecard (w->cards, "A00000001", 2, &EV2, pk, T0 + 3, &e, &error));
-  memcpy (w->ecard_pay, e.id, sizeof e.id);
-  /* A00000002 lost with its e-card; A00000003 locked; A00000004 cancelled. */
-  device_key (2, pk);
-  g_assert_true (
-      model_card_issue_ecard (w->cards, "A00000002", 1, &EV1, pk, T0 + 4, &e, &error));
-  memcpy (w->ecard_gone, e.id, sizeof e.id);
-  g_assert_true (model_card_report_lost (w->cards, "A00000002", T0 + 5, &error));
-  g_assert_true (model_card_lock (w->cards, "A00000003", T0 + 6, &error));
-  g_assert_true (model_card_cancel (w->cards, "A00000004", T0 + 7, &error));
-  /* B00000005 replaced by B00000006, which gets an e-card. */
-  device_key (3, pk);
-  g_assert_true (
-      model_card_issue_ecard (w->cards, "B00000005", 1, &EV1, pk, T0 + 8, &e, &error));
-  g_assert_true (
-      model_card_replace (w->cards, "B00000005", "B00000006", T0 + 9, &error));
-  g_assert_true (
-      model_card_issue_ecard (w->cards, "B00000006", 1, &EV1, pk, T0 + 10, &e, &error));
-  g_assert_no_error (error);
-}
+void fx_store_save_ok (const char *path, FxStoreWorld *w);
 
-static inline void
-populate_pins (World *w)
-{
-  GError *error = NULL;
-  g_assert_true (model_pin_set (w->pins, SSN1, "739164", 6, T0, &error));
-  g_assert_true (model_pin_set (w->pins, SSN2, "582039", 6, T0, &error));
-  g_assert_true (model_pin_set (w->pins, SSN3, "204817", 6, T0, &error));
-  g_assert_no_error (error);
-  /* SSN2: two wrong PINs; SSN3: five, so locked. */
-  for (int i = 0; i < 5; i++)
-    {
-      if (i < 2)
-        {
-          g_assert_false (
-              model_pin_verify (w->pins, SSN2, "111112", 6, T0 + i, &error));
-          g_clear_error (&error);
-        }
-      g_assert_false (model_pin_verify (w->pins, SSN3, "111112", 6, T0 + i, &error));
-      g_clear_error (&error);
-    }
-  ModelPinRecord r;
-  g_assert_true (model_pin_get (w->pins, SSN3, &r, &error));
-  g_assert_cmpint (r.failures, ==, 5);
-  g_assert_cmpint (r.locked_until, >, T0);
-}
+FxStoreWorld *fx_store_load_ok (const char *path);
 
-static inline void
-populate_channels (World *w)
-{
-  GError *error = NULL;
-  guint8 pk[32];
-  static const struct
-  {
-    const char *id;
-    int tier;
-    const char *parent;
-    ModelChannelClass klass;
-  } chans[] = {
-    { "CH000001", 1, NULL, MODEL_CHANNEL_CLASS_BANK },
-    { "CH000002", 2, "CH000001", MODEL_CHANNEL_CLASS_MEDICAL },
-    { "CH000003", 1, NULL, MODEL_CHANNEL_CLASS_HRSS },
-    { "CH000004", 1, NULL, MODEL_CHANNEL_CLASS_SOCIAL },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (chans); i++)
-    {
-      device_key (10 + (int) i, pk);
-      g_assert_true (model_channel_registry_apply (w->channels, chans[i].id, "渠道",
-                                                   chans[i].klass, chans[i].tier,
-                                                   chans[i].parent, pk, T0, &error));
-    }
-  for (int i = 0; i < 2; i++)
-    {
-      const char *id = i == 0 ? "CH000001" : "CH000002";
-      g_assert_true (model_channel_registry_set_status (
-          w->channels, id, MODEL_CHANNEL_CERTIFIED, T0 + 1, &error));
-      g_assert_true (model_channel_registry_set_status (
-          w->channels, id, MODEL_CHANNEL_LIVE, T0 + 2, &error));
-    }
-  g_assert_true (model_channel_registry_set_status (
-      w->channels, "CH000004", MODEL_CHANNEL_TERMINATED, T0 + 3, &error));
-  /* A risk score that is not a whole number. */
-  g_assert_true (model_channel_registry_record_risk (
-      w->channels, "CH000002", MODEL_CHANNEL_RISK_COMPLAINT, T0 + 4, NULL, &error));
-  g_assert_true (model_channel_registry_record_risk (
-      w->channels, "CH000002", MODEL_CHANNEL_RISK_COMPLAINT, T0 + 86400, NULL, &error));
-  g_assert_no_error (error);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FxStoreTmpDir, fx_store_tmpdir_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FxStoreWorld, fx_store_world_free)
 
-static inline void
-populate_consents (World *w)
-{
-  GError *error = NULL;
-  guint8 id[MODEL_CONSENT_GRANT_ID_LEN];
-  ModelConsentGrant g = { .ssn = "",
-                          .channel_id = "CH000001",
-                          .department_id = "",
-                          .not_before = T0,
-                          .expires_at = T0 + 86400 * 365 };
-  /* A revoked personal grant first, then the three in force, then an expired one. */
-  g.kind = MODEL_CONSENT_PERSONAL;
-  strcpy (g.ssn, SSN1);
-  g.scopes = MODEL_CONSENT_SCOPE_ALL;
-  g_assert_true (model_consent_store_grant (w->consents, &g, id, &error));
-  g_assert_true (model_consent_store_revoke (w->consents, id, T0 + 1, &error));
-  g.scopes = MODEL_CONSENT_SCOPE_IDENTITY | MODEL_CONSENT_SCOPE_CARD_STATUS;
-  g_assert_true (model_consent_store_grant (w->consents, &g, NULL, &error));
-  g.kind = MODEL_CONSENT_DEPARTMENT;
-  g.ssn[0] = '\0';
-  strcpy (g.department_id, "MIB-110000");
-  g_assert_true (model_consent_store_grant (w->consents, &g, NULL, &error));
-  g.kind = MODEL_CONSENT_CHANNEL;
-  g.department_id[0] = '\0';
-  g.scopes = MODEL_CONSENT_SCOPE_ALL;
-  g_assert_true (model_consent_store_grant (w->consents, &g, NULL, &error));
-  g.not_before = T0 - 200;
-  g.expires_at = T0 - 100;
-  g_assert_true (model_consent_store_grant (w->consents, &g, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static inline void
-populate_ledger (World *w)
-{
-  GError *error = NULL;
-  ModelStdCode outcome;
-  g_assert_true (model_ledger_set_switch (w->ledger, 110100, T0 + 1000, &error));
-  g_assert_true (model_ledger_set_switch (w->ledger, 440100, T0 - 1000, &error));
-  static const struct
-  {
-    const char *key;
-    guint32 city;
-    int fate;
-  } orders[] = {
-    { "k-local", 110100, 0 },  { "k-unified", 440100, 0 }, { "k-pending", 110100, 1 },
-    { "k-failed", 440100, 2 }, { "k-late", 110100, 0 },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (orders); i++)
-    {
-      ModelPaymentRequest req = {
-        .channel_id = "CH000001",
-        .idempotency_key = orders[i].key,
-        .city = orders[i].city,
-        .payee = "m-0001",
-        .amount_fen = 100 + (gint64) i,
-        .currency = "CNY",
-        .ecard_level = 2,
-        .pin_verified = TRUE,
-      };
-      memcpy (req.ecard_id, w->ecard_pay, MODEL_ECARD_ID_LEN);
-      gint64 at = T0 + 10 + (i == 4 ? 2000 : (gint64) i);
-      const ModelPaymentOrder *o = model_ledger_submit (
-          w->ledger, &req, at, model_card_status_fn, w->cards, &outcome, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (o);
-      char id[MODEL_LEDGER_ORDER_ID_LEN + 1];
-      strcpy (id, o->order_id);
-      if (orders[i].fate == 0)
-        g_assert_true (model_ledger_settle (w->ledger, id, at + 60, &outcome, &error));
-      else if (orders[i].fate == 2)
-        g_assert_true (model_ledger_fail (w->ledger, id, at + 60,
-                                          MODEL_STD_CARD_UNUSABLE, &outcome, &error));
-    }
-  g_assert_no_error (error);
-  g_assert_cmpuint (model_ledger_n_postings (w->ledger), ==, 12);
-}
-
-static inline void
-populate_audit (World *w, guint n)
-{
-  GError *error = NULL;
-  for (guint i = 0; i < n; i++)
-    {
-      guint8 payload[300];
-      for (guint j = 0; j < sizeof payload; j++)
-        payload[j] = (guint8) (i * 7 + j);
-      g_assert_nonnull (model_audit_log_append (
-          w->audit, T0 + i / 3, i % 2 ? "平台运维" : "CH000001",
-          i % 3 ? "card.issue" : "pay.settle", payload, i % sizeof payload, &error));
-    }
-  g_assert_no_error (error);
-}
-
-static inline World *
-world_populated (void)
-{
-  World *w = world_new ();
-  GError *error = NULL;
-  populate_cards (w);
-  populate_pins (w);
-  populate_channels (w);
-  populate_consents (w);
-  populate_ledger (w);
-  populate_audit (w, 100);
-  for (int i = 0; i < 2; i++)
-    {
-      guint8 seed[MODEL_CRED_SEED_LEN] = { 0 };
-      seed[0] = (guint8) (0x40 + i);
-      g_autoptr (ModelPlatformKey) key = model_platform_key_from_seed (seed);
-      g_assert_true (
-          model_trust_list_add (w->trust, model_platform_key_public (key), &error));
-    }
-  g_assert_no_error (error);
-  return w;
-}
-
-static inline ModelStore *
-open_ok (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  ModelStore *s = model_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (s);
-  return s;
-}
-
-static inline void
-save_ok (const char *path, World *w)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ModelStore) s = open_ok (path);
-  g_assert_true (model_store_save (s, &w->state, T0 + 5000, &error));
-  g_assert_no_error (error);
-}
-
-static inline World *
-load_ok (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ModelStore) s = open_ok (path);
-  World *w = world_new ();
-  g_assert_true (model_store_load (s, &w->state, T0 + 5000, &error));
-  g_assert_no_error (error);
-  return w;
-}
+G_END_DECLS

@@ -32,17 +32,27 @@ essc_test_init (int *argc, char ***argv)
     g_error ("sodium_init failed");
 }
 
-void
+char *
+essc_test_make_tmpdir (const char *tmpl)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+gboolean
 essc_test_remove_dir (const char *dir)
 {
+  gboolean ok = TRUE;
   if (dir == NULL)
-    return;
+    return TRUE;
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
+      ok &= g_remove (p) == 0;
     }
-  g_rmdir (dir);
+  return g_rmdir (dir) == 0 && ok;
 }

@@ -10,6 +10,7 @@
  * for the tests are written to a temporary folder and name the shipped data
  * files under $ESSC_SRCDIR (default: .) by absolute path.
  */
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <gio/gio.h>
@@ -505,34 +506,6 @@ test_mutations (void)
   g_assert_cmpuint (invalid, >, 50);
 }
 
-typedef struct {
-  int status;
-  char *out, *err;
-} Run;
-
-static Run
-run_essc (const char *a1, const char *a2, const char *a3)
-{
-  const char *bin = g_getenv ("ESSC_BIN");
-  const char *argv[] = { bin, a1, a2, a3, NULL };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) proc = g_subprocess_newv (
-      argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  Run r = { 0 };
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error));
-  g_assert_no_error (error);
-  r.status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-  return r;
-}
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
 static void
 test_cli (void)
 {
@@ -542,37 +515,37 @@ test_cli (void)
       return;
     }
   g_autofree char *good = shipped_path ("national-2019.ini");
-  Run r = run_essc ("scenario", "check", good);
+  EsscTestRun r = essc_test_run_essc ("scenario", "check", good);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "valid: \"national-2019\""));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 
   g_autofree char *bad = write_scenario ("cli.ini", MINIMAL "[adoption]\nimitation = -1\n"
                                                     "[bogus]\n");
-  r = run_essc ("scenario", "check", bad);
+  r = essc_test_run_essc ("scenario", "check", bad);
   g_assert_cmpint (r.status, ==, 2);
   g_autofree char *line7 = g_strdup_printf ("%s:8: [adoption] imitation: -1 is negative", bad);
   g_autofree char *line8 = g_strdup_printf ("%s:9: [bogus]: unknown group", bad);
   g_assert_nonnull (strstr (r.err, line7));
   g_assert_nonnull (strstr (r.err, line8));
   g_assert_nonnull (strstr (r.err, "2 problems"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 
   g_autofree char *absent = g_build_filename (tmpdir, "absent.ini", NULL);
-  r = run_essc ("scenario", "check", absent);
+  r = essc_test_run_essc ("scenario", "check", absent);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "cannot read"));
-  run_clear (&r);
+  essc_test_run_clear (&r);
 
-  r = run_essc ("scenario", "lint", good);
+  r = essc_test_run_essc ("scenario", "lint", good);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
-  r = run_essc ("scenario", "check", NULL);
+  essc_test_run_clear (&r);
+  r = essc_test_run_essc ("scenario", "check", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
-  r = run_essc ("scenario", "--help", NULL);
+  essc_test_run_clear (&r);
+  r = essc_test_run_essc ("scenario", "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  essc_test_run_clear (&r);
 }
 
 static void

@@ -36,7 +36,7 @@ make_ssn (const char *digits17, char out[MODEL_SSN_LEN + 1])
 static void
 test_register_ok (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", TRUE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
   g_autoptr (GError) error = NULL;
   ModelCard c;
   g_assert_true (model_card_get (r, "A00000001", &c, &error));
@@ -159,7 +159,7 @@ test_register_city (void)
 static void
 test_register_one_live_per_ssn (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", FALSE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", FALSE);
   g_autoptr (GError) error = NULL;
   g_assert_false (model_card_register (r, "A00000002", SSN_A, "张三", CITY, FALSE,
                                        ESSC_TEST_NOW, &error));
@@ -225,7 +225,7 @@ test_status_table (void)
   for (int from = 0; from < MODEL_CARD_N_STATUS; from++)
     for (int op = 0; op < N_OPS; op++)
       {
-        g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", FALSE);
+        g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", FALSE);
         g_autoptr (GError) error = NULL;
         if (reach[from] >= 0)
           g_assert_true (apply_op (r, reach[from], ESSC_TEST_NOW + 10, NULL));
@@ -272,10 +272,10 @@ typedef gboolean (*BackFn) (ModelCardRegistry *, const char *, gint64, GError **
 static void
 check_blocks (LeaveFn leave, BackFn back, ModelEcardReason reason)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", FALSE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", FALSE);
   g_autoptr (GError) error = NULL;
   ModelEcard e, got;
-  issue_ok (r, "A00000001", 1, &e);
+  fx_card_issue_ok (r, "A00000001", 1, &e);
   g_assert_cmpint (model_card_status_fn (e.id, r), ==, MODEL_STD_OK);
   g_assert_true (leave (r, "A00000001", ESSC_TEST_NOW + 60, &error));
   g_assert_no_error (error);
@@ -289,8 +289,8 @@ check_blocks (LeaveFn leave, BackFn back, ModelEcardReason reason)
   g_clear_error (&error);
   /* No issuance while not normal. */
   guint8 pk[MODEL_DEVICE_PK_LEN];
-  device_key (2, pk);
-  g_assert_false (model_card_issue_ecard (r, "A00000001", 1, &EV1, pk, ESSC_TEST_NOW + 70,
+  fx_card_device_key (2, pk);
+  g_assert_false (model_card_issue_ecard (r, "A00000001", 1, &fx_card_ev1, pk, ESSC_TEST_NOW + 70,
                                           NULL, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE);
   g_clear_error (&error);
@@ -300,7 +300,7 @@ check_blocks (LeaveFn leave, BackFn back, ModelEcardReason reason)
   g_assert_true (back (r, "A00000001", ESSC_TEST_NOW + 120, NULL));
   g_assert_cmpint (model_card_status_fn (e.id, r), ==, MODEL_STD_CARD_UNUSABLE);
   ModelEcard fresh;
-  g_assert_true (model_card_issue_ecard (r, "A00000001", 1, &EV1, pk, ESSC_TEST_NOW + 130,
+  g_assert_true (model_card_issue_ecard (r, "A00000001", 1, &fx_card_ev1, pk, ESSC_TEST_NOW + 130,
                                          &fresh, &error));
   g_assert_no_error (error);
   g_assert_true (memcmp (fresh.id, e.id, MODEL_ECARD_ID_LEN) != 0);
@@ -333,12 +333,12 @@ test_status_cancelled_blocks (void)
 static void
 test_status_unknown (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", FALSE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", FALSE);
   guint8 id[MODEL_ECARD_ID_LEN] = { 0 };
   g_assert_cmpint (model_card_status_fn (id, r), ==, MODEL_STD_NOT_FOUND);
   ModelStatusFn fn = model_card_status_fn;   /* has the shared signature */
   ModelEcard e;
-  issue_ok (r, "A00000001", 1, &e);
+  fx_card_issue_ok (r, "A00000001", 1, &e);
   g_assert_cmpint (fn (e.id, r), ==, MODEL_STD_OK);
 }
 
@@ -346,10 +346,10 @@ test_status_unknown (void)
 static void
 test_replace (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", TRUE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
   g_autoptr (GError) error = NULL;
   ModelEcard old_e, got;
-  issue_ok (r, "A00000001", 2, &old_e);
+  fx_card_issue_ok (r, "A00000001", 2, &old_e);
   /* Refused replacements change nothing. */
   g_assert_false (model_card_replace (r, "A00000001", "b00000001", ESSC_TEST_NOW, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED);
@@ -386,18 +386,18 @@ test_replace (void)
 
   /* A new e-card for the successor; a second one is refused (ISS-4). */
   ModelEcard new_e;
-  issue_ok (r, "B00000002", 1, &new_e);
+  fx_card_issue_ok (r, "B00000002", 1, &new_e);
   g_assert_cmpstr (new_e.card_no, ==, "B00000002");
   g_assert_cmpint (model_card_status_fn (new_e.id, r), ==, MODEL_STD_OK);
   g_assert_cmpint (model_card_status_fn (old_e.id, r), ==, MODEL_STD_CARD_UNUSABLE);
   guint8 pk[MODEL_DEVICE_PK_LEN];
-  device_key (3, pk);
-  g_assert_false (model_card_issue_ecard (r, "B00000002", 1, &EV1, pk, ESSC_TEST_NOW,
+  fx_card_device_key (3, pk);
+  g_assert_false (model_card_issue_ecard (r, "B00000002", 1, &fx_card_ev1, pk, ESSC_TEST_NOW,
                                           NULL, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED);
   g_clear_error (&error);
   /* Nor for the replaced card. */
-  g_assert_false (model_card_issue_ecard (r, "A00000001", 1, &EV1, pk, ESSC_TEST_NOW,
+  g_assert_false (model_card_issue_ecard (r, "A00000001", 1, &fx_card_ev1, pk, ESSC_TEST_NOW,
                                           NULL, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE);
 }
@@ -418,7 +418,7 @@ collect_ecard (const ModelEcard *ecard, gpointer user_data)
 static void
 test_store_roundtrip (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", TRUE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
   char ssn_c[MODEL_SSN_LEN + 1];
   make_ssn ("44052419900101001", ssn_c);
   g_assert_true (model_card_register (r, "C00000001", SSN_B, "李四", 440500, FALSE,
@@ -426,12 +426,12 @@ test_store_roundtrip (void)
   g_assert_true (model_card_register (r, "D00000001", ssn_c, "Ann Lee", 440500, TRUE,
                                       ESSC_TEST_NOW, NULL));
   ModelEcard e1, e2, e3;
-  issue_ok (r, "A00000001", 2, &e1);
+  fx_card_issue_ok (r, "A00000001", 2, &e1);
   g_assert_true (model_card_replace (r, "A00000001", "B00000001", ESSC_TEST_NOW + 1, NULL));
-  issue_ok (r, "B00000001", 1, &e2);
-  issue_ok (r, "C00000001", 1, &e3);
+  fx_card_issue_ok (r, "B00000001", 1, &e2);
+  fx_card_issue_ok (r, "C00000001", 1, &e3);
   g_assert_true (model_card_report_lost (r, "C00000001", ESSC_TEST_NOW + 2, NULL));
-  issue_ok (r, "D00000001", 2, NULL);
+  fx_card_issue_ok (r, "D00000001", 2, NULL);
 
   g_autoptr (GArray) cards = g_array_new (FALSE, TRUE, sizeof (ModelCard));
   g_autoptr (GArray) ecards = g_array_new (FALSE, TRUE, sizeof (ModelEcard));
@@ -479,8 +479,8 @@ test_store_roundtrip (void)
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED);
   g_clear_error (&error);
   guint8 pk[MODEL_DEVICE_PK_LEN];
-  device_key (4, pk);
-  g_assert_false (model_card_issue_ecard (back, "B00000001", 1, &EV1, pk, ESSC_TEST_NOW,
+  fx_card_device_key (4, pk);
+  g_assert_false (model_card_issue_ecard (back, "B00000001", 1, &fx_card_ev1, pk, ESSC_TEST_NOW,
                                           NULL, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED);
   g_clear_error (&error);
@@ -526,7 +526,7 @@ test_store_restore_invalid (void)
   g_assert_no_error (error);
 
   guint8 pk[MODEL_DEVICE_PK_LEN];
-  device_key (1, pk);
+  fx_card_device_key (1, pk);
   ModelEcard ge = { .id = { 9 }, .card_no = "A00000001", .level = 1,
                     .status = MODEL_ECARD_ACTIVE, .issued_at = ESSC_TEST_NOW };
   memcpy (ge.device_pk, pk, sizeof pk);

@@ -98,8 +98,8 @@ static void
 test_apply (void)
 {
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
-  Keys k;
-  keys_for (1, &k);
+  FxChanKeys k;
+  fx_chan_keys_for (1, &k);
   ModelChannel rec;
   g_autoptr (GError) error = NULL;
 
@@ -191,7 +191,7 @@ test_transitions (void)
         g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
         g_autoptr (GError) error = NULL;
         ModelChannel rec;
-        add_channel (reg, "CH100000", 1, NULL, 1, (ModelChannelStatus) from);
+        fx_chan_add (reg, "CH100000", 1, NULL, 1, (ModelChannelStatus) from);
         g_assert_true (model_channel_registry_lookup (reg, "CH100000", &rec, NULL));
         g_assert_cmpint (rec.status, ==, from);
         g_assert_cmpint (model_channel_transition_allowed ((ModelChannelStatus) from,
@@ -232,9 +232,9 @@ test_only_live (void)
       g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
       g_autoptr (GError) error = NULL;
       ModelChannelRequest req;
-      add_channel (reg, "CH100000", 1, NULL, 1, (ModelChannelStatus) s);
-      make_request (&req, "CH100000", NULL, NOW, 7, "{}", 1, 0);
-      gboolean ok = verify (reg, &req, "{}", NOW, &error);
+      fx_chan_add (reg, "CH100000", 1, NULL, 1, (ModelChannelStatus) s);
+      fx_chan_make_request (&req, "CH100000", NULL, NOW, 7, "{}", 1, 0);
+      gboolean ok = fx_chan_verify (reg, &req, "{}", NOW, &error);
       if (s == MODEL_CHANNEL_LIVE)
         {
           g_assert_no_error (error);
@@ -250,18 +250,18 @@ test_only_live (void)
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
   g_autoptr (GError) error = NULL;
   ModelChannelRequest req;
-  add_channel (reg, "CH100000", 1, NULL, 1, MODEL_CHANNEL_LIVE);
-  make_request (&req, "CH100000", NULL, NOW, 1, "a", 1, 0);
-  g_assert_true (verify (reg, &req, "a", NOW, NULL));
+  fx_chan_add (reg, "CH100000", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_make_request (&req, "CH100000", NULL, NOW, 1, "a", 1, 0);
+  g_assert_true (fx_chan_verify (reg, &req, "a", NOW, NULL));
   g_assert_true (model_channel_registry_set_status (reg, "CH100000", MODEL_CHANNEL_SUSPENDED,
                                                     NOW, NULL));
-  make_request (&req, "CH100000", NULL, NOW, 2, "a", 1, 0);
-  g_assert_false (verify (reg, &req, "a", NOW, &error));
+  fx_chan_make_request (&req, "CH100000", NULL, NOW, 2, "a", 1, 0);
+  g_assert_false (fx_chan_verify (reg, &req, "a", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_NOT_LIVE);
   g_clear_error (&error);
   g_assert_true (model_channel_registry_set_status (reg, "CH100000", MODEL_CHANNEL_LIVE,
                                                     NOW + 1, NULL));
-  g_assert_true (verify (reg, &req, "a", NOW + 1, &error));
+  g_assert_true (fx_chan_verify (reg, &req, "a", NOW + 1, &error));
   g_assert_no_error (error);
 
   g_assert_true (model_channel_registry_set_status (reg, "CH100000", MODEL_CHANNEL_TERMINATED,
@@ -274,13 +274,13 @@ test_only_live (void)
       g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_INVALID_STATE);
       g_clear_error (&error);
     }
-  make_request (&req, "CH100000", NULL, NOW, 3, "a", 1, 0);
-  g_assert_false (verify (reg, &req, "a", NOW + 3, &error));
+  fx_chan_make_request (&req, "CH100000", NULL, NOW, 3, "a", 1, 0);
+  g_assert_false (fx_chan_verify (reg, &req, "a", NOW + 3, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_NOT_LIVE);
   g_clear_error (&error);
 
-  make_request (&req, "CH100009", NULL, NOW, 3, "a", 1, 0);
-  g_assert_false (verify (reg, &req, "a", NOW, &error));
+  fx_chan_make_request (&req, "CH100009", NULL, NOW, 3, "a", 1, 0);
+  g_assert_false (fx_chan_verify (reg, &req, "a", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_NOT_FOUND);
 }
 
@@ -292,36 +292,36 @@ test_tier2 (void)
   g_autoptr (GError) error = NULL;
   ModelChannelRequest req;
   double score;
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
-  add_channel (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_LIVE);
-  add_channel (reg, "CH200001", 2, "CH100001", 3, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH200001", 2, "CH100001", 3, MODEL_CHANNEL_LIVE);
 
   /* Through its own parent, countersigned: accepted. */
-  make_request (&req, "CH200001", "CH100001", NOW, 1, "b", 3, 1);
-  g_assert_true (verify (reg, &req, "b", NOW, &error));
+  fx_chan_make_request (&req, "CH200001", "CH100001", NOW, 1, "b", 3, 1);
+  g_assert_true (fx_chan_verify (reg, &req, "b", NOW, &error));
   g_assert_no_error (error);
 
   /* Directly, not relayed. */
-  make_request (&req, "CH200001", NULL, NOW, 2, "b", 3, 0);
-  g_assert_false (verify (reg, &req, "b", NOW, &error));
+  fx_chan_make_request (&req, "CH200001", NULL, NOW, 2, "b", 3, 0);
+  g_assert_false (fx_chan_verify (reg, &req, "b", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_TIER);
   g_clear_error (&error);
 
   /* Through another live tier-1 channel that countersigns properly. */
-  make_request (&req, "CH200001", "CH100002", NOW, 3, "b", 3, 2);
-  g_assert_false (verify (reg, &req, "b", NOW, &error));
+  fx_chan_make_request (&req, "CH200001", "CH100002", NOW, 3, "b", 3, 2);
+  g_assert_false (fx_chan_verify (reg, &req, "b", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_TIER);
   g_clear_error (&error);
 
   /* A tier-1 channel may not be relayed. */
-  make_request (&req, "CH100002", "CH100001", NOW, 4, "b", 2, 1);
-  g_assert_false (verify (reg, &req, "b", NOW, &error));
+  fx_chan_make_request (&req, "CH100002", "CH100001", NOW, 4, "b", 2, 1);
+  g_assert_false (fx_chan_verify (reg, &req, "b", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_TIER);
   g_clear_error (&error);
 
   /* Right relay id, countersigned by the wrong key: the parent is blamed. */
-  make_request (&req, "CH200001", "CH100001", NOW, 5, "b", 3, 2);
-  g_assert_false (verify (reg, &req, "b", NOW, &error));
+  fx_chan_make_request (&req, "CH200001", "CH100001", NOW, 5, "b", 3, 2);
+  g_assert_false (fx_chan_verify (reg, &req, "b", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_BAD_SIGNATURE);
   g_assert_nonnull (strstr (error->message, "relay_signature"));
   g_clear_error (&error);
@@ -333,20 +333,20 @@ test_tier2 (void)
   /* Parent suspended: refused although the child is live. */
   g_assert_true (model_channel_registry_set_status (reg, "CH100001", MODEL_CHANNEL_SUSPENDED,
                                                     NOW, NULL));
-  make_request (&req, "CH200001", "CH100001", NOW, 6, "b", 3, 1);
-  g_assert_false (verify (reg, &req, "b", NOW, &error));
+  fx_chan_make_request (&req, "CH200001", "CH100001", NOW, 6, "b", 3, 1);
+  g_assert_false (fx_chan_verify (reg, &req, "b", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_NOT_LIVE);
   g_assert_nonnull (strstr (error->message, "parent"));
   g_clear_error (&error);
   g_assert_true (model_channel_registry_set_status (reg, "CH100001", MODEL_CHANNEL_LIVE,
                                                     NOW, NULL));
-  g_assert_true (verify (reg, &req, "b", NOW, &error));
+  g_assert_true (fx_chan_verify (reg, &req, "b", NOW, &error));
   g_assert_no_error (error);
 
   /* Countersigning needs a relay id. */
-  make_request (&req, "CH100002", NULL, NOW, 8, "b", 2, 0);
-  Keys k;
-  keys_for (1, &k);
+  fx_chan_make_request (&req, "CH100002", NULL, NOW, 8, "b", 2, 0);
+  FxChanKeys k;
+  fx_chan_keys_for (1, &k);
   g_assert_false (model_channel_request_countersign (&req, k.sk, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_TIER);
 }
@@ -363,7 +363,7 @@ test_risk_decay (void)
   g_assert_cmpfloat (q->rectify_threshold, ==, 50);
   g_assert_cmpfloat (q->suspend_threshold, ==, 100);
   g_assert_cmpuint (q->replay_cache_max, ==, 4096);
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
   g_assert_true (model_channel_registry_record_risk (reg, "CH100001", MODEL_CHANNEL_RISK_FRAUD_REPORT,
                                                      NOW, NULL, NULL));
   g_assert_true (model_channel_registry_risk_score (reg, "CH100001", NOW, &s, NULL));
@@ -404,7 +404,7 @@ test_risk_rules (void)
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
   ModelChannelStatus st;
   ModelChannel rec;
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
   g_assert_true (model_channel_registry_record_risk (reg, "CH100001",
                                                      MODEL_CHANNEL_RISK_FRAUD_REPORT, NOW, &st,
                                                      NULL));
@@ -441,8 +441,8 @@ test_risk_rules (void)
   g_assert_cmpint (rec.status, ==, MODEL_CHANNEL_SUSPENDED);
 
   /* From rectification straight to suspension; applied channels are not moved. */
-  add_channel (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_RECTIFICATION);
-  add_channel (reg, "CH100003", 1, NULL, 3, MODEL_CHANNEL_APPLIED);
+  fx_chan_add (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_RECTIFICATION);
+  fx_chan_add (reg, "CH100003", 1, NULL, 3, MODEL_CHANNEL_APPLIED);
   for (int i = 0; i < 2; i++)
     {
       g_assert_true (model_channel_registry_record_risk (reg, "CH100002",
@@ -463,7 +463,7 @@ test_risk_rules (void)
   q.rectify_threshold = 5;
   q.suspend_threshold = 1000;
   g_autoptr (ModelChannelRegistry) strict = model_channel_registry_new (&q);
-  add_channel (strict, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (strict, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
   g_assert_true (model_channel_registry_record_risk (strict, "CH100001",
                                                      MODEL_CHANNEL_RISK_COMPLAINT, NOW, &st,
                                                      NULL));
@@ -478,25 +478,25 @@ test_risk_fed_by_verify (void)
   g_autoptr (GError) error = NULL;
   ModelChannelRequest req;
   ModelChannel rec;
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
   for (int i = 0; i < 5; i++)
     {
-      make_request (&req, "CH100001", NULL, NOW, (guint8) i, "z", 2, 0); /* wrong key */
-      g_assert_false (verify (reg, &req, "z", NOW, &error));
+      fx_chan_make_request (&req, "CH100001", NULL, NOW, (guint8) i, "z", 2, 0); /* wrong key */
+      g_assert_false (fx_chan_verify (reg, &req, "z", NOW, &error));
       g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_BAD_SIGNATURE);
       g_clear_error (&error);
     }
   g_assert_true (model_channel_registry_lookup (reg, "CH100001", &rec, NULL));
   g_assert_cmpfloat (rec.risk_score, ==, 50.0);
   g_assert_cmpint (rec.status, ==, MODEL_CHANNEL_RECTIFICATION);
-  make_request (&req, "CH100001", NULL, NOW, 9, "z", 1, 0);
-  g_assert_false (verify (reg, &req, "z", NOW, &error));
+  fx_chan_make_request (&req, "CH100001", NULL, NOW, 9, "z", 1, 0);
+  g_assert_false (fx_chan_verify (reg, &req, "z", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_CHANNEL_NOT_LIVE);
   g_clear_error (&error);
   /* A clock-window failure is not a risk event. */
   g_assert_true (model_channel_registry_set_status (reg, "CH100001", MODEL_CHANNEL_LIVE, NOW, NULL));
-  make_request (&req, "CH100001", NULL, NOW - 1000, 10, "z", 1, 0);
-  g_assert_false (verify (reg, &req, "z", NOW, &error));
+  fx_chan_make_request (&req, "CH100001", NULL, NOW - 1000, 10, "z", 1, 0);
+  g_assert_false (fx_chan_verify (reg, &req, "z", NOW, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_EXPIRED);
   g_assert_true (model_channel_registry_lookup (reg, "CH100001", &rec, NULL));
   g_assert_cmpfloat (rec.risk_score, ==, 50.0);
@@ -513,9 +513,9 @@ static void
 test_foreach_restore (void)
 {
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
-  add_channel (reg, "CH300000", 2, "CH100001", 3, MODEL_CHANNEL_APPLIED);
-  add_channel (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_SUSPENDED);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH300000", 2, "CH100001", 3, MODEL_CHANNEL_APPLIED);
+  fx_chan_add (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_SUSPENDED);
   g_assert_true (model_channel_registry_record_risk (reg, "CH100002",
                                                      MODEL_CHANNEL_RISK_COMPLAINT, NOW + 5,
                                                      NULL, NULL));

@@ -56,9 +56,9 @@ test_signing_bytes (void)
   g_assert_cmpmem (p, n, want->data, want->len);
   g_assert_cmpuint (n, ==, 88);
 
-  Keys child, parent;
-  keys_for (3, &child);
-  keys_for (1, &parent);
+  FxChanKeys child, parent;
+  fx_chan_keys_for (3, &child);
+  fx_chan_keys_for (1, &parent);
   g_assert_true (model_channel_request_sign (&req, child.sk, NULL));
   g_assert_true (model_channel_request_countersign (&req, parent.sk, NULL));
   g_assert_cmpint (crypto_sign_verify_detached (req.signature, want->data, want->len, child.pk),
@@ -105,8 +105,8 @@ static void
 test_check (void)
 {
   ModelChannelRequest good, req;
-  Keys k;
-  keys_for (1, &k);
+  FxChanKeys k;
+  fx_chan_keys_for (1, &k);
   g_autoptr (GError) error = NULL;
   g_assert_true (model_channel_request_init (&good, "CH100001", "", NOW, NULL, "card.query",
                                              NULL, 0, &error));
@@ -146,7 +146,7 @@ static void
 test_decode_malformed (void)
 {
   ModelChannelRequest req, out;
-  make_request (&req, "CH200001", "CH100001", NOW, 1, "x", 3, 1);
+  fx_chan_make_request (&req, "CH200001", "CH100001", NOW, 1, "x", 3, 1);
   g_autoptr (GBytes) wire = model_channel_request_encode (&req);
   gsize n;
   const guint8 *p = g_bytes_get_data (wire, &n);
@@ -213,7 +213,7 @@ flip_all (ModelChannelRegistry *reg, const ModelChannelRequest *req, const char 
           g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_MALFORMED);
           continue;
         }
-      if (verify (reg, &r, body, NOW, &error))
+      if (fx_chan_verify (reg, &r, body, NOW, &error))
         accepted++;
       else if (bit / 8 >= ts_off)
         g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_BAD_SIGNATURE);
@@ -233,7 +233,7 @@ flip_all (ModelChannelRegistry *reg, const ModelChannelRequest *req, const char 
       g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_BAD_SIGNATURE);
     }
   g_autoptr (GError) error = NULL;
-  g_assert_true (verify (reg, req, body, NOW, &error));
+  g_assert_true (fx_chan_verify (reg, req, body, NOW, &error));
   g_assert_no_error (error);
 }
 
@@ -243,13 +243,13 @@ test_bitflip (void)
   ModelChannelParams q = quiet_params ();
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (&q);
   ModelChannelRequest req;
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
-  add_channel (reg, "CH100000", 1, NULL, 2, MODEL_CHANNEL_LIVE);
-  add_channel (reg, "CH200001", 2, "CH100001", 3, MODEL_CHANNEL_LIVE);
-  add_channel (reg, "CH200000", 2, "CH100001", 4, MODEL_CHANNEL_LIVE);
-  make_request (&req, "CH100001", NULL, NOW, 1, "{\"ssn\":\"11010519491231002X\"}", 1, 0);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100000", 1, NULL, 2, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH200001", 2, "CH100001", 3, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH200000", 2, "CH100001", 4, MODEL_CHANNEL_LIVE);
+  fx_chan_make_request (&req, "CH100001", NULL, NOW, 1, "{\"ssn\":\"11010519491231002X\"}", 1, 0);
   flip_all (reg, &req, "{\"ssn\":\"11010519491231002X\"}");
-  make_request (&req, "CH200001", "CH100001", NOW, 2, "{}", 3, 1);
+  fx_chan_make_request (&req, "CH200001", "CH100001", NOW, 2, "{}", 3, 1);
   flip_all (reg, &req, "{}");
 }
 
@@ -261,27 +261,27 @@ test_replay (void)
   g_autoptr (GError) error = NULL;
   ModelChannelRequest req, other;
   double score;
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
-  add_channel (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_LIVE);
-  make_request (&req, "CH100001", NULL, NOW, 5, "q", 1, 0);
-  g_assert_true (verify (reg, &req, "q", NOW, &error));
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100002", 1, NULL, 2, MODEL_CHANNEL_LIVE);
+  fx_chan_make_request (&req, "CH100001", NULL, NOW, 5, "q", 1, 0);
+  g_assert_true (fx_chan_verify (reg, &req, "q", NOW, &error));
   g_assert_no_error (error);
-  g_assert_false (verify (reg, &req, "q", NOW + 10, &error));
+  g_assert_false (fx_chan_verify (reg, &req, "q", NOW + 10, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_REPLAYED);
   g_clear_error (&error);
   g_assert_true (model_channel_registry_risk_score (reg, "CH100001", NOW + 10, &score, NULL));
   g_assert_cmpfloat (score, ==, 20.0);
   /* Same nonce, another timestamp: still a replay of the nonce. */
-  make_request (&other, "CH100001", NULL, NOW + 1, 5, "q", 1, 0);
-  g_assert_false (verify (reg, &other, "q", NOW + 10, &error));
+  fx_chan_make_request (&other, "CH100001", NULL, NOW + 1, 5, "q", 1, 0);
+  g_assert_false (fx_chan_verify (reg, &other, "q", NOW + 10, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_REPLAYED);
   g_clear_error (&error);
   /* The nonce cache is per channel. */
-  make_request (&other, "CH100002", NULL, NOW, 5, "q", 2, 0);
-  g_assert_true (verify (reg, &other, "q", NOW, &error));
+  fx_chan_make_request (&other, "CH100002", NULL, NOW, 5, "q", 2, 0);
+  g_assert_true (fx_chan_verify (reg, &other, "q", NOW, &error));
   g_assert_no_error (error);
   /* Past the window the old request is expired, not a replay. */
-  g_assert_false (verify (reg, &req, "q", NOW + 301, &error));
+  g_assert_false (fx_chan_verify (reg, &req, "q", NOW + 301, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_EXPIRED);
 }
 
@@ -290,7 +290,7 @@ static void
 test_clock_window (void)
 {
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
   struct { gint64 ts; ModelStdCode code; } cases[] = {
     { NOW - 300, MODEL_STD_OK }, { NOW + 300, MODEL_STD_OK }, { NOW, MODEL_STD_OK },
     { NOW - 301, MODEL_STD_EXPIRED }, { NOW + 301, MODEL_STD_NOT_YET_VALID },
@@ -300,8 +300,8 @@ test_clock_window (void)
     {
       g_autoptr (GError) error = NULL;
       ModelChannelRequest req;
-      make_request (&req, "CH100001", NULL, cases[i].ts, (guint8) (10 + i), "t", 1, 0);
-      gboolean ok = verify (reg, &req, "t", NOW, &error);
+      fx_chan_make_request (&req, "CH100001", NULL, cases[i].ts, (guint8) (10 + i), "t", 1, 0);
+      gboolean ok = fx_chan_verify (reg, &req, "t", NOW, &error);
       if (cases[i].code == MODEL_STD_OK)
         {
           g_assert_no_error (error);
@@ -321,46 +321,47 @@ test_replay_cache_bounded (void)
   g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (&q);
   g_autoptr (GError) error = NULL;
   ModelChannelRequest req[6], extra;
-  add_channel (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
   for (int i = 0; i < 6; i++)
     {
-      make_request (&req[i], "CH100001", NULL, NOW + i, (guint8) (20 + i), "r", 1, 0);
-      g_assert_true (verify (reg, &req[i], "r", NOW + 6, &error));
+      fx_chan_make_request (&req[i], "CH100001", NULL, NOW + i, (guint8) (20 + i), "r", 1, 0);
+      g_assert_true (fx_chan_verify (reg, &req[i], "r", NOW + 6, &error));
       g_assert_no_error (error);
     }
   /* Every one of them is refused, the evicted ones by the floor. */
   for (int i = 0; i < 6; i++)
     {
-      g_assert_false (verify (reg, &req[i], "r", NOW + 6, &error));
+      g_assert_false (fx_chan_verify (reg, &req[i], "r", NOW + 6, &error));
       g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_REPLAYED);
       g_clear_error (&error);
     }
   /* A fresh nonce at or below the floor (NOW + 1) cannot prove freshness. */
-  make_request (&extra, "CH100001", NULL, NOW + 1, 40, "r", 1, 0);
-  g_assert_false (verify (reg, &extra, "r", NOW + 6, &error));
+  fx_chan_make_request (&extra, "CH100001", NULL, NOW + 1, 40, "r", 1, 0);
+  g_assert_false (fx_chan_verify (reg, &extra, "r", NOW + 6, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_REPLAYED);
   g_clear_error (&error);
-  make_request (&extra, "CH100001", NULL, NOW + 2, 41, "r", 1, 0);
-  g_assert_true (verify (reg, &extra, "r", NOW + 6, &error));
+  fx_chan_make_request (&extra, "CH100001", NULL, NOW + 2, 41, "r", 1, 0);
+  g_assert_true (fx_chan_verify (reg, &extra, "r", NOW + 6, &error));
   g_assert_no_error (error);
   /* Expired nonces are pruned: far later the cache takes new ones freely. */
   for (int i = 0; i < 8; i++)
     {
-      make_request (&extra, "CH100001", NULL, NOW + 1000 + 400 * i, (guint8) (50 + i), "r", 1, 0);
-      g_assert_true (verify (reg, &extra, "r", NOW + 1000 + 400 * i, &error));
+      fx_chan_make_request (&extra, "CH100001", NULL, NOW + 1000 + 400 * i, (guint8) (50 + i), "r",
+                            1, 0);
+      g_assert_true (fx_chan_verify (reg, &extra, "r", NOW + 1000 + 400 * i, &error));
       g_assert_no_error (error);
     }
 
   /* After losing the cache, everything up to the loss is refused. */
   g_autoptr (ModelChannelRegistry) fresh = model_channel_registry_new (NULL);
-  add_channel (fresh, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (fresh, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
   model_channel_registry_forget_before (fresh, NOW + 5);
   model_channel_registry_forget_before (fresh, NOW);   /* never lowers it */
-  g_assert_false (verify (fresh, &req[5], "r", NOW + 6, &error));
+  g_assert_false (fx_chan_verify (fresh, &req[5], "r", NOW + 6, &error));
   g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_REPLAYED);
   g_clear_error (&error);
-  make_request (&extra, "CH100001", NULL, NOW + 6, 60, "r", 1, 0);
-  g_assert_true (verify (fresh, &extra, "r", NOW + 6, &error));
+  fx_chan_make_request (&extra, "CH100001", NULL, NOW + 6, 60, "r", 1, 0);
+  g_assert_true (fx_chan_verify (fresh, &extra, "r", NOW + 6, &error));
   g_assert_no_error (error);
 }
 

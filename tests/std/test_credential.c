@@ -28,7 +28,7 @@ sample (ModelCredential *c)
   strcpy (c->name, "张三");
   strcpy (c->card_no, "A00000001");
   c->city = 110100;
-  seed_of (7, seed);
+  fx_status_seed_of (7, seed);
   crypto_sign_seed_keypair (c->device_pk, sk, seed);
   sodium_memzero (sk, sizeof sk);
   c->issued_at = ESSC_TEST_NOW - 86400;
@@ -39,7 +39,7 @@ static ModelPlatformKey *
 platform_key (guint8 tag)
 {
   guint8 seed[32];
-  seed_of (tag, seed);
+  fx_status_seed_of (tag, seed);
   return model_platform_key_from_seed (seed);
 }
 
@@ -316,12 +316,12 @@ test_field_rules_struct (void)
 }
 
 static gboolean
-verify (GBytes *b, const ModelTrustList *trust, FakeStatus *fs, gint64 now,
+verify (GBytes *b, const ModelTrustList *trust, FxFakeStatus *fs, gint64 now,
         ModelCredential *out, GError **error)
 {
   gsize len;
   const guint8 *p = g_bytes_get_data (b, &len);
-  return model_credential_verify (p, len, trust, fake_status, fs, now, out, error);
+  return model_credential_verify (p, len, trust, fx_status_fake, fs, now, out, error);
 }
 
 /* CRYPTO-1, CRED-5, CRED-8: a good credential verifies; unknown and wrong keys do not. */
@@ -334,7 +334,7 @@ test_verify_keys (void)
   g_autoptr (ModelPlatformKey) other = platform_key (2);
   g_autoptr (ModelTrustList) trust = model_trust_list_new ();
   g_autoptr (GError) error = NULL;
-  FakeStatus fs = { .answer = MODEL_STD_OK };
+  FxFakeStatus fs = { .answer = MODEL_STD_OK };
   memcpy (fs.id, c.ecard_id, 16);
 
   g_autoptr (GBytes) b = signed_sample (&c, key);
@@ -359,12 +359,12 @@ test_verify_keys (void)
   const guint8 *p = g_bytes_get_data (b, &len);
   g_autofree guint8 *q = g_memdup2 (p, len);
   guint8 seed[32], pk[32], sk[64];
-  seed_of (2, seed);
+  fx_status_seed_of (2, seed);
   crypto_sign_seed_keypair (pk, sk, seed);
   crypto_sign_detached (q + len - 64, NULL, q, len - 64, sk);
   sodium_memzero (sk, sizeof sk);
   fs.calls = 0;
-  g_assert_false (model_credential_verify (q, len, trust, fake_status, &fs,
+  g_assert_false (model_credential_verify (q, len, trust, fx_status_fake, &fs,
                                            ESSC_TEST_NOW, NULL, &error));
   g_assert_error (error, MODEL_CREDENTIAL_ERROR, MODEL_STD_BAD_SIGNATURE);
   g_assert_cmpint (fs.calls, ==, 0);   /* no status lookup for a forgery */
@@ -379,7 +379,7 @@ test_verify_window (void)
   g_autoptr (ModelPlatformKey) key = platform_key (1);
   g_autoptr (ModelTrustList) trust = model_trust_list_new ();
   g_assert_true (model_trust_list_add (trust, model_platform_key_public (key), NULL));
-  FakeStatus fs = { .answer = MODEL_STD_OK };
+  FxFakeStatus fs = { .answer = MODEL_STD_OK };
   memcpy (fs.id, c.ecard_id, 16);
   g_autoptr (GBytes) b = signed_sample (&c, key);
   g_autoptr (GError) error = NULL;
@@ -409,7 +409,7 @@ test_verify_status (void)
   g_autoptr (ModelPlatformKey) key = platform_key (1);
   g_autoptr (ModelTrustList) trust = model_trust_list_new ();
   g_assert_true (model_trust_list_add (trust, model_platform_key_public (key), NULL));
-  FakeStatus fs = { .answer = MODEL_STD_OK };
+  FxFakeStatus fs = { .answer = MODEL_STD_OK };
   memcpy (fs.id, c.ecard_id, 16);
   g_autoptr (GBytes) b = signed_sample (&c, key);
   const struct { ModelStdCode answer, want; } cases[] = {
@@ -449,7 +449,7 @@ test_every_bit_flip (void)
   g_autoptr (ModelPlatformKey) key = platform_key (1);
   g_autoptr (ModelTrustList) trust = model_trust_list_new ();
   g_assert_true (model_trust_list_add (trust, model_platform_key_public (key), NULL));
-  FakeStatus fs = { .answer = MODEL_STD_OK };
+  FxFakeStatus fs = { .answer = MODEL_STD_OK };
   memcpy (fs.id, c.ecard_id, 16);
   g_autoptr (GBytes) b = signed_sample (&c, key);
   gsize len;
@@ -461,7 +461,7 @@ test_every_bit_flip (void)
     {
       g_autoptr (GError) error = NULL;
       q[bit / 8] ^= (guint8) (1u << (bit % 8));
-      g_assert_false (model_credential_verify (q, len, trust, fake_status, &fs,
+      g_assert_false (model_credential_verify (q, len, trust, fx_status_fake, &fs,
                                                ESSC_TEST_NOW, NULL, &error));
       g_assert_nonnull (error);
       g_assert_cmpint (error->code, !=, MODEL_STD_OK);
@@ -475,7 +475,7 @@ test_every_bit_flip (void)
   g_assert_cmpint (counts[MODEL_STD_MALFORMED], >, 0);
   g_assert_cmpint (counts[MODEL_STD_BAD_SIGNATURE], >, 0);
   g_assert_cmpint (counts[MODEL_STD_UNKNOWN_KEY], ==, 64);
-  g_assert_true (model_credential_verify (q, len, trust, fake_status, &fs,
+  g_assert_true (model_credential_verify (q, len, trust, fx_status_fake, &fs,
                                           ESSC_TEST_NOW, NULL, NULL));
 }
 
@@ -536,7 +536,7 @@ static void
 test_platform_key (void)
 {
   guint8 seed[32], back[32], pk[32], sk[64];
-  seed_of (1, seed);
+  fx_status_seed_of (1, seed);
   g_autoptr (ModelPlatformKey) a = model_platform_key_from_seed (seed);
   g_autoptr (ModelPlatformKey) b = model_platform_key_from_seed (seed);
   g_autoptr (ModelPlatformKey) g1 = model_platform_key_generate ();

@@ -26,9 +26,9 @@
 static void
 test_issue_level1_evidence (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", FALSE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", FALSE);
   guint8 pk[MODEL_DEVICE_PK_LEN];
-  device_key (1, pk);
+  fx_card_device_key (1, pk);
   static const struct { ModelIssuanceEvidence ev; const char *names; } cases[] = {
     { { FALSE, TRUE, TRUE, TRUE }, "real_name_verified" },
     { { TRUE, FALSE, TRUE, TRUE }, "liveness_passed" },
@@ -48,7 +48,7 @@ test_issue_level1_evidence (void)
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING);
   g_clear_error (&error);
   ModelEcard e;
-  g_assert_true (model_card_issue_ecard (r, "A00000001", 1, &EV1, pk, ESSC_TEST_NOW, &e,
+  g_assert_true (model_card_issue_ecard (r, "A00000001", 1, &fx_card_ev1, pk, ESSC_TEST_NOW, &e,
                                          &error));
   g_assert_no_error (error);
   g_assert_cmpint (e.level, ==, 1);
@@ -67,18 +67,18 @@ static void
 test_issue_level2_evidence (void)
 {
   guint8 pk[MODEL_DEVICE_PK_LEN];
-  device_key (1, pk);
+  fx_card_device_key (1, pk);
   {
     /* Level-1 evidence is not enough for level 2: both bank items named. */
-    g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", TRUE);
+    g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
     g_autoptr (GError) error = NULL;
-    g_assert_false (model_card_issue_ecard (r, "A00000001", 2, &EV1, pk, ESSC_TEST_NOW,
+    g_assert_false (model_card_issue_ecard (r, "A00000001", 2, &fx_card_ev1, pk, ESSC_TEST_NOW,
                                             NULL, &error));
     g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING);
     g_assert_nonnull (strstr (error->message, "bank_account_active"));
     g_assert_nonnull (strstr (error->message, "bank_phone_verified"));
     g_clear_error (&error);
-    ModelIssuanceEvidence no_phone = EV2;
+    ModelIssuanceEvidence no_phone = fx_card_ev2;
     no_phone.bank_phone_verified = FALSE;
     g_assert_false (model_card_issue_ecard (r, "A00000001", 2, &no_phone, pk, ESSC_TEST_NOW,
                                             NULL, &error));
@@ -87,22 +87,22 @@ test_issue_level2_evidence (void)
     g_assert_nonnull (strstr (error->message, "bank_phone_verified"));
     g_clear_error (&error);
     ModelEcard e;
-    g_assert_true (model_card_issue_ecard (r, "A00000001", 2, &EV2, pk, ESSC_TEST_NOW, &e,
+    g_assert_true (model_card_issue_ecard (r, "A00000001", 2, &fx_card_ev2, pk, ESSC_TEST_NOW, &e,
                                            &error));
     g_assert_no_error (error);
     g_assert_cmpint (e.level, ==, 2);
   }
   {
     /* The card's own bank account must be activated too. */
-    g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", FALSE);
+    g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", FALSE);
     g_autoptr (GError) error = NULL;
-    g_assert_false (model_card_issue_ecard (r, "A00000001", 2, &EV2, pk, ESSC_TEST_NOW,
+    g_assert_false (model_card_issue_ecard (r, "A00000001", 2, &fx_card_ev2, pk, ESSC_TEST_NOW,
                                             NULL, &error));
     g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING);
     g_assert_nonnull (strstr (error->message, "card bank account"));
     g_clear_error (&error);
     g_assert_true (model_card_set_bank_account (r, "A00000001", TRUE, NULL));
-    g_assert_true (model_card_issue_ecard (r, "A00000001", 2, &EV2, pk, ESSC_TEST_NOW,
+    g_assert_true (model_card_issue_ecard (r, "A00000001", 2, &fx_card_ev2, pk, ESSC_TEST_NOW,
                                            NULL, &error));
     g_assert_no_error (error);
   }
@@ -112,19 +112,19 @@ test_issue_level2_evidence (void)
 static void
 test_issue_bad_args (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", TRUE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
   guint8 pk[MODEL_DEVICE_PK_LEN], zero[MODEL_DEVICE_PK_LEN] = { 0 }, noncanon[MODEL_DEVICE_PK_LEN];
-  device_key (1, pk);
+  fx_card_device_key (1, pk);
   memset (noncanon, 0xff, sizeof noncanon);   /* y >= p: not canonical */
   g_autoptr (GError) error = NULL;
-  g_assert_false (model_card_issue_ecard (r, "A00000009", 1, &EV1, pk, ESSC_TEST_NOW, NULL,
+  g_assert_false (model_card_issue_ecard (r, "A00000009", 1, &fx_card_ev1, pk, ESSC_TEST_NOW, NULL,
                                           &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND);
   g_clear_error (&error);
   const int levels[] = { 0, 3, -1 };
   for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
     {
-      g_assert_false (model_card_issue_ecard (r, "A00000001", levels[i], &EV2, pk,
+      g_assert_false (model_card_issue_ecard (r, "A00000001", levels[i], &fx_card_ev2, pk,
                                               ESSC_TEST_NOW, NULL, &error));
       g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED);
       g_assert_nonnull (strstr (error->message, "level"));
@@ -133,7 +133,7 @@ test_issue_bad_args (void)
   const guint8 *bad_pk[] = { zero, noncanon, NULL };
   for (gsize i = 0; i < G_N_ELEMENTS (bad_pk); i++)
     {
-      g_assert_false (model_card_issue_ecard (r, "A00000001", 1, &EV1, bad_pk[i],
+      g_assert_false (model_card_issue_ecard (r, "A00000001", 1, &fx_card_ev1, bad_pk[i],
                                               ESSC_TEST_NOW, NULL, &error));
       g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_MALFORMED);
       g_assert_nonnull (strstr (error->message, "device_pk"));
@@ -147,7 +147,7 @@ test_issue_bad_args (void)
   g_clear_error (&error);
   /* ...and missing evidence before an existing e-card. */
   g_assert_true (model_card_unlock (r, "A00000001", ESSC_TEST_NOW, NULL));
-  issue_ok (r, "A00000001", 1, NULL);
+  fx_card_issue_ok (r, "A00000001", 1, NULL);
   g_assert_false (model_card_issue_ecard (r, "A00000001", 1, NULL, pk, ESSC_TEST_NOW, NULL,
                                           &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING);
@@ -157,33 +157,33 @@ test_issue_bad_args (void)
 static void
 test_ecard_upgrade (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", TRUE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
   g_autoptr (GError) error = NULL;
   ModelEcard e, got;
-  issue_ok (r, "A00000001", 1, &e);
-  g_assert_false (model_card_upgrade_ecard (r, e.id, &EV1, &error));
+  fx_card_issue_ok (r, "A00000001", 1, &e);
+  g_assert_false (model_card_upgrade_ecard (r, e.id, &fx_card_ev1, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING);
   g_clear_error (&error);
   g_assert_true (model_card_get_ecard (r, e.id, &got, NULL));
   g_assert_cmpint (got.level, ==, 1);
-  g_assert_true (model_card_upgrade_ecard (r, e.id, &EV2, &error));
+  g_assert_true (model_card_upgrade_ecard (r, e.id, &fx_card_ev2, &error));
   g_assert_no_error (error);
   g_assert_true (model_card_get_ecard (r, e.id, &got, NULL));
   g_assert_cmpint (got.level, ==, 2);
   g_assert_cmpmem (got.id, 16, e.id, 16);
-  g_assert_false (model_card_upgrade_ecard (r, e.id, &EV2, &error));
+  g_assert_false (model_card_upgrade_ecard (r, e.id, &fx_card_ev2, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE);
   g_clear_error (&error);
   guint8 unknown[MODEL_ECARD_ID_LEN] = { 1 };
-  g_assert_false (model_card_upgrade_ecard (r, unknown, &EV2, &error));
+  g_assert_false (model_card_upgrade_ecard (r, unknown, &fx_card_ev2, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_NOT_FOUND);
   g_clear_error (&error);
   /* A revoked e-card cannot be upgraded. */
-  g_autoptr (ModelCardRegistry) r2 = registry_with_card ("A00000001", TRUE);
-  issue_ok (r2, "A00000001", 1, &e);
+  g_autoptr (ModelCardRegistry) r2 = fx_card_registry_with_card ("A00000001", TRUE);
+  fx_card_issue_ok (r2, "A00000001", 1, &e);
   g_assert_true (model_card_report_lost (r2, "A00000001", ESSC_TEST_NOW, NULL));
   g_assert_true (model_card_report_found (r2, "A00000001", ESSC_TEST_NOW, NULL));
-  g_assert_false (model_card_upgrade_ecard (r2, e.id, &EV2, &error));
+  g_assert_false (model_card_upgrade_ecard (r2, e.id, &fx_card_ev2, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE);
 }
 
@@ -191,16 +191,16 @@ test_ecard_upgrade (void)
 static void
 test_bank_account_downgrades (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", TRUE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
   g_autoptr (GError) error = NULL;
   ModelEcard e, got;
-  issue_ok (r, "A00000001", 2, &e);
+  fx_card_issue_ok (r, "A00000001", 2, &e);
   g_assert_true (model_card_set_bank_account (r, "A00000001", FALSE, &error));
   g_assert_no_error (error);
   g_assert_true (model_card_get_ecard (r, e.id, &got, NULL));
   g_assert_cmpint (got.level, ==, 1);
   g_assert_cmpint (model_card_status_fn (e.id, r), ==, MODEL_STD_OK);
-  g_assert_false (model_card_upgrade_ecard (r, e.id, &EV2, &error));
+  g_assert_false (model_card_upgrade_ecard (r, e.id, &fx_card_ev2, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_EVIDENCE_MISSING);
   g_clear_error (&error);
   g_assert_true (model_card_cancel (r, "A00000001", ESSC_TEST_NOW, NULL));
@@ -212,10 +212,10 @@ test_bank_account_downgrades (void)
 static void
 test_ecard_revoke_holder (void)
 {
-  g_autoptr (ModelCardRegistry) r = registry_with_card ("A00000001", FALSE);
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", FALSE);
   g_autoptr (GError) error = NULL;
   ModelEcard e, got;
-  issue_ok (r, "A00000001", 1, &e);
+  fx_card_issue_ok (r, "A00000001", 1, &e);
   g_assert_true (model_card_revoke_ecard (r, e.id, ESSC_TEST_NOW + 9, &error));
   g_assert_no_error (error);
   g_assert_cmpint (model_card_status_fn (e.id, r), ==, MODEL_STD_CARD_UNUSABLE);
@@ -225,7 +225,7 @@ test_ecard_revoke_holder (void)
   g_assert_false (model_card_revoke_ecard (r, e.id, ESSC_TEST_NOW, &error));
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_INVALID_STATE);
   g_clear_error (&error);
-  issue_ok (r, "A00000001", 1, &got);
+  fx_card_issue_ok (r, "A00000001", 1, &got);
   g_assert_cmpint (model_card_status_fn (got.id, r), ==, MODEL_STD_OK);
 }
 
@@ -245,12 +245,12 @@ test_ids_deterministic (void)
       ModelEcard *out = k == 0 ? ea : eb;
       g_assert_true (model_card_register (r, "A00000001", SSN_A, "张三", CITY, FALSE,
                                           ESSC_TEST_NOW, NULL));
-      issue_ok (r, "A00000001", 1, &out[0]);
+      fx_card_issue_ok (r, "A00000001", 1, &out[0]);
       g_assert_true (model_card_revoke_ecard (r, out[0].id, ESSC_TEST_NOW, NULL));
-      issue_ok (r, "A00000001", 1, &out[1]);
+      fx_card_issue_ok (r, "A00000001", 1, &out[1]);
       g_assert_true (model_card_register (r, "A00000002", SSN_B, "李四", CITY, FALSE,
                                           ESSC_TEST_NOW, NULL));
-      issue_ok (r, "A00000002", 1, &out[2]);
+      fx_card_issue_ok (r, "A00000002", 1, &out[2]);
     }
   for (int i = 0; i < 3; i++)
     {
@@ -274,7 +274,7 @@ test_ids_deterministic (void)
     {
       g_assert_true (model_card_register (others[k], "A00000001", SSN_A, "张三", CITY, FALSE,
                                           ESSC_TEST_NOW, NULL));
-      issue_ok (others[k], "A00000001", 1, outs[k]);
+      fx_card_issue_ok (others[k], "A00000001", 1, outs[k]);
     }
   g_assert_true (memcmp (ec.id, ea[0].id, 16) != 0);
   g_assert_true (memcmp (ed.id, ea[0].id, 16) != 0);

@@ -34,15 +34,15 @@ test_route_switch (void)
   g_assert_cmpint (model_ledger_get_switch (l, 110100), ==, T0);
   g_assert_cmpint (model_ledger_get_switch (l, 310100), ==, 0);
 
-  ModelPaymentRequest before = req_for ("before", 110100, 100);
-  ModelPaymentRequest boundary = req_for ("boundary", 110100, 100);
-  ModelPaymentRequest after = req_for ("after", 110100, 100);
-  ModelPaymentRequest never = req_for ("never", 310100, 100);
-  const ModelPaymentOrder *ob = submit_ok (l, &before, T0 - 1);
+  ModelPaymentRequest before = fx_ledger_req_for ("before", 110100, 100);
+  ModelPaymentRequest boundary = fx_ledger_req_for ("boundary", 110100, 100);
+  ModelPaymentRequest after = fx_ledger_req_for ("after", 110100, 100);
+  ModelPaymentRequest never = fx_ledger_req_for ("never", 310100, 100);
+  const ModelPaymentOrder *ob = fx_ledger_submit_ok (l, &before, T0 - 1);
   g_assert_cmpint (ob->route, ==, MODEL_ROUTE_LOCAL);
-  g_assert_cmpint (submit_ok (l, &boundary, T0)->route, ==, MODEL_ROUTE_UNIFIED);
-  g_assert_cmpint (submit_ok (l, &after, T0 + 1)->route, ==, MODEL_ROUTE_UNIFIED);
-  g_assert_cmpint (submit_ok (l, &never, T0 + 86400 * 365)->route, ==,
+  g_assert_cmpint (fx_ledger_submit_ok (l, &boundary, T0)->route, ==, MODEL_ROUTE_UNIFIED);
+  g_assert_cmpint (fx_ledger_submit_ok (l, &after, T0 + 1)->route, ==, MODEL_ROUTE_UNIFIED);
+  g_assert_cmpint (fx_ledger_submit_ok (l, &never, T0 + 86400 * 365)->route, ==,
                    MODEL_ROUTE_LOCAL);
   g_assert_cmpint (model_ledger_route_for (l, 310100, G_MAXINT64), ==,
                    MODEL_ROUTE_LOCAL);
@@ -54,9 +54,9 @@ test_route_switch (void)
 
   /* Settlement legs go through the route's clearing account (PAY-11). */
   g_assert_true (model_ledger_lookup (l, ob->order_id) == ob);
-  settle_ok (l, ob->order_id, T0 + 5);
+  fx_ledger_settle_ok (l, ob->order_id, T0 + 5);
   g_autoptr (GArray) ps = g_array_new (FALSE, TRUE, sizeof (ModelPosting));
-  model_ledger_foreach_posting (l, collect_posting, ps);
+  model_ledger_foreach_posting (l, fx_ledger_collect_posting, ps);
   g_assert_cmpuint (ps->len, ==, 4);
   g_assert_cmpstr (g_array_index (ps, ModelPosting, 1).account, ==,
                    "clearing:local:110100");
@@ -70,10 +70,10 @@ test_route_fixed_at_creation (void)
   g_autoptr (ModelLedger) l = model_ledger_new ();
   g_autoptr (GError) err = NULL;
   g_assert_true (model_ledger_set_switch (l, 440100, T0 + 100, NULL));
-  ModelPaymentRequest r = req_for ("k", 440100, 2500);
-  const ModelPaymentOrder *o = submit_ok (l, &r, T0);
+  ModelPaymentRequest r = fx_ledger_req_for ("k", 440100, 2500);
+  const ModelPaymentOrder *o = fx_ledger_submit_ok (l, &r, T0);
   g_assert_cmpint (o->route, ==, MODEL_ROUTE_LOCAL);
-  settle_ok (l, o->order_id, T0 + 200);
+  fx_ledger_settle_ok (l, o->order_id, T0 + 200);
   g_assert_cmpint (o->route, ==, MODEL_ROUTE_LOCAL);
   g_assert_cmpint (o->settled_at, ==, T0 + 200);
 
@@ -132,12 +132,12 @@ test_submit_duplicate (void)
 {
   g_autoptr (ModelLedger) l = model_ledger_new ();
   g_autoptr (GError) err = NULL;
-  ModelPaymentRequest r = req_for ("dup-1", 110100, 990);
-  const ModelPaymentOrder *o = submit_ok (l, &r, T0);
+  ModelPaymentRequest r = fx_ledger_req_for ("dup-1", 110100, 990);
+  const ModelPaymentOrder *o = fx_ledger_submit_ok (l, &r, T0);
   ModelStdCode outcome = MODEL_STD_OK;
   int calls = 0;
   const ModelPaymentOrder *again = model_ledger_submit (
-      l, &r, T0 + 30, fake_status, &calls, &outcome, &err);
+      l, &r, T0 + 30, fx_ledger_fake_status, &calls, &outcome, &err);
   g_assert_no_error (err);
   g_assert_true (again == o);
   g_assert_cmpint (outcome, ==, MODEL_STD_DUPLICATE);
@@ -145,8 +145,8 @@ test_submit_duplicate (void)
   g_assert_cmpuint (model_ledger_n_orders (l), ==, 1);
   g_assert_cmpint (calls, ==, 0);
 
-  settle_ok (l, o->order_id, T0 + 60);
-  g_assert_cmpint (model_ledger_submit (l, &r, T0 + 90, fake_status, NULL,
+  fx_ledger_settle_ok (l, o->order_id, T0 + 60);
+  g_assert_cmpint (model_ledger_submit (l, &r, T0 + 90, fx_ledger_fake_status, NULL,
                                         &outcome, &err)->state,
                    ==, MODEL_ORDER_SETTLED);
   g_assert_cmpint (outcome, ==, MODEL_STD_DUPLICATE);
@@ -155,7 +155,7 @@ test_submit_duplicate (void)
 
   /* The same key on another channel is another order. */
   r.channel_id = "ch-wechat";
-  g_assert_true (submit_ok (l, &r, T0) != o);
+  g_assert_true (fx_ledger_submit_ok (l, &r, T0) != o);
   g_assert_cmpuint (model_ledger_n_orders (l), ==, 2);
 }
 
@@ -165,8 +165,8 @@ test_submit_conflict (void)
 {
   g_autoptr (ModelLedger) l = model_ledger_new ();
   g_autoptr (GError) err = NULL;
-  ModelPaymentRequest r = req_for ("k-1", 110100, 1000);
-  submit_ok (l, &r, T0);
+  ModelPaymentRequest r = fx_ledger_req_for ("k-1", 110100, 1000);
+  fx_ledger_submit_ok (l, &r, T0);
   ModelPaymentRequest variants[4];
   for (int i = 0; i < 4; i++)
     variants[i] = r;
@@ -176,7 +176,7 @@ test_submit_conflict (void)
   variants[3].ecard_id[15] ^= 1;
   for (int i = 0; i < 4; i++)
     {
-      g_assert_null (model_ledger_submit (l, &variants[i], T0, fake_status,
+      g_assert_null (model_ledger_submit (l, &variants[i], T0, fx_ledger_fake_status,
                                           NULL, NULL, &err));
       g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_CONFLICT);
       g_clear_error (&err);
@@ -191,41 +191,41 @@ test_submit_refused (void)
   g_autoptr (ModelLedger) l = model_ledger_new ();
   g_autoptr (GError) err = NULL;
 
-  ModelPaymentRequest r = req_for ("k-lost", 110100, 100);
-  memcpy (r.ecard_id, lost_id, sizeof lost_id);
-  g_assert_null (model_ledger_submit (l, &r, T0, fake_status, NULL, NULL, &err));
+  ModelPaymentRequest r = fx_ledger_req_for ("k-lost", 110100, 100);
+  memcpy (r.ecard_id, fx_ledger_lost_id, sizeof fx_ledger_lost_id);
+  g_assert_null (model_ledger_submit (l, &r, T0, fx_ledger_fake_status, NULL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_CARD_UNUSABLE);
   g_clear_error (&err);
   /* The lost card fails before its level or PIN is looked at. */
   r.ecard_level = 1;
   r.pin_verified = FALSE;
-  g_assert_null (model_ledger_submit (l, &r, T0, fake_status, NULL, NULL, &err));
+  g_assert_null (model_ledger_submit (l, &r, T0, fx_ledger_fake_status, NULL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_CARD_UNUSABLE);
   g_clear_error (&err);
 
-  r = req_for ("k-unknown", 110100, 100);
-  memcpy (r.ecard_id, unknown_id, sizeof unknown_id);
-  g_assert_null (model_ledger_submit (l, &r, T0, fake_status, NULL, NULL, &err));
+  r = fx_ledger_req_for ("k-unknown", 110100, 100);
+  memcpy (r.ecard_id, fx_ledger_unknown_id, sizeof fx_ledger_unknown_id);
+  g_assert_null (model_ledger_submit (l, &r, T0, fx_ledger_fake_status, NULL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_NOT_FOUND);
   g_clear_error (&err);
 
-  r = req_for ("k-level", 110100, 100);
+  r = fx_ledger_req_for ("k-level", 110100, 100);
   r.ecard_level = 1;
   r.pin_verified = FALSE;
-  g_assert_null (model_ledger_submit (l, &r, T0, fake_status, NULL, NULL, &err));
+  g_assert_null (model_ledger_submit (l, &r, T0, fx_ledger_fake_status, NULL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_LEVEL_REQUIRED);
   g_clear_error (&err);
 
-  r = req_for ("k-pin", 110100, 100);
+  r = fx_ledger_req_for ("k-pin", 110100, 100);
   r.pin_verified = FALSE;
-  g_assert_null (model_ledger_submit (l, &r, T0, fake_status, NULL, NULL, &err));
+  g_assert_null (model_ledger_submit (l, &r, T0, fx_ledger_fake_status, NULL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_PIN_REQUIRED);
   g_clear_error (&err);
   g_assert_cmpuint (model_ledger_n_orders (l), ==, 0);
 
   /* ERR-2: a refusal stores nothing: the same key may be used once the PIN is in. */
   r.pin_verified = TRUE;
-  submit_ok (l, &r, T0 + 10);
+  fx_ledger_submit_ok (l, &r, T0 + 10);
   g_assert_cmpuint (model_ledger_n_orders (l), ==, 1);
 }
 
@@ -264,13 +264,13 @@ test_submit_malformed (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) err = NULL;
-      ModelPaymentRequest r = req_for (cases[i].key, cases[i].city,
+      ModelPaymentRequest r = fx_ledger_req_for (cases[i].key, cases[i].city,
                                        cases[i].amount);
       r.payee = cases[i].payee;
       r.channel_id = cases[i].channel;
       r.currency = cases[i].currency;
       r.ecard_level = cases[i].level;
-      g_assert_null (model_ledger_submit (l, &r, T0, fake_status, NULL, NULL,
+      g_assert_null (model_ledger_submit (l, &r, T0, fx_ledger_fake_status, NULL, NULL,
                                           &err));
       g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED);
       if (strstr (err->message, cases[i].field) == NULL)
@@ -279,19 +279,19 @@ test_submit_malformed (void)
     }
   /* NULL strings and a bad clock too. */
   g_autoptr (GError) err = NULL;
-  ModelPaymentRequest r = req_for (NULL, 110100, 1);
-  g_assert_null (model_ledger_submit (l, &r, T0, fake_status, NULL, NULL, &err));
+  ModelPaymentRequest r = fx_ledger_req_for (NULL, 110100, 1);
+  g_assert_null (model_ledger_submit (l, &r, T0, fx_ledger_fake_status, NULL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED);
   g_clear_error (&err);
-  r = req_for ("k", 110100, 1);
-  g_assert_null (model_ledger_submit (l, &r, 0, fake_status, NULL, NULL, &err));
+  r = fx_ledger_req_for ("k", 110100, 1);
+  g_assert_null (model_ledger_submit (l, &r, 0, fx_ledger_fake_status, NULL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_MALFORMED);
   g_clear_error (&err);
   /* The limits themselves are accepted. */
-  r = req_for ("0123456789012345678901234567890123456789012345678901234567890123",
+  r = fx_ledger_req_for ("0123456789012345678901234567890123456789012345678901234567890123",
                999999, MODEL_LEDGER_AMOUNT_MAX);
   r.payee = "01234567890123456789012345678901";
-  submit_ok (l, &r, T0);
+  fx_ledger_submit_ok (l, &r, T0);
   g_assert_cmpuint (model_ledger_n_orders (l), ==, 1);
 }
 
@@ -304,12 +304,12 @@ test_settle_once (void)
   g_autoptr (ModelLedger) l = model_ledger_new ();
   g_autoptr (GError) err = NULL;
   model_ledger_set_switch (l, 110100, T0, NULL);
-  ModelPaymentRequest r = req_for ("s-1", 110100, 4321);
-  const ModelPaymentOrder *o = submit_ok (l, &r, T0 + 10);
+  ModelPaymentRequest r = fx_ledger_req_for ("s-1", 110100, 4321);
+  const ModelPaymentOrder *o = fx_ledger_submit_ok (l, &r, T0 + 10);
   g_assert_false (model_ledger_settle (l, o->order_id, T0 + 9, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_INVALID_STATE);
   g_clear_error (&err);
-  settle_ok (l, o->order_id, T0 + 20);
+  fx_ledger_settle_ok (l, o->order_id, T0 + 20);
 
   ModelStdCode outcome = MODEL_STD_OK;
   g_assert_true (model_ledger_settle (l, o->order_id, T0 + 30, &outcome, &err));
@@ -319,7 +319,7 @@ test_settle_once (void)
   g_assert_cmpuint (model_ledger_n_postings (l), ==, 4);
 
   g_autoptr (GArray) ps = g_array_new (FALSE, TRUE, sizeof (ModelPosting));
-  model_ledger_foreach_posting (l, collect_posting, ps);
+  model_ledger_foreach_posting (l, fx_ledger_collect_posting, ps);
   static const char *const accounts[] = {
     "payer:11111111111111111111111111111111", "clearing:unified",
     "clearing:unified", "payee:m-0001",
@@ -349,8 +349,8 @@ test_fail (void)
 {
   g_autoptr (ModelLedger) l = model_ledger_new ();
   g_autoptr (GError) err = NULL;
-  ModelPaymentRequest r = req_for ("f-1", 110100, 10);
-  const ModelPaymentOrder *o = submit_ok (l, &r, T0);
+  ModelPaymentRequest r = fx_ledger_req_for ("f-1", 110100, 10);
+  const ModelPaymentOrder *o = fx_ledger_submit_ok (l, &r, T0);
   ModelStdCode outcome = MODEL_STD_INTERNAL;
   g_assert_true (model_ledger_fail (l, o->order_id, T0 + 1,
                                     MODEL_STD_CARD_UNUSABLE, &outcome, &err));
@@ -365,9 +365,9 @@ test_fail (void)
   g_clear_error (&err);
   g_assert_cmpuint (model_ledger_n_postings (l), ==, 0);
 
-  r = req_for ("f-2", 110100, 10);
-  o = submit_ok (l, &r, T0);
-  settle_ok (l, o->order_id, T0 + 1);
+  r = fx_ledger_req_for ("f-2", 110100, 10);
+  o = fx_ledger_submit_ok (l, &r, T0);
+  fx_ledger_settle_ok (l, o->order_id, T0 + 1);
   g_assert_false (model_ledger_fail (l, o->order_id, T0 + 2,
                                      MODEL_STD_INTERNAL, NULL, &err));
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_INVALID_STATE);
@@ -384,8 +384,8 @@ int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
-  memset (lost_id, 0xee, sizeof lost_id);
-  memset (unknown_id, 0xdd, sizeof unknown_id);
+  memset (fx_ledger_lost_id, 0xee, sizeof fx_ledger_lost_id);
+  memset (fx_ledger_unknown_id, 0xdd, sizeof fx_ledger_unknown_id);
   g_test_add_func ("/ledger/route/switch", test_route_switch);
   g_test_add_func ("/ledger/route/fixed-at-creation", test_route_fixed_at_creation);
   g_test_add_func ("/ledger/submit/order-id", test_order_id);

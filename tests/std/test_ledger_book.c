@@ -69,13 +69,13 @@ mixed_book (guint n, ModelLedgerReport *expect)
         created = book_cities[c].switch_at;   /* boundary seconds too */
       g_autofree char *key = g_strdup_printf ("order-%u", i);
       g_autofree char *payee = g_strdup_printf ("m-%u", i % 17);
-      ModelPaymentRequest r = req_for (key, book_cities[c].city,
+      ModelPaymentRequest r = fx_ledger_req_for (key, book_cities[c].city,
                                        g_test_rand_int_range (1, 1000000));
       r.payee = payee;
       r.channel_id = i % 3 ? "ch-alipay" : "ch-bank-icbc";
       r.ecard_id[0] = (guint8) i;
       r.ecard_id[1] = (guint8) (i >> 8);
-      const ModelPaymentOrder *o = submit_ok (l, &r, created);
+      const ModelPaymentOrder *o = fx_ledger_submit_ok (l, &r, created);
       ModelRoute want = book_cities[c].switch_at != 0
                         && created >= book_cities[c].switch_at
                             ? MODEL_ROUTE_UNIFIED : MODEL_ROUTE_LOCAL;
@@ -84,7 +84,7 @@ mixed_book (guint n, ModelLedgerReport *expect)
       int fate = g_test_rand_int_range (0, 100);
       if (fate < 90)
         {
-          settle_ok (l, o->order_id, created + g_test_rand_int_range (0, 3000));
+          fx_ledger_settle_ok (l, o->order_id, created + g_test_rand_int_range (0, 3000));
           expect->n_settled++;
           expect->settled_count[want]++;
           expect->settled_fen[want] += r.amount_fen;
@@ -150,7 +150,7 @@ copy_book (const ModelLedger *l, TamperFn tamper)
   g_autoptr (GArray) os = g_array_new (FALSE, TRUE, sizeof (ModelPaymentOrder));
   g_autoptr (GArray) ps = g_array_new (FALSE, TRUE, sizeof (ModelPosting));
   g_assert_true (model_ledger_foreach_order (l, collect_order, os));
-  g_assert_true (model_ledger_foreach_posting (l, collect_posting, ps));
+  g_assert_true (model_ledger_foreach_posting (l, fx_ledger_collect_posting, ps));
   if (tamper != NULL)
     tamper (os, ps);
   ModelLedger *copy = model_ledger_new ();
@@ -379,13 +379,13 @@ test_restore_roundtrip (void)
 
   /* The copy keeps working: a repeat is a duplicate, a pending order settles. */
   const ModelPaymentOrder *first = &g_array_index (a, ModelPaymentOrder, 0);
-  ModelPaymentRequest r = req_for (first->idempotency_key, first->city,
+  ModelPaymentRequest r = fx_ledger_req_for (first->idempotency_key, first->city,
                                    first->amount_fen);
   r.channel_id = first->channel_id;
   r.payee = first->payee;
   memcpy (r.ecard_id, first->ecard_id, sizeof r.ecard_id);
   ModelStdCode outcome = MODEL_STD_OK;
-  g_assert_true (model_ledger_submit (copy, &r, T0, fake_status, NULL,
+  g_assert_true (model_ledger_submit (copy, &r, T0, fx_ledger_fake_status, NULL,
                                       &outcome, &err)
                  == model_ledger_lookup (copy, first->order_id));
   g_assert_cmpint (outcome, ==, MODEL_STD_DUPLICATE);
@@ -393,7 +393,7 @@ test_restore_roundtrip (void)
     {
       const ModelPaymentOrder *o = &g_array_index (b, ModelPaymentOrder, i);
       if (o->state == MODEL_ORDER_ACCEPTED)
-        settle_ok (copy, o->order_id, o->created_at + 7);
+        fx_ledger_settle_ok (copy, o->order_id, o->created_at + 7);
     }
   g_assert_true (model_ledger_reconcile (copy, FALSE, &got, &err));
   g_assert_no_error (err);
@@ -409,11 +409,11 @@ static void
 test_restore_malformed (void)
 {
   g_autoptr (ModelLedger) l = model_ledger_new ();
-  ModelPaymentRequest r = req_for ("m-1", 110100, 50);
-  const ModelPaymentOrder *o = submit_ok (l, &r, T0);
-  settle_ok (l, o->order_id, T0 + 1);
+  ModelPaymentRequest r = fx_ledger_req_for ("m-1", 110100, 50);
+  const ModelPaymentOrder *o = fx_ledger_submit_ok (l, &r, T0);
+  fx_ledger_settle_ok (l, o->order_id, T0 + 1);
   g_autoptr (GArray) ps = g_array_new (FALSE, TRUE, sizeof (ModelPosting));
-  model_ledger_foreach_posting (l, collect_posting, ps);
+  model_ledger_foreach_posting (l, fx_ledger_collect_posting, ps);
   g_autoptr (ModelLedger) empty = model_ledger_new ();
 
   ModelPaymentOrder bad_orders[9];
@@ -470,8 +470,8 @@ int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
-  memset (lost_id, 0xee, sizeof lost_id);
-  memset (unknown_id, 0xdd, sizeof unknown_id);
+  memset (fx_ledger_lost_id, 0xee, sizeof fx_ledger_lost_id);
+  memset (fx_ledger_unknown_id, 0xdd, sizeof fx_ledger_unknown_id);
   g_test_add_func ("/ledger/reconcile/mixed", test_reconcile_mixed);
   g_test_add_func ("/ledger/reconcile/tampered", test_reconcile_tampered);
   g_test_add_func ("/ledger/restore/roundtrip", test_restore_roundtrip);

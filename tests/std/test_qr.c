@@ -26,7 +26,7 @@ typedef struct {
   guint8 device_sk[64];          /* the same key, raw, for hand-made tokens */
   ModelTrustList *trust;
   ModelQrReplayCache *cache;
-  FakeStatus fs;
+  FxFakeStatus fs;
   ModelQrVerifier v;
   ModelCredential cred;
   GBytes *cred_bytes;
@@ -46,9 +46,9 @@ world_init (World *w, guint8 level, const char *name)
 {
   guint8 seed[32], pk[32];
   memset (w, 0, sizeof *w);
-  seed_of (1, seed);
+  fx_status_seed_of (1, seed);
   w->platform = model_platform_key_from_seed (seed);
-  seed_of (7, seed);
+  fx_status_seed_of (7, seed);
   w->device = model_device_key_from_seed (seed);
   crypto_sign_seed_keypair (pk, w->device_sk, seed);
   g_assert_cmpmem (pk, 32, model_device_key_public (w->device), 32);
@@ -72,7 +72,7 @@ world_init (World *w, guint8 level, const char *name)
 
   memcpy (w->fs.id, c->ecard_id, MODEL_ECARD_ID_LEN);
   w->fs.answer = MODEL_STD_OK;
-  w->v = (ModelQrVerifier) { w->trust, fake_status, &w->fs, w->cache };
+  w->v = (ModelQrVerifier) { w->trust, fx_status_fake, &w->fs, w->cache };
 }
 
 static void
@@ -225,7 +225,7 @@ test_issue_refuses (void)
   g_assert_error (error, MODEL_QR_ERROR, MODEL_STD_LEVEL_REQUIRED);
   g_clear_error (&error);
 
-  seed_of (8, seed);
+  fx_status_seed_of (8, seed);
   g_autoptr (ModelDeviceKey) other = model_device_key_from_seed (seed);
   g_assert_null (model_qr_issue (other, p, len, MODEL_QR_IDENTITY, NULL, NOW, &error));
   g_assert_error (error, MODEL_QR_ERROR, MODEL_STD_BAD_SIGNATURE);
@@ -377,7 +377,7 @@ test_keys (void)
   g_clear_error (&error);
 
   /* A credential signed by another platform key (untrusted; and naming ours). */
-  seed_of (2, seed);
+  fx_status_seed_of (2, seed);
   g_autoptr (ModelPlatformKey) rogue = model_platform_key_from_seed (seed);
   g_autoptr (GBytes) rc = sign_cred (&w.cred, rogue);
   g_autofree char *r = hand_text (1, 2, NOW, rc, w.device_sk);
@@ -393,7 +393,7 @@ test_keys (void)
   assert_refused (&w, r2, MODEL_QR_IDENTITY, FALSE, NOW, MODEL_STD_BAD_SIGNATURE);
 
   /* The token signed by a device key other than the credential's. */
-  seed_of (8, seed);
+  fx_status_seed_of (8, seed);
   crypto_sign_seed_keypair (pk, sk, seed);
   g_autofree char *d = hand_text (1, 4, NOW, w.cred_bytes, sk);
   assert_refused (&w, d, MODEL_QR_IDENTITY, FALSE, NOW, MODEL_STD_BAD_SIGNATURE);
@@ -409,7 +409,7 @@ test_forgery_does_not_burn (void)
   World w;
   world_init (&w, 2, "张三");
   guint8 seed[32], pk[32], sk[64];
-  seed_of (9, seed);
+  fx_status_seed_of (9, seed);
   crypto_sign_seed_keypair (pk, sk, seed);
   g_autofree char *real = issue (&w, MODEL_QR_PAYMENT, 77, NOW);
   g_autofree char *forged = hand_text (2, 77, NOW, w.cred_bytes, sk);
@@ -703,7 +703,7 @@ static void
 test_device_key (void)
 {
   guint8 seed[32], back[32];
-  seed_of (3, seed);
+  fx_status_seed_of (3, seed);
   g_autoptr (ModelDeviceKey) a = model_device_key_from_seed (seed);
   g_autoptr (ModelDeviceKey) b = model_device_key_from_seed (seed);
   g_autoptr (ModelDeviceKey) g = model_device_key_generate ();

@@ -8,6 +8,7 @@
  * failure here, not a silent gap.
  */
 #include "model/std/stdcode.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <string.h>
@@ -16,21 +17,6 @@ typedef struct {
   char *id;      /* "QR-3" */
   char *level;   /* "MUST" ... */
 } Req;
-
-static char *
-src_path (const char *first, ...)
-{
-  const char *srcdir = g_getenv ("ESSC_SRCDIR");
-  va_list ap;
-  g_autoptr (GPtrArray) parts = g_ptr_array_new ();
-  g_ptr_array_add (parts, (gpointer) (srcdir ? srcdir : "."));
-  va_start (ap, first);
-  for (const char *p = first; p != NULL; p = va_arg (ap, const char *))
-    g_ptr_array_add (parts, (gpointer) p);
-  va_end (ap);
-  g_ptr_array_add (parts, NULL);
-  return g_build_filenamev ((char **) parts->pdata);
-}
 
 static char *
 read_file (const char *path)
@@ -46,7 +32,7 @@ read_file (const char *path)
 static GPtrArray *
 requirements (void)
 {
-  g_autofree char *path = src_path ("docs", "ESSC-STD.md", NULL);
+  g_autofree char *path = essc_test_src_path ("docs", "ESSC-STD.md", NULL);
   g_autofree char *text = read_file (path);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr (GRegex) row = g_regex_new ("^\\| ([A-Z]+-[0-9]+) \\| ([A-Z ]+) \\|", 0, 0, NULL);
@@ -124,7 +110,7 @@ add_dir_ids (GHashTable *ids, const char *dir_path)
 static GHashTable *
 tested_ids (void)
 {
-  g_autofree char *dir_path = src_path ("tests", NULL);
+  g_autofree char *dir_path = essc_test_src_path ("tests", NULL);
   GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   add_dir_ids (ids, dir_path);
   return ids;
@@ -212,7 +198,7 @@ test_no_stale_references (void)
 static void
 test_error_table (void)
 {
-  g_autofree char *path = src_path ("docs", "ESSC-STD.md", NULL);
+  g_autofree char *path = essc_test_src_path ("docs", "ESSC-STD.md", NULL);
   g_autofree char *text = read_file (path);
 
   for (int c = 0; c < MODEL_STD_N_CODES; c++)

@@ -24,34 +24,34 @@
 static void
 test_roundtrip (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db"), *b = tmp_path (t, "b.db");
-  g_autoptr (World) w = world_populated ();
-  save_ok (a, w);
-  g_autofree char *dump_a = dump (a);
-  g_autoptr (World) back = load_ok (a);
-  save_ok (b, back);
-  g_autofree char *dump_b = dump (b);
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db"), *b = fx_store_tmp_path (t, "b.db");
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
+  fx_store_save_ok (a, w);
+  g_autofree char *dump_a = fx_store_dump (a);
+  g_autoptr (FxStoreWorld) back = fx_store_load_ok (a);
+  fx_store_save_ok (b, back);
+  g_autofree char *dump_b = fx_store_dump (b);
   g_assert_cmpstr (dump_a, ==, dump_b);
-  save_ok (a, back); /* saving what was loaded changes nothing */
-  g_autofree char *dump_a2 = dump (a);
+  fx_store_save_ok (a, back); /* saving what was loaded changes nothing */
+  g_autofree char *dump_a2 = fx_store_dump (a);
   g_assert_cmpstr (dump_a, ==, dump_a2);
 
   /* Every record is there, enums as wire names, ids as hex. */
-  g_autofree char *n_audit = sql_text (a, "SELECT count(*) FROM audit_entry");
-  g_autofree char *n_post = sql_text (a, "SELECT count(*) FROM posting");
-  g_autofree char *replaced = sql_text (a, "SELECT replaced_by FROM card WHERE "
+  g_autofree char *n_audit = fx_store_sql_text (a, "SELECT count(*) FROM audit_entry");
+  g_autofree char *n_post = fx_store_sql_text (a, "SELECT count(*) FROM posting");
+  g_autofree char *replaced = fx_store_sql_text (a, "SELECT replaced_by FROM card WHERE "
                                            "status = 'replaced'");
-  g_autofree char *reasons = sql_text (a, "SELECT group_concat(revoke_reason, ',') "
+  g_autofree char *reasons = fx_store_sql_text (a, "SELECT group_concat(revoke_reason, ',') "
                                           "FROM (SELECT revoke_reason FROM ecard "
                                           "ORDER BY revoke_reason)");
-  g_autofree char *states = sql_text (a, "SELECT group_concat(state || '/' || failure, "
+  g_autofree char *states = fx_store_sql_text (a, "SELECT group_concat(state || '/' || failure, "
                                          "',') FROM payment_order");
   char hex[33];
   model_ecard_id_to_hex (w->ecard_pay, hex);
   g_autofree char *sql
       = g_strdup_printf ("SELECT level FROM ecard WHERE id = '%s'", hex);
-  g_autofree char *level = sql_text (a, sql);
+  g_autofree char *level = fx_store_sql_text (a, sql);
   g_assert_cmpstr (n_audit, ==, "100");
   g_assert_cmpstr (n_post, ==, "12");
   g_assert_cmpstr (replaced, ==, "B00000006");
@@ -111,14 +111,14 @@ test_roundtrip (void)
 static void
 test_trust_public_only (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
-  g_autoptr (World) w = world_populated ();
-  save_ok (a, w);
-  g_autofree char *cols = sql_text (a, "SELECT group_concat(name, ',') FROM "
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
+  fx_store_save_ok (a, w);
+  g_autofree char *cols = fx_store_sql_text (a, "SELECT group_concat(name, ',') FROM "
                                        "pragma_table_info('trusted_key')");
   g_assert_cmpstr (cols, ==, "key_id,public_key");
-  g_autofree char *hashes = sql_text (a, "SELECT count(*) FROM pin WHERE hash "
+  g_autofree char *hashes = fx_store_sql_text (a, "SELECT count(*) FROM pin WHERE hash "
                                          "LIKE '$argon2id$%'");
   g_assert_cmpstr (hashes, ==, "3");
 }
@@ -127,19 +127,19 @@ test_trust_public_only (void)
 static void
 test_partial_state (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
-  g_autoptr (World) w = world_populated ();
-  save_ok (a, w);
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
+  fx_store_save_ok (a, w);
   g_autoptr (ModelAuditLog) small = model_audit_log_new ();
   g_assert_nonnull (model_audit_log_append (small, T0, "x", "y", NULL, 0, NULL));
   ModelState only_audit = { .audit = small };
   g_autoptr (GError) error = NULL;
-  g_autoptr (ModelStore) s = open_ok (a);
+  g_autoptr (ModelStore) s = fx_store_open_ok (a);
   g_assert_true (model_store_save (s, &only_audit, T0 + 9000, &error));
-  g_autofree char *n_audit = sql_text (a, "SELECT count(*) FROM audit_entry");
-  g_autofree char *n_card = sql_text (a, "SELECT count(*) FROM card");
-  g_autofree char *saved = sql_text (a, "SELECT group_concat(name || '=' || saved_at, "
+  g_autofree char *n_audit = fx_store_sql_text (a, "SELECT count(*) FROM audit_entry");
+  g_autofree char *n_card = fx_store_sql_text (a, "SELECT count(*) FROM card");
+  g_autofree char *saved = fx_store_sql_text (a, "SELECT group_concat(name || '=' || saved_at, "
                                         "',') FROM (SELECT * FROM part ORDER BY name)");
   g_assert_cmpstr (n_audit, ==, "1");
   g_assert_cmpstr (n_card, ==, "6");
@@ -160,30 +160,30 @@ test_partial_state (void)
 static void
 test_failed_save (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
-  g_autoptr (World) w = world_populated ();
-  save_ok (a, w);
-  g_autofree char *before = dump (a);
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
+  fx_store_save_ok (a, w);
+  g_autofree char *before = fx_store_dump (a);
   /* More state, and a trigger that makes the 51st audit insert fail, after
    * the cards, PINs, channels, consents and ledger were already rewritten. */
   GError *error = NULL;
-  g_assert_true (model_card_register (w->cards, "C00000007", ssn ("11010119800101001"),
+  g_assert_true (model_card_register (w->cards, "C00000007", fx_store_ssn ("11010119800101001"),
                                       "王五", 110100, FALSE, T0, &error));
   g_assert_nonnull (model_audit_log_append (w->audit, T0 + 100, "平台运维",
                                             "card.register", NULL, 0, &error));
-  sql_run (a, "CREATE TRIGGER boom BEFORE INSERT ON audit_entry WHEN NEW.seq = 50 "
+  fx_store_sql_run (a, "CREATE TRIGGER boom BEFORE INSERT ON audit_entry WHEN NEW.seq = 50 "
               "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
-  g_autoptr (ModelStore) s = open_ok (a);
+  g_autoptr (ModelStore) s = fx_store_open_ok (a);
   g_assert_false (model_store_save (s, &w->state, T0 + 6000, &error));
   g_assert_error (error, MODEL_STORE_ERROR, MODEL_STD_INTERNAL);
   g_assert_nonnull (strstr (error->message, "table audit_entry: cannot save row 50: "
                                             "injected failure"));
   g_clear_error (&error);
-  g_autofree char *after = dump (a);
+  g_autofree char *after = fx_store_dump (a);
   g_assert_cmpstr (before, ==, after);
   {
-    g_autoptr (World) back = load_ok (a);
+    g_autoptr (FxStoreWorld) back = fx_store_load_ok (a);
     g_assert_cmpuint (model_audit_log_length (back->audit), ==, 100);
     ModelCard c;
     g_assert_false (model_card_get (back->cards, "C00000007", &c, &error));
@@ -191,10 +191,10 @@ test_failed_save (void)
     g_clear_error (&error);
   }
   /* The store is still usable: without the trigger the save goes through. */
-  sql_run (a, "DROP TRIGGER boom");
+  fx_store_sql_run (a, "DROP TRIGGER boom");
   g_assert_true (model_store_save (s, &w->state, T0 + 6000, &error));
   g_assert_no_error (error);
-  g_autoptr (World) again = load_ok (a);
+  g_autoptr (FxStoreWorld) again = fx_store_load_ok (a);
   g_assert_cmpuint (model_audit_log_length (again->audit), ==, 101);
 }
 

@@ -24,16 +24,16 @@
 static void
 test_schema (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
   g_assert_cmpint (model_store_schema_version (), ==, 1);
   g_assert_cmpstr (g_quark_to_string (MODEL_STORE_ERROR), ==, "model-store-error-quark");
-  g_autoptr (ModelStore) s = open_ok (a);
+  g_autoptr (ModelStore) s = fx_store_open_ok (a);
   g_assert_cmpstr (model_store_path (s), ==, a);
-  g_autofree char *version = sql_text (a, "PRAGMA user_version");
-  g_autofree char *app = sql_text (a, "PRAGMA application_id");
-  g_autofree char *mode = sql_text (a, "PRAGMA journal_mode");
-  g_autofree char *strict = sql_text (a, "SELECT count(*) FROM sqlite_schema WHERE "
+  g_autofree char *version = fx_store_sql_text (a, "PRAGMA user_version");
+  g_autofree char *app = fx_store_sql_text (a, "PRAGMA application_id");
+  g_autofree char *mode = fx_store_sql_text (a, "PRAGMA journal_mode");
+  g_autofree char *strict = fx_store_sql_text (a, "SELECT count(*) FROM sqlite_schema WHERE "
                                          "type = 'table' AND sql LIKE '%) STRICT'");
   g_assert_cmpstr (version, ==, "1");
   g_assert_cmpstr (app, ==, "1163088707"); /* 0x45535343, "ESSC" */
@@ -41,9 +41,9 @@ test_schema (void)
   g_assert_cmpstr (strict, ==, "11");
   /* Opening again finds the same schema; an empty database saves and loads. */
   model_store_close (g_steal_pointer (&s));
-  g_autoptr (World) empty = world_new ();
-  save_ok (a, empty);
-  g_autoptr (World) back = load_ok (a);
+  g_autoptr (FxStoreWorld) empty = fx_store_world_new ();
+  fx_store_save_ok (a, empty);
+  g_autoptr (FxStoreWorld) back = fx_store_load_ok (a);
   g_assert_cmpuint (model_audit_log_length (back->audit), ==, 0);
   model_store_close (NULL);
 }
@@ -72,29 +72,29 @@ open_fails (const char *path, ModelStdCode code, const char *what)
 static void
 test_refused_files (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *newer = tmp_path (t, "newer.db");
-  g_autofree char *older = tmp_path (t, "older.db");
-  g_autofree char *foreign = tmp_path (t, "foreign.db");
-  g_autofree char *random = tmp_path (t, "random.db");
-  g_autofree char *tiny = tmp_path (t, "tiny.db");
-  g_autofree char *lacking = tmp_path (t, "lacking.db");
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *newer = fx_store_tmp_path (t, "newer.db");
+  g_autofree char *older = fx_store_tmp_path (t, "older.db");
+  g_autofree char *foreign = fx_store_tmp_path (t, "foreign.db");
+  g_autofree char *random = fx_store_tmp_path (t, "random.db");
+  g_autofree char *tiny = fx_store_tmp_path (t, "tiny.db");
+  g_autofree char *lacking = fx_store_tmp_path (t, "lacking.db");
   g_autofree char *missing = g_build_filename (t, "no-such-dir", "x.db", NULL);
-  model_store_close (open_ok (newer));
-  sql_run (newer, "PRAGMA user_version = 2");
+  model_store_close (fx_store_open_ok (newer));
+  fx_store_sql_run (newer, "PRAGMA user_version = 2");
   open_fails (newer, MODEL_STD_MALFORMED,
               "written by a newer essc (schema 2, this one "
               "reads 1)");
-  model_store_close (open_ok (older));
-  sql_run (older, "PRAGMA user_version = 0");
+  model_store_close (fx_store_open_ok (older));
+  fx_store_sql_run (older, "PRAGMA user_version = 0");
   open_fails (older, MODEL_STD_MALFORMED, "unknown essc schema 0");
-  sql_run (foreign, "CREATE TABLE songs (title TEXT)");
+  fx_store_sql_run (foreign, "CREATE TABLE songs (title TEXT)");
   open_fails (foreign, MODEL_STD_MALFORMED,
               "not an essc database (application_id "
               "0x00000000, expected 0x45535343)");
-  g_autofree char *mode = sql_text (foreign, "PRAGMA journal_mode");
+  g_autofree char *mode = fx_store_sql_text (foreign, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "delete"); /* untouched: not switched to WAL */
-  sql_run (foreign, "PRAGMA application_id = 1234");
+  fx_store_sql_run (foreign, "PRAGMA application_id = 1234");
   open_fails (foreign, MODEL_STD_MALFORMED, "application_id 0x000004d2");
   guint8 noise[8192];
   randombytes_buf (noise, sizeof noise);
@@ -106,8 +106,8 @@ test_refused_files (void)
   g_assert_cmpmem (kept, kept_len, noise, sizeof noise); /* a refusal changes nothing */
   write_file (tiny, noise, 50);
   open_fails (tiny, MODEL_STD_MALFORMED, "not an SQLite database");
-  model_store_close (open_ok (lacking));
-  sql_run (lacking, "DROP TABLE posting");
+  model_store_close (fx_store_open_ok (lacking));
+  fx_store_sql_run (lacking, "DROP TABLE posting");
   open_fails (lacking, MODEL_STD_MALFORMED, "table posting is missing");
   open_fails (missing, MODEL_STD_INTERNAL, "cannot open");
 }
@@ -116,11 +116,11 @@ test_refused_files (void)
 static void
 test_empty_file (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
   write_file (a, "", 0);
-  g_autoptr (ModelStore) s = open_ok (a);
-  g_autofree char *version = sql_text (a, "PRAGMA user_version");
+  g_autoptr (ModelStore) s = fx_store_open_ok (a);
+  g_autofree char *version = fx_store_sql_text (a, "PRAGMA user_version");
   g_assert_cmpstr (version, ==, "1");
 }
 
@@ -128,10 +128,10 @@ test_empty_file (void)
 static void
 test_truncated (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
-  g_autoptr (World) w = world_populated ();
-  save_ok (a, w); /* the last connection closed: the WAL is checkpointed */
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
+  fx_store_save_ok (a, w); /* the last connection closed: the WAL is checkpointed */
   g_autoptr (GError) error = NULL;
   g_autofree char *bytes = NULL;
   gsize len = 0;
@@ -139,7 +139,7 @@ test_truncated (void)
   g_assert_cmpuint (len, >, 3 * 4096);
   write_file (a, bytes, 3 * 4096);
   g_autoptr (ModelStore) s = model_store_open (a, &error);
-  g_autoptr (World) back = world_new ();
+  g_autoptr (FxStoreWorld) back = fx_store_world_new ();
   if (s != NULL)
     g_assert_false (model_store_load (s, &back->state, T0, &error));
   g_assert_error (error, MODEL_STORE_ERROR, MODEL_STD_MALFORMED);
@@ -152,12 +152,12 @@ test_truncated (void)
 static void
 test_tamper_posting (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
-  g_autoptr (World) w = world_populated ();
-  save_ok (a, w);
-  sql_run (a, "DELETE FROM posting WHERE pos = 5");
-  g_autoptr (World) back = load_ok (a);
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
+  fx_store_save_ok (a, w);
+  fx_store_sql_run (a, "DELETE FROM posting WHERE pos = 5");
+  g_autoptr (FxStoreWorld) back = fx_store_load_ok (a);
   g_autoptr (GError) error = NULL;
   g_assert_cmpuint (model_ledger_n_postings (back->ledger), ==, 11);
   g_assert_false (model_ledger_reconcile (back->ledger, TRUE, NULL, &error));
@@ -169,14 +169,14 @@ test_tamper_posting (void)
 static void
 test_tamper_audit (void)
 {
-  g_autoptr (TmpDir) t = tmpdir_new ();
-  g_autofree char *a = tmp_path (t, "a.db");
-  g_autoptr (World) w = world_populated ();
+  g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+  g_autofree char *a = fx_store_tmp_path (t, "a.db");
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
   ModelAuditHead head;
   model_audit_log_head (w->audit, &head);
-  save_ok (a, w);
-  sql_run (a, "UPDATE audit_entry SET payload = x'00' WHERE seq = 42");
-  g_autoptr (World) back = load_ok (a);
+  fx_store_save_ok (a, w);
+  fx_store_sql_run (a, "UPDATE audit_entry SET payload = x'00' WHERE seq = 42");
+  g_autoptr (FxStoreWorld) back = fx_store_load_ok (a);
   g_autoptr (GError) error = NULL;
   guint64 bad = 0;
   g_assert_false (model_audit_log_verify (back->audit, &head, 0, &bad, &error));
@@ -184,10 +184,10 @@ test_tamper_audit (void)
   g_assert_cmpuint (bad, ==, 42);
   g_clear_error (&error);
 
-  save_ok (a, w);
-  sql_run (a, "INSERT INTO audit_entry SELECT 1000, seq, time, actor, action, payload, "
+  fx_store_save_ok (a, w);
+  fx_store_sql_run (a, "INSERT INTO audit_entry SELECT 1000, seq, time, actor, action, payload, "
               "prev_hash, hash FROM audit_entry WHERE pos = 10");
-  g_autoptr (World) dup = load_ok (a);
+  g_autoptr (FxStoreWorld) dup = fx_store_load_ok (a);
   g_assert_cmpuint (model_audit_log_length (dup->audit), ==, 101);
   g_assert_false (model_audit_log_verify (dup->audit, NULL, 0, &bad, &error));
   g_assert_error (error, MODEL_AUDIT_ERROR, MODEL_STD_MALFORMED);
@@ -254,16 +254,16 @@ test_tamper_refused (void)
     { "UPDATE settlement_switch SET switch_at = -5 WHERE city = 110100",
       "table settlement_switch, city 110100: " },
   };
-  g_autoptr (World) w = world_populated ();
+  g_autoptr (FxStoreWorld) w = fx_store_world_populated ();
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (TmpDir) t = tmpdir_new ();
-      g_autofree char *a = tmp_path (t, "a.db");
-      save_ok (a, w);
-      sql_run (a, cases[i].sql);
+      g_autoptr (FxStoreTmpDir) t = fx_store_tmpdir_new ();
+      g_autofree char *a = fx_store_tmp_path (t, "a.db");
+      fx_store_save_ok (a, w);
+      fx_store_sql_run (a, cases[i].sql);
       g_autoptr (GError) error = NULL;
-      g_autoptr (ModelStore) s = open_ok (a);
-      g_autoptr (World) back = world_new ();
+      g_autoptr (ModelStore) s = fx_store_open_ok (a);
+      g_autoptr (FxStoreWorld) back = fx_store_world_new ();
       if (model_store_load (s, &back->state, T0 + 5000, &error))
         g_error ("case %zu: loaded", i);
       g_assert_error (error, MODEL_STORE_ERROR, MODEL_STD_MALFORMED);
