@@ -560,6 +560,35 @@ test_bad_input (void)
   expect_refusal (v1, out, v1, "essc-simdb/1");
 }
 
+/*
+ * A run database whose latency months are unreadable (damaged by hand, as a
+ * hostile file could be): the report is still written, exit 0, without the
+ * monthly figures; it used to crash (SIGSEGV) drawing their month ticks.
+ */
+static void
+test_bad_months (void)
+{
+  if (!fixture_need_run ())
+    return;
+  g_autofree char *bad = copy_db ("bad-months.db");
+  sqlite3 *db = fixture_db_open (bad);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE latency_month SET month = '+' || month;", NULL, NULL,
+                                 NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_autofree char *out = g_build_filename (fx.dir, "bad-months-report", NULL);
+  FixtureRun r;
+  fixture_essc (&r, NULL, "report", bad, "--out", out, NULL);
+  g_test_message ("exit %d: %s", r.code, r.err);
+  if (r.code != 0)
+    fixture_problem ("essc report %s: exit %d, expected 0 (stderr: %s)", bad, r.code, r.err);
+  g_autofree char *index = g_build_filename (out, "index.html", NULL);
+  g_assert_true (g_file_test (index, G_FILE_TEST_IS_REGULAR));
+  g_autofree char *months = g_build_filename (out, "latency-months.svg", NULL);
+  g_assert_false (g_file_test (months, G_FILE_TEST_EXISTS));
+  fixture_run_clear (&r);
+}
+
 static void
 test_bad_output (void)
 {
@@ -707,5 +736,6 @@ main (int argc, char **argv)
   g_test_add_func ("/report/gnuplot/hanging", test_gnuplot_hanging);
   g_test_add_func ("/report/input/refused", test_bad_input);
   g_test_add_func ("/report/output/refused", test_bad_output);
+  g_test_add_func ("/report/input/bad-months", test_bad_months);
   return fixture_finish (g_test_run ());
 }
