@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ESSC-STD error codes, shared by every model/ module.
+ * The ESSC-STD error codes, shared by every model/std/ module.
  *
  * Each model module has its own GError quark (model_qr_error_quark and so on);
  * the code inside the GError is always one of ModelStdCode, so a caller (the
@@ -8,8 +8,8 @@
  * which module raised it.  The names returned by model_std_code_name() are the
  * wire names of ESSC-STD section "Error codes" and never change.
  *
- * Time everywhere in model/ is Unix seconds (gint64), always passed in by the
- * caller: the standard part of model/ never reads a clock, so a test or a
+ * Time everywhere in model/std/ is Unix seconds (gint64), always passed in by the
+ * caller: the standard's reference implementation never reads a clock, so a test or a
  * conformance vector fixes the validation time.
  */
 #pragma once

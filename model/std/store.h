@@ -14,7 +14,7 @@
  * model_audit_log_verify.  SQLite result codes become GErrors here
  * (MODEL_STORE_ERROR; MODEL_STD_MALFORMED for a damaged or foreign file and
  * for bad rows, MODEL_STD_INTERNAL for I/O and other SQLite failures), and
- * every message names the file.  This is the one module of model/ that does
+ * every message names the file.  This is the one module of model/std/ that does
  * I/O; it still reads no clock.
  */
 #pragma once
