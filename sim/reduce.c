@@ -35,59 +35,46 @@ sim_reducer_kind (const SimReducer *red)
   return red->kind;
 }
 
-/* TRUE when the items must be zeroed (CLEAR); FALSE when there is nothing
- * to do (SUM alone) or the group must sum (SUM with a group). */
-static gboolean
-clearing (const SimReducer *red, gpointer data, gsize bytes)
-{
-  if (red->kind != SIM_REDUCER_CLEAR)
-    return FALSE;
-  if (bytes > 0)
-    memset (data, 0, bytes);
-  return TRUE;
-}
+static const gsize elem_size[] = { sizeof (gint64), sizeof (gint32), 1, sizeof (double) };
 
 void
-sim_reducer_i64 (SimReducer *red, gint64 *data, gsize n)
+sim_reducer_typed (SimReducer *red, SimReducerElem elem, gpointer data, gsize n)
 {
-  g_return_if_fail (red != NULL && (data != NULL || n == 0));
-  if (!clearing (red, data, n * sizeof *data) && red->group != NULL)
-    sim_comm_sum_i64 (red->group, data, n);
-}
-
-void
-sim_reducer_i32 (SimReducer *red, gint32 *data, gsize n)
-{
-  g_return_if_fail (red != NULL && (data != NULL || n == 0));
-  if (!clearing (red, data, n * sizeof *data) && red->group != NULL)
-    sim_comm_sum_i32 (red->group, data, n);
-}
-
-void
-sim_reducer_u8 (SimReducer *red, guint8 *data, gsize n)
-{
-  g_return_if_fail (red != NULL && (data != NULL || n == 0));
-  if (!clearing (red, data, n) && red->group != NULL)
-    sim_comm_sum_u8 (red->group, data, n);
-}
-
-void
-sim_reducer_f64 (SimReducer *red, double *data, gsize n)
-{
-  g_return_if_fail (red != NULL && (data != NULL || n == 0));
-  if (!clearing (red, data, n * sizeof *data) && red->group != NULL)
-    sim_comm_sum_f64 (red->group, data, n);
+  g_return_if_fail (red != NULL && (data != NULL || n == 0) && elem <= SIM_REDUCER_F64);
+  if (red->kind == SIM_REDUCER_CLEAR)
+    {
+      if (n > 0)
+        memset (data, 0, n * elem_size[elem]);
+      return;
+    }
+  if (red->group == NULL)
+    return;
+  switch (elem)
+    {
+    case SIM_REDUCER_I64:
+      sim_comm_sum_i64 (red->group, data, n);
+      break;
+    case SIM_REDUCER_I32:
+      sim_comm_sum_i32 (red->group, data, n);
+      break;
+    case SIM_REDUCER_U8:
+      sim_comm_sum_u8 (red->group, data, n);
+      break;
+    case SIM_REDUCER_F64:
+    default:
+      sim_comm_sum_f64 (red->group, data, n);
+      break;
+    }
 }
 
 void
 sim_reducer_f64_same (SimReducer *red, double *data, gsize n)
 {
   g_return_if_fail (red != NULL && (data != NULL || n == 0));
-  if (clearing (red, data, n * sizeof *data) || red->group == NULL)
-    return;
-  if (sim_comm_rank (red->group) != 0 && n > 0)
-    memset (data, 0, n * sizeof *data);
-  sim_comm_sum_f64 (red->group, data, n);
+  if (red->kind == SIM_REDUCER_SUM && red->group != NULL && sim_comm_rank (red->group) != 0
+      && n > 0)
+    memset (data, 0, n * sizeof *data);  /* member 0's alone are added */
+  sim_reducer_array (red, data, n);
 }
 
 void

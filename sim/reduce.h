@@ -41,11 +41,26 @@ void sim_reducer_free (SimReducer *red);
 
 SimReducerKind sim_reducer_kind (const SimReducer *red);
 
-/* Element-wise: zeroed (CLEAR) or summed over the group (SUM). */
-void sim_reducer_i64 (SimReducer *red, gint64 *data, gsize n);
-void sim_reducer_i32 (SimReducer *red, gint32 *data, gsize n);
-void sim_reducer_u8 (SimReducer *red, guint8 *data, gsize n);
-void sim_reducer_f64 (SimReducer *red, double *data, gsize n);
+/* The element types of an array. */
+typedef enum {
+  SIM_REDUCER_I64,
+  SIM_REDUCER_I32,
+  SIM_REDUCER_U8,
+  SIM_REDUCER_F64,
+} SimReducerElem;
+
+/* n elements of type elem at data: zeroed (CLEAR) or summed element-wise
+ * over the group (SUM).  Callers use sim_reducer_array, which takes the
+ * type from the pointer's (gint64 *, gint32 *, guint8 * or double *: any
+ * other is a compile error). */
+void sim_reducer_typed (SimReducer *red, SimReducerElem elem, gpointer data, gsize n);
+
+#define sim_reducer_array(red, data, n)                                               \
+  sim_reducer_typed ((red),                                                           \
+                     _Generic ((data), gint64 *: SIM_REDUCER_I64,                     \
+                               gint32 *: SIM_REDUCER_I32, guint8 *: SIM_REDUCER_U8,   \
+                               double *: SIM_REDUCER_F64),                            \
+                     (data), (n))
 
 /* Values that every member computes the same: after SUM every member holds
  * member 0's (the others' are dropped, not added); CLEAR zeroes them. */

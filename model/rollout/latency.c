@@ -450,13 +450,13 @@ model_latency_reduce (ModelLatencyResult *r, SimReducer *red)
 {
   gsize n;
   double *v = sim_series_set_values (r->day, &n);
-  sim_reducer_f64 (red, v, n);
+  sim_reducer_array (red, v, n);
   if (r->planned)
     {
       gsize np = (gsize) r->n_platforms * r->n_months * r->n_reps;
-      sim_reducer_i32 (red, (gint32 *) r->plan, np);
-      sim_reducer_i32 (red, (gint32 *) r->plan_erlang, np);
-      sim_reducer_f64 (red, r->plan_rate, np);
+      sim_reducer_array (red, (gint32 *) r->plan, np);
+      sim_reducer_array (red, (gint32 *) r->plan_erlang, np);
+      sim_reducer_array (red, r->plan_rate, np);
     }
   for (gsize i = 0; i < (gsize) r->n_platforms * r->n_months; i++)
     sim_reducer_histogram (red, r->month[i]);

@@ -19,10 +19,10 @@ rollout_procs_share (gpointer data, SimReducer *red)
   const gsize cd = (gsize) res->n_cities * res->n_days;
   gint64 *rows[] = { rp->holders, rp->level2, rp->cards, rp->fresh };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
-    sim_reducer_i64 (red, rows[i], cd);
-  sim_reducer_i64 (red, rp->klass, cd * N_CLASSES);
-  sim_reducer_i64 (red, rp->per_channel, (gsize) res->n_cities * res->n_channels);
-  sim_reducer_u8 (red, rp->city_digest, (gsize) res->n_cities * 32);
+    sim_reducer_array (red, rows[i], cd);
+  sim_reducer_array (red, rp->klass, cd * N_CLASSES);
+  sim_reducer_array (red, rp->per_channel, (gsize) res->n_cities * res->n_channels);
+  sim_reducer_array (red, rp->city_digest, (gsize) res->n_cities * 32);
 }
 
 void
@@ -33,20 +33,20 @@ rollout_procs_reduce (gpointer data, SimReducer *red)
   const gsize cd = (gsize) res->n_cities * res->n_days, R = res->n_reps;
   gsize n;
   double *v = sim_series_set_values (res->national, &n);
-  sim_reducer_f64 (red, v, n);
+  sim_reducer_array (red, v, n);
   v = sim_series_set_values (res->province, &n);
-  sim_reducer_f64 (red, v, n);
-  sim_reducer_f64 (red, res->city_holders, cd);
-  sim_reducer_f64 (red, res->city_level2, cd);
+  sim_reducer_array (red, v, n);
+  sim_reducer_array (red, res->city_holders, cd);
+  sim_reducer_array (red, res->city_level2, cd);
   sim_reducer_f64_same (red, res->city_cardholders, cd);  /* every keeper's are the same */
-  sim_reducer_i32 (red, res->met, MODEL_N_TARGETS * res->n_cities * R);
-  sim_reducer_i32 (red, res->milestone, MODEL_N_MILESTONES * res->n_cities * R);
-  sim_reducer_i32 (red, res->channel_live, res->n_channels * R);
-  sim_reducer_u8 (red, res->channel_attempts, res->n_channels * R);
-  sim_reducer_i64 (red, res->channel_holders, res->n_channels * R);
-  sim_reducer_i64 (red, res->new_holders, R);
-  sim_reducer_u8 (red, res->rep_digest, R * 32);
-  sim_reducer_f64 (red, res->city_month, (gsize) res->n_cities * res->n_months * R);
+  sim_reducer_array (red, res->met, MODEL_N_TARGETS * res->n_cities * R);
+  sim_reducer_array (red, res->milestone, MODEL_N_MILESTONES * res->n_cities * R);
+  sim_reducer_array (red, res->channel_live, res->n_channels * R);
+  sim_reducer_array (red, res->channel_attempts, res->n_channels * R);
+  sim_reducer_array (red, res->channel_holders, res->n_channels * R);
+  sim_reducer_array (red, res->new_holders, R);
+  sim_reducer_array (red, res->rep_digest, R * 32);
+  sim_reducer_array (red, res->city_month, (gsize) res->n_cities * res->n_months * R);
   if (res->latency != NULL)
     model_latency_reduce (res->latency, red);  /* histograms merged on member 0 */
 }

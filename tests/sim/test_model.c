@@ -355,10 +355,10 @@ test_reducer_alone (void)
     {
       g_autoptr (SimReducer) red = sim_reducer_new ((SimReducerKind) kind, sim_comm_world ());
       g_assert_cmpint (sim_reducer_kind (red), ==, kind);
-      sim_reducer_i64 (red, i64, 3);
-      sim_reducer_i32 (red, i32, 2);
-      sim_reducer_u8 (red, u8, 2);
-      sim_reducer_f64 (red, f64, 2);
+      sim_reducer_array (red, i64, 3);
+      sim_reducer_array (red, i32, 2);
+      sim_reducer_array (red, u8, 2);
+      sim_reducer_array (red, f64, 2);
       sim_reducer_f64_same (red, same, 2);
       sim_reducer_histogram (red, h);
       gboolean sum = kind == SIM_REDUCER_SUM;
