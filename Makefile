@@ -50,7 +50,8 @@ MODS_base        := regions names error text bytes hex time sqlite proc
 USES_base        :=
 
 DIR_sim          := sim
-MODS_sim         := rng binomial engine summary histogram histogram_bytes queue erlang mpi
+MODS_sim         := rng binomial engine summary histogram histogram_bytes queue erlang mpi \
+                    reduce model jobs
 USES_sim         := base
 
 DIR_std          := model/std

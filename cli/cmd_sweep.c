@@ -1,70 +1,74 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * essc sweep: runs every point of a scenario sweep (model/rollout/sweep.h) as one
- * job.  Under mpirun the points are dealt to the ranks round robin (point p
- * to rank p mod N), each rank runs its points as single-process runs on its
- * threads, and rank 0 gathers the results, writes the sweep database and
- * prints a line per point with its digest: the digest `essc sim` gives for
- * the point's scenario text.
+ * job.  The points are the engine's independent jobs (sim/jobs.h: under
+ * mpirun point p runs on rank p mod N, and rank 0 gathers the results);
+ * each is a single-process run on the rank's threads.  Rank 0 writes the
+ * sweep database and prints a line per point with its digest: the digest
+ * `essc sim` gives for the point's scenario text.
  */
 #include "cli/cli.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/sweep.h"
+#include "sim/jobs.h"
 #include "sim/mpi.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
-/* A rank's results as one byte string: for each, a 64-bit length and the bytes. */
+/* What every point's run needs. */
+typedef struct {
+  const ModelSweep *sweep;
+  guint jobs;
+  gboolean no_latency;
+  gboolean tty;
+} Points;
+
+/* Point p, run alone on this process's threads: its result as bytes. */
 static GBytes *
-pack (GPtrArray *mine)
+run_point (guint p, gpointer data, GError **error)
 {
-  GByteArray *b = g_byte_array_new ();
-  for (guint i = 0; i < mine->len; i++)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (mine->pdata[i], &len);
-      guint64 n = len;
-      g_byte_array_append (b, (const guint8 *) &n, sizeof n);
-      g_byte_array_append (b, data, (guint) len);
-    }
-  return g_byte_array_free_to_bytes (b);
+  Points *pts = data;
+  g_autoptr (ModelScenario) sc = model_sweep_point_scenario (pts->sweep, p, error);
+  if (sc == NULL)
+    return NULL;
+  ModelRolloutOptions opt = { .replications = sc->replications, .jobs = pts->jobs,
+                              .no_latency = pts->no_latency };
+  g_autoptr (ModelRolloutResult) run = model_rollout_run (sc, &opt, error);
+  if (run == NULL)
+    return NULL;
+  g_autoptr (ModelSweepResult) r = model_sweep_result_new (sc, run, p);
+  return model_sweep_result_serialize (r);
 }
 
-static gboolean
-unpack (GBytes *bytes, ModelSweepResult **results, guint n_points, GError **error)
+static void
+progress (guint done, guint mine, guint processes, gpointer data)
 {
-  gsize len, at = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  while (at < len)
+  Points *pts = data;
+  if (pts->tty)
+    fprintf (stderr, "\r  points: %u of %u on this process (%u processes)", done, mine,
+             processes);
+}
+
+/* The points' results from their bytes (in point order). */
+static gboolean
+unpack (GPtrArray *all, ModelSweepResult **results, GError **error)
+{
+  for (guint p = 0; p < all->len; p++)
     {
-      guint64 n;
-      if (len - at < sizeof n)
-        break;
-      memcpy (&n, data + at, sizeof n);
-      at += sizeof n;
-      if (n > len - at)
-        break;
-      g_autoptr (GBytes) one = g_bytes_new (data + at, n);
-      at += n;
-      ModelSweepResult *r = model_sweep_result_deserialize (one, error);
-      if (r == NULL)
+      results[p] = model_sweep_result_deserialize (all->pdata[p], error);
+      if (results[p] == NULL)
         return FALSE;
-      if (r->point >= n_points || results[r->point] != NULL)
+      if (results[p]->point != p)
         {
-          model_sweep_result_free (r);
-          break;
+          g_set_error (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL,
+                       "point %u has the result of point %u", p, results[p]->point);
+          return FALSE;
         }
-      results[r->point] = r;
     }
-  if (at == len)
-    return TRUE;
-  g_set_error (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INVALID,
-               "the results from another process are damaged");
-  return FALSE;
+  return TRUE;
 }
 
 static void
@@ -127,41 +131,17 @@ sweep_run (int argc, char **argv, gboolean multi)
       return ESSC_EXIT_USAGE;
     }
   SimComm *world = sim_comm_world ();
-  const guint rank = (guint) sim_comm_rank (world), size = (guint) sim_comm_size (world);
-  gboolean leader = rank == 0, tty = leader && isatty (STDERR_FILENO);
-  g_autoptr (GPtrArray) mine = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  for (guint p = rank; p < s->n_points; p += size)
-    {
-      g_autoptr (ModelScenario) sc = model_sweep_point_scenario (s, p, &error);
-      if (sc == NULL)
-        sim_mpi_abort (ESSC_EXIT_USAGE, "sweep point %u: %s", p, error->message);
-      ModelRolloutOptions opt = { .replications = sc->replications, .jobs = (guint) jobs,
-                                  .no_latency = no_latency };
-      g_autoptr (ModelRolloutResult) run = model_rollout_run (sc, &opt, &error);
-      if (run == NULL)
-        sim_mpi_abort (ESSC_EXIT_USAGE, "sweep point %u: %s", p, error->message);
-      g_autoptr (ModelSweepResult) r = model_sweep_result_new (sc, run, p);
-      g_ptr_array_add (mine, model_sweep_result_serialize (r));
-      if (tty)
-        fprintf (stderr, "\r  points: %u of %u on this process (%u processes)", mine->len,
-                 (s->n_points - rank + size - 1) / size, size);
-    }
-  if (tty)
+  Points pts = { s, (guint) jobs, no_latency,
+                 sim_comm_rank (world) == 0 && isatty (STDERR_FILENO) };
+  const SimJobs points = { .name = "sweep point", .fail_status = ESSC_EXIT_USAGE,
+                           .run = run_point, .progress = progress, .data = &pts };
+  g_autoptr (GPtrArray) all = sim_jobs_run (&points, s->n_points, world);
+  if (pts.tty)
     fputc ('\n', stderr);
-  g_autoptr (GBytes) packed = pack (mine);
-  g_autoptr (GPtrArray) all = sim_comm_gather_bytes (world, packed, 0);
-  if (!leader)
-    return ESSC_EXIT_OK;
+  if (all == NULL)
+    return ESSC_EXIT_OK;  /* rank 0 writes and prints */
   g_autofree ModelSweepResult **results = g_new0 (ModelSweepResult *, s->n_points);
-  gboolean ok = TRUE;
-  for (guint r = 0; ok && r < all->len; r++)
-    ok = unpack (all->pdata[r], results, s->n_points, &error);
-  for (guint p = 0; ok && p < s->n_points; p++)
-    if (results[p] == NULL)
-      {
-        g_set_error (&error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, "point %u has no result", p);
-        ok = FALSE;
-      }
+  gboolean ok = unpack (all, results, &error);
   if (ok && !no_db)
     {
       if (db == NULL)

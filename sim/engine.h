@@ -6,7 +6,8 @@
  * balances itself; the function may touch only its own unit's data and must
  * draw its randomness from counter-based streams keyed by the unit, so the
  * results are the same bytes whatever the number of threads and whatever
- * the order.  The engine knows nothing of what a unit is.
+ * the order.  The engine knows nothing of what a unit is.  Models reach it
+ * through sim/model.h, which deals units to processes and calls this loop.
  */
 #pragma once
 

@@ -132,8 +132,8 @@ draw (const Gen *g, SimRng *r)
       return g->a;
     case SIM_QUEUE_DIST_LOGNORMAL:
       {
-        double u1 = sim_rng_uniform (r), u2 = sim_rng_uniform (r);
-        double z = sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+        double z;
+        sim_rng_normal_pair (r, &z, NULL);
         return exp (g->a + g->b * z);
       }
     case SIM_QUEUE_DIST_CALLBACK:

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <glib.h>
+#include <math.h>
 
 G_BEGIN_DECLS
 
@@ -96,5 +97,48 @@ sim_rng_uniform (SimRng *r)
 
 /* An exponential variate of mean 1: -log (sim_rng_uniform), finite, > 0. */
 double sim_rng_exp (SimRng *r);
+
+/*
+ * Two independent standard normals from two uniforms u1, u2 (Box-Muller):
+ * z0 = sqrt (-2 log u1) cos (2 pi u2), z1 = the same with sin.  z1 may be
+ * NULL (then sin is not computed).  The one Box-Muller of the simulator:
+ * every normal draw goes through it, so its numbers are part of the streams'
+ * contract.
+ */
+static inline void
+sim_rng_normal_pair (SimRng *r, double *z0, double *z1)
+{
+  double u1 = sim_rng_uniform (r), u2 = sim_rng_uniform (r);
+  double radius = sqrt (-2.0 * log (u1)), angle = 2.0 * G_PI * u2;
+  *z0 = radius * cos (angle);
+  if (z1 != NULL)
+    *z1 = radius * sin (angle);
+}
+
+/* A source of standard normals on a stream that keeps Box-Muller's second
+ * value for the next draw (so a pair costs two uniforms).  Zero it (or
+ * SIM_RNG_NORMAL_INIT) before the first draw; it belongs to one stream. */
+typedef struct {
+  /*< private >*/
+  double spare;
+  gboolean has_spare;
+} SimRngNormal;
+
+#define SIM_RNG_NORMAL_INIT { 0, FALSE }
+
+/* The next standard normal of n, drawing from r when no value is kept. */
+static inline double
+sim_rng_normal (SimRngNormal *n, SimRng *r)
+{
+  if (n->has_spare)
+    {
+      n->has_spare = FALSE;
+      return n->spare;
+    }
+  double z;
+  sim_rng_normal_pair (r, &z, &n->spare);
+  n->has_spare = TRUE;
+  return z;
+}
 
 G_END_DECLS

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The latency model (see latency.h): a replication's demand table, then one
- * engine unit per platform simulating its days' peak windows (and, when
- * asked, its capacity plan), then the replication's digest.
+ * engine unit per platform (sim/model.h: the engine deals the platforms to
+ * a replication's processes and threads) simulating its days' peak windows
+ * (and, when asked, its capacity plan), then the replication's digest; and
+ * what a run shares across processes.
  */
 #include "model/rollout/latency.h"
 
 #include "base/bytes.h"
-#include "sim/engine.h"
 #include "sim/erlang.h"
 #include "sim/queue.h"
 #include "sim/rng.h"
@@ -151,8 +152,7 @@ typedef struct {
   double cum[MODEL_N_REQ_KINDS];     /* cumulative kind probabilities */
   double mu[MODEL_N_REQ_KINDS];       /* lognormal service: exp (mu + sigma Z) */
   double sigma;
-  double spare[2];                   /* Box-Muller's second normal, per stream */
-  gboolean has_spare[2];
+  SimRngNormal normal[2];            /* normals of the queue's and the lag's stream */
   guint last_kind;                   /* kind of the request just drawn */
   double last_service;               /* and its service time */
   SimHistogram *day, *month;         /* may be NULL */
@@ -162,26 +162,12 @@ typedef struct {
 } Mix;
 
 /* A lognormal service time of kind k from stream `which` (0: the queue's,
- * 1: the lag's): Box-Muller gives two normals from two uniforms; the
- * second is kept for the stream's next draw. */
+ * 1: the lag's); Box-Muller's second normal is kept for the stream's next
+ * draw (sim/rng.h). */
 static inline double
 lognormal (Mix *m, guint k, SimRng *rng, guint which)
 {
-  double z;
-  if (m->has_spare[which])
-    {
-      z = m->spare[which];
-      m->has_spare[which] = FALSE;
-    }
-  else
-    {
-      double u1 = sim_rng_uniform (rng), u2 = sim_rng_uniform (rng);
-      double r = sqrt (-2.0 * log (u1)), a = 2.0 * G_PI * u2;
-      z = r * cos (a);
-      m->spare[which] = r * sin (a);
-      m->has_spare[which] = TRUE;
-    }
-  return exp (m->mu[k] + m->sigma * z);
+  return exp (m->mu[k] + m->sigma * sim_rng_normal (&m->normal[which], rng));
 }
 
 static double
@@ -282,7 +268,6 @@ typedef struct {
   const ModelDemand *demand;   /* [day][platform] */
   guint rep;
   guint64 replication;
-  GError **errors;             /* [platform] */
 } Run;
 
 static guint
@@ -316,8 +301,8 @@ plan_holds (const Run *run, const ModelDemand *d, guint c, guint platform, guint
   return sim_histogram_quantile (h, 0.99) <= sc->latency.sla_p99 && lost <= PLAN_MAX_LOST;
 }
 
-static void
-plan_platform (Run *run, guint p, SimHistogram *h)
+static gboolean
+plan_platform (Run *run, guint p, SimHistogram *h, GError **error)
 {
   ModelLatencyResult *r = run->res;
   const ModelScenario *sc = run->sc;
@@ -341,7 +326,7 @@ plan_platform (Run *run, guint p, SimHistogram *h)
       r->plan_rate[at] = lambda;
       r->plan_erlang[at] = erlang;
       gboolean failed = FALSE;
-      GError **err = &run->errors[p];
+      GError **err = error;
       guint lo = (guint) MIN (floor (lambda * s), (double) SIM_ERLANG_MAX_SERVERS);
       guint hi = erlang > lo ? erlang : lo + 1;
       while (!plan_holds (run, busiest, hi, p, mo, h, err, &failed) && !failed)
@@ -352,7 +337,7 @@ plan_platform (Run *run, guint p, SimHistogram *h)
           hi = MIN (2 * hi, SIM_ERLANG_MAX_SERVERS);
         }
       if (failed)
-        return;
+        return FALSE;
       if (lo == hi)
         continue;  /* no server count will do: plan 0 with a peak rate */
       while (hi - lo > 1)
@@ -361,16 +346,26 @@ plan_platform (Run *run, guint p, SimHistogram *h)
           if (plan_holds (run, busiest, mid, p, mo, h, err, &failed))
             hi = mid;
           else if (failed)
-            return;
+            return FALSE;
           else
             lo = mid;
         }
       r->plan[at] = hi;
     }
+  return TRUE;
 }
 
-static void
-simulate_platform (guint p, gpointer data)
+/* Names the platform in a failure's message.  Returns FALSE. */
+static gboolean
+failed (GError **error, guint p)
+{
+  g_prefix_error (error, "latency, platform %u: ", p);
+  return FALSE;
+}
+
+/* Platform p of the replication: a unit of platform_units. */
+static gboolean
+simulate_platform (gpointer data, guint p, GError **error)
 {
   Run *run = data;
   ModelLatencyResult *r = run->res;
@@ -400,8 +395,8 @@ simulate_platform (guint p, gpointer data)
       m.lag_mean = sc->latency.status_lag;
       sim_rng_init (&m.lag, sc->seed, run->replication, p, d, LAG_CELL);
       SimQueueStats st;
-      if (!window (sc, dm, c, &m, run->replication, p, d, LATENCY_CELL, &st, &run->errors[p]))
-        return;
+      if (!window (sc, dm, c, &m, run->replication, p, d, LATENCY_CELL, &st, error))
+        return failed (error, p);
       row[MODEL_LAT_LOAD][d] = lambda * model_latency_mean_service (sc, dm) / c;
       row[MODEL_LAT_UTILISATION][d] = isnan (st.utilisation) ? 0 : st.utilisation;
       row[MODEL_LAT_LOST][d] = st.arrivals > 0 ? (double) st.lost / (double) st.arrivals : 0;
@@ -412,57 +407,60 @@ simulate_platform (guint p, gpointer data)
           row[MODEL_LAT_P99][d] = sim_histogram_quantile (day_h, 0.99);
         }
     }
-  if (r->planned)
-    plan_platform (run, p, day_h);
-  if (prop != NULL)
-    {
-      /* Only this unit touches the propagation histogram: merge is exact. */
-      g_autoptr (GError) e = NULL;
-      if (!sim_histogram_merge (r->propagation, prop, &e))
-        g_propagate_error (&run->errors[p], g_steal_pointer (&e));
-    }
+  if (r->planned && !plan_platform (run, p, day_h, error))
+    return failed (error, p);
+  /* Only this unit touches the propagation histogram: merge is exact. */
+  if (prop != NULL && !sim_histogram_merge (r->propagation, prop, error))
+    return failed (error, p);
+  return TRUE;
 }
 
-/* Unit i of a member's share: its i-th platform. */
-typedef struct {
-  Run *run;
-  guint member, members;
-} Share;
-
-static void
-simulate_share (guint i, gpointer data)
+static guint
+platforms (gpointer data, const guint **order)
 {
-  Share *sh = data;
-  simulate_platform (sh->member + i * sh->members, sh->run);
+  Run *run = data;
+  *order = NULL;
+  return run->res->n_platforms;
 }
+
+/* The platforms as the engine's units: equal costs, so platform p goes to
+ * member p mod members of a replication's group. */
+static const SimModelUnits platform_units = {
+  .name = "latency model",
+  .units = platforms,
+  .run = simulate_platform,
+};
 
 gboolean
 model_latency_run_rep (ModelLatencyResult *r, const ModelScenario *sc,
-                       const ModelLatencyInput *in, guint rep, guint64 replication, guint jobs,
-                       guint member, guint members, GError **error)
+                       const ModelLatencyInput *in, const SimModelRep *rep, GError **error)
 {
-  g_return_val_if_fail (r != NULL && in != NULL && rep < r->n_reps && in->n_days == r->n_days
-                        && members >= 1 && member < members, FALSE);
+  g_return_val_if_fail (r != NULL && in != NULL && rep != NULL && rep->index < r->n_reps
+                        && in->n_days == r->n_days, FALSE);
   const guint np = r->n_platforms;
   g_autofree ModelDemand *demand = g_new (ModelDemand, (gsize) r->n_days * np);
   for (guint d = 0; d < r->n_days; d++)
     model_latency_demand (sc, in, d, demand + (gsize) d * np);
-  g_autofree GError **errors = g_new0 (GError *, np);
-  Run run = { r, sc, demand, rep, replication, errors };
-  Share share = { &run, member, members };
-  guint mine = member < np ? (np - member + members - 1) / members : 0;
-  sim_parallel_units (mine, jobs, NULL, simulate_share, &share);
-  gboolean ok = TRUE;
-  for (guint p = 0; p < np; p++)
-    if (errors[p] != NULL)
-      {
-        if (ok)
-          g_propagate_prefixed_error (error, errors[p], "latency, platform %u: ", p);
-        else
-          g_error_free (errors[p]);
-        ok = FALSE;
-      }
-  return ok;
+  Run run = { r, sc, demand, rep->index, rep->replication };
+  return sim_model_run_units (&platform_units, &run, rep, error);
+}
+
+void
+model_latency_reduce (ModelLatencyResult *r, SimReducer *red)
+{
+  gsize n;
+  double *v = sim_series_set_values (r->day, &n);
+  sim_reducer_array (red, v, n);
+  if (r->planned)
+    {
+      gsize np = (gsize) r->n_platforms * r->n_months * r->n_reps;
+      sim_reducer_array (red, (gint32 *) r->plan, np);
+      sim_reducer_array (red, (gint32 *) r->plan_erlang, np);
+      sim_reducer_array (red, r->plan_rate, np);
+    }
+  for (gsize i = 0; i < (gsize) r->n_platforms * r->n_months; i++)
+    sim_reducer_histogram (red, r->month[i]);
+  sim_reducer_histogram (red, r->propagation);
 }
 
 void

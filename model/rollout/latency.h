@@ -54,6 +54,7 @@
 
 #include "model/rollout/scenario.h"
 #include "sim/histogram.h"
+#include "sim/model.h"
 #include "sim/summary.h"
 
 G_BEGIN_DECLS
@@ -136,16 +137,20 @@ ModelLatencyResult *model_latency_result_new (const ModelScenario *scenario, gui
 void model_latency_result_free (ModelLatencyResult *result);
 
 /*
- * Simulates replication rep (stream key `replication`) on `jobs` threads
- * and stores it in result: the platforms p with p % members == member (all
- * of them for member 0 of 1; the others' rows are left as they are, zero,
- * for a sum across processes).  FALSE with an error only for a queue that
- * could not be made (a programmer error).
+ * Simulates replication rep->index (stream key rep->replication) and stores
+ * it in result: the platforms are the engine's units (sim/model.h), dealt
+ * round robin over rep's group (platform p to member p mod members) and run
+ * on rep->jobs threads; the other members' rows are left as they are (zero,
+ * for model_latency_reduce).  FALSE with an error "latency, platform P: ..."
+ * only for a queue that could not be made (a programmer error); with
+ * several processes that ends the job.
  */
 gboolean model_latency_run_rep (ModelLatencyResult *result, const ModelScenario *scenario,
-                                const ModelLatencyInput *in, guint rep, guint64 replication,
-                                guint jobs, guint member, guint members, GError **error);
-
+                                const ModelLatencyInput *in, const SimModelRep *rep,
+                                GError **error);
+/* Declares result's arrays and histograms on red (a run's reduction over
+ * processes: each element written by one process; histograms merged). */
+void model_latency_reduce (ModelLatencyResult *result, SimReducer *red);
 /* Computes rep_digest[rep] from the replication's day rows (all platforms). */
 void model_latency_rep_digest (ModelLatencyResult *result, guint rep);
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rollout model (see rollout.h).  Per replication: certification draws
- * decide when each catalogue channel goes live; then every city is
- * simulated for the whole period on the engine's threads, writing its daily
- * series into its own rows; then the rows are summed into the national and
- * provincial series in city order, so sums do not depend on threads.
+ * The rollout model (see rollout.h), a client of the engine (sim/model.h):
+ * it fills a SimModelType and the engine runs the replications, deals the
+ * cities (by population) to processes and threads, checkpoints and reduces.
+ * Per replication: certification draws decide when each catalogue channel
+ * goes live; then every city is simulated for the whole period as one of
+ * the engine's units, writing its daily series into its own rows; then the
+ * rows are summed into the national and provincial series in city order,
+ * so sums do not depend on threads; then the latency model's platforms.
  *
  * Random streams (sim/rng), all keyed by (seed, replication):
  *   (city, day index, cell)          the day's draws of a cell, in a fixed order
@@ -33,7 +36,7 @@
 #include "base/bytes.h"
 #include "base/error.h"
 #include "sim/binomial.h"
-#include "sim/engine.h"
+#include "sim/model.h"
 #include "sim/rng.h"
 
 #include <math.h>
@@ -199,8 +202,9 @@ city_milestones (const ModelScenario *sc, guint64 replication, guint c, gint32 *
     }
 }
 
-void
-rollout_simulate_city (guint c, gpointer data)
+/* City c of the replication: a unit of city_units. */
+static gboolean
+simulate_city (gpointer data, guint c, GError **error)
 {
   Rep *rp = data;
   const ModelScenario *sc = rp->sc;
@@ -339,6 +343,7 @@ rollout_simulate_city (guint c, gpointer data)
   for (guint ch = 0; ch < res->n_channels; ch++)
     put_be64 (&h, rp->per_channel[(gsize) c * res->n_channels + ch]);
   crypto_generichash_final (&h, rp->city_digest + (gsize) c * 32, 32);
+  return TRUE;
 }
 
 /* Sums this replication's city rows in city order into the result. */
@@ -394,7 +399,7 @@ gather (Rep *rp)
 /* The latency model on this replication: this member's share of the
  * platforms (member of members). */
 static gboolean
-run_latency (Rep *rp, guint jobs, guint member, guint members, GError **error)
+run_latency (Rep *rp, const SimModelRep *rep, GError **error)
 {
   ModelRolloutResult *res = rp->res;
   g_autofree gint32 *switch_day = g_new (gint32, res->n_cities);
@@ -406,9 +411,86 @@ run_latency (Rep *rp, guint jobs, guint member, guint members, GError **error)
     }
   ModelLatencyInput in = { res->start, res->n_days, res->n_cities, rp->holders, rp->level2,
                            switch_day };
-  return model_latency_run_rep (res->latency, rp->sc, &in, rp->rep, rp->replication, jobs,
-                                member, members, error);
+  return model_latency_run_rep (res->latency, rp->sc, &in, rep, error);
 }
+
+/* ---- the model's table for the engine -------------------------------------- */
+
+static gboolean
+rep_begin (gpointer data, const SimModelRep *rep, GError **error)
+{
+  Rep *rp = data;
+  ModelRolloutResult *res = rp->res;
+  rp->rep = rep->index;
+  rp->replication = rep->replication;
+  memset (rp->klass, 0, (gsize) res->n_cities * N_CLASSES * res->n_days * sizeof (gint64));
+  memset (rp->per_channel, 0, (gsize) res->n_cities * res->n_channels * sizeof (gint64));
+  certify (rp->sc, rp->opt, res, rp->rep, rp->replication);
+  return TRUE;
+}
+
+static guint
+cities (gpointer data, const guint **order)
+{
+  Rep *rp = data;
+  *order = rp->opt->city_order;
+  return rp->res->n_cities;
+}
+
+static guint64
+city_cost (gpointer data, guint c)
+{
+  Rep *rp = data;
+  return rp->sc->cities->cities[c].population;
+}
+
+static gboolean
+rep_end (gpointer data, const SimModelRep *rep, GError **error)
+{
+  Rep *rp = data;
+  ModelRolloutResult *res = rp->res;
+  if (rep->keeper)
+    gather (rp);
+  else
+    /* The keeper keeps the replication; certify's entries are its. */
+    for (guint ch = 0; ch < res->n_channels; ch++)
+      {
+        res->channel_live[(gsize) ch * res->n_reps + rp->rep] = 0;
+        res->channel_attempts[(gsize) ch * res->n_reps + rp->rep] = 0;
+      }
+  /* The latency platforms are shared by the group's members. */
+  if (res->latency != NULL && !run_latency (rp, rep, error))
+    return FALSE;
+  if (rep->keeper)
+    res->n_done = rp->rep + 1;
+  return TRUE;
+}
+
+static gboolean
+checkpoint (gpointer data, guint done, GError **error)
+{
+  Rep *rp = data;
+  return rp->opt->checkpoint == NULL
+         || rp->opt->checkpoint (rp->res, done, rp->opt->checkpoint_data, error);
+}
+
+/* The cities, dealt by population. */
+static const SimModelUnits city_units = {
+  .name = "rollout",
+  .units = cities,
+  .cost = city_cost,
+  .run = simulate_city,
+  .share = rollout_procs_share,
+};
+
+static const SimModelType rollout_type = {
+  .name = "rollout",
+  .rep_begin = rep_begin,
+  .units = &city_units,
+  .rep_end = rep_end,
+  .checkpoint = checkpoint,
+  .reduce = rollout_procs_reduce,
+};
 
 /* Each replication's latency hash joins its hash (once every platform's
  * rows are in, after the processes' sums). */
@@ -517,15 +599,7 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
                                                           : "asks for it without a plan")
                                     : "without it"), NULL;
   const guint nd = res->n_days, ncity = res->n_cities, R = res->n_reps;
-  Procs pr;
-  rollout_procs_init (&pr, sc, opt, R);
-  if (pr.multi && (opt->checkpoint != NULL || resumed))
-    {
-      rollout_procs_clear (&pr);
-      return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
-                         "checkpoints and --resume work in one process only"), NULL;
-    }
-  Rep rp = { .sc = sc, .res = res, .n_cells = res->n_cells };
+  Rep rp = { .sc = sc, .opt = opt, .res = res, .n_cells = res->n_cells };
   rp.cell_share = g_new (double, (gsize) ncity * rp.n_cells);
   for (guint c = 0; c < ncity; c++)
     for (guint k = 0; k < rp.n_cells; k++)
@@ -544,58 +618,21 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
   rp.klass = g_new (gint64, (gsize) ncity * N_CLASSES * nd);
   rp.per_channel = g_new (gint64, (gsize) ncity * res->n_channels);
 
-  for (guint rep = res->n_done; rep < R; rep++)
-    {
-      if (pr.multi && rep % pr.n_groups != pr.group_id)
-        continue;  /* another group's */
-      rp.rep = rep;
-      rp.replication = (guint64) opt->first_replication + rep;
-      memset (rp.klass, 0, (gsize) ncity * N_CLASSES * nd * sizeof (gint64));
-      memset (rp.per_channel, 0, (gsize) ncity * res->n_channels * sizeof (gint64));
-      certify (sc, opt, res, rep, rp.replication);
-      if (pr.multi)
-        rollout_procs_simulate (&pr, &rp, opt->jobs);
-      else
-        sim_parallel_units (ncity, opt->jobs, opt->city_order, rollout_simulate_city, &rp);
-      if (pr.multi && !pr.group_root)
-        {
-          /* The group's root keeps the replication; certify's entries are its. */
-          for (guint ch = 0; ch < res->n_channels; ch++)
-            {
-              res->channel_live[(gsize) ch * R + rep] = 0;
-              res->channel_attempts[(gsize) ch * R + rep] = 0;
-            }
-        }
-      else
-        gather (&rp);
-      /* The latency platforms are shared by the group's members. */
-      guint member = pr.multi ? (guint) sim_comm_rank (pr.group) : 0;
-      guint members = pr.multi ? (guint) sim_comm_size (pr.group) : 1;
-      g_autoptr (GError) lat_error = NULL;
-      if (res->latency != NULL && !run_latency (&rp, opt->jobs, member, members, &lat_error))
-        {
-          if (pr.multi)  /* the other members wait in a reduction: end them all */
-            sim_mpi_abort (3, "latency model: %s", lat_error->message);
-          g_propagate_error (error, g_steal_pointer (&lat_error));
-          rollout_procs_clear (&pr);
-          free_rep (&rp);
-          return NULL;
-        }
-      if (pr.multi && !pr.group_root)
-        continue;
-      res->n_done = rep + 1;
-      if (opt->progress)
-        opt->progress (rep + 1, R, opt->progress_data);
-      if (opt->checkpoint != NULL
-          && !opt->checkpoint (res, rep + 1, opt->checkpoint_data, error))
-        {
-          free_rep (&rp);
-          return NULL;
-        }
-    }
-  if (pr.multi)
-    rollout_procs_combine (&pr, res);
-  rollout_procs_clear (&pr);
+  SimModelOptions run = {
+    .replications = R,
+    .first_replication = opt->first_replication,
+    .done = res->n_done,
+    .jobs = opt->jobs,
+    .comm = opt->comm,
+    .checkpoint = opt->checkpoint != NULL,
+    .progress = opt->progress,
+    .progress_data = opt->progress_data,
+  };
+  gboolean ok = sim_model_run (&rollout_type, &rp, &run, error);
+  free_rep (&rp);
+  if (!ok)
+    return NULL;
+  res->n_done = R;  /* every process holds the whole result */
   fold_latency (res);
   crypto_generichash_state digest;
   crypto_generichash_init (&digest, NULL, 0, 32);
@@ -607,6 +644,5 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
       res->city_level2[i] /= R;
     }
   res->averaged = TRUE;
-  free_rep (&rp);
   return g_steal_pointer (&res);
 }

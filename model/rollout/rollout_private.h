@@ -15,9 +15,11 @@ ModelRolloutResult *rollout_result_new (const ModelScenario *scenario, guint rep
 
 #define N_CLASSES 6
 
-/* One replication being simulated: the rows every city writes. */
+/* One replication being simulated: the rows every city writes.  The model
+ * the engine runs (sim/model.h). */
 typedef struct {
   const ModelScenario *sc;
+  const ModelRolloutOptions *opt;
   ModelRolloutResult *res;
   guint rep;                 /* index into the result */
   guint64 replication;       /* the replication number keying the streams */
@@ -29,29 +31,10 @@ typedef struct {
   gint64 *per_channel;       /* [city][channel]: new holders by channel */
 } Rep;
 
-/* Simulates city c of the replication (a SimUnitFn; data: the Rep). */
-void rollout_simulate_city (guint c, gpointer data);
-
-/* How this process shares a run with others (sim/mpi.h). */
-typedef struct {
-  gboolean multi;          /* several processes */
-  SimComm *world;
-  SimComm *group;          /* the members sharing this process's replications */
-  guint n_groups, group_id;
-  gboolean group_root;
-  guint *mine;             /* this member's cities, in the order given */
-  guint n_mine;
-  Rep *rp;
-} Procs;
-
-/* rollout_procs.c: sharing a run with other processes. */
-void rollout_procs_init (Procs *pr, const ModelScenario *scenario,
-                         const ModelRolloutOptions *options, guint replications);
-void rollout_procs_clear (Procs *pr);
-/* This member's cities of the replication, then the group's rows on every member. */
-void rollout_procs_simulate (Procs *pr, Rep *rp, guint jobs);
-/* Every process's part of the result summed into the whole (latency
- * histograms merged on world member 0 only). */
-void rollout_procs_combine (Procs *pr, ModelRolloutResult *res);
+/* rollout_procs.c: what a run shares with other processes (sim/reduce.h).
+ * The cities' rows of a replication (data: the Rep), shared within its group. */
+void rollout_procs_share (gpointer data, SimReducer *red);
+/* The whole result (data: the Rep), summed over every process at the end. */
+void rollout_procs_reduce (gpointer data, SimReducer *red);
 
 G_END_DECLS

@@ -285,6 +285,46 @@ test_exp (void)
   g_assert_cmpfloat (fabs (var - 1.0), <, 6.0 * sqrt (8.0 / N));
 }
 
+/* Box-Muller: the pair is the formula on two uniforms; the spare-keeping
+ * source yields the pair's two values for two uniforms; moments of N(0, 1). */
+static void
+test_normal (void)
+{
+  const guint64 seed = test_seed ();
+  SimRng a;
+  sim_rng_init (&a, seed, 4, 2, 2, 2);
+  SimRng b = a;  /* the same stream, at its start */
+  double u1 = sim_rng_uniform (&b), u2 = sim_rng_uniform (&b), z0, z1, only;
+  sim_rng_normal_pair (&a, &z0, &z1);
+  g_assert_cmpfloat (z0, ==, sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2));
+  g_assert_cmpfloat (z1, ==, sqrt (-2.0 * log (u1)) * sin (2.0 * G_PI * u2));
+  sim_rng_init (&a, seed, 4, 2, 2, 2);
+  sim_rng_normal_pair (&a, &only, NULL);  /* without the second: the same first */
+  g_assert_cmpfloat (only, ==, z0);
+
+  SimRngNormal n = SIM_RNG_NORMAL_INIT;
+  sim_rng_init (&a, seed, 4, 2, 2, 2);
+  g_assert_cmpfloat (sim_rng_normal (&n, &a), ==, z0);
+  g_assert_cmpfloat (sim_rng_normal (&n, &a), ==, z1);  /* kept: no draw */
+  sim_rng_init (&b, seed, 4, 2, 2, 2);
+  sim_rng_uniform (&b);
+  sim_rng_uniform (&b);
+  g_assert_cmphex (sim_rng_u32 (&a), ==, sim_rng_u32 (&b));
+
+  enum { N = 1000000 };
+  double sum = 0.0, sum2 = 0.0;
+  for (int i = 0; i < N; i++)
+    {
+      double x = sim_rng_normal (&n, &a);
+      g_assert_true (isfinite (x));
+      sum += x;
+      sum2 += x * x;
+    }
+  double mean = sum / N, var = (sum2 - sum * sum / N) / (N - 1);
+  g_assert_cmpfloat (fabs (mean), <, 6.0 * sqrt (1.0 / N));
+  g_assert_cmpfloat (fabs (var - 1.0), <, 6.0 * sqrt (2.0 / N));
+}
+
 /* Adjacent words are uncorrelated (lag-1 correlation of uniforms ~ 0). */
 static void
 test_serial (void)
@@ -317,6 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/rng/uniform-moments", test_uniform_moments);
   g_test_add_func ("/sim/rng/uniform-open", test_uniform_open);
   g_test_add_func ("/sim/rng/exp", test_exp);
+  g_test_add_func ("/sim/rng/normal", test_normal);
   g_test_add_func ("/sim/rng/serial", test_serial);
   return g_test_run ();
 }
