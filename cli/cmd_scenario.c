@@ -41,8 +41,8 @@ check (const char *path)
       return ESSC_EXIT_USAGE;
     }
   char start[11], end[11];
-  model_csv_format_date (s->start, start);
-  model_csv_format_date (s->end, end);
+  base_time_format_date (s->start, start);
+  base_time_format_date (s->end, end);
   g_autofree char *name = base_text_printable (s->name, strlen (s->name), 80);
   printf ("%s: valid: \"%s\", %s..%s, %u cities, %u channels, %" G_GUINT64_FORMAT
           " cardholders, blake2b-256 %s\n",

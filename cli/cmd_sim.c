@@ -184,11 +184,11 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
       gint64 i = dates[t] - r->start;
       if (i < 0 || i >= nd)
         continue;
-      model_csv_format_date (dates[t], date);
+      base_time_format_date (dates[t], date);
       printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%\n", date, mean[i], lo[i], hi[i],
               100 * mean[i] / cards[i]);
     }
-  model_csv_format_date (r->start + nd - 1, date);
+  base_time_format_date (r->start + nd - 1, date);
   if (r->start + (gint32) nd - 1 != dates[MODEL_TARGET_2020])
     printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%  (end)\n", date, mean[nd - 1], lo[nd - 1],
             hi[nd - 1], 100 * mean[nd - 1] / cards[nd - 1]);
@@ -208,7 +208,7 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
           met += (double) n / R;
           sure += n >= 0.9 * R;
         }
-      model_csv_format_date (dates[t], date);
+      base_time_format_date (dates[t], date);
       printf ("  >= %2.0f%% of cardholders by %s: %6.1f cities (%u in >= 90%%)\n",
               100 * share[t], date, met, sure);
     }
@@ -228,7 +228,7 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
                                        + rep]);
             n += m <= deadline[k];
           }
-      model_csv_format_date (deadline[k], date);
+      base_time_format_date (deadline[k], date);
       printf ("  %s by %s: %6.1f cities%s\n", label[k], date, n / R,
               n / R >= r->n_cities ? " (all)" : "");
     }
@@ -238,11 +238,11 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
       double live = 0;
       for (gsize i = 0; i < (gsize) r->n_channels * R; i++)
         live += r->channel_live[i] <= dates[t];
-      model_csv_format_date (dates[t], date);
+      base_time_format_date (dates[t], date);
       printf ("  %s: %.1f", date, live / R);
     }
   printf ("\n\nslowest cities (mean share of cardholders on %s):\n",
-          (model_csv_format_date (sc->target_2020, date), date));
+          (base_time_format_date (sc->target_2020, date), date));
   gint64 at = MIN ((gint64) nd - 1, MAX (0, (gint64) (sc->target_2020 - r->start)));
   g_autofree guint *idx = g_new (guint, r->n_cities);
   for (guint c = 0; c < r->n_cities; c++)

@@ -70,7 +70,7 @@ print_plan (const ModelScenario *sc, const ModelLatencyResult *lat)
           }
       g_autofree char *name = model_latency_platform_name (sc, p);
       char date[11];
-      model_csv_format_date (lat->start + (gint32) lat->month_day[at], date);
+      base_time_format_date (lat->start + (gint32) lat->month_day[at], date);
       printf ("  ");
       print_padded (name, 32);
       if (most == 0)
@@ -121,7 +121,7 @@ essc_sim_print_latency (const ModelScenario *sc, const ModelRolloutResult *r)
           continue;
         }
       char date[11];
-      model_csv_format_date (lat->start + worst, date);
+      base_time_format_date (lat->start + worst, date);
       printf ("%7u %10s %6.3f ", model_latency_servers_on (sc, p, lat->start + worst), date,
               load[worst]);
       print_ms (worst_p99);

@@ -59,7 +59,7 @@ void
 rundb_bind_date (sqlite3_stmt *st, int i, gint32 day)
 {
   char buf[11];
-  model_csv_format_date (day, buf);
+  base_time_format_date (day, buf);
   sqlite3_bind_text (st, i, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -91,8 +91,8 @@ write_all (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResul
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, sc->seed);
   g_autofree char *reps = g_strdup_printf ("%u", R);
   char start[11], end[11];
-  model_csv_format_date (sc->start, start);
-  model_csv_format_date (sc->end, end);
+  base_time_format_date (sc->start, start);
+  base_time_format_date (sc->end, end);
   const char *kv[][2] = {
     { "schema", "essc-simdb/" G_STRINGIFY (MODEL_RUNDB_SCHEMA_VERSION) },
     { "essc_version", ESSC_VERSION },
@@ -292,7 +292,7 @@ write_all (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResul
       g_autofree char *reach = c->reach_kind == MODEL_REACH_NATIONAL
                                    ? g_strdup ("national")
                                    : g_strdup_printf ("%06u", c->reach);
-      model_csv_format_date (c->golive, date);
+      base_time_format_date (c->golive, date);
       sqlite3_bind_text (ch_st, 1, c->id, -1, SQLITE_STATIC);
       sqlite3_bind_text (ch_st, 2, c->name, -1, SQLITE_STATIC);
       sqlite3_bind_text (ch_st, 3, model_channel_class_name (c->klass), -1, SQLITE_STATIC);

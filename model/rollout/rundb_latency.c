@@ -57,7 +57,7 @@ static void
 format_month (gint32 day, char out[8])
 {
   char date[11];
-  model_csv_format_date (day, date);
+  base_time_format_date (day, date);
   memcpy (out, date, 7);
   out[7] = '\0';
 }

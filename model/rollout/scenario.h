@@ -17,7 +17,7 @@
  * file's directory.
  *
  * Dates are day numbers: days since 1970-01-01 on the calendar (a date, not
- * an instant; model_csv_parse_date and model_csv_format_date convert).  All
+ * an instant; model_csv_parse_date and base_time_format_date convert).  All
  * rates are per day, all durations in days.
  */
 #pragma once

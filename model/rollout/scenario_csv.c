@@ -319,9 +319,3 @@ model_csv_parse_date (const char *text, gint32 *out)
   *out = day;
   return TRUE;
 }
-
-void
-model_csv_format_date (gint32 day, char out[11])
-{
-  base_time_format_date (day, out);
-}

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "base/error.h"
+#include "base/time.h"
 #include "model/rollout/errors.h"
 
 
@@ -64,9 +65,7 @@ gboolean model_csv_parse_double (const char *text, double *out);
  * 1900 and 2199; *out is the day number (days since 1970-01-01).
  */
 gboolean model_csv_parse_date (const char *text, gint32 *out);
-/* Writes the day number as YYYY-MM-DD into out (11 bytes with NUL), by
- * base_time_format_date ("0000-00-00" outside years 0001..9999). */
-void model_csv_format_date (gint32 day, char out[11]);
+/* (A day number is written as YYYY-MM-DD by base_time_format_date.) */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelCsv, model_csv_free)
 

@@ -474,9 +474,9 @@ check_in_run (ScenCheck *check, const ModelScenario *s, const char *group, const
   char a[11], b[11], d[11];
   if (day >= s->start && day <= s->end)
     return;
-  model_csv_format_date (s->start, a);
-  model_csv_format_date (s->end, b);
-  model_csv_format_date (day, d);
+  base_time_format_date (s->start, a);
+  base_time_format_date (s->end, b);
+  base_time_format_date (day, d);
   scen_problem (check, line_of (check, group, key), group, key,
                 "%s is outside the run, expected a date in %s..%s", d, a, b);
 }
@@ -515,15 +515,15 @@ cross_checks (ScenCheck *check, ModelScenario *s, gboolean dates_ok)
     return;  /* start or end did not parse: date comparisons would mislead */
   if (s->end <= s->start)
     {
-      model_csv_format_date (s->start, a);
-      model_csv_format_date (s->end, b);
+      base_time_format_date (s->start, a);
+      base_time_format_date (s->end, b);
       scen_problem (check, line_of (check, "scenario", "end"), "scenario", "end",
                     "%s is not after start %s, expected end > start", b, a);
       return;
     }
   if (s->n_growth > 0 && s->growth[0].day <= s->start)
     {
-      model_csv_format_date (s->growth[0].day, a);
+      base_time_format_date (s->growth[0].day, a);
       scen_problem (check, line_of (check, "population", "cardholders_growth"), "population",
                     "cardholders_growth", "anchor %s is not after start, expected dates "
                     "after start (cardholders gives the total at start)", a);
@@ -531,8 +531,8 @@ cross_checks (ScenCheck *check, ModelScenario *s, gboolean dates_ok)
   for (guint i = 0; i < s->n_pushes; i++)
     if (s->pushes[i].first < s->start || s->pushes[i].last > s->end)
       {
-        model_csv_format_date (s->pushes[i].first, a);
-        model_csv_format_date (s->pushes[i].last, b);
+        base_time_format_date (s->pushes[i].first, a);
+        base_time_format_date (s->pushes[i].last, b);
         scen_problem (check, line_of (check, "adoption", "policy_push"), "adoption",
                       "policy_push", "item %u: window %s..%s is not inside the run, expected "
                       "windows between start and end", i + 1, a, b);

@@ -216,7 +216,7 @@ write_rows (const BaseSqlite *out, const ModelSweep *s, ModelSweepResult *const 
       for (guint d = 0; ok && d < r->n_days; d++)
         {
           char date[11];
-          model_csv_format_date (r->start + (gint32) d, date);
+          base_time_format_date (r->start + (gint32) d, date);
           sqlite3_bind_int (ps, 1, (int) p);
           sqlite3_bind_text (ps, 2, date, -1, SQLITE_TRANSIENT);
           sqlite3_bind_double (ps, 3, r->mean[d]);

@@ -223,7 +223,7 @@ test_fields (void)
   g_assert_cmpint (day, ==, 0);
   g_assert_true (model_csv_parse_date ("2020-02-29", &day));
   g_assert_cmpint (day, ==, 18321);
-  model_csv_format_date (day, text);
+  base_time_format_date (day, text);
   g_assert_cmpstr (text, ==, "2020-02-29");
   const char *not_dates[] = { "2019-02-29", "2019-13-01", "2019-1-01", "2019-01-01x",
                               "19-01-01", "2019/01/01", "1899-12-31", "" };
