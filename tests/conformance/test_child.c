@@ -9,6 +9,7 @@
  * < deadline + margin), never exact values.
  */
 #include "conformance/child.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <errno.h>
@@ -22,9 +23,7 @@
 static char *
 adapter (const char *name)
 {
-  const char *srcdir = g_getenv ("ESSC_SRCDIR");
-  g_autofree char *path
-    = g_build_filename (srcdir ? srcdir : ".", "tests", "adapters", name, NULL);
+  g_autofree char *path = essc_test_src_path ("tests", "adapters", name, NULL);
   return g_shell_quote (path);
 }
 

@@ -11,6 +11,7 @@
  * left afterwards.  Adapters are found under $ESSC_SRCDIR/tests/adapters.
  */
 #include "conformance/client.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <errno.h>
@@ -23,9 +24,7 @@
 static char *
 adapter (const char *name, const char *args)
 {
-  const char *srcdir = g_getenv ("ESSC_SRCDIR");
-  g_autofree char *path
-    = g_build_filename (srcdir ? srcdir : ".", "tests", "adapters", name, NULL);
+  g_autofree char *path = essc_test_src_path ("tests", "adapters", name, NULL);
   g_autofree char *quoted = g_shell_quote (path);
   return g_strdup_printf ("%s%s%s", quoted, args ? " " : "", args ? args : "");
 }

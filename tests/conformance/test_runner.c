@@ -13,6 +13,7 @@
 #include "conformance/runner.h"
 #include "conformance/waivers.h"
 #include "model/std/audit.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
@@ -69,8 +70,7 @@ put (Tmp *t, const char *name, const char *text)
 static char *
 adapter (const char *name)
 {
-  const char *src = g_getenv ("ESSC_SRCDIR");
-  g_autofree char *path = g_build_filename (src ? src : ".", "tests", "adapters", name, NULL);
+  g_autofree char *path = essc_test_src_path ("tests", "adapters", name, NULL);
   return g_shell_quote (path);
 }
 

@@ -13,6 +13,7 @@
  */
 #include "conformance/json.h"
 #include "conformance/vectors.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
@@ -65,8 +66,7 @@ static const char *const not_observable[] = {
 static char *
 src_path (const char *rel)
 {
-  const char *srcdir = g_getenv ("ESSC_SRCDIR");
-  return g_build_filename (srcdir ? srcdir : ".", rel, NULL);
+  return essc_test_src_path (rel, NULL);
 }
 
 static gboolean

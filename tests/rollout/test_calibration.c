@@ -8,6 +8,7 @@
 #include "model/rollout/rollout.h"
 #include "model/rollout/scenario.h"
 #include "model/rollout/scenario_csv.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <math.h>
@@ -16,11 +17,9 @@
 static void
 test_published_within_20_percent (void)
 {
-  const char *src = g_getenv ("ESSC_SRCDIR");
-  g_autofree char *path = g_build_filename (src ? src : ".", "scenarios",
-                                            "calibration-2019-2020.ini", NULL);
-  g_autofree char *published = g_build_filename (src ? src : ".", "scenarios", "data",
-                                                 "essc-milestones-2019-2020.csv", NULL);
+  g_autofree char *path = essc_test_src_path ("scenarios", "calibration-2019-2020.ini", NULL);
+  g_autofree char *published = essc_test_src_path ("scenarios", "data",
+                                                   "essc-milestones-2019-2020.csv", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (ModelScenario) sc = model_scenario_load (path, &error);
   g_assert_no_error (error);

@@ -8,6 +8,7 @@
  * parents that reach them; and the loader refuses each kind of bad row with
  * the file, line and column.  Data under $ESSC_SRCDIR (default: .).
  */
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <string.h>
@@ -22,8 +23,7 @@ static ModelCities *cities;
 static char *
 data_path (const char *name)
 {
-  const char *srcdir = g_getenv ("ESSC_SRCDIR");
-  return g_build_filename (srcdir != NULL ? srcdir : ".", "scenarios", "data", name, NULL);
+  return essc_test_src_path ("scenarios", "data", name, NULL);
 }
 
 static gint32

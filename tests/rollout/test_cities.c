@@ -7,6 +7,7 @@
  * CSV reader's field parsers.  Data under $ESSC_SRCDIR (default: the
  * current directory).
  */
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <string.h>
@@ -24,8 +25,7 @@
 static char *
 data_path (const char *name)
 {
-  const char *srcdir = g_getenv ("ESSC_SRCDIR");
-  return g_build_filename (srcdir != NULL ? srcdir : ".", "scenarios", "data", name, NULL);
+  return essc_test_src_path ("scenarios", "data", name, NULL);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "model/rollout/rollout.h"
 #include "model/rollout/scenario.h"
 #include "model/rollout/scenario_csv.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
@@ -38,8 +39,7 @@ static const char SERVICE_TIMES[] =
 static char *
 write_scenario (Tmp *t, const char *name, const char *latency)
 {
-  const char *src = g_getenv ("ESSC_SRCDIR");
-  g_autofree char *rel = g_build_filename (src ? src : ".", "tests", "data", "small", NULL);
+  g_autofree char *rel = essc_test_src_path ("tests", "data", "small", NULL);
   g_autofree char *data = g_canonicalize_filename (rel, NULL);
   if (t->dir == NULL)
     {

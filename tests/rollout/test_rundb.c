@@ -13,6 +13,7 @@
 #include "model/rollout/scenario.h"
 #include "model/rollout/rundb.h"
 #include "sim/histogram.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
@@ -28,8 +29,7 @@ static const char *const latency_tables[] = {
 static ModelScenario *
 load (const char *name)
 {
-  const char *src = g_getenv ("ESSC_SRCDIR");
-  g_autofree char *path = g_build_filename (src ? src : ".", "tests", "data", "small", name, NULL);
+  g_autofree char *path = essc_test_src_path ("tests", "data", "small", name, NULL);
   g_autoptr (GError) error = NULL;
   ModelScenario *sc = model_scenario_load (path, &error);
   g_assert_no_error (error);

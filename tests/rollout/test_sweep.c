@@ -7,6 +7,7 @@
  * line, and a point's result through its bytes.
  */
 #include "model/rollout/sweep.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
@@ -38,8 +39,7 @@ tmp_clear (Tmp *t)
 static char *
 base_scenario (Tmp *t)
 {
-  const char *src = g_getenv ("ESSC_SRCDIR");
-  g_autofree char *rel = g_build_filename (src ? src : ".", "tests", "data", "small", NULL);
+  g_autofree char *rel = essc_test_src_path ("tests", "data", "small", NULL);
   g_autofree char *data = g_canonicalize_filename (rel, NULL);
   g_autofree char *text = g_strdup_printf (
       "[scenario]\nname = base\nstart = 2019-01-01\nend = 2019-12-31\nseed = 3\n"
