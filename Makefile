@@ -61,7 +61,7 @@ MODS_std         := stdcode keypair id card ecard pin credential base45 qr conse
 USES_std         := base
 
 DIR_rollout      := model/rollout
-MODS_rollout     := scenario scenario_keyfile scenario_keys scenario_latency scenario_csv \
+MODS_rollout     := access demography arrivals posterior scenario scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
                     latency latency_io sweep sweep_result rundb rundb_latency
 USES_rollout     := std sim base

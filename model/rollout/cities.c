@@ -170,12 +170,17 @@ parse_row (ModelCities *cities, const ModelCsv *csv, const ModelCsvRow *row, Mod
   if (!parse_share (csv, row, COL_URBAN, &city->urban_share, error))
     return FALSE;
   double sum = 0;
-  for (int band = 0; band < MODEL_N_AGE_BANDS; band++)
+  for (int band = 0; band < MODEL_N_CENSUS_BANDS; band++)
     {
-      if (!parse_share (csv, row, COL_AGE_0_14 + band, &city->age_share[band], error))
+      if (!parse_share (csv, row, COL_AGE_0_14 + band, &city->census_share[band], error))
         return FALSE;
-      sum += city->age_share[band];
+      sum += city->census_share[band];
     }
+  const double *cs = city->census_share;
+  city->age_share[MODEL_AGE_0_17] = cs[MODEL_CENSUS_0_14]
+                                    + MODEL_AGE_15_17_OF_15_59 * cs[MODEL_CENSUS_15_59];
+  city->age_share[MODEL_AGE_18_59] = (1 - MODEL_AGE_15_17_OF_15_59) * cs[MODEL_CENSUS_15_59];
+  city->age_share[MODEL_AGE_60_PLUS] = cs[MODEL_CENSUS_60_PLUS];
   if (fabs (sum - 1.0) > 0.01)
     return fail_row (csv, row, COL_AGE_60_PLUS,
                      "the age shares sum to %.4f, expected 1 within 0.01", sum);

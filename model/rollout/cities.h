@@ -23,13 +23,30 @@ G_BEGIN_DECLS
 #define MODEL_CITIES_ERROR (model_cities_error_quark ())
 GQuark model_cities_error_quark (void);
 
-/* Age bands of the census shares. */
+/* Age bands of the census bulletins' shares (the file's columns). */
 typedef enum {
-  MODEL_AGE_0_14 = 0,
-  MODEL_AGE_15_59,
+  MODEL_CENSUS_0_14 = 0,
+  MODEL_CENSUS_15_59,
+  MODEL_CENSUS_60_PLUS,
+  MODEL_N_CENSUS_BANDS
+} ModelCensusBand;
+
+/* Age bands of the model's cells: those of the published e-card and
+ * demographic figures (under 18, working age, 60 and over). */
+typedef enum {
+  MODEL_AGE_0_17 = 0,
+  MODEL_AGE_18_59,
   MODEL_AGE_60_PLUS,
   MODEL_N_AGE_BANDS
 } ModelAgeBand;
+
+/*
+ * The share of the 15-59 band aged 15-17, nationally: 3/5 of the 2020
+ * census's 15-19 group (72,684,000 people, 5.15%) over its 15-59 band
+ * (894,376,000, 63.35%).  The bulletins give no finer split per city, so
+ * every city moves this share of its 15-59 band into 0-17.
+ */
+#define MODEL_AGE_15_17_OF_15_59 (0.6 * 72684000.0 / 894376000.0)
 
 /* Bits of ModelCity.imputed: the columns filled with a province mean. */
 enum {
@@ -48,7 +65,9 @@ typedef struct {
   char *level;            /* "municipality", "prefecture-level city", ... (as in the file) */
   guint64 population;     /* residents, 2020 census */
   double urban_share;     /* urban residents / residents, [0, 1] */
-  double age_share[MODEL_N_AGE_BANDS]; /* by ModelAgeBand; sum 1 within 0.01 */
+  double census_share[MODEL_N_CENSUS_BANDS]; /* as in the file; sum 1 within 0.01 */
+  double age_share[MODEL_N_AGE_BANDS];       /* by ModelAgeBand, from census_share (0-17:
+                                                0-14 plus MODEL_AGE_15_17_OF_15_59 of 15-59) */
   double lon, lat;        /* centroid, WGS-84 degrees */
   guint imputed;          /* MODEL_CITY_IMPUTED_* bits; 0 when all from the bulletin */
   guint province_index;   /* index into ModelCities.provinces */

@@ -33,6 +33,8 @@
  */
 #include "model/rollout/rollout_private.h"
 
+#include "model/rollout/posterior.h"
+
 #include "base/bytes.h"
 #include "base/error.h"
 #include "sim/binomial.h"
@@ -49,6 +51,8 @@ G_DEFINE_QUARK (model-rollout-error-quark, model_rollout_error)
 #define SPLIT_CELL 65
 #define MILESTONE_CELL 66
 #define CERT_CELL 67
+#define DEMOGRAPHY_CELL 69
+#define POSTERIOR_CELL 70
 #define MAX_CERT_ATTEMPTS 10
 
 /* A channel reaching a city, as an event of its live set. */
@@ -78,6 +82,8 @@ model_rollout_result_free (ModelRolloutResult *r)
   g_free (r->rep_digest);
   g_free (r->month_day);
   g_free (r->city_month);
+  g_free (r->posterior_draw);
+  g_free (r->arrivals);
   model_latency_result_free (r->latency);
   g_free (r);
 }
@@ -89,12 +95,19 @@ model_rollout_n_cells (const ModelScenario *sc)
 }
 
 /* Cell c: age band c % 3; urban for c < 3 when split. */
+static ModelArea
+cell_area (const ModelScenario *sc, guint cell)
+{
+  return !sc->urban_split ? MODEL_AREA_ALL
+         : cell < MODEL_N_AGE_BANDS ? MODEL_AREA_URBAN : MODEL_AREA_RURAL;
+}
+
 static double
 cell_factor (const ModelScenario *sc, guint cell)
 {
   double f = 1;
   guint band = cell % MODEL_N_AGE_BANDS;
-  if (band == MODEL_AGE_0_14)
+  if (band == MODEL_AGE_0_17)
     f *= sc->youth_factor;
   else if (band == MODEL_AGE_60_PLUS)
     f *= sc->elderly_factor;
@@ -121,6 +134,8 @@ certify (const ModelScenario *sc, const ModelRolloutOptions *opt, ModelRolloutRe
       ModelCertVerdict v = opt->certified ? opt->certified[ch] : MODEL_CERT_NONE;
       gint64 live = cat->channels[ch].golive;
       guint attempts = 1;
+      if (live > sc->data_until)
+        live = G_MAXINT32;  /* after the scenario's data: arrivals stand for it */
       if (v == MODEL_CERT_FAILED)
         {
           live += (gint64) ceil (sc->rectification_days);
@@ -176,7 +191,8 @@ flush_class (Rep *rp, guint city, guint klass, gint64 *pending, const Reach *rea
   sim_multinomial (&r, pending[klass], w, m, out);
   gint64 *row = rp->per_channel + (gsize) city * rp->res->n_channels;
   for (guint i = 0; i < m; i++)
-    row[idx[i]] += out[i];
+    if (idx[i] < rp->res->n_channels)  /* arrivals have no row of their own */
+      row[idx[i]] += out[i];
   pending[klass] = 0;
 }
 
@@ -211,7 +227,7 @@ simulate_city (gpointer data, guint c, GError **error)
   ModelRolloutResult *res = rp->res;
   const ModelCity *city = &sc->cities->cities[c];
   const ModelCatalogue *cat = sc->catalogue;
-  const guint nd = res->n_days, nc = rp->n_cells;
+  const guint nd = res->n_days, nc = rp->n_cells, n_areas = sc->urban_split ? 2 : 1;
   gint32 ms[MODEL_N_MILESTONES];
   SimRng r;
 
@@ -222,20 +238,31 @@ simulate_city (gpointer data, guint c, GError **error)
   ms[MODEL_MILESTONE_MOBILE_PAYMENT] = MAX (ms[MODEL_MILESTONE_MOBILE_PAYMENT],
                                             ms[MODEL_MILESTONE_ISSUANCE]);
 
-  /* The channels reaching the city, by go-live day. */
-  g_autofree Reach *reach = g_new (Reach, cat->n_channels + 1);
+  /* The channels reaching the city, by go-live day: the catalogue's, then
+   * the arrivals (numbered after the catalogue). */
+  g_autofree Reach *reach = g_new (Reach, cat->n_channels + rp->n_arrivals + 1);
   guint n_reach = 0;
   for (guint ch = 0; ch < cat->n_channels; ch++)
     if (model_catalogue_reaches (&cat->channels[ch], city))
       reach[n_reach++] = (Reach) { res->channel_live[(gsize) ch * res->n_reps + rp->rep], ch,
                                    (guint) cat->channels[ch].klass };
+  for (guint i = 0; i < rp->n_arrivals; i++)
+    if (model_arrival_reaches (&rp->arrival[i], city))
+      reach[n_reach++] = (Reach) { rp->arrival[i].live, cat->n_channels + i,
+                                   rp->arrival[i].klass };
   qsort (reach, n_reach, sizeof *reach, cmp_reach);
 
-  gint64 N[6] = { 0 }, H1[6] = { 0 }, H2[6] = { 0 }, L1[6] = { 0 }, L2[6] = { 0 };
+  /* The city's residents on day start, by cell. */
+  ModelCell cell[MODEL_N_CELLS] = { { 0 } };
+  const double *cshare = rp->cell_share + (gsize) c * nc;
+  const double residents = (double) sc->people * (double) city->population
+                           / (double) sc->cities->population;
+  for (guint k = 0; k < nc; k++)
+    cell[k].people = (gint64) floor (residents * cshare[k]);
+
   gint64 pending[N_CLASSES] = { 0 };
   guint n_live = 0, flushes = 0, class_live[N_CLASSES] = { 0 }, month = 0;
-  double share_prev = 0;
-  const double *cshare = rp->cell_share + (gsize) c * nc;
+  double share_prev = 0, adopted_prev = 0;
   const double p_back = 1.0 / sc->replacement_days;
   gint32 *met = res->met;
   gint32 target_day[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
@@ -253,48 +280,58 @@ simulate_city (gpointer data, guint c, GError **error)
           class_live[reach[n_live].klass]++;
           n_live++;
         }
+      if (d > 0 && sc->dynamics)
+        {
+          sim_rng_init (&r, sc->seed, rp->replication, c, d, DEMOGRAPHY_CELL);
+          model_demography_step (&rp->daily, cell, n_areas, &r, NULL);
+        }
 
-      double total = model_scenario_cardholders_on (sc, day);
-      gint64 city_cards = (gint64) floor (total * (double) city->population
-                                          / (double) sc->cities->population);
       gboolean issuing = day >= ms[MODEL_MILESTONE_ISSUANCE] && n_live > 0;
       gboolean mobile = day >= ms[MODEL_MILESTONE_MOBILE_PAYMENT];
-      double push = model_scenario_push_on (sc, day);
       double base = sc->innovation + sc->innovation_per_channel * n_live
-                    + sc->imitation * share_prev;
-      gint64 fresh = 0, holders = 0, lvl2 = 0, cards = 0;
+                    + sc->imitation * adopted_prev;
+      double push = rp->push[d];
+      const double *ceiling = rp->ceiling + (gsize) d * MODEL_N_CELLS;
+      gint64 fresh = 0, holders = 0, lvl2 = 0, cards = 0, potential = 0, people = 0;
 
       for (guint k = 0; k < nc; k++)
         {
-          N[k] = (gint64) floor ((double) city_cards * cshare[k]);
+          ModelCell *x = &cell[k];
+          gint64 n_cards = (gint64) floor (rp->coverage[d] * (double) x->people);
+          gint64 n_potential = (gint64) floor (ceiling[k] * (double) n_cards);
           sim_rng_init (&r, sc->seed, rp->replication, c, d, k);
-          gint64 back1 = sim_binomial (&r, L1[k], p_back);
-          gint64 back2 = sim_binomial (&r, L2[k], p_back);
-          gint64 lost1 = sim_binomial (&r, H1[k], sc->loss_rate);
-          gint64 lost2 = sim_binomial (&r, H2[k], sc->loss_rate);
-          H1[k] += back1 - lost1;
-          H2[k] += back2 - lost2;
-          L1[k] += lost1 - back1;
-          L2[k] += lost2 - back2;
+          gint64 back1 = sim_binomial (&r, x->l1, p_back);
+          gint64 back2 = sim_binomial (&r, x->l2, p_back);
+          gint64 lost1 = sim_binomial (&r, x->h1, sc->loss_rate);
+          gint64 lost2 = sim_binomial (&r, x->h2, sc->loss_rate);
+          x->h1 += back1 - lost1;
+          x->h2 += back2 - lost2;
+          x->l1 += lost1 - back1;
+          x->l2 += lost2 - back2;
           if (mobile)
             {
-              gint64 up = sim_binomial (&r, H1[k], sc->level2_upgrade);
-              H1[k] -= up;
-              H2[k] += up;
+              gint64 up = sim_binomial (&r, x->h1, sc->level2_upgrade);
+              x->h1 -= up;
+              x->h2 += up;
             }
           if (issuing)
             {
-              gint64 non = N[k] - H1[k] - H2[k] - L1[k] - L2[k];
+              gint64 non = n_potential - x->h1 - x->h2 - x->l1 - x->l2;
               double h = base * push * cell_factor (sc, k);
               gint64 n = sim_binomial (&r, MAX (non, 0), -expm1 (-h));
               gint64 n2 = mobile ? sim_binomial (&r, n, sc->level2_share) : 0;
-              H1[k] += n - n2;
-              H2[k] += n2;
+              x->h1 += n - n2;
+              x->h2 += n2;
               fresh += n;
             }
-          holders += H1[k] + H2[k];
-          lvl2 += H2[k];
-          cards += N[k];
+          gsize at = ((gsize) c * MODEL_N_CELLS + k) * nd + d;
+          rp->cell_holders[at] = x->h1 + x->h2;
+          rp->cell_people[at] = x->people;
+          holders += x->h1 + x->h2;
+          lvl2 += x->h2;
+          cards += n_cards;
+          potential += n_potential;
+          people += x->people;
         }
 
       /* The day's new holders by class of channel. */
@@ -318,7 +355,10 @@ simulate_city (gpointer data, guint c, GError **error)
       rp->level2[at] = lvl2;
       rp->cards[at] = cards;
       rp->fresh[at] = fresh;
+      rp->potential[at] = potential;
+      rp->people[at] = people;
       share_prev = cards > 0 ? (double) holders / (double) cards : 0;
+      adopted_prev = potential > 0 ? MIN (1.0, (double) holders / (double) potential) : 0;
       if (month < res->n_months && res->month_day[month] == d)
         res->city_month[((gsize) c * res->n_months + month++) * res->n_reps + rp->rep] = holders;
       for (guint t = 0; t < MODEL_N_TARGETS; t++)
@@ -334,10 +374,15 @@ simulate_city (gpointer data, guint c, GError **error)
   /* This city's digest. */
   crypto_generichash_state h;
   crypto_generichash_init (&h, NULL, 0, 32);
-  const gint64 *rows[] = { rp->holders, rp->level2, rp->fresh };
+  const gint64 *rows[] = { rp->holders, rp->level2, rp->fresh, rp->potential, rp->people };
   for (gsize s = 0; s < G_N_ELEMENTS (rows); s++)
     for (guint d = 0; d < nd; d++)
       put_be64 (&h, rows[s][(gsize) c * nd + d]);
+  for (guint k = 0; k < nc * nd; k++)
+    {
+      put_be64 (&h, rp->cell_holders[(gsize) c * MODEL_N_CELLS * nd + k]);
+      put_be64 (&h, rp->cell_people[(gsize) c * MODEL_N_CELLS * nd + k]);
+    }
   for (guint k = 0; k < N_CLASSES * nd; k++)
     put_be64 (&h, rp->klass[(gsize) c * N_CLASSES * nd + k]);
   for (guint ch = 0; ch < res->n_channels; ch++)
@@ -360,8 +405,21 @@ gather (Rep *rp)
     memset (sim_series_set_row (res->province, p, rp->rep), 0, nd * sizeof (double));
 
   gint64 new_total = 0;
+  double *cell_h[MODEL_N_CELLS], *cell_p[MODEL_N_CELLS];
+  for (guint k = 0; k < MODEL_N_CELLS; k++)
+    {
+      cell_h[k] = nat[MODEL_SERIES_CELL_HOLDERS_0 + k];
+      cell_p[k] = nat[MODEL_SERIES_CELL_PEOPLE_0 + k];
+    }
   for (guint c = 0; c < res->n_cities; c++)
     {
+      for (guint k = 0; k < rp->n_cells; k++)
+        for (guint d = 0; d < nd; d++)
+          {
+            gsize at = ((gsize) c * MODEL_N_CELLS + k) * nd + d;
+            cell_h[k][d] += rp->cell_holders[at];
+            cell_p[k][d] += rp->cell_people[at];
+          }
       double *prov = sim_series_set_row (res->province,
                                          sc->cities->cities[c].province_index, rp->rep);
       gint64 cum[N_CLASSES] = { 0 };
@@ -372,6 +430,8 @@ gather (Rep *rp)
           nat[MODEL_SERIES_LEVEL2][d] += rp->level2[at];
           nat[MODEL_SERIES_CARDHOLDERS][d] += rp->cards[at];
           nat[MODEL_SERIES_NEW][d] += rp->fresh[at];
+          nat[MODEL_SERIES_POTENTIAL][d] += rp->potential[at];
+          nat[MODEL_SERIES_PEOPLE][d] += rp->people[at];
           prov[d] += rp->holders[at];
           for (guint k = 0; k < N_CLASSES; k++)
             {
@@ -388,6 +448,28 @@ gather (Rep *rp)
             += rp->per_channel[(gsize) c * res->n_channels + ch];
     }
   res->new_holders[rp->rep] = new_total;
+
+  /* Channels live, and cities with mobile payment open, each day. */
+  double *live = nat[MODEL_SERIES_CHANNELS], *mobile = nat[MODEL_SERIES_MOBILE_CITIES];
+  for (guint ch = 0; ch < res->n_channels; ch++)
+    {
+      gint64 from = (gint64) res->channel_live[(gsize) ch * res->n_reps + rp->rep] - res->start;
+      for (gint64 d = MAX (from, 0); d < nd; d++)
+        live[d]++;
+    }
+  for (guint i = 0; i < rp->n_arrivals; i++)
+    for (gint64 d = MAX ((gint64) rp->arrival[i].live - res->start, 0); d < nd; d++)
+      live[d]++;
+  for (guint c = 0; c < res->n_cities; c++)
+    {
+      gint32 ms[MODEL_N_MILESTONES];
+      city_milestones (sc, rp->replication, c, ms);
+      gint64 open = (gint64) MAX (ms[MODEL_MILESTONE_MOBILE_PAYMENT],
+                                  ms[MODEL_MILESTONE_ISSUANCE]) - res->start;
+      for (gint64 d = MAX (open, 0); d < nd; d++)
+        mobile[d]++;
+    }
+  res->arrivals[rp->rep] = (gint32) rp->n_arrivals;
 
   crypto_generichash_state h;
   crypto_generichash_init (&h, NULL, 0, 32);
@@ -416,6 +498,46 @@ run_latency (Rep *rp, const SimModelRep *rep, GError **error)
 
 /* ---- the model's table for the engine -------------------------------------- */
 
+/* This replication's scenario: its free parameters from the options or a
+ * posterior draw; then the tables every city reads. */
+static void
+rep_params (Rep *rp)
+{
+  const ModelScenario *base = rp->base;
+  const ModelCalibration *cal = &base->calibration;
+  ModelRolloutResult *res = rp->res;
+  rp->local = *base;
+  rp->sc = &rp->local;
+  res->posterior_draw[rp->rep] = -1;
+  if (rp->opt->theta != NULL)
+    model_free_params_apply (cal->free, cal->n_free, rp->opt->theta, &rp->local);
+  else if (cal->posterior != NULL)
+    {
+      SimRng r;
+      sim_rng_init (&r, base->seed, rp->replication, 0, 0, POSTERIOR_CELL);
+      guint draw = model_posterior_pick (cal->posterior, sim_rng_uniform (&r));
+      model_posterior_apply (cal->posterior, draw, cal->free, &rp->local);
+      res->posterior_draw[rp->rep] = (gint32) draw;
+    }
+  const ModelScenario *sc = rp->sc;
+  ModelDemographyRates rates = { sc->birth_rate, { 0 }, { 0 } };
+  memcpy (rates.death, sc->death_rate, sizeof rates.death);
+  memcpy (rates.ageing, sc->ageing, sizeof rates.ageing);
+  model_demography_daily (&rates, &rp->daily);
+  for (guint d = 0; d < res->n_days; d++)
+    {
+      gint32 day = res->start + (gint32) d;
+      rp->coverage[d] = model_scenario_cardholders_on (sc, day) / (double) sc->people;
+      rp->push[d] = model_scenario_push_on (sc, day);
+      for (guint k = 0; k < MODEL_N_CELLS; k++)
+        rp->ceiling[(gsize) d * MODEL_N_CELLS + k]
+            = k < rp->n_cells ? model_scenario_ceiling (sc, (ModelAgeBand) (k % MODEL_N_AGE_BANDS),
+                                                        cell_area (sc, k), day)
+                              : 0;
+    }
+  rp->n_arrivals = model_arrivals_draw (sc, rp->replication, rp->arrival, sc->arrival_max);
+}
+
 static gboolean
 rep_begin (gpointer data, const SimModelRep *rep, GError **error)
 {
@@ -423,8 +545,13 @@ rep_begin (gpointer data, const SimModelRep *rep, GError **error)
   ModelRolloutResult *res = rp->res;
   rp->rep = rep->index;
   rp->replication = rep->replication;
+  rep_params (rp);
   memset (rp->klass, 0, (gsize) res->n_cities * N_CLASSES * res->n_days * sizeof (gint64));
   memset (rp->per_channel, 0, (gsize) res->n_cities * res->n_channels * sizeof (gint64));
+  memset (rp->cell_holders, 0, (gsize) res->n_cities * MODEL_N_CELLS * res->n_days
+                                   * sizeof (gint64));
+  memset (rp->cell_people, 0, (gsize) res->n_cities * MODEL_N_CELLS * res->n_days
+                                  * sizeof (gint64));
   certify (rp->sc, rp->opt, res, rp->rep, rp->replication);
   return TRUE;
 }
@@ -452,12 +579,15 @@ rep_end (gpointer data, const SimModelRep *rep, GError **error)
   if (rep->keeper)
     gather (rp);
   else
-    /* The keeper keeps the replication; certify's entries are its. */
-    for (guint ch = 0; ch < res->n_channels; ch++)
-      {
-        res->channel_live[(gsize) ch * res->n_reps + rp->rep] = 0;
-        res->channel_attempts[(gsize) ch * res->n_reps + rp->rep] = 0;
-      }
+    {
+      /* The keeper keeps the replication; certify's entries are its. */
+      for (guint ch = 0; ch < res->n_channels; ch++)
+        {
+          res->channel_live[(gsize) ch * res->n_reps + rp->rep] = 0;
+          res->channel_attempts[(gsize) ch * res->n_reps + rp->rep] = 0;
+        }
+      res->posterior_draw[rp->rep] = 0;
+    }
   /* The latency platforms are shared by the group's members. */
   if (res->latency != NULL && !run_latency (rp, rep, error))
     return FALSE;
@@ -520,6 +650,14 @@ free_rep (Rep *rp)
   g_free (rp->fresh);
   g_free (rp->klass);
   g_free (rp->per_channel);
+  g_free (rp->potential);
+  g_free (rp->people);
+  g_free (rp->cell_holders);
+  g_free (rp->cell_people);
+  g_free (rp->ceiling);
+  g_free (rp->coverage);
+  g_free (rp->push);
+  g_free (rp->arrival);
 }
 
 ModelRolloutResult *
@@ -556,6 +694,8 @@ rollout_result_new (const ModelScenario *sc, guint replications)
         res->month_day[res->n_months++] = d;
     }
   res->city_month = g_new0 (double, (gsize) ncity * res->n_months * R);
+  res->posterior_draw = g_new0 (gint32, R);
+  res->arrivals = g_new0 (gint32, R);
   return res;
 }
 
@@ -599,7 +739,10 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
                                                           : "asks for it without a plan")
                                     : "without it"), NULL;
   const guint nd = res->n_days, ncity = res->n_cities, R = res->n_reps;
-  Rep rp = { .sc = sc, .opt = opt, .res = res, .n_cells = res->n_cells };
+  if (opt->theta != NULL && sc->calibration.n_free == 0)
+    return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
+                      "parameters given for a scenario without free parameters"), NULL;
+  Rep rp = { .base = sc, .sc = sc, .opt = opt, .res = res, .n_cells = res->n_cells };
   rp.cell_share = g_new (double, (gsize) ncity * rp.n_cells);
   for (guint c = 0; c < ncity; c++)
     for (guint k = 0; k < rp.n_cells; k++)
@@ -617,6 +760,14 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
   rp.fresh = g_new (gint64, (gsize) ncity * nd);
   rp.klass = g_new (gint64, (gsize) ncity * N_CLASSES * nd);
   rp.per_channel = g_new (gint64, (gsize) ncity * res->n_channels);
+  rp.potential = g_new (gint64, (gsize) ncity * nd);
+  rp.people = g_new (gint64, (gsize) ncity * nd);
+  rp.cell_holders = g_new (gint64, (gsize) ncity * MODEL_N_CELLS * nd);
+  rp.cell_people = g_new (gint64, (gsize) ncity * MODEL_N_CELLS * nd);
+  rp.ceiling = g_new (double, (gsize) nd * MODEL_N_CELLS);
+  rp.coverage = g_new (double, nd);
+  rp.push = g_new (double, nd);
+  rp.arrival = g_new (ModelArrival, MAX (sc->arrival_max, 1));
 
   SimModelOptions run = {
     .replications = R,

@@ -2,22 +2,31 @@
 /*
  * The rollout model: e-card adoption by the cardholders of every city, day
  * by day, as the exact cohort stochastic model of DESIGN.md.  Each city is
- * split into cells (age band 0-14, 15-59, 60+, and urban/rural when the
- * scenario says so); cardholders in a cell are exchangeable, so each day the
- * number who adopt is one binomial draw from the cell's non-holders with the
- * day's hazard (Bass innovation from the channels live in the city and
- * policy pushes, imitation from the city's holder share, slower for older
- * and rural cells), and new holders are split across the live channels by
- * chained binomials.  Physical card loss and replacement move holders out of
- * and back into the usable state; level-2 holders appear once mobile payment
- * opens.  Cities are independent, so they run in parallel (sim/engine);
+ * split into cells (age band 0-17, 18-59, 60+, and urban/rural when the
+ * scenario says so).  A cell's residents are born, die and age into the
+ * next band (model/rollout/demography.h); a share of them, the same in
+ * every cell, holds a physical card (the cardholders, following the
+ * scenario's anchors and their trend); of those, the cell's ceiling (its
+ * access share plus proxy holders, model_scenario_ceiling) can hold an
+ * e-card: the cell's potential.  People in a cell are exchangeable, so
+ * each day the number who adopt is one binomial draw from the potential
+ * not yet holding, with the day's hazard (Bass innovation from the channels
+ * live in the city and policy pushes, imitation from the city's holders as
+ * a share of its potential, slower for older and rural cells), and new
+ * holders are split across the live channels by chained binomials.
+ * Channels come from the catalogue and, after it, from an arrival process
+ * (model/rollout/arrivals.h).  Physical card loss and replacement move
+ * holders out of and back into the usable state; level-2 holders appear
+ * once mobile payment opens.  A scenario with a posterior draws each
+ * replication's free parameters from it.  Cities are independent, so they
+ * run in parallel (sim/engine);
  * every draw comes from a Philox stream keyed by (seed, replication) and
  * named by (city, day, cell), so the results are the same bytes for any
  * number of threads and any city order.
  *
- * Order of events in a day, per cell: replacements of lost cards return,
- * then losses, then level-2 upgrades, then adoption (all from the state of
- * the previous day's end).
+ * Order of events in a day: births, deaths and ageing (from the previous
+ * day's end; not on the first day); then per cell: replacements of lost
+ * cards return, then losses, then level-2 upgrades, then adoption.
  */
 #pragma once
 
@@ -40,8 +49,19 @@ typedef enum {
   MODEL_SERIES_CARDHOLDERS,       /* physical cardholders */
   MODEL_SERIES_NEW,               /* new holders that day */
   MODEL_SERIES_CLASS_0,           /* holders gained through channels of class 0 (cumulative) */
-  MODEL_N_SERIES = MODEL_SERIES_CLASS_0 + 6
+  MODEL_SERIES_CHANNELS = MODEL_SERIES_CLASS_0 + 6, /* channels live (catalogue and arrivals) */
+  MODEL_SERIES_PEOPLE,            /* residents */
+  MODEL_SERIES_POTENTIAL,         /* cardholders who can hold an e-card (the cells' ceilings) */
+  MODEL_SERIES_MOBILE_CITIES,     /* cities with mobile payment open */
+  MODEL_SERIES_CELL_HOLDERS_0,    /* usable holders of cell 0 (MODEL_N_CELLS cells: urban 0-17,
+                                     18-59, 60+, rural 0-17, 18-59, 60+; without the urban
+                                     split cells 0-2 hold everyone and 3-5 are 0) */
+  MODEL_SERIES_CELL_PEOPLE_0 = MODEL_SERIES_CELL_HOLDERS_0 + 6, /* residents of cell 0 */
+  MODEL_N_SERIES = MODEL_SERIES_CELL_PEOPLE_0 + 6
 } ModelSeries;
+
+/* Cells per city at most: 3 age bands x 2 areas. */
+#define MODEL_N_CELLS 6
 
 typedef enum {
   MODEL_TARGET_2019 = 0,
@@ -87,6 +107,10 @@ typedef struct {
    * every member returns the complete result (the same bytes as one
    * process).  No checkpoint or resume then. */
   SimComm *comm;
+  /* The scenario's free parameters ([calibration] free.*) for every
+   * replication (n_free values), or NULL: each replication draws them from
+   * the scenario's posterior if it has one, else the scenario's values. */
+  const double *theta;
 } ModelRolloutOptions;
 
 /* The result of a run.  All fields public; arrays are row-major as noted. */
@@ -109,6 +133,8 @@ struct _ModelRolloutResult {
   guint n_months;               /* month ends in the run (and the last day) */
   guint *month_day;             /* [month]: day index of each month end */
   double *city_month;           /* [city][month][rep]: holders at each month end */
+  gint32 *posterior_draw;       /* [rep]: the posterior draw of the replication, -1 if none */
+  gint32 *arrivals;             /* [rep]: channels that arrived after the catalogue */
   guint n_done;                 /* replications finished (n_reps once the run is complete) */
   gboolean averaged;            /* city_holders / city_level2 hold means (else sums) */
   guint8 digest[32];            /* BLAKE2b-256 over the replications' hashes (see .c) */

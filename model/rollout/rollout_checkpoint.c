@@ -16,7 +16,7 @@
 
 /* ---- checkpoints ------------------------------------------------------ */
 
-#define CKPT_MAGIC "ESSCCKP3"
+#define CKPT_MAGIC "ESSCCKP4"
 
 typedef struct {
   char magic[8];
@@ -46,6 +46,8 @@ ckpt_parts (const ModelRolloutResult *r, gpointer *ptr, gsize *size)
   PART (r->new_holders, R * sizeof (gint64));
   PART (r->rep_digest, R * 32);
   PART (r->city_month, (gsize) r->n_cities * r->n_months * R * sizeof (double));
+  PART (r->posterior_draw, R * sizeof (gint32));
+  PART (r->arrivals, R * sizeof (gint32));
 #undef PART
   return n;
 }

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include "model/rollout/arrivals.h"
+#include "model/rollout/demography.h"
 #include "model/rollout/rollout.h"
 
 G_BEGIN_DECLS
@@ -18,7 +20,9 @@ ModelRolloutResult *rollout_result_new (const ModelScenario *scenario, guint rep
 /* One replication being simulated: the rows every city writes.  The model
  * the engine runs (sim/model.h). */
 typedef struct {
-  const ModelScenario *sc;
+  const ModelScenario *base;  /* the scenario run */
+  ModelScenario local;       /* this replication's copy (its free parameters drawn) */
+  const ModelScenario *sc;   /* &local during a replication */
   const ModelRolloutOptions *opt;
   ModelRolloutResult *res;
   guint rep;                 /* index into the result */
@@ -29,6 +33,15 @@ typedef struct {
   gint64 *holders, *level2, *cards, *fresh;  /* [city][day] for this replication */
   gint64 *klass;             /* [city][class][day]: new holders by class */
   gint64 *per_channel;       /* [city][channel]: new holders by channel */
+  gint64 *potential, *people;  /* [city][day] */
+  gint64 *cell_holders, *cell_people;  /* [city][cell][day] (MODEL_N_CELLS cells) */
+  /* Per replication, the same for every city: */
+  double *ceiling;           /* [day][cell] */
+  double *coverage;          /* [day]: cardholders / residents at start */
+  double *push;              /* [day] */
+  ModelDemographyDaily daily;
+  ModelArrival *arrival;     /* arrival_max slots */
+  guint n_arrivals;
 } Rep;
 
 /* rollout_procs.c: what a run shares with other processes (sim/reduce.h).

@@ -17,9 +17,11 @@ rollout_procs_share (gpointer data, SimReducer *red)
   Rep *rp = data;
   ModelRolloutResult *res = rp->res;
   const gsize cd = (gsize) res->n_cities * res->n_days;
-  gint64 *rows[] = { rp->holders, rp->level2, rp->cards, rp->fresh };
+  gint64 *rows[] = { rp->holders, rp->level2, rp->cards, rp->fresh, rp->potential, rp->people };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
     sim_reducer_array (red, rows[i], cd);
+  sim_reducer_array (red, rp->cell_holders, cd * MODEL_N_CELLS);
+  sim_reducer_array (red, rp->cell_people, cd * MODEL_N_CELLS);
   sim_reducer_array (red, rp->klass, cd * N_CLASSES);
   sim_reducer_array (red, rp->per_channel, (gsize) res->n_cities * res->n_channels);
   sim_reducer_array (red, rp->city_digest, (gsize) res->n_cities * 32);
@@ -45,6 +47,8 @@ rollout_procs_reduce (gpointer data, SimReducer *red)
   sim_reducer_array (red, res->channel_attempts, res->n_channels * R);
   sim_reducer_array (red, res->channel_holders, res->n_channels * R);
   sim_reducer_array (red, res->new_holders, R);
+  sim_reducer_array (red, res->posterior_draw, R);  /* -1 on the keeper, 0 elsewhere */
+  sim_reducer_array (red, res->arrivals, R);
   sim_reducer_array (red, res->rep_digest, R * 32);
   sim_reducer_array (red, res->city_month, (gsize) res->n_cities * res->n_months * R);
   if (res->latency != NULL)

@@ -10,6 +10,7 @@
  * scenario_keys.c.
  */
 #include "model/rollout/scenario_private.h"
+#include "model/rollout/posterior.h"
 #include "base/hex.h"
 #include "base/names.h"
 
@@ -52,6 +53,9 @@ model_scenario_free (ModelScenario *s)
       g_free (s->impls[i].profile);
     }
   g_free (s->impls);
+  g_free (s->access_path);
+  model_access_free (s->access);
+  model_calibration_clear (&s->calibration);
   model_cities_free (s->cities);
   model_catalogue_free (s->catalogue);
   g_free (s->path);
@@ -78,9 +82,19 @@ set_defaults (ModelScenario *s)
   s->end = day ("2021-12-31");
   s->seed = 1;
   s->replications = 1;
+  s->data_until = G_MAXINT32;
   s->cities_path = g_build_filename (s->dir, "data", "cities-2020.csv", NULL);
   s->cardholders = G_GUINT64_CONSTANT (1250000000);
   s->urban_split = TRUE;
+  s->cardholders_max = 0.97;
+  s->cardholders_extend = TRUE;
+  s->dynamics = TRUE;
+  s->birth_rate = 0.00852;
+  s->death_rate[MODEL_AGE_0_17] = 0.00046;
+  s->death_rate[MODEL_AGE_18_59] = 0.0022;
+  s->death_rate[MODEL_AGE_60_PLUS] = 0.0303;
+  s->ageing[MODEL_AGE_0_17] = 0.049;
+  s->ageing[MODEL_AGE_18_59] = 0.024;
   s->innovation = 6e-5;
   s->innovation_per_channel = 4e-6;
   s->imitation = 4e-3;
@@ -89,6 +103,11 @@ set_defaults (ModelScenario *s)
   s->rural_factor = 0.6;
   s->level2_share = 0.3;
   s->level2_upgrade = 1e-3;
+  s->access_path = g_build_filename (s->dir, "data", "access-2018-2020.csv", NULL);
+  s->access_growth = TRUE;
+  s->access_max = 0.95;
+  s->proxy[MODEL_AGE_0_17] = 0.8;
+  s->proxy[MODEL_AGE_60_PLUS] = 0.3;
   s->loss_rate = 5e-5;
   s->replacement_days = 14;
   s->milestone[MODEL_MILESTONE_ISSUANCE] = (ModelDateRange) { day ("2018-04-01"),
@@ -100,6 +119,9 @@ set_defaults (ModelScenario *s)
   s->catalogue_path = g_build_filename (s->dir, "data", "channels.csv", NULL);
   s->certification_pass = 0.85;
   s->rectification_days = 30;
+  s->arrival_fitted = TRUE;
+  s->arrival_halflife = 730;
+  s->arrival_max = 2000;
   s->share_2019 = 0.10;
   s->target_2019 = day ("2019-12-31");
   s->share_2020 = 0.25;
@@ -107,6 +129,7 @@ set_defaults (ModelScenario *s)
   s->mobile_payment_by = day ("2019-12-31");
   s->unified_settlement_by = day ("2020-12-31");
   scen_latency_defaults (s);
+  scen_calibration_defaults (s);
 }
 
 static void
@@ -267,7 +290,24 @@ model_scenario_cardholders_on (const ModelScenario *s, gint32 d)
       prev_day = a->day;
       prev_total = (double) a->total;
     }
-  return prev_total;
+  if (!s->cardholders_extend || s->n_growth == 0)
+    return prev_total;
+  /* After the last anchor: the last stretch's slope, up to the cap. */
+  gint32 from_day = s->n_growth > 1 ? s->growth[s->n_growth - 2].day : s->start;
+  double from_total = s->n_growth > 1 ? (double) s->growth[s->n_growth - 2].total
+                                      : (double) s->cardholders;
+  double slope = (prev_total - from_total) / (double) (prev_day - from_day);
+  double cap = MAX (prev_total, s->cardholders_max * (double) s->people);
+  return MIN (cap, prev_total + MAX (slope, 0.0) * (double) (d - prev_day));
+}
+
+double
+model_scenario_ceiling (const ModelScenario *s, ModelAgeBand band, ModelArea area, gint32 d)
+{
+  if (s->access == NULL)
+    return 1.0;
+  double a = model_access_share (s->access, band, area, d, s->access_growth, s->access_max);
+  return a + s->proxy[band] * (1 - a);
 }
 
 double

@@ -24,6 +24,7 @@
 
 #include <glib.h>
 
+#include "model/rollout/access.h"
 #include "model/rollout/catalogue.h"
 #include "model/std/channel.h"
 #include "model/rollout/cities.h"
@@ -123,6 +124,37 @@ typedef struct {
   double status_lag;                    /* seconds: mean lag of the status feed's replicas */
 } ModelLatencyParams;
 
+/* A parameter the calibration fits ([calibration] free.GROUP.KEY = LO..HI
+ * [log]): a number-valued key of the scenario and its prior. */
+typedef struct {
+  char *name;          /* "adoption.innovation" */
+  gsize offset;        /* of its double field in ModelScenario */
+  double lo, hi;       /* prior support, lo < hi, inside the key's own range */
+  gboolean log_scale;  /* log-uniform prior (lo > 0) */
+} ModelFreeParam;
+
+/* A posterior sample ([calibration] posterior): weighted draws of the free
+ * parameters, written by `essc calibrate`. */
+typedef struct {
+  guint n_draws, n_params;
+  double *weights;     /* [draw], sum 1 */
+  double *theta;       /* [draw][param] in the order of the scenario's free parameters */
+} ModelPosterior;
+
+/* [calibration]: what `essc calibrate` fits, and the posterior it wrote. */
+typedef struct {
+  ModelFreeParam *free;
+  guint n_free;
+  char **figures;        /* quantities of the published figures fitted (NULL-terminated) */
+  double error;          /* relative error scale of a figure (log scale) */
+  guint particles;       /* ABC-SMC population size */
+  guint generations;     /* most generations */
+  guint max_simulations; /* budget of simulations over the whole fit */
+  double quantile;       /* tolerance: this quantile of the last generation's distances */
+  char *posterior_path;  /* resolved; NULL when none */
+  ModelPosterior *posterior;
+} ModelCalibration;
+
 /* The parsed scenario.  All fields public, read-only; units in comments. */
 typedef struct {
   /* [scenario] */
@@ -131,6 +163,8 @@ typedef struct {
   gint32 start, end;              /* first and last simulated day; end > start */
   guint64 seed;                   /* RNG seed */
   guint replications;             /* >= 1 */
+  gint32 data_until;              /* data after this day unused (figures, growth anchors,
+                                     catalogue entries); G_MAXINT32: all */
 
   /* [population] */
   char *cities_path;              /* resolved path of the cities file */
@@ -138,18 +172,30 @@ typedef struct {
   ModelGrowthAnchor *growth;      /* later totals, increasing days, all > start */
   guint n_growth;
   gboolean urban_split;           /* cells by urban/rural as well as age band */
+  guint64 people;                 /* residents on day start; 0 in the file: the cities' sum */
+  double cardholders_max;         /* most cardholders / residents after the anchors */
+  gboolean cardholders_extend;    /* the anchors' last trend continues after the last one */
+  gboolean dynamics;              /* births, deaths and ageing (else the cells stay fixed) */
+  double birth_rate;              /* births per resident per year */
+  double death_rate[MODEL_N_AGE_BANDS];  /* per person of the band per year */
+  double ageing[MODEL_N_AGE_BANDS];      /* share of the band reaching the next per year */
 
   /* [adoption] (hazards per person per day) */
   double innovation;              /* Bass p once issuance is live in the city */
   double innovation_per_channel;  /* extra p per live channel reaching the city */
   double imitation;               /* Bass q, times the city's holder share */
-  double youth_factor;            /* hazard multiplier, age 0-14 */
+  double youth_factor;            /* hazard multiplier, age 0-17 */
   double elderly_factor;          /* hazard multiplier, age 60+ */
   double rural_factor;            /* hazard multiplier, rural cells */
   ModelPolicyPush *pushes;        /* ordered, not overlapping */
   guint n_pushes;
   double level2_share;            /* share of new holders taking level 2 where payment is open */
   double level2_upgrade;          /* per level-1 holder per day, where payment is open */
+  char *access_path;              /* resolved; NULL for "none" (everyone can hold one) */
+  ModelAccess *access;            /* loaded from it */
+  gboolean access_growth;         /* the access trend continues after its data */
+  double access_max;              /* most access share a cell reaches */
+  double proxy[MODEL_N_AGE_BANDS];/* share of those without access holding through a relative */
 
   /* [cards] */
   double loss_rate;               /* per holder per day: physical card lost or locked */
@@ -166,6 +212,11 @@ typedef struct {
   double rectification_days;      /* days from a failed certification to the next try */
   ModelScenarioImpl *impls;
   guint n_impls;
+  double arrival_rate;            /* new channels per day after the catalogue */
+  gboolean arrival_fitted;        /* arrival_rate fitted from the published channel counts */
+  double arrival_halflife;        /* days for the arrival rate to halve */
+  guint arrival_max;              /* most channels arriving in a replication */
+  gint32 arrival_from;            /* first day of arrivals: after the catalogue's last go-live */
 
   /* [targets] */
   double share_2019;              /* holders / cardholders to reach by target_2019 */
@@ -180,6 +231,9 @@ typedef struct {
 
   /* [latency] */
   ModelLatencyParams latency;
+
+  /* [calibration] */
+  ModelCalibration calibration;
 
   /* the data the scenario names, loaded */
   ModelCities *cities;
@@ -232,10 +286,17 @@ const ModelDateRange *model_scenario_milestone (const ModelScenario *scenario,
                                                 guint32 province_code);
 
 /*
- * The cardholder total on day: cardholders at start, linear between
- * growth anchors (and from start to the first), flat after the last.
+ * The cardholder total on day, for the residents of day start: cardholders
+ * at start, linear between growth anchors (and from start to the first);
+ * after the last, flat, or with cardholders_extend the last stretch's slope
+ * (from start for a single anchor) goes on up to cardholders_max x people.
  */
 double model_scenario_cardholders_on (const ModelScenario *scenario, gint32 day);
+
+/* The ceiling of a cell on day: the share of its cardholders who can hold
+ * an e-card, access + proxy x (1 - access) (1 with no access file). */
+double model_scenario_ceiling (const ModelScenario *scenario, ModelAgeBand band, ModelArea area,
+                               gint32 day);
 
 /* The policy multiplier on day: a window's multiplier, else 1. */
 double model_scenario_push_on (const ModelScenario *scenario, gint32 day);

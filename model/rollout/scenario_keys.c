@@ -31,6 +31,9 @@ typedef enum {
   K_POSITIVE,    /* double > 0 */
   K_GROWTH,      /* DATE:PEOPLE, ... */
   K_PUSH,        /* DATE..DATE:FACTOR, ... */
+  K_ACCESS,      /* a path, or "none" (NULL) */
+  K_ARRIVAL,     /* "fit" (arrival_fitted) or a number >= 0 */
+  K_WHOLE,       /* guint, 0..1000000 */
 } Kind;
 
 typedef struct {
@@ -49,10 +52,24 @@ static const Spec specs[] = {
   { "scenario", "end", K_DATE, F (end), "" },
   { "scenario", "seed", K_SEED, F (seed), "" },
   { "scenario", "replications", K_COUNT, F (replications), "" },
+  { "scenario", "data_until", K_DATE, F (data_until), "" },
   { "population", "cities", K_PATH, F (cities_path), "" },
   { "population", "cardholders", K_PEOPLE, F (cardholders), "people" },
   { "population", "cardholders_growth", K_GROWTH, 0, "" },
   { "population", "urban_split", K_BOOL, F (urban_split), "" },
+  { "population", "people", K_PEOPLE, F (people), "people" },
+  { "population", "cardholders_max", K_PROB, F (cardholders_max), "share of residents" },
+  { "population", "cardholders_extend", K_BOOL, F (cardholders_extend), "" },
+  { "population", "dynamics", K_BOOL, F (dynamics), "" },
+  { "population", "birth_rate", K_RATE, F (birth_rate), "per person per year" },
+  { "population", "death_rate_0_17", K_RATE, F (death_rate[MODEL_AGE_0_17]),
+    "per person per year" },
+  { "population", "death_rate_18_59", K_RATE, F (death_rate[MODEL_AGE_18_59]),
+    "per person per year" },
+  { "population", "death_rate_60_plus", K_RATE, F (death_rate[MODEL_AGE_60_PLUS]),
+    "per person per year" },
+  { "population", "ageing_0_17", K_PROB, F (ageing[MODEL_AGE_0_17]), "share per year" },
+  { "population", "ageing_18_59", K_PROB, F (ageing[MODEL_AGE_18_59]), "share per year" },
   { "adoption", "innovation", K_RATE, F (innovation), "per day" },
   { "adoption", "innovation_per_channel", K_RATE, F (innovation_per_channel), "per day" },
   { "adoption", "imitation", K_RATE, F (imitation), "per day" },
@@ -62,6 +79,11 @@ static const Spec specs[] = {
   { "adoption", "policy_push", K_PUSH, 0, "" },
   { "adoption", "level2_share", K_PROB, F (level2_share), "share" },
   { "adoption", "level2_upgrade", K_RATE, F (level2_upgrade), "per day" },
+  { "adoption", "access", K_ACCESS, F (access_path), "" },
+  { "adoption", "access_growth", K_BOOL, F (access_growth), "" },
+  { "adoption", "access_max", K_PROB, F (access_max), "share" },
+  { "adoption", "proxy_0_17", K_PROB, F (proxy[MODEL_AGE_0_17]), "share" },
+  { "adoption", "proxy_60_plus", K_PROB, F (proxy[MODEL_AGE_60_PLUS]), "share" },
   { "cards", "loss_rate", K_RATE, F (loss_rate), "per day" },
   { "cards", "replacement_days", K_POSITIVE, F (replacement_days), "days" },
   { "milestones", "issuance_golive", K_RANGE, F (milestone[MODEL_MILESTONE_ISSUANCE]), "" },
@@ -71,6 +93,9 @@ static const Spec specs[] = {
   { "channels", "catalogue", K_PATH, F (catalogue_path), "" },
   { "channels", "certification_pass", K_PROB, F (certification_pass), "probability" },
   { "channels", "rectification_days", K_RATE, F (rectification_days), "days" },
+  { "channels", "arrival_rate", K_ARRIVAL, F (arrival_rate), "channels per day" },
+  { "channels", "arrival_halflife", K_POSITIVE, F (arrival_halflife), "days" },
+  { "channels", "arrival_max", K_WHOLE, F (arrival_max), "channels" },
   { "targets", "share_2019", K_PROB, F (share_2019), "share" },
   { "targets", "target_2019", K_DATE, F (target_2019), "" },
   { "targets", "share_2020", K_PROB, F (share_2020), "share" },
@@ -82,7 +107,7 @@ static const Spec specs[] = {
 
 static const char *const groups[] = {
   "scenario", "population", "adoption", "cards", "milestones", "channels", "targets",
-  "latency",
+  "latency", "calibration",
 };
 
 #define FIELD(scenario, type, offset) ((type *) (void *) ((char *) (scenario) + (offset)))
@@ -287,6 +312,29 @@ parse_value (const Spec *spec, const char *text, const char *dir, ModelScenario 
                                 spec->unit);
       *FIELD (s, double, spec->offset) = d;
       return NULL;
+    case K_ACCESS:
+      {
+        char **field = FIELD (s, char *, spec->offset);
+        g_clear_pointer (field, g_free);
+        if (strcmp (text, "none") != 0)
+          *field = g_path_is_absolute (text) ? g_strdup (text)
+                                             : g_build_filename (dir, text, NULL);
+        return NULL;
+      }
+    case K_ARRIVAL:
+      s->arrival_fitted = strcmp (text, "fit") == 0;
+      if (s->arrival_fitted)
+        return NULL;
+      if (!model_csv_parse_double (text, &d) || d < 0)
+        return g_strdup_printf ("\"%s\" is not a rate, expected fit or a number >= 0 "
+                                "(channels per day)", text);
+      s->arrival_rate = d;
+      return NULL;
+    case K_WHOLE:
+      if (!model_csv_parse_uint (text, 1000000, &u))
+        return g_strdup_printf ("\"%s\" is not a whole number, expected 0..1000000", text);
+      *FIELD (s, guint, spec->offset) = (guint) u;
+      return NULL;
     case K_GROWTH:
       return parse_growth (text, s);
     case K_PUSH:
@@ -460,6 +508,11 @@ load_data (ScenCheck *check, ModelScenario *s)
     scen_problem (check, line_of (check, "channels", "catalogue"), "channels", "catalogue",
                   "cannot load the channel catalogue: %s", error->message);
   g_clear_error (&error);
+  if (s->access_path != NULL
+      && (s->access = model_access_load (s->access_path, MODEL_SCENARIO_ERROR, &error)) == NULL)
+    scen_problem (check, line_of (check, "adoption", "access"), "adoption", "access",
+                  "cannot load the access shares: %s", error->message);
+  g_clear_error (&error);
   if (s->published_path != NULL
       && (s->published = model_published_load (s->published_path, &s->n_published,
                                                MODEL_SCENARIO_ERROR, &error)) == NULL)
@@ -499,17 +552,17 @@ cross_checks (ScenCheck *check, ModelScenario *s, gboolean dates_ok)
       }
   if (s->cities != NULL)
     {
-      if (s->cardholders > s->cities->population)
+      if (s->cardholders > s->people)
         scen_problem (check, line_of (check, "population", "cardholders"), "population",
-                      "cardholders", "%" G_GUINT64_FORMAT " exceeds the cities' population %"
-                      G_GUINT64_FORMAT ", expected at most that", s->cardholders,
-                      s->cities->population);
+                      "cardholders", "%" G_GUINT64_FORMAT " exceeds the residents %"
+                      G_GUINT64_FORMAT " (people), expected at most that", s->cardholders,
+                      s->people);
       for (guint i = 0; i < s->n_growth; i++)
-        if (s->growth[i].total > s->cities->population)
+        if (s->growth[i].total > s->people)
           scen_problem (check, line_of (check, "population", "cardholders_growth"),
                         "population", "cardholders_growth", "item %u: %" G_GUINT64_FORMAT
-                        " exceeds the cities' population %" G_GUINT64_FORMAT ", expected at "
-                        "most that", i + 1, s->growth[i].total, s->cities->population);
+                        " exceeds the residents %" G_GUINT64_FORMAT " (people), expected at "
+                        "most that", i + 1, s->growth[i].total, s->people);
     }
   if (!dates_ok)
     return;  /* start or end did not parse: date comparisons would mislead */
@@ -556,14 +609,16 @@ scen_parse (ScenCheck *check, ModelScenario *s)
       const ScenGroup *g = check->groups->pdata[i];
       if (base_name_index (groups, G_N_ELEMENTS (groups), g->name) < 0)
         scen_problem (check, g->line, g->name, NULL, "unknown group, expected scenario, "
-                      "population, adoption, cards, milestones, channels, targets or latency");
+                      "population, adoption, cards, milestones, channels, targets, latency "
+                      "or calibration");
     }
   for (guint i = 0; i < check->entries->len; i++)
     {
       const ScenEntry *e = check->entries->pdata[i];
       if (base_name_index (groups, G_N_ELEMENTS (groups), e->group) < 0
-          || strcmp (e->group, "latency") == 0)
-        continue;  /* the group is reported, or parsed by scen_latency_parse */
+          || strcmp (e->group, "latency") == 0 || strcmp (e->group, "calibration") == 0)
+        continue;  /* the group is reported, or parsed by scen_latency_parse and
+                      scen_calibration_parse */
       const Spec *spec = find_spec (e->group, e->key);
       if (spec == NULL)
         {
@@ -602,6 +657,29 @@ scen_parse (ScenCheck *check, ModelScenario *s)
                && (g_str_has_prefix (e->key, "impl.") || g_str_has_prefix (e->key, "profile.")))
         parse_impl (check, e, s);
     }
+  if (s->people == 0 && s->cities != NULL)
+    s->people = s->cities->population;
+  while (s->n_growth > 0 && s->growth[s->n_growth - 1].day > s->data_until)
+    s->n_growth--;  /* data after data_until is not used */
   cross_checks (check, s, dates_ok);
   scen_latency_parse (check, s);
+  if (s->catalogue != NULL)
+    scen_arrivals_resolve (check, s);
+  scen_calibration_parse (check, s);
+}
+
+gboolean
+scen_number_key (const char *name, gsize *offset, double *lo, double *hi)
+{
+  const char *dot = strchr (name, '.');
+  if (dot == NULL)
+    return FALSE;
+  g_autofree char *group = g_strndup (name, (gsize) (dot - name));
+  const Spec *spec = find_spec (group, dot + 1);
+  if (spec == NULL || (spec->kind != K_RATE && spec->kind != K_PROB && spec->kind != K_POSITIVE))
+    return FALSE;
+  *offset = spec->offset;
+  *lo = 0;
+  *hi = spec->kind == K_PROB ? 1 : G_MAXDOUBLE;
+  return TRUE;
 }

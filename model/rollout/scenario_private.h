@@ -64,4 +64,17 @@ void scen_latency_defaults (ModelScenario *scenario);
 void scen_latency_parse (ScenCheck *check, ModelScenario *scenario);
 void scen_latency_free (ModelLatencyParams *params);
 
+/* The field of a number-valued key "GROUP.KEY" and the key's own range
+ * (scenario_keys.c); FALSE for any other key. */
+gboolean scen_number_key (const char *name, gsize *offset, double *lo, double *hi);
+
+/* arrivals.c: resolves [channels] arrival_rate = fit from the published
+ * channel counts, and the first day of arrivals. */
+void scen_arrivals_resolve (ScenCheck *check, ModelScenario *scenario);
+
+/* scenario_calibration.c: [calibration] (free parameters, figures, the ABC
+ * settings, the posterior file), parsed after the other groups. */
+void scen_calibration_defaults (ModelScenario *scenario);
+void scen_calibration_parse (ScenCheck *check, ModelScenario *scenario);
+
 G_END_DECLS

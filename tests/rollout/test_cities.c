@@ -186,7 +186,7 @@ test_good_small (void)
   g_assert_cmpstr (cities->cities[1].name, ==, "深圳市");
   g_assert_cmpuint (cities->cities[1].imputed, ==,
                     MODEL_CITY_IMPUTED_URBAN | MODEL_CITY_IMPUTED_AGE_60_PLUS);
-  g_assert_cmpfloat_with_epsilon (cities->cities[1].age_share[MODEL_AGE_15_59], 0.7953, 1e-12);
+  g_assert_cmpfloat_with_epsilon (cities->cities[1].census_share[MODEL_CENSUS_15_59], 0.7953, 1e-12);
   g_assert_cmpuint (cities->provinces[0].population, ==, 18676605 + 17494398);
 }
 
