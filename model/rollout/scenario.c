@@ -90,10 +90,10 @@ set_defaults (ModelScenario *s)
   s->cardholders_extend = TRUE;
   s->dynamics = TRUE;
   s->birth_rate = 0.00852;
-  s->death_rate[MODEL_AGE_0_17] = 0.00046;
-  s->death_rate[MODEL_AGE_18_59] = 0.0022;
-  s->death_rate[MODEL_AGE_60_PLUS] = 0.0303;
-  s->ageing[MODEL_AGE_0_17] = 0.049;
+  s->death_rate[MODEL_AGE_0_17] = 0.00053;
+  s->death_rate[MODEL_AGE_18_59] = 0.00217;
+  s->death_rate[MODEL_AGE_60_PLUS] = 0.0302;
+  s->ageing[MODEL_AGE_0_17] = 0.051;
   s->ageing[MODEL_AGE_18_59] = 0.024;
   s->innovation = 6e-5;
   s->innovation_per_channel = 4e-6;
