@@ -94,7 +94,7 @@ typedef struct {
 
 typedef struct {
   guint replications;       /* >= 1 */
-  guint first_replication;  /* the stream key of replication index 0 */
+  guint64 first_replication;  /* the stream key of replication index 0 */
   guint done;               /* resume: replications 0 .. done - 1 are finished */
   guint jobs;               /* threads per process */
   SimComm *comm;            /* the processes sharing the run; NULL: this one alone */

@@ -94,12 +94,15 @@ typedef struct {
 /*
  * Forecasts the scenario's published figures dated after its data_until
  * (of the quantities it fits, up to its end) with `replications`
- * replications, each drawing its parameters from result's posterior.
+ * replications, each drawing its parameters from result's posterior (the
+ * run's other options from run_options; no latency model), to the last
+ * such figure's date.  *forecast (may be NULL) receives that run.
  * Returns: (transfer full), or NULL with an error (no later figure).
  */
 ModelBacktest *model_backtest (const ModelScenario *scenario,
                                const ModelCalibrationResult *result, guint replications,
-                               const ModelRolloutOptions *run_options, GError **error);
+                               const ModelRolloutOptions *run_options,
+                               ModelRolloutResult **forecast, GError **error);
 
 void model_backtest_free (ModelBacktest *backtest);
 

@@ -81,7 +81,7 @@ typedef struct _ModelRolloutResult ModelRolloutResult;
 
 typedef struct {
   guint replications;                /* >= 1 */
-  guint first_replication;           /* replication number keying the streams of index 0 */
+  guint64 first_replication;         /* replication number keying the streams of index 0 */
   guint jobs;                        /* threads; 0 or 1: the calling thread */
   const guint *city_order;           /* permutation of the cities, or NULL */
   const ModelCertVerdict *certified; /* per catalogue channel, or NULL for all NONE */
