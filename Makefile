@@ -51,7 +51,7 @@ USES_base        :=
 
 DIR_sim          := sim
 MODS_sim         := rng binomial engine summary histogram histogram_bytes queue erlang mpi \
-                    reduce model jobs
+                    reduce model jobs abc
 USES_sim         := base
 
 DIR_std          := model/std
