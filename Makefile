@@ -61,7 +61,7 @@ MODS_std         := stdcode keypair id card ecard pin credential base45 qr conse
 USES_std         := base
 
 DIR_rollout      := model/rollout
-MODS_rollout     := access demography arrivals posterior scenario scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
+MODS_rollout     := access demography arrivals posterior calibrate scenario scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
                     latency latency_io sweep sweep_result rundb rundb_latency
 USES_rollout     := std sim base
@@ -81,7 +81,7 @@ MODS_reports     := report reader gnuplot html latency latency_plots conform con
 USES_reports     := base
 
 DIR_cli          := cli
-MODS_cli         := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_report \
+MODS_cli         := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
                     cmd_conform cmd_selftest cmd_scenario
 USES_cli         := reports conformance rollout std sim base

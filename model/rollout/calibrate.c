@@ -71,7 +71,7 @@ simulate (gpointer data, const double *theta, guint64 key, double *stats, GError
 {
   const Fit *fit = data;
   ModelRolloutOptions opt = { .replications = 1, .first_replication = key, .jobs = 1,
-                              .no_latency = TRUE, .theta = theta };
+                              .no_latency = TRUE, .theta = theta, .fit_only = TRUE };
   g_autoptr (ModelRolloutResult) r = model_rollout_run (fit->sc, &opt, error);
   if (r == NULL)
     return FALSE;
@@ -169,7 +169,7 @@ model_calibrate (const ModelScenario *sc, const ModelCalibrateOptions *opt, GErr
   cfg.max_simulations = MAX (cal->max_simulations, cal->particles);
   cfg.jobs = opt->jobs;
   cfg.comm = opt->comm;
-  cfg.progress = (SimAbcProgressFn) opt->progress;
+  cfg.progress = opt->progress;
   cfg.progress_data = opt->progress_data;
   g_autoptr (SimAbcResult) abc = sim_abc_run (&cfg, error);
   if (abc == NULL)

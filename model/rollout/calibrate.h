@@ -67,7 +67,8 @@ typedef struct {
 typedef struct {
   guint jobs;                      /* threads */
   SimComm *comm;                   /* NULL: this process alone */
-  void (*progress) (guint generation, guint accepted, guint attempts, double epsilon,
+  /* After each batch of simulations (sim/abc.h's SimAbcProgressFn). */
+  void (*progress) (guint generation, guint accepted, guint64 attempts, double epsilon,
                     gpointer data);
   gpointer progress_data;
 } ModelCalibrateOptions;

@@ -228,6 +228,7 @@ simulate_city (gpointer data, guint c, GError **error)
   const ModelCity *city = &sc->cities->cities[c];
   const ModelCatalogue *cat = sc->catalogue;
   const guint nd = res->n_days, nc = rp->n_cells, n_areas = sc->urban_split ? 2 : 1;
+  const gboolean fit_only = rp->opt->fit_only;
   gint32 ms[MODEL_N_MILESTONES];
   SimRng r;
 
@@ -276,7 +277,8 @@ simulate_city (gpointer data, guint c, GError **error)
       /* Channels going live today: flush the classes whose set changes. */
       while (n_live < n_reach && reach[n_live].live <= day)
         {
-          flush_class (rp, c, reach[n_live].klass, pending, reach, n_live, &flushes);
+          if (!fit_only)
+            flush_class (rp, c, reach[n_live].klass, pending, reach, n_live, &flushes);
           class_live[reach[n_live].klass]++;
           n_live++;
         }
@@ -324,9 +326,12 @@ simulate_city (gpointer data, guint c, GError **error)
               x->h2 += n2;
               fresh += n;
             }
-          gsize at = ((gsize) c * MODEL_N_CELLS + k) * nd + d;
-          rp->cell_holders[at] = x->h1 + x->h2;
-          rp->cell_people[at] = x->people;
+          if (!fit_only)
+            {
+              gsize at = ((gsize) c * MODEL_N_CELLS + k) * nd + d;
+              rp->cell_holders[at] = x->h1 + x->h2;
+              rp->cell_people[at] = x->people;
+            }
           holders += x->h1 + x->h2;
           lvl2 += x->h2;
           cards += n_cards;
@@ -336,7 +341,7 @@ simulate_city (gpointer data, guint c, GError **error)
 
       /* The day's new holders by class of channel. */
       gint64 *kl = rp->klass + (gsize) c * N_CLASSES * nd;
-      if (fresh > 0)
+      if (fresh > 0 && !fit_only)
         {
           double w[N_CLASSES];
           gint64 out[N_CLASSES];
@@ -368,6 +373,8 @@ simulate_city (gpointer data, guint c, GError **error)
             *m = (gint32) d;
         }
     }
+  if (fit_only)
+    return TRUE;
   for (guint k = 0; k < N_CLASSES; k++)
     flush_class (rp, c, k, pending, reach, n_live, &flushes);
 

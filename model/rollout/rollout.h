@@ -111,6 +111,12 @@ typedef struct {
    * replication (n_free values), or NULL: each replication draws them from
    * the scenario's posterior if it has one, else the scenario's values. */
   const double *theta;
+  /* Only the national series a calibration reads (holders, level 2,
+   * cardholders, residents, potential, channels, mobile payment cities):
+   * no split of new holders by class or channel, no per-cell series, no
+   * digests.  Those splits draw from streams of their own, so the series
+   * kept are the same bytes as in a full run. */
+  gboolean fit_only;
 } ModelRolloutOptions;
 
 /* The result of a run.  All fields public; arrays are row-major as noted. */

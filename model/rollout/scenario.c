@@ -336,3 +336,52 @@ model_scenario_impl_for (const ModelScenario *s, int channel)
     }
   return by_class;
 }
+
+void
+model_scenario_text_set (GString *t, const char *group, const char *key, const char *value)
+{
+  g_auto (GStrv) lines = g_strsplit (t->str, "\n", -1);
+  g_autofree char *header = g_strdup_printf ("[%s]", group);
+  g_autofree char *line = g_strdup_printf ("%s = %s", key, value);
+  int in_group = -1, header_at = -1;
+  guint n = g_strv_length (lines);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *l = g_strstrip (g_strdup (lines[i]));
+      if (l[0] == '[')
+        {
+          in_group = strcmp (l, header) == 0;
+          if (in_group)
+            header_at = (int) i;
+          continue;
+        }
+      char *eq = strchr (l, '=');
+      if (in_group == 1 && l[0] != '#' && eq != NULL)
+        {
+          *eq = '\0';
+          if (strcmp (g_strstrip (l), key) == 0)
+            {
+              g_free (lines[i]);
+              lines[i] = g_strdup (line);
+              g_string_assign (t, "");
+              for (guint j = 0; j < n; j++)
+                g_string_append_printf (t, "%s%s", lines[j], j + 1 < n ? "\n" : "");
+              return;
+            }
+        }
+    }
+  if (header_at < 0)
+    {
+      if (t->len > 0 && t->str[t->len - 1] != '\n')
+        g_string_append_c (t, '\n');
+      g_string_append_printf (t, "\n%s\n%s\n", header, line);
+      return;
+    }
+  g_string_assign (t, "");
+  for (guint j = 0; j < n; j++)
+    {
+      g_string_append_printf (t, "%s%s", lines[j], j + 1 < n ? "\n" : "");
+      if ((int) j == header_at)
+        g_string_append_printf (t, "%s\n", line);
+    }
+}

@@ -318,6 +318,12 @@ guint model_scenario_servers_on (const ModelServerStep *steps, guint n_steps, gi
 /* MODEL_WEEKDAY or MODEL_WEEKEND for a day number. */
 guint model_day_type (gint32 day);
 
+/* Sets group.key = value in a scenario's text (replacing the key's line in
+ * its group, or adding it after the group's header, or adding the group at
+ * the end): how sweeps, backtests and calibrations derive scenario texts. */
+void model_scenario_text_set (GString *text, const char *group, const char *key,
+                              const char *value);
+
 void model_scenario_free (ModelScenario *scenario);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelScenario, model_scenario_free)

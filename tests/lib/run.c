@@ -112,3 +112,16 @@ essc_test_run_clear (EsscTestRun *r)
   g_clear_pointer (&r->out, g_free);
   g_clear_pointer (&r->err, g_free);
 }
+
+void
+essc_test_put_access (const char *dir)
+{
+  g_autofree char *src = essc_test_src_path ("scenarios", "data", "access-2018-2020.csv", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *dst = g_build_filename (data, "access-2018-2020.csv", NULL);
+  g_autofree char *text = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (src, &text, &len, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (data, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (dst, text, (gssize) len, NULL));
+}

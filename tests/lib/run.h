@@ -28,6 +28,10 @@ const char *essc_test_srcdir (void);
  * elements; "." when ESSC_SRCDIR is unset). */
 char *essc_test_src_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
 
+/* Copies the shipped access shares (scenarios/data/access-2018-2020.csv)
+ * to DIR/data/, where a scenario written in DIR finds them by default. */
+void essc_test_put_access (const char *dir);
+
 /* Runs argv (argv[0] searched in PATH) through launcher (NULL: a plain
  * one; its flags are replaced by pipes for stdin, stdout and stderr),
  * feeding stdin_text (may be NULL) of stdin_len bytes. */

@@ -127,7 +127,8 @@ test_national (void)
   g_assert_cmpstr (s->hash, ==, hex);
   g_assert_cmpstr (model_scenario_hash (s), ==, hex);
 
-  /* Cardholders: linear from start to the first anchor, between anchors, flat after. */
+  /* Cardholders: linear from start to the first anchor, between anchors, then
+   * the last stretch's slope up to cardholders_max x people. */
   g_assert_cmpfloat (model_scenario_cardholders_on (s, s->start), ==, 1250000000.0);
   g_assert_cmpfloat (model_scenario_cardholders_on (s, s->start - 10), ==, 1250000000.0);
   g_assert_cmpfloat (model_scenario_cardholders_on (s, day ("2019-10-31")), ==, 1301000000.0);
@@ -135,7 +136,15 @@ test_national (void)
   double mid = model_scenario_cardholders_on (s, a + (b - a) / 2);
   double expect = 1301000000.0 + 14000000.0 * (double) ((b - a) / 2) / (double) (b - a);
   g_assert_cmpfloat_with_epsilon (mid, expect, 1e-3);
-  g_assert_cmpfloat (model_scenario_cardholders_on (s, day ("2021-06-30")), ==, 1315000000.0);
+  gint32 c = day ("2021-06-30");
+  g_assert_cmpfloat_with_epsilon (model_scenario_cardholders_on (s, c),
+                                  1315000000.0 + 14000000.0 * (double) (c - b) / (double) (b - a),
+                                  1e-3);
+  g_assert_cmpfloat (model_scenario_cardholders_on (s, day ("2090-01-01")), ==,
+                     s->cardholders_max * (double) s->people);
+  ModelScenario flat = *s;
+  flat.cardholders_extend = FALSE;
+  g_assert_cmpfloat (model_scenario_cardholders_on (&flat, c), ==, 1315000000.0);
   double half = model_scenario_cardholders_on (s, s->start + (a - s->start) / 2);
   g_assert_cmpfloat (half, >, 1250000000.0);
   g_assert_cmpfloat (half, <, 1301000000.0);
@@ -270,10 +279,11 @@ static const BadCase bad_cases[] = {
   { "unknown-key", MINIMAL "[adoption]\n\n# a typo\ninovation = 0.1\n",
     { "10: [adoption] inovation: unknown key, expected one of innovation, "
       "innovation_per_channel, imitation, youth_factor, elderly_factor, rural_factor, "
-      "policy_push, level2_share, level2_upgrade" } },
+      "policy_push, level2_share, level2_upgrade, access, access_growth, access_max, "
+      "proxy_0_17, proxy_60_plus" } },
   { "unknown-group", MINIMAL "[adoptoin]\ninnovation = 0.1\n",
     { "7: [adoptoin]: unknown group, expected scenario, population, adoption, cards, "
-      "milestones, channels, targets or latency" } },
+      "milestones, channels, targets, latency or calibration" } },
   { "bad-range", MINIMAL "[milestones]\nmobile_payment = 2019-12-31..2019-03-01\n",
     { "8: [milestones] mobile_payment: range 2019-12-31..2019-03-01 ends before it starts, "
       "expected start <= end" } },
@@ -436,6 +446,7 @@ test_relative_paths (void)
   g_autofree char *channels_dst = g_build_filename (data, "ch.csv", NULL);
   g_autofree char *text = NULL;
   gsize len;
+  essc_test_put_access (sub);
 
   g_assert_cmpint (g_mkdir_with_parents (data, 0700), ==, 0);
   g_assert_true (g_file_get_contents (cities_src, &text, &len, NULL));
@@ -574,6 +585,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   tmpdir = g_dir_make_tmp ("essc-scenario-XXXXXX", &error);
   g_assert_no_error (error);
+  essc_test_put_access (tmpdir);
 
   g_test_add_func ("/scenario/shipped", test_shipped);
   g_test_add_func ("/scenario/national", test_national);
