@@ -7,7 +7,8 @@
  * for cities spread over the ranks of one replication, and the same run
  * database; a rank that dies ends the job with a message instead of a hang;
  * a 2 x 2 sweep gives, per point, the digest of `essc sim` on the point's
- * scenario.  Every command runs under coreutils' timeout, so a hang fails
+ * scenario; essc calibrate writes the same posterior bytes on 1 process
+ * and on 1 to 3 ranks.  Every command runs under coreutils' timeout, so a hang fails
  * the test instead of stopping CI.
  */
 #include "tests/lib/run.h"
@@ -266,6 +267,57 @@ test_sweep (void)
   essc_test_remove_dir (dir);
 }
 
+/* The posterior essc calibrate writes for the test calibration, on `ranks`
+ * ranks (0: the single-process build), with `jobs` threads each. */
+static char *
+calibrate_posterior (const char *dir, int ranks, const char *jobs)
+{
+  g_autofree char *np = g_strdup_printf ("%d", ranks);
+  g_autofree char *scenario = g_build_filename (dir, "calibrate.ini", NULL);
+  g_autofree char *post = g_strdup_printf ("%s/post-%d-%s.csv", dir, ranks, jobs);
+  g_autofree char *out_ini = g_strdup_printf ("%s/calibrated-%d-%s.ini", dir, ranks, jobs);
+  const char *single[] = { essc_test_env ("ESSC_BIN"), "calibrate", scenario, "--jobs", jobs,
+                           "--no-db", "--posterior", post, "--scenario-out", out_ini, NULL };
+  const char *multi[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to",
+                          "none", "-np", np, essc_test_env ("ESSC_MPI_BIN"), "calibrate",
+                          scenario, "--jobs", jobs, "--no-db", "--posterior", post,
+                          "--scenario-out", out_ini, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run (ranks == 0 ? single : multi, &out, &err);
+  if (status != 0)
+    g_error ("essc calibrate on %d ranks exited %d: %s", ranks, status, err);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (post, &text, NULL, NULL));
+  return text;
+}
+
+static void
+test_calibrate (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("essc-calibrate-XXXXXX", NULL);
+  const char *files[] = { "calibrate.ini", "calibrate-figures.csv", "cities.csv",
+                          "channels.csv" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *src = essc_test_src_path ("tests", "data", "small", files[i], NULL);
+      g_autofree char *dst = g_build_filename (dir, files[i], NULL);
+      g_autofree char *text = NULL;
+      gsize len;
+      g_assert_true (g_file_get_contents (src, &text, &len, NULL));
+      g_assert_true (g_file_set_contents (dst, text, (gssize) len, NULL));
+    }
+  g_autofree char *one = calibrate_posterior (dir, 0, "1");
+  g_assert_cmpuint (strlen (one), >, 100);
+  g_autofree char *two = calibrate_posterior (dir, 0, "2");
+  g_assert_cmpstr (one, ==, two);
+  for (int n = 1; n <= 3; n++)
+    {
+      g_autofree char *p = calibrate_posterior (dir, n, "1");
+      g_assert_cmpstr (p, ==, one);
+    }
+  essc_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,5 +326,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mpi/database/same-rows", test_same_database);
   g_test_add_func ("/mpi/rank-failure/ends-the-job", test_rank_failure);
   g_test_add_func ("/mpi/sweep/2x2-points-match-single-runs", test_sweep);
+  g_test_add_func ("/mpi/calibrate/same-posterior-1-to-3-ranks", test_calibrate);
   return g_test_run ();
 }
