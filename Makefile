@@ -199,6 +199,7 @@ bench: deps essc mpi-essc
 	./essc bench
 	sh tools/bench-conform.sh ./essc
 	sh tools/bench-sim.sh ./essc
+	sh tools/bench-calibrate.sh ./essc
 	sh tools/bench-mpi.sh build-mpi/essc
 
 clean:

@@ -27,7 +27,7 @@
 typedef struct {
   gint jobs, particles, generations, max_simulations, replications;
   char *seed, *db, *posterior, *scenario_out, *fit_until;
-  gboolean no_db;
+  gboolean no_db, no_write;
 } Args;
 
 static void
@@ -178,6 +178,8 @@ run (int argc, char **argv, gboolean backtest)
       "calibration database (default runs/NAME-calibration-SEED.db, or -backtest-DATE-SEED)",
       "FILE" },
     { "no-db", 0, 0, G_OPTION_ARG_NONE, &a.no_db, "write no database", NULL },
+    { "no-write", 0, 0, G_OPTION_ARG_NONE, &a.no_write,
+      "print only: write no posterior, calibrated scenario or database", NULL },
     { "posterior", 0, 0, G_OPTION_ARG_FILENAME, &a.posterior,
       "calibrate: the posterior sample to write (default NAME-posterior.csv beside the "
       "scenario)", "FILE" },
@@ -278,7 +280,7 @@ run (int argc, char **argv, gboolean backtest)
       if (leader)
         print_backtest (bt);
     }
-  if (!leader)
+  if (!leader || a.no_write)
     return args_clear (&a), ESSC_EXIT_OK;
 
   /* Files: the posterior and the calibrated scenario (calibrate), the database. */
