@@ -40,10 +40,25 @@ args_clear (Args *a)
   g_free (a->fit_until);
 }
 
+typedef struct {
+  guint particles;
+  gboolean tty;
+} Progress;
+
+/* On a terminal, a line rewritten after each batch; elsewhere (a CI log),
+ * one line per completed generation. */
 static void
 progress (guint generation, guint accepted, guint64 attempts, double epsilon, gpointer data)
 {
-  const guint *particles = data;
+  const Progress *pr = data;
+  const guint *particles = &pr->particles;
+  if (!pr->tty)
+    {
+      if (accepted == *particles)
+        fprintf (stderr, "  generation %u done: %" G_GUINT64_FORMAT " attempts, tolerance "
+                 "%.3f\n", generation, attempts, epsilon);
+      return;
+    }
   if (isinf (epsilon))
     fprintf (stderr, "\r  generation %u: %u of %u particles from the prior   ", generation,
              accepted, *particles);
@@ -232,10 +247,9 @@ run (int argc, char **argv, gboolean backtest)
   SimComm *world = sim_comm_world ();
   gboolean leader = sim_comm_rank (world) == 0;
   gboolean tty = leader && isatty (STDERR_FILENO);
-  guint particles = sc->calibration.particles;
+  Progress pr = { sc->calibration.particles, tty };
   ModelCalibrateOptions copt = { .jobs = (guint) a.jobs, .comm = world,
-                                 .progress = tty ? progress : NULL,
-                                 .progress_data = &particles };
+                                 .progress = leader ? progress : NULL, .progress_data = &pr };
   if (leader)
     printf ("essc %s: %s (scenario %.16s, seed %" G_GUINT64_FORMAT ", %u free parameters, "
             "essc %s)\n", name, sc->name, model_scenario_hash (sc), sc->seed,
