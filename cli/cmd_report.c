@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * essc report: plots and an HTML page from a run or conformance database
- * (reports/report.h).  Exit status: 0 written (figures gnuplot could not
- * draw are listed on the page and on stderr), 2 a database that cannot be
- * read or a directory that cannot be written, or bad usage.
+ * essc report: plots and an HTML page from a run, conformance, sweep or
+ * calibration database (reports/report.h).  Exit status: 0 written
+ * (figures gnuplot could not draw are listed on the page and on stderr), 2
+ * a database that cannot be read or a directory that cannot be written, or
+ * bad usage.
  */
 #include "cli/cli.h"
 #include "reports/report.h"
@@ -27,7 +28,9 @@ essc_cmd_report (int argc, char **argv)
   };
   if (!essc_cli_parse (&argc, &argv, "report", "DATABASE",
                        "Writes DIR/index.html and the figures (SVG and PNG, drawn by gnuplot) of\n"
-                       "a run database (essc sim) or a conformance database (essc conform --db).\n"
+                       "a run database (essc sim), a conformance database (essc conform --db),\n"
+                       "a sweep database (essc sweep) or a calibration database (essc calibrate,\n"
+                       "essc backtest).\n"
                        "Every figure and number comes from the database. Without gnuplot\n"
                        "(Debian package gnuplot-nox) the tables are still written.\n"
                        "Exit status: 0 written, 2 unreadable database, unwritable directory\n"

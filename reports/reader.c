@@ -95,7 +95,7 @@ kv_value (ReportCtx *ctx, const char *sql, const char *key)
   if (sqlite3_prepare_v2 (ctx->db, sql, -1, &st, NULL) == SQLITE_OK)
     {
       sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
-      if (sqlite3_step (st) == SQLITE_ROW)
+      if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
         value = g_strdup (report_reader_text (st, 0));
     }
   sqlite3_finalize (st);
@@ -112,6 +112,45 @@ char *
 report_reader_sweep_value (ReportCtx *ctx, const char *key)
 {
   return kv_value (ctx, "SELECT value FROM sweep WHERE key = ?", key);
+}
+
+char *
+report_reader_calibration_value (ReportCtx *ctx, const char *key)
+{
+  return kv_value (ctx, "SELECT value FROM calibration WHERE key = ?", key);
+}
+
+/* The calibration database's schema and stamp. */
+static gboolean
+open_calibration (ReportCtx *ctx, GError **error)
+{
+  g_autofree char *schema = report_reader_calibration_value (ctx, "schema");
+  if (g_strcmp0 (schema, REPORT_CALIBRATION_SCHEMA) != 0)
+    {
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: a calibration database of "
+                   "schema %s, expected %s (rerun essc calibrate with this essc to rebuild it)",
+                   ctx->db_path, schema ? schema : "(none)", REPORT_CALIBRATION_SCHEMA);
+      return FALSE;
+    }
+  g_autofree char *name = report_reader_calibration_value (ctx, "scenario_name");
+  g_autofree char *hash = report_reader_calibration_value (ctx, "scenario_hash");
+  g_autofree char *seed = report_reader_calibration_value (ctx, "seed");
+  g_autofree char *particles = report_reader_calibration_value (ctx, "particles");
+  g_autofree char *generations = report_reader_calibration_value (ctx, "generations");
+  g_autofree char *version = report_reader_calibration_value (ctx, "essc_version");
+  if (name == NULL || hash == NULL || seed == NULL || particles == NULL || generations == NULL
+      || version == NULL)
+    {
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: damaged calibration database "
+                   "(the calibration table lacks scenario_name, scenario_hash, seed, particles, "
+                   "generations or essc_version)", ctx->db_path);
+      return FALSE;
+    }
+  ctx->stamp = g_strdup_printf ("calibration of scenario %s (%.12s), seed %s, %s particle%s, "
+                                "%s generation%s, essc %s", name, hash, seed, particles,
+                                strcmp (particles, "1") ? "s" : "", generations,
+                                strcmp (generations, "1") ? "s" : "", version);
+  return TRUE;
 }
 
 static gint64
@@ -168,6 +207,7 @@ report_reader_open (ReportCtx *ctx, GError **error)
   ctx->has_run = table_exists (ctx, "run");
   ctx->has_conformance = report_reader_has_rows (ctx, "conformance_run");
   ctx->has_sweep = report_reader_has_rows (ctx, "sweep_point");
+  gboolean calibration = table_exists (ctx, "calibration");
   if (ctx->has_run)
     {
       g_autofree char *schema = report_reader_run_value (ctx, "schema");
@@ -195,6 +235,11 @@ report_reader_open (ReportCtx *ctx, GError **error)
       ctx->stamp = g_strdup_printf ("scenario %s (%.12s), seed %s, %s replication%s, essc %s",
                                     name, hash, seed, reps, strcmp (reps, "1") ? "s" : "",
                                     version);
+    }
+  else if (calibration)
+    {
+      ctx->has_calibration = TRUE;
+      return open_calibration (ctx, error);
     }
   else if (ctx->has_sweep)
     {
@@ -234,7 +279,8 @@ report_reader_open (ReportCtx *ctx, GError **error)
   else
     {
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: an essc database with neither "
-                   "a simulation run, a sweep nor a conformance run (nothing to report; or damaged)", ctx->db_path);
+                   "a simulation run, a sweep, a calibration nor a conformance run (nothing to "
+                   "report; or damaged)", ctx->db_path);
       return FALSE;
     }
   return TRUE;

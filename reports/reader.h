@@ -2,7 +2,9 @@
 /*
  * Reading the database of a report: opening it read-only and checking what
  * it is (PRAGMA application_id "ESSC"; a run database of schema
- * essc-simdb/2 with its `run` table, and/or conformance tables), and small
+ * essc-simdb/2 with its `run` table, and/or conformance tables; a sweep
+ * database; a calibration database of schema essc-calibdb/1 with its
+ * `calibration` table), and small
  * query helpers whose errors name the database file.  A database of another
  * program, of another schema version, or damaged (SQLite cannot read it, a
  * table or column is missing) is REPORT_ERROR_INPUT.
@@ -15,6 +17,8 @@ G_BEGIN_DECLS
 
 /* The run database schema this report reads. */
 #define REPORT_RUN_SCHEMA "essc-simdb/2"
+/* The calibration database schema this report reads (docs/CALIBDB.md). */
+#define REPORT_CALIBRATION_SCHEMA "essc-calibdb/1"
 
 /* Opens ctx->db_path into ctx->db and sets the has_* flags and the stamp. */
 gboolean report_reader_open (ReportCtx *ctx, GError **error);
@@ -33,6 +37,10 @@ char *report_reader_run_value (ReportCtx *ctx, const char *key);
 
 /* Returns: (transfer full) the value of `key` in the sweep table, or NULL. */
 char *report_reader_sweep_value (ReportCtx *ctx, const char *key);
+
+/* Returns: (transfer full) the value of `key` in the calibration table, or
+ * NULL (also for an SQL NULL). */
+char *report_reader_calibration_value (ReportCtx *ctx, const char *key);
 
 /* TRUE when the table exists and has at least one row. */
 gboolean report_reader_has_rows (ReportCtx *ctx, const char *table);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `essc report`: plots and an HTML page from a run database (essc sim) or
- * a conformance database (essc conform --db), or one holding both.  Every
- * figure and number comes from the database, never from a simulation in
- * memory, so a report can be rebuilt at any later time.
+ * `essc report`: plots and an HTML page from a run database (essc sim), a
+ * conformance database (essc conform --db) or one holding both, a sweep
+ * database (essc sweep) or a calibration database (essc calibrate, essc
+ * backtest).  Every figure and number comes from the database, never from
+ * a simulation in memory, so a report can be rebuilt at any later time.
  *
  * The pipeline (report.c): open and check the database (reader.c), make the
  * output directory, then each part adds its sections of the page (tables,
@@ -17,6 +18,8 @@
  *   report_latency_*   platform latency against the SLA, capacity plan
  *   report_conform_*   conformance verdicts, coverage, IUT latency, certificate
  *   report_sweep       a sweep's points compared
+ *   report_calibration a calibration: priors and posterior, ABC diagnostics, the fit,
+ *                      the backtest and its fan charts
  */
 #pragma once
 
@@ -60,9 +63,11 @@ typedef struct {
   gboolean has_plan;        /* ... and a capacity plan */
   gboolean has_conformance; /* conformance runs (essc conform --db) */
   gboolean has_sweep;       /* a sweep database (essc sweep) */
+  gboolean has_calibration; /* a calibration database (essc calibrate, essc backtest) */
   /* The stamp of every figure and of the page: scenario name and hash,
    * seed, replications, essc version (or, for a conformance-only database,
-   * the suite, IUT and date). */
+   * the suite, IUT and date; for a calibration, particles and generations
+   * instead of replications). */
   char *stamp;
   GPtrArray *sections;      /* ReportSection *, in page order */
   GPtrArray *figures;       /* ReportFigure *, in page order */
@@ -104,5 +109,6 @@ gboolean report_rollout (ReportCtx *ctx, GError **error);
 gboolean report_latency (ReportCtx *ctx, GError **error);
 gboolean report_conform (ReportCtx *ctx, GError **error);
 gboolean report_sweep (ReportCtx *ctx, GError **error);
+gboolean report_calibration (ReportCtx *ctx, GError **error);
 
 G_END_DECLS
