@@ -63,7 +63,7 @@ USES_std         := base
 DIR_rollout      := model/rollout
 MODS_rollout     := access demography arrivals posterior scenario scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
-                    latency latency_io sweep sweep_result rundb rundb_latency
+                    latency latency_io sweep sweep_result rundb rundb_latency rundb_posterior
 USES_rollout     := std sim base
 
 DIR_conformance  := conformance

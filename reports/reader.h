@@ -2,7 +2,7 @@
 /*
  * Reading the database of a report: opening it read-only and checking what
  * it is (PRAGMA application_id "ESSC"; a run database of schema
- * essc-simdb/2 with its `run` table, and/or conformance tables), and small
+ * essc-simdb/3 with its `run` table, and/or conformance tables), and small
  * query helpers whose errors name the database file.  A database of another
  * program, of another schema version, or damaged (SQLite cannot read it, a
  * table or column is missing) is REPORT_ERROR_INPUT.
@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 /* The run database schema this report reads. */
-#define REPORT_RUN_SCHEMA "essc-simdb/2"
+#define REPORT_RUN_SCHEMA "essc-simdb/3"
 
 /* Opens ctx->db_path into ctx->db and sets the has_* flags and the stamp. */
 gboolean report_reader_open (ReportCtx *ctx, GError **error);
