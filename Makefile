@@ -77,7 +77,7 @@ USES_conformance := std base
 
 DIR_reports      := reports
 MODS_reports     := report reader gnuplot html latency latency_plots conform conform_cert \
-                    conform_plots rollout rollout_plots sweep
+                    conform_plots rollout rollout_plots rollout_forecast sweep
 USES_reports     := base
 
 DIR_cli          := cli
