@@ -297,9 +297,8 @@ table_cells (ReportCtx *ctx, const ReportRolloutRun *run, const GArray *present,
   report_html_table_begin (
       h, "forecast-cells", "E-card holders by age band and area (mean over the replications) "
       "on the target dates and at the end of the run, and their share of the cell's residents "
-      "(%). A share of the residents is lower than a share of the cardholders: not every "
-      "resident holds a physical card, and only those with access (or a proxy) can hold an "
-      "e-card.", "area", "area", "band", "age band", hd[0], hd[1], hd[2], hd[3], hd[4], hd[5],
+      "(%). The residents include those without a physical card, so a share of the residents "
+      "is lower than the share of the cardholders the targets use.", "area", "area", "band", "age band", hd[0], hd[1], hd[2], hd[3], hd[4], hd[5],
       hd[6], hd[7], hd[8], hd[9], hd[10], hd[11], NULL);
   for (guint i = 0; i < present->len; i++)
     {
