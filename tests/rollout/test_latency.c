@@ -51,7 +51,7 @@ write_scenario (Tmp *t, const char *name, const char *latency)
   g_autofree char *text = g_strdup_printf (
       "[scenario]\nname = %s\nstart = 2019-01-01\nend = 2019-12-31\nseed = 11\n"
       "[population]\ncities = %s/cities.csv\ncardholders = 1000000\n"
-      "[adoption]\ninnovation = 0.004\ninnovation_per_channel = 0\nimitation = 0\n"
+      "[adoption]\naccess = none\ninnovation = 0.004\ninnovation_per_channel = 0\nimitation = 0\n"
       "youth_factor = 1\nelderly_factor = 1\nrural_factor = 1\nlevel2_share = 0.5\n"
       "level2_upgrade = 0\n"
       "[cards]\nloss_rate = 0.0002\nreplacement_days = 14\n"
@@ -523,10 +523,10 @@ static void
 test_scenario_errors (void)
 {
   Tmp t = { 0 };
-  /* Line 35 of the written file is the first line of the group's body. */
-  expect_problem (&t, "hardware_factor = 0", ":35: [latency] hardware_factor: \"0\" is out of "
+  /* Line 36 of the written file is the first line of the group's body. */
+  expect_problem (&t, "hardware_factor = 0", ":36: [latency] hardware_factor: \"0\" is out of "
                                               "range");
-  expect_problem (&t, "rate.bogus = 1", ":35: [latency] rate.bogus: unknown key");
+  expect_problem (&t, "rate.bogus = 1", ":36: [latency] rate.bogus: unknown key");
   expect_problem (&t, "profile.weekday = 1, 2, 3", "profile.weekday: 3 values, expected 24");
   expect_problem (&t, "national_servers = 4, 2019-06-01:8, 2019-03-01:16",
                   "item 3: 2019-03-01 is not after the previous date");

@@ -127,7 +127,8 @@ test_national (void)
   g_assert_cmpstr (s->hash, ==, hex);
   g_assert_cmpstr (model_scenario_hash (s), ==, hex);
 
-  /* Cardholders: linear from start to the first anchor, between anchors, flat after. */
+  /* Cardholders: linear from start to the first anchor, between anchors, and after the last
+   * the last stretch's slope goes on (cardholders_extend, true by default). */
   g_assert_cmpfloat (model_scenario_cardholders_on (s, s->start), ==, 1250000000.0);
   g_assert_cmpfloat (model_scenario_cardholders_on (s, s->start - 10), ==, 1250000000.0);
   g_assert_cmpfloat (model_scenario_cardholders_on (s, day ("2019-10-31")), ==, 1301000000.0);
@@ -135,7 +136,11 @@ test_national (void)
   double mid = model_scenario_cardholders_on (s, a + (b - a) / 2);
   double expect = 1301000000.0 + 14000000.0 * (double) ((b - a) / 2) / (double) (b - a);
   g_assert_cmpfloat_with_epsilon (mid, expect, 1e-3);
-  g_assert_cmpfloat (model_scenario_cardholders_on (s, day ("2021-06-30")), ==, 1315000000.0);
+  g_assert_true (s->cardholders_extend);
+  g_assert_cmpfloat_with_epsilon (model_scenario_cardholders_on (s, day ("2021-06-30")),
+                                  1315000000.0 + 14000000.0 * (double) (day ("2021-06-30") - b)
+                                                     / (double) (b - a),
+                                  1e-3);
   double half = model_scenario_cardholders_on (s, s->start + (a - s->start) / 2);
   g_assert_cmpfloat (half, >, 1250000000.0);
   g_assert_cmpfloat (half, <, 1301000000.0);
@@ -270,10 +275,11 @@ static const BadCase bad_cases[] = {
   { "unknown-key", MINIMAL "[adoption]\n\n# a typo\ninovation = 0.1\n",
     { "10: [adoption] inovation: unknown key, expected one of innovation, "
       "innovation_per_channel, imitation, youth_factor, elderly_factor, rural_factor, "
-      "policy_push, level2_share, level2_upgrade" } },
+      "policy_push, level2_share, level2_upgrade, access, access_growth, access_max, "
+      "proxy_0_17, proxy_60_plus" } },
   { "unknown-group", MINIMAL "[adoptoin]\ninnovation = 0.1\n",
     { "7: [adoptoin]: unknown group, expected scenario, population, adoption, cards, "
-      "milestones, channels, targets or latency" } },
+      "milestones, channels, targets, latency or calibration" } },
   { "bad-range", MINIMAL "[milestones]\nmobile_payment = 2019-12-31..2019-03-01\n",
     { "8: [milestones] mobile_payment: range 2019-12-31..2019-03-01 ends before it starts, "
       "expected start <= end" } },
@@ -432,8 +438,11 @@ test_relative_paths (void)
                                                   NULL);
   g_autofree char *channels_src = g_build_filename (srcdir, "scenarios/data/channels.csv",
                                                     NULL);
+  g_autofree char *access_src = g_build_filename (srcdir, "scenarios/data/access-2018-2020.csv",
+                                                  NULL);
   g_autofree char *cities_dst = g_build_filename (data, "c.csv", NULL);
   g_autofree char *channels_dst = g_build_filename (data, "ch.csv", NULL);
+  g_autofree char *access_dst = g_build_filename (data, "a.csv", NULL);
   g_autofree char *text = NULL;
   gsize len;
 
@@ -443,15 +452,19 @@ test_relative_paths (void)
   g_clear_pointer (&text, g_free);
   g_assert_true (g_file_get_contents (channels_src, &text, &len, NULL));
   g_assert_true (g_file_set_contents (channels_dst, text, (gssize) len, NULL));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (access_src, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (access_dst, text, (gssize) len, NULL));
   g_autofree char *path = g_build_filename (sub, "r.ini", NULL);
   g_assert_true (g_file_set_contents (path, "[scenario]\nname = r\n[population]\n"
-                                      "cities = d/c.csv\n[channels]\ncatalogue = d/ch.csv\n",
-                                      -1, NULL));
+                                      "cities = d/c.csv\n[adoption]\naccess = d/a.csv\n"
+                                      "[channels]\ncatalogue = d/ch.csv\n", -1, NULL));
   g_autoptr (GError) error = NULL;
   g_autoptr (ModelScenario) s = model_scenario_load (path, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (s->cities_path, ==, cities_dst);
   g_assert_cmpstr (s->catalogue_path, ==, channels_dst);
+  g_assert_cmpstr (s->access_path, ==, access_dst);
   g_assert_cmpstr (s->dir, ==, sub);
 }
 
@@ -574,6 +587,17 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   tmpdir = g_dir_make_tmp ("essc-scenario-XXXXXX", &error);
   g_assert_no_error (error);
+  /* The default access shares, data/access-2018-2020.csv beside the scenarios written here:
+   * a copy of the shipped file (remove_tree deletes it again). */
+  g_autofree char *shipped = g_build_filename (srcdir, "scenarios", "data",
+                                               "access-2018-2020.csv", NULL);
+  g_autofree char *access_dir = g_build_filename (tmpdir, "data", NULL);
+  g_autofree char *access = g_build_filename (access_dir, "access-2018-2020.csv", NULL);
+  g_autofree char *shares = NULL;
+  gsize len = 0;
+  g_assert_cmpint (g_mkdir (access_dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (shipped, &shares, &len, &error));
+  g_assert_true (g_file_set_contents (access, shares, (gssize) len, &error));
 
   g_test_add_func ("/scenario/shipped", test_shipped);
   g_test_add_func ("/scenario/national", test_national);
