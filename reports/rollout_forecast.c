@@ -475,7 +475,7 @@ plot_cells (ReportCtx *ctx, const ReportRolloutRun *run, const GArray *present, 
     {
       if (panel == 0)
         report_plot_printf (p, "set ylabel \"e-card holders (millions)\"\nunset xlabel\n"
-                               "set key outside right top samplen 3 spacing 1.2\n");
+                               "set key outside right top samplen 5 spacing 1.2\n");
       else
         report_plot_printf (p, "set ylabel \"share of the residents (%%)\"\n"
                                "set xlabel \"date\" offset 0,0.5\nunset key\n");
