@@ -63,7 +63,8 @@ USES_std         := base
 DIR_rollout      := model/rollout
 MODS_rollout     := access demography arrivals posterior calibrate scenario scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
-                    latency latency_io sweep sweep_result rundb rundb_latency calibdb
+                    latency latency_io sweep sweep_result rundb rundb_latency rundb_posterior \
+                    calibdb
 USES_rollout     := std sim base
 
 DIR_conformance  := conformance
@@ -77,7 +78,8 @@ USES_conformance := std base
 
 DIR_reports      := reports
 MODS_reports     := report reader gnuplot html latency latency_plots conform conform_cert \
-                    conform_plots rollout rollout_plots sweep calibration calibration_plots
+                    conform_plots rollout rollout_plots rollout_forecast sweep calibration \
+                    calibration_plots
 USES_reports     := base
 
 DIR_cli          := cli

@@ -2,10 +2,13 @@
 /*
  * essc sim: runs a rollout scenario (model/rollout/rollout) and prints the summary
  * a planner reads: national holders and share at each target date with the
- * 90% interval, how many cities meet each target, mobile payment and
- * unified settlement by their deadlines, channels live, the slowest cities,
- * and a last line `digest: HEX` that is the same for the same scenario and
- * seed however the work was split.  Certification in the loop is wired
+ * 90% interval over the replications (saying whether it holds chance alone
+ * or also the parameters drawn from the scenario's posterior), holders by
+ * age band and area, how many cities meet each target, mobile payment and
+ * unified settlement by their deadlines, channels live (the catalogue's and
+ * those arriving after it), the slowest cities, and a last line `digest:
+ * HEX` that is the same for the same scenario and seed however the work
+ * was split.  --end runs the scenario on to another last day.  Certification in the loop is wired
  * here: channels whose scenario names an implementation are run through the
  * conformance suite once before the simulation.  The run is written to an
  * SQLite database (model/rollout/rundb).
@@ -13,6 +16,7 @@
 #include "cli/cli.h"
 
 #include "base/hex.h"
+#include "base/time.h"
 #include "cli/sim_latency.h"
 #include "base/sqlite.h"
 #include "conformance/plan.h"
@@ -159,9 +163,61 @@ print_padded (const char *text, int width)
   printf ("%s%*s", text, MAX (width - cols, 0) + 1, "");
 }
 
+/* What the intervals over the replications hold. */
+static const char *
+interval_kind (const ModelScenario *sc)
+{
+  return sc->calibration.posterior != NULL ? "parameters drawn from the posterior, and chance"
+                                           : "chance only";
+}
+
+/* Usable holders of each cell (age band x area) on the target dates and
+ * the last day: mean over replications, and the share of the cell's
+ * residents. */
+static void
+print_cells (const ModelScenario *sc, const ModelRolloutResult *r)
+{
+  static const char *const bands[3] = { "0-17", "18-59", "60+" };
+  static const char *const areas[2] = { "urban", "rural" };
+  const guint nd = r->n_days;
+  gint32 days[MODEL_N_TARGETS + 1];
+  guint n = 0;
+  const gint32 last = r->start + (gint32) nd - 1;
+  const gint32 targets[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
+  for (guint t = 0; t < MODEL_N_TARGETS; t++)
+    if (targets[t] >= r->start && targets[t] <= last && (n == 0 || days[n - 1] != targets[t]))
+      days[n++] = targets[t];
+  if (n == 0 || days[n - 1] != last)
+    days[n++] = last;
+  g_autofree double *h = g_new (double, nd), *p = g_new (double, nd);
+  char date[BASE_TIME_DATE_SIZE];
+  printf ("\nholders by age band and area (mean over replications; share of the cell's "
+          "residents):\n  %-12s", "");
+  for (guint i = 0; i < n; i++)
+    printf ("  %19s", (base_time_format_date (days[i], date), date));
+  printf ("\n");
+  for (guint k = 0; k < r->n_cells; k++)
+    {
+      sim_series_set_summarise (r->national, MODEL_SERIES_CELL_HOLDERS_0 + k, 0, 0.05, 0.95, h,
+                                NULL, NULL);
+      sim_series_set_summarise (r->national, MODEL_SERIES_CELL_PEOPLE_0 + k, 0, 0.05, 0.95, p,
+                                NULL, NULL);
+      g_autofree char *cell = g_strdup_printf ("%s %s", r->n_cells == MODEL_N_CELLS
+                                                            ? areas[k / 3] : "all",
+                                               bands[k % 3]);
+      printf ("  %-12s", cell);
+      for (guint i = 0; i < n; i++)
+        {
+          gsize at = (gsize) (days[i] - r->start);
+          printf ("  %12.0f %5.1f%%", h[at], p[at] > 0 ? 100 * h[at] / p[at] : 0.0);
+        }
+      printf ("\n");
+    }
+}
+
 static void
 print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char *digest,
-               const char *db)
+               const char *db, gint32 scenario_end)
 {
   const guint nd = r->n_days, R = r->n_reps;
   g_autofree double *mean = g_new (double, nd), *lo = g_new (double, nd), *hi = g_new (double, nd);
@@ -173,12 +229,21 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
   sim_series_set_summarise (r->national, MODEL_SERIES_CARDHOLDERS, 0, 0.05, 0.95, cards, NULL,
                             NULL);
   sim_series_set_summarise (r->national, MODEL_SERIES_HOLDERS, 0, 0.05, 0.95, mean, lo, hi);
-  printf ("%u cities, %u channels in the catalogue, %.0f cardholders at start, %.0f at end\n\n",
+  printf ("%u cities, %u channels in the catalogue, %.0f cardholders at start, %.0f at end\n",
           r->n_cities, r->n_channels, cards[0], cards[nd - 1]);
+  if (scenario_end != sc->end)
+    {
+      char a[BASE_TIME_DATE_SIZE], b[BASE_TIME_DATE_SIZE];
+      base_time_format_date (sc->end, a);
+      base_time_format_date (scenario_end, b);
+      printf ("run to %s by --end (the scenario ends %s)\n", a, b);
+    }
+  printf ("\n");
 
   const gint32 dates[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
   const double share[MODEL_N_TARGETS] = { sc->share_2019, sc->share_2020 };
-  printf ("national e-card holders (mean [90%% interval]), share of cardholders:\n");
+  printf ("national e-card holders: mean [90%% interval over replications (%s)], share of "
+          "cardholders:\n", interval_kind (sc));
   for (guint t = 0; t < MODEL_N_TARGETS; t++)
     {
       gint64 i = dates[t] - r->start;
@@ -192,6 +257,7 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
   if (r->start + (gint32) nd - 1 != dates[MODEL_TARGET_2020])
     printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%  (end)\n", date, mean[nd - 1], lo[nd - 1],
             hi[nd - 1], 100 * mean[nd - 1] / cards[nd - 1]);
+  print_cells (sc, r);
   printf ("\n");
 
   printf ("targets (cities of %u; mean over replications, and cities meeting it in at least "
@@ -232,16 +298,35 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
       printf ("  %s by %s: %6.1f cities%s\n", label[k], date, n / R,
               n / R >= r->n_cities ? " (all)" : "");
     }
-  printf ("\nchannels live (mean over replications):");
+  /* Channels live: the catalogue's and those arriving after it. */
+  g_autofree double *live = g_new (double, nd);
+  sim_series_set_summarise (r->national, MODEL_SERIES_CHANNELS, 0, 0.05, 0.95, live, NULL, NULL);
+  printf ("\nchannels live, catalogue and arrivals (mean over replications):");
   for (guint t = 0; t < MODEL_N_TARGETS; t++)
     {
-      double live = 0;
-      for (gsize i = 0; i < (gsize) r->n_channels * R; i++)
-        live += r->channel_live[i] <= dates[t];
+      gint64 i = dates[t] - r->start;
+      if (i < 0 || i >= nd)
+        continue;
       base_time_format_date (dates[t], date);
-      printf ("  %s: %.1f", date, live / R);
+      printf ("  %s: %.1f", date, live[i]);
     }
-  printf ("\n\nslowest cities (mean share of cardholders on %s):\n",
+  if (r->start + (gint32) nd - 1 != dates[MODEL_TARGET_2020])
+    printf ("  %s: %.1f (end)", (base_time_format_date (r->start + (gint32) nd - 1, date), date),
+            live[nd - 1]);
+  printf ("\n  of them from the catalogue:");
+  for (guint t = 0; t < MODEL_N_TARGETS; t++)
+    {
+      double cat = 0;
+      for (gsize i = 0; i < (gsize) r->n_channels * R; i++)
+        cat += r->channel_live[i] <= dates[t];
+      base_time_format_date (dates[t], date);
+      printf ("  %s: %.1f", date, cat / R);
+    }
+  double arrived = 0;
+  for (guint rep = 0; rep < R; rep++)
+    arrived += r->arrivals[rep];
+  printf ("\n  arrived after the catalogue by the end: %.1f\n", arrived / R);
+  printf ("\nslowest cities (mean share of cardholders on %s):\n",
           (base_time_format_date (sc->target_2020, date), date));
   gint64 at = MIN ((gint64) nd - 1, MAX (0, (gint64) (sc->target_2020 - r->start)));
   g_autofree guint *idx = g_new (guint, r->n_cities);
@@ -275,12 +360,56 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
   printf ("digest: %s\n", digest);
 }
 
+/*
+ * --end: the loaded scenario runs to day text instead of its own end.
+ * Nothing loaded depends on the end but the checks that the target dates
+ * lie inside the run, so they are made again here; the arrivals and the
+ * series are drawn for the days run.  FALSE (the message printed) when
+ * text is not a date, not after start, or before a target date.
+ */
+static gboolean
+set_end (ModelScenario *sc, const char *text)
+{
+  gint32 day;
+  gsize at = 0;
+  BaseTimeFault fault = base_time_parse_date (text, &day, &at);
+  if (fault != BASE_TIME_OK)
+    {
+      essc_cli_usage_error ("sim", "--end %s: not a date YYYY-MM-DD (bad %s at byte %zu)", text,
+                            base_time_fault_name (fault), at);
+      return FALSE;
+    }
+  char a[BASE_TIME_DATE_SIZE];
+  if (day <= sc->start)
+    {
+      base_time_format_date (sc->start, a);
+      essc_cli_usage_error ("sim", "--end %s: not after the scenario's start %s", text, a);
+      return FALSE;
+    }
+  const struct { const char *key; gint32 day; } dates[] = {
+    { "target_2019", sc->target_2019 }, { "target_2020", sc->target_2020 },
+    { "mobile_payment_by", sc->mobile_payment_by },
+    { "unified_settlement_by", sc->unified_settlement_by },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (dates); i++)
+    if (day < dates[i].day)
+      {
+        base_time_format_date (dates[i].day, a);
+        fprintf (stderr, "essc sim: --end %s is before a target date of %s ([targets] %s = "
+                 "%s): expected an end on or after every target date\n", text, sc->path,
+                 dates[i].key, a);
+        return FALSE;
+      }
+  sc->end = day;
+  return TRUE;
+}
+
 static int
 sim_run (int argc, char **argv, gboolean multi)
 {
   gint replications = 0, jobs = 1;
   gint64 seed = -1, shuffle = -1;
-  g_autofree char *db = NULL, *conformance_db = NULL;
+  g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL;
   gboolean no_db = FALSE, resume = FALSE, no_latency = FALSE, plan_capacity = FALSE;
   const GOptionEntry entries[] = {
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
@@ -290,6 +419,9 @@ sim_run (int argc, char **argv, gboolean multi)
       "replications (default: the scenario's)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "threads (default 1)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "seed (default: the scenario's)", "N" },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &end,
+      "run to this last day instead of the scenario's end (on or after its target dates; the "
+      "run database records it as end)", "YYYY-MM-DD" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
       "run database (default runs/NAME-SEED.db)", "FILE" },
     { "no-db", 0, 0, G_OPTION_ARG_NONE, &no_db, "write no run database", NULL },
@@ -307,10 +439,13 @@ sim_run (int argc, char **argv, gboolean multi)
   };
   if (!essc_cli_parse (&argc, &argv, "sim", "SCENARIO",
                        "Simulates the e-card rollout of a scenario (scenarios/*.ini) and prints\n"
-                       "the national holders at the target dates, the cities meeting each\n"
-                       "target, the slowest cities, the platforms' worst-day p99 latency\n"
-                       "against the SLA (scenarios with [latency]) and a digest of every\n"
-                       "simulated series.\n"
+                       "the national holders at the target dates with their 90% interval over\n"
+                       "the replications (chance only, or with a [calibration] posterior the\n"
+                       "parameters drawn from it as well), holders by age band and area, the\n"
+                       "cities meeting each target, the channels live (catalogue and arrivals),\n"
+                       "the slowest cities, the platforms' worst-day p99 latency against the\n"
+                       "SLA (scenarios with [latency]) and a digest of every simulated series.\n"
+                       "--end runs the scenario on to another day (a forecast past its end).\n"
                        "Exit status: 0 done, 2 usage or scenario error, 3 internal error.",
                        entries))
     return ESSC_EXIT_USAGE;
@@ -330,6 +465,9 @@ sim_run (int argc, char **argv, gboolean multi)
     }
   if (seed >= 0)
     sc->seed = (guint64) seed;
+  const gint32 scenario_end = sc->end;
+  if (end != NULL && !set_end (sc, end))
+    return ESSC_EXIT_USAGE;
   /* Certification in the loop: member 0 runs it, the others take its verdicts. */
   gboolean leader = sim_comm_rank (sim_comm_world ()) == 0;
   g_autofree ModelCertVerdict *certified = leader ? certify_in_the_loop (sc, conformance_db,
@@ -428,7 +566,7 @@ sim_run (int argc, char **argv, gboolean multi)
         }
       g_remove (ckpt_path); /* the run is complete: nothing to resume */
     }
-  print_summary (sc, res, digest, no_db ? NULL : db);
+  print_summary (sc, res, digest, no_db ? NULL : db, scenario_end);
   return ESSC_EXIT_OK;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Reading the database of a report: opening it read-only and checking what
  * it is (PRAGMA application_id "ESSC"; a run database of schema
- * essc-simdb/2 with its `run` table, and/or conformance tables; a sweep
+ * essc-simdb/3 with its `run` table, and/or conformance tables; a sweep
  * database; a calibration database of schema essc-calibdb/1 with its
  * `calibration` table), and small
  * query helpers whose errors name the database file.  A database of another
@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The run database schema this report reads. */
-#define REPORT_RUN_SCHEMA "essc-simdb/2"
+#define REPORT_RUN_SCHEMA "essc-simdb/3"
 /* The calibration database schema this report reads (docs/CALIBDB.md). */
 #define REPORT_CALIBRATION_SCHEMA "essc-calibdb/1"
 

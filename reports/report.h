@@ -14,7 +14,8 @@
  * on stderr; the tables are written regardless.
  *
  * Parts (each a file of its own):
- *   report_rollout_*   national, provincial and city adoption, targets, channel classes
+ *   report_rollout_*   national, provincial and city adoption, targets, channel classes;
+ *                      the forecast: intervals, age bands and areas, channels, posterior
  *   report_latency_*   platform latency against the SLA, capacity plan
  *   report_conform_*   conformance verdicts, coverage, IUT latency, certificate
  *   report_sweep       a sweep's points compared

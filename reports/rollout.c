@@ -5,7 +5,7 @@
  * target dates and at the end of the run, the targets by province, the
  * slowest cities, the holders gained by channel class -- read from a run
  * database's rollout tables (docs/RUNDB.md); the figures are drawn by
- * rollout_plots.c.  A share is holders over physical cardholders on the
+ * rollout_plots.c, and the "Forecast" section is rollout_forecast.c's.  A share is holders over physical cardholders on the
  * same day (x 100), as the targets define it; every number shown is a value
  * of the database, or a ratio, count or mean of its values.  Each table
  * keeps the ids, row keys and column keys a test compares with the
@@ -57,6 +57,7 @@ read_run (ReportCtx *ctx, ReportRolloutRun *run, GError **error)
   };
   run->start = report_reader_run_value (ctx, "start");
   run->end = report_reader_run_value (ctx, "end");
+  run->interval = report_reader_run_value (ctx, "interval");
   if (!report_rollout_is_date (run->start) || !report_rollout_is_date (run->end))
     {
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: damaged run database (the run "
@@ -95,6 +96,7 @@ run_clear (ReportRolloutRun *run)
 {
   g_free (run->start);
   g_free (run->end);
+  g_free (run->interval);
   for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
     g_free (run->targets[t].by_date);
 }
@@ -104,6 +106,16 @@ report_rollout_is_date (const char *s)
 {
   gint32 day;
   return base_time_parse_date (s, &day, NULL) == BASE_TIME_OK;
+}
+
+const char *
+report_rollout_interval_words (const ReportRolloutRun *run)
+{
+  if (g_strcmp0 (run->interval, "chance") == 0)
+    return "chance only";
+  if (g_strcmp0 (run->interval, "parameters and chance") == 0)
+    return "the parameters drawn from the posterior, and chance";
+  return "unknown";
 }
 
 char *
@@ -377,8 +389,8 @@ report_rollout (ReportCtx *ctx, GError **error)
       g_autofree char *reps = report_reader_run_value (ctx, "replications");
       report_html_p (summary, "The run simulates %s to %s in %s replications. Figures are means "
                      "over the replications; intervals are 90%% (from the 5%% to the 95%% "
-                     "quantile over the replications).", run.start, run.end,
-                     reps ? reps : "?");
+                     "quantile over the replications) and hold %s.", run.start, run.end,
+                     reps ? reps : "?", report_rollout_interval_words (&run));
       ok = table_national (ctx, &run, summary, error)
            && table_provinces (ctx, &run, summary, error)
            && table_slowest (ctx, &run, summary, error);
@@ -388,6 +400,8 @@ report_rollout (ReportCtx *ctx, GError **error)
       GString *adoption = report_section (ctx, "adoption", "Adoption");
       ok = table_channels (ctx, &run, adoption, error) && report_rollout_plots (ctx, &run, error);
     }
+  if (ok)
+    ok = report_rollout_forecast (ctx, &run, error);
   run_clear (&run);
   return ok;
 }

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "reports/gnuplot.h"
 #include "reports/report.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ typedef struct {
 typedef struct {
   char *start, *end;  /* run.start, run.end */
   ReportRolloutTarget targets[REPORT_ROLLOUT_N_TARGETS];
+  char *interval;     /* run.interval: "chance" or "parameters and chance"; NULL if absent */
 } ReportRolloutRun;
 
 /* The channel classes: the series class_<name>, and a label for people. */
@@ -38,7 +40,37 @@ gboolean report_rollout_is_date (const char *s);
 /* Returns: (transfer full) "10% by 2019-12-31". */
 char *report_rollout_target_label (const ReportRolloutTarget *t);
 
+/* What the run's intervals hold, in words: "chance only" or "the parameters
+ * drawn from the posterior, and chance" ("unknown" without run.interval). */
+const char *report_rollout_interval_words (const ReportRolloutRun *run);
+
 /* Adds the figures (rollout_plots.c); FALSE only for a database error. */
 gboolean report_rollout_plots (ReportCtx *ctx, const ReportRolloutRun *run, GError **error);
+
+/* Adds the section "forecast", its tables and figures (rollout_forecast.c);
+ * FALSE only for a database error. */
+gboolean report_rollout_forecast (ReportCtx *ctx, const ReportRolloutRun *run, GError **error);
+
+/* ---- helpers of the figures (rollout_plots.c) ---------------------------- */
+
+/* Appends " value" to a datablock line, NaN for a missing one. */
+void report_rollout_put (GString *b, double v);
+
+/*
+ * A date x axis from start to end: ticks on the first of every step months,
+ * the step (1, 2, 3, 6, 12 or 24 months) giving at most max_ticks; labels
+ * YYYY-MM, or YYYY for steps of a year and more.
+ */
+void report_rollout_time_axis (ReportPlot *p, const char *start, const char *end, int max_ticks);
+
+/* Dotted vertical lines at the target dates (arrows from tag on): grey, or
+ * in the targets' colours with labels. */
+void report_rollout_target_marks (ReportPlot *p, const ReportRolloutRun *run, int tag,
+                                  gboolean labels);
+
+/* Reads st's rows into b as lines "DATE v1 v2 ...": column 0 a date (rows
+ * without one are skipped), columns 1..n_cols-1 numbers.  *n: lines. */
+gboolean report_rollout_read_rows (ReportCtx *ctx, sqlite3_stmt *st, GString *b, int n_cols,
+                                   guint *n, GError **error);
 
 G_END_DECLS

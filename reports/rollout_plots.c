@@ -7,7 +7,8 @@
  * gained by channel class.  Each figure reads its rows from the run database
  * into gnuplot datablocks (dates 'YYYY-MM-DD', values as stored, or their
  * ratio where a share is plotted) and is drawn through gnuplot.h; a figure
- * gnuplot cannot draw is a warning, a failing query an error.
+ * gnuplot cannot draw is a warning, a failing query an error.  The helpers
+ * the forecast's figures share (rollout.h) are here too.
  */
 #include "reports/rollout.h"
 
@@ -30,9 +31,8 @@ static const char *const class_colour[REPORT_ROLLOUT_N_CLASSES] = {
   "#1f77b4", "#9467bd", "#2ca02c", "#ff7f0e", "#d62728", "#8c564b",
 };
 
-/* Appends " value" to a datablock line, NaN for a missing one. */
-static void
-put (GString *b, double v)
+void
+report_rollout_put (GString *b, double v)
 {
   if (isfinite (v))
     g_string_append_printf (b, " %.10g", v);
@@ -64,13 +64,8 @@ add_days (const char *date, guint n)
   return g_strdup (out);
 }
 
-/*
- * A date x axis from start to end: ticks on the first of every step months,
- * the step (1, 2, 3, 6, 12 or 24 months) giving at most max_ticks; labels
- * YYYY-MM, or YYYY for steps of a year and more.
- */
-static void
-time_axis (ReportPlot *p, const char *start, const char *end, int max_ticks)
+void
+report_rollout_time_axis (ReportPlot *p, const char *start, const char *end, int max_ticks)
 {
   static const int steps[] = { 1, 2, 3, 6, 12, 24 };
   /* Months since year 0: the first tick's candidate, the last's. */
@@ -104,10 +99,9 @@ time_axis (ReportPlot *p, const char *start, const char *end, int max_ticks)
   report_plot_printf (p, ")\nset mxtics default\n");
 }
 
-/* Dotted vertical lines at the target dates (arrows from tag on): grey, or
- * in the targets' colours with labels. */
-static void
-target_marks (ReportPlot *p, const ReportRolloutRun *run, int tag, gboolean labels)
+void
+report_rollout_target_marks (ReportPlot *p, const ReportRolloutRun *run, int tag,
+                             gboolean labels)
 {
   for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
     {
@@ -124,10 +118,9 @@ target_marks (ReportPlot *p, const ReportRolloutRun *run, int tag, gboolean labe
     }
 }
 
-/* Reads st's rows into b as lines "DATE v1 v2 ...": column 0 a date (rows
- * without one are skipped), columns 1..n_cols-1 numbers.  *n: lines. */
-static gboolean
-read_rows (ReportCtx *ctx, Stmt *st, GString *b, int n_cols, guint *n, GError **error)
+gboolean
+report_rollout_read_rows (ReportCtx *ctx, sqlite3_stmt *st, GString *b, int n_cols, guint *n,
+                          GError **error)
 {
   gboolean row = FALSE, ok;
   *n = 0;
@@ -136,7 +129,7 @@ read_rows (ReportCtx *ctx, Stmt *st, GString *b, int n_cols, guint *n, GError **
       {
         g_string_append (b, report_reader_text (st, 0));
         for (int i = 1; i < n_cols; i++)
-          put (b, report_reader_double (st, i));
+          report_rollout_put (b, report_reader_double (st, i));
         g_string_append_c (b, '\n');
         (*n)++;
       }
@@ -162,14 +155,14 @@ plot_national (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
            "WHERE h.series = 'holders' ORDER BY h.date", error);
   g_autoptr (GString) d = g_string_new (NULL), pd = g_string_new (NULL);
   guint n = 0, n_pub = 0;
-  if (st == NULL || !read_rows (ctx, st, d, 5, &n, error))
+  if (st == NULL || !report_rollout_read_rows (ctx, st, d, 5, &n, error))
     return FALSE;
   if (report_reader_has_rows (ctx, "published"))
     {
       g_autoptr (Stmt) pub = report_reader_prepare (
           ctx, "SELECT date, value FROM published WHERE quantity = 'ecard_holders' "
                "ORDER BY date", error);
-      if (pub == NULL || !read_rows (ctx, pub, pd, 2, &n_pub, error))
+      if (pub == NULL || !report_rollout_read_rows (ctx, pub, pd, 2, &n_pub, error))
         return FALSE;
     }
   if (n == 0)
@@ -179,9 +172,9 @@ plot_national (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
     }
   g_autofree char *caption = g_strdup_printf (
       "National e-card holders: the mean over the replications (line) and its 90%% interval "
-      "(band); the targets as dashed lines (the target share times the physical cardholders "
+      "(band; it holds %s); the targets as dashed lines (the target share times the physical cardholders "
       "of each day, so they follow the cardholders series) and their dates as dotted "
-      "vertical lines; %s",
+      "vertical lines; %s", report_rollout_interval_words (run),
       n_pub > 0 ? "the published figures (e-card holders as announced) as points."
                 : "the run names no published figures to compare with.");
   const char *title = "National e-card holders against the targets";
@@ -193,8 +186,8 @@ plot_national (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
                          "set grid xtics ytics lc rgb '#dddddd'\n"
                          "set key top left box opaque samplen 3 spacing 1.2\n"
                          "set style fill transparent solid 0.3 noborder\n", title);
-  time_axis (p, run->start, run->end, 14);
-  target_marks (p, run, 10, FALSE);
+  report_rollout_time_axis (p, run->start, run->end, 14);
+  report_rollout_target_marks (p, run, 10, FALSE);
   report_plot_printf (p, "plot $n using 1:($3/1e6):($4/1e6) with filledcurves lc rgb '%s' "
                          "title \"90%% interval\", \\\n"
                          "  $n using 1:($2/1e6) with lines lw 2 lc rgb '%s' title \"mean\"",
@@ -280,7 +273,7 @@ read_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GPtrArray *out, dou
       for (int c = 2; c <= 4; c++)
         {
           double v = card > 0 ? 100 * report_reader_double (st, c) / card : NAN;
-          put (pr->data, v);
+          report_rollout_put (pr->data, v);
           if (isfinite (v))
             *max = MAX (*max, v);
         }
@@ -327,8 +320,8 @@ plot_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
                          "set grid xtics ytics lc rgb '#e4e4e4'\nunset key\n",
                       rows, cols, title, 75.0 / width, 1 - 20.0 / width, 70.0 / height,
                       1 - 60.0 / height, 45.0 / width, 75.0 / height, ymax, ystep, ymax);
-  time_axis (p, run->start, run->end, 4);
-  target_marks (p, run, 10, FALSE);
+  report_rollout_time_axis (p, run->start, run->end, 4);
+  report_rollout_target_marks (p, run, 10, FALSE);
   for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
     if (isfinite (run->targets[t].share))
       report_plot_printf (p, "set arrow %d from graph 0, first %g to graph 1, first %g nohead "
@@ -404,7 +397,7 @@ plot_map (ReportCtx *ctx, const ReportRolloutTarget *tg, GError **error)
       double size = 0.4 + 4.2 * (card > 0 && top > 0 ? sqrt (card / top) : 0);
       GString *b = isfinite (prob) ? known : unknown;
       g_string_append_printf (b, "%.6f %.6f %.4f", lon, lat, size);
-      put (b, prob);
+      report_rollout_put (b, prob);
       g_string_append_c (b, '\n');
       g_autofree char *city = g_strdup (report_reader_text (st, 4));
       g_strdelimit (city, "\"\\\r\n\t", ' ');
@@ -549,8 +542,8 @@ plot_target_dates (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
     if (run->targets[t].by_date != NULL)
       last = run->targets[t].by_date;
   g_autofree char *x_end = add_days (last, 31);
-  time_axis (p, run->start, x_end, 14);
-  target_marks (p, run, 10, TRUE);
+  report_rollout_time_axis (p, run->start, x_end, 14);
+  report_rollout_target_marks (p, run, 10, TRUE);
   const char *sep = "plot ";
   for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
     {
@@ -618,7 +611,7 @@ plot_classes (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
         {
           double v = report_reader_double (st, 1 + k);
           sum += isfinite (v) ? v : 0;  /* a class without holders */
-          put (b, sum);
+          report_rollout_put (b, sum);
         }
       g_string_append_c (b, '\n');
       n++;
@@ -636,7 +629,7 @@ plot_classes (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
                          "set grid xtics ytics lc rgb '#dddddd' front\n"
                          "set key top left invert box opaque spacing 1.2\n"
                          "set style fill solid 0.85 noborder\n", title);
-  time_axis (p, run->start, run->end, 14);
+  report_rollout_time_axis (p, run->start, run->end, 14);
   for (int k = 0; k < REPORT_ROLLOUT_N_CLASSES; k++)
     {
       g_autofree char *q = report_plot_quote (report_rollout_classes[k][1]);

@@ -6,10 +6,12 @@
 #include "model/rollout/posterior.h"
 
 #include "base/error.h"
+#include "base/hex.h"
 #include "model/rollout/errors.h"
 #include "model/rollout/scenario_csv.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <string.h>
 
 ModelPosterior *
@@ -20,7 +22,14 @@ model_posterior_load (const char *path, const ModelFreeParam *free, guint n_free
   columns[0] = "weight";
   for (guint p = 0; p < n_free; p++)
     columns[p + 1] = free[p].name;
-  g_autoptr (ModelCsv) csv = model_csv_read (path, columns, domain, error);
+  /* One read: the hash is of the very bytes parsed. */
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr (GError) inner = NULL;
+  if (!g_file_get_contents (path, &text, &len, &inner))
+    return base_fail (error, domain, MODEL_ROLLOUT_NOT_FOUND, "%s: cannot read: %s", path,
+                      inner->message), NULL;
+  g_autoptr (ModelCsv) csv = model_csv_parse (text, len, path, columns, domain, error);
   if (csv == NULL)
     return NULL;
   if (csv->rows->len == 0)
@@ -58,6 +67,9 @@ model_posterior_load (const char *path, const ModelFreeParam *free, guint n_free
            NULL;
   for (guint i = 0; i < post->n_draws; i++)
     post->weights[i] /= sum;
+  guint8 digest[32];
+  crypto_generichash (digest, sizeof digest, (const guint8 *) text, len, NULL, 0);
+  base_hex_encode (digest, sizeof digest, post->hash);
   return g_steal_pointer (&post);
 }
 

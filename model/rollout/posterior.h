@@ -7,7 +7,9 @@
  * written with 17 significant digits so that they read back exactly.
  * Loading checks the header against the scenario's free parameters, every
  * value against its prior support, and the weights (>= 0, some > 0;
- * normalised to sum 1), with FILE:LINE: column errors.
+ * normalised to sum 1), with FILE:LINE: column errors.  The sample keeps
+ * the BLAKE2b-256 of the bytes it was parsed from (its hash), which the run
+ * database records.
  */
 #pragma once
 

@@ -447,7 +447,7 @@ gather (Rep *rp)
             }
           res->city_holders[at] += rp->holders[at];
           res->city_level2[at] += rp->level2[at];
-          res->city_cardholders[at] = rp->cards[at];
+          res->city_cardholders[at] += rp->cards[at];
           new_total += rp->fresh[at];
         }
       for (guint ch = 0; ch < res->n_channels; ch++)
@@ -800,6 +800,7 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
     {
       res->city_holders[i] /= R;
       res->city_level2[i] /= R;
+      res->city_cardholders[i] /= R;
     }
   res->averaged = TRUE;
   return g_steal_pointer (&res);

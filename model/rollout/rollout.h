@@ -127,7 +127,8 @@ struct _ModelRolloutResult {
   SimSeriesSet *province;       /* n_provinces series (holders) x n_days x n_reps */
   double *city_holders;         /* [city][day]: mean over replications */
   double *city_level2;          /* [city][day]: mean over replications */
-  double *city_cardholders;     /* [city][day] (the same in every replication) */
+  double *city_cardholders;     /* [city][day]: mean over replications (births, deaths and
+                                 * ageing are drawn, so they differ between replications) */
   gint32 *met;                  /* [target][city][rep]: first day index at or above the
                                  * target share, on or before the target day; -1 if not */
   gint32 *milestone;            /* [milestone][city][rep]: day number drawn */
@@ -142,7 +143,8 @@ struct _ModelRolloutResult {
   gint32 *posterior_draw;       /* [rep]: the posterior draw of the replication, -1 if none */
   gint32 *arrivals;             /* [rep]: channels that arrived after the catalogue */
   guint n_done;                 /* replications finished (n_reps once the run is complete) */
-  gboolean averaged;            /* city_holders / city_level2 hold means (else sums) */
+  gboolean averaged;            /* city_holders, city_level2, city_cardholders hold means
+                                 * (else sums) */
   guint8 digest[32];            /* BLAKE2b-256 over the replications' hashes (see .c) */
   ModelLatencyResult *latency;  /* platform load and latency; NULL when not simulated */
 };

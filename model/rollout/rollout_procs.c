@@ -40,7 +40,7 @@ rollout_procs_reduce (gpointer data, SimReducer *red)
   sim_reducer_array (red, v, n);
   sim_reducer_array (red, res->city_holders, cd);
   sim_reducer_array (red, res->city_level2, cd);
-  sim_reducer_f64_same (red, res->city_cardholders, cd);  /* every keeper's are the same */
+  sim_reducer_array (red, res->city_cardholders, cd);
   sim_reducer_array (red, res->met, MODEL_N_TARGETS * res->n_cities * R);
   sim_reducer_array (red, res->milestone, MODEL_N_MILESTONES * res->n_cities * R);
   sim_reducer_array (red, res->channel_live, res->n_channels * R);

@@ -2,7 +2,8 @@
 /*
  * Writing a simulation run to SQLite (see rundb.h): the file, its one
  * transaction, and the rollout's tables; the latency model's tables are
- * rundb_latency.c's.  The file is written with base_sqlite_write_atomic
+ * rundb_latency.c's, those of the parameters and replications
+ * rundb_posterior.c's.  The file is written with base_sqlite_write_atomic
  * (under a temporary name, renamed into place at the end), so a crash or an
  * error never leaves a half-written database under the requested name.
  */
@@ -27,7 +28,8 @@ static const char SCHEMA[] =
   "CREATE TABLE city_month (city INTEGER NOT NULL, date TEXT NOT NULL, holders REAL NOT NULL,"
   " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (city, date)) STRICT;"
   "CREATE TABLE national_day (series TEXT NOT NULL, date TEXT NOT NULL, mean REAL NOT NULL,"
-  " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (series, date)) STRICT;"
+  " lo REAL NOT NULL, hi REAL NOT NULL, q25 REAL NOT NULL, q75 REAL NOT NULL,"
+  " PRIMARY KEY (series, date)) STRICT;"
   "CREATE TABLE province_day (province INTEGER NOT NULL, date TEXT NOT NULL,"
   " holders REAL NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, cardholders REAL NOT NULL,"
   " PRIMARY KEY (province, date)) STRICT;"
@@ -46,10 +48,32 @@ static const char SCHEMA[] =
   " attempts INTEGER NOT NULL, live_date TEXT NOT NULL, PRIMARY KEY (channel, replication))"
   " STRICT;";
 
-static const char *const series_names[MODEL_N_SERIES] = {
+static const char *const series_names[MODEL_SERIES_CELL_HOLDERS_0] = {
   "holders", "level2", "cardholders", "new", "class_hrss", "class_government", "class_partner",
-  "class_bank", "class_medical", "class_social",
+  "class_bank", "class_medical", "class_social", "channels", "people", "potential",
+  "mobile_payment_cities",
 };
+
+/* The cells of MODEL_SERIES_CELL_*: with the urban split, then without
+ * (cells 3-5 unused). */
+static const char *const cell_names[2][MODEL_N_CELLS] = {
+  { "urban_0_17", "urban_18_59", "urban_60_plus", "rural_0_17", "rural_18_59", "rural_60_plus" },
+  { "all_0_17", "all_18_59", "all_60_plus", NULL, NULL, NULL },
+};
+
+/* Returns: (transfer full) the name of national series s in national_day,
+ * or NULL for a cell the run does not have. */
+static char *
+series_name (guint s, guint n_cells)
+{
+  if (s < MODEL_SERIES_CELL_HOLDERS_0)
+    return g_strdup (series_names[s]);
+  guint k = (s - MODEL_SERIES_CELL_HOLDERS_0) % MODEL_N_CELLS;
+  const char *cell = cell_names[n_cells == MODEL_N_CELLS ? 0 : 1][k];
+  if (cell == NULL || k >= n_cells)
+    return NULL;
+  return g_strdup_printf ("%s_%s", s < MODEL_SERIES_CELL_PEOPLE_0 ? "holders" : "people", cell);
+}
 
 static const char *const milestone_names[MODEL_N_MILESTONES] = {
   "issuance_golive", "mobile_payment", "unified_settlement",
@@ -90,9 +114,10 @@ write_all (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResul
     return FALSE;
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, sc->seed);
   g_autofree char *reps = g_strdup_printf ("%u", R);
+  /* The days actually run (essc sim --end may have moved the scenario's end). */
   char start[11], end[11];
-  base_time_format_date (sc->start, start);
-  base_time_format_date (sc->end, end);
+  base_time_format_date (r->start, start);
+  base_time_format_date (r->start + (gint32) nd - 1, end);
   const char *kv[][2] = {
     { "schema", "essc-simdb/" G_STRINGIFY (MODEL_RUNDB_SCHEMA_VERSION) },
     { "essc_version", ESSC_VERSION },
@@ -182,21 +207,29 @@ write_all (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResul
       }
   sqlite3_finalize (st);
 
-  /* national and provincial series with 90% intervals */
+  /* national series with 90% and 50% intervals, provincial with 90% */
   g_autofree double *mean = g_new (double, nd), *lo = g_new (double, nd), *hi = g_new (double, nd);
-  st = base_sqlite_prepare (d, "INSERT INTO national_day VALUES (?, ?, ?, ?, ?)", NULL, error);
+  g_autofree double *q25 = g_new (double, nd), *q75 = g_new (double, nd);
+  st = base_sqlite_prepare (d, "INSERT INTO national_day VALUES (?, ?, ?, ?, ?, ?, ?)", NULL,
+                            error);
   if (st == NULL)
     return FALSE;
   for (guint s = 0; s < MODEL_N_SERIES; s++)
     {
+      g_autofree char *name = series_name (s, r->n_cells);
+      if (name == NULL)
+        continue;
       sim_series_set_summarise (r->national, s, 0, 0.05, 0.95, mean, lo, hi);
+      sim_series_set_summarise (r->national, s, 0, 0.25, 0.75, NULL, q25, q75);
       for (guint day = 0; day < nd; day++)
         {
-          sqlite3_bind_text (st, 1, series_names[s], -1, SQLITE_STATIC);
+          sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
           rundb_bind_date (st, 2, r->start + (gint32) day);
           sqlite3_bind_double (st, 3, mean[day]);
           sqlite3_bind_double (st, 4, lo[day]);
           sqlite3_bind_double (st, 5, hi[day]);
+          sqlite3_bind_double (st, 6, q25[day]);
+          sqlite3_bind_double (st, 7, q75[day]);
           if (!base_sqlite_step (d, st, "insert national_day", error))
             return sqlite3_finalize (st), FALSE;
         }
@@ -331,8 +364,10 @@ fill (const BaseSqlite *d, gpointer data, GError **error)
   const Run *run = data;
   return base_sqlite_exec (d, SCHEMA, "schema", error)
          && base_sqlite_exec (d, rundb_latency_schema, "schema", error)
+         && base_sqlite_exec (d, rundb_posterior_schema, "schema", error)
          && write_all (d, run->sc, run->r, run->digest, error)
-         && rundb_latency_write (d, run->sc, run->r, error);
+         && rundb_latency_write (d, run->sc, run->r, error)
+         && rundb_posterior_write (d, run->sc, run->r, error);
 }
 
 gboolean

@@ -3,11 +3,14 @@
  * The run database of a rollout simulation: one SQLite file per run holding
  * everything a report needs — the scenario's text and hash, seed,
  * replications and essc version, the per-city per-day mean series, the
- * national and provincial series with their 90% intervals, target
- * attainment per city, milestones, the channels with their certification
- * attempts, the digest, and, when the run simulated the latency model, the
- * platforms' load and response times, the status propagation and the
- * capacity plan.  Written in one transaction with prepared statements.  Schema in docs/RUNDB.md; PRAGMA application_id "ESSC",
+ * national series (by age band and area too) with their 90% and 50%
+ * intervals and the provincial series with their 90% intervals, what those
+ * intervals hold (chance alone, or also the parameters drawn from the
+ * scenario's posterior, which is copied in with each replication's draw),
+ * target attainment per city, milestones, the channels with their
+ * certification attempts, the digest, and, when the run simulated the
+ * latency model, the platforms' load and response times, the status
+ * propagation and the capacity plan.  Written in one transaction with prepared statements.  Schema in docs/RUNDB.md; PRAGMA application_id "ESSC",
  * user_version MODEL_RUNDB_SCHEMA_VERSION.
  */
 #pragma once
@@ -23,8 +26,12 @@ G_BEGIN_DECLS
 GQuark model_rundb_error_quark (void);
 
 /* 2: the latency tables (latency_platform, latency_service, latency_day,
- * latency_month, capacity_plan, status_propagation). */
-#define MODEL_RUNDB_SCHEMA_VERSION 2
+ * latency_month, capacity_plan, status_propagation).
+ * 3: national_day's 50% interval (q25, q75) and the series of channels,
+ * people, potential, cities with mobile payment and every cell's holders
+ * and people; the run keys interval, posterior_path, posterior_hash; the
+ * tables replication, parameter and posterior. */
+#define MODEL_RUNDB_SCHEMA_VERSION 3
 
 /*
  * Writes the run to path (created; an existing file is replaced only when

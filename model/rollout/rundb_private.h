@@ -2,7 +2,8 @@
 /*
  * Private to the run database's modules (rundb.c: the file, its
  * transaction and the rollout's tables; rundb_latency.c: the latency
- * model's tables): the date binding both use (the database, its errors and
+ * model's tables; rundb_posterior.c: what the intervals hold, the
+ * parameters, the posterior and the replications): the date binding they use (the database, its errors and
  * the other statement helpers are base/sqlite.h's).  Include
  * model/rollout/rundb.h instead.
  */
@@ -29,5 +30,22 @@ extern const char rundb_latency_schema[];
  */
 gboolean rundb_latency_write (const BaseSqlite *d, const ModelScenario *scenario,
                               const ModelRolloutResult *result, GError **error);
+
+/* ---- rundb_posterior.c -------------------------------------------------- */
+
+/* The CREATE TABLE statements of replication, parameter and posterior. */
+extern const char rundb_posterior_schema[];
+
+/* TRUE when the run's replications drew their free parameters from the
+ * scenario's posterior (its intervals hold parameter uncertainty). */
+gboolean rundb_drew_posterior (const ModelScenario *scenario, const ModelRolloutResult *result);
+
+/*
+ * Writes the run keys interval, posterior_path and posterior_hash and the
+ * rows of replication, parameter and posterior, inside the caller's
+ * transaction.
+ */
+gboolean rundb_posterior_write (const BaseSqlite *d, const ModelScenario *scenario,
+                                const ModelRolloutResult *result, GError **error);
 
 G_END_DECLS

@@ -139,6 +139,8 @@ typedef struct {
   guint n_draws, n_params;
   double *weights;     /* [draw], sum 1 */
   double *theta;       /* [draw][param] in the order of the scenario's free parameters */
+  char hash[65];       /* BLAKE2b-256 of the file's bytes as parsed, lowercase hex; "" for a
+                          sample not read from a file */
 } ModelPosterior;
 
 /* [calibration]: what `essc calibrate` fits, and the posterior it wrote. */

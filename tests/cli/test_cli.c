@@ -2,8 +2,9 @@
 /*
  * Tests of the essc front as a user meets it: help, exit statuses (0, 1, 2),
  * hostile input on the command line and on stdin, the demo's saved state,
- * and the service-time file of essc bench (the demo's output against its
- * golden file is in test_golden.c).  Runs the binary named by $ESSC_BIN
+ * the service-time file of essc bench, and essc sim --end (the demo's
+ * output and the sim summaries against their golden files are in
+ * test_golden.c).  Runs the binary named by $ESSC_BIN
  * (set by make check) in a subprocess.
  */
 #include "tests/lib/run.h"
@@ -351,6 +352,67 @@ test_bench_service_times_unwritable (void)
   essc_test_run_clear (&r);
 }
 
+/* The first column of the first row of sql in the database at path. */
+static char *
+sql_text (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  char *v = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return v;
+}
+
+/* essc sim --end: a run on past the scenario's end, recorded as the run's
+ * end; an end before a target date, not after the start, or not a date is
+ * refused (exit 2, what is wrong named) and writes nothing. */
+static void
+test_sim_end (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("essc-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *db = g_build_filename (dir, "run.db", NULL);
+  g_autofree char *scenario = essc_test_src_path ("tests", "data", "small", "latency.ini", NULL);
+
+  EsscTestRun r = essc_test_run_essc ("sim", scenario, "--replications", "1", "--no-latency",
+                                      "--db", db, "--end", "2019-08-31");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "run to 2019-08-31 by --end (the scenario ends 2019-06-30)"));
+  g_assert_nonnull (strstr (r.out, "2019-08-31 "));
+  essc_test_run_clear (&r);
+  g_autofree char *end = sql_text (db, "SELECT value FROM run WHERE key = 'end'");
+  g_assert_cmpstr (end, ==, "2019-08-31");
+  g_autofree char *last = sql_text (db, "SELECT MAX (date) FROM city_day");
+  g_assert_cmpstr (last, ==, "2019-08-31");
+  g_autofree char *text = sql_text (db, "SELECT value FROM run WHERE key = 'scenario_text'");
+  g_assert_nonnull (strstr (text, "end = 2019-06-30"));
+  g_assert_cmpint (g_remove (db), ==, 0);
+
+  /* Before the second target (2019-06-30), not after the start, not a date. */
+  const char *const bad[][2] = {
+    { "2019-06-29", "[targets] target_2020 = 2019-06-30" },
+    { "2019-01-01", "not after the scenario's start 2019-01-01" },
+    { "2019-02-30", "not a date YYYY-MM-DD" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      r = essc_test_run_essc ("sim", scenario, "--replications", "1", "--db", db, "--end",
+                              bad[i][0]);
+      g_test_message ("--end %s: %s", bad[i][0], r.err);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, bad[i][1]));
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+      essc_test_run_clear (&r);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -364,5 +426,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bench/runs", test_bench);
   g_test_add_func ("/cli/bench/service-times", test_bench_service_times);
   g_test_add_func ("/cli/bench/service-times-unwritable", test_bench_service_times_unwritable);
+  g_test_add_func ("/cli/sim/end", test_sim_end);
   return g_test_run ();
 }

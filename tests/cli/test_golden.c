@@ -2,8 +2,9 @@
 /*
  * Golden files of what essc prints (STYLE.md point 8; tests/golden/README.md
  * lists them): the demo, the summary of `essc sim` on the small test
- * scenarios with and without the latency model, what `essc scenario check`
- * says of each broken scenario of tests/data/broken/, the TAP of reference
+ * scenarios with and without the latency model and with a posterior run on
+ * with --end, what `essc scenario check` says of each broken scenario of
+ * tests/data/broken/, the TAP of reference
  * (and one faulty) conformance runs of every role, and the tables of the
  * report of a run database and of a conformance database.  Each output is
  * normalised (paths, the version, timings: the file's header says which)
@@ -129,6 +130,11 @@ static const Case SIM_CASES[] = {
     "essc sim's summary of the latency test scenario with --no-latency, fixed seed",
     { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed", "13",
       "--jobs", "1", "--no-db", "--no-latency", NULL } },
+  { "/golden/sim/forecast", "sim-forecast.exp",
+    "essc sim's summary of the forecast test scenario (a posterior, channel arrivals) run on "
+    "past its end with --end, fixed seed",
+    { "sim", "tests/data/small/forecast.ini", "--replications", "3", "--seed", "17", "--jobs",
+      "1", "--no-db", "--end", "2021-06-30", NULL } },
 };
 
 static void

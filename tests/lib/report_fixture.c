@@ -176,7 +176,9 @@ fixture_write_file (const char *path, const char *text)
 }
 
 /* A copy of tests/data/small/latency.ini in fx.dir whose data files are
- * named by absolute paths, with two published points added. */
+ * named by absolute paths, with published holders and channels added and a
+ * [calibration] group whose posterior (two free parameters, 40 weighted
+ * draws) each replication draws from. */
 static char *
 write_scenario (void)
 {
@@ -189,7 +191,21 @@ write_scenario (void)
   g_autofree char *published = g_build_filename (fx.dir, "published.csv", NULL);
   fixture_write_file (published, "date,quantity,value,note\n"
                       "2019-02-15,ecard_holders,4000000,a test point\n"
-                      "2019-05-15,ecard_holders,17000000,\"another, later, test point\"\n");
+                      "2019-05-15,ecard_holders,17000000,\"another, later, test point\"\n"
+                      "2019-03-01,channels,4,a channel count\n"
+                      "2019-06-01,channels,6,a later channel count\n");
+  /* Draws on a grid, weights peaked in its middle: a posterior that is
+   * not flat, the same bytes every time. */
+  g_autoptr (GString) post = g_string_new ("weight,adoption.innovation,adoption.imitation\n");
+  for (int i = 0; i < 40; i++)
+    {
+      int a = i % 8, b = i / 8;
+      int weight = 1 + (a < 4 ? a : 7 - a) * (b < 3 ? b : 4 - b);
+      g_string_append_printf (post, "%d,%.4f,%.4f\n", weight, 0.001 + 0.0005 * a,
+                              0.005 + 0.004 * b);
+    }
+  g_autofree char *posterior = g_build_filename (fx.dir, "post.csv", NULL);
+  fixture_write_file (posterior, post->str);
   g_autoptr (GRegex) data_file = g_regex_new ("^(\\w+)\\s*=\\s*([\\w.-]+\\.csv)\\s*$", 0, 0, NULL);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr (GString) s = g_string_new (NULL);
@@ -207,6 +223,8 @@ write_scenario (void)
       if (strcmp (lines[i], "[targets]") == 0)
         g_string_append_printf (s, "published = %s\n", published);
     }
+  g_string_append (s, "\n[calibration]\nfree.adoption.innovation = 0.0005..0.01\n"
+                      "free.adoption.imitation = 0.001..0.1 log\nposterior = post.csv\n");
   char *path = g_build_filename (fx.dir, "latency.ini", NULL);
   fixture_write_file (path, s->str);
   return path;

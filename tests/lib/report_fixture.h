@@ -5,7 +5,8 @@
  * from make check; children run under a deadline in their own process
  * group (nothing can hang a test); the two databases and their reports,
  * made once on first need (a run of tests/data/small/latency.ini with 3
- * replications, the capacity plan and two published points; a signed
+ * replications, the capacity plan, published holder and channel counts and
+ * a posterior of two free parameters the replications draw from; a signed
  * conformance run of the reference channel); and the checks of a report's
  * files: every figure as SVG (well-formed XML, root <svg>, the stamp in
  * its text) and PNG (tests/lib/png_check.h: valid, not blank).

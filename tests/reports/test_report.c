@@ -2,7 +2,8 @@
 /*
  * Tests of `essc report`, through the essc binary (ESSC_BIN) as a user runs
  * it: a small simulation (tests/data/small/latency.ini, 3 replications,
- * capacity plan, two published points) and a signed conformance run of the
+ * capacity plan, published holders and channels, a posterior of two free
+ * parameters) and a signed conformance run of the
  * reference channel are written to databases in a temporary directory and
  * reported; every expected figure must exist as SVG (well-formed, root
  * <svg>, the stamp in its text) and PNG (valid chunks and CRCs, not
@@ -31,12 +32,14 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The figures of a run database with latency and a capacity plan, and of a
- * conformance database holding run 1 (reports/report.h's parts). */
+/* The figures of a run database with latency, a capacity plan and a
+ * posterior, and of a conformance database holding run 1 (reports/report.h's
+ * parts). */
 static const char *const RUN_FIGURES[] = {
   "national-holders", "province-holders", "map-2019", "map-2020", "target-dates",
-  "channel-classes", "latency-national", "latency-local", "capacity-national",
-  "capacity-local", "latency-months", NULL,
+  "channel-classes", "forecast-holders", "forecast-cells", "forecast-channels",
+  "posterior-histograms", "posterior-pairs", "latency-national", "latency-local",
+  "capacity-national", "capacity-local", "latency-months", NULL,
 };
 static const char *const CONF_FIGURES[] = {
   "conformance-groups-1", "conformance-latency-1", NULL,
@@ -300,10 +303,36 @@ compare_run_page (const PageTables *page)
              sqlite3_column_double (st, 1));
   sqlite3_finalize (st);
   g_assert_cmpuint (n, ==, 5);
+  /* Each cell's holders and share of its residents at the end (no urban
+   * split: the three age bands of all areas). */
+  st = fixture_db_prepare (db, "SELECT substr (h.series, 9), h.mean, 100 * h.mean / p.mean FROM "
+                           "national_day AS h JOIN national_day AS p ON p.series = 'people_' || "
+                           "substr (h.series, 9) AND p.date = h.date WHERE h.series LIKE "
+                           "'holders!_%' ESCAPE '!' AND h.date = (SELECT value FROM run WHERE "
+                           "key = 'end') ORDER BY h.series");
+  for (n = 0; sqlite3_step (st) == SQLITE_ROW; n++)
+    {
+      const char *cell = (const char *) sqlite3_column_text (st, 0);
+      compare (page, "forecast-cells", cell, "holders_2020", sqlite3_column_double (st, 1));
+      compare (page, "forecast-cells", cell, "share_2020", sqlite3_column_double (st, 2));
+    }
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n, ==, 3);
+  /* Each free parameter's weighted posterior mean and its draws. */
+  st = fixture_db_prepare (db, "SELECT param, SUM (weight * value) / SUM (weight), COUNT (*) "
+                           "FROM posterior GROUP BY param ORDER BY param");
+  for (n = 0; sqlite3_step (st) == SQLITE_ROW; n++)
+    {
+      const char *param = (const char *) sqlite3_column_text (st, 0);
+      compare (page, "posterior", param, "mean", sqlite3_column_double (st, 1));
+      compare (page, "posterior", param, "draws", sqlite3_column_double (st, 2));
+    }
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n, ==, 2);
   sqlite3_close (db);
   const char *const tables[] = { "summary-national", "targets-province", "slowest-cities",
-                                 "channels", "sla", "propagation", "service-times",
-                                 "capacity-plan", NULL };
+                                 "channels", "forecast-cells", "posterior", "sla",
+                                 "propagation", "service-times", "capacity-plan", NULL };
   for (guint i = 0; tables[i] != NULL; i++)
     if (!page_tables_has (page, tables[i]))
       fixture_problem ("the run's page has no table %s", tables[i]);
@@ -558,6 +587,15 @@ test_bad_input (void)
                    ==, SQLITE_OK);
   sqlite3_close (db);
   expect_refusal (v1, out, v1, "essc-simdb/1");
+
+  /* A run database of schema version 2, before the age bands and posteriors. */
+  g_autofree char *v2 = copy_db ("v2.db");
+  db = fixture_db_open (v2);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE run SET value = 'essc-simdb/2' WHERE key = 'schema';"
+                                     "PRAGMA user_version = 2;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refusal (v2, out, v2, "essc-simdb/2, expected essc-simdb/3");
 }
 
 /*

@@ -51,7 +51,7 @@ write_scenario (Tmp *t, const char *name, const char *latency)
   g_autofree char *text = g_strdup_printf (
       "[scenario]\nname = %s\nstart = 2019-01-01\nend = 2019-12-31\nseed = 11\n"
       "[population]\ncities = %s/cities.csv\ncardholders = 1000000\n"
-      "[adoption]\ninnovation = 0.004\ninnovation_per_channel = 0\nimitation = 0\n"
+      "[adoption]\naccess = none\ninnovation = 0.004\ninnovation_per_channel = 0\nimitation = 0\n"
       "youth_factor = 1\nelderly_factor = 1\nrural_factor = 1\nlevel2_share = 0.5\n"
       "level2_upgrade = 0\naccess = none\n"
       "[cards]\nloss_rate = 0.0002\nreplacement_days = 14\n"

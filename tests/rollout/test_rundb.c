@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests of the run database (model/rollout/rundb.c, model/rollout/rundb_latency.c) on the
- * small latency scenario (tests/data/small/latency.ini): the schema
- * version, the latency tables against the result they were written from
- * (platforms, service times, day means and intervals, month histograms that
- * deserialize to their columns, the capacity plan, the status propagation
- * row), the tables created but empty for a run without the latency model,
- * and NaN stored as NULL.
+ * Tests of the run database (model/rollout/rundb.c, rundb_latency.c,
+ * rundb_posterior.c) on the small test scenarios (tests/data/small/): the
+ * schema version, the latency tables against the result they were written
+ * from (platforms, service times, day means and intervals, month
+ * histograms that deserialize to their columns, the capacity plan, the
+ * status propagation row), the tables created but empty for a run without
+ * the latency model, NaN stored as NULL; the national series by age band
+ * and area (named for the cells the run has, summing to the national
+ * holders and residents every day), the 50% interval inside the 90%
+ * interval and both as sim_series_set_summarise gives them, the end the
+ * run actually used, and what the intervals hold: chance alone, or, for a
+ * copy of a test scenario with a posterior beside it, the parameters too,
+ * with the posterior, its file's hash and each replication's draw.
  */
+#include "base/time.h"
 #include "model/rollout/latency.h"
+#include "model/rollout/posterior.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/scenario.h"
 #include "model/rollout/rundb.h"
@@ -18,6 +26,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -27,12 +36,19 @@ static const char *const latency_tables[] = {
 };
 
 static ModelScenario *
-load (const char *name)
+load_any (const char *name)
 {
   g_autofree char *path = essc_test_src_path ("tests", "data", "small", name, NULL);
   g_autoptr (GError) error = NULL;
   ModelScenario *sc = model_scenario_load (path, &error);
   g_assert_no_error (error);
+  return sc;
+}
+
+static ModelScenario *
+load (const char *name)
+{
+  ModelScenario *sc = load_any (name);
   g_assert_true (sc->latency.enabled);
   return sc;
 }
@@ -139,10 +155,10 @@ test_tables (void)
   Db db = { 0 };
   db_write (&db, sc, r);
 
-  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, 2);
-  g_assert_cmpint (MODEL_RUNDB_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (MODEL_RUNDB_SCHEMA_VERSION, ==, 3);
   g_autofree char *schema = sql_text (&db, "SELECT value FROM run WHERE key = 'schema'");
-  g_assert_cmpstr (schema, ==, "essc-simdb/2");
+  g_assert_cmpstr (schema, ==, "essc-simdb/3");
   g_autofree char *sla = sql_text (&db, "SELECT value FROM run WHERE key = 'latency_sla_p99_s'");
   g_assert_cmpstr (sla, ==, "0.05");
   g_autofree char *planned = sql_text (&db, "SELECT value FROM run WHERE key = 'plan_capacity'");
@@ -265,7 +281,7 @@ test_no_latency (void)
   g_assert_null (r->latency);
   Db db = { 0 };
   db_write (&db, sc, r);
-  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, 3);
   for (gsize i = 0; i < G_N_ELEMENTS (latency_tables); i++)
     {
       g_autofree char *exists = g_strdup_printf ("SELECT COUNT(*) FROM sqlite_schema WHERE"
@@ -307,6 +323,278 @@ test_nan_null (void)
   db_close (&db);
 }
 
+/* ---- the forecast: cells, intervals, what they hold ------------------------ */
+
+/* The number of rows of national_day for which sql (a condition on it)
+ * fails, with a message for each of the first few. */
+static gint64
+violations (Db *db, const char *condition)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM national_day WHERE NOT (%s)",
+                                          condition);
+  return sql_int (db, sql);
+}
+
+/* Each cell's holders and residents sum to the national ones every day
+ * (means are linear, so within rounding), named for the cells the run
+ * has: with the urban split (busy.ini), then without (latency.ini). */
+static void
+test_cells (void)
+{
+  static const char *const split[] = {
+    "urban_0_17", "urban_18_59", "urban_60_plus", "rural_0_17", "rural_18_59", "rural_60_plus",
+  };
+  static const char *const all[] = { "all_0_17", "all_18_59", "all_60_plus" };
+  const char *const files[] = { "busy.ini", "latency.ini" };
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autoptr (ModelScenario) sc = load_any (files[f]);
+      g_autoptr (ModelRolloutResult) r = run (sc, 3, TRUE, FALSE);
+      g_assert_cmpuint (r->n_cells, ==, f == 0 ? 6 : 3);
+      Db db = { 0 };
+      db_write (&db, sc, r);
+      const char *const *names = f == 0 ? split : all;
+      const guint n = f == 0 ? G_N_ELEMENTS (split) : G_N_ELEMENTS (all);
+      g_autoptr (GString) sum_h = g_string_new ("0"), sum_p = g_string_new ("0");
+      for (guint k = 0; k < n; k++)
+        {
+          g_autofree char *count = g_strdup_printf ("SELECT COUNT(*) FROM national_day WHERE "
+                                                    "series IN ('holders_%s', 'people_%s')",
+                                                    names[k], names[k]);
+          g_assert_cmpint (sql_int (&db, count), ==, 2 * r->n_days);
+          g_string_append_printf (sum_h, " + (SELECT mean FROM national_day AS c WHERE "
+                                  "c.series = 'holders_%s' AND c.date = n.date)", names[k]);
+          g_string_append_printf (sum_p, " + (SELECT mean FROM national_day AS c WHERE "
+                                  "c.series = 'people_%s' AND c.date = n.date)", names[k]);
+        }
+      /* The other naming is absent, and so are the unused cells. */
+      g_assert_cmpint (sql_int (&db, f == 0 ? "SELECT COUNT(*) FROM national_day WHERE series "
+                                              "LIKE '%!_all!_%' ESCAPE '!'"
+                                            : "SELECT COUNT(*) FROM national_day WHERE series "
+                                              "LIKE '%urban%' OR series LIKE '%rural%'"), ==, 0);
+      g_assert_cmpint (sql_int (&db, "SELECT COUNT (DISTINCT series) FROM national_day"), ==,
+                       14 + 2 * n);
+      const char *const others[] = { "channels", "people", "potential",
+                                     "mobile_payment_cities" };
+      for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+        {
+          g_autofree char *q = g_strdup_printf ("SELECT COUNT(*) FROM national_day WHERE "
+                                                "series = '%s'", others[i]);
+          g_assert_cmpint (sql_int (&db, q), ==, r->n_days);
+        }
+      /* The sums, every day; the cells' holders are not all zero. */
+      g_autofree char *bad_h = g_strdup_printf (
+          "SELECT COUNT(*) FROM national_day AS n WHERE n.series = 'holders' AND "
+          "abs (IFNULL ((%s), -1e300) - n.mean) > 1e-6 * max (1, n.mean)", sum_h->str);
+      g_autofree char *bad_p = g_strdup_printf (
+          "SELECT COUNT(*) FROM national_day AS n WHERE n.series = 'people' AND "
+          "abs (IFNULL ((%s), -1e300) - n.mean) > 1e-6 * max (1, n.mean)", sum_p->str);
+      g_assert_cmpint (sql_int (&db, bad_h), ==, 0);
+      g_assert_cmpint (sql_int (&db, bad_p), ==, 0);
+      g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM national_day WHERE series LIKE "
+                                     "'holders!_%' ESCAPE '!' AND mean > 0"), >, 0);
+      /* Holders within the potential, the potential within the residents. */
+      g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM national_day AS h JOIN national_day "
+                                     "AS p ON p.date = h.date AND p.series = 'potential' JOIN "
+                                     "national_day AS n ON n.date = h.date AND n.series = "
+                                     "'people' WHERE h.series = 'holders' AND NOT (h.mean <= "
+                                     "p.mean + 1e-6 AND p.mean <= n.mean + 1e-6)"), ==, 0);
+      db_close (&db);
+    }
+}
+
+/* The 50% interval lies inside the 90% interval, every series and day, and
+ * both are the quantiles over the replications. */
+static void
+test_intervals (void)
+{
+  g_autoptr (ModelScenario) sc = load_any ("busy.ini");
+  g_autoptr (ModelRolloutResult) r = run (sc, 5, TRUE, FALSE);
+  Db db = { 0 };
+  db_write (&db, sc, r);
+  g_assert_cmpint (violations (&db, "lo <= q25 AND q25 <= q75 AND q75 <= hi"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM national_day WHERE series = 'holders' "
+                                 "AND q25 < q75"), >, 0);
+  const guint day = r->n_days / 2;
+  g_autofree double *mean = g_new (double, r->n_days), *lo = g_new (double, r->n_days);
+  g_autofree double *hi = g_new (double, r->n_days), *q25 = g_new (double, r->n_days);
+  g_autofree double *q75 = g_new (double, r->n_days);
+  sim_series_set_summarise (r->national, MODEL_SERIES_HOLDERS, 0, 0.05, 0.95, mean, lo, hi);
+  sim_series_set_summarise (r->national, MODEL_SERIES_HOLDERS, 0, 0.25, 0.75, NULL, q25, q75);
+  char date[11];
+  base_time_format_date (r->start + (gint32) day, date);
+  g_autofree char *sql = g_strdup_printf ("SELECT mean, lo, hi, q25, q75 FROM national_day "
+                                          "WHERE series = 'holders' AND date = '%s'", date);
+  sqlite3_stmt *st = query (&db, sql);
+  const double want[] = { mean[day], lo[day], hi[day], q25[day], q75[day] };
+  for (int i = 0; i < 5; i++)
+    assert_close (sqlite3_column_double (st, i), want[i]);
+  sqlite3_finalize (st);
+  db_close (&db);
+}
+
+/* A run without a posterior: intervals of chance, no posterior rows, one
+ * replication row each with its arrivals and no draw. */
+static void
+test_chance (void)
+{
+  g_autoptr (ModelScenario) sc = load_any ("busy.ini");
+  g_autoptr (ModelRolloutResult) r = run (sc, 3, TRUE, FALSE);
+  Db db = { 0 };
+  db_write (&db, sc, r);
+  g_autofree char *interval = sql_text (&db, "SELECT value FROM run WHERE key = 'interval'");
+  g_assert_cmpstr (interval, ==, "chance");
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM run WHERE key LIKE 'posterior%'"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM posterior"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM parameter"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM replication"), ==, 3);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM replication WHERE posterior_draw IS NOT "
+                                 "NULL"), ==, 0);
+  for (guint rep = 0; rep < 3; rep++)
+    {
+      g_autofree char *q = g_strdup_printf ("SELECT arrivals FROM replication WHERE "
+                                            "replication = %u", rep);
+      g_assert_cmpint (sql_int (&db, q), ==, r->arrivals[rep]);
+    }
+  db_close (&db);
+}
+
+/* The run's end is the last day run, whatever the scenario file says
+ * (essc sim --end sets the loaded scenario's end). */
+static void
+test_end (void)
+{
+  g_autoptr (ModelScenario) sc = load_any ("latency.ini");
+  sc->end += 31;
+  g_autoptr (ModelRolloutResult) r = run (sc, 1, TRUE, FALSE);
+  Db db = { 0 };
+  db_write (&db, sc, r);
+  g_autofree char *end = sql_text (&db, "SELECT value FROM run WHERE key = 'end'");
+  g_assert_cmpstr (end, ==, "2019-07-31");
+  g_autofree char *last = sql_text (&db, "SELECT MAX (date) FROM national_day");
+  g_assert_cmpstr (last, ==, "2019-07-31");
+  db_close (&db);
+}
+
+/* A copy of latency.ini in dir with data files by absolute path and the
+ * [calibration] group with[out] a posterior. */
+static char *
+write_posterior_scenario (const char *dir, const char *posterior_csv)
+{
+  g_autofree char *small = essc_test_src_path ("tests", "data", "small", NULL);
+  g_autofree char *ini = g_build_filename (small, "latency.ini", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (ini, &text, NULL, &error));
+  g_autoptr (GRegex) data_file = g_regex_new ("^(\\w+)\\s*=\\s*([\\w.-]+\\.csv)\\s*$", 0, 0,
+                                              NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (GMatchInfo) m = NULL;
+      if (g_regex_match (data_file, lines[i], 0, &m))
+        {
+          g_autofree char *key = g_match_info_fetch (m, 1);
+          g_autofree char *file = g_match_info_fetch (m, 2);
+          g_string_append_printf (s, "%s = %s/%s\n", key, small, file);
+        }
+      else
+        g_string_append_printf (s, "%s\n", lines[i]);
+    }
+  g_string_append (s, "[calibration]\nfree.adoption.innovation = 0.001..0.01\n"
+                      "posterior = post.csv\n");
+  g_autofree char *post = g_build_filename (dir, "post.csv", NULL);
+  g_assert_true (g_file_set_contents (post, posterior_csv, -1, &error));
+  char *path = g_build_filename (dir, "forecast.ini", NULL);
+  g_assert_true (g_file_set_contents (path, s->str, -1, &error));
+  return path;
+}
+
+/* A run drawing from a posterior: intervals of parameters and chance, the
+ * posterior copied in long form (weights normalised), its file's path and
+ * hash, the free parameter with its prior, each replication's draw. */
+static void
+test_posterior (void)
+{
+  static const char csv[] = "weight,adoption.innovation\n"
+                            "1,0.002\n"
+                            "3,0.005\n"
+                            "0,0.009\n"
+                            "4,0.0012345678901234567\n";
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("essc-simdb-post-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = write_posterior_scenario (dir, csv);
+  g_autofree char *post_path = g_build_filename (dir, "post.csv", NULL);
+  g_autoptr (ModelScenario) sc = model_scenario_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sc->calibration.posterior);
+  const guint R = 6;
+  g_autoptr (ModelRolloutResult) r = run (sc, R, TRUE, FALSE);
+  Db db = { 0 };
+  db_write (&db, sc, r);
+
+  g_autofree char *interval = sql_text (&db, "SELECT value FROM run WHERE key = 'interval'");
+  g_assert_cmpstr (interval, ==, "parameters and chance");
+  g_autofree char *stored_path = sql_text (&db, "SELECT value FROM run WHERE key = "
+                                                "'posterior_path'");
+  g_assert_cmpstr (stored_path, ==, post_path);
+  guint8 digest[32];
+  char hex[65];
+  crypto_generichash (digest, sizeof digest, (const guint8 *) csv, strlen (csv), NULL, 0);
+  for (int i = 0; i < 32; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+  g_autofree char *hash = sql_text (&db, "SELECT value FROM run WHERE key = 'posterior_hash'");
+  g_assert_cmpstr (hash, ==, hex);
+
+  /* The posterior: four draws of one parameter, weights summing to 1. */
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM posterior"), ==, 4);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM posterior WHERE param = "
+                                 "'adoption.innovation'"), ==, 4);
+  sqlite3_stmt *st = query (&db, "SELECT SUM (weight), (SELECT weight FROM posterior WHERE "
+                                 "draw = 1), (SELECT value FROM posterior WHERE draw = 3) FROM "
+                                 "posterior");
+  assert_close (sqlite3_column_double (st, 0), 1);
+  assert_close (sqlite3_column_double (st, 1), 3.0 / 8);
+  g_assert_cmpfloat (sqlite3_column_double (st, 2), ==, 0.0012345678901234567);
+  sqlite3_finalize (st);
+  st = query (&db, "SELECT lo, hi, scale, value FROM parameter WHERE name = "
+                   "'adoption.innovation'");
+  g_assert_cmpfloat (sqlite3_column_double (st, 0), ==, 0.001);
+  g_assert_cmpfloat (sqlite3_column_double (st, 1), ==, 0.01);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (st, 2), ==, "linear");
+  g_assert_cmpfloat (sqlite3_column_double (st, 3), ==, sc->innovation);
+  sqlite3_finalize (st);
+
+  /* Each replication's draw, as the run drew it; never the weightless one. */
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM replication"), ==, R);
+  for (guint rep = 0; rep < R; rep++)
+    {
+      g_assert_cmpint (r->posterior_draw[rep], >=, 0);
+      g_assert_cmpint (r->posterior_draw[rep], !=, 2);
+      g_autofree char *q = g_strdup_printf ("SELECT posterior_draw FROM replication WHERE "
+                                            "replication = %u", rep);
+      g_assert_cmpint (sql_int (&db, q), ==, r->posterior_draw[rep]);
+    }
+  /* The intervals are wider than chance alone gives with the same seed. */
+  g_autoptr (ModelScenario) fixed = load_any ("latency.ini");
+  g_autoptr (ModelRolloutResult) rf = run (fixed, R, TRUE, FALSE);
+  Db dbf = { 0 };
+  db_write (&dbf, fixed, rf);
+  g_autofree char *width_sql = g_strdup ("SELECT hi - lo FROM national_day WHERE series = "
+                                         "'holders' AND date = '2019-06-30'");
+  sqlite3_stmt *a = query (&db, width_sql), *b = query (&dbf, width_sql);
+  g_assert_cmpfloat (sqlite3_column_double (a, 0), >, 2 * sqlite3_column_double (b, 0));
+  sqlite3_finalize (a);
+  sqlite3_finalize (b);
+  db_close (&dbf);
+  db_close (&db);
+  g_remove (post_path);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,5 +602,10 @@ main (int argc, char **argv)
   g_test_add_func ("/rundb/latency/tables", test_tables);
   g_test_add_func ("/rundb/latency/none-tables-empty", test_no_latency);
   g_test_add_func ("/rundb/latency/nan-is-null", test_nan_null);
+  g_test_add_func ("/rundb/forecast/cells-sum-to-national", test_cells);
+  g_test_add_func ("/rundb/forecast/50-inside-90", test_intervals);
+  g_test_add_func ("/rundb/forecast/chance-only", test_chance);
+  g_test_add_func ("/rundb/forecast/end-actually-run", test_end);
+  g_test_add_func ("/rundb/forecast/posterior", test_posterior);
   return g_test_run ();
 }

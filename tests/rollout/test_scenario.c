@@ -442,11 +442,13 @@ test_relative_paths (void)
                                                   NULL);
   g_autofree char *channels_src = g_build_filename (srcdir, "scenarios/data/channels.csv",
                                                     NULL);
+  g_autofree char *access_src = g_build_filename (srcdir, "scenarios/data/access-2018-2020.csv",
+                                                  NULL);
   g_autofree char *cities_dst = g_build_filename (data, "c.csv", NULL);
   g_autofree char *channels_dst = g_build_filename (data, "ch.csv", NULL);
+  g_autofree char *access_dst = g_build_filename (data, "a.csv", NULL);
   g_autofree char *text = NULL;
   gsize len;
-  essc_test_put_access (sub);
 
   g_assert_cmpint (g_mkdir_with_parents (data, 0700), ==, 0);
   g_assert_true (g_file_get_contents (cities_src, &text, &len, NULL));
@@ -454,15 +456,19 @@ test_relative_paths (void)
   g_clear_pointer (&text, g_free);
   g_assert_true (g_file_get_contents (channels_src, &text, &len, NULL));
   g_assert_true (g_file_set_contents (channels_dst, text, (gssize) len, NULL));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (access_src, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (access_dst, text, (gssize) len, NULL));
   g_autofree char *path = g_build_filename (sub, "r.ini", NULL);
   g_assert_true (g_file_set_contents (path, "[scenario]\nname = r\n[population]\n"
-                                      "cities = d/c.csv\n[channels]\ncatalogue = d/ch.csv\n",
-                                      -1, NULL));
+                                      "cities = d/c.csv\n[adoption]\naccess = d/a.csv\n"
+                                      "[channels]\ncatalogue = d/ch.csv\n", -1, NULL));
   g_autoptr (GError) error = NULL;
   g_autoptr (ModelScenario) s = model_scenario_load (path, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (s->cities_path, ==, cities_dst);
   g_assert_cmpstr (s->catalogue_path, ==, channels_dst);
+  g_assert_cmpstr (s->access_path, ==, access_dst);
   g_assert_cmpstr (s->dir, ==, sub);
 }
 

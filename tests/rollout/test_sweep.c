@@ -47,7 +47,7 @@ base_scenario (Tmp *t)
   g_autofree char *text = g_strdup_printf (
       "[scenario]\nname = base\nstart = 2019-01-01\nend = 2019-12-31\nseed = 3\n"
       "[population]\ncities = %s/cities.csv\ncardholders = 1000000\n"
-      "[adoption]\ninnovation = 0.002\nimitation = 0\n"
+      "[adoption]\naccess = none\ninnovation = 0.002\nimitation = 0\n"
       "[channels]\ncatalogue = %s/channels.csv\ncertification_pass = 1\n"
       "[targets]\ntarget_2019 = 2019-06-30\ntarget_2020 = 2019-12-31\n"
       "mobile_payment_by = 2019-12-31\nunified_settlement_by = 2019-12-31\n",
