@@ -53,7 +53,7 @@ write_scenario (Tmp *t, const char *name, const char *latency)
       "[population]\ncities = %s/cities.csv\ncardholders = 1000000\n"
       "[adoption]\naccess = none\ninnovation = 0.004\ninnovation_per_channel = 0\nimitation = 0\n"
       "youth_factor = 1\nelderly_factor = 1\nrural_factor = 1\nlevel2_share = 0.5\n"
-      "level2_upgrade = 0\naccess = none\n"
+      "level2_upgrade = 0\n"
       "[cards]\nloss_rate = 0.0002\nreplacement_days = 14\n"
       "[milestones]\nissuance_golive = 2018-01-01\nmobile_payment = 2018-01-01\n"
       "unified_settlement = 2019-06-01\n"

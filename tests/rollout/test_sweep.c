@@ -22,10 +22,7 @@ static char *
 write_file (Tmp *t, const char *name, const char *text)
 {
   if (t->dir == NULL)
-    {
-      t->dir = g_dir_make_tmp ("essc-sweep-XXXXXX", NULL);
-      essc_test_put_access (t->dir);
-    }
+    t->dir = g_dir_make_tmp ("essc-sweep-XXXXXX", NULL);
   char *path = g_build_filename (t->dir, name, NULL);
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
   return path;
