@@ -260,7 +260,8 @@ model_backtest (const ModelScenario *sc, const ModelCalibrationResult *cal, guin
   ModelFigureFit *fig = (ModelFigureFit *) (void *) figs->data;
 
   /* The forecast: every replication draws its parameters from the posterior. */
-  ModelPosterior post = { cal->n_particles, cal->n_params, cal->weights, cal->theta };
+  ModelPosterior post = { .n_draws = cal->n_particles, .n_params = cal->n_params,
+                          .weights = cal->weights, .theta = cal->theta };
   ModelScenario local = *sc;
   local.calibration.posterior = &post;
   local.end = sc->start;
