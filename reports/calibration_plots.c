@@ -2,18 +2,19 @@
 /*
  * The calibration part's figures (calibration.h): the posterior of each
  * free parameter as a weighted histogram (small multiples, with the prior's
- * level, the posterior mean and its 90% interval), the pairs of parameters
- * as scatter plots of the particles coloured by weight (a lower-triangle
- * matrix), and, for a backtest, one fan chart per forecast quantity: the
- * forecast's mean, 50% and 90% bands by day (forecast_day), the published
- * figures fitted and held out, and the fitting cut-off.  Histograms are
- * binned here (gnuplot draws the boxes); parameters fitted on a log scale
- * are binned and drawn on logarithmic axes.  A figure gnuplot cannot draw
- * is a warning, a failing query an error.
+ * level, the posterior mean and its 90% interval) and the pairs of
+ * parameters as scatter plots of the particles coloured by weight (a
+ * lower-triangle matrix), both drawn by posterior_plots.h from the
+ * particles of the last generation read here; and, for a backtest, one fan
+ * chart per forecast quantity: the forecast's mean, 50% and 90% bands by
+ * day (forecast_day), the published figures fitted and held out, and the
+ * fitting cut-off.  A figure gnuplot cannot draw is a warning, a failing
+ * query an error.
  */
 #include "reports/calibration.h"
 
 #include "reports/gnuplot.h"
+#include "reports/posterior_plots.h"
 #include "reports/reader.h"
 
 #include <math.h>
@@ -25,43 +26,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Stmt, sqlite3_finalize)
 
 #define MEAN_COLOUR "#1f4e79"
 #define BAND_COLOUR "#4a90d9"
-#define PRIOR_COLOUR "#888888"
 #define HELD_OUT_COLOUR "#d62728"
 
-/* Appends " value" to a datablock line, NaN for a missing one. */
-static void
-put (GString *b, double v)
+/* ---- the posterior ------------------------------------------------------------- */
+
+/* Returns: (transfer full) the particles of the last generation with the
+ * parameters' priors and posterior summaries, as posterior_plots.h draws
+ * them; NULL on a database error. */
+static ReportPosterior *
+read_particles (ReportCtx *ctx, const ReportCalibration *cal, GError **error)
 {
-  if (isfinite (v))
-    g_string_append_printf (b, " %.10g", v);
-  else
-    g_string_append (b, " NaN");
-}
-
-/* ---- the particles -------------------------------------------------------------- */
-
-typedef struct {
-  guint n, n_params;
-  double *weight;   /* [particle] */
-  double *value;    /* [particle][param]; NAN where missing */
-} Particles;
-
-static void
-particles_clear (Particles *pt)
-{
-  g_free (pt->weight);
-  g_free (pt->value);
-}
-
-static gboolean
-read_particles (ReportCtx *ctx, guint n_params, Particles *pt, GError **error)
-{
+  const guint n_params = cal->n_params;
   g_autoptr (Stmt) st = report_reader_prepare (
       ctx, "SELECT p.particle, p.weight, v.param, v.value FROM particle AS p LEFT JOIN "
            "particle_value AS v ON v.particle = p.particle ORDER BY p.particle, v.param",
       error);
   if (st == NULL)
-    return FALSE;
+    return NULL;
   g_autoptr (GArray) w = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 current = G_MININT64;
@@ -86,242 +67,43 @@ read_particles (ReportCtx *ctx, guint n_params, Particles *pt, GError **error)
         g_array_index (v, double, (w->len - 1) * (gsize) n_params + (gsize) param)
             = report_reader_double (st, 3);
     }
-  pt->n = w->len;
-  pt->n_params = n_params;
-  pt->weight = (double *) (void *) g_array_free (g_steal_pointer (&w), FALSE);
-  pt->value = (double *) (void *) g_array_free (g_steal_pointer (&v), FALSE);
-  return ok;
-}
-
-/* The axis value of x: log10 for a parameter on a log scale (NAN unless
- * positive), else x. */
-static double
-axis_of (const ReportCalibParam *p, double x)
-{
-  if (!p->log_scale)
-    return x;
-  return x > 0 ? log10 (x) : NAN;
-}
-
-static double
-value_of (const ReportCalibParam *p, double t)
-{
-  return p->log_scale ? pow (10, t) : t;
-}
-
-/* ---- posterior-histograms ------------------------------------------------------------ */
-
-/*
- * Bins the particles' values of parameter k (weighted, as a % of the total
- * weight) into b as lines "low high share", in the parameter's own units.
- * *top: the largest share; *prior: the prior's share of one bin (NAN when
- * the prior's support is not usable).  FALSE when no particle has a value.
- */
-static gboolean
-histogram (const Particles *pt, const ReportCalibParam *p, guint k, GString *b, double *top,
-           double *prior)
-{
-  double t0 = INFINITY, t1 = -INFINITY, total = 0;
-  guint n = 0;
-  for (guint i = 0; i < pt->n; i++)
-    {
-      double t = axis_of (p, pt->value[(gsize) i * pt->n_params + k]), w = pt->weight[i];
-      if (!isfinite (t) || !(w >= 0))
-        continue;
-      t0 = MIN (t0, t), t1 = MAX (t1, t);
-      total += w;
-      n++;
-    }
-  if (n == 0 || !(total > 0))
-    return FALSE;
-  if (t1 - t0 < 1e-12 * MAX (1.0, fabs (t0)))
-    {
-      double pad = p->log_scale ? 0.05 : MAX (fabs (t0) * 0.05, 1e-9);
-      t0 -= pad, t1 += pad;
-    }
-  guint nb = CLAMP ((guint) ceil (sqrt ((double) n)), 5, 30);
-  double width = (t1 - t0) / nb;
-  g_autofree double *share = g_new0 (double, nb);
-  for (guint i = 0; i < pt->n; i++)
-    {
-      double t = axis_of (p, pt->value[(gsize) i * pt->n_params + k]), w = pt->weight[i];
-      if (!isfinite (t) || !(w >= 0))
-        continue;
-      guint bin = MIN ((guint) floor ((t - t0) / width), nb - 1);
-      share[bin] += 100 * w / total;
-    }
-  *top = 0;
-  for (guint j = 0; j < nb; j++)
-    {
-      g_string_append_printf (b, "%.10g %.10g", value_of (p, t0 + j * width),
-                              value_of (p, t0 + (j + 1) * width));
-      put (b, share[j]);
-      g_string_append_c (b, '\n');
-      *top = MAX (*top, share[j]);
-    }
-  double span = axis_of (p, p->hi) - axis_of (p, p->lo);
-  *prior = isfinite (span) && span > 0 ? 100 * width / span : NAN;
-  return TRUE;
-}
-
-static void
-plot_histograms (ReportCtx *ctx, const ReportCalibration *cal, const Particles *pt)
-{
-  const guint P = cal->n_params;
-  guint cols = P <= 2 ? P : P <= 4 ? 2 : 3, rows = (P + cols - 1) / cols;
-  int width = cols == 1 ? 800 : 1100, height = MIN (1600, 130 + 330 * (int) rows);
-  const char *title = "Posterior of each free parameter";
-  g_autoptr (ReportPlot) p = report_plot_new (
-      "posterior-histograms", title,
-      "The weighted particles of the last generation binned for each free parameter (the "
-      "bars: each bin's share of the posterior weight, %); the prior's share of one bin "
-      "(dashed: a uniform prior, or log-uniform for a parameter on a logarithmic axis); the "
-      "posterior mean (solid line) and its 90% interval (dotted lines: the 5% and 95% "
-      "weighted quantiles).", "calibration", width, height);
-  report_plot_printf (p, "set multiplot layout %u,%u title \"%s\" font \",14\" "
-                         "margins %.4f,%.4f,%.4f,%.4f spacing %.4f,%.4f\n"
-                         "set style fill solid 0.55 border lc rgb '%s'\n"
-                         "set grid ytics lc rgb '#e4e4e4'\nset format x \"%%g\"\n"
-                         "set ylabel \"posterior weight (%%)\"\n",
-                      rows, cols, title, 80.0 / width, 1 - 25.0 / width, 80.0 / height,
-                      1 - 60.0 / height, 80.0 / width, 100.0 / height, BAND_COLOUR);
-  for (guint k = 0; k < P; k++)
+  if (!ok)
+    return NULL;
+  ReportPosterior *post = report_posterior_new (n_params, w->len);
+  memcpy (post->weight, w->data, w->len * sizeof (double));
+  memcpy (post->value, v->data, v->len * sizeof (double));
+  for (guint k = 0; k < n_params; k++)
     {
       const ReportCalibParam *par = &cal->params[k];
-      g_autofree char *block = g_strdup_printf ("h%u", k);
-      GString *b = report_plot_data (p, block);
-      double top = 0, prior = NAN;
-      gboolean any = histogram (pt, par, k, b, &top, &prior);
-      if (!any)
-        g_string_append (b, "NaN NaN NaN\n");
-      double ymax = MAX (1.0, MAX (top, isfinite (prior) ? prior : 0)) * 1.15;
-      g_autofree char *qt = report_plot_quote (par->name);
-      report_plot_printf (p, "unset arrow\nset title %s\n%s\nset yrange [0:%g]\n", qt,
-                          par->log_scale ? "set logscale x" : "unset logscale x", ymax);
-      if (k == 0)
-        report_plot_printf (p, "set key top right box opaque samplen 2 font \",9\"\n");
-      else
-        report_plot_printf (p, "unset key\n");
-      if (any && isfinite (prior))
-        report_plot_printf (p, "set arrow 1 from graph 0, first %.10g to graph 1, first %.10g "
-                               "nohead dt 2 lw 1.5 lc rgb '%s' front\n", prior, prior,
-                            PRIOR_COLOUR);
-      const double at[] = { par->mean, par->q05, par->q95 };
-      for (guint a = 0; a < G_N_ELEMENTS (at); a++)
-        if (any && isfinite (at[a]) && (!par->log_scale || at[a] > 0))
-          report_plot_printf (p, "set arrow %u from %.10g, graph 0 to %.10g, graph 1 nohead "
-                                 "lw %s dt %s lc rgb '%s' front\n", 2 + a, at[a], at[a],
-                              a == 0 ? "2" : "1.5", a == 0 ? "1" : "3", MEAN_COLOUR);
-      report_plot_printf (p, "plot $%s using (($1+$2)/2):(0):1:2:(0):3 with boxxyerror "
-                             "lc rgb '%s' notitle", block, BAND_COLOUR);
-      if (k == 0)
-        report_plot_printf (p, ", keyentry with boxes fs solid 0.55 lc rgb '%s' "
-                               "title \"posterior\", keyentry with lines dt 2 lw 1.5 lc rgb "
-                               "'%s' title \"prior\", keyentry with lines lw 2 lc rgb '%s' "
-                               "title \"mean\", keyentry with lines dt 3 lw 1.5 lc rgb '%s' "
-                               "title \"90%% interval\"", BAND_COLOUR, PRIOR_COLOUR,
-                            MEAN_COLOUR, MEAN_COLOUR);
-      report_plot_printf (p, "\n");
+      post->names[k] = g_strdup (par->name);
+      post->lo[k] = par->lo, post->hi[k] = par->hi;
+      post->log_scale[k] = par->log_scale;
+      post->mean[k] = par->mean, post->q05[k] = par->q05, post->q95[k] = par->q95;
     }
-  report_plot_printf (p, "unset multiplot\n");
-  report_plot_render (ctx, g_steal_pointer (&p));
+  return post;
 }
 
-/* ---- posterior-pairs ----------------------------------------------------------------- */
+static const ReportPosteriorFigure histograms = {
+  .name = "posterior-histograms", .section = "calibration",
+  .title = "Posterior of each free parameter",
+  .caption = "The weighted particles of the last generation binned for each free parameter "
+             "(the bars: each bin's share of the posterior weight, %); the prior's share of "
+             "one bin (dashed: a uniform prior, or log-uniform for a parameter on a "
+             "logarithmic axis); the posterior mean (solid line) and its 90% interval "
+             "(dotted lines: the 5% and 95% weighted quantiles).",
+  .span = REPORT_POSTERIOR_SPAN_DRAWS,
+};
 
-static int
-cmp_by_weight (gconstpointer a, gconstpointer b, gpointer data)
-{
-  const double *w = data;
-  guint i = *(const guint *) a, j = *(const guint *) b;
-  return w[i] < w[j] ? -1 : w[i] > w[j] ? 1 : (i > j) - (i < j);
-}
-
-static void
-plot_pairs (ReportCtx *ctx, const ReportCalibration *cal, const Particles *pt)
-{
-  const guint P = cal->n_params, n = P - 1;
-  const int cell = CLAMP (1000 / (int) n, 190, 380);
-  const int left = 95, right = 120, top = 60, bottom = 90;
-  const int width = left + cell * (int) n + right, height = top + cell * (int) n + bottom;
-  const char *title = "Pairs of free parameters in the posterior";
-  g_autoptr (ReportPlot) p = report_plot_new (
-      "posterior-pairs", title,
-      "Each particle of the last generation at its values of two free parameters, one panel "
-      "per pair; the colour is the particle's weight relative to the largest (heavier "
-      "particles drawn last, on top). Parameters fitted on a log scale have logarithmic "
-      "axes. A tilt or a curve in a panel is a trade-off between the two parameters: the "
-      "figures fit about as well along it.", "calibration", width, height);
-  /* The particles, lightest first: weight relative to the largest, then
-   * each parameter's value (NaN where it cannot be drawn). */
-  g_autofree guint *order = g_new (guint, MAX (pt->n, 1));
-  double wmax = 0;
-  for (guint i = 0; i < pt->n; i++)
-    {
-      order[i] = i;
-      if (isfinite (pt->weight[i]))
-        wmax = MAX (wmax, pt->weight[i]);
-    }
-  g_qsort_with_data (order, (gint) pt->n, sizeof *order, cmp_by_weight, pt->weight);
-  GString *b = report_plot_data (p, "p");
-  for (guint r = 0; r < pt->n; r++)
-    {
-      guint i = order[r];
-      put (b, wmax > 0 ? pt->weight[i] / wmax : NAN);
-      for (guint k = 0; k < P; k++)
-        {
-          double v = pt->value[(gsize) i * P + k];
-          put (b, isfinite (axis_of (&cal->params[k], v)) ? v : NAN);
-        }
-      g_string_append_c (b, '\n');
-    }
-  if (pt->n == 0)
-    g_string_append (b, "NaN\n");
-  report_plot_printf (p, "set multiplot title \"%s\" font \",14\"\n"
-                         "set palette defined (0 '#c6dbef', 0.5 '%s', 1 '#08306b')\n"
-                         "set cbrange [0:1]\nset cbtics 0,0.25,1 font \",9\"\n"
-                         "set cblabel \"weight / largest weight\"\n"
-                         "set grid lc rgb '#eeeeee'\nset format x \"%%.3g\"\n"
-                         "set format y \"%%.3g\"\nset tics font \",9\"\n"
-                         "set xtics rotate by 30 right\nunset key\n",
-                      title, BAND_COLOUR);
-  for (guint i = 1; i < P; i++)
-    for (guint j = 0; j < i; j++)
-      {
-        const ReportCalibParam *px = &cal->params[j], *py = &cal->params[i];
-        /* The panel's frame in screen coordinates. */
-        double l = (left + (double) j * cell + 8) / width;
-        double r = (left + (double) (j + 1) * cell - 8) / width;
-        double t = 1 - (top + (double) (i - 1) * cell + 8) / height;
-        double bt = 1 - (top + (double) i * cell - 8) / height;
-        report_plot_printf (p, "set lmargin at screen %.5f\nset rmargin at screen %.5f\n"
-                               "set tmargin at screen %.5f\nset bmargin at screen %.5f\n"
-                               "%s\n%s\n", l, r, t, bt,
-                            px->log_scale ? "set logscale x" : "unset logscale x",
-                            py->log_scale ? "set logscale y" : "unset logscale y");
-        g_autofree char *qx = report_plot_quote (px->name);
-        g_autofree char *qy = report_plot_quote (py->name);
-        if (i == P - 1)
-          report_plot_printf (p, "set xlabel %s offset 0,0.3\nset format x \"%%.3g\"\n", qx);
-        else
-          report_plot_printf (p, "unset xlabel\nset format x \"\"\n");
-        if (j == 0)
-          report_plot_printf (p, "set ylabel %s offset 0.5,0\nset format y \"%%.3g\"\n", qy);
-        else
-          report_plot_printf (p, "unset ylabel\nset format y \"\"\n");
-        if (i == 1 && j == 0)
-          report_plot_printf (p, "set colorbox user origin screen %.5f, screen %.5f size "
-                                 "screen %.5f, screen %.5f\n",
-                              (width - right + 25.0) / width, (double) bottom / height,
-                              18.0 / width, 1 - (double) (top + bottom) / height);
-        else
-          report_plot_printf (p, "unset colorbox\n");
-        report_plot_printf (p, "plot $p using %u:%u:1 with points pt 7 ps 0.7 lc palette "
-                               "notitle\n", j + 2, i + 2);
-      }
-  report_plot_printf (p, "unset multiplot\n");
-  report_plot_render (ctx, g_steal_pointer (&p));
-}
+static const ReportPosteriorFigure pairs = {
+  .name = "posterior-pairs", .section = "calibration",
+  .title = "Pairs of free parameters in the posterior",
+  .caption = "Each particle of the last generation at its values of two free parameters, one "
+             "panel per pair; the colour is the particle's weight relative to the largest "
+             "(heavier particles drawn last, on top). Parameters fitted on a log scale have "
+             "logarithmic axes. A tilt or a curve in a panel is a trade-off between the two "
+             "parameters: the figures fit about as well along it.",
+  .span = REPORT_POSTERIOR_SPAN_DRAWS,
+};
 
 /* ---- backtest fan charts --------------------------------------------------------------- */
 
@@ -368,7 +150,7 @@ read_rows (ReportCtx *ctx, Stmt *st, GString *b, int n_cols, guint *n, double *m
       for (int i = 1; i < n_cols; i++)
         {
           double v = report_reader_double (st, i);
-          put (b, v);
+          report_plot_put (b, v);
           if (isfinite (v))
             *max = MAX (*max, v);
         }
@@ -478,21 +260,16 @@ gboolean
 report_calibration_plots (ReportCtx *ctx, const ReportCalibration *cal, gboolean has_backtest,
                           GError **error)
 {
-  Particles pt = { 0 };
-  if (!read_particles (ctx, cal->n_params, &pt, error))
-    {
-      particles_clear (&pt);
-      return FALSE;
-    }
-  if (cal->n_params == 0 || pt.n == 0)
+  g_autoptr (ReportPosterior) post = read_particles (ctx, cal, error);
+  if (post == NULL)
+    return FALSE;
+  if (cal->n_params == 0 || post->n_draws == 0)
     report_warn (ctx, "the posterior's figures are left out: the database holds no %s",
                  cal->n_params == 0 ? "parameters" : "particles");
   else
     {
-      plot_histograms (ctx, cal, &pt);
-      if (cal->n_params >= 2)
-        plot_pairs (ctx, cal, &pt);
+      report_posterior_histograms (ctx, post, &histograms);
+      report_posterior_pairs (ctx, post, &pairs);
     }
-  particles_clear (&pt);
   return !has_backtest || plot_fans (ctx, cal, error);
 }

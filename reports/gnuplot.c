@@ -8,6 +8,7 @@
 #include "base/proc.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #define FONT_PNG "WenQuanYi Micro Hei,10"
@@ -67,6 +68,15 @@ report_plot_data (ReportPlot *p, const char *name)
   GString *b = g_string_new (NULL);
   g_ptr_array_add (p->blocks, b);
   return b;
+}
+
+void
+report_plot_put (GString *b, double v)
+{
+  if (isfinite (v))
+    g_string_append_printf (b, " %.10g", v);
+  else
+    g_string_append (b, " NaN");
 }
 
 void

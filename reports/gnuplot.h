@@ -36,6 +36,9 @@ ReportPlot *report_plot_new (const char *name, const char *title, const char *ca
  * values to (owned by the plot). */
 GString *report_plot_data (ReportPlot *plot, const char *name);
 
+/* Appends " v" to a datablock line, " NaN" for a missing (non-finite) v. */
+void report_plot_put (GString *b, double v);
+
 /* Appends to the script. */
 void report_plot_printf (ReportPlot *plot, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 

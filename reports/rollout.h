@@ -53,9 +53,6 @@ gboolean report_rollout_forecast (ReportCtx *ctx, const ReportRolloutRun *run, G
 
 /* ---- helpers of the figures (rollout_plots.c) ---------------------------- */
 
-/* Appends " value" to a datablock line, NaN for a missing one. */
-void report_rollout_put (GString *b, double v);
-
 /*
  * A date x axis from start to end: ticks on the first of every step months,
  * the step (1, 2, 3, 6, 12 or 24 months) giving at most max_ticks; labels

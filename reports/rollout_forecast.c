@@ -10,7 +10,9 @@
  * and as a figure over time; the channels live (catalogue and arrivals)
  * against the published channel counts; and, when the database holds a
  * posterior, a table of each free parameter's weighted posterior, its
- * weighted histograms and a scatter plot of every pair of parameters.
+ * weighted histograms and a scatter plot of every pair of parameters (drawn
+ * by posterior_plots.h from the posterior read here, the draws the
+ * replications used circled).
  * Every number is a value of the database or a weighted mean or quantile
  * of its posterior rows; the tables keep the ids, row and column keys a
  * test compares with the database.
@@ -19,6 +21,7 @@
 
 #include "reports/gnuplot.h"
 #include "reports/html.h"
+#include "reports/posterior_plots.h"
 #include "reports/reader.h"
 
 #include <math.h>
@@ -30,11 +33,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Stmt, sqlite3_finalize)
 
 #define MEAN_COLOUR "#1f4e79"
 #define BAND_COLOUR "#4a90d9"
-#define DRAWN_COLOUR "#d62728"
 
-/* Bins of a posterior histogram; most parameters for the pairs figure. */
+/* Bins of a posterior histogram. */
 #define N_BINS 20
-#define MAX_PAIRS_PARAMS 8
 
 /* The cells of the national_day series holders_CELL and people_CELL. */
 typedef struct {
@@ -79,34 +80,8 @@ present_cells (ReportCtx *ctx, GArray *out, GError **error)
 
 /* ---- the posterior ------------------------------------------------------------ */
 
-typedef struct {
-  guint n_params, n_draws;
-  char **names;       /* [param] */
-  double *lo, *hi;    /* [param]: the prior's support (NAN when unknown) */
-  gboolean *log;      /* [param]: log-uniform prior */
-  double *weight;     /* [draw] */
-  double *value;      /* [draw][param]; NAN where missing */
-  gboolean *drawn;    /* [draw]: some replication drew it */
-} Posterior;
-
-static void
-posterior_free (Posterior *p)
-{
-  if (p == NULL)
-    return;
-  g_strfreev (p->names);
-  g_free (p->lo);
-  g_free (p->hi);
-  g_free (p->log);
-  g_free (p->weight);
-  g_free (p->value);
-  g_free (p->drawn);
-  g_free (p);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Posterior, posterior_free)
-
 static int
-param_index (const Posterior *p, const char *name)
+param_index (const ReportPosterior *p, const char *name)
 {
   for (guint i = 0; i < p->n_params; i++)
     if (strcmp (p->names[i], name) == 0)
@@ -116,7 +91,7 @@ param_index (const Posterior *p, const char *name)
 
 /* Reads the posterior table (NULL in *out when it has no rows). */
 static gboolean
-read_posterior (ReportCtx *ctx, Posterior **out, GError **error)
+read_posterior (ReportCtx *ctx, ReportPosterior **out, GError **error)
 {
   *out = NULL;
   if (!report_reader_has_rows (ctx, "posterior"))
@@ -133,8 +108,7 @@ read_posterior (ReportCtx *ctx, Posterior **out, GError **error)
       error) : NULL;
   if (reps == NULL)
     return FALSE;
-  g_autoptr (Posterior) p = g_new0 (Posterior, 1);
-  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) lo = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) hi = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) lg = g_array_new (FALSE, FALSE, sizeof (gboolean));
@@ -148,22 +122,17 @@ read_posterior (ReportCtx *ctx, Posterior **out, GError **error)
       g_array_append_val (hi, h);
       g_array_append_val (lg, is_log);
     }
-  if (!ok)
+  if (!ok || !report_reader_step (ctx, count, &row, error))
     return FALSE;
-  g_ptr_array_add (names, NULL);
-  p->n_params = lo->len;
-  p->names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
-  p->lo = (double *) (void *) g_array_free (g_steal_pointer (&lo), FALSE);
-  p->hi = (double *) (void *) g_array_free (g_steal_pointer (&hi), FALSE);
-  p->log = (gboolean *) (void *) g_array_free (g_steal_pointer (&lg), FALSE);
-  if (!report_reader_step (ctx, count, &row, error))
-    return FALSE;
-  p->n_draws = row ? (guint) MAX (0, sqlite3_column_int64 (count, 0)) : 0;
-  p->weight = g_new0 (double, p->n_draws);
-  p->value = g_new (double, (gsize) p->n_draws * MAX (p->n_params, 1));
-  p->drawn = g_new0 (gboolean, p->n_draws);
-  for (gsize i = 0; i < (gsize) p->n_draws * p->n_params; i++)
-    p->value[i] = NAN;
+  guint n_draws = row ? (guint) MAX (0, sqlite3_column_int64 (count, 0)) : 0;
+  g_autoptr (ReportPosterior) p = report_posterior_new (names->len, n_draws);
+  for (guint k = 0; k < p->n_params; k++)
+    {
+      p->names[k] = g_steal_pointer (&names->pdata[k]);
+      p->lo[k] = g_array_index (lo, double, k);
+      p->hi[k] = g_array_index (hi, double, k);
+      p->log_scale[k] = g_array_index (lg, gboolean, k);
+    }
   /* Draw ids in order: a new id is the next index. */
   gint64 current = G_MININT64;
   guint d = 0;
@@ -194,7 +163,7 @@ read_posterior (ReportCtx *ctx, Posterior **out, GError **error)
       gint64 id = sqlite3_column_int64 (reps, 0);
       guint at = GPOINTER_TO_UINT (g_hash_table_lookup (index, &id));
       if (at > 0)
-        p->drawn[at - 1] = TRUE;
+        p->highlight[at - 1] = TRUE;
     }
   if (!ok)
     return FALSE;
@@ -216,7 +185,7 @@ cmp_weighted (const void *a, const void *b)
 /* Parameter k's draws with a finite value and weight, sorted by value;
  * *total: the sum of their weights. */
 static GArray *
-param_draws (const Posterior *p, guint k, double *total)
+param_draws (const ReportPosterior *p, guint k, double *total)
 {
   GArray *a = g_array_new (FALSE, FALSE, sizeof (Weighted));
   *total = 0;
@@ -330,7 +299,7 @@ table_cells (ReportCtx *ctx, const ReportRolloutRun *run, const GArray *present,
 
 /* posterior: each free parameter's weighted posterior and its prior. */
 static void
-table_posterior (const Posterior *p, GString *h)
+table_posterior (const ReportPosterior *p, GString *h)
 {
   report_html_table_begin (
       h, "posterior", "The free parameters' posterior the replications drew from: draws, the "
@@ -354,7 +323,8 @@ table_posterior (const Posterior *p, GString *h)
       report_html_num (h, "q95", "%.4g", weighted_quantile (a, total, 0.95));
       report_html_num (h, "prior_lo", "%.4g", p->lo[k]);
       report_html_num (h, "prior_hi", "%.4g", p->hi[k]);
-      report_html_cell (h, "scale", isfinite (p->lo[k]) ? (p->log[k] ? "log" : "linear") : "?");
+      report_html_cell (h, "scale",
+                        isfinite (p->lo[k]) ? (p->log_scale[k] ? "log" : "linear") : "?");
       report_html_row_end (h);
     }
   report_html_table_end (h);
@@ -496,178 +466,33 @@ plot_cells (ReportCtx *ctx, const ReportRolloutRun *run, const GArray *present, 
   return TRUE;
 }
 
-/* The lower and upper edge of bin i of n over [lo, hi] (log-spaced for a
- * log scale). */
-static void
-bin_edges (double lo, double hi, gboolean log_scale, guint i, guint n, double *a, double *b)
-{
-  if (log_scale)
-    {
-      double l = log (lo), step = (log (hi) - l) / n;
-      *a = exp (l + step * i), *b = exp (l + step * (i + 1));
-    }
-  else
-    {
-      double step = (hi - lo) / n;
-      *a = lo + step * i, *b = lo + step * (i + 1);
-    }
-}
+/* The posterior's figures, over the priors' supports. */
+static const ReportPosteriorFigure histograms = {
+  .name = "posterior-histograms", .section = "forecast",
+  .title = "Posterior of the free parameters",
+  .caption = "Each free parameter's posterior: the share of the posterior weight (%) in each "
+             "of 20 bins over the prior's support (log-spaced bins on a log axis for a "
+             "log-uniform prior), and the prior's share of one bin (dashed). The replications "
+             "drew their parameters from these draws by weight.",
+  .span = REPORT_POSTERIOR_SPAN_PRIOR, .n_bins = N_BINS,
+};
 
-/* The x range of parameter k: the prior's support, else its draws'. */
-static void
-param_range (const Posterior *p, guint k, const GArray *a, double *lo, double *hi,
-             gboolean *log_scale)
-{
-  *lo = p->lo[k], *hi = p->hi[k];
-  *log_scale = p->log[k] && *lo > 0;
-  if (isfinite (*lo) && isfinite (*hi) && *lo < *hi)
-    return;
-  *log_scale = FALSE;
-  *lo = a->len ? g_array_index (a, Weighted, 0).value : 0;
-  *hi = a->len ? g_array_index (a, Weighted, a->len - 1).value : 1;
-  if (!(*lo < *hi))
-    {
-      double pad = fmax (fabs (*lo) * 0.1, 1e-9);
-      *lo -= pad, *hi += pad;
-    }
-}
-
-/* posterior-histograms: each parameter's weighted histogram over its prior. */
-static void
-plot_histograms (ReportCtx *ctx, const Posterior *post)
-{
-  const guint n = post->n_params, cols = MIN (n, 3u), rows = (n + cols - 1) / cols;
-  const int width = 1100, height = MIN (1400, 140 + 320 * (int) rows);
-  const char *title = "Posterior of the free parameters";
-  g_autoptr (ReportPlot) p = report_plot_new (
-      "posterior-histograms", title,
-      "Each free parameter's posterior: the share of the posterior weight in each of 20 bins "
-      "over the prior's support (log-spaced bins on a log axis for a log-uniform prior). The "
-      "replications drew their parameters from these draws by weight.",
-      "forecast", width, height);
-  report_plot_printf (p, "set multiplot layout %u,%u title \"%s\" font \",14\" "
-                         "margins %.4f,%.4f,%.4f,%.4f spacing %.4f,%.4f\n"
-                         "set style fill solid 0.7 border lc rgb '%s'\nunset key\n"
-                         "set grid ytics lc rgb '#e4e4e4'\nset yrange [0:*]\n"
-                         "set ylabel \"share of the weight\"\n",
-                      rows, cols, title, 80.0 / width, 1 - 30.0 / width, 80.0 / height,
-                      1 - 60.0 / height, 80.0 / width, 90.0 / height, MEAN_COLOUR);
-  for (guint k = 0; k < n; k++)
-    {
-      double total, lo, hi;
-      gboolean log_scale;
-      g_autoptr (GArray) a = param_draws (post, k, &total);
-      param_range (post, k, a, &lo, &hi, &log_scale);
-      double share[N_BINS] = { 0 };
-      for (guint i = 0; i < a->len; i++)
-        {
-          const Weighted *w = &g_array_index (a, Weighted, i);
-          double x = log_scale ? (log (w->value) - log (lo)) / (log (hi) - log (lo))
-                               : (w->value - lo) / (hi - lo);
-          int bin = (int) floor (x * N_BINS);
-          if (total > 0 && isfinite (x) && bin >= -1 && bin <= N_BINS)
-            share[CLAMP (bin, 0, N_BINS - 1)] += w->weight / total;
-        }
-      g_autofree char *block = g_strdup_printf ("h%u", k);
-      GString *b = report_plot_data (p, block);
-      for (guint i = 0; i < N_BINS; i++)
-        {
-          double x0, x1;
-          bin_edges (lo, hi, log_scale, i, N_BINS, &x0, &x1);
-          g_string_append_printf (b, "%.10g %.10g %.10g %.10g\n", (x0 + x1) / 2, share[i], x0,
-                                  x1);
-        }
-      g_autofree char *q = report_plot_quote (post->names[k]);
-      report_plot_printf (p, "set title %s\nset xlabel %s\n%s\nset xrange [%.10g:%.10g]\n"
-                             "plot $%s using 1:($2/2):3:4:(0):2 with boxxyerror lc rgb '%s'\n",
-                          q, q, log_scale ? "set logscale x" : "unset logscale x", lo, hi, block,
-                          BAND_COLOUR);
-    }
-  report_plot_printf (p, "unset multiplot\n");
-  report_plot_render (ctx, g_steal_pointer (&p));
-}
-
-/* posterior-pairs: every pair of parameters, a point per draw sized by its
- * weight, the draws some replication used circled. */
-static void
-plot_pairs (ReportCtx *ctx, const Posterior *post)
-{
-  const guint n = post->n_params;
-  if (n < 2)
-    return;
-  if (n > MAX_PAIRS_PARAMS)
-    {
-      report_warn (ctx, "figure posterior-pairs left out: %u free parameters (it draws the "
-                   "pairs of at most %u)", n, MAX_PAIRS_PARAMS);
-      return;
-    }
-  const guint pairs = n * (n - 1) / 2, cols = MIN (pairs, 3u), rows = (pairs + cols - 1) / cols;
-  const int width = 1100, height = MIN (1600, 140 + 340 * (int) rows);
-  double wmax = 0;
-  for (guint d = 0; d < post->n_draws; d++)
-    if (isfinite (post->weight[d]))
-      wmax = fmax (wmax, post->weight[d]);
-  const char *title = "Posterior: pairs of free parameters";
-  g_autoptr (ReportPlot) p = report_plot_new (
-      "posterior-pairs", title,
-      "Every pair of free parameters: one point per posterior draw, its area growing with its "
-      "weight; the draws some replication used are circled in red. Axes span the priors' "
-      "supports (log axes for log-uniform priors).",
-      "forecast", width, height);
-  report_plot_printf (p, "set multiplot layout %u,%u title \"%s\" font \",14\" "
-                         "margins %.4f,%.4f,%.4f,%.4f spacing %.4f,%.4f\n"
-                         "set grid xtics ytics lc rgb '#e4e4e4'\nunset key\n",
-                      rows, cols, title, 90.0 / width, 1 - 30.0 / width, 80.0 / height,
-                      1 - 60.0 / height, 100.0 / width, 90.0 / height);
-  guint panel = 0;
-  for (guint i = 0; i < n; i++)
-    for (guint j = i + 1; j < n; j++, panel++)
-      {
-        double tx, ty, xlo, xhi, ylo, yhi;
-        gboolean xlog, ylog;
-        g_autoptr (GArray) ax = param_draws (post, i, &tx);
-        g_autoptr (GArray) ay = param_draws (post, j, &ty);
-        param_range (post, i, ax, &xlo, &xhi, &xlog);
-        param_range (post, j, ay, &ylo, &yhi, &ylog);
-        g_autofree char *all = g_strdup_printf ("p%u", panel);
-        g_autofree char *used = g_strdup_printf ("u%u", panel);
-        GString *b = report_plot_data (p, all), *u = report_plot_data (p, used);
-        for (guint d = 0; d < post->n_draws; d++)
-          {
-            double x = post->value[(gsize) d * n + i], y = post->value[(gsize) d * n + j];
-            double w = post->weight[d];
-            if (!isfinite (x) || !isfinite (y) || !isfinite (w))
-              continue;
-            double size = 0.3 + 1.7 * (wmax > 0 ? sqrt (fmax (w, 0) / wmax) : 0);
-            g_string_append_printf (b, "%.10g %.10g %.4f\n", x, y, size);
-            if (post->drawn[d])
-              g_string_append_printf (u, "%.10g %.10g %.4f\n", x, y, size + 0.8);
-          }
-        if (b->len == 0)
-          g_string_append (b, "NaN NaN 1\n");
-        if (u->len == 0)
-          g_string_append (u, "NaN NaN 1\n");
-        g_autofree char *qx = report_plot_quote (post->names[i]);
-        g_autofree char *qy = report_plot_quote (post->names[j]);
-        report_plot_printf (p, "set xlabel %s\nset ylabel %s\n%s\n%s\n"
-                               "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n"
-                               "plot $%s using 1:2:3 with points pt 7 ps variable lc rgb '%s', "
-                               "$%s using 1:2:3 with points pt 6 ps variable lw 1.2 lc rgb "
-                               "'%s'\n",
-                            qx, qy, xlog ? "set logscale x" : "unset logscale x",
-                            ylog ? "set logscale y" : "unset logscale y", xlo, xhi, ylo, yhi,
-                            all, BAND_COLOUR, used, DRAWN_COLOUR);
-      }
-  report_plot_printf (p, "unset multiplot\n");
-  report_plot_render (ctx, g_steal_pointer (&p));
-}
+static const ReportPosteriorFigure pairs = {
+  .name = "posterior-pairs", .section = "forecast",
+  .title = "Posterior: pairs of free parameters",
+  .caption = "Every pair of free parameters, one panel per pair: one point per posterior "
+             "draw, its colour its weight relative to the largest (heavier draws on top); "
+             "the draws some replication used are circled in red. Axes span the priors' "
+             "supports (log axes for log-uniform priors).",
+  .span = REPORT_POSTERIOR_SPAN_PRIOR,
+};
 
 gboolean
 report_rollout_forecast (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
 {
   GString *h = report_section (ctx, "forecast", "Forecast");
   g_autofree char *reps = report_reader_run_value (ctx, "replications");
-  g_autoptr (Posterior) post = NULL;
+  g_autoptr (ReportPosterior) post = NULL;
   g_autoptr (GArray) present = g_array_new (FALSE, FALSE, sizeof (guint));
   if (!read_posterior (ctx, &post, error) || !present_cells (ctx, present, error))
     return FALSE;
@@ -705,8 +530,8 @@ report_rollout_forecast (ReportCtx *ctx, const ReportRolloutRun *run, GError **e
     return FALSE;
   if (post != NULL && post->n_params > 0)
     {
-      plot_histograms (ctx, post);
-      plot_pairs (ctx, post);
+      report_posterior_histograms (ctx, post, &histograms);
+      report_posterior_pairs (ctx, post, &pairs);
     }
   return TRUE;
 }

@@ -31,15 +31,6 @@ static const char *const class_colour[REPORT_ROLLOUT_N_CLASSES] = {
   "#1f77b4", "#9467bd", "#2ca02c", "#ff7f0e", "#d62728", "#8c564b",
 };
 
-void
-report_rollout_put (GString *b, double v)
-{
-  if (isfinite (v))
-    g_string_append_printf (b, " %.10g", v);
-  else
-    g_string_append (b, " NaN");
-}
-
 /* Days from date a to date b ('YYYY-MM-DD'), 0 when either does not parse. */
 static gint64
 days_between (const char *a, const char *b)
@@ -129,7 +120,7 @@ report_rollout_read_rows (ReportCtx *ctx, sqlite3_stmt *st, GString *b, int n_co
       {
         g_string_append (b, report_reader_text (st, 0));
         for (int i = 1; i < n_cols; i++)
-          report_rollout_put (b, report_reader_double (st, i));
+          report_plot_put (b, report_reader_double (st, i));
         g_string_append_c (b, '\n');
         (*n)++;
       }
@@ -273,7 +264,7 @@ read_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GPtrArray *out, dou
       for (int c = 2; c <= 4; c++)
         {
           double v = card > 0 ? 100 * report_reader_double (st, c) / card : NAN;
-          report_rollout_put (pr->data, v);
+          report_plot_put (pr->data, v);
           if (isfinite (v))
             *max = MAX (*max, v);
         }
@@ -397,7 +388,7 @@ plot_map (ReportCtx *ctx, const ReportRolloutTarget *tg, GError **error)
       double size = 0.4 + 4.2 * (card > 0 && top > 0 ? sqrt (card / top) : 0);
       GString *b = isfinite (prob) ? known : unknown;
       g_string_append_printf (b, "%.6f %.6f %.4f", lon, lat, size);
-      report_rollout_put (b, prob);
+      report_plot_put (b, prob);
       g_string_append_c (b, '\n');
       g_autofree char *city = g_strdup (report_reader_text (st, 4));
       g_strdelimit (city, "\"\\\r\n\t", ' ');
@@ -611,7 +602,7 @@ plot_classes (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
         {
           double v = report_reader_double (st, 1 + k);
           sum += isfinite (v) ? v : 0;  /* a class without holders */
-          report_rollout_put (b, sum);
+          report_plot_put (b, sum);
         }
       g_string_append_c (b, '\n');
       n++;
