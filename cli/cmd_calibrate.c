@@ -321,6 +321,12 @@ run (int argc, char **argv, gboolean backtest)
                                  : g_strdup (abs_post);
       g_autoptr (GString) text = g_string_new_len (sc->text, (gssize) sc->text_len);
       model_scenario_text_set (text, "calibration", "posterior", rel);
+      g_autofree char *base = g_path_get_basename (sc->path);
+      g_autofree char *head = g_strdup_printf (
+          "# Written by essc calibrate from %s (seed %" G_GUINT64_FORMAT ", posterior digest "
+          "%s): that scenario with\n# [calibration] posterior, from which every replication "
+          "draws its free parameters.\n", base, sc->seed, digest);
+      g_string_prepend (text, head);
       if (a.fit_until != NULL)
         model_scenario_text_set (text, "scenario", "data_until", a.fit_until);
       if (!write_file (a.posterior, g_bytes_get_data (post, NULL), g_bytes_get_size (post),

@@ -42,17 +42,19 @@ fitted_quantity (const ModelScenario *sc, const char *quantity)
   return FALSE;
 }
 
-/* The published figures of the fitted quantities dated in [from, to] and
- * inside the run, in file order. */
+/* The published figures dated in [from, to] and inside the run, in file
+ * order: of the fitted quantities, or (any) of every quantity the model
+ * simulates. */
 static GArray *
-select_figures (const ModelScenario *sc, gint32 from, gint32 to)
+select_figures (const ModelScenario *sc, gint32 from, gint32 to, gboolean any)
 {
   GArray *out = g_array_new (FALSE, TRUE, sizeof (ModelFigureFit));
   for (guint i = 0; i < sc->n_published; i++)
     {
       const ModelPublished *p = &sc->published[i];
       if (p->day < from || p->day > to || p->day < sc->start || p->day > sc->end
-          || !fitted_quantity (sc, p->quantity) || !(p->value > 0))
+          || series_of (p->quantity) < 0 || (!any && !fitted_quantity (sc, p->quantity))
+          || !(p->value > 0))
         continue;
       ModelFigureFit f = { .day = p->day, .quantity = p->quantity, .published = p->value };
       g_array_append_val (out, f);
@@ -127,7 +129,7 @@ model_calibrate (const ModelScenario *sc, const ModelCalibrateOptions *opt, GErr
     return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
                       "%s: no free parameters, expected [calibration] free.GROUP.KEY = LO..HI "
                       "keys", sc->path), NULL;
-  g_autoptr (GArray) figs = select_figures (sc, G_MININT32, sc->data_until);
+  g_autoptr (GArray) figs = select_figures (sc, G_MININT32, sc->data_until, FALSE);
   if (figs->len == 0)
     return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
                       "%s: no published figure to fit (quantities in [calibration] figures, "
@@ -252,7 +254,7 @@ model_backtest (const ModelScenario *sc, const ModelCalibrationResult *cal, guin
 {
   g_autoptr (GArray) figs = sc->data_until == G_MAXINT32
                                 ? g_array_new (FALSE, TRUE, sizeof (ModelFigureFit))
-                                : select_figures (sc, sc->data_until + 1, sc->end);
+                                : select_figures (sc, sc->data_until + 1, sc->end, TRUE);
   if (figs->len == 0)
     return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INVALID,
                       "%s: no published figure after data_until inside the run to forecast",

@@ -94,7 +94,8 @@ typedef struct {
 
 /*
  * Forecasts the scenario's published figures dated after its data_until
- * (of the quantities it fits, up to its end) with `replications`
+ * (of every quantity the model simulates: ecard_holders, channels,
+ * mobile_payment_cities, physical_holders; up to its end) with `replications`
  * replications, each drawing its parameters from result's posterior (the
  * run's other options from run_options; no latency model), to the last
  * such figure's date.  *forecast (may be NULL) receives that run.
