@@ -244,6 +244,20 @@ run (int argc, char **argv, gboolean backtest)
       fprintf (stderr, "essc %s: %s\n", name, error->message);
       return args_clear (&a), ESSC_EXIT_USAGE;
     }
+  /* What would fail only after a long fit fails now. */
+  if (sc->calibration.n_free == 0)
+    {
+      fprintf (stderr, "essc %s: %s: no free parameters, expected [calibration] "
+               "free.GROUP.KEY = LO..HI keys\n", name, sc->path);
+      return args_clear (&a), ESSC_EXIT_USAGE;
+    }
+  if (backtest && model_backtest_count (sc) == 0)
+    {
+      fprintf (stderr, "essc %s: %s: no published figure after %s inside the run (it ends "
+               "before any later figure, or has none), expected one to forecast\n", name,
+               sc->path, a.fit_until);
+      return args_clear (&a), ESSC_EXIT_USAGE;
+    }
   SimComm *world = sim_comm_world ();
   gboolean leader = sim_comm_rank (world) == 0;
   gboolean tty = leader && isatty (STDERR_FILENO);

@@ -247,6 +247,15 @@ model_calibration_result_free (ModelCalibrationResult *r)
   g_free (r);
 }
 
+guint
+model_backtest_count (const ModelScenario *sc)
+{
+  if (sc->data_until == G_MAXINT32)
+    return 0;
+  g_autoptr (GArray) figs = select_figures (sc, sc->data_until + 1, sc->end, TRUE);
+  return figs->len;
+}
+
 ModelBacktest *
 model_backtest (const ModelScenario *sc, const ModelCalibrationResult *cal, guint replications,
                 const ModelRolloutOptions *run_options, ModelRolloutResult **forecast,

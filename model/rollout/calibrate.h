@@ -106,6 +106,10 @@ ModelBacktest *model_backtest (const ModelScenario *scenario,
                                const ModelRolloutOptions *run_options,
                                ModelRolloutResult **forecast, GError **error);
 
+/* The number of figures model_backtest would forecast (0: nothing to
+ * backtest), to check before a long calibration. */
+guint model_backtest_count (const ModelScenario *scenario);
+
 void model_backtest_free (ModelBacktest *backtest);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelCalibrationResult, model_calibration_result_free)

@@ -413,6 +413,50 @@ test_sim_end (void)
   g_rmdir (dir);
 }
 
+/* essc calibrate and backtest refuse at once what would fail only after a
+ * long fit, with exit 2 and a message naming the file. */
+static void
+test_calibrate_errors (void)
+{
+  g_autofree char *national = essc_test_src_path ("scenarios", "national-2019.ini", NULL);
+  g_autofree char *small = essc_test_src_path ("tests", "data", "small", "calibrate.ini", NULL);
+  EsscTestRun r = essc_test_run_essc ("calibrate", national, "--no-write");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "national-2019.ini: no free parameters"));
+  g_assert_null (strstr (r.err, "generation"));
+  essc_test_run_clear (&r);
+
+  r = essc_test_run_essc ("backtest", small, "--no-write");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "--fit-until DATE is required"));
+  essc_test_run_clear (&r);
+
+  r = essc_test_run_essc ("backtest", small, "--fit-until", "2019-02-30", "--no-write");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "--fit-until"));
+  essc_test_run_clear (&r);
+
+  /* The run ends before any figure after the date: nothing to forecast. */
+  r = essc_test_run_essc ("backtest", small, "--fit-until", "2019-12-31", "--no-write");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "no published figure after 2019-12-31"));
+  g_assert_null (strstr (r.err, "generation"));
+  essc_test_run_clear (&r);
+
+  r = essc_test_run_essc ("calibrate", small, "--seed", "abc", "--no-write");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "calibrate.ini:8: [scenario] seed"));
+  essc_test_run_clear (&r);
+
+  /* A backtest that can run: the fit to mid-2019 forecasts the later figures. */
+  r = essc_test_run_essc ("backtest", small, "--fit-until", "2019-06-30", "--replications", "8",
+                          "--no-write");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "2019-07-30 ecard_holders"));
+  g_assert_nonnull (strstr (r.out, "coverage: "));
+  essc_test_run_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,5 +471,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bench/service-times", test_bench_service_times);
   g_test_add_func ("/cli/bench/service-times-unwritable", test_bench_service_times_unwritable);
   g_test_add_func ("/cli/sim/end", test_sim_end);
+  g_test_add_func ("/cli/calibrate/errors", test_calibrate_errors);
   return g_test_run ();
 }
