@@ -15,7 +15,7 @@
 
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS       := glib-2.0 gio-2.0 libsodium sqlite3 json-glib-1.0
+PKGS       := glib-2.0 gio-2.0 libsodium sqlite3 json-glib-1.0 libsoup-3.0
 
 ifeq ($(SANITIZE),1)
   BUILD    := build-san
