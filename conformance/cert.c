@@ -24,7 +24,7 @@ G_DEFINE_QUARK (conf-cert-error-quark, conf_cert_error)
 #define malformed(error, ...) fail ((error), MODEL_STD_MALFORMED, __VA_ARGS__)
 
 static const char *const verdict_names[] = { "pass", "fail", "skip", "not_implemented",
-                                             "waived" };
+                                             "waived", "not_run" };
 G_STATIC_ASSERT (G_N_ELEMENTS (verdict_names) == CONF_REPORT_N_VERDICTS);
 BASE_DEFINE_NAMES (conf_report_verdict, ConfReportVerdict, verdict_names, "?")
 
@@ -145,8 +145,10 @@ add_tests (JsonObject *root, const ConfReport *r, GError **error)
   json_object_set_int_member (summary, "skipped", count[CONF_REPORT_SKIP]);
   json_object_set_int_member (summary, "not_implemented", count[CONF_REPORT_NOT_IMPLEMENTED]);
   json_object_set_int_member (summary, "waived", count[CONF_REPORT_WAIVED]);
+  json_object_set_int_member (summary, "not_run", count[CONF_REPORT_NOT_RUN]);
   json_object_set_object_member (root, "summary", summary);
-  gboolean ok = count[CONF_REPORT_FAIL] == 0 && count[CONF_REPORT_NOT_IMPLEMENTED] == 0;
+  gboolean ok = count[CONF_REPORT_FAIL] == 0 && count[CONF_REPORT_NOT_IMPLEMENTED] == 0
+                && count[CONF_REPORT_NOT_RUN] == 0;
   json_object_set_string_member (root, "verdict", ok ? "conformant" : "not conformant");
   return TRUE;
 }
@@ -298,7 +300,7 @@ decode_tests (JsonArray *tests, Decoded *d, GError **error)
         return malformed (error, "%s: %s", where, inner->message);
       if (!conf_report_verdict_from_name (verdict, &t.verdict))
         return malformed (error, "tests[%u].verdict: expected pass, fail, skip, "
-                          "not_implemented or waived", i);
+                          "not_implemented, waived or not_run", i);
       GPtrArray *ids = g_ptr_array_new ();
       g_ptr_array_add (d->owned, ids);
       for (guint k = 0; k < json_array_get_length (reqs); k++)

@@ -47,6 +47,7 @@ typedef enum {
   CONF_REPORT_SKIP,             /* "skip": outside the profile */
   CONF_REPORT_NOT_IMPLEMENTED,  /* "not_implemented": unimplemented or exit 89 */
   CONF_REPORT_WAIVED,           /* "waived": failed, with a waiver */
+  CONF_REPORT_NOT_RUN,          /* "not_run": never played (the run stopped early) */
   CONF_REPORT_N_VERDICTS
 } ConfReportVerdict;
 

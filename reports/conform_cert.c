@@ -22,7 +22,7 @@
 static const char *const FIELD_ORDER[] = {
   "schema", "suite", "verdict", "iut.name", "iut.version", "iut.role", "iut.command",
   "started_at", "ended_at", "essc_version", "summary.passed", "summary.failed",
-  "summary.skipped", "summary.not_implemented", "summary.waived", "tests", "waivers_used",
+  "summary.skipped", "summary.not_implemented", "summary.waived", "summary.not_run", "tests", "waivers_used",
   "profile", "signer.key_id", "vectors",
 };
 

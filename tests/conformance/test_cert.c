@@ -45,7 +45,7 @@ test_canonical_bytes (void)
       "\"profile\":{\"role\":\"channel\",\"tier\":1},"
       "\"schema\":\"essc-conformance-report/1\",\"signer\":{\"key_id\":\"0102030405060708\"},"
       "\"started_at\":\"2020-06-01T00:00:00Z\",\"suite\":\"ESSC-STD/1.0\","
-      "\"summary\":{\"failed\":0,\"not_implemented\":0,\"passed\":1,\"skipped\":0,\"waived\":1},"
+      "\"summary\":{\"failed\":0,\"not_implemented\":0,\"not_run\":0,\"passed\":1,\"skipped\":0,\"waived\":1},"
       "\"tests\":[{\"name\":\"qr/replay\",\"requirements\":[\"QR-6\"],\"verdict\":\"pass\"},"
       "{\"name\":\"id/check\",\"requirements\":[\"ID-1\",\"ID-2\"],\"verdict\":\"waived\"}],"
       "\"vectors\":[{\"blake2b\":\"11111111111111111111111111111111"
