@@ -708,13 +708,9 @@ conf_certificate_verify (const char *cert_path, const char *sig_path, const char
       || (bytes = conf_cert_load (cert_path, &len, &inner)) == NULL
       || (feed_path != NULL && (feed = conf_feed_load (feed_path, NULL, pk, &inner)) == NULL))
     {
-      /* A feed that does not verify with the issuer's key is a judgement
-       * (exit 1), not unreadable input. */
-      gboolean judged = feed_path != NULL && bytes != NULL
-                        && (inner->code == MODEL_STD_UNKNOWN_KEY
-                            || inner->code == MODEL_STD_BAD_SIGNATURE);
-      fail (error, judged ? CONF_CERTIFICATE_FEED : CONF_CERTIFICATE_INPUT, "%s",
-            inner->message);
+      /* A feed that cannot be read, is damaged or is not the issuer's is
+       * input that cannot be trusted (exit 2), like a damaged key file. */
+      fail (error, CONF_CERTIFICATE_INPUT, "%s", inner->message);
       g_error_free (inner);
       return NULL;
     }
