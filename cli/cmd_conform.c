@@ -11,6 +11,7 @@
  * `--coverage` prints which tests check each requirement.
  */
 #include "cli/cli.h"
+#include "base/text.h"
 #include "conformance/cert.h"
 #include "conformance/client.h"
 #include "conformance/json.h"
@@ -143,6 +144,15 @@ only_names (char **args)
   return g_strv_builder_end (b);
 }
 
+/* The IUT's name or version from its hello, for a line of text: untrusted,
+ * so bounded and without line breaks or escape sequences ("?" for NULL).
+ * Returns: (transfer full) */
+static char *
+shown (const char *text)
+{
+  return text == NULL ? g_strdup ("?") : base_text_printable (text, strlen (text), 200);
+}
+
 /* The verdict line, last on stderr: "essc conform: VERDICT: IUT as ROLE:
  * counts". */
 static void
@@ -151,14 +161,14 @@ print_verdict (const ConfRun *run, const char *role)
   guint chosen = 0;
   for (guint i = 0; i < run->results->len; i++)
     chosen += ((const ConfTestResult *) run->results->pdata[i])->test != NULL;
+  g_autofree char *name = shown (run->iut_name), *version = shown (run->iut_version);
   g_autofree char *scope = run->only != NULL
     ? g_strdup_printf (" in the %u test%s chosen with --only (no verdict on the suite)", chosen,
                        chosen == 1 ? "" : "s")
     : g_strdup ("");
   fprintf (stderr, "essc conform: %s%s: %s %s as %s: %u failed, %u not implemented, %u not run, "
            "%u passed, %u skipped, %u waived\n",
-           conf_run_conformant (run) ? "conformant" : "NOT conformant", scope,
-           run->iut_name ? run->iut_name : "?", run->iut_version ? run->iut_version : "?", role,
+           conf_run_conformant (run) ? "conformant" : "NOT conformant", scope, name, version, role,
            run->counts[CONF_VERDICT_FAIL], run->counts[CONF_VERDICT_NOT_IMPLEMENTED],
            run->counts[CONF_VERDICT_NOT_RUN], run->counts[CONF_VERDICT_PASS],
            run->counts[CONF_VERDICT_SKIP], run->counts[CONF_VERDICT_WAIVED]);
@@ -286,8 +296,9 @@ essc_cmd_conform (int argc, char **argv)
     }
 
   gboolean conformant = conf_run_conformant (run);
+  g_autofree char *iut_name = shown (run->iut_name), *iut_version = shown (run->iut_version);
   printf ("# %s %s (%s) as %s: %s; %u passed, %u failed, %u not implemented, %u not run, "
-          "%u skipped, %u waived\n", run->iut_name, run->iut_version, impl, role,
+          "%u skipped, %u waived\n", iut_name, iut_version, impl, role,
           conformant ? "conformant" : "NOT conformant", run->counts[CONF_VERDICT_PASS],
           run->counts[CONF_VERDICT_FAIL], run->counts[CONF_VERDICT_NOT_IMPLEMENTED],
           run->counts[CONF_VERDICT_NOT_RUN], run->counts[CONF_VERDICT_SKIP],

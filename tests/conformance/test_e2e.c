@@ -409,6 +409,24 @@ test_verdict_line (Fx *f, gconstpointer data)
   essc_test_run_clear (&r);
 }
 
+/* An IUT's name and version are untrusted: they cannot forge a line of the
+ * TAP or of stderr. */
+static void
+test_odd_name (Fx *f, gconstpointer data)
+{
+  g_autofree char *odd = essc_test_src_path ("tests", "adapters", "odd-name.sh", NULL);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl %s --only "
+                                    "id/verifier/valid-man", f->essc, odd);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, "essc conform: NOT conformant in the 1 test chosen with --only (no "
+                              "verdict on the suite): evil\\x0aessc conform: conformant: forged "
+                              "1\\x0aok 1 - forged \\x1b[2J as verifier: 0 failed, 1 not "
+                              "implemented, 0 not run, 0 passed, 0 skipped, 0 waived\n");
+  g_assert_nonnull (strstr (r.out, "\n# evil\\x0aessc conform: conformant: forged 1\\x0aok 1"));
+  g_assert_null (strstr (r.out, "\nok 1"));
+  essc_test_run_clear (&r);
+}
+
 /* --only: the chosen tests alone, usage errors for a wrong name and with
  * --sign or --db. */
 static void
@@ -522,6 +540,7 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/coverage", test_coverage);
   ADD ("/conf/e2e/verdict-line", test_verdict_line);
   ADD ("/conf/e2e/only", test_only);
+  ADD ("/conf/e2e/untrusted-iut-name", test_odd_name);
   ADD ("/conf/e2e/sample-adapter", test_sample_adapter);
   return g_test_run ();
 }
