@@ -129,16 +129,19 @@ only_names (char **args)
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   for (char **a = args; a != NULL && *a != NULL; a++)
     {
+      /* g_strsplit gives no element at all for "". */
       g_auto (GStrv) parts = g_strsplit (*a, ",", -1);
+      gboolean empty = parts[0] == NULL;
       for (char **p = parts; *p != NULL; p++)
         {
-          if (**p == '\0')
-            {
-              essc_cli_usage_error ("conform", "--only: an empty test name in '%s' (expected "
-                                    "TEST[,TEST...])", *a);
-              return NULL;
-            }
+          empty |= **p == '\0';
           g_strv_builder_add (b, *p);
+        }
+      if (empty)
+        {
+          essc_cli_usage_error ("conform", "--only: an empty test name in '%s' (expected "
+                                "TEST[,TEST...])", *a);
+          return NULL;
         }
     }
   return g_strv_builder_end (b);

@@ -454,6 +454,7 @@ test_only (Fx *f, gconstpointer data)
       "'id/verifier/valid-wman'; did you mean: id/verifier/valid-woman" },
     { "--only id/platform/valid-man", "is a test of role platform, not verifier" },
     { "--only id/verifier/valid-man,", "--only: an empty test name" },
+    { "--only ''", "--only: an empty test name in ''" },
     { "--only id/verifier/valid-man --sign k.key --cert c.json", "--only with --sign: a signed "
       "certificate states the verdict of the whole suite" },
     { "--only id/verifier/valid-man --db x.db", "--only with --db" },
