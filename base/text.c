@@ -60,8 +60,16 @@ base_text_check_ascii (const char *s, gsize max, gsize *at)
 
 /* ---- showing untrusted bytes ------------------------------------------- */
 
-char *
-base_text_printable (const char *bytes, gsize len, gsize max_chars)
+/* Characters kept by the multi-line copy that are no control characters
+ * but that XML 1.0 forbids or YAML reads as a line break or a BOM. */
+static gboolean
+format_hostile (gunichar c)
+{
+  return c == 0x2028 || c == 0x2029 || c == 0xfeff || c == 0xfffe || c == 0xffff;
+}
+
+static char *
+printable (const char *bytes, gsize len, gsize max_chars, gboolean lines)
 {
   GString *out = g_string_new (NULL);
   const char *p = bytes, *end = bytes + len;
@@ -75,8 +83,21 @@ base_text_printable (const char *bytes, gsize len, gsize max_chars)
           break;
         }
       gunichar c = g_utf8_get_char_validated (p, end - p);
-      if (c == (gunichar) -1 || c == (gunichar) -2 || g_unichar_iscntrl (c))
+      if (lines && c == '\r' && p + 1 < end && p[1] == '\n')
         {
+          g_string_append_c (out, '\n');
+          p += 2;
+        }
+      else if (lines && (c == '\n' || c == '\t'))
+        {
+          g_string_append_c (out, (char) c);
+          p++;
+        }
+      else if (c == (gunichar) -1 || c == (gunichar) -2 || g_unichar_iscntrl (c)
+               || (lines && format_hostile (c)))
+        {
+          /* One byte at a time: the rest of a multi-byte character is
+           * invalid on its own and escaped in turn. */
           g_string_append_printf (out, "\\x%02x", (guchar) *p);
           p++;
         }
@@ -89,4 +110,16 @@ base_text_printable (const char *bytes, gsize len, gsize max_chars)
       chars++;
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+base_text_printable (const char *bytes, gsize len, gsize max_chars)
+{
+  return printable (bytes, len, max_chars, FALSE);
+}
+
+char *
+base_text_printable_lines (const char *bytes, gsize len, gsize max_chars)
+{
+  return printable (bytes, len, max_chars, TRUE);
 }

@@ -54,4 +54,15 @@ BaseTextFault base_text_check_ascii (const char *s, gsize max, gsize *at);
  */
 char *base_text_printable (const char *bytes, gsize len, gsize max_chars);
 
+/*
+ * The same for multi-line text (a traceback, a log's tail) shown in a
+ * structured output (XML, YAML, JSON): line feeds and tabs stay, a CR LF
+ * pair becomes one line feed, and besides the bytes base_text_printable
+ * escapes, the characters those formats forbid or read as line breaks
+ * (U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF) become "\xNN" per byte.  A line
+ * feed or a tab counts as one character.
+ * Returns: (transfer full)
+ */
+char *base_text_printable_lines (const char *bytes, gsize len, gsize max_chars);
+
 G_END_DECLS

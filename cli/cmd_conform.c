@@ -3,12 +3,15 @@
  * essc conform: runs the ESSC-STD conformance suite (the vectors) against an
  * implementation under test and reports: TAP version 13 on stdout (usable by
  * prove), optionally JUnit XML, a JSON results file, rows in an SQLite
- * database and a signed conformance report (stored in the database too when both
- * are asked for).  Exit 0 conformant, 1 not, 2 usage or input error
- * (including an IUT that cannot start or fails the handshake), 3 internal
- * error.  `--coverage` prints which tests check each requirement.
+ * database and a signed conformance report (stored in the database too
+ * when both are asked for).  The verdict is also the last line on stderr,
+ * so that a CI log shows it when stdout goes to a file.  Exit 0
+ * conformant, 1 not, 2 usage or input error (including an IUT that cannot
+ * start or fails the handshake), 3 internal error.  `--only` plays chosen
+ * tests again; `--coverage` prints which tests check each requirement.
  */
 #include "cli/cli.h"
+#include "base/text.h"
 #include "conformance/cert.h"
 #include "conformance/client.h"
 #include "conformance/json.h"
@@ -63,12 +66,69 @@ write_report (const ConfRun *run, const ConfPlan *plan, const char *command, con
   return TRUE;
 }
 
+/* The names of --only: each argument split at commas.  NULL with a usage
+ * error printed when one is empty.  Returns: (transfer full). */
+static GStrv
+only_names (char **args)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (char **a = args; a != NULL && *a != NULL; a++)
+    {
+      /* g_strsplit gives no element at all for "". */
+      g_auto (GStrv) parts = g_strsplit (*a, ",", -1);
+      gboolean empty = parts[0] == NULL;
+      for (char **p = parts; *p != NULL; p++)
+        {
+          empty |= **p == '\0';
+          g_strv_builder_add (b, *p);
+        }
+      if (empty)
+        {
+          essc_cli_usage_error ("conform", "--only: an empty test name in '%s' (expected "
+                                "TEST[,TEST...])", *a);
+          return NULL;
+        }
+    }
+  return g_strv_builder_end (b);
+}
+
+/* The IUT's name or version from its hello, for a line of text: untrusted,
+ * so bounded and without line breaks or escape sequences ("?" for NULL).
+ * Returns: (transfer full) */
+static char *
+shown (const char *text)
+{
+  return text == NULL ? g_strdup ("?") : base_text_printable (text, strlen (text), 200);
+}
+
+/* The verdict line, last on stderr: "essc conform: VERDICT: IUT as ROLE:
+ * counts". */
+static void
+print_verdict (const ConfRun *run, const char *role)
+{
+  guint chosen = 0;
+  for (guint i = 0; i < run->results->len; i++)
+    chosen += ((const ConfTestResult *) run->results->pdata[i])->test != NULL;
+  g_autofree char *name = shown (run->iut_name), *version = shown (run->iut_version);
+  g_autofree char *scope = run->only != NULL
+    ? g_strdup_printf (" in the %u test%s chosen with --only (no verdict on the suite)", chosen,
+                       chosen == 1 ? "" : "s")
+    : g_strdup ("");
+  fprintf (stderr, "essc conform: %s%s: %s %s as %s: %u failed, %u not implemented, %u not run, "
+           "%u passed, %u skipped, %u waived\n",
+           conf_run_conformant (run) ? "conformant" : "NOT conformant", scope, name, version, role,
+           run->counts[CONF_VERDICT_FAIL], run->counts[CONF_VERDICT_NOT_IMPLEMENTED],
+           run->counts[CONF_VERDICT_NOT_RUN], run->counts[CONF_VERDICT_PASS],
+           run->counts[CONF_VERDICT_SKIP], run->counts[CONF_VERDICT_WAIVED]);
+}
+
 int
 essc_cmd_conform (int argc, char **argv)
 {
   g_autofree char *role = NULL, *impl = NULL, *profile_path = NULL, *junit = NULL;
   g_autofree char *json = NULL, *db = NULL, *waivers_path = NULL, *sign = NULL;
   g_autofree char *report_path = NULL, *cert = NULL, *vectors_dir = NULL;
+  g_auto (GStrv) only_args = NULL;
   gint timeout_ms = CONF_CLIENT_DEFAULT_TIMEOUT_MS;
   gboolean coverage = FALSE;
   const GOptionEntry entries[] = {
@@ -79,7 +139,8 @@ essc_cmd_conform (int argc, char **argv)
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_path,
       "what the IUT claims ([profile] role, tier, payment, class)", "FILE" },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit, "also write JUnit XML", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "also write a JSON results file", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "also write a JSON results file (docs/RESULTS.md)",
+      "FILE" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "append the run to an SQLite database", "FILE" },
     { "waivers", 0, 0, G_OPTION_ARG_FILENAME, &waivers_path,
       "known failures to expect (TEST-NAME reason, one a line)", "FILE" },
@@ -93,6 +154,9 @@ essc_cmd_conform (int argc, char **argv)
       "deadline of each response (default 5000)", "N" },
     { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors_dir,
       "directory of the vector files (default: the suite's own)", "DIR" },
+    { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only_args,
+      "play only these tests (repeatable, or comma separated); not with --sign or --db",
+      "TEST[,TEST...]" },
     { "coverage", 0, 0, G_OPTION_ARG_NONE, &coverage,
       "print the requirements and the tests that check them, then exit", NULL },
     { NULL },
@@ -101,8 +165,14 @@ essc_cmd_conform (int argc, char **argv)
   if (!essc_cli_parse (&argc, &argv, "conform", NULL,
                        "Runs the ESSC-STD conformance suite against an implementation under\n"
                        "test speaking the adapter protocol (docs/ADAPTER.md). TAP version 13\n"
-                       "on stdout. Exit status: 0 conformant, 1 not conformant, 2 usage or\n"
-                       "input error (or an IUT that cannot start), 3 internal error.",
+                       "on stdout; the verdict and the counts as the last line on stderr\n"
+                       "(\"essc conform: conformant: ...\" or \"essc conform: NOT conformant:\n"
+                       "...\"). Tests not played because the IUT failed 10 tests in a row by\n"
+                       "timeout, crash or protocol error are \"not run\" (a TAP SKIP), and a run\n"
+                       "with any is not conformant. --only re-runs chosen tests (with their\n"
+                       "group's setup); others are not reported. Exit status: 0 conformant,\n"
+                       "1 not conformant, 2 usage or input error (or an IUT that cannot\n"
+                       "start), 3 internal error.",
                        entries))
     return ESSC_EXIT_USAGE;
   if (argc > 1)
@@ -137,6 +207,18 @@ essc_cmd_conform (int argc, char **argv)
                                  "registry certify, docs/CERTIFICATE.md)");
   if ((sign == NULL) != (report_path == NULL))
     return essc_cli_usage_error ("conform", "--sign and --report go together");
+  g_auto (GStrv) only = NULL;
+  if (only_args != NULL && (only = only_names (only_args)) == NULL)
+    return ESSC_EXIT_USAGE;
+  if (only != NULL && sign != NULL)
+    return essc_cli_usage_error ("conform", "--only with --sign: a signed report states "
+                                 "the verdict of the whole suite, and --only plays part of it");
+  if (only != NULL && db != NULL)
+    return essc_cli_usage_error ("conform", "--only with --db: the database keeps verdicts on "
+                                 "the whole suite (essc report, essc sim --conformance-db read "
+                                 "them), and --only plays part of it");
+  if (only != NULL && !conf_run_check_only (plan, role, (const char *const *) only, &error))
+    return essc_cli_usage_error ("conform", "--only: %s", error->message);
 
   g_autoptr (ConfProfile) profile = profile_path ? conf_profile_load (profile_path, role, &error)
                                                  : conf_profile_default (role);
@@ -152,39 +234,31 @@ essc_cmd_conform (int argc, char **argv)
       return ESSC_EXIT_USAGE;
     }
 
-  guint total = conf_run_planned (plan, role);
-  if (waivers != NULL)
-    for (guint i = 0; i < waivers->waivers->len; i++)
-      {
-        ConfWaiver *w = waivers->waivers->pdata[i];
-        gboolean exists = FALSE;
-        for (guint t = 0; t < plan->tests->len && !exists; t++)
-          {
-            const ConfTest *test = plan->tests->pdata[t];
-            exists = strcmp (test->name, w->test) == 0 && strcmp (test->role, role) == 0;
-          }
-        total += !exists;
-      }
-  conf_tap_begin (stdout, total);
-
   ConfRunOptions options = {
     .command = impl, .role = role, .timeout_ms = timeout_ms, .profile = profile,
-    .waivers = waivers, .on_result = on_result,
+    .waivers = waivers, .on_result = on_result, .only = (const char *const *) only,
   };
+  guint total = conf_run_total (plan, &options);
+  conf_tap_begin (stdout, total);
+
   g_autoptr (ConfRun) run = conf_run (plan, &options, &error);
   if (run == NULL)
     {
       printf ("Bail out! %s\n", error->message);
-      fprintf (stderr, "essc conform: %s\n", error->message);
+      fflush (stdout);
+      fprintf (stderr, "essc conform: no verdict: the run could not start: %s\n",
+               error->message);
       return ESSC_EXIT_USAGE;
     }
 
   gboolean conformant = conf_run_conformant (run);
-  printf ("# %s %s (%s) as %s: %s; %u passed, %u failed, %u not implemented, %u skipped, "
-          "%u waived\n", run->iut_name, run->iut_version, impl, role,
+  g_autofree char *iut_name = shown (run->iut_name), *iut_version = shown (run->iut_version);
+  printf ("# %s %s (%s) as %s: %s; %u passed, %u failed, %u not implemented, %u not run, "
+          "%u skipped, %u waived\n", iut_name, iut_version, impl, role,
           conformant ? "conformant" : "NOT conformant", run->counts[CONF_VERDICT_PASS],
           run->counts[CONF_VERDICT_FAIL], run->counts[CONF_VERDICT_NOT_IMPLEMENTED],
-          run->counts[CONF_VERDICT_SKIP], run->counts[CONF_VERDICT_WAIVED]);
+          run->counts[CONF_VERDICT_NOT_RUN], run->counts[CONF_VERDICT_SKIP],
+          run->counts[CONF_VERDICT_WAIVED]);
   conf_latency_print (stdout, run);
   fflush (stdout);
 
@@ -213,6 +287,7 @@ essc_cmd_conform (int argc, char **argv)
       g_clear_error (&error);
       written = FALSE;
     }
+  print_verdict (run, role);
   if (!written)
     return ESSC_EXIT_USAGE;
   return conformant ? ESSC_EXIT_OK : ESSC_EXIT_FAILED;

@@ -141,10 +141,11 @@ certify_in_the_loop (const ModelScenario *sc, const char *stored, GError **error
             return g_free (out), NULL;
           known = GINT_TO_POINTER (conf_run_conformant (run) ? MODEL_CERT_PASSED
                                                              : MODEL_CERT_FAILED);
-          fprintf (stderr, "essc sim: certification of '%s' (%s): %s, %u passed, %u failed\n",
-                   impl->command, impl->target,
+          fprintf (stderr, "essc sim: certification of '%s' (%s): %s, %u passed, %u failed, "
+                   "%u not implemented, %u not run\n", impl->command, impl->target,
                    GPOINTER_TO_INT (known) == MODEL_CERT_PASSED ? "passed" : "FAILED",
-                   run->counts[CONF_VERDICT_PASS], run->counts[CONF_VERDICT_FAIL]);
+                   run->counts[CONF_VERDICT_PASS], run->counts[CONF_VERDICT_FAIL],
+                   run->counts[CONF_VERDICT_NOT_IMPLEMENTED], run->counts[CONF_VERDICT_NOT_RUN]);
           g_hash_table_insert (verdicts, g_strdup (key), known);
         }
       out[ch] = (ModelCertVerdict) GPOINTER_TO_INT (known);

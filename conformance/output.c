@@ -15,26 +15,108 @@
 
 #define TEXT_MAX 2000 /* characters of one untrusted string in any output */
 
-/* A bounded, printable copy of untrusted text ("" for NULL): control
- * characters and invalid UTF-8 become \xNN. */
+/* A bounded, printable copy of untrusted text on one line ("" for NULL):
+ * control characters and invalid UTF-8 become \xNN.  For TAP's test lines. */
 static char *
 clean (const char *s)
 {
   return s == NULL ? g_strdup ("") : base_text_printable (s, strlen (s), TEXT_MAX);
 }
 
+/* The same keeping line feeds and tabs (base_text_printable_lines): the text
+ * of a structured output's value. */
+static char *
+clean_lines (const char *s)
+{
+  return s == NULL ? g_strdup ("") : base_text_printable_lines (s, strlen (s), TEXT_MAX);
+}
+
+/* As clean_lines for the IUT's standard error, whose end says most (the
+ * exception under a traceback): its last TEXT_MAX characters, from a line
+ * start, after a line "...". */
+static char *
+clean_tail (const char *s)
+{
+  if (s == NULL)
+    return g_strdup ("");
+  g_autofree char *all = base_text_printable_lines (s, strlen (s), G_MAXSIZE);
+  glong n = g_utf8_strlen (all, -1);
+  if (n <= TEXT_MAX)
+    return g_steal_pointer (&all);
+  const char *from = g_utf8_offset_to_pointer (all, n - TEXT_MAX);
+  const char *line = strchr (from, '\n');
+  if (line != NULL && line[1] != '\0')
+    from = line + 1;
+  return g_strconcat ("...\n", from, NULL);
+}
+
+/* ---- TAP ------------------------------------------------------------------ */
+
+/* Whether text (cleaned, with a line feed) reads back exactly, or with one
+ * line feed added at its end, as a YAML literal block scalar with the
+ * default (clip) chomping, both in YAML 1.2 and in TAP::Parser's YAMLish
+ * reader (prove's): its first line starts with a visible character (so the
+ * indentation is the block's own), and it does not end in a blank line
+ * (which clip chomping drops and YAMLish keeps). */
+static gboolean
+block_reads_back (const char *text)
+{
+  if (*text == ' ' || *text == '\t' || *text == '\n')
+    return FALSE;
+  gsize end = strlen (text);
+  if (end > 0 && text[end - 1] == '\n')
+    end--;
+  gsize start = end;
+  while (start > 0 && text[start - 1] != '\n')
+    start--;
+  for (gsize i = start; i < end; i++)
+    if (text[i] != ' ' && text[i] != '\t')
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * One member of a test's YAML diagnostics, "  key: value" (nothing for a
+ * NULL value).  A value on one line is a double-quoted scalar.  A value of
+ * several lines is a literal block ("key: |", then its lines indented by
+ * two more spaces, a blank line as the indentation alone so that prove's
+ * reader does not end the block there), which reads back as the text with
+ * exactly one final line feed: the text's own, or one added.  The indicators
+ * that would keep a text exact in every case (|-, |+, |2) make prove's
+ * reader fail on the whole test, so the rare text a block cannot carry
+ * (see block_reads_back) is a double-quoted scalar with \n escapes.
+ */
 static void
-yaml_string (FILE *out, const char *key, const char *value)
+yaml_value (FILE *out, const char *key, const char *value, gboolean tail)
 {
   if (value == NULL)
     return;
-  g_autofree char *v = clean (value);
+  g_autofree char *v = tail ? clean_tail (value) : clean_lines (value);
+  if (strchr (v, '\n') != NULL && block_reads_back (v))
+    {
+      fprintf (out, "  %s: |\n", key);
+      for (const char *line = v; *line != '\0';)
+        {
+          const char *nl = strchr (line, '\n');
+          gsize len = nl ? (gsize) (nl - line) : strlen (line);
+          fprintf (out, "    %.*s\n", (int) len, line);
+          line += len + (nl != NULL);
+        }
+      return;
+    }
   fprintf (out, "  %s: \"", key);
   for (const char *p = v; *p; p++)
     {
-      if (*p == '"' || *p == '\\')
-        fputc ('\\', out);
-      fputc (*p, out);
+      if (*p == '\n')
+        fputs ("\\n", out);
+      else if (*p == '\t')
+        fputs ("\\t", out);
+      else
+        {
+          if (*p == '"' || *p == '\\')
+            fputc ('\\', out);
+          fputc (*p, out);
+        }
     }
   fprintf (out, "\"\n");
 }
@@ -67,6 +149,7 @@ conf_tap_result (FILE *out, const ConfTestResult *r, guint index)
       fprintf (out, "ok %u - %s %s\n", n, reqs, r->name);
       break;
     case CONF_VERDICT_SKIP:
+    case CONF_VERDICT_NOT_RUN:
       fprintf (out, "ok %u - %s %s # SKIP %s\n", n, reqs, r->name, reason);
       break;
     case CONF_VERDICT_WAIVED:
@@ -78,33 +161,54 @@ conf_tap_result (FILE *out, const ConfTestResult *r, guint index)
       fprintf (out, "not ok %u - %s %s%s\n", n, reqs, r->name,
                r->verdict == CONF_VERDICT_NOT_IMPLEMENTED ? " (not implemented)" : "");
       fprintf (out, "  ---\n");
-      yaml_string (out, "requirement", reqs);
+      yaml_value (out, "requirement", reqs, FALSE);
       if (r->test != NULL)
         {
           g_autofree char *vec = g_strdup_printf ("%s#%" G_GINT64_FORMAT, r->test->file,
                                                   r->test->tc_id);
-          yaml_string (out, "vector", vec);
-          yaml_string (out, "comment", r->test->comment);
+          yaml_value (out, "vector", vec, FALSE);
+          yaml_value (out, "comment", r->test->comment, FALSE);
         }
       if (r->step > 0)
         fprintf (out, "  step: %d\n", r->step);
-      yaml_string (out, "op", r->op);
-      yaml_string (out, "expected", r->expected);
-      yaml_string (out, "got", r->got);
-      yaml_string (out, "message", r->reason);
-      yaml_string (out, "stderr", r->stderr_tail);
+      yaml_value (out, "op", r->op, FALSE);
+      yaml_value (out, "expected", r->expected, FALSE);
+      yaml_value (out, "got", r->got, FALSE);
+      yaml_value (out, "message", r->reason, FALSE);
+      yaml_value (out, "stderr", r->stderr_tail, TRUE);
       fprintf (out, "  ...\n");
       break;
     }
   fflush (out);
 }
 
+/* ---- JUnit ---------------------------------------------------------------- */
+
+/* Appends untrusted text to XML: cleaned (clean_lines: no character that
+ * XML 1.0 forbids), with the markup characters escaped; in an attribute
+ * value line feeds and tabs too, as character references, so that a parser
+ * reads them back instead of normalising them to spaces. */
 static void
-xml_text (GString *out, const char *s)
+xml_escape (GString *out, const char *c, gboolean attribute)
 {
-  g_autofree char *c = clean (s);
-  g_autofree char *e = g_markup_escape_text (c, -1);
-  g_string_append (out, e);
+  for (const char *p = c; *p; p++)
+    switch (*p)
+      {
+      case '&': g_string_append (out, "&amp;"); break;
+      case '<': g_string_append (out, "&lt;"); break;
+      case '>': g_string_append (out, "&gt;"); break;
+      case '"': g_string_append (out, attribute ? "&quot;" : "\""); break;
+      case '\n': g_string_append (out, attribute ? "&#10;" : "\n"); break;
+      case '\t': g_string_append (out, attribute ? "&#9;" : "\t"); break;
+      default: g_string_append_c (out, *p); break;
+      }
+}
+
+static void
+xml_text (GString *out, const char *s, gboolean attribute)
+{
+  g_autofree char *c = clean_lines (s);
+  xml_escape (out, c, attribute);
 }
 
 char *
@@ -115,16 +219,17 @@ conf_junit_render (const ConfRun *run, const char *role)
   g_string_append_printf (x, "<testsuites>\n  <testsuite name=\"essc conform %s\" tests=\"%u\" "
                           "failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%" G_GINT64_FORMAT
                           "\">\n", role, run->results->len, failures,
-                          run->counts[CONF_VERDICT_SKIP] + run->counts[CONF_VERDICT_WAIVED],
+                          run->counts[CONF_VERDICT_SKIP] + run->counts[CONF_VERDICT_WAIVED]
+                          + run->counts[CONF_VERDICT_NOT_RUN],
                           run->ended_at - run->started_at);
   for (guint i = 0; i < run->results->len; i++)
     {
       const ConfTestResult *r = run->results->pdata[i];
       g_autofree char *reqs = requirement_list (r);
       g_string_append (x, "    <testcase classname=\"");
-      xml_text (x, r->test ? r->test->file : "waivers");
+      xml_text (x, r->test ? r->test->file : "waivers", TRUE);
       g_string_append (x, "\" name=\"");
-      xml_text (x, r->name);
+      xml_text (x, r->name, TRUE);
       g_string_append_printf (x, " (%s)\" time=\"%.6f\"", reqs, r->duration_us / 1e6);
       if (r->verdict == CONF_VERDICT_PASS)
         {
@@ -132,23 +237,33 @@ conf_junit_render (const ConfRun *run, const char *role)
           continue;
         }
       g_string_append (x, ">\n");
-      if (r->verdict == CONF_VERDICT_SKIP || r->verdict == CONF_VERDICT_WAIVED)
+      if (r->verdict == CONF_VERDICT_SKIP || r->verdict == CONF_VERDICT_WAIVED
+          || r->verdict == CONF_VERDICT_NOT_RUN)
         {
           g_string_append (x, "      <skipped message=\"");
-          xml_text (x, r->reason);
+          xml_text (x, r->reason, TRUE);
           g_string_append (x, "\"/>\n");
         }
       else
         {
+          /* The body: one line each for the step, expected and got, then
+           * the IUT's standard error, its lines as they were. */
           g_string_append (x, "      <failure message=\"");
-          xml_text (x, r->reason);
-          g_string_append_printf (x, "\" type=\"%s\">", conf_verdict_name (r->verdict));
-          g_autofree char *body = g_strdup_printf ("step %d, op %s\nexpected: %s\ngot: %s\n%s",
-                                                   r->step, r->op ? r->op : "-",
-                                                   r->expected ? r->expected : "-",
-                                                   r->got ? r->got : "-",
-                                                   r->stderr_tail ? r->stderr_tail : "");
-          xml_text (x, body);
+          xml_text (x, r->reason, TRUE);
+          g_string_append_printf (x, "\" type=\"%s\">step %d, op ", conf_verdict_name (r->verdict),
+                                  r->step);
+          xml_text (x, r->op ? r->op : "-", FALSE);
+          g_string_append (x, "\nexpected: ");
+          xml_text (x, r->expected ? r->expected : "-", FALSE);
+          g_string_append (x, "\ngot: ");
+          xml_text (x, r->got ? r->got : "-", FALSE);
+          g_string_append (x, "\n");
+          if (r->stderr_tail != NULL)
+            {
+              g_autofree char *tail = clean_tail (r->stderr_tail);
+              g_string_append (x, "stderr:\n");
+              xml_escape (x, tail, FALSE);
+            }
           g_string_append (x, "</failure>\n");
         }
       g_string_append (x, "    </testcase>\n");
@@ -156,6 +271,8 @@ conf_junit_render (const ConfRun *run, const char *role)
   g_string_append (x, "  </testsuite>\n</testsuites>\n");
   return g_string_free (x, FALSE);
 }
+
+/* ---- JSON ----------------------------------------------------------------- */
 
 static void
 add_string (JsonBuilder *b, const char *name, const char *value)
@@ -165,7 +282,21 @@ add_string (JsonBuilder *b, const char *name, const char *value)
     json_builder_add_null_value (b);
   else
     {
-      g_autofree char *c = clean (value);
+      g_autofree char *c = clean_lines (value);
+      json_builder_add_string_value (b, c);
+    }
+}
+
+/* The IUT's standard error (clean_tail), or null. */
+static void
+add_stderr (JsonBuilder *b, const char *value)
+{
+  json_builder_set_member_name (b, "stderr");
+  if (value == NULL)
+    json_builder_add_null_value (b);
+  else
+    {
+      g_autofree char *c = clean_tail (value);
       json_builder_add_string_value (b, c);
     }
 }
@@ -198,6 +329,16 @@ conf_results_render (const ConfRun *run, const ConfPlan *plan, const char *comma
   add_int (b, "started_at", run->started_at);
   add_int (b, "ended_at", run->ended_at);
   add_string (b, "verdict", conf_run_conformant (run) ? "conformant" : "not conformant");
+  json_builder_set_member_name (b, "only");
+  if (run->only == NULL)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_array (b);
+      for (char **name = run->only; *name != NULL; name++)
+        json_builder_add_string_value (b, *name);
+      json_builder_end_array (b);
+    }
   json_builder_set_member_name (b, "summary");
   json_builder_begin_object (b);
   for (int v = 0; v < CONF_N_VERDICTS; v++)
@@ -234,6 +375,7 @@ conf_results_render (const ConfRun *run, const ConfPlan *plan, const char *comma
       add_string (b, "op", r->op);
       add_string (b, "expected", r->expected);
       add_string (b, "got", r->got);
+      add_stderr (b, r->stderr_tail);
       add_int (b, "duration_us", r->duration_us);
       json_builder_end_object (b);
     }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a conformance run prints and writes: TAP version 13 for prove (one
- * line per test as it finishes, YAML diagnostics naming requirement,
- * vector, step, expected and got), JUnit XML, a JSON results file, the
- * latency table per operation, and the coverage table (each ESSC-STD
- * requirement and the tests of the plan that check it).
+ * What a conformance run prints and writes (docs/RESULTS.md): TAP version
+ * 13 for prove (one line per test as it finishes, YAML diagnostics naming
+ * requirement, vector, step, expected and got; a test not run is a SKIP),
+ * JUnit XML, a JSON results file (docs/results.schema.json), the latency
+ * table per operation, and the coverage table (each ESSC-STD requirement
+ * and the tests of the plan that check it).  Text from the IUT keeps its
+ * lines in every format: YAML literal blocks, XML text, JSON escapes.
  */
 #pragma once
 

@@ -2,7 +2,10 @@
 /*
  * Writing conformance runs to SQLite (see resultsdb.h).  Prepared statements,
  * one BEGIN IMMEDIATE transaction per run (its tests, latency and
- * certificate), rollback on any failure.
+ * certificate), rollback on any failure.  The tables may share a run
+ * database (docs/RUNDB.md), whose user_version is not theirs: a column
+ * added later is added to an older table in the same transaction
+ * (migrate), with a default that is right for the older rows.
  */
 #include "conformance/resultsdb.h"
 
@@ -21,7 +24,8 @@ static const char SCHEMA[] =
   " role TEXT NOT NULL, profile TEXT NOT NULL, started_at INTEGER NOT NULL,"
   " ended_at INTEGER NOT NULL, verdict TEXT NOT NULL, passed INTEGER NOT NULL,"
   " failed INTEGER NOT NULL, skipped INTEGER NOT NULL, not_implemented INTEGER NOT NULL,"
-  " waived INTEGER NOT NULL, vectors TEXT NOT NULL) STRICT;"
+  " waived INTEGER NOT NULL, vectors TEXT NOT NULL,"
+  " not_run INTEGER NOT NULL DEFAULT 0) STRICT;"
   "CREATE TABLE IF NOT EXISTS conformance_test (run_id INTEGER NOT NULL, pos INTEGER NOT NULL,"
   " name TEXT NOT NULL, file TEXT, tc_id INTEGER, requirements TEXT NOT NULL,"
   " verdict TEXT NOT NULL, reason TEXT, step INTEGER NOT NULL, op TEXT, expected TEXT, got TEXT,"
@@ -31,6 +35,23 @@ static const char SCHEMA[] =
   " max_us INTEGER NOT NULL, PRIMARY KEY (run_id, op)) STRICT;"
   "CREATE TABLE IF NOT EXISTS conformance_certificate (run_id INTEGER PRIMARY KEY,"
   " certificate TEXT NOT NULL, signature TEXT NOT NULL, public_key TEXT) STRICT;";
+
+/* Brings tables of an older essc up to SCHEMA: conformance_run.not_run
+ * (tests never played; none before the verdict existed). */
+static gboolean
+migrate (const BaseSqlite *d, GError **error)
+{
+  sqlite3_stmt *st = base_sqlite_prepare (d, "SELECT COUNT(*) FROM pragma_table_info"
+                                          " ('conformance_run') WHERE name = 'not_run'", "schema",
+                                          error);
+  if (st == NULL)
+    return FALSE;
+  gboolean ok = sqlite3_step (st) == SQLITE_ROW || base_sqlite_fail (d, "schema", error);
+  gboolean has = ok && sqlite3_column_int64 (st, 0) > 0;
+  sqlite3_finalize (st);
+  return ok && (has || base_sqlite_exec (d, "ALTER TABLE conformance_run ADD COLUMN not_run "
+                                            "INTEGER NOT NULL DEFAULT 0", "schema", error));
+}
 
 static gboolean
 write_certificate (const BaseSqlite *d, gint64 id, const ConfRunDbCertificate *cert,
@@ -67,8 +88,9 @@ write_run (const BaseSqlite *d, const ConfRun *run, const ConfPlan *plan,
 
   st = base_sqlite_prepare (d, "INSERT INTO conformance_run (essc_version, suite, command,"
                             " iut_name, iut_version, role, profile, started_at, ended_at, verdict,"
-                            " passed, failed, skipped, not_implemented, waived, vectors)"
-                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", NULL, error);
+                            " passed, failed, skipped, not_implemented, waived, not_run,"
+                            " vectors) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", NULL,
+                            error);
   if (st == NULL)
     return FALSE;
   base_sqlite_bind_text (st, 1, ESSC_VERSION);
@@ -81,9 +103,13 @@ write_run (const BaseSqlite *d, const ConfRun *run, const ConfPlan *plan,
   sqlite3_bind_int64 (st, 8, run->started_at);
   sqlite3_bind_int64 (st, 9, run->ended_at);
   base_sqlite_bind_text (st, 10, conf_run_conformant (run) ? "conformant" : "not conformant");
-  for (int v = 0; v < CONF_N_VERDICTS; v++)
-    sqlite3_bind_int64 (st, 11 + v, run->counts[v]);
-  base_sqlite_bind_text (st, 16, vectors->str);
+  static const ConfVerdict columns[] = { CONF_VERDICT_PASS, CONF_VERDICT_FAIL, CONF_VERDICT_SKIP,
+                                         CONF_VERDICT_NOT_IMPLEMENTED, CONF_VERDICT_WAIVED,
+                                         CONF_VERDICT_NOT_RUN };
+  G_STATIC_ASSERT (G_N_ELEMENTS (columns) == CONF_N_VERDICTS);
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    sqlite3_bind_int64 (st, 11 + (int) c, run->counts[columns[c]]);
+  base_sqlite_bind_text (st, 17, vectors->str);
   gboolean ok = base_sqlite_step (d, st, "insert run", error);
   sqlite3_finalize (st);
   if (!ok)
@@ -177,6 +203,7 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
   ok = (sqlite3_exec (d.db, pragma, NULL, NULL, NULL) == SQLITE_OK
         || base_sqlite_fail (&d, "schema", error))
        && base_sqlite_exec (&d, SCHEMA, "schema", error)
+       && migrate (&d, error)
        && write_run (&d, run, plan, command, role, profile, cert, run_id, error)
        && base_sqlite_exec (&d, "COMMIT", "commit", error);
   if (!ok)

@@ -19,6 +19,7 @@ report_verdict (ConfVerdict v)
     case CONF_VERDICT_SKIP: return CONF_REPORT_SKIP;
     case CONF_VERDICT_NOT_IMPLEMENTED: return CONF_REPORT_NOT_IMPLEMENTED;
     case CONF_VERDICT_WAIVED: return CONF_REPORT_WAIVED;
+    case CONF_VERDICT_NOT_RUN: return CONF_REPORT_NOT_RUN;
     case CONF_VERDICT_FAIL:
     default: return CONF_REPORT_FAIL;
     }

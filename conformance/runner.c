@@ -2,19 +2,23 @@
 /*
  * The runner (see runner.h).  One ConfClient at a time; replaced after any
  * call failure.  Latencies are collected per op and summarised with exact
- * percentiles (nearest rank) at the end.
+ * percentiles (nearest rank) at the end.  The suite has a few hundred tests
+ * per role, so choosing them (--only) and matching waivers are plain scans.
  */
 #include "conformance/runner.h"
 
 #include "conformance/client.h"
 #include "conformance/expect.h"
+#include "base/error.h"
+#include "base/text.h"
 #include "model/std/common.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (conf-runner-error-quark, conf_runner_error)
 
-static const char *const verdict_names[] = { "pass", "fail", "skip", "not_implemented", "waived" };
+static const char *const verdict_names[] = { "pass", "fail", "skip", "not_implemented", "waived",
+                                             "not_run" };
 
 const char *
 conf_verdict_name (ConfVerdict verdict)
@@ -52,13 +56,15 @@ conf_run_free (ConfRun *run)
   g_ptr_array_unref (run->latency);
   g_free (run->iut_name);
   g_free (run->iut_version);
+  g_strfreev (run->only);
   g_free (run);
 }
 
 gboolean
 conf_run_conformant (const ConfRun *run)
 {
-  return run->counts[CONF_VERDICT_FAIL] == 0 && run->counts[CONF_VERDICT_NOT_IMPLEMENTED] == 0;
+  return run->counts[CONF_VERDICT_FAIL] == 0 && run->counts[CONF_VERDICT_NOT_IMPLEMENTED] == 0
+         && run->counts[CONF_VERDICT_NOT_RUN] == 0;
 }
 
 guint
@@ -66,6 +72,139 @@ conf_run_planned (const ConfPlan *plan, const char *role)
 {
   g_autoptr (GPtrArray) tests = conf_plan_for_role (plan, role);
   return tests->len;
+}
+
+/* ---- choosing the tests ------------------------------------------------- */
+
+static gboolean
+named_in (const char *const *names, const char *name)
+{
+  return names == NULL || g_strv_contains (names, name);
+}
+
+/* The tests of the role that the run plays.  Returns: (transfer container). */
+static GPtrArray *
+chosen_tests (const ConfPlan *plan, const ConfRunOptions *opt)
+{
+  GPtrArray *tests = conf_plan_for_role (plan, opt->role);
+  for (guint i = tests->len; i-- > 0;)
+    if (!named_in (opt->only, ((ConfTest *) tests->pdata[i])->name))
+      g_ptr_array_remove_index (tests, i);
+  return tests;
+}
+
+static gboolean
+is_test_of (const GPtrArray *role_tests, const char *name)
+{
+  for (guint k = 0; k < role_tests->len; k++)
+    if (strcmp (((ConfTest *) role_tests->pdata[k])->name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A waiver naming a test of the role that --only left out is not looked at. */
+static gboolean
+left_out (const ConfRunOptions *opt, const GPtrArray *role_tests, const char *name)
+{
+  return opt->only != NULL && !named_in (opt->only, name) && is_test_of (role_tests, name);
+}
+
+guint
+conf_run_total (const ConfPlan *plan, const ConfRunOptions *opt)
+{
+  g_autoptr (ConfProfile) fallback = NULL;
+  const ConfProfile *profile = opt->profile;
+  if (profile == NULL)
+    profile = fallback = conf_profile_default (opt->role);
+  g_autoptr (GPtrArray) all = conf_plan_for_role (plan, opt->role);
+  g_autoptr (GPtrArray) tests = chosen_tests (plan, opt);
+  guint total = tests->len;
+  /* Every waiver that matches no played test is reported (conf_run). */
+  for (guint i = 0; opt->waivers != NULL && i < opt->waivers->waivers->len; i++)
+    {
+      const char *name = ((ConfWaiver *) opt->waivers->waivers->pdata[i])->test;
+      gboolean played = FALSE;
+      for (guint k = 0; k < tests->len && !played; k++)
+        {
+          const ConfTest *t = tests->pdata[k];
+          g_autofree char *why = NULL;
+          played = strcmp (t->name, name) == 0 && conf_profile_admits (profile, t->profile, &why);
+        }
+      total += !played && !left_out (opt, all, name);
+    }
+  return total;
+}
+
+/* Levenshtein distance of a and b (bytes), or limit + 1 when above limit. */
+static guint
+distance (const char *a, const char *b, guint limit)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  if ((la > lb ? la - lb : lb - la) > limit)
+    return limit + 1;
+  g_autofree guint *row = g_new (guint, lb + 1);
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diag = row[0], best = row[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint up = row[j];
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + (a[i - 1] != b[j - 1]));
+          diag = up;
+          best = MIN (best, row[j]);
+        }
+      if (best > limit)
+        return limit + 1;
+    }
+  return MIN (row[lb], limit + 1);
+}
+
+#define MAX_SUGGESTIONS 5
+
+/* Up to MAX_SUGGESTIONS names of tests close to name: within a few edits,
+ * else containing it.  Returns: (transfer full) "a, b, c" or NULL. */
+static char *
+suggest (const GPtrArray *tests, const char *name)
+{
+  guint limit = MAX (2, (guint) strlen (name) / 5);
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint n = 0;
+  for (guint pass = 0; pass < 2 && n == 0; pass++)
+    for (guint k = 0; k < tests->len && n < MAX_SUGGESTIONS; k++)
+      {
+        const char *t = ((ConfTest *) tests->pdata[k])->name;
+        gboolean close = pass == 0 ? distance (name, t, limit) <= limit
+                                   : *name != '\0' && strstr (t, name) != NULL;
+        if (close)
+          g_string_append_printf (out, "%s%s", n++ ? ", " : "", t);
+      }
+  return n ? g_strdup (out->str) : NULL;
+}
+
+gboolean
+conf_run_check_only (const ConfPlan *plan, const char *role, const char *const *only,
+                     GError **error)
+{
+  g_autoptr (GPtrArray) tests = conf_plan_for_role (plan, role);
+  for (gsize i = 0; only != NULL && only[i] != NULL; i++)
+    {
+      if (is_test_of (tests, only[i]))
+        continue;
+      g_autofree char *shown = base_text_printable (only[i], strlen (only[i]), 200);
+      for (guint k = 0; k < plan->tests->len; k++)
+        {
+          const ConfTest *t = plan->tests->pdata[k];
+          if (strcmp (t->name, only[i]) == 0)
+            return base_fail (error, CONF_RUNNER_ERROR, 0, "'%s' is a test of role %s, not %s",
+                              shown, t->role, role);
+        }
+      g_autofree char *close = suggest (tests, only[i]);
+      return base_fail (error, CONF_RUNNER_ERROR, 0, "no test of role %s is named '%s'%s%s",
+                        role, shown, close ? "; did you mean: " : "", close ? close : "");
+    }
+  return TRUE;
 }
 
 #define DEFAULT_MAX_DEAD 10
@@ -197,6 +336,9 @@ apply_waiver (Runner *r, ConfTestResult *res)
   if (w == NULL)
     return;
   w->matched = TRUE;
+  /* A test that was not played has no failure to expect. */
+  if (res->verdict == CONF_VERDICT_NOT_RUN)
+    return;
   if (res->verdict == CONF_VERDICT_FAIL || res->verdict == CONF_VERDICT_NOT_IMPLEMENTED)
     {
       w->used = TRUE;
@@ -218,22 +360,15 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
 {
   g_autoptr (ConfProfile) fallback = NULL;
   const ConfProfile *profile = opt->profile;
-  g_autoptr (GPtrArray) tests = conf_plan_for_role (plan, opt->role);
+  g_autoptr (GPtrArray) all = conf_plan_for_role (plan, opt->role);
+  g_autoptr (GPtrArray) tests = chosen_tests (plan, opt);
   g_autoptr (ConfRun) run = g_new0 (ConfRun, 1);
   Runner r = { .opt = opt, .run = run };
-  guint total = tests->len;
+  guint total = conf_run_total (plan, opt);
 
   if (profile == NULL)
     profile = fallback = conf_profile_default (opt->role);
-  if (opt->waivers != NULL)
-    for (guint i = 0; i < opt->waivers->waivers->len; i++)
-      {
-        ConfWaiver *w = opt->waivers->waivers->pdata[i];
-        gboolean exists = FALSE;
-        for (guint k = 0; k < tests->len && !exists; k++)
-          exists = strcmp (((ConfTest *) tests->pdata[k])->name, w->test) == 0;
-        total += !exists;
-      }
+  run->only = g_strdupv ((char **) opt->only);
   run->results = g_ptr_array_new_with_free_func (result_free);
   run->latency = g_ptr_array_new_with_free_func (latency_free);
   run->started_at = g_get_real_time () / G_USEC_PER_SEC;
@@ -257,9 +392,9 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
         }
       else if (r.dead_in_a_row >= max_dead)
         {
-          res->verdict = CONF_VERDICT_FAIL;
+          res->verdict = CONF_VERDICT_NOT_RUN;
           res->reason = g_strdup_printf ("not run: the implementation failed %u tests in a row "
-                                         "by timeout, crash or protocol error", max_dead);
+                                         "(timeout, crash or protocol error)", max_dead);
         }
       else
         {
@@ -284,18 +419,23 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
     conf_client_stop (r.client);
   g_clear_pointer (&r.client, conf_client_free);
 
-  /* Waivers that matched no test, or matched a skipped one, are failures. */
+  /* Waivers that name no test of the role, or a skipped one, are failures;
+   * those naming a test that --only left out are left alone. */
   if (opt->waivers != NULL)
     for (guint i = 0; i < opt->waivers->waivers->len; i++)
       {
         ConfWaiver *w = opt->waivers->waivers->pdata[i];
-        if (w->matched)
+        if (w->matched || left_out (opt, all, w->test))
           continue;
         ConfTestResult *res = g_new0 (ConfTestResult, 1);
         res->name = g_strdup (w->test);
         res->verdict = CONF_VERDICT_FAIL;
-        res->reason = g_strdup_printf ("waiver at %s:%d names no test of role %s",
-                                       opt->waivers->path, w->line, opt->role);
+        if (is_test_of (all, w->test))
+          res->reason = g_strdup_printf ("waiver at %s:%d names a test outside the profile "
+                                         "(skipped)", opt->waivers->path, w->line);
+        else
+          res->reason = g_strdup_printf ("waiver at %s:%d names no test of role %s",
+                                         opt->waivers->path, w->line, opt->role);
         g_ptr_array_add (run->results, res);
         run->counts[res->verdict]++;
         if (opt->on_result)

@@ -8,9 +8,12 @@
  * expectation fails the test.  An IUT that times out, crashes or breaks the
  * protocol fails the running test with that diagnostic and is replaced by a
  * fresh process for the next test; exit status 89 or the code
- * `unimplemented` make the test "not implemented".  Waivers turn named
- * failures into expected ones; a waiver that matches no test or no failure
- * is reported as a failure.  Round-trip times are kept per operation.
+ * `unimplemented` make the test "not implemented".  After too many such
+ * dead tests in a row the rest are "not run" (never played, and no
+ * conformance).  Waivers turn named failures into expected ones; a waiver
+ * that matches no test or no failure is reported as a failure.  A run may
+ * be limited to named tests (`essc conform --only`).  Round-trip times are
+ * kept per operation.
  */
 #pragma once
 
@@ -31,10 +34,11 @@ typedef enum {
   CONF_VERDICT_SKIP,            /* outside the profile */
   CONF_VERDICT_NOT_IMPLEMENTED, /* exit 89 or `unimplemented` (counts as a failure) */
   CONF_VERDICT_WAIVED,          /* failed, and a waiver expected it */
+  CONF_VERDICT_NOT_RUN,         /* never played: the IUT died too often (counts as a failure) */
   CONF_N_VERDICTS
 } ConfVerdict;
 
-/* "pass", "fail", "skip", "not_implemented", "waived". */
+/* "pass", "fail", "skip", "not_implemented", "waived", "not_run". */
 const char *conf_verdict_name (ConfVerdict verdict);
 
 /* One test's outcome.  All fields public; owned by the ConfRun. */
@@ -65,9 +69,14 @@ typedef struct {
   const ConfProfile *profile;   /* NULL: conf_profile_default (role) */
   ConfWaivers *waivers;         /* may be NULL; marked matched/used */
   /* After this many tests in a row ended by a timeout, crash or protocol
-   * failure, the remaining tests fail without being played ("not run"), so
+   * failure, the remaining tests are not played (CONF_VERDICT_NOT_RUN), so
    * a dead IUT cannot keep a pipeline busy for hours.  0: the default, 10. */
   guint max_dead_in_a_row;
+  /* NULL: every test of the role.  Otherwise a NULL-terminated list of
+   * test names (checked with conf_run_check_only): only those tests are
+   * played and reported, in plan order, each once; waivers naming another
+   * test of the role are left alone. */
+  const char *const *only;
   /* Called after each result (for streaming output); may be NULL. */
   void (*on_result) (const ConfTestResult *result, guint index, guint total,
                      gpointer user_data);
@@ -80,11 +89,26 @@ typedef struct {
   char *iut_name, *iut_version; /* from hello */
   gint64 started_at, ended_at;  /* Unix seconds, real time */
   guint counts[CONF_N_VERDICTS];
+  char **only;                  /* a copy of ConfRunOptions.only, or NULL: every test */
 } ConfRun;
 
 /* The number of tests a run of role will report (for the TAP plan line),
  * unused waivers excluded. */
 guint conf_run_planned (const ConfPlan *plan, const char *role);
+
+/* The number of results conf_run (plan, options) reports: the TAP plan
+ * line.  The tests of the role (only those of options->only when set) and
+ * the waivers that name no test of the role. */
+guint conf_run_total (const ConfPlan *plan, const ConfRunOptions *options);
+
+/*
+ * Checks a list of test names for ConfRunOptions.only: each must be a test
+ * of role in plan.  Otherwise FALSE with a CONF_RUNNER_ERROR naming the
+ * first unknown name and the closest names of the role, or saying which
+ * role the test belongs to.
+ */
+gboolean conf_run_check_only (const ConfPlan *plan, const char *role, const char *const *only,
+                              GError **error);
 
 /*
  * Runs the plan.  Returns NULL with an error only when the run cannot start
@@ -95,7 +119,8 @@ guint conf_run_planned (const ConfPlan *plan, const char *role);
 ConfRun *conf_run (const ConfPlan *plan, const ConfRunOptions *options, GError **error);
 void conf_run_free (ConfRun *run);
 
-/* TRUE when no test failed or was not implemented (waived ones pass). */
+/* TRUE when no test failed, was not implemented or was not run (waived
+ * ones pass). */
 gboolean conf_run_conformant (const ConfRun *run);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfRun, conf_run_free)

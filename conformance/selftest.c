@@ -46,7 +46,8 @@ conf_selftest_run (const ConfPlan *plan, const char *essc_path, const char *only
         g_autoptr (ConfRun) run = run_one (plan, essc_path, role, NULL, tier, timeout_ms, error);
         if (run == NULL)
           return FALSE;
-        guint bad = run->counts[CONF_VERDICT_FAIL] + run->counts[CONF_VERDICT_NOT_IMPLEMENTED];
+        guint bad = run->counts[CONF_VERDICT_FAIL] + run->counts[CONF_VERDICT_NOT_IMPLEMENTED]
+                    + run->counts[CONF_VERDICT_NOT_RUN];
         summary->reference_runs++;
         summary->reference_failures += bad;
         fprintf (out, "  %-8s tier %d: %u passed, %u skipped, %u FAILED\n", role, tier,
@@ -54,7 +55,8 @@ conf_selftest_run (const ConfPlan *plan, const char *essc_path, const char *only
         for (guint i = 0; i < run->results->len && bad > 0; i++)
           {
             const ConfTestResult *t = run->results->pdata[i];
-            if (t->verdict == CONF_VERDICT_FAIL || t->verdict == CONF_VERDICT_NOT_IMPLEMENTED)
+            if (t->verdict == CONF_VERDICT_FAIL || t->verdict == CONF_VERDICT_NOT_IMPLEMENTED
+                || t->verdict == CONF_VERDICT_NOT_RUN)
               fprintf (out, "    FAILED %s: %s (expected %s, got %s)\n", t->name,
                        t->reason ? t->reason : "", t->expected ? t->expected : "-",
                        t->got ? t->got : "-");

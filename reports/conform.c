@@ -33,9 +33,10 @@ const ReportConformVerdict report_conform_verdicts[REPORT_CONFORM_N_VERDICTS] = 
   { "skip", "skip", "#9e9e9e" },
   { "not_implemented", "not implemented", "#ef6c00" },
   { "waived", "waived", "#1565c0" },
+  { "not_run", "not run", "#6a1b9a" },
 };
 
-enum { PASS, FAIL, SKIP, NOT_IMPLEMENTED, WAIVED };
+enum { PASS, FAIL, SKIP, NOT_IMPLEMENTED, WAIVED, NOT_RUN };
 
 /* The standard's requirement groups in the order of its chapters; others
  * follow by name, tests naming no requirement last. */
@@ -179,15 +180,36 @@ shorten (const char *text)
   return g_strconcat (head, "\u2026", NULL);
 }
 
+/* Whether conformance_run has the column not_run (an essc before the
+ * verdict wrote none, and the report never changes a database). */
+static gboolean
+has_not_run (ReportCtx *ctx, gboolean *has, GError **error)
+{
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT COUNT(*) FROM pragma_table_info"
+                                                 " ('conformance_run') WHERE name = 'not_run'",
+                                            error);
+  gboolean row = FALSE;
+  if (st == NULL)
+    return FALSE;
+  gboolean ok = report_reader_step (ctx, st, &row, error);
+  *has = ok && row && sqlite3_column_int64 (st, 0) > 0;
+  sqlite3_finalize (st);
+  return ok;
+}
+
 /* The runs, newest first, with the runs table. */
 static GPtrArray *
 read_runs (ReportCtx *ctx, GString *out, GError **error)
 {
-  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT id, role, command, iut_name, iut_version,"
-                                        " started_at, verdict, passed, failed, skipped,"
-                                        " not_implemented, waived, suite, essc_version"
-                                        " FROM conformance_run ORDER BY started_at DESC, id DESC",
-                                        error);
+  gboolean has = FALSE;
+  if (!has_not_run (ctx, &has, error))
+    return NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT id, role, command, iut_name, iut_version,"
+                                          " started_at, verdict, passed, failed, skipped,"
+                                          " not_implemented, waived, suite, essc_version, %s"
+                                          " FROM conformance_run ORDER BY started_at DESC,"
+                                          " id DESC", has ? "not_run" : "0");
+  sqlite3_stmt *st = report_reader_prepare (ctx, sql, error);
   if (st == NULL)
     return NULL;
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func (run_free);
@@ -219,6 +241,7 @@ read_runs (ReportCtx *ctx, GString *out, GError **error)
                                           "waived" };
       for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
         report_html_num (rows, cols[c], "%.0f", report_reader_double (st, 7 + (int) c));
+      report_html_num (rows, "not_run", "%.0f", report_reader_double (st, 14));
       report_html_row_end (rows);
     }
   sqlite3_finalize (st);
@@ -229,7 +252,7 @@ read_runs (ReportCtx *ctx, GString *out, GError **error)
                            "iut", "IUT (name and version)", "started", "Started",
                            "verdict", "Verdict", "#passed", "Passed", "#failed", "Failed",
                            "#skipped", "Skipped", "#not_implemented", "Not implemented",
-                           "#waived", "Waived", NULL);
+                           "#waived", "Waived", "#not_run", "Not run", NULL);
   g_string_append (out, rows->str);
   report_html_table_end (out);
   return g_steal_pointer (&runs);
@@ -267,7 +290,8 @@ tally (ReportCtx *ctx, ReportConformRun *run, GPtrArray **reqs, double *failed, 
         {
           g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: conformance_test: run %"
                        G_GINT64_FORMAT ", test %" G_GINT64_FORMAT ": unknown verdict '%s' "
-                       "(expected pass, fail, skip, not_implemented or waived)", ctx->db_path,
+                       "(expected pass, fail, skip, not_implemented, waived or not_run)",
+                       ctx->db_path,
                        run->id, (gint64) sqlite3_column_int64 (st, 0),
                        report_reader_text (st, 2));
           ok = FALSE;
@@ -329,7 +353,7 @@ groups_table (GString *out, const ReportConformRun *run)
                                               "requirement group", run->id);
   report_html_table_begin (out, id, caption, "group", "Group", "#pass", "Pass", "#fail", "Fail",
                            "#skip", "Skip", "#not_implemented", "Not implemented",
-                           "#waived", "Waived", NULL);
+                           "#waived", "Waived", "#not_run", "Not run", NULL);
   for (guint i = 0; i < run->groups->len; i++)
     {
       const ReportConformGroup *g = run->groups->pdata[i];
@@ -408,14 +432,15 @@ coverage_table (GString *out, gint64 run_id, const GPtrArray *reqs)
   for (guint i = 0; i < reqs->len; i++)
     {
       const Requirement *r = reqs->pdata[i];
-      if (r->counts[FAIL] + r->counts[NOT_IMPLEMENTED] > 0 && failing++ < MAX_NAMED)
+      if (r->counts[FAIL] + r->counts[NOT_IMPLEMENTED] + r->counts[NOT_RUN] > 0
+          && failing++ < MAX_NAMED)
         g_string_append_printf (names, "%s%s", failing > 1 ? ", " : ": ", r->id);
     }
   if (failing > MAX_NAMED)
     g_string_append (names, ", \u2026");
   g_string_append_printf (out, "<details><summary>Requirement coverage of run %" G_GINT64_FORMAT
-                          ": %u requirement%s named, %u with a failed or not implemented "
-                          "test", run_id, reqs->len, reqs->len == 1 ? "" : "s", failing);
+                          ": %u requirement%s named, %u with a failed, not implemented or "
+                          "not run test", run_id, reqs->len, reqs->len == 1 ? "" : "s", failing);
   report_html_escape (out, names->str);
   g_string_append (out, "</summary>\n");
   report_html_table_begin (out, id, caption, "requirement", "Requirement", "#tests", "Tests",
@@ -426,6 +451,8 @@ coverage_table (GString *out, gint64 run_id, const GPtrArray *reqs)
       const char *verdict, *cls = "";
       if (r->counts[FAIL] + r->counts[NOT_IMPLEMENTED] > 0)
         verdict = "some failed", cls = "bad";
+      else if (r->counts[NOT_RUN] > 0)
+        verdict = "some not run", cls = "bad";
       else if (r->counts[PASS] == r->tests)
         verdict = "all passed", cls = "good";
       else if (r->counts[SKIP] == r->tests)
@@ -444,7 +471,9 @@ coverage_table (GString *out, gint64 run_id, const GPtrArray *reqs)
   report_html_table_end (out);
   report_html_p (out, "A test counts once for every requirement it names. Verdict: all passed "
                  "(every test naming it passed), some failed (at least one failed or was not "
-                 "implemented), skipped only (every test naming it was outside the profile), "
+                 "implemented), some not run (none failed, at least one was not played: the "
+                 "implementation had failed too many tests in a row before it), skipped only "
+                 "(every test naming it was outside the profile), "
                  "some waived (no failure, at least one waived), passed, some skipped (the "
                  "others passed).");
   g_string_append (out, "</details>\n");

@@ -2,7 +2,7 @@
 /*
  * What the files of the report's conformance part share: one conformance
  * run as read from `conformance_run` and tallied from `conformance_test`
- * by conform.c (its verdict counts per requirement group), and the five
+ * by conform.c (its verdict counts per requirement group), and the six
  * verdicts in the order, names and colours every table and figure uses.
  * conform.c writes the section "conformance" and its tables,
  * conform_cert.c the stored certificate's table, conform_plots.c the
@@ -15,12 +15,14 @@
 G_BEGIN_DECLS
 
 /* The verdicts of conformance_test.verdict, in this order everywhere. */
-#define REPORT_CONFORM_N_VERDICTS 5
+#define REPORT_CONFORM_N_VERDICTS 6
 
 typedef struct {
-  const char *name;    /* as stored: "pass", "fail", "skip", "not_implemented", "waived" */
-  const char *label;   /* for people: "pass", "fail", "skip", "not implemented", "waived" */
-  const char *colour;  /* green, red, grey, orange, blue */
+  const char *name;    /* as stored: "pass", "fail", "skip", "not_implemented", "waived",
+                        * "not_run" */
+  const char *label;   /* for people: "pass", "fail", "skip", "not implemented", "waived",
+                        * "not run" */
+  const char *colour;  /* green, red, grey, orange, blue, purple */
 } ReportConformVerdict;
 
 extern const ReportConformVerdict report_conform_verdicts[REPORT_CONFORM_N_VERDICTS];

@@ -167,6 +167,45 @@ test_text_printable_bytes (void)
     }
 }
 
+/* The multi-line copy: line feeds and tabs stay, CR LF is a line feed, and
+ * what XML or YAML cannot take becomes \xNN. */
+static const struct {
+  const char *in;
+  gsize max;
+  const char *out;
+} lines[] = {
+  { "a\tb\nc", 100, "a\tb\nc" },
+  { "a\r\nb\r\n", 100, "a\nb\n" },
+  { "a\rb\n\r", 100, "a\\x0db\n\\x0d" },                 /* a lone CR */
+  { "\x1b[0m\x0b\x0c\x7f", 100, "\\x1b[0m\\x0b\\x0c\\x7f" },
+  { "\xe2\x80\xa8\xe2\x80\xa9", 100, "\\xe2\\x80\\xa8\\xe2\\x80\\xa9" }, /* U+2028/9 */
+  { "\xef\xbb\xbf\xef\xbf\xbe\xef\xbf\xbf", 100,
+    "\\xef\\xbb\\xbf\\xef\\xbf\\xbe\\xef\\xbf\\xbf" },          /* U+FEFF, FFFE, FFFF */
+  { "\xef\xbf\xbd 中文 \xff", 100, "\xef\xbf\xbd 中文 \\xff" },     /* U+FFFD stays */
+  { "ab\r\ncd", 4, "ab\nc..." },                             /* CR LF is one character */
+};
+
+static void
+test_text_printable_lines (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_test_message ("case %zu", i);
+      g_autofree char *out = base_text_printable_lines (lines[i].in, strlen (lines[i].in),
+                                                        lines[i].max);
+      g_assert_cmpstr (out, ==, lines[i].out);
+    }
+  /* Without line breaks it is base_text_printable's copy. */
+  for (gsize i = 0; i < G_N_ELEMENTS (printable); i++)
+    {
+      gsize len = printable[i].len < 0 ? strlen (printable[i].in) : (gsize) printable[i].len;
+      if (memchr (printable[i].in, '\n', len) || memchr (printable[i].in, '\t', len))
+        continue;
+      g_autofree char *out = base_text_printable_lines (printable[i].in, len, printable[i].max);
+      g_assert_cmpstr (out, ==, printable[i].out);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -177,5 +216,6 @@ main (int argc, char **argv)
   g_test_add_func ("/base/text/ascii", test_text_ascii);
   g_test_add_func ("/base/text/printable", test_text_printable);
   g_test_add_func ("/base/text/printable-every-byte", test_text_printable_bytes);
+  g_test_add_func ("/base/text/printable-lines", test_text_printable_lines);
   return g_test_run ();
 }

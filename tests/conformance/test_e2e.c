@@ -6,7 +6,9 @@
  * accepts, every listed channel fault refused with exit 1, a signed
  * certificate that verifies and fails when touched, JUnit/JSON/SQLite
  * outputs (the certificate stored in the database byte for byte), waivers,
- * the coverage table, and misbehaving IUTs.
+ * the coverage table, misbehaving IUTs (tests not run after ten dead ones),
+ * the verdict line on stderr, --only, and the sample adapter of
+ * examples/adapter/ (its id tests pass, the rest are not implemented).
  */
 #include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
@@ -247,6 +249,55 @@ test_certificate_in_db (Fx *f, gconstpointer data)
   essc_test_run_clear (&r);
 }
 
+/* A database of an essc before the not_run verdict (conformance_run
+ * without the column): the report reads it as it is, and the next run adds
+ * the column (0 for the older runs) and stores its count of tests not run. */
+static void
+test_database_migration (Fx *f, gconstpointer data)
+{
+  g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "report", NULL);
+  g_autofree char *hang = essc_test_src_path ("tests", "adapters", "hang.sh", NULL);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl '%s impl --role verifier' "
+                                    "--db %s > /dev/null", f->essc, f->essc, db);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  sqlite3 *h = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (h, "ALTER TABLE conformance_run DROP COLUMN not_run", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  sqlite3_close (h);
+
+  r = essc_test_run_sh ("ESSC_GNUPLOT=/nonexistent/gnuplot %s report %s --out %s", f->essc, db,
+                        out);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+
+  r = essc_test_run_sh ("%s conform --role verifier --impl '%s' --timeout-ms 400 --db %s "
+                        "> /dev/null", f->essc, hang, db);
+  g_assert_cmpint (r.status, ==, 1);
+  essc_test_run_clear (&r);
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_autofree char *counts = db_text (h, "SELECT group_concat (not_run || '/' || failed, ' ') "
+                                        "FROM (SELECT * FROM conformance_run ORDER BY id)", NULL);
+  g_autofree char *tests = db_text (h, "SELECT COUNT(*) FROM conformance_test WHERE run_id = 2 "
+                                       "AND verdict = 'not_run'", NULL);
+  sqlite3_close (h);
+  g_assert_cmpstr (counts, ==, "0/0 249/10");
+  g_assert_cmpstr (tests, ==, "249");
+
+  r = essc_test_run_sh ("ESSC_GNUPLOT=/nonexistent/gnuplot %s report %s --out %s", f->essc, db,
+                        out);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  g_autofree char *index = g_build_filename (out, "index.html", NULL);
+  g_autofree char *html = NULL;
+  g_assert_true (g_file_get_contents (index, &html, NULL, NULL));
+  g_assert_nonnull (strstr (html, ">Not run<"));
+  g_assert_nonnull (strstr (html, "some not run"));
+  g_assert_true (essc_test_remove_dir (out));
+}
+
 /* A fault's failures waived: conformant; a stale or unknown waiver: not. */
 static void
 test_waivers (Fx *f, gconstpointer data)
@@ -300,13 +351,24 @@ test_misbehaving (Fx *f, gconstpointer data)
                                     f->essc, hang);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.out, "timeout"));
-  g_assert_nonnull (strstr (r.out, "not run: the implementation failed 10 tests in a row"));
+  g_assert_nonnull (strstr (r.out, "\nok 11 - "));
+  g_assert_nonnull (strstr (r.out, " # SKIP not run: the implementation failed 10 tests in a "
+                                   "row (timeout, crash or protocol error)\n"));
+  g_assert_nonnull (strstr (r.err, "essc conform: NOT conformant: test adapter hang 0.0.1 as "
+                                   "verifier: 10 failed, 0 not implemented, 249 not run, "
+                                   "0 passed, 0 skipped, 0 waived\n"));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
   essc_test_run_clear (&r);
 
   r = essc_test_run_sh ("%s conform --role verifier --impl %s", f->essc, bad);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.out, "Bail out!"));
+  essc_test_run_clear (&r);
+  /* A run that cannot start: one line on stderr says so. */
+  r = essc_test_run_sh ("%s conform --role verifier --impl '%s role'", f->essc, bad);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (g_str_has_prefix (r.err, "essc conform: no verdict: the run could not start: "));
+  g_assert_cmpint (strchr (r.err, '\n') - r.err, ==, strlen (r.err) - 1);
   essc_test_run_clear (&r);
   r = essc_test_run_sh ("%s conform --role platform --impl '%s impl --role channel'", f->essc,
                         f->essc);
@@ -321,6 +383,145 @@ test_misbehaving (Fx *f, gconstpointer data)
   r = essc_test_run_sh ("%s conform --role verifier --impl true --vectors /nonexistent", f->essc);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "/nonexistent"));
+  essc_test_run_clear (&r);
+}
+
+/* The last line on stderr is the verdict, even with stdout in a file. */
+static void
+test_verdict_line (Fx *f, gconstpointer data)
+{
+  g_autofree char *v = essc_test_src_path ("VERSION", NULL);
+  g_autofree char *version = NULL;
+  g_assert_true (g_file_get_contents (v, &version, NULL, NULL));
+  g_strstrip (version);
+  g_autofree char *tap = g_build_filename (f->dir, "out.tap", NULL);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role channel' "
+                                    "> %s", f->essc, f->essc, tap);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *want = g_strdup_printf ("essc conform: conformant: essc reference channel %s "
+                                           "as channel: 0 failed, 0 not implemented, 0 not run, ",
+                                           version);
+  g_assert_true (g_str_has_prefix (r.err, want));
+  g_assert_true (g_str_has_suffix (r.err, " 0 waived\n"));
+  g_assert_cmpint (strchr (r.err, '\n') - r.err, ==, strlen (r.err) - 1);
+  essc_test_run_clear (&r);
+
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role channel --fault "
+                        "chan-ignore-status' > %s", f->essc, f->essc, tap);
+  g_assert_cmpint (r.status, ==, 1);
+  g_autofree char *last = g_strrstr (r.err, "essc conform: ")
+                            ? g_strdup (g_strrstr (r.err, "essc conform: ")) : NULL;
+  g_assert_nonnull (last);
+  g_assert_true (g_str_has_prefix (last, "essc conform: NOT conformant: essc reference channel "));
+  g_assert_null (strstr (last, " 0 failed,"));
+  g_assert_true (g_str_has_suffix (r.err, " waived\n"));
+  essc_test_run_clear (&r);
+}
+
+/* An IUT's name and version are untrusted: they cannot forge a line of the
+ * TAP or of stderr. */
+static void
+test_odd_name (Fx *f, gconstpointer data)
+{
+  g_autofree char *odd = essc_test_src_path ("tests", "adapters", "odd-name.sh", NULL);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl %s --only "
+                                    "id/verifier/valid-man", f->essc, odd);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, "essc conform: NOT conformant in the 1 test chosen with --only (no "
+                              "verdict on the suite): evil\\x0aessc conform: conformant: forged "
+                              "1\\x0aok 1 - forged \\x1b[2J as verifier: 0 failed, 1 not "
+                              "implemented, 0 not run, 0 passed, 0 skipped, 0 waived\n");
+  g_assert_nonnull (strstr (r.out, "\n# evil\\x0aessc conform: conformant: forged 1\\x0aok 1"));
+  g_assert_null (strstr (r.out, "\nok 1"));
+  essc_test_run_clear (&r);
+}
+
+/* --only: the chosen tests alone, usage errors for a wrong name and with
+ * --sign or --db. */
+static void
+test_only (Fx *f, gconstpointer data)
+{
+  g_autofree char *impl = g_strdup_printf ("'%s impl --role verifier'", f->essc);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl %s --only "
+                                    "id/verifier/valid-man --only "
+                                    "id/verifier/date-year-1800,id/verifier/valid-woman",
+                                    f->essc, impl);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "TAP version 13\n1..3\nok 1 - "));
+  g_assert_nonnull (strstr (r.out, " id/verifier/valid-woman\n"));
+  g_assert_nonnull (strstr (r.out, " id/verifier/valid-man\n"));
+  g_assert_nonnull (strstr (r.out, "\nok 3 - ID-3 id/verifier/date-year-1800\n"));
+  g_assert_null (strstr (r.out, "\nok 4 "));
+  g_assert_nonnull (strstr (r.err, "essc conform: conformant in the 3 tests chosen with --only "
+                                   "(no verdict on the suite): "));
+  essc_test_run_clear (&r);
+
+  static const struct {
+    const char *args, *says;
+  } bad[] = {
+    { "--only id/verifier/valid-wman", "--only: no test of role verifier is named "
+      "'id/verifier/valid-wman'; did you mean: id/verifier/valid-woman" },
+    { "--only id/platform/valid-man", "is a test of role platform, not verifier" },
+    { "--only id/verifier/valid-man,", "--only: an empty test name" },
+    { "--only ''", "--only: an empty test name in ''" },
+    { "--only id/verifier/valid-man --sign k.key --report c.json", "--only with --sign: a "
+      "signed report states the verdict of the whole suite" },
+    { "--sign k.key --cert c.json", "--cert: a run no longer makes a certificate" },
+    { "--only id/verifier/valid-man --db x.db", "--only with --db" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      r = essc_test_run_sh ("cd %s && %s conform --role verifier --impl %s %s", f->dir, f->essc,
+                            impl, bad[i].args);
+      if (r.status != 2 || strstr (r.err, bad[i].says) == NULL || *r.out != '\0')
+        g_error ("%s: exit %d, stderr:\n%s", bad[i].args, r.status, r.err);
+      essc_test_run_clear (&r);
+    }
+  g_autofree char *db = g_build_filename (f->dir, "x.db", NULL);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+}
+
+/* The sample adapter a vendor starts from runs the whole suite without a
+ * protocol failure, timeout or crash: its id tests pass, the others are not
+ * implemented, and the run is (rightly) not conformant. */
+static void
+test_sample_adapter (Fx *f, gconstpointer data)
+{
+  g_autofree char *sample = essc_test_src_path ("examples", "adapter", "verifier.py", NULL);
+  g_autofree char *json = g_build_filename (f->dir, "sample.json", NULL);
+  EsscTestRun r = essc_test_run_sh ("%s conform --role verifier --impl 'python3 %s' --json %s",
+                                    f->essc, sample, json);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "essc conform: NOT conformant: essc sample verifier (Python) "
+                                   "0.1.0 as verifier: 0 failed, "));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, json, NULL));
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *tests = json_object_get_array_member (o, "tests");
+  guint id_tests = 0, others = 0;
+  for (guint i = 0; i < json_array_get_length (tests); i++)
+    {
+      JsonObject *t = json_array_get_object_element (tests, i);
+      const char *name = json_object_get_string_member (t, "name");
+      const char *verdict = json_object_get_string_member (t, "verdict");
+      const char *want = g_str_has_prefix (name, "id/") ? "pass" : "not_implemented";
+      if (strcmp (verdict, want) != 0)
+        g_error ("%s: %s, expected %s (%s)", name, verdict, want,
+                 json_object_get_string_member (t, "reason"));
+      /* Not implemented by answering `unimplemented`, never by dying. */
+      if (!json_object_get_null_member (t, "got") || !json_object_get_null_member (t, "stderr"))
+        g_error ("%s: got %s", name, json_object_get_string_member (t, "got"));
+      if (g_str_has_prefix (name, "id/"))
+        id_tests++;
+      else
+        others++;
+    }
+  g_assert_cmpuint (id_tests, >=, 60);
+  g_assert_cmpuint (others, >, 100);
+  JsonObject *summary = json_object_get_object_member (o, "summary");
+  g_assert_cmpint (json_object_get_int_member (summary, "fail"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary, "not_run"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "not conformant");
   essc_test_run_clear (&r);
 }
 
@@ -344,8 +545,13 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/channel-faults-exit-1", test_channel_faults_fail);
   ADD ("/conf/e2e/certificate-and-outputs", test_certificate);
   ADD ("/conf/e2e/certificate-in-database", test_certificate_in_db);
+  ADD ("/conf/e2e/database-migration", test_database_migration);
   ADD ("/conf/e2e/waivers", test_waivers);
   ADD ("/conf/e2e/misbehaving-iut", test_misbehaving);
   ADD ("/conf/e2e/coverage", test_coverage);
+  ADD ("/conf/e2e/verdict-line", test_verdict_line);
+  ADD ("/conf/e2e/only", test_only);
+  ADD ("/conf/e2e/untrusted-iut-name", test_odd_name);
+  ADD ("/conf/e2e/sample-adapter", test_sample_adapter);
   return g_test_run ();
 }

@@ -3,8 +3,10 @@
  * Tests of the conformance runner's parts: loading vectors (and refusing
  * malformed ones with a precise error), profiles, waivers, judging
  * responses (subset, codes, the audit chain check), and whole runs against
- * small shell adapters: verdicts, diagnostics, not-implemented, timeouts
- * that replace the process, waivers that expect, outlive or miss.
+ * small shell adapters: verdicts, diagnostics (multi-line ones as YAML
+ * blocks), not-implemented, timeouts that replace the process, tests not
+ * run after a dead IUT, waivers that expect, outlive or miss, and runs of
+ * chosen tests (--only).
  */
 #include "conformance/expect.h"
 #include "conformance/output.h"
@@ -331,6 +333,28 @@ test_run_waivers (Tmp *t, gconstpointer data)
   g_assert_cmpint (verdict_of (run, "t/gone"), ==, CONF_VERDICT_FAIL);
   g_assert_cmpuint (run->counts[CONF_VERDICT_FAIL], ==, 2);
   g_assert_false (conf_run_conformant (run));
+  g_assert_cmpuint (conf_run_total (plan, &o), ==, run->results->len);
+}
+
+/* A waiver of a test outside the profile is reported, and counted in the
+ * plan line. */
+static void
+test_run_waiver_of_skipped (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autofree char *wp = put (t, "w.txt", "t/tier2 not for us\n");
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autoptr (ConfWaivers) w = conf_waivers_load (wp, NULL);
+  g_autofree char *cmd = adapter ("good.sh");
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 5000, .waivers = w };
+  guint total = conf_run_total (plan, &o);
+  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  g_assert_cmpuint (run->results->len, ==, 7);
+  g_assert_cmpuint (total, ==, 7);
+  ConfTestResult *last = run->results->pdata[6];
+  g_assert_cmpstr (last->name, ==, "t/tier2");
+  g_assert_cmpint (last->verdict, ==, CONF_VERDICT_FAIL);
+  g_assert_nonnull (strstr (last->reason, "outside the profile"));
 }
 
 /* A hanging IUT: each test times out, says so, and the next test gets a new process. */
@@ -352,22 +376,121 @@ test_run_timeout (Tmp *t, gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
 }
 
-/* After max_dead_in_a_row dead tests, the rest fail without being played. */
+/* After max_dead_in_a_row dead tests, the rest are not run: not played,
+ * not failed, not waived, and the run is not conformant. */
 static void
 test_run_gives_up (Tmp *t, gconstpointer data)
 {
   g_autofree char *p = put (t, "t.json", SUITE);
+  g_autofree char *wp = put (t, "w.txt", "t/not-implemented known\n");
   g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autoptr (ConfWaivers) w = conf_waivers_load (wp, NULL);
   g_autofree char *cmd = adapter ("hang.sh");
+  Capture c = { g_string_new (NULL) };
   ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 200,
-                       .max_dead_in_a_row = 2 };
+                       .max_dead_in_a_row = 2, .waivers = w, .on_result = capture,
+                       .user_data = &c };
   g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
   ConfTestResult *first = run->results->pdata[0], *third = run->results->pdata[2];
   g_assert_nonnull (strstr (first->reason, "timeout"));
-  g_assert_cmpint (third->verdict, ==, CONF_VERDICT_FAIL);
-  g_assert_nonnull (strstr (third->reason, "not run: the implementation failed 2 tests in a row"));
+  g_assert_cmpint (third->verdict, ==, CONF_VERDICT_NOT_RUN);
+  g_assert_cmpstr (third->reason, ==, "not run: the implementation failed 2 tests in a row "
+                                      "(timeout, crash or protocol error)");
   g_assert_cmpint (third->step, ==, 0);
+  g_assert_cmpstr (conf_verdict_name (third->verdict), ==, "not_run");
+  /* The waiver matched a test that was not run: neither used nor a failure. */
+  g_assert_cmpint (verdict_of (run, "t/not-implemented"), ==, CONF_VERDICT_NOT_RUN);
+  g_assert_cmpuint (run->results->len, ==, 6);
   g_assert_cmpint (verdict_of (run, "t/tier2"), ==, CONF_VERDICT_SKIP);
+  g_assert_cmpuint (run->counts[CONF_VERDICT_FAIL], ==, 2);
+  g_assert_cmpuint (run->counts[CONF_VERDICT_NOT_RUN], ==, 3);
+  g_assert_false (conf_run_conformant (run));
+  g_assert_nonnull (strstr (c.tap->str, "\nok 3 - QR-5 t/wrong-code # SKIP not run: the "
+                                        "implementation failed 2 tests in a row (timeout, "
+                                        "crash or protocol error)\n"));
+  g_string_free (c.tap, TRUE);
+}
+
+/* A refusal's message and the IUT's standard error of several lines come
+ * out in TAP as YAML literal blocks, line by line. */
+static void
+test_run_multi_line (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autofree char *cmd = adapter ("traceback.sh");
+  Capture c = { g_string_new (NULL) };
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 5000,
+                       .on_result = capture, .user_data = &c };
+  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  g_assert_nonnull (run);
+  g_assert_nonnull (strstr (c.tap->str,
+                            "  got: |\n"
+                            "    refused: internal (Traceback (most recent call last):\n"
+                            "      File \"iut.py\", line 3, in <module>   \n"
+                            "    \n"
+                            "    # not a comment\n"
+                            "    --- not a document\n"
+                            "    ValueError: 身份证号码无效)\n"));
+  g_assert_nonnull (strstr (c.tap->str,
+                            "  stderr: |\n"
+                            "    Traceback (most recent call last):\n"
+                            "      File \"iut.py\", line 9, in refuse\n"
+                            "    \n"
+                            "        raise KeyError(token)\n"
+                            "    KeyError: 令牌\n"
+                            "  ...\n"));
+  g_assert_null (strstr (c.tap->str, "\\x0a"));
+  g_string_free (c.tap, TRUE);
+}
+
+/* --only: the named tests alone, in plan order, each once; waivers of
+ * tests left out are not looked at; a waiver naming no test still is. */
+static void
+test_run_only (Tmp *t, gconstpointer data)
+{
+  g_autofree char *p = put (t, "t.json", SUITE);
+  g_autofree char *wp = put (t, "w.txt", "t/wrong-result x\nt/gone typo\n");
+  g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
+  g_autoptr (ConfWaivers) w = conf_waivers_load (wp, NULL);
+  g_autofree char *cmd = adapter ("good.sh");
+  const char *const only[] = { "t/wrong-code", "t/pass", "t/wrong-code", NULL };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (conf_run_check_only (plan, "verifier", only, &error));
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 5000, .waivers = w,
+                       .only = only };
+  g_assert_cmpuint (conf_run_total (plan, &o), ==, 3);
+  g_autoptr (ConfRun) run = conf_run (plan, &o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->results->len, ==, 3);
+  g_assert_cmpstr (((ConfTestResult *) run->results->pdata[0])->name, ==, "t/pass");
+  g_assert_cmpstr (((ConfTestResult *) run->results->pdata[1])->name, ==, "t/wrong-code");
+  g_assert_cmpstr (((ConfTestResult *) run->results->pdata[2])->name, ==, "t/gone");
+  g_assert_cmpuint (g_strv_length (run->only), ==, 3);
+  g_assert_false (conf_waivers_find (w, "t/wrong-result")->matched);
+
+  /* Unknown names: the closest names, or the role the test belongs to. */
+  static const struct {
+    const char *name, *says;
+  } bad[] = {
+    { "t/wrong-cod", "no test of role verifier is named 't/wrong-cod'; did you mean: "
+                     "t/wrong-code" },
+    { "wrong", "did you mean: t/wrong-code, t/wrong-result" },
+    { "zzzzzzzzzz", "no test of role verifier is named 'zzzzzzzzzz'" },
+    { "t/\x01\xff", "named 't/\\x01\\xff'" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *const one[] = { "t/pass", bad[i].name, NULL };
+      g_clear_error (&error);
+      g_assert_false (conf_run_check_only (plan, "verifier", one, &error));
+      if (!g_str_has_prefix (error->message, "no test") || strstr (error->message, bad[i].says) == NULL)
+        g_error ("case %zu: '%s'", i, error->message);
+    }
+  g_clear_error (&error);
+  const char *const other[] = { "t/pass", NULL };
+  g_assert_false (conf_run_check_only (plan, "platform", other, &error));
+  g_assert_cmpstr (error->message, ==, "'t/pass' is a test of role verifier, not platform");
 }
 
 /* An IUT that cannot start or fails the handshake stops the run with an error. */
@@ -404,5 +527,10 @@ main (int argc, char **argv)
               tmp_tear_down);
   g_test_add ("/conf/run/cannot-start", Tmp, NULL, tmp_set_up, test_run_cannot_start,
               tmp_tear_down);
+  g_test_add ("/conf/run/waiver-of-a-skipped-test", Tmp, NULL, tmp_set_up,
+              test_run_waiver_of_skipped, tmp_tear_down);
+  g_test_add ("/conf/run/multi-line-diagnostics", Tmp, NULL, tmp_set_up, test_run_multi_line,
+              tmp_tear_down);
+  g_test_add ("/conf/run/only", Tmp, NULL, tmp_set_up, test_run_only, tmp_tear_down);
   return g_test_run ();
 }
