@@ -6,7 +6,9 @@
  * database and a signed certificate (stored in the database too when both
  * are asked for).  Exit 0 conformant, 1 not, 2 usage or input error
  * (including an IUT that cannot start or fails the handshake), 3 internal
- * error.  `--coverage` prints which tests check each requirement.
+ * error.  `--coverage` prints which tests check each requirement.  The IUT
+ * is a command or an http(s):// URL (--ca, --client-cert, --client-key for
+ * TLS); --transcript keeps every message exchanged.
  */
 #include "cli/cli.h"
 #include "conformance/cert.h"
@@ -24,6 +26,15 @@ static void
 on_result (const ConfTestResult *result, guint index, guint total, gpointer user_data)
 {
   conf_tap_result (stdout, result, index);
+}
+
+/* user_data: the ConfClientOptions, whose transcript learns the test. */
+static void
+on_test (const char *name, gpointer user_data)
+{
+  const ConfClientOptions *client = user_data;
+  if (client->transcript != NULL)
+    conf_transcript_set_test (client->transcript, name);
 }
 
 static gboolean
@@ -123,13 +134,23 @@ essc_cmd_conform (int argc, char **argv)
   g_autofree char *role = NULL, *impl = NULL, *profile_path = NULL, *junit = NULL;
   g_autofree char *json = NULL, *db = NULL, *waivers_path = NULL, *sign = NULL;
   g_autofree char *cert = NULL, *vectors_dir = NULL;
+  g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL, *transcript = NULL;
   gint timeout_ms = CONF_CLIENT_DEFAULT_TIMEOUT_MS;
   gboolean coverage = FALSE;
   const GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "role of the IUT: platform, channel, verifier",
       "R" },
     { "impl", 0, 0, G_OPTION_ARG_STRING, &impl,
-      "command of the implementation under test (run with /bin/sh -c)", "COMMAND" },
+      "the implementation under test: a command (run with /bin/sh -c) or the http:// or "
+      "https:// URL of a deployed one", "COMMAND|URL" },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &ca,
+      "https: trust this CA (PEM) instead of the system's store", "FILE" },
+    { "client-cert", 0, 0, G_OPTION_ARG_FILENAME, &client_cert,
+      "https: present this client certificate (PEM)", "FILE" },
+    { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &client_key,
+      "https: the private key of --client-cert (PEM)", "FILE" },
+    { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
+      "keep every message exchanged, one JSON object a line", "FILE" },
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_path,
       "what the IUT claims ([profile] role, tier, payment, class)", "FILE" },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit, "also write JUnit XML", "FILE" },
@@ -183,6 +204,11 @@ essc_cmd_conform (int argc, char **argv)
     return essc_cli_usage_error ("conform", "--timeout-ms: expected 1..600000");
   if ((sign == NULL) != (cert == NULL))
     return essc_cli_usage_error ("conform", "--sign and --cert go together");
+  if ((ca || client_cert || client_key) && g_ascii_strncasecmp (impl, "https://", 8) != 0)
+    return essc_cli_usage_error ("conform", "--ca, --client-cert and --client-key need an "
+                                 "https:// --impl");
+  if ((client_cert == NULL) != (client_key == NULL))
+    return essc_cli_usage_error ("conform", "--client-cert and --client-key go together");
 
   g_autoptr (ConfProfile) profile = profile_path ? conf_profile_load (profile_path, role, &error)
                                                  : conf_profile_default (role);
@@ -211,11 +237,19 @@ essc_cmd_conform (int argc, char **argv)
           }
         total += !exists;
       }
+  g_autoptr (ConfTranscript) kept = NULL;
+  if (transcript != NULL && (kept = conf_transcript_open (transcript, &error)) == NULL)
+    {
+      fprintf (stderr, "essc conform: --transcript: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
   conf_tap_begin (stdout, total);
 
+  ConfClientOptions client = { ca, client_cert, client_key, kept };
   ConfRunOptions options = {
     .command = impl, .role = role, .timeout_ms = timeout_ms, .profile = profile,
-    .waivers = waivers, .on_result = on_result,
+    .waivers = waivers, .on_result = on_result, .client = &client, .on_test = on_test,
+    .user_data = &client,
   };
   g_autoptr (ConfRun) run = conf_run (plan, &options, &error);
   if (run == NULL)
@@ -235,6 +269,12 @@ essc_cmd_conform (int argc, char **argv)
   fflush (stdout);
 
   gboolean written = TRUE;
+  if (kept != NULL && !conf_transcript_close (g_steal_pointer (&kept), &error))
+    {
+      fprintf (stderr, "essc conform: --transcript: %s\n", error->message);
+      g_clear_error (&error);
+      written = FALSE;
+    }
   if (junit != NULL)
     {
       g_autofree char *x = conf_junit_render (run, role);

@@ -98,7 +98,8 @@ ensure_client (Runner *r, ConfTestResult *res, GError **fatal)
   if (r->client != NULL && conf_client_alive (r->client))
     return TRUE;
   g_clear_pointer (&r->client, conf_client_free);
-  r->client = conf_client_start (r->opt->command, r->opt->role, r->opt->timeout_ms, &error);
+  r->client = conf_client_open (r->opt->command, r->opt->role, r->opt->timeout_ms,
+                                r->opt->client, &error);
   if (r->client != NULL)
     {
       if (r->run->iut_name == NULL)
@@ -264,6 +265,8 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
       else
         {
           g_autoptr (GError) fatal = NULL;
+          if (opt->on_test)
+            opt->on_test (t->name, opt->user_data);
           play (&r, t, res, &fatal);
           if (fatal != NULL)
             {
@@ -280,6 +283,8 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
       if (opt->on_result)
         opt->on_result (res, i, total, opt->user_data);
     }
+  if (opt->on_test)
+    opt->on_test (NULL, opt->user_data);
   if (r.client != NULL)
     conf_client_stop (r.client);
   g_clear_pointer (&r.client, conf_client_free);
