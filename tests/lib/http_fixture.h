@@ -10,7 +10,9 @@
  *     blocking GSockets, optionally TLS): each answers `hello` properly and
  *     misbehaves in one way on every other request, and counts the
  *     connections and requests it saw.
- * A failed set-up step aborts the test; every wait of the fixtures has a
+ * In the sanitizer build (ESSC_SANITIZE), a TLS server runs without the leak
+ * check (see tests/conformance/test_http.c).  A failed set-up step aborts
+ * the test; every wait of the fixtures has a
  * deadline, so a broken build fails rather than hangs.
  */
 #pragma once
