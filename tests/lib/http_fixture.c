@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 /* ---- test PKI ------------------------------------------------------------ */
@@ -75,6 +76,14 @@ fx_pki_free (FxPki *p)
 
 #define START_WAIT_US (5 * G_USEC_PER_SEC)
 
+/* In the child: a SIGTERM when the test binary dies (a failed assertion
+ * aborts it before fx_impl_server_stop), so no server outlives it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 struct _FxImplServer {
   GSubprocess *proc;
   char *url;
@@ -100,6 +109,7 @@ fx_impl_server_start (const char *role, const char *const *extra)
   if (g_getenv ("ESSC_SANITIZE") != NULL && extra != NULL
       && g_strv_contains (extra, "--tls-cert"))
     g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   s->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
