@@ -730,6 +730,14 @@ test_usage (void)
       assert_contains (r.err, cases[i].needle);
       essc_test_run_clear (&r);
     }
+  /* A transcript that cannot be written: the run ends, then exit 2. */
+  EsscTestRun full = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role "
+                                       "channel' --transcript /dev/full",
+                                       essc, essc);
+  g_assert_cmpint (full.status, ==, 2);
+  assert_contains (full.err, "--transcript: /dev/full: No space left on device");
+  assert_contains (full.out, "conformant");
+  essc_test_run_clear (&full);
   /* A port already in use: exit 3. */
   FxImplServer *s = fx_impl_server_start ("channel", NULL);
   const char *port = strrchr (fx_impl_server_url (s), ':') + 1;
