@@ -9,6 +9,8 @@
  * conformant, 1 not, 2 usage or input error (including an IUT that cannot
  * start or fails the handshake), 3 internal error.  `--only` plays chosen
  * tests again; `--coverage` prints which tests check each requirement.
+ * The IUT is a command or an http(s):// URL (--ca, --client-cert,
+ * --client-key for TLS); --transcript keeps every message exchanged.
  */
 #include "cli/cli.h"
 #include "base/text.h"
@@ -29,6 +31,15 @@ static void
 on_result (const ConfTestResult *result, guint index, guint total, gpointer user_data)
 {
   conf_tap_result (stdout, result, index);
+}
+
+/* user_data: the ConfClientOptions, whose transcript learns the test. */
+static void
+on_test (const char *name, gpointer user_data)
+{
+  const ConfClientOptions *client = user_data;
+  if (client->transcript != NULL)
+    conf_transcript_set_test (client->transcript, name);
 }
 
 static gboolean
@@ -129,13 +140,23 @@ essc_cmd_conform (int argc, char **argv)
   g_autofree char *json = NULL, *db = NULL, *waivers_path = NULL, *sign = NULL;
   g_autofree char *report_path = NULL, *cert = NULL, *vectors_dir = NULL;
   g_auto (GStrv) only_args = NULL;
+  g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL, *transcript = NULL;
   gint timeout_ms = CONF_CLIENT_DEFAULT_TIMEOUT_MS;
   gboolean coverage = FALSE;
   const GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "role of the IUT: platform, channel, verifier",
       "R" },
     { "impl", 0, 0, G_OPTION_ARG_STRING, &impl,
-      "command of the implementation under test (run with /bin/sh -c)", "COMMAND" },
+      "the implementation under test: a command (run with /bin/sh -c) or the http:// or "
+      "https:// URL of a deployed one", "COMMAND|URL" },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &ca,
+      "https: trust this CA (PEM) instead of the system's store", "FILE" },
+    { "client-cert", 0, 0, G_OPTION_ARG_FILENAME, &client_cert,
+      "https: present this client certificate (PEM)", "FILE" },
+    { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &client_key,
+      "https: the private key of --client-cert (PEM)", "FILE" },
+    { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
+      "keep every message exchanged, one JSON object a line", "FILE" },
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_path,
       "what the IUT claims ([profile] role, tier, payment, class)", "FILE" },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit, "also write JUnit XML", "FILE" },
@@ -168,7 +189,7 @@ essc_cmd_conform (int argc, char **argv)
                        "on stdout; the verdict and the counts as the last line on stderr\n"
                        "(\"essc conform: conformant: ...\" or \"essc conform: NOT conformant:\n"
                        "...\"). Tests not played because the IUT failed 10 tests in a row by\n"
-                       "timeout, crash or protocol error are \"not run\" (a TAP SKIP), and a run\n"
+                       "timeout, crash, network or protocol error are \"not run\" (a TAP SKIP), and a run\n"
                        "with any is not conformant. --only re-runs chosen tests (with their\n"
                        "group's setup); others are not reported. Exit status: 0 conformant,\n"
                        "1 not conformant, 2 usage or input error (or an IUT that cannot\n"
@@ -219,6 +240,11 @@ essc_cmd_conform (int argc, char **argv)
                                  "them), and --only plays part of it");
   if (only != NULL && !conf_run_check_only (plan, role, (const char *const *) only, &error))
     return essc_cli_usage_error ("conform", "--only: %s", error->message);
+  if ((ca || client_cert || client_key) && g_ascii_strncasecmp (impl, "https://", 8) != 0)
+    return essc_cli_usage_error ("conform", "--ca, --client-cert and --client-key need an "
+                                 "https:// --impl");
+  if ((client_cert == NULL) != (client_key == NULL))
+    return essc_cli_usage_error ("conform", "--client-cert and --client-key go together");
 
   g_autoptr (ConfProfile) profile = profile_path ? conf_profile_load (profile_path, role, &error)
                                                  : conf_profile_default (role);
@@ -234,9 +260,17 @@ essc_cmd_conform (int argc, char **argv)
       return ESSC_EXIT_USAGE;
     }
 
+  g_autoptr (ConfTranscript) kept = NULL;
+  if (transcript != NULL && (kept = conf_transcript_open (transcript, &error)) == NULL)
+    {
+      fprintf (stderr, "essc conform: --transcript: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
+  ConfClientOptions client = { ca, client_cert, client_key, kept };
   ConfRunOptions options = {
     .command = impl, .role = role, .timeout_ms = timeout_ms, .profile = profile,
     .waivers = waivers, .on_result = on_result, .only = (const char *const *) only,
+    .client = &client, .on_test = on_test, .user_data = &client,
   };
   guint total = conf_run_total (plan, &options);
   conf_tap_begin (stdout, total);
@@ -263,6 +297,12 @@ essc_cmd_conform (int argc, char **argv)
   fflush (stdout);
 
   gboolean written = TRUE;
+  if (kept != NULL && !conf_transcript_close (g_steal_pointer (&kept), &error))
+    {
+      fprintf (stderr, "essc conform: --transcript: %s\n", error->message);
+      g_clear_error (&error);
+      written = FALSE;
+    }
   if (junit != NULL)
     {
       g_autofree char *x = conf_junit_render (run, role);

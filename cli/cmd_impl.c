@@ -3,13 +3,17 @@
  * essc impl: runs a reference implementation of ESSC-STD (conformance/impl.h)
  * on standard input and output, speaking the adapter protocol of
  * docs/ADAPTER.md, clean or with one deliberate fault of the catalogue
- * (conformance/faults.h); --list-faults prints the catalogue.  Exit 0 at end
- * of input, 2 for a usage error (an unknown role or fault), 3 when standard
- * input or output fails.
+ * (conformance/faults.h); --list-faults prints the catalogue.  With
+ * --listen it serves the same implementation over HTTP(S) instead
+ * (conformance/impl_http.h) until SIGTERM or SIGINT.  Exit 0 at end of input
+ * or at the signal, 2 for a usage error (an unknown role or fault, a bad
+ * address, TLS files that cannot be loaded), 3 when standard input or
+ * output fails or the address cannot be listened on.
  */
 #include "cli/cli.h"
 #include "conformance/faults.h"
 #include "conformance/impl.h"
+#include "conformance/impl_http.h"
 
 #include <stdio.h>
 
@@ -20,11 +24,28 @@ static const char *summary =
   "With --fault NAME it carries that deliberate defect, for the self-test of\n"
   "the conformance suite.\n"
   "\n"
+  "With --listen ADDR:PORT it serves the same implementation over HTTP instead,\n"
+  "as a deployed one (docs/ADAPTER.md section 6): each request is a POST to\n"
+  "PATH (--path, default /) with Content-Type application/json, answered with\n"
+  "the response object.  One implementation state for the whole server;\n"
+  "requests are handled one at a time.  ADDR is an IPv4 address, an IPv6\n"
+  "address in brackets or localhost; PORT 0 picks a free port.  Once listening\n"
+  "it prints one line, \"listening on URL\", on standard output.  --tls-cert and\n"
+  "--tls-key (PEM) serve HTTPS.  It ends cleanly on SIGTERM or SIGINT.\n"
+  "\n"
   "--list-faults prints one fault per line, tab-separated: name, roles\n"
   "(comma-separated), requirement ids broken (comma-separated), description;\n"
   "with --role, only the faults of that role.\n"
   "\n"
-  "Exit status: 0 end of input, 2 usage error, 3 input/output error.";
+  "Exit status: 0 end of input (or SIGTERM/SIGINT with --listen), 2 usage\n"
+  "error, 3 input/output error (or the address cannot be listened on).";
+
+static void
+print_url (const char *url, gpointer user_data)
+{
+  printf ("listening on %s\n", url);
+  fflush (stdout);
+}
 
 static void
 list_faults (gboolean all, ConfRole role)
@@ -50,6 +71,7 @@ essc_cmd_impl (int argc, char **argv)
 {
   g_autofree char *role_name = NULL;
   g_autofree char *fault = NULL;
+  g_autofree char *listen = NULL, *path = NULL, *tls_cert = NULL, *tls_key = NULL;
   gboolean list = FALSE;
   ConfRole role = CONF_ROLE_VERIFIER;
   const GOptionEntry entries[] = {
@@ -58,10 +80,21 @@ essc_cmd_impl (int argc, char **argv)
     { "fault", 'f', 0, G_OPTION_ARG_STRING, &fault, "carry this fault (see --list-faults)",
       "NAME" },
     { "list-faults", 0, 0, G_OPTION_ARG_NONE, &list, "list the faults and exit", NULL },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
+      "serve over HTTP on this address (port 0: a free one)", "ADDR:PORT" },
+    { "path", 0, 0, G_OPTION_ARG_STRING, &path, "with --listen: the path served (default /)",
+      "/P" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      "with --listen: serve HTTPS with this certificate (PEM)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      "with --listen: the private key of --tls-cert (PEM)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
 
-  if (!essc_cli_parse (&argc, &argv, "impl", "--role ROLE [--fault NAME]", summary, entries))
+  if (!essc_cli_parse (&argc, &argv, "impl",
+                       "--role ROLE [--fault NAME] [--listen ADDR:PORT [--path /P] "
+                       "[--tls-cert FILE --tls-key FILE]]",
+                       summary, entries))
     return ESSC_EXIT_USAGE;
   if (argc > 1)
     return essc_cli_usage_error ("impl", "unexpected argument '%s'", argv[1]);
@@ -77,11 +110,30 @@ essc_cmd_impl (int argc, char **argv)
     }
   if (role_name == NULL)
     return essc_cli_usage_error ("impl", "--role is required");
+  if (listen == NULL && (path || tls_cert || tls_key))
+    return essc_cli_usage_error ("impl", "--path, --tls-cert and --tls-key go with --listen");
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    return essc_cli_usage_error ("impl", "--tls-cert and --tls-key go together");
+  if (path != NULL && *path != '/')
+    return essc_cli_usage_error ("impl", "--path: '%s' must start with '/'", path);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (ConfImpl) check = conf_impl_new (role, fault, &error);
   if (check == NULL)
     return essc_cli_usage_error ("impl", "%s", error->message);
+  if (listen != NULL)
+    {
+      g_autoptr (GInetSocketAddress) addr = conf_impl_http_parse_listen (listen, &error);
+      if (addr == NULL)
+        return essc_cli_usage_error ("impl", "--listen %s", error->message);
+      ConfImplHttpOptions options = { listen, path, tls_cert, tls_key };
+      if (!conf_impl_http_serve (check, &options, print_url, NULL, &error))
+        {
+          fprintf (stderr, "essc impl: %s\n", error->message);
+          return error->code == MODEL_STD_MALFORMED ? ESSC_EXIT_USAGE : ESSC_EXIT_INTERNAL;
+        }
+      return ESSC_EXIT_OK;
+    }
   if (!conf_impl_serve (role, fault, stdin, stdout, &error))
     {
       fprintf (stderr, "essc impl: %s\n", error->message);

@@ -1,30 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Implementation of the runner's side of the adapter protocol (see
- * client.h): request lines built with json-glib, responses parsed strictly
- * with conf_json_parse_object and the typed getters, every child-level
- * error and every malformed response turned into one ConfCallFailure with
- * a message for the test's diagnostics, after which the IUT is ended.
+ * client.h): request lines built with json-glib, exchanged through a
+ * transport (conformance/transport.h: a pipe or HTTP), responses parsed
+ * strictly with conf_json_parse_object and the typed getters, every
+ * transport failure and every malformed response turned into one
+ * ConfCallFailure with a message for the test's diagnostics, after which the
+ * transport is ended.  Each message and failure also goes to the transcript
+ * when there is one.
  */
 #include "conformance/client.h"
 
 #include "conformance/json.h"
+#include "conformance/transport.h"
 
 #include <stdarg.h>
 #include <string.h>
 
 G_DEFINE_QUARK (conf-client-error-quark, conf_client_error)
 
-/* How long an IUT whose output ended gets to exit, so its status is known. */
-#define EXIT_GRACE_MS 1000
 /* Longest deadline for `bye`, and the time to exit after it. */
 #define BYE_MS 1000
-/* Bytes of a bad line, and of standard error, quoted in a message. */
+/* Bytes of a bad line quoted in a message. */
 #define QUOTE_BYTES 80
-#define STDERR_QUOTE_BYTES 400
 
 struct _ConfClient {
-  ConfChild *child;
+  ConfTransport *transport;
+  ConfTranscript *transcript; /* borrowed, may be NULL */
   int timeout_ms;
   gint64 last_id;
   char *name, *version, *role;
@@ -41,6 +43,7 @@ static const char *const failure_names[] = {
   [CONF_CALL_PROTOCOL] = "protocol",
   [CONF_CALL_HANDSHAKE] = "handshake",
   [CONF_CALL_START] = "start",
+  [CONF_CALL_NETWORK] = "network",
 };
 
 const char *
@@ -63,34 +66,6 @@ conf_call_result_clear (ConfCallResult *result)
 
 /* ---- failures ----------------------------------------------------------- */
 
-/* The end of the IUT's standard error on one line: its last bytes, line
- * breaks shown as " | ", or NULL when it wrote nothing. */
-static char *
-stderr_quote (ConfChild *child)
-{
-  g_autofree char *tail = conf_child_stderr_tail (child);
-  g_strchomp (tail);
-  const char *start = tail;
-  gsize n = strlen (tail);
-  if (n > STDERR_QUOTE_BYTES)
-    start = g_utf8_find_next_char (tail + n - STDERR_QUOTE_BYTES - 1, NULL);
-  while (*start == '\n' || *start == ' ')
-    start++;
-  if (*start == '\0')
-    return NULL;
-  GString *s = g_string_new (start != tail ? "..." : "");
-  for (const char *p = start; *p != '\0'; p++)
-    {
-      if (*p == '\n')
-        g_string_append (s, " | ");
-      else if ((guchar) *p < 0x20 || *p == 0x7f)
-        g_string_append_c (s, ' ');
-      else
-        g_string_append_c (s, *p);
-    }
-  return g_string_free (s, FALSE);
-}
-
 /* The first bytes of a line the IUT wrote, escaped, for a message. */
 static char *
 line_quote (const char *line, gsize len)
@@ -104,9 +79,10 @@ line_quote (const char *line, gsize len)
 }
 
 /*
- * Ends the IUT (giving it grace_ms to exit by itself), marks the client dead
- * and sets *error to failure with "CLASS: what; the implementation EXITED;
- * its standard error ends: ...".  Returns FALSE.
+ * Ends the transport (giving a process grace_ms to exit by itself), marks
+ * the client dead and sets *error to failure with "CLASS: what; the
+ * implementation EXITED; its standard error ends: ..." (what the transport
+ * adds).  Returns FALSE.
  */
 static gboolean
 fail_call (ConfClient *c, GError **error, ConfCallFailure failure, int grace_ms,
@@ -121,70 +97,17 @@ fail_call (ConfClient *c, GError **error, ConfCallFailure failure, int grace_ms,
   g_autofree char *what = g_strdup_vprintf (fmt, ap);
   va_end (ap);
 
-  ConfChildExit exit_info;
-  conf_child_finish (c->child, grace_ms, &exit_info);
-  if (failure == CONF_CALL_CRASH && exit_info.not_implemented)
-    failure = CONF_CALL_NOT_IMPLEMENTED;
-  g_autofree char *ended = conf_child_exit_describe (&exit_info);
-  g_autofree char *err = stderr_quote (c->child);
-  g_autofree char *msg = g_strdup_printf ("%s: %s; the implementation %s%s%s",
-                                          conf_call_failure_name (failure), what, ended,
-                                          err ? "; its standard error ends: " : "",
-                                          err ? err : "");
+  g_autofree char *ended = conf_transport_end (c->transport, grace_ms, &failure);
+  g_autofree char *msg = g_strdup_printf ("%s: %s%s%s", conf_call_failure_name (failure), what,
+                                          ended ? "; " : "", ended ? ended : "");
+  if (c->transcript != NULL)
+    conf_transcript_add_failure (c->transcript, conf_call_failure_name (failure), msg);
   c->dead = TRUE;
   c->failure = failure;
   g_free (c->failure_message);
   c->failure_message = g_strdup (msg);
   g_set_error_literal (error, CONF_CLIENT_ERROR, (int) failure, msg);
   return FALSE;
-}
-
-/* Turns an error of conformance/child into the call's failure. */
-static gboolean
-child_failed (ConfClient *c, const char *op, gint64 id, gboolean writing, const GError *e,
-              GError **error)
-{
-  switch ((ConfChildError) e->code)
-    {
-    case CONF_CHILD_TIMEOUT:
-      if (writing)
-        return fail_call (c, error, CONF_CALL_TIMEOUT, 0,
-                          "request '%s' (id %" G_GINT64_FORMAT ") not taken: the "
-                          "implementation does not read its input (%s)",
-                          op, id, e->message);
-      return fail_call (c, error, CONF_CALL_TIMEOUT, 0,
-                        "no response to '%s' (id %" G_GINT64_FORMAT ") within %d ms", op, id,
-                        c->timeout_ms);
-    case CONF_CHILD_OVERLONG:
-      return fail_call (c, error, CONF_CALL_PROTOCOL, 0,
-                        "the response to '%s' (id %" G_GINT64_FORMAT ") is over-long (%s)", op,
-                        id, e->message);
-    case CONF_CHILD_EXITED:
-      /* The exit status decides between not implemented (89) and crash. */
-      if (!writing && conf_child_partial_bytes (c->child) > 0)
-        {
-          ConfChildExit x;
-          conf_child_finish (c->child, EXIT_GRACE_MS, &x);
-          if (!x.not_implemented)
-            return fail_call (c, error, CONF_CALL_PROTOCOL, 0,
-                              "the response to '%s' (id %" G_GINT64_FORMAT ") is half a line "
-                              "(%zu bytes, then the output ended)",
-                              op, id, conf_child_partial_bytes (c->child));
-        }
-      if (writing)
-        return fail_call (c, error, CONF_CALL_CRASH, EXIT_GRACE_MS,
-                          "it ended while request '%s' (id %" G_GINT64_FORMAT ") was sent (%s)",
-                          op, id, e->message);
-      return fail_call (c, error, CONF_CALL_CRASH, EXIT_GRACE_MS,
-                        "it ended while the response to '%s' (id %" G_GINT64_FORMAT ") was "
-                        "awaited (%s)",
-                        op, id, e->message);
-    case CONF_CHILD_IO:
-    case CONF_CHILD_SPAWN:
-    default:
-      return fail_call (c, error, CONF_CALL_CRASH, 0, "'%s' (id %" G_GINT64_FORMAT "): %s", op,
-                        id, e->message);
-    }
 }
 
 /* ---- one call ----------------------------------------------------------- */
@@ -281,16 +204,18 @@ conf_client_call (ConfClient *client, const char *op, JsonObject *params, ConfCa
   g_autofree char *line = request_line (id, op, params);
   g_autoptr (GError) inner = NULL;
 
+  gsize line_len = strlen (line);
+  if (client->transcript != NULL)
+    conf_transcript_add (client->transcript, CONF_TRANSCRIPT_SEND, line, line_len);
   gint64 t0 = g_get_monotonic_time ();
-  if (!conf_child_send_line (client->child, line, client->timeout_ms, &inner))
-    return child_failed (client, op, id, TRUE, inner, error);
-  gint64 used_ms = (g_get_monotonic_time () - t0) / 1000;
   gsize len = 0;
-  g_autofree char *resp = conf_child_read_line (
-    client->child, (int) MAX (client->timeout_ms - used_ms, 0), &len, &inner);
+  g_autofree char *resp = conf_transport_exchange (client->transport, op, id, line, line_len,
+                                                   client->timeout_ms, &len, &inner);
   if (resp == NULL)
-    return child_failed (client, op, id, FALSE, inner, error);
+    return fail_call (client, error, (ConfCallFailure) inner->code, 0, "%s", inner->message);
   out->rtt_us = g_get_monotonic_time () - t0;
+  if (client->transcript != NULL)
+    conf_transcript_add (client->transcript, CONF_TRANSCRIPT_RECV, resp, len);
   if (!parse_response (client, op, id, resp, len, out, error))
     {
       conf_call_result_clear (out);
@@ -349,16 +274,30 @@ check_hello (ConfClient *c, const char *role, JsonObject *r, GError **error)
 ConfClient *
 conf_client_start (const char *command, const char *role, int timeout_ms, GError **error)
 {
-  g_return_val_if_fail (command != NULL && role != NULL, NULL);
+  return conf_client_open (command, role, timeout_ms, NULL, error);
+}
+
+ConfClient *
+conf_client_open (const char *target, const char *role, int timeout_ms,
+                  const ConfClientOptions *options, GError **error)
+{
+  g_return_val_if_fail (target != NULL && role != NULL, NULL);
+  ConfTranscript *transcript = options ? options->transcript : NULL;
+  if (transcript != NULL)
+    conf_transcript_add (transcript, CONF_TRANSCRIPT_OPEN, target, strlen (target));
   g_autoptr (GError) inner = NULL;
-  ConfChild *child = conf_child_spawn (command, &inner);
-  if (child == NULL)
+  ConfTransport *transport = conf_transport_open (target, options, &inner);
+  if (transport == NULL)
     {
-      g_set_error (error, CONF_CLIENT_ERROR, CONF_CALL_START, "start: %s", inner->message);
+      if (transcript != NULL)
+        conf_transcript_add_failure (transcript, conf_call_failure_name (inner->code),
+                                     inner->message);
+      g_propagate_error (error, g_steal_pointer (&inner));
       return NULL;
     }
   g_autoptr (ConfClient) c = g_new0 (ConfClient, 1);
-  c->child = child;
+  c->transport = transport;
+  c->transcript = transcript;
   c->timeout_ms = timeout_ms;
 
   g_autoptr (JsonObject) params = json_object_new ();
@@ -439,21 +378,21 @@ GPid
 conf_client_pid (ConfClient *client)
 {
   g_return_val_if_fail (client != NULL, 0);
-  return conf_child_pid (client->child);
+  return conf_transport_pid (client->transport);
 }
 
 char *
 conf_client_stderr_tail (ConfClient *client)
 {
   g_return_val_if_fail (client != NULL, NULL);
-  return conf_child_stderr_tail (client->child);
+  return conf_transport_stderr_tail (client->transport);
 }
 
 const ConfChildExit *
 conf_client_exit (ConfClient *client)
 {
   g_return_val_if_fail (client != NULL, NULL);
-  return conf_child_exit (client->child);
+  return conf_transport_exit (client->transport);
 }
 
 void
@@ -469,7 +408,7 @@ conf_client_stop (ConfClient *client)
   client->timeout_ms = timeout;
   if (!said_bye)
     return; /* already ended by the failed call */
-  conf_child_finish (client->child, BYE_MS, NULL);
+  conf_transport_close (client->transport, BYE_MS);
   client->dead = TRUE;
   client->failure = CONF_CALL_CRASH;
   g_free (client->failure_message);
@@ -481,7 +420,7 @@ conf_client_free (ConfClient *client)
 {
   if (client == NULL)
     return;
-  conf_child_free (client->child);
+  conf_transport_free (client->transport);
   g_free (client->name);
   g_free (client->version);
   g_free (client->role);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The runner's side of the adapter protocol (docs/ADAPTER.md sections 1-3)
- * over one IUT process (conformance/child.h): the `hello` handshake, then
- * one request and one response at a time, each parsed strictly and timed.
+ * over one IUT process (conformance/child.h) or one HTTP(S) session with a
+ * deployed IUT (docs/ADAPTER.md section 6; conformance/transport.h): the
+ * `hello` handshake, then one request and one response at a time, each
+ * parsed strictly and timed.  Every message and failure can be kept in a
+ * transcript (conformance/transcript.h).
  *
  * A call either gets a response (ok, or an ESSC-STD error code, including
  * `unimplemented`, which is a normal response) or fails with one of the
@@ -10,9 +13,10 @@
  * GError whose message says what happened, to which request, and how the
  * IUT ended (exit status or signal, the end of its standard error).  Every
  * failure is final: the stream can no longer be trusted, so the client ends
- * the IUT at once (SIGTERM, then SIGKILL after 500 ms, reaped) and every
- * later call fails immediately with the same class.  The runner starts a new
- * client for the next test.
+ * the IUT at once (SIGTERM, then SIGKILL after 500 ms, reaped), or drops
+ * the HTTP connection, and every later call fails immediately with the same
+ * class.  The runner starts a new client (a new process, or a new
+ * connection and `hello` again) for the next test.
  */
 #pragma once
 
@@ -20,6 +24,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conformance/child.h"
+#include "conformance/transcript.h"
 #include "model/std/stdcode.h"
 
 G_BEGIN_DECLS
@@ -42,10 +47,15 @@ typedef enum {
                               * `ok` not a boolean, unknown error code, missing member */
   CONF_CALL_HANDSHAKE,       /* `hello` answered, but with another protocol or role, refused,
                               * or without the identity members (the run ends: exit 2) */
-  CONF_CALL_START,           /* the command could not be started at all */
+  CONF_CALL_START,           /* the command could not be started at all, or the URL or a
+                              * TLS file of the options cannot be used */
+  CONF_CALL_NETWORK,         /* HTTP(S): connection refused or reset, the connection
+                              * closed early, a TLS handshake failure, an untrusted
+                              * certificate (counted as a crash by the runner) */
 } ConfCallFailure;
 
-/* "timeout", "crash", "not implemented", "protocol", "handshake", "start". */
+/* "timeout", "crash", "not implemented", "protocol", "handshake", "start",
+ * "network". */
 const char *conf_call_failure_name (ConfCallFailure failure);
 
 /* One response.  All fields public; conf_call_result_clear frees them. */
@@ -63,6 +73,15 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConfCallResult, conf_call_result_clear)
 
 typedef struct _ConfClient ConfClient;
 
+/* How to reach an IUT beyond its command or URL.  All fields public; all
+ * may be NULL. */
+typedef struct {
+  const char *ca_file;         /* https: trust this CA (PEM) instead of the system's */
+  const char *client_cert;     /* https: present this certificate (PEM) ... */
+  const char *client_key;      /* ... with this private key (PEM) when asked */
+  ConfTranscript *transcript;  /* keep every message and failure here (borrowed) */
+} ConfClientOptions;
+
 /* ---- new ---------------------------------------------------------------- */
 
 /*
@@ -76,6 +95,16 @@ typedef struct _ConfClient ConfClient;
  */
 ConfClient *conf_client_start (const char *command, const char *role, int timeout_ms,
                                GError **error);
+
+/*
+ * As conf_client_start, for a target that is a command or an http:// or
+ * https:// URL (conformance/transport.h), with options (may be NULL).  For
+ * a URL the handshake is the first request of a new connection; a URL or a
+ * TLS file that cannot be used fails with CONF_CALL_START, a connection
+ * that cannot be made with CONF_CALL_NETWORK.
+ */
+ConfClient *conf_client_open (const char *target, const char *role, int timeout_ms,
+                              const ConfClientOptions *options, GError **error);
 
 /* ---- use ---------------------------------------------------------------- */
 
@@ -102,17 +131,19 @@ gboolean conf_client_call (ConfClient *client, const char *op, JsonObject *param
 
 /* FALSE once a call failed or the client was stopped. */
 gboolean conf_client_alive (ConfClient *client);
-/* The pid (= process group id) of the IUT's shell. */
+/* The pid (= process group id) of the IUT's shell; 0 over HTTP. */
 GPid conf_client_pid (ConfClient *client);
-/* Returns: (transfer full) the kept end of the IUT's standard error. */
+/* Returns: (transfer full) the kept end of the IUT's standard error; NULL
+ * over HTTP. */
 char *conf_client_stderr_tail (ConfClient *client);
-/* How the IUT ended; NULL while it runs. */
+/* How the IUT ended; NULL while it runs, and always over HTTP. */
 const ConfChildExit *conf_client_exit (ConfClient *client);
 
 /*
  * Says `bye` (with a deadline of at most 1 s; its answer is read but not
- * judged), then ends the IUT, giving it 1 s to exit by itself.  Nothing to
- * do on a dead client.  Afterwards conf_client_exit tells how it ended.
+ * judged), then ends the IUT, giving it 1 s to exit by itself, or closes the
+ * connection.  Nothing to do on a dead client.  Afterwards conf_client_exit
+ * tells how a process ended.
  */
 void conf_client_stop (ConfClient *client);
 

@@ -237,7 +237,8 @@ ensure_client (Runner *r, ConfTestResult *res, GError **fatal)
   if (r->client != NULL && conf_client_alive (r->client))
     return TRUE;
   g_clear_pointer (&r->client, conf_client_free);
-  r->client = conf_client_start (r->opt->command, r->opt->role, r->opt->timeout_ms, &error);
+  r->client = conf_client_open (r->opt->command, r->opt->role, r->opt->timeout_ms,
+                                r->opt->client, &error);
   if (r->client != NULL)
     {
       if (r->run->iut_name == NULL)
@@ -394,11 +395,13 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
         {
           res->verdict = CONF_VERDICT_NOT_RUN;
           res->reason = g_strdup_printf ("not run: the implementation failed %u tests in a row "
-                                         "(timeout, crash or protocol error)", max_dead);
+                                         "(timeout, crash, network or protocol error)", max_dead);
         }
       else
         {
           g_autoptr (GError) fatal = NULL;
+          if (opt->on_test)
+            opt->on_test (t->name, opt->user_data);
           play (&r, t, res, &fatal);
           if (fatal != NULL)
             {
@@ -415,6 +418,8 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
       if (opt->on_result)
         opt->on_result (res, i, total, opt->user_data);
     }
+  if (opt->on_test)
+    opt->on_test (NULL, opt->user_data);
   if (r.client != NULL)
     conf_client_stop (r.client);
   g_clear_pointer (&r.client, conf_client_free);

@@ -19,6 +19,7 @@
 
 #include <glib.h>
 
+#include "conformance/client.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
 #include "conformance/waivers.h"
@@ -63,12 +64,12 @@ typedef struct {
 } ConfOpLatency;
 
 typedef struct {
-  const char *command;          /* the IUT */
+  const char *command;          /* the IUT: a command, or an http(s):// URL */
   const char *role;
   int timeout_ms;               /* per response */
   const ConfProfile *profile;   /* NULL: conf_profile_default (role) */
   ConfWaivers *waivers;         /* may be NULL; marked matched/used */
-  /* After this many tests in a row ended by a timeout, crash or protocol
+  /* After this many tests in a row ended by a timeout, crash, network or protocol
    * failure, the remaining tests are not played (CONF_VERDICT_NOT_RUN), so
    * a dead IUT cannot keep a pipeline busy for hours.  0: the default, 10. */
   guint max_dead_in_a_row;
@@ -81,6 +82,11 @@ typedef struct {
   void (*on_result) (const ConfTestResult *result, guint index, guint total,
                      gpointer user_data);
   gpointer user_data;
+  /* TLS files for an https:// IUT, and the transcript; may be NULL. */
+  const ConfClientOptions *client;
+  /* Called with a test's name before it is played (its hello, when the IUT
+   * is restarted, included) and with NULL before the final bye; may be NULL. */
+  void (*on_test) (const char *name, gpointer user_data);
 } ConfRunOptions;
 
 typedef struct {

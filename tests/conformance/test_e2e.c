@@ -353,7 +353,7 @@ test_misbehaving (Fx *f, gconstpointer data)
   g_assert_nonnull (strstr (r.out, "timeout"));
   g_assert_nonnull (strstr (r.out, "\nok 11 - "));
   g_assert_nonnull (strstr (r.out, " # SKIP not run: the implementation failed 10 tests in a "
-                                   "row (timeout, crash or protocol error)\n"));
+                                   "row (timeout, crash, network or protocol error)\n"));
   g_assert_nonnull (strstr (r.err, "essc conform: NOT conformant: test adapter hang 0.0.1 as "
                                    "verifier: 10 failed, 0 not implemented, 249 not run, "
                                    "0 passed, 0 skipped, 0 waived\n"));

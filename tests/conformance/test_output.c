@@ -142,7 +142,7 @@ fx_set_up (Fx *f, gconstpointer data)
         {
           r->verdict = CONF_VERDICT_NOT_RUN;
           r->reason = g_strdup ("not run: the implementation failed 10 tests in a row "
-                                "(timeout, crash or protocol error)");
+                                "(timeout, crash, network or protocol error)");
         }
       f->run->counts[r->verdict]++;
       g_ptr_array_add (f->run->results, r);
@@ -307,7 +307,7 @@ test_tap_not_run (Fx *f, gconstpointer data)
   g_assert_true (g_file_get_contents (path, &tap, NULL, NULL));
   g_autofree char *line = g_strdup_printf ("\nok %u - ID-2 t/not-run # SKIP not run: the "
                                            "implementation failed 10 tests in a row (timeout, "
-                                           "crash or protocol error)\n",
+                                           "crash, network or protocol error)\n",
                                            N_CASES + 1);
   g_assert_nonnull (strstr (tap, line));
   g_assert_true (g_str_has_suffix (tap, line + 1));

@@ -395,7 +395,7 @@ test_run_gives_up (Tmp *t, gconstpointer data)
   g_assert_nonnull (strstr (first->reason, "timeout"));
   g_assert_cmpint (third->verdict, ==, CONF_VERDICT_NOT_RUN);
   g_assert_cmpstr (third->reason, ==, "not run: the implementation failed 2 tests in a row "
-                                      "(timeout, crash or protocol error)");
+                                      "(timeout, crash, network or protocol error)");
   g_assert_cmpint (third->step, ==, 0);
   g_assert_cmpstr (conf_verdict_name (third->verdict), ==, "not_run");
   /* The waiver matched a test that was not run: neither used nor a failure. */
@@ -407,7 +407,7 @@ test_run_gives_up (Tmp *t, gconstpointer data)
   g_assert_false (conf_run_conformant (run));
   g_assert_nonnull (strstr (c.tap->str, "\nok 3 - QR-5 t/wrong-code # SKIP not run: the "
                                         "implementation failed 2 tests in a row (timeout, "
-                                        "crash or protocol error)\n"));
+                                        "crash, network or protocol error)\n"));
   g_string_free (c.tap, TRUE);
 }
 
