@@ -44,13 +44,13 @@ best () {
 echo "essc conformance suite, wall clock, best of 3 (this machine: $(nproc) cores)"
 printf '  %-34s %8s %10s\n' "run" "tests" "seconds"
 for role in verifier channel platform; do
-  n=$("$essc" conform --role "$role" --impl "$essc impl --role $role" | sed -n 's/^1\.\.//p')
+  n=$("$essc" conform --role "$role" --impl "$essc impl --role $role" 2>/dev/null | sed -n 's/^1\.\.//p')
   ms=$(best "$essc" conform --role "$role" --impl "$essc impl --role $role")
   printf '  %-34s %8s %10s\n' "conform --role $role (reference)" "$n" "$(echo "$ms" | awk '{printf "%.3f", $1/1000}')"
 done
 serve --role channel
-"$essc" conform --role channel --impl "$url" > /dev/null   # conformant, or the bench stops
-n=$("$essc" conform --role channel --impl "$url" | sed -n 's/^1\.\.//p')
+"$essc" conform --role channel --impl "$url" > /dev/null 2>&1 || { echo "bench-conform: the reference channel over HTTP is not conformant" >&2; exit 1; }   # conformant, or the bench stops
+n=$("$essc" conform --role channel --impl "$url" 2>/dev/null | sed -n 's/^1\.\.//p')
 ms=$(best "$essc" conform --role channel --impl "$url")
 printf '  %-34s %8s %10s\n' "conform --role channel over HTTP" "$n" "$(echo "$ms" | awk '{printf "%.3f", $1/1000}')"
 unserve
@@ -59,7 +59,7 @@ if command -v openssl > /dev/null 2>&1 \
         -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -subj /CN=127.0.0.1 \
         -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1; then
   serve --role channel --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
-  "$essc" conform --role channel --impl "$url" --ca "$tmp/cert.pem" > /dev/null
+  "$essc" conform --role channel --impl "$url" --ca "$tmp/cert.pem" > /dev/null 2>&1
   ms=$(best "$essc" conform --role channel --impl "$url" --ca "$tmp/cert.pem")
   printf '  %-34s %8s %10s\n' "conform --role channel over HTTPS" "$n" "$(echo "$ms" | awk '{printf "%.3f", $1/1000}')"
   unserve
