@@ -73,7 +73,7 @@ MODS_conformance := json child client \
                     impl_platform_chan faults \
                     vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_consent \
                     vec_payment vec_card vec_pin vec_audit vec_flows \
-                    cert cert_file plan profile waivers expect runner output resultsdb selftest
+                    cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest
 USES_conformance := std base
 
 DIR_reports      := reports
@@ -190,7 +190,7 @@ run: deps essc
 	@test -f runs/conformance.key || ./essc keygen --out runs/conformance
 	rm -f runs/conformance.db
 	./essc conform --role channel --impl "./essc impl --role channel" --db runs/conformance.db \
-	  --sign runs/conformance.key --cert runs/conformance-channel.cert > runs/conformance-channel.tap
+	  --sign runs/conformance.key --report runs/conformance-channel.report > runs/conformance-channel.tap
 	@grep -E '^# .* as channel: ' runs/conformance-channel.tap
 	./essc report $(RUN_DB) --out runs/$(RUN_NAME)-report
 	./essc report runs/conformance.db --out runs/conformance-report

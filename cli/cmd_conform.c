@@ -3,7 +3,7 @@
  * essc conform: runs the ESSC-STD conformance suite (the vectors) against an
  * implementation under test and reports: TAP version 13 on stdout (usable by
  * prove), optionally JUnit XML, a JSON results file, rows in an SQLite
- * database and a signed certificate (stored in the database too when both
+ * database and a signed conformance report (stored in the database too when both
  * are asked for).  Exit 0 conformant, 1 not, 2 usage or input error
  * (including an IUT that cannot start or fails the handshake), 3 internal
  * error.  `--coverage` prints which tests check each requirement.
@@ -15,6 +15,8 @@
 #include "conformance/output.h"
 #include "conformance/plan.h"
 #include "conformance/resultsdb.h"
+#include "conformance/run_report.h"
+#include "conformance/signature.h"
 #include "conformance/runner.h"
 
 #include <stdio.h>
@@ -38,82 +40,26 @@ write_file (const char *path, const char *text, const char *what)
   return TRUE;
 }
 
-static ConfReportVerdict
-report_verdict (ConfVerdict v)
-{
-  switch (v)
-    {
-    case CONF_VERDICT_PASS: return CONF_REPORT_PASS;
-    case CONF_VERDICT_SKIP: return CONF_REPORT_SKIP;
-    case CONF_VERDICT_NOT_IMPLEMENTED: return CONF_REPORT_NOT_IMPLEMENTED;
-    case CONF_VERDICT_WAIVED: return CONF_REPORT_WAIVED;
-    case CONF_VERDICT_FAIL:
-    default: return CONF_REPORT_FAIL;
-    }
-}
-
+/* Signs the run's report and writes it (FILE and FILE.sig); *out gets what
+ * the database stores of it.  The texts are owned by the caller. */
 static gboolean
-write_certificate (const ConfRun *run, const ConfPlan *plan, const char *command,
-                   const char *role, const ConfProfile *profile, const char *key,
-                   const char *cert)
+write_report (const ConfRun *run, const ConfPlan *plan, const char *command, const char *role,
+              const ConfProfile *profile, const char *key_path, const char *path,
+              ConfRunDbCertificate *out, char **bytes, char **sig_text, char **pub_text)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree ConfReportTest *tests = g_new0 (ConfReportTest, run->results->len);
-  g_autofree ConfReportVector *vectors = g_new0 (ConfReportVector, plan->files->len);
-  static const char *const none[] = { NULL };
-
-  for (guint i = 0; i < run->results->len; i++)
-    {
-      const ConfTestResult *r = run->results->pdata[i];
-      tests[i].name = r->name;
-      tests[i].requirements = r->test ? (const char *const *) r->test->requirements : none;
-      tests[i].verdict = report_verdict (r->verdict);
-    }
-  for (guint i = 0; i < plan->files->len; i++)
-    {
-      const ConfVectorFile *f = plan->files->pdata[i];
-      vectors[i].file = f->name;
-      if (!conf_hex_decode_fixed (f->blake2b, vectors[i].blake2b, CONF_CERT_HASH_LEN, &error))
-        {
-          fprintf (stderr, "essc conform: %s\n", error->message);
-          return FALSE;
-        }
-    }
-  g_autoptr (JsonNode) pnode = conf_profile_to_json (profile);
-  ConfReport report = {
-    .vectors = vectors, .n_vectors = plan->files->len,
-    .profile = json_node_get_object (pnode),
-    .iut = { command, run->iut_name, run->iut_version, role },
-    .started_at = run->started_at, .ended_at = run->ended_at,
-    .tests = tests, .n_tests = run->results->len,
-  };
-  if (!conf_cert_write (&report, key, cert, &error))
-    {
-      fprintf (stderr, "essc conform: certificate: %s\n", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Reads back the certificate just written (CERT and CERT.sig) and the
- * signer's public key, for the database. */
-static gboolean
-load_certificate (const char *cert, const char *key, ConfRunDbCertificate *out,
-                  char **cert_bytes, char **sig_bytes, char **pub_text)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *sig_path = conf_cert_sig_path (cert);
   gsize len = 0;
-  g_autoptr (ModelKeyPair) pair = NULL;
-  if ((*cert_bytes = conf_cert_load (cert, &len, &error)) == NULL
-      || (*sig_bytes = conf_cert_load (sig_path, NULL, &error)) == NULL
-      || (pair = conf_cert_read_secret_key (key, &error)) == NULL)
+  g_autoptr (ModelKeyPair) key = conf_cert_read_secret_key (key_path, &error);
+  if (key == NULL
+      || (*bytes = conf_run_report (run, plan, command, role, profile, key, &len, sig_text,
+                                    &error)) == NULL
+      || !conf_signature_write_pair (path, *bytes, len, *sig_text, &error))
     {
-      fprintf (stderr, "essc conform: --db: the certificate: %s\n", error->message);
+      fprintf (stderr, "essc conform: --report: %s\n", error->message);
       return FALSE;
     }
-  *pub_text = conf_cert_format_public_key (pair);
-  *out = (ConfRunDbCertificate) { *cert_bytes, len, *sig_bytes, *pub_text };
+  *pub_text = conf_cert_format_public_key (key);
+  *out = (ConfRunDbCertificate) { *bytes, len, *sig_text, *pub_text };
   return TRUE;
 }
 
@@ -122,7 +68,7 @@ essc_cmd_conform (int argc, char **argv)
 {
   g_autofree char *role = NULL, *impl = NULL, *profile_path = NULL, *junit = NULL;
   g_autofree char *json = NULL, *db = NULL, *waivers_path = NULL, *sign = NULL;
-  g_autofree char *cert = NULL, *vectors_dir = NULL;
+  g_autofree char *report_path = NULL, *cert = NULL, *vectors_dir = NULL;
   gint timeout_ms = CONF_CLIENT_DEFAULT_TIMEOUT_MS;
   gboolean coverage = FALSE;
   const GOptionEntry entries[] = {
@@ -137,9 +83,12 @@ essc_cmd_conform (int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "append the run to an SQLite database", "FILE" },
     { "waivers", 0, 0, G_OPTION_ARG_FILENAME, &waivers_path,
       "known failures to expect (TEST-NAME reason, one a line)", "FILE" },
-    { "sign", 0, 0, G_OPTION_ARG_FILENAME, &sign, "secret key to sign a certificate with (essc "
-      "keygen)", "KEYFILE" },
-    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "write the signed certificate here", "FILE" },
+    { "sign", 0, 0, G_OPTION_ARG_FILENAME, &sign, "secret key to sign the conformance report "
+      "with (essc keygen)", "KEYFILE" },
+    { "report", 0, 0, G_OPTION_ARG_FILENAME, &report_path, "write the signed conformance report "
+      "here (and FILE.sig), whatever the verdict", "FILE" },
+    { "cert", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &cert, "(gone: see --report)",
+      "FILE" },
     { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms,
       "deadline of each response (default 5000)", "N" },
     { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors_dir,
@@ -181,8 +130,13 @@ essc_cmd_conform (int argc, char **argv)
                                  "required");
   if (timeout_ms < 1 || timeout_ms > 600000)
     return essc_cli_usage_error ("conform", "--timeout-ms: expected 1..600000");
-  if ((sign == NULL) != (cert == NULL))
-    return essc_cli_usage_error ("conform", "--sign and --cert go together");
+  if (cert != NULL)
+    return essc_cli_usage_error ("conform", "--cert: a run no longer makes a certificate; "
+                                 "--sign KEY --report FILE writes its signed conformance "
+                                 "report, and a registry certifies a conformant one (essc "
+                                 "registry certify, docs/CERTIFICATE.md)");
+  if ((sign == NULL) != (report_path == NULL))
+    return essc_cli_usage_error ("conform", "--sign and --report go together");
 
   g_autoptr (ConfProfile) profile = profile_path ? conf_profile_load (profile_path, role, &error)
                                                  : conf_profile_default (role);
@@ -245,16 +199,12 @@ essc_cmd_conform (int argc, char **argv)
       g_autofree char *j = conf_results_render (run, plan, impl, role, profile);
       written &= write_file (json, j, "--json");
     }
-  /* The certificate first, so that the database stores the bytes written. */
-  g_autofree char *cert_bytes = NULL, *sig_bytes = NULL, *pub_text = NULL;
+  /* The report first, so that the database stores the bytes written. */
+  g_autofree char *report_bytes = NULL, *sig_bytes = NULL, *pub_text = NULL;
   ConfRunDbCertificate stored = { NULL };
-  if (cert != NULL && write_certificate (run, plan, impl, role, profile, sign, cert))
-    {
-      if (db != NULL && !load_certificate (cert, sign, &stored, &cert_bytes, &sig_bytes,
-                                           &pub_text))
-        written = FALSE;
-    }
-  else if (cert != NULL)
+  if (report_path != NULL
+      && !write_report (run, plan, impl, role, profile, sign, report_path, &stored,
+                        &report_bytes, &sig_bytes, &pub_text))
     written = FALSE;
   if (db != NULL && !conf_resultsdb_append (db, run, plan, impl, role, profile,
                                         stored.certificate ? &stored : NULL, NULL, &error))

@@ -27,13 +27,14 @@ G_BEGIN_DECLS
 #define CONF_CERT_ERROR (conf_cert_error_quark ())
 GQuark conf_cert_error_quark (void);
 
-#define CONF_CERT_SCHEMA "essc-conformance-report/1"
+#define CONF_CERT_SCHEMA "essc-conformance-report/2"
 #define CONF_CERT_SUITE "ESSC-STD/1.0"
-/* The signed message is this string, its NUL, then the certificate bytes. */
-#define CONF_CERT_SIGN_DOMAIN "essc-certificate-v1"
+/* The signed message is this string, its NUL, then the report's bytes
+ * (conformance/signature.h: kind CONF_DOC_REPORT). */
+#define CONF_CERT_SIGN_DOMAIN "essc-conformance-report-v1"
 #define CONF_CERT_SECRET_HEADER "essc-ed25519-secret-key-v1"
 #define CONF_CERT_PUBLIC_HEADER "essc-ed25519-public-key-v1"
-#define CONF_CERT_SIG_HEADER "essc-certificate-signature-v1"
+#define CONF_CERT_SIG_HEADER "essc-report-signature-v1"
 /* The largest certificate read (a full suite's report is well under 1 MiB). */
 #define CONF_CERT_MAX_BYTES (16u * 1024 * 1024)
 #define CONF_CERT_HASH_LEN 32   /* BLAKE2b-256 of a vector file */

@@ -4,7 +4,7 @@
  * essc conform --db writes (docs/RUNDB.md).  One table of every run, newest
  * first, then a block per run: its verdicts per requirement group, its
  * failed tests, the requirements its tests name with how they fared, the
- * IUT's latency per adapter operation and its stored certificate, with the
+ * IUT's latency per adapter operation and its stored signed report, with the
  * figures of the newest REPORT_CONFORM_FIGURE_RUNS runs (conform_plots.c).
  * The run's counts are conformance_run's own; the groups and requirements
  * are tallied here from conformance_test's rows, a test once per group or

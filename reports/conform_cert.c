@@ -156,8 +156,8 @@ report_conform_certificate (ReportCtx *ctx, GString *out, gint64 run_id, GError 
   if (!row)
     {
       sqlite3_finalize (st);
-      report_html_p (out, "Run %" G_GINT64_FORMAT " has no stored certificate (it ran without "
-                     "--sign and --cert).", run_id);
+      report_html_p (out, "Run %" G_GINT64_FORMAT " has no stored signed report (it ran without "
+                     "--sign and --report).", run_id);
       return TRUE;
     }
   g_autofree char *cert = g_strndup (report_reader_text (st, 0), sqlite3_column_bytes (st, 0));
@@ -173,9 +173,9 @@ report_conform_certificate (ReportCtx *ctx, GString *out, gint64 run_id, GError 
     root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      report_warn (ctx, "run %" G_GINT64_FORMAT ": the stored certificate is not a JSON object "
+      report_warn (ctx, "run %" G_GINT64_FORMAT ": the stored signed report is not a JSON object "
                    "(%s); shown as stored", run_id, bad ? bad->message : "another JSON value");
-      report_html_p (out, "Run %" G_GINT64_FORMAT "'s stored certificate is not a JSON object; "
+      report_html_p (out, "Run %" G_GINT64_FORMAT "'s stored signed report is not a JSON object; "
                      "as stored:", run_id);
       pre (out, cert);
     }
@@ -188,8 +188,8 @@ report_conform_certificate (ReportCtx *ctx, GString *out, gint64 run_id, GError 
         flatten (fields, NULL, m->data, json_object_get_member (o, m->data));
       g_ptr_array_sort (fields, field_cmp);
       g_autofree char *id = g_strdup_printf ("certificate-%" G_GINT64_FORMAT, run_id);
-      g_autofree char *caption = g_strdup_printf ("Run %" G_GINT64_FORMAT ": its certificate as "
-                                                  "stored (not verified by this report)",
+      g_autofree char *caption = g_strdup_printf ("Run %" G_GINT64_FORMAT ": its signed conformance "
+                                                  "report as stored (not verified here)",
                                                   run_id);
       report_html_table_begin (out, id, caption, "field", "Field", "value", "Value", NULL);
       for (guint i = 0; i < fields->len; i++)
@@ -202,22 +202,23 @@ report_conform_certificate (ReportCtx *ctx, GString *out, gint64 run_id, GError 
         }
       report_html_table_end (out);
     }
-  report_html_p (out, "Its signature (the file CERT.sig) and the public key of the key that "
+  report_html_p (out, "Its signature (the file FILE.sig) and the public key of the key that "
                  "signed it, as stored:");
   g_autoptr (GString) texts = g_string_new (sig);
   if (pub != NULL)
     g_string_append_printf (texts, "%s%s", g_str_has_suffix (sig, "\n") ? "" : "\n", pub);
   pre (out, texts->str);
-  report_html_p (out, "This report shows the certificate and does not verify it. To verify, "
+  report_html_p (out, "This page shows the signed report and does not verify it. A report is the "
+                 "record of one run, whatever its verdict, not a certificate. To check it, "
                  "write the stored texts back to files byte for byte and check them against "
                  "the certifying body's public key file, obtained from the body itself (the "
-                 "key stored beside the certificate shows which key signed; it proves nothing "
+                 "key stored beside the report shows which key signed; it proves nothing "
                  "on its own):");
   g_autofree char *db = g_shell_quote (ctx->db_path);
   g_autofree char *cmd = g_strdup_printf (
-      "sqlite3 %s \"SELECT writefile('run-%" G_GINT64_FORMAT ".cert', certificate), "
-      "writefile('run-%" G_GINT64_FORMAT ".cert.sig', signature) FROM conformance_certificate "
-      "WHERE run_id = %" G_GINT64_FORMAT "\"\nessc cert verify run-%" G_GINT64_FORMAT ".cert "
+      "sqlite3 %s \"SELECT writefile('run-%" G_GINT64_FORMAT ".report', certificate), "
+      "writefile('run-%" G_GINT64_FORMAT ".report.sig', signature) FROM conformance_certificate "
+      "WHERE run_id = %" G_GINT64_FORMAT "\"\nessc cert check-report run-%" G_GINT64_FORMAT ".report "
       "--pub KEY.pub", db, run_id, run_id, run_id, run_id);
   pre (out, cmd);
   return TRUE;

@@ -43,7 +43,7 @@ test_canonical_bytes (void)
       "\"iut\":{\"command\":\"essc impl --role channel\",\"name\":\"essc reference channel\","
       "\"role\":\"channel\",\"version\":\"0.1.0\"},"
       "\"profile\":{\"role\":\"channel\",\"tier\":1},"
-      "\"schema\":\"essc-conformance-report/1\",\"signer\":{\"key_id\":\"0102030405060708\"},"
+      "\"schema\":\"essc-conformance-report/2\",\"signer\":{\"key_id\":\"0102030405060708\"},"
       "\"started_at\":\"2020-06-01T00:00:00Z\",\"suite\":\"ESSC-STD/1.0\","
       "\"summary\":{\"failed\":0,\"not_implemented\":0,\"not_run\":0,\"passed\":1,\"skipped\":0,\"waived\":1},"
       "\"tests\":[{\"name\":\"qr/replay\",\"requirements\":[\"QR-6\"],\"verdict\":\"pass\"},"
@@ -298,7 +298,7 @@ test_key_files (void)
   fx_cert_put_file (bad, good_public, -1, 0644);
   g_clear_error (&error);
   g_assert_false (conf_cert_read_signature (bad, id, sig, &error));
-  fx_cert_assert_message (error, "bad:1: expected the header 'essc-certificate-signature-v1'");
+  fx_cert_assert_message (error, "bad:1: expected the header 'essc-report-signature-v1'");
   fx_cert_tmpdir_remove (g_steal_pointer (&dir));
 }
 
@@ -614,8 +614,8 @@ test_not_canonical (void)
       "tests[3]: unknown member \"y\"" },
     { "/id.json\"", "/id.json\",\"z\":0", "vectors[1]: unknown member \"z\"" },
     { "{\"ended_at\"", "{\"comment\":\"hi\",\"ended_at\"", "report: unknown member \"comment\"" },
-    { "essc-conformance-report/1", "essc-conformance-report/2",
-      "member 'schema': expected \"essc-conformance-report/1\"" },
+    { "essc-conformance-report/2", "essc-conformance-report/1",
+      "member 'schema': expected \"essc-conformance-report/2\"" },
     { "ESSC-STD/1.0", "ESSC-STD/2.0", "member 'suite'" },
     { "2020-06-01T00:00:05Z", "2020-06-01T00:00:05+00:00", "ended_at: expected a UTC time" },
     { "2020-06-01T00:00:05Z", "2020-02-30T00:00:05Z", "ended_at: expected a UTC time" },

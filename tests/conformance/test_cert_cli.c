@@ -94,12 +94,16 @@ test_cli_cert (void)
   g_assert_no_error (error);
   fx_cert_clear (&f);
 
-  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
+  /* Authentic, but not conformant: exit 1 all the same. */
+  run_expect (essc_test_run_essc ("cert", "check-report", cert, "--pub", pub_path), 1,
               "verdict: not conformant", NULL);
-  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
+  run_expect (essc_test_run_essc ("cert", "check-report", cert, "--pub", pub_path), 1,
               "summary: 1 passed, 1 failed, 1 skipped, 0 not implemented, 1 waived", NULL);
-  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 0,
+  run_expect (essc_test_run_essc ("cert", "check-report", cert, "--pub", pub_path), 1,
               "iut:     essc reference channel 0.1.0 (role channel)", NULL);
+  /* And whatever its verdict, a report is not a certificate. */
+  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path), 1,
+              "NOT VALID (not_a_certificate)", "NOT VALID (not_a_certificate)");
   run_expect (essc_test_run_essc ("cert", "show", cert), 0,
               "waived          ID-1,ID-2            id/check",
               NULL);
@@ -112,13 +116,13 @@ test_cli_cert (void)
   g_assert_nonnull (p);
   p[9] = '0';
   fx_cert_put_file (copy, bytes, (gssize) len, 0644);
-  run_expect (essc_test_run_essc ("cert", "verify", copy, "--pub", pub_path, "--sig", sig), 1,
-              "NOT VERIFIED (bad_signature)", NULL);
+  run_expect (essc_test_run_essc ("cert", "check-report", copy, "--pub", pub_path, "--sig",
+                                  sig), 1, "NOT VERIFIED (bad_signature)", NULL);
   /* Another key. */
   g_autofree char *other = g_build_filename (dir, "o", NULL);
   g_autofree char *other_pub = g_strconcat (other, ".pub", NULL);
   run_expect (essc_test_run_essc ("keygen", "--out", other), 0, NULL, NULL);
-  run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", other_pub), 1,
+  run_expect (essc_test_run_essc ("cert", "check-report", cert, "--pub", other_pub), 1,
               "NOT VERIFIED (unknown_key)", NULL);
   /* Missing or malformed files: exit 2. */
   run_expect (essc_test_run_essc ("cert", "verify", missing, "--pub", pub_path, "--sig", sig), 2,
@@ -126,15 +130,17 @@ test_cli_cert (void)
               "missing.json");
   run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", missing), 2, NULL,
               "missing.json");
+  run_expect (essc_test_run_essc ("cert", "check-report", cert, "--pub", pub_path, "--sig",
+                                  pub_path), 2, NULL,
+              "expected the header 'essc-report-signature-v1'");
   run_expect (essc_test_run_essc ("cert", "verify", cert, "--pub", pub_path, "--sig", pub_path), 2,
-              NULL,
-              "expected the header 'essc-certificate-signature-v1'");
+              NULL, "not a signature file");
   run_expect (essc_test_run_essc ("cert", "verify", cert), 2, NULL, "--pub KEY is required");
   run_expect (essc_test_run_essc ("cert", "verify", "--pub", pub_path), 2, NULL,
               "expected one CERT");
   run_expect (essc_test_run_essc ("cert", "show", pub_path), 2, NULL, "report: JSON");
   run_expect (essc_test_run_essc ("cert", "frob"), 2, NULL, "unknown subcommand");
-  run_expect (essc_test_run_essc ("cert"), 2, NULL, "expected 'verify' or 'show'");
+  run_expect (essc_test_run_essc ("cert"), 2, NULL, "expected 'verify', 'check-report' or 'show'");
   run_expect (essc_test_run_essc ("cert", "--help"), 0, "essc cert verify CERT --pub KEY", NULL);
   run_expect (essc_test_run_essc ("cert", "verify", "--help"), 0, "--pub", NULL);
   fx_cert_tmpdir_remove (g_steal_pointer (&dir));

@@ -113,13 +113,20 @@ test_certificate (Fx *f, gconstpointer data)
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
   r = essc_test_run_sh (
-      "%s conform --role verifier --impl '%s impl --role verifier' --sign %s.key --cert %s "
+      "%s conform --role verifier --impl '%s impl --role verifier' --sign %s.key --report %s "
       "--junit %s --json %s --db %s > /dev/null",
       f->essc, f->essc, key, cert, junit, json, db);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
-  r = essc_test_run_sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
+  r = essc_test_run_sh ("%s cert check-report %s --pub %s.pub", f->essc, cert, key);
   g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "authentic conformance report"));
+  essc_test_run_clear (&r);
+  /* A report, even a conformant one, is not a certificate. */
+  r = essc_test_run_sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "NOT VALID (not_a_certificate)"));
+  g_assert_nonnull (strstr (r.err, "NOT VALID (not_a_certificate)"));
   essc_test_run_clear (&r);
 
   /* Any byte changed: refused (a sample of positions; the cert tests cover all). */
@@ -130,8 +137,9 @@ test_certificate (Fx *f, gconstpointer data)
     {
       bytes[pos] ^= 0x01;
       g_assert_true (g_file_set_contents (cert, bytes, (gssize) len, NULL));
-      r = essc_test_run_sh ("%s cert verify %s --pub %s.pub", f->essc, cert, key);
+      r = essc_test_run_sh ("%s cert check-report %s --pub %s.pub", f->essc, cert, key);
       g_assert_cmpint (r.status, ==, 1);
+      g_assert_null (strstr (r.out, "authentic conformance report"));
       essc_test_run_clear (&r);
       bytes[pos] ^= 0x01;
     }
@@ -173,9 +181,9 @@ db_text (sqlite3 *h, const char *sql, gsize *len)
   return copy;
 }
 
-/* --db with --cert stores the certificate's files byte for byte, with its
+/* --db with --report stores the signed report's files byte for byte, with its
  * run; they verify when written back; a database without the table (an
- * older essc's) gains it; a run without --cert has no row. */
+ * older essc's) gains it; a run without --report has no row. */
 static void
 test_certificate_in_db (Fx *f, gconstpointer data)
 {
@@ -200,7 +208,7 @@ test_certificate_in_db (Fx *f, gconstpointer data)
   sqlite3_close (h);
 
   r = essc_test_run_sh ("%s conform --role channel --impl '%s %s --fault chan-no-replay' --db %s "
-          "--sign %s.key --cert %s > /dev/null", f->essc, f->essc, impl, db, key, cert);
+          "--sign %s.key --report %s > /dev/null", f->essc, f->essc, impl, db, key, cert);
   g_assert_cmpint (r.status, ==, 1);
   essc_test_run_clear (&r);
   g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
@@ -232,8 +240,9 @@ test_certificate_in_db (Fx *f, gconstpointer data)
   g_assert_true (g_file_set_contents (back, stored, (gssize) len, NULL));
   g_assert_true (g_file_set_contents (back_sig, sig, -1, NULL));
   g_assert_true (g_file_set_contents (back_pub, pub, -1, NULL));
-  r = essc_test_run_sh ("%s cert verify %s --pub %s", f->essc, back, back_pub);
-  g_assert_cmpint (r.status, ==, 0);
+  r = essc_test_run_sh ("%s cert check-report %s --pub %s", f->essc, back, back_pub);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "authentic conformance report"));
   g_assert_nonnull (strstr (r.out, "not conformant"));
   essc_test_run_clear (&r);
 }

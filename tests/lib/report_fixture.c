@@ -272,7 +272,7 @@ fixture_need_conf (void)
   assert_ok (&r, "essc keygen");
   fixture_run_clear (&r);
   fixture_essc (&r, NULL, "conform", "--role", "channel", "--impl", impl, "--db", fx.conf_db,
-                "--sign", secret, "--cert", cert, NULL);
+                "--sign", secret, "--report", cert, NULL);
   assert_ok (&r, "essc conform");
   fixture_run_clear (&r);
   fixture_essc (&r, NULL, "report", fx.conf_db, "--out", fx.crep, NULL);
