@@ -544,17 +544,17 @@ usable_report (RegDb *db, const RegChannel *c, JsonObject **report_out, GError *
       return NULL;
     }
   g_autoptr (RegReport) r = g_ptr_array_steal_index (reports, reports->len - 1);
-  if (strcmp (r->verdict, "conformant") != 0)
-    {
-      refuse (error, "%s: its latest report (%" G_GINT64_FORMAT ") is %s: rectify and test again",
-              c->id, r->id, r->verdict);
-      return NULL;
-    }
   if (c->rectify_seq >= 0 && r->seq < c->rectify_seq)
     {
       refuse (error, "%s: its latest report (%" G_GINT64_FORMAT ") was made before the "
               "rectification order (history entry %" G_GINT64_FORMAT "): test again", c->id, r->id,
               c->rectify_seq);
+      return NULL;
+    }
+  if (strcmp (r->verdict, "conformant") != 0)
+    {
+      refuse (error, "%s: its latest report (%" G_GINT64_FORMAT ") is %s: rectify and test again",
+              c->id, r->id, r->verdict);
       return NULL;
     }
   ConfSignature sig;

@@ -424,8 +424,8 @@ reg_db_record (RegDb *db, gint64 now, const char *actor, const char *action,
                                                      &inner);
   if (e == NULL)
     {
-      fail (error, REG_ERROR_INPUT, "%s: %s: the history refuses the entry: %s", db->path,
-            action, inner->message);
+      fail (error, REG_ERROR_INPUT, "%s: %s: the history refuses the entry: %s (%s)", db->path,
+            action, inner->message, model_std_code_name ((ModelStdCode) inner->code));
       g_error_free (inner);
       /* The log may not match the file any more: reload it next time. */
       return FALSE;
