@@ -427,11 +427,50 @@ test_refusals_status (void)
   rfx_free (&f);
 }
 
+/* ---- usage ---------------------------------------------------------------------- */
+
+static void
+test_usage (void)
+{
+  RegFx f;
+  FixtureRun r;
+  rfx_new (&f, "usage");
+  static const char *const subs[] = {
+    "init", "apply", "test", "certify", "renew", "rectify", "suspend", "reinstate",
+    "terminate", "revoke", "list", "show", "check", "publish",
+  };
+  rfx_essc (&f, &r, "registry", "--help", NULL);
+  rfx_expect (&r, 0, "Subcommands:");
+  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
+    {
+      rfx_essc (&f, &r, "registry", subs[i], "--help", NULL);
+      rfx_expect (&r, 0, "--now=YYYY-MM-DDTHH:MM:SSZ");
+      rfx_essc (&f, &r, "registry", subs[i], NULL);
+      rfx_expect (&r, 2, "--db FILE is required");
+    }
+  rfx_essc (&f, &r, "registry", NULL);
+  rfx_expect (&r, 2, "Subcommands:");
+  rfx_essc (&f, &r, "registry", "frobnicate", NULL);
+  rfx_expect (&r, 2, "unknown subcommand 'frobnicate'");
+  rfx_reg (&f, &r, "list", 0, "--now", "2020-13-01T00:00:00Z", NULL);
+  rfx_expect (&r, 2, "--now: expected YYYY-MM-DDTHH:MM:SSZ after 1970 (month at byte 5)");
+  rfx_reg (&f, &r, "init", 0, "--name", "x", NULL);
+  rfx_expect (&r, 2, "--pub is required");
+  rfx_reg (&f, &r, "init", 0, "--name", "x", "--pub", f.iss_key, NULL);
+  rfx_expect (&r, 2, "--pub");
+  g_assert_false (g_file_test (f.db, G_FILE_TEST_EXISTS));
+  rfx_reg (&f, &r, "init", 0, "--name", "x", "--pub", f.iss_pub, "--actor", "bad\nactor", NULL);
+  rfx_expect (&r, 2, "actor");
+  g_assert_false (g_file_test (f.db, G_FILE_TEST_EXISTS));
+  rfx_free (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   fixture_init ();
+  g_test_add_func ("/registry/usage", test_usage);
   g_test_add_func ("/registry/lifecycle", test_lifecycle);
   g_test_add_func ("/registry/refusals/certify", test_refusals_certify);
   g_test_add_func ("/registry/refusals/status", test_refusals_status);
