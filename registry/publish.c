@@ -209,15 +209,14 @@ reg_publish_page (const ConfFeed *feed)
 gboolean
 reg_feed_head (RegDb *db, const char *path, ModelAuditHead *out, GError **error)
 {
+  /* Read once, then verify and parse the same bytes. */
   GError *e = NULL;
-  g_autoptr (ConfFeedDoc) doc = conf_feed_load (path, NULL, reg_db_meta (db)->issuer_pk, &e);
-  if (doc == NULL)
-    {
-      fail (error, REG_ERROR_INPUT, "%s", e->message);
-      g_error_free (e);
-      return FALSE;
-    }
-  /* The feed verified: its bytes are the issuer's canonical JSON. */
+  GStatBuf st;
+  if (g_stat (path, &st) != 0)
+    return fail (error, REG_ERROR_INPUT, "%s: %s", path, g_strerror (errno));
+  if (!S_ISREG (st.st_mode) || (guint64) st.st_size > CONF_FEED_MAX_BYTES)
+    return fail (error, REG_ERROR_INPUT, "%s: not a regular file of at most %u bytes", path,
+                 CONF_FEED_MAX_BYTES);
   g_autofree char *text = NULL;
   gsize len = 0;
   if (!g_file_get_contents (path, &text, &len, &e))
@@ -226,6 +225,17 @@ reg_feed_head (RegDb *db, const char *path, ModelAuditHead *out, GError **error)
       g_error_free (e);
       return FALSE;
     }
+  g_autofree char *sig_path = conf_cert_sig_path (path);
+  ConfSignature sig;
+  g_autoptr (ConfFeedDoc) doc = NULL;
+  if (!conf_signature_read (sig_path, &sig, &e)
+      || (doc = conf_feed_check (text, len, &sig, reg_db_meta (db)->issuer_pk, &e)) == NULL)
+    {
+      fail (error, REG_ERROR_INPUT, "%s: %s", path, e->message);
+      g_error_free (e);
+      return FALSE;
+    }
+  /* The feed verified: its bytes are the issuer's canonical JSON. */
   g_autoptr (JsonObject) o = conf_json_parse_object (text, len, NULL);
   JsonObject *h = NULL;
   gint64 count = -1;
