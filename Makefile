@@ -83,7 +83,7 @@ MODS_reports     := report reader gnuplot html latency latency_plots conform con
 USES_reports     := base
 
 DIR_registry     := registry
-MODS_registry    := regdb change check lifecycle publish
+MODS_registry    := regdb change check lifecycle lifecycle_cert publish
 USES_registry    := reports conformance std base
 
 DIR_cli          := cli

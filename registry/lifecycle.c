@@ -7,6 +7,7 @@
  * the file as it was.  The suite run of `test` happens outside the
  * transaction (it takes seconds); the channel is read again inside it and
  * the report stored only if its implementation did not change meanwhile.
+ * Certificates (certify, renew, revoke) are lifecycle_cert.c.
  */
 #include "registry/lifecycle.h"
 
@@ -19,13 +20,12 @@
 #include "conformance/json.h"
 #include "conformance/profile.h"
 #include "conformance/run_report.h"
-#include "conformance/signature.h"
 #include "conformance/waivers.h"
 #include "model/std/channel.h"
 #include "registry/change.h"
 #include "registry/check.h"
+#include "registry/lifecycle_private.h"
 
-#include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -34,8 +34,8 @@
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static void
-hash_hex (const void *data, gsize len, char out[2 * REG_HASH_LEN + 1])
+void
+reg_priv_hash_hex (const void *data, gsize len, char out[2 * REG_HASH_LEN + 1])
 {
   guint8 h[REG_HASH_LEN];
   crypto_generichash (h, sizeof h, data, len, NULL, 0);
@@ -51,11 +51,11 @@ reg_vectors_hash (const ConfPlan *plan, char out[2 * REG_HASH_LEN + 1])
       const ConfVectorFile *f = plan->files->pdata[i];
       g_string_append_printf (s, "%s %s\n", f->name, f->blake2b);
     }
-  hash_hex (s->str, s->len, out);
+  reg_priv_hash_hex (s->str, s->len, out);
 }
 
-static gboolean
-check_reason (const char *reason, GError **error)
+gboolean
+reg_priv_check_reason (const char *reason, GError **error)
 {
   gsize at = 0;
   BaseTextFault f = base_text_check_utf8 (reason, -1, REG_REASON_MAX, &at);
@@ -77,35 +77,8 @@ check_impl (const char *impl, GError **error)
   return TRUE;
 }
 
-gboolean
-reg_waiver_parse (char *spec, ConfCertWaiver *w, GError **error)
-{
-  char *eq = strchr (spec, '=');
-  if (eq == NULL || eq == spec || eq[1] == '\0')
-    return fail (error, REG_ERROR_INPUT, "--accept-waiver: expected TEST=REASON");
-  *eq = '\0';
-  w->test = spec;
-  w->reason = eq + 1;
-  if (base_text_check_utf8 (w->reason, -1, REG_REASON_MAX, NULL) != BASE_TEXT_OK)
-    return fail (error, REG_ERROR_INPUT, "--accept-waiver %s: the reason must be 1..%d bytes of "
-                 "UTF-8 without control characters", w->test, REG_REASON_MAX);
-  return TRUE;
-}
-
-const RegCertificate *
-reg_current_certificate (GPtrArray *certs)
-{
-  for (guint i = certs->len; i-- > 0;)
-    {
-      const RegCertificate *c = certs->pdata[i];
-      if (!c->revoked && c->superseded_by == 0)
-        return c;
-    }
-  return NULL;
-}
-
-static char *
-utc (gint64 t)
+char *
+reg_priv_utc (gint64 t)
 {
   char buf[BASE_TIME_UTC_SIZE];
   base_time_format_utc (t, buf);
@@ -113,8 +86,8 @@ utc (gint64 t)
 }
 
 /* A payload object; the node owns it. */
-static JsonNode *
-payload_new (JsonObject **obj)
+JsonNode *
+reg_priv_payload_new (JsonObject **obj)
 {
   JsonNode *n = json_node_alloc ();
   *obj = json_object_new ();
@@ -126,8 +99,8 @@ payload_new (JsonObject **obj)
 /* ---- the write pattern -------------------------------------------------------- */
 
 /* Opens db_path for writing, begins, verifies.  Returns: (transfer full). */
-static RegDb *
-begin_write (const RegCtx *ctx, GError **error)
+RegDb *
+reg_priv_begin_write (const RegCtx *ctx, GError **error)
 {
   g_autoptr (RegDb) db = reg_db_open (ctx->db_path, TRUE, error);
   if (db == NULL || !reg_db_begin (db, error))
@@ -142,8 +115,8 @@ begin_write (const RegCtx *ctx, GError **error)
 }
 
 /* Commits when ok, else rolls back.  Returns ok && the commit. */
-static gboolean
-end_write (RegDb *db, gboolean ok, GError **error)
+gboolean
+reg_priv_end_write (RegDb *db, gboolean ok, GError **error)
 {
   if (!ok)
     {
@@ -154,8 +127,8 @@ end_write (RegDb *db, gboolean ok, GError **error)
 }
 
 /* Reads the issuer's secret key; INPUT unless it is the registry's. */
-static ModelKeyPair *
-issuer_key (RegDb *db, const char *path, GError **error)
+ModelKeyPair *
+reg_priv_issuer_key (RegDb *db, const char *path, GError **error)
 {
   GError *e = NULL;
   g_autoptr (ModelKeyPair) key = conf_cert_read_secret_key (path, &e);
@@ -181,9 +154,9 @@ issuer_key (RegDb *db, const char *path, GError **error)
 /* ---- status changes ------------------------------------------------------------ */
 
 /* Records c's status change to `to` (table 6.2 or REFUSED). */
-static gboolean
-set_status (RegDb *db, const RegCtx *ctx, RegChannel *c, const char *to, const char *reason,
-            GError **error)
+gboolean
+reg_priv_set_status (RegDb *db, const RegCtx *ctx, RegChannel *c, const char *to,
+                     const char *reason, GError **error)
 {
   ModelChannelStatus from_s, to_s;
   if (!model_channel_status_from_name (c->status, &from_s)
@@ -194,7 +167,7 @@ set_status (RegDb *db, const RegCtx *ctx, RegChannel *c, const char *to, const c
     return refuse (error, "%s: %s -> %s is not allowed by ESSC-STD table 6.2 (invalid_state)",
                    c->id, c->status, to);
   JsonObject *o;
-  g_autoptr (JsonNode) p = payload_new (&o);
+  g_autoptr (JsonNode) p = reg_priv_payload_new (&o);
   json_object_set_string_member (o, "id", c->id);
   json_object_set_string_member (o, "from", c->status);
   json_object_set_string_member (o, "to", to);
@@ -206,12 +179,12 @@ set_status (RegDb *db, const RegCtx *ctx, RegChannel *c, const char *to, const c
   return TRUE;
 }
 
-static gboolean
-record_revoke (RegDb *db, const RegCtx *ctx, const RegCertificate *cert, const char *reason,
-               GError **error)
+gboolean
+reg_priv_record_revoke (RegDb *db, const RegCtx *ctx, const RegCertificate *cert,
+                        const char *reason, GError **error)
 {
   JsonObject *o;
-  g_autoptr (JsonNode) p = payload_new (&o);
+  g_autoptr (JsonNode) p = reg_priv_payload_new (&o);
   json_object_set_string_member (o, "channel_id", cert->channel_id);
   json_object_set_int_member (o, "serial", (gint64) cert->serial);
   json_object_set_string_member (o, "reason", reason);
@@ -337,7 +310,7 @@ reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error)
   if (profile == NULL)
     return FALSE;
 
-  g_autoptr (RegDb) db = begin_write (ctx, error);
+  g_autoptr (RegDb) db = reg_priv_begin_write (ctx, error);
   if (db == NULL)
     return FALSE;
   g_autoptr (GPtrArray) channels = reg_db_channels (db, error);
@@ -355,7 +328,7 @@ reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error)
       char pk_hex[2 * MODEL_KEY_PAIR_PK_LEN + 1];
       base_hex_encode (pk, sizeof pk, pk_hex);
       JsonObject *o;
-      g_autoptr (JsonNode) p = payload_new (&o);
+      g_autoptr (JsonNode) p = reg_priv_payload_new (&o);
       json_object_set_string_member (o, "id", app->id);
       json_object_set_string_member (o, "name", app->name);
       json_object_set_string_member (o, "class", app->klass);
@@ -367,7 +340,7 @@ reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error)
       json_object_set_member (o, "profile", json_node_ref (profile));
       ok = reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_APPLY, p, NULL, NULL, error);
     }
-  return end_write (db, ok, error);
+  return reg_priv_end_write (db, ok, error);
 }
 
 /* ---- test ------------------------------------------------------------------------- */
@@ -392,7 +365,8 @@ profile_of (const RegChannel *c, GError **error)
   gint64 tier = 1;
   gboolean payment = FALSE;
   if (o == NULL || !conf_json_get_string (o, "role", &role, &e)
-      || !conf_json_get_int (o, "tier", &tier, &e) || !conf_json_get_bool (o, "payment", &payment, &e))
+      || !conf_json_get_int (o, "tier", &tier, &e)
+      || !conf_json_get_bool (o, "payment", &payment, &e))
     {
       fail (error, REG_ERROR_DAMAGED, "channel %s: its profile: %s", c->id, e->message);
       g_error_free (e);
@@ -435,7 +409,7 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
     return FALSE;
   if (strcmp (c->status, "terminated") == 0)
     return refuse (error, "%s is terminated (final): nothing to test", c->id);
-  g_autoptr (ModelKeyPair) key = issuer_key (db, o->key_path, error);
+  g_autoptr (ModelKeyPair) key = reg_priv_issuer_key (db, o->key_path, error);
   if (key == NULL)
     return FALSE;
   g_autoptr (ConfProfile) profile = profile_of (c, error);
@@ -482,12 +456,12 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
     }
   char vhash[2 * REG_HASH_LEN + 1], bhash[2 * REG_HASH_LEN + 1];
   reg_vectors_hash (plan, vhash);
-  hash_hex (bytes, len, bhash);
+  reg_priv_hash_hex (bytes, len, bhash);
   gboolean conformant = conf_run_conformant (run);
 
   /* Store it: the channel again, under the lock. */
   reg_db_close (g_steal_pointer (&db));
-  if ((db = begin_write (ctx, error)) == NULL)
+  if ((db = reg_priv_begin_write (ctx, error)) == NULL)
     return FALSE;
   g_autoptr (RegChannel) now_c = reg_db_channel (db, o->id, error);
   g_autoptr (GPtrArray) reports = now_c ? reg_db_reports (db, NULL, error) : NULL;
@@ -501,7 +475,7 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
   if (ok)
     {
       JsonObject *p;
-      g_autoptr (JsonNode) n = payload_new (&p);
+      g_autoptr (JsonNode) n = reg_priv_payload_new (&p);
       json_object_set_int_member (p, "id", id);
       json_object_set_string_member (p, "channel_id", c->id);
       json_object_set_string_member (p, "impl", c->impl);
@@ -512,7 +486,7 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
       g_autoptr (GBytes) blob = g_bytes_new (bytes, len);
       ok = reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_REPORT, n, blob, NULL, error);
     }
-  if (!end_write (db, ok, error))
+  if (!reg_priv_end_write (db, ok, error))
     return FALSE;
   out->report_id = id;
   out->conformant = conformant;
@@ -524,368 +498,15 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
   return TRUE;
 }
 
-/* ---- reports and waivers for a certificate -------------------------------------- */
-
-/*
- * The channel's latest report, if it may found a certificate: conformant,
- * made after any pending rectification order, verified with the registry's
- * key.  *report_out gets the parsed report.  REFUSED otherwise.
- */
-static RegReport *
-usable_report (RegDb *db, const RegChannel *c, JsonObject **report_out, GError **error)
-{
-  GError *e = NULL;
-  g_autoptr (GPtrArray) reports = reg_db_reports (db, c->id, error);
-  if (reports == NULL)
-    return NULL;
-  if (reports->len == 0)
-    {
-      refuse (error, "%s has no conformance report: run essc registry test first", c->id);
-      return NULL;
-    }
-  g_autoptr (RegReport) r = g_ptr_array_steal_index (reports, reports->len - 1);
-  if (c->rectify_seq >= 0 && r->seq < c->rectify_seq)
-    {
-      refuse (error, "%s: its latest report (%" G_GINT64_FORMAT ") was made before the "
-              "rectification order (history entry %" G_GINT64_FORMAT "): test again", c->id, r->id,
-              c->rectify_seq);
-      return NULL;
-    }
-  if (strcmp (r->verdict, "conformant") != 0)
-    {
-      refuse (error, "%s: its latest report (%" G_GINT64_FORMAT ") is %s: rectify and test again",
-              c->id, r->id, r->verdict);
-      return NULL;
-    }
-  ConfSignature sig;
-  gsize len = 0;
-  const char *bytes = g_bytes_get_data (r->bytes, &len);
-  g_autofree char *what = g_strdup_printf ("%s: report %" G_GINT64_FORMAT "'s signature",
-                                           reg_db_path (db), r->id);
-  JsonObject *parsed = NULL;
-  if (conf_signature_parse (what, r->signature, strlen (r->signature), &sig, &e))
-    {
-      if (sig.kind != CONF_DOC_REPORT)
-        g_set_error (&e, CONF_CERT_ERROR, MODEL_STD_MALFORMED, "%s is not a report's signature",
-                     what);
-      else
-        parsed = conf_cert_check (bytes, len, reg_db_meta (db)->issuer_pk, sig.key_id, sig.sig,
-                                  &e);
-    }
-  if (parsed == NULL)
-    {
-      refuse (error, "%s: its latest report (%" G_GINT64_FORMAT ") does not verify with the "
-              "registry's key: %s", c->id, r->id, e->message);
-      g_error_free (e);
-      return NULL;
-    }
-  *report_out = parsed;
-  return g_steal_pointer (&r);
-}
-
-/*
- * The waivers for the certificate: one per test the report waived, with
- * the reason from given (the registry's decision) or else from kept (the
- * previous certificate's, a JSON array; may be NULL).  REFUSED for a waived
- * test without a reason and for a reason given for a test not waived.
- * Returns: (transfer container) ConfCertWaiver* borrowing from the inputs.
- */
-static GArray *
-accepted_waivers (const RegChannel *c, JsonObject *report, const ConfCertWaiver *given,
-                  gsize n_given, JsonArray *kept, GError **error)
-{
-  g_autoptr (GArray) out = g_array_new (FALSE, TRUE, sizeof (ConfCertWaiver));
-  JsonNode *wn = json_object_get_member (report, "waivers_used");
-  JsonArray *used = wn && JSON_NODE_HOLDS_ARRAY (wn) ? json_node_get_array (wn) : NULL;
-  guint n_used = used ? json_array_get_length (used) : 0;
-  for (gsize g = 0; g < n_given; g++)
-    {
-      gboolean found = FALSE;
-      for (guint i = 0; i < n_used && !found; i++)
-        found = g_strcmp0 (json_array_get_string_element (used, i), given[g].test) == 0;
-      if (!found)
-        {
-          refuse (error, "%s: --accept-waiver %s: the report waived no such test", c->id,
-                  given[g].test);
-          return NULL;
-        }
-    }
-  for (guint i = 0; i < n_used; i++)
-    {
-      const char *test = json_array_get_string_element (used, i);
-      ConfCertWaiver w = { test, NULL };
-      for (gsize g = 0; g < n_given && w.reason == NULL; g++)
-        if (strcmp (given[g].test, test) == 0)
-          w.reason = given[g].reason;
-      for (guint k = 0; kept != NULL && k < json_array_get_length (kept) && w.reason == NULL; k++)
-        {
-          JsonObject *ko = json_array_get_object_element (kept, k);
-          if (ko != NULL && g_strcmp0 (json_object_get_string_member_with_default (ko, "test", NULL),
-                                       test) == 0)
-            w.reason = json_object_get_string_member_with_default (ko, "reason", NULL);
-        }
-      if (w.reason == NULL)
-        {
-          refuse (error, "%s: test %s was waived by the vendor; a waiver is the registry's "
-                  "decision: --accept-waiver %s=REASON", c->id, test, test);
-          return NULL;
-        }
-      g_array_append_val (out, w);
-    }
-  return g_steal_pointer (&out);
-}
-
-/* Issues and records a certificate from report r; supersedes `old` (may be NULL). */
-static gboolean
-issue (RegDb *db, const RegCtx *ctx, const RegCertifyOptions *o, const RegChannel *c,
-       const RegReport *r, GArray *waivers, const RegCertificate *old, RegIssued *out,
-       GError **error)
-{
-  GError *e = NULL;
-  g_autoptr (ModelKeyPair) key = issuer_key (db, o->key_path, error);
-  g_autoptr (GPtrArray) all = key ? reg_db_certificates (db, NULL, error) : NULL;
-  if (all == NULL)
-    return FALSE;
-  guint64 serial = 1;
-  for (guint i = 0; i < all->len; i++)
-    serial = MAX (serial, ((RegCertificate *) all->pdata[i])->serial + 1);
-  int days = o->days > 0 ? o->days : 365;
-  ConfCertIssue ci = {
-    .serial = serial,
-    .subject = { c->id, c->name, c->klass, c->tier, c->parent_id },
-    .issuer_name = reg_db_meta (db)->issuer_name,
-    .issued_at = ctx->now, .not_before = ctx->now,
-    .not_after = ctx->now + (gint64) days * 86400,
-    .waivers = (const ConfCertWaiver *) waivers->data, .n_waivers = waivers->len,
-  };
-  memcpy (ci.subject.public_key, c->public_key, sizeof ci.subject.public_key);
-  gsize rlen = 0, len = 0;
-  const char *rbytes = g_bytes_get_data (r->bytes, &rlen);
-  g_autofree char *sig_text = NULL;
-  g_autofree char *bytes = conf_certificate_issue (&ci, rbytes, rlen, key, &len, &sig_text, &e);
-  if (bytes == NULL)
-    {
-      fail (error, e->code == CONF_CERTIFICATE_NOT_CONFORMANT ? REG_ERROR_REFUSED
-                                                              : REG_ERROR_INTERNAL,
-            "%s: the certificate: %s", c->id, e->message);
-      g_error_free (e);
-      return FALSE;
-    }
-  char bhash[2 * REG_HASH_LEN + 1];
-  hash_hex (bytes, len, bhash);
-  JsonObject *p;
-  g_autoptr (JsonNode) n = payload_new (&p);
-  JsonArray *wa = json_array_new ();
-  for (guint i = 0; i < waivers->len; i++)
-    {
-      const ConfCertWaiver *w = &g_array_index (waivers, ConfCertWaiver, i);
-      JsonObject *wo = json_object_new ();
-      json_object_set_string_member (wo, "test", w->test);
-      json_object_set_string_member (wo, "reason", w->reason);
-      json_array_add_object_element (wa, wo);
-    }
-  JsonArray *sup = json_array_new ();
-  if (old != NULL)
-    json_array_add_int_element (sup, (gint64) old->serial);
-  json_object_set_int_member (p, "serial", (gint64) serial);
-  json_object_set_string_member (p, "channel_id", c->id);
-  json_object_set_int_member (p, "report_id", r->id);
-  json_object_set_int_member (p, "not_before", ci.not_before);
-  json_object_set_int_member (p, "not_after", ci.not_after);
-  json_object_set_array_member (p, "waivers", wa);
-  json_object_set_array_member (p, "supersedes", sup);
-  json_object_set_string_member (p, "blake2b", bhash);
-  json_object_set_string_member (p, "signature", sig_text);
-  g_autoptr (GBytes) blob = g_bytes_new (bytes, len);
-  if (!reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_ISSUE, n, blob, NULL, error))
-    return FALSE;
-  if (o->out_path != NULL && !conf_signature_write_pair (o->out_path, bytes, len, sig_text, &e))
-    {
-      fail (error, REG_ERROR_INPUT, "--out: %s", e->message);
-      g_error_free (e);
-      return FALSE;
-    }
-  out->serial = serial;
-  out->superseded = old ? old->serial : 0;
-  out->not_before = ci.not_before;
-  out->not_after = ci.not_after;
-  return TRUE;
-}
-
-/* Removes --out's files after a failed commit (they name no certificate). */
-static void
-unwrite (const RegCertifyOptions *o)
-{
-  if (o->out_path == NULL)
-    return;
-  g_autofree char *sig = conf_cert_sig_path (o->out_path);
-  g_remove (o->out_path);
-  g_remove (sig);
-}
-
-gboolean
-reg_certify (const RegCtx *ctx, const RegCertifyOptions *o, RegIssued *out, GError **error)
-{
-  memset (out, 0, sizeof *out);
-  g_autoptr (RegDb) db = begin_write (ctx, error);
-  if (db == NULL)
-    return FALSE;
-  g_autoptr (RegChannel) c = reg_db_channel (db, o->id, error);
-  g_autoptr (GPtrArray) certs = c ? reg_db_certificates (db, c->id, error) : NULL;
-  gboolean ok = certs != NULL;
-  const RegCertificate *old = ok ? reg_current_certificate (certs) : NULL;
-  if (ok && strcmp (c->status, "terminated") == 0)
-    ok = refuse (error, "%s is terminated (final): no certificate (invalid_state)", c->id);
-  if (ok && (strcmp (c->status, "live") == 0 || strcmp (c->status, "certified") == 0)
-      && old != NULL && reg_certificate_in_force (old, ctx->now))
-    {
-      g_autofree char *until = utc (old->not_after);
-      ok = refuse (error, "%s is %s with certificate %" G_GUINT64_FORMAT " in force until %s: "
-                   "use essc registry renew", c->id, c->status, old->serial, until);
-    }
-  g_autoptr (JsonObject) report = NULL;
-  g_autoptr (RegReport) r = ok ? usable_report (db, c, &report, error) : NULL;
-  g_autoptr (GArray) waivers = r ? accepted_waivers (c, report, o->waivers, o->n_waivers, NULL,
-                                                     error) : NULL;
-  ok = waivers != NULL && issue (db, ctx, o, c, r, waivers, old, out, error);
-  if (ok && strcmp (c->status, "applied") == 0)
-    {
-      g_autofree char *why = g_strdup_printf ("certificate %" G_GUINT64_FORMAT " issued from "
-                                              "report %" G_GINT64_FORMAT, out->serial, r->id);
-      ok = set_status (db, ctx, c, "certified", why, error)
-           && set_status (db, ctx, c, "live", "access opened", error);
-    }
-  if (ok)
-    g_strlcpy (out->status, c->status, sizeof out->status);
-  if (!end_write (db, ok, error))
-    {
-      if (ok)
-        unwrite (o);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-reg_renew (const RegCtx *ctx, const RegCertifyOptions *o, RegIssued *out, GError **error)
-{
-  GError *e = NULL;
-  memset (out, 0, sizeof *out);
-  g_autofree char *dir = o->vectors_dir ? g_strdup (o->vectors_dir) : conf_plan_default_dir ();
-  g_autoptr (ConfPlan) plan = conf_plan_load (dir, &e);
-  if (plan == NULL)
-    {
-      fail (error, REG_ERROR_INPUT, "vectors: %s", e->message);
-      g_error_free (e);
-      return FALSE;
-    }
-  char vhash[2 * REG_HASH_LEN + 1];
-  reg_vectors_hash (plan, vhash);
-
-  g_autoptr (RegDb) db = begin_write (ctx, error);
-  if (db == NULL)
-    return FALSE;
-  g_autoptr (RegChannel) c = reg_db_channel (db, o->id, error);
-  g_autoptr (GPtrArray) certs = c ? reg_db_certificates (db, c->id, error) : NULL;
-  gboolean ok = certs != NULL;
-  const RegCertificate *old = ok ? reg_current_certificate (certs) : NULL;
-  if (ok && strcmp (c->status, "terminated") == 0)
-    ok = refuse (error, "%s is terminated (final): no certificate (invalid_state)", c->id);
-  else if (ok && old == NULL)
-    ok = refuse (error, "%s has no certificate to renew (none issued, or revoked): certify it",
-                 c->id);
-  else if (ok && ctx->now >= old->not_after)
-    {
-      g_autofree char *t = utc (old->not_after);
-      ok = refuse (error, "%s: certificate %" G_GUINT64_FORMAT " expired at %s; renew is before "
-                   "expiry only: test and certify again", c->id, old->serial, t);
-    }
-  g_autoptr (JsonObject) report = NULL;
-  g_autoptr (RegReport) r = ok ? usable_report (db, c, &report, error) : NULL;
-  ok = r != NULL;
-  if (ok && strcmp (r->vectors_hash, vhash) != 0)
-    ok = refuse (error, "%s: its latest report (%" G_GINT64_FORMAT ") ran another version of the "
-                 "suite (vectors %.16s..., now %.16s...): re-test first", c->id, r->id,
-                 r->vectors_hash, vhash);
-  g_autoptr (JsonNode) kept = NULL;
-  if (ok)
-    kept = json_from_string (old->waivers, NULL);
-  g_autoptr (GArray) waivers = NULL;
-  if (ok)
-    waivers = accepted_waivers (c, report, o->waivers, o->n_waivers,
-                                kept && JSON_NODE_HOLDS_ARRAY (kept) ? json_node_get_array (kept)
-                                                                     : NULL, error);
-  ok = waivers != NULL && issue (db, ctx, o, c, r, waivers, old, out, error);
-  if (ok)
-    g_strlcpy (out->status, c->status, sizeof out->status);
-  if (!end_write (db, ok, error))
-    {
-      if (ok)
-        unwrite (o);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* ---- revoke ----------------------------------------------------------------------- */
-
-gboolean
-reg_revoke (const RegCtx *ctx, guint64 serial, const char *id, const char *reason,
-            RegRevoked *out, GError **error)
-{
-  memset (out, 0, sizeof *out);
-  if (!check_reason (reason, error))
-    return FALSE;
-  g_autoptr (RegDb) db = begin_write (ctx, error);
-  if (db == NULL)
-    return FALSE;
-  g_autoptr (RegCertificate) cert = NULL;
-  gboolean ok = TRUE;
-  if (serial != 0)
-    ok = (cert = reg_db_certificate (db, serial, error)) != NULL;
-  else
-    {
-      g_autoptr (RegChannel) ch = reg_db_channel (db, id, error);
-      g_autoptr (GPtrArray) certs = ch ? reg_db_certificates (db, ch->id, error) : NULL;
-      const RegCertificate *cur = certs ? reg_current_certificate (certs) : NULL;
-      ok = certs != NULL;
-      if (ok && cur == NULL)
-        ok = refuse (error, "%s has no current certificate to revoke", ch->id);
-      if (ok)
-        cert = reg_db_certificate (db, cur->serial, error), ok = cert != NULL;
-    }
-  if (ok && cert->revoked)
-    ok = refuse (error, "certificate %" G_GUINT64_FORMAT " is already revoked", cert->serial);
-  g_autoptr (RegChannel) c = ok ? reg_db_channel (db, cert->channel_id, error) : NULL;
-  g_autoptr (GPtrArray) certs = c ? reg_db_certificates (db, c->id, error) : NULL;
-  ok = certs != NULL;
-  const RegCertificate *cur = ok ? reg_current_certificate (certs) : NULL;
-  gboolean current = cur != NULL && cur->serial == cert->serial;
-  ok = ok && record_revoke (db, ctx, cert, reason, error);
-  if (ok && current && strcmp (c->status, "live") == 0)
-    {
-      g_autofree char *why = g_strdup_printf ("certificate %" G_GUINT64_FORMAT " revoked: %s",
-                                              cert->serial, reason);
-      ok = set_status (db, ctx, c, "suspended", why, error);
-      out->suspended = ok;
-    }
-  if (ok)
-    {
-      out->serial = cert->serial;
-      g_strlcpy (out->channel_id, c->id, sizeof out->channel_id);
-    }
-  return end_write (db, ok, error);
-}
-
 /* ---- status ----------------------------------------------------------------------- */
 
 gboolean
 reg_rectify (const RegCtx *ctx, const char *id, const char *reason, const char *new_impl,
              char **status_out, GError **error)
 {
-  if (!check_reason (reason, error) || (new_impl != NULL && !check_impl (new_impl, error)))
+  if (!reg_priv_check_reason (reason, error) || (new_impl != NULL && !check_impl (new_impl, error)))
     return FALSE;
-  g_autoptr (RegDb) db = begin_write (ctx, error);
+  g_autoptr (RegDb) db = reg_priv_begin_write (ctx, error);
   if (db == NULL)
     return FALSE;
   g_autoptr (RegChannel) c = reg_db_channel (db, id, error);
@@ -895,38 +516,38 @@ reg_rectify (const RegCtx *ctx, const char *id, const char *reason, const char *
   if (ok)
     {
       JsonObject *p;
-      g_autoptr (JsonNode) n = payload_new (&p);
+      g_autoptr (JsonNode) n = reg_priv_payload_new (&p);
       json_object_set_string_member (p, "id", c->id);
       json_object_set_string_member (p, "impl", new_impl ? new_impl : c->impl);
       json_object_set_string_member (p, "reason", reason);
       ok = reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_RECTIFY, n, NULL, NULL, error);
     }
   if (ok && strcmp (c->status, "live") == 0)
-    ok = set_status (db, ctx, c, "rectification", reason, error);
+    ok = reg_priv_set_status (db, ctx, c, "rectification", reason, error);
   if (ok && status_out != NULL)
     *status_out = g_strdup (c->status);
-  return end_write (db, ok, error);
+  return reg_priv_end_write (db, ok, error);
 }
 
 gboolean
 reg_suspend (const RegCtx *ctx, const char *id, const char *reason, GError **error)
 {
-  if (!check_reason (reason, error))
+  if (!reg_priv_check_reason (reason, error))
     return FALSE;
-  g_autoptr (RegDb) db = begin_write (ctx, error);
+  g_autoptr (RegDb) db = reg_priv_begin_write (ctx, error);
   if (db == NULL)
     return FALSE;
   g_autoptr (RegChannel) c = reg_db_channel (db, id, error);
-  gboolean ok = c != NULL && set_status (db, ctx, c, "suspended", reason, error);
-  return end_write (db, ok, error);
+  gboolean ok = c != NULL && reg_priv_set_status (db, ctx, c, "suspended", reason, error);
+  return reg_priv_end_write (db, ok, error);
 }
 
 gboolean
 reg_reinstate (const RegCtx *ctx, const char *id, const char *reason, GError **error)
 {
-  if (!check_reason (reason, error))
+  if (!reg_priv_check_reason (reason, error))
     return FALSE;
-  g_autoptr (RegDb) db = begin_write (ctx, error);
+  g_autoptr (RegDb) db = reg_priv_begin_write (ctx, error);
   if (db == NULL)
     return FALSE;
   g_autoptr (RegChannel) c = reg_db_channel (db, id, error);
@@ -945,11 +566,11 @@ reg_reinstate (const RegCtx *ctx, const char *id, const char *reason, GError **e
   if (ok && c->rectify_seq >= 0)
     {
       g_autoptr (JsonObject) report = NULL;
-      g_autoptr (RegReport) r = usable_report (db, c, &report, error);
+      g_autoptr (RegReport) r = reg_priv_usable_report (db, c, &report, error);
       ok = r != NULL;
     }
-  ok = ok && set_status (db, ctx, c, "live", reason, error);
-  return end_write (db, ok, error);
+  ok = ok && reg_priv_set_status (db, ctx, c, "live", reason, error);
+  return reg_priv_end_write (db, ok, error);
 }
 
 gboolean
@@ -958,9 +579,9 @@ reg_terminate (const RegCtx *ctx, const char *id, const char *reason, guint64 *r
 {
   if (revoked_serial != NULL)
     *revoked_serial = 0;
-  if (!check_reason (reason, error))
+  if (!reg_priv_check_reason (reason, error))
     return FALSE;
-  g_autoptr (RegDb) db = begin_write (ctx, error);
+  g_autoptr (RegDb) db = reg_priv_begin_write (ctx, error);
   if (db == NULL)
     return FALSE;
   g_autoptr (RegChannel) c = reg_db_channel (db, id, error);
@@ -972,10 +593,11 @@ reg_terminate (const RegCtx *ctx, const char *id, const char *reason, guint64 *r
   if (ok && cur != NULL)
     {
       g_autofree char *why = g_strdup_printf ("channel terminated: %s", reason);
-      ok = record_revoke (db, ctx, cur, strlen (why) <= REG_REASON_MAX ? why : reason, error);
+      ok = reg_priv_record_revoke (db, ctx, cur, strlen (why) <= REG_REASON_MAX ? why : reason,
+                                   error);
       if (ok && revoked_serial != NULL)
         *revoked_serial = cur->serial;
     }
-  ok = ok && set_status (db, ctx, c, "terminated", reason, error);
-  return end_write (db, ok, error);
+  ok = ok && reg_priv_set_status (db, ctx, c, "terminated", reason, error);
+  return reg_priv_end_write (db, ok, error);
 }
