@@ -82,18 +82,22 @@ MODS_reports     := report reader gnuplot html latency latency_plots conform con
                     calibration_plots posterior_plots
 USES_reports     := base
 
+DIR_registry     := registry
+MODS_registry    := regdb change check lifecycle lifecycle_cert publish
+USES_registry    := reports conformance std base
+
 DIR_cli          := cli
 MODS_cli         := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
-                    cmd_conform cmd_selftest cmd_scenario
-USES_cli         := reports conformance rollout std sim base
+                    cmd_conform cmd_selftest cmd_scenario cmd_registry
+USES_cli         := registry reports conformance rollout std sim base
 
 # What a layer may include: its folder and those of the layers it uses; the
 # rollout uses just two interfaces of the standard (keep it that narrow).
 ALLOW_rollout := model/rollout model/std/channel.h model/std/store.h sim base
 allow = $(or $(ALLOW_$(1)),$(DIR_$(1)) $(foreach u,$(USES_$(1)),$(DIR_$(u))))
 
-LAYERS := base sim std rollout conformance reports
+LAYERS := base sim std rollout conformance reports registry
 objs    = $(MODS_$(1):%=$(BUILD)/$(DIR_$(1))/%.o) $(GEN_$(1))
 lib     = $(BUILD)/lib$(1).a
 GEN_base        := $(BUILD)/gen/regions.o       # the GB/T 2260 region table

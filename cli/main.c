@@ -41,6 +41,9 @@ static const EsscCommand commands[] = {
   { "conform", "run the ESSC-STD conformance suite against an implementation", essc_cmd_conform },
   { "selftest", "prove the suite: references pass, every deliberate fault is caught",
     essc_cmd_selftest },
+  /* the registry of channels and certificates */
+  { "registry", "the registry of channels and their certificates: apply, test, certify, publish",
+    essc_cmd_registry },
   { "bench", "measure the cost of the reference implementation's operations", essc_cmd_bench },
 };
 
