@@ -230,11 +230,25 @@ cmd_apply (int argc, char **argv)
 
 /* ---- test ---------------------------------------------------------------------- */
 
+/* Names each failed or unimplemented test as the run goes (stdout). */
+static void
+print_failure (const ConfTestResult *r, guint index, guint total, gpointer user_data)
+{
+  if (r->verdict != CONF_VERDICT_FAIL && r->verdict != CONF_VERDICT_NOT_IMPLEMENTED)
+    return;
+  g_autofree char *name = shown (r->name);
+  g_autofree char *reason = r->reason ? base_text_printable (r->reason, strlen (r->reason), 200)
+                                      : g_strdup ("");
+  printf ("  %s %s%s%s\n", r->verdict == CONF_VERDICT_FAIL ? "failed:" : "not implemented:",
+          name, *reason ? ": " : "", reason);
+}
+
 static int
 cmd_test (int argc, char **argv)
 {
   g_auto (Common) c = { 0 };
   g_autofree char *id = NULL, *key = NULL, *vectors = NULL, *waivers = NULL;
+  g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL;
   gint timeout_ms = 0;
   RegCtx ctx;
   const GOptionEntry entries[] = {
@@ -248,6 +262,12 @@ cmd_test (int argc, char **argv)
     { "waivers", 0, 0, G_OPTION_ARG_FILENAME, &waivers,
       "the vendor's known failures (TEST reason, one a line): they are waived in the report, "
       "and certify needs the registry to accept each", "FILE" },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &ca,
+      "an https:// implementation: trust this CA (PEM) instead of the system's", "FILE" },
+    { "client-cert", 0, 0, G_OPTION_ARG_FILENAME, &client_cert,
+      "an https:// implementation: present this client certificate (PEM)", "FILE" },
+    { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &client_key,
+      "the private key of --client-cert (PEM)", "FILE" },
     { NULL },
   };
   if (!parse (&argc, &argv, "test", "--db FILE --id ID --key ISSUER.key",
@@ -259,7 +279,10 @@ cmd_test (int argc, char **argv)
     return ESSC_EXIT_USAGE;
   if (timeout_ms < 0 || timeout_ms > 600000)
     return essc_cli_usage_error ("registry test", "--timeout-ms: expected 1..600000");
-  RegTestOptions o = { id, key, vectors, waivers, timeout_ms };
+  if ((client_cert == NULL) != (client_key == NULL))
+    return essc_cli_usage_error ("registry test", "--client-cert and --client-key go together");
+  ConfClientOptions client = { ca, client_cert, client_key, NULL };
+  RegTestOptions o = { id, key, vectors, waivers, timeout_ms, &client, print_failure, NULL };
   RegTestOutcome out;
   g_autoptr (GError) error = NULL;
   if (!reg_test (&ctx, &o, &out, &error))
@@ -267,11 +290,11 @@ cmd_test (int argc, char **argv)
   g_autofree char *iut = shown (out.iut_name), *ver = shown (out.iut_version);
   g_autofree char *impl = shown (out.impl);
   printf ("%s: report %" G_GINT64_FORMAT ": %s %s (%s) as %s: %s; %u passed, %u failed, "
-          "%u not implemented, %u skipped, %u waived\n", id, out.report_id, iut, ver, impl,
-          out.role, out.conformant ? "conformant" : "NOT conformant",
+          "%u not implemented, %u not run, %u skipped, %u waived\n", id, out.report_id, iut, ver,
+          impl, out.role, out.conformant ? "conformant" : "NOT conformant",
           out.counts[CONF_VERDICT_PASS], out.counts[CONF_VERDICT_FAIL],
-          out.counts[CONF_VERDICT_NOT_IMPLEMENTED], out.counts[CONF_VERDICT_SKIP],
-          out.counts[CONF_VERDICT_WAIVED]);
+          out.counts[CONF_VERDICT_NOT_IMPLEMENTED], out.counts[CONF_VERDICT_NOT_RUN],
+          out.counts[CONF_VERDICT_SKIP], out.counts[CONF_VERDICT_WAIVED]);
   gboolean conformant = out.conformant;
   reg_test_outcome_clear (&out);
   return conformant ? ESSC_EXIT_OK : ESSC_EXIT_FAILED;

@@ -31,6 +31,8 @@ struct _ConfFeedDoc {
   JsonObject *root;
   char key_id[2 * MODEL_KEY_ID_LEN + 1];
   gint64 published_at, next_update;
+  guint64 history_count;
+  guint8 history_hash[32];
   GHashTable *revoked;      /* serial (guint64*) -> JsonObject* (borrowed from root) */
   GHashTable *status;       /* channel id -> status (borrowed from root) */
 };
@@ -381,6 +383,8 @@ parse (ConfFeedDoc *doc, const char *bytes, gsize len, GError **error)
     }
   doc->published_at = feed.published_at;
   doc->next_update = feed.next_update;
+  doc->history_count = feed.history_count;
+  memcpy (doc->history_hash, feed.history_hash, sizeof doc->history_hash);
   JsonArray *ra = json_object_get_array_member (doc->root, "revoked");
   for (guint i = 0; i < json_array_get_length (ra); i++)
     {
@@ -473,6 +477,13 @@ gint64
 conf_feed_doc_next_update (const ConfFeedDoc *doc)
 {
   return doc->next_update;
+}
+
+void
+conf_feed_doc_history (const ConfFeedDoc *doc, guint64 *count, guint8 hash[32])
+{
+  *count = doc->history_count;
+  memcpy (hash, doc->history_hash, sizeof doc->history_hash);
 }
 
 const char *

@@ -77,6 +77,8 @@ void conf_feed_doc_free (ConfFeedDoc *doc);
 
 gint64 conf_feed_doc_published_at (const ConfFeedDoc *doc);
 gint64 conf_feed_doc_next_update (const ConfFeedDoc *doc);
+/* The head of the registry's history chain it was published with. */
+void conf_feed_doc_history (const ConfFeedDoc *doc, guint64 *count, guint8 hash[32]);
 /* 16 hex: the key id that signed it. */
 const char *conf_feed_doc_key_id (const ConfFeedDoc *doc);
 /* TRUE when serial is revoked; *revoked_at and *reason (borrowed) if so. */

@@ -434,7 +434,8 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
   ConfRunOptions ro = {
     .command = c->impl, .role = c->role,
     .timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : CONF_CLIENT_DEFAULT_TIMEOUT_MS,
-    .profile = profile, .waivers = waivers,
+    .profile = profile, .waivers = waivers, .client = o->client,
+    .on_result = o->on_result, .user_data = o->user_data,
   };
   g_autoptr (ConfRun) run = conf_run (plan, &ro, &e);
   if (run == NULL)

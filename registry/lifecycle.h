@@ -64,6 +64,11 @@ typedef struct {
   const char *vectors_dir;      /* NULL: conf_plan_default_dir () */
   const char *waivers_path;     /* the vendor's known failures, or NULL */
   int timeout_ms;               /* per response; 0: the client's default */
+  const ConfClientOptions *client; /* TLS options for an https:// implementation, or NULL */
+  /* Called after each test's result (e.g. to name the failures); may be NULL. */
+  void (*on_result) (const ConfTestResult *result, guint index, guint total,
+                     gpointer user_data);
+  gpointer user_data;
 } RegTestOptions;
 
 /* What a test gave.  All fields public; reg_test_outcome_clear frees. */

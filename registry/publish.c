@@ -235,18 +235,7 @@ reg_feed_head (RegDb *db, const char *path, ModelAuditHead *out, GError **error)
       g_error_free (e);
       return FALSE;
     }
-  /* The feed verified: its bytes are the issuer's canonical JSON. */
-  g_autoptr (JsonObject) o = conf_json_parse_object (text, len, NULL);
-  JsonObject *h = NULL;
-  gint64 count = -1;
-  const char *hash = NULL;
-  if (o == NULL || !conf_json_get_object (o, "history", &h, NULL)
-      || !conf_json_get_int (h, "count", &count, NULL) || count < 0
-      || !conf_json_get_string (h, "hash", &hash, NULL)
-      || !conf_hex_decode_fixed (hash, out->hash, MODEL_AUDIT_HASH_LEN, NULL))
-    return fail (error, REG_ERROR_INPUT, "%s: no history head (history.count, history.hash)",
-                 path);
-  out->count = (guint64) count;
+  conf_feed_doc_history (doc, &out->count, out->hash);
   return TRUE;
 }
 
