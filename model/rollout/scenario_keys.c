@@ -29,6 +29,8 @@ typedef enum {
   K_RATE,        /* double >= 0 */
   K_PROB,        /* double in [0, 1] */
   K_POSITIVE,    /* double > 0 */
+  K_DAYS,        /* double in [1, MAX_DAYS]: a mean duration (its inverse is a daily rate) */
+  K_DELAY,       /* double in [0, MAX_DAYS]: a delay in days */
   K_GROWTH,      /* DATE:PEOPLE, ... */
   K_PUSH,        /* DATE..DATE:FACTOR, ... */
   K_ACCESS,      /* a path, or "none" (NULL) */
@@ -44,6 +46,11 @@ typedef struct {
 } Spec;
 
 #define F(field) G_STRUCT_OFFSET (ModelScenario, field)
+/* The longest duration or delay a scenario may give: a century. */
+#define MAX_DAYS 36500.0
+/* The largest rate or multiplier: far above any meaningful value, and small
+ * enough that products of a few of them (the adoption hazard) stay finite. */
+#define MAX_RATE 1e6
 
 static const Spec specs[] = {
   { "scenario", "name", K_NAME, F (name), "" },
@@ -78,21 +85,21 @@ static const Spec specs[] = {
   { "adoption", "rural_factor", K_RATE, F (rural_factor), "multiplier" },
   { "adoption", "policy_push", K_PUSH, 0, "" },
   { "adoption", "level2_share", K_PROB, F (level2_share), "share" },
-  { "adoption", "level2_upgrade", K_RATE, F (level2_upgrade), "per day" },
+  { "adoption", "level2_upgrade", K_PROB, F (level2_upgrade), "probability per day" },
   { "adoption", "access", K_ACCESS, F (access_path), "" },
   { "adoption", "access_growth", K_BOOL, F (access_growth), "" },
   { "adoption", "access_max", K_PROB, F (access_max), "share" },
   { "adoption", "proxy_0_17", K_PROB, F (proxy[MODEL_AGE_0_17]), "share" },
   { "adoption", "proxy_60_plus", K_PROB, F (proxy[MODEL_AGE_60_PLUS]), "share" },
-  { "cards", "loss_rate", K_RATE, F (loss_rate), "per day" },
-  { "cards", "replacement_days", K_POSITIVE, F (replacement_days), "days" },
+  { "cards", "loss_rate", K_PROB, F (loss_rate), "probability per day" },
+  { "cards", "replacement_days", K_DAYS, F (replacement_days), "mean days" },
   { "milestones", "issuance_golive", K_RANGE, F (milestone[MODEL_MILESTONE_ISSUANCE]), "" },
   { "milestones", "mobile_payment", K_RANGE, F (milestone[MODEL_MILESTONE_MOBILE_PAYMENT]), "" },
   { "milestones", "unified_settlement", K_RANGE,
     F (milestone[MODEL_MILESTONE_UNIFIED_SETTLEMENT]), "" },
   { "channels", "catalogue", K_PATH, F (catalogue_path), "" },
   { "channels", "certification_pass", K_PROB, F (certification_pass), "probability" },
-  { "channels", "rectification_days", K_RATE, F (rectification_days), "days" },
+  { "channels", "rectification_days", K_DELAY, F (rectification_days), "days" },
   { "channels", "arrival_rate", K_ARRIVAL, F (arrival_rate), "channels per day" },
   { "channels", "arrival_halflife", K_POSITIVE, F (arrival_halflife), "days" },
   { "channels", "arrival_max", K_WHOLE, F (arrival_max), "channels" },
@@ -211,9 +218,10 @@ parse_push (const char *text, ModelScenario *s)
       g_autofree char *why = parse_range (range, &r);
       if (why != NULL)
         return g_strdup_printf ("item %u: %s", i + 1, why);
-      if (!model_csv_parse_double (value, &p.multiplier) || p.multiplier < 0)
+      if (!model_csv_parse_double (value, &p.multiplier) || p.multiplier < 0
+          || p.multiplier > MAX_RATE)
         return g_strdup_printf ("item %u: \"%s\" is not a multiplier, expected a number "
-                                ">= 0", i + 1, value);
+                                "from 0 to %g", i + 1, value, MAX_RATE);
       p.first = r.first;
       p.last = r.last;
       if (pushes->len > 0)
@@ -294,6 +302,19 @@ parse_value (const Spec *spec, const char *text, const char *dir, ModelScenario 
         *field = g_path_is_absolute (text) ? g_strdup (text) : g_build_filename (dir, text, NULL);
         return NULL;
       }
+    case K_DAYS:
+    case K_DELAY:
+      {
+        double lo = spec->kind == K_DAYS ? 1 : 0;
+        if (!model_csv_parse_double (text, &d) || d < lo || d > MAX_DAYS)
+          return g_strdup_printf ("\"%s\" is not a number of days in [%g, %g] (%s)%s", text, lo,
+                                  MAX_DAYS, spec->unit,
+                                  spec->kind == K_DAYS ? ": the model takes 1 / days as the "
+                                  "daily probability, so a mean under one day cannot be meant"
+                                  : "");
+        *FIELD (s, double, spec->offset) = d;
+        return NULL;
+      }
     case K_RATE:
     case K_PROB:
     case K_POSITIVE:
@@ -305,6 +326,9 @@ parse_value (const Spec *spec, const char *text, const char *dir, ModelScenario 
       if (d < 0 && spec->kind != K_PROB)
         return g_strdup_printf ("%s is negative, expected a number %s 0 (%s)", text,
                                 spec->kind == K_POSITIVE ? ">" : ">=", spec->unit);
+      if (d > MAX_RATE && spec->kind != K_PROB)
+        return g_strdup_printf ("%s is above %g, expected a number from 0 to %g (%s)", text,
+                                MAX_RATE, MAX_RATE, spec->unit);
       if (spec->kind == K_POSITIVE && d == 0)
         return g_strdup_printf ("%s is zero, expected a number > 0 (%s)", text, spec->unit);
       if (spec->kind == K_PROB && (d < 0 || d > 1))
@@ -676,10 +700,12 @@ scen_number_key (const char *name, gsize *offset, double *lo, double *hi)
     return FALSE;
   g_autofree char *group = g_strndup (name, (gsize) (dot - name));
   const Spec *spec = find_spec (group, dot + 1);
-  if (spec == NULL || (spec->kind != K_RATE && spec->kind != K_PROB && spec->kind != K_POSITIVE))
+  if (spec == NULL || (spec->kind != K_RATE && spec->kind != K_PROB && spec->kind != K_POSITIVE
+                       && spec->kind != K_DAYS && spec->kind != K_DELAY))
     return FALSE;
   *offset = spec->offset;
-  *lo = 0;
-  *hi = spec->kind == K_PROB ? 1 : G_MAXDOUBLE;
+  *lo = spec->kind == K_DAYS ? 1 : 0;
+  *hi = spec->kind == K_PROB ? 1 : spec->kind == K_DAYS || spec->kind == K_DELAY ? MAX_DAYS
+                                                                               : MAX_RATE;
   return TRUE;
 }

@@ -275,7 +275,27 @@ static const BadCase bad_cases[] = {
     { "7: [channels] certification_pass: 1.01 is outside [0, 1], expected a probability in "
       "[0, 1]" } },
   { "not-a-number", MINIMAL "[cards]\nloss_rate = 1e-5x\n",
-    { "8: [cards] loss_rate: \"1e-5x\" is not a number, expected a number >= 0" } },
+    { "8: [cards] loss_rate: \"1e-5x\" is not a number, expected a probability in [0, 1]" } },
+  /* Values the model uses as daily probabilities, mean durations or
+   * hazards are bounded to what it can mean (scenarios/README.md). */
+  { "loss-rate-over-one", MINIMAL "[cards]\nloss_rate = 1.5\n",
+    { "8: [cards] loss_rate: 1.5 is outside [0, 1], expected a probability per day in [0, 1]" } },
+  { "upgrade-over-one", MINIMAL "[adoption]\nlevel2_upgrade = 2\n",
+    { "8: [adoption] level2_upgrade: 2 is outside [0, 1], expected a probability per day in "
+      "[0, 1]" } },
+  { "replacement-under-a-day", MINIMAL "[cards]\nreplacement_days = 0.5\n",
+    { "8: [cards] replacement_days: \"0.5\" is not a number of days in [1, 36500] (mean days): "
+      "the model takes 1 / days as the daily probability, so a mean under one day cannot be "
+      "meant" } },
+  { "rectification-huge", MINIMAL "rectification_days = 1e20\n",
+    { "7: [channels] rectification_days: \"1e20\" is not a number of days in [0, 36500] "
+      "(days)" } },
+  { "rate-huge", MINIMAL "[adoption]\nimitation = 1e7\n",
+    { "8: [adoption] imitation: 1e7 is above 1e+06, expected a number from 0 to 1e+06 (per "
+      "day)" } },
+  { "push-huge", MINIMAL "[adoption]\npolicy_push = 2019-11-01..2019-12-31:1e9\n",
+    { "8: [adoption] policy_push: item 1: \"1e9\" is not a multiplier, expected a number "
+      "from 0 to 1e+06" } },
   { "unknown-key", MINIMAL "[adoption]\n\n# a typo\ninovation = 0.1\n",
     { "10: [adoption] inovation: unknown key, expected one of innovation, "
       "innovation_per_channel, imitation, youth_factor, elderly_factor, rural_factor, "
