@@ -409,7 +409,8 @@ static int
 sim_run (int argc, char **argv, gboolean multi)
 {
   gint replications = 0, jobs = 1;
-  gint64 seed = -1, shuffle = -1;
+  g_autofree char *seed_text = NULL;
+  gint64 shuffle = -1;
   g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL;
   gboolean no_db = FALSE, resume = FALSE, no_latency = FALSE, plan_capacity = FALSE;
   const GOptionEntry entries[] = {
@@ -419,7 +420,8 @@ sim_run (int argc, char **argv, gboolean multi)
     { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
       "replications (default: the scenario's)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "threads (default 1)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "seed (default: the scenario's)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+      "seed, 0 to 18446744073709551615 (default: the scenario's)", "N" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &end,
       "run to this last day instead of the scenario's end (on or after its target dates; the "
       "run database records it as end)", "YYYY-MM-DD" },
@@ -464,8 +466,14 @@ sim_run (int argc, char **argv, gboolean multi)
       fprintf (stderr, "essc sim: %s\n", error->message);
       return ESSC_EXIT_USAGE;
     }
-  if (seed >= 0)
-    sc->seed = (guint64) seed;
+  if (seed_text != NULL)
+    {
+      guint64 seed = 0;
+      if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
+        return essc_cli_usage_error ("sim", "--seed: \"%s\" is not a whole number from 0 to "
+                                     "18446744073709551615", seed_text);
+      sc->seed = seed;
+    }
   const gint32 scenario_end = sc->end;
   if (end != NULL && !set_end (sc, end))
     return ESSC_EXIT_USAGE;

@@ -8,6 +8,7 @@
 
 #include "base/text.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -102,6 +103,22 @@ essc_cli_usage_error (const char *command, const char *format, ...)
   return ESSC_EXIT_USAGE;
 }
 
+/* A command's status, unless its standard output could not be written (a
+ * full disk, a closed pipe, /dev/full): then that is an error of its own,
+ * exit 3, for no output is worth less than a wrong one taken as whole. */
+static int
+finish (int status)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      int e = errno;
+      fprintf (stderr, "essc: cannot write standard output: %s\n",
+               e ? g_strerror (e) : "write error");
+      return ESSC_EXIT_INTERNAL;
+    }
+  return status;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -120,16 +137,16 @@ main (int argc, char **argv)
       || strcmp (argv[1], "help") == 0)
     {
       print_help (stdout);
-      return ESSC_EXIT_OK;
+      return finish (ESSC_EXIT_OK);
     }
   if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "version") == 0)
     {
       printf ("essc %s\n", ESSC_VERSION);
-      return ESSC_EXIT_OK;
+      return finish (ESSC_EXIT_OK);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].run (argc - 1, argv + 1);
+      return finish (commands[i].run (argc - 1, argv + 1));
 
   g_autofree char *shown = base_text_printable (argv[1], strlen (argv[1]), 64);
   if (argv[1][0] == '-')

@@ -59,6 +59,24 @@ sim_mpi_init (int *argc, char ***argv)
 #else
   (void) argc;
   (void) argv;
+  /* Started by mpirun (Open MPI, or a PMI launcher such as MPICH's) as one
+   * of several ranks: each rank of a build without MPI would run the whole
+   * job and write the same outputs. */
+  static const char *const size_vars[] = { "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE" };
+  for (gsize i = 0; i < G_N_ELEMENTS (size_vars); i++)
+    {
+      const char *v = g_getenv (size_vars[i]);
+      guint64 n = 0;
+      if (v != NULL && g_ascii_string_to_unsigned (v, 10, 0, G_MAXINT, &n, NULL) && n > 1)
+        {
+          fprintf (stderr, "essc: started as one of %" G_GUINT64_FORMAT " ranks (%s=%s), but "
+                   "this essc was built without MPI, so every rank would run the whole job "
+                   "and write the same outputs; run the MPI build (make MPI=1: "
+                   "build-mpi/essc) under mpirun, or this one without it\n", n,
+                   size_vars[i], v);
+          exit (2);
+        }
+    }
 #endif
   return world.size > 1;
 }

@@ -370,6 +370,46 @@ sql_text (const char *path, const char *sql)
 /* essc sim --end: a run on past the scenario's end, recorded as the run's
  * end; an end before a target date, not after the start, or not a date is
  * refused (exit 2, what is wrong named) and writes nothing. */
+/* --seed is a whole number 0..2^64-1: a negative one is refused, not
+ * silently replaced by the scenario's. */
+static void
+test_sim_seed (void)
+{
+  g_autofree char *scenario = essc_test_src_path ("tests", "data", "small", "latency.ini", NULL);
+  const char *bad[] = { "-1", "1.5", "18446744073709551616", "x", "" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      EsscTestRun r = essc_test_run_essc ("sim", scenario, "--no-db", "--seed", bad[i]);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "--seed: "));
+      essc_test_run_clear (&r);
+    }
+  EsscTestRun r = essc_test_run_essc ("sim", scenario, "--no-db", "--replications", "1",
+                                      "--no-latency", "--seed", "18446744073709551615");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "seed 18446744073709551615"));
+  essc_test_run_clear (&r);
+}
+
+/* Output that cannot be written (a full disk: /dev/full) is an error,
+ * exit 3 with a message, not a success with nothing written. */
+static void
+test_stdout_unwritable (void)
+{
+  g_assert_true (g_file_test ("/dev/full", G_FILE_TEST_EXISTS));   /* Linux has it */
+  g_autofree char *scenario = essc_test_src_path ("scenarios", "national-2019.ini", NULL);
+  const char *cmds[][4] = { { "--help", NULL }, { "scenario", "check", scenario, NULL },
+                            { "impl", "--list-faults", NULL } };
+  for (gsize i = 0; i < G_N_ELEMENTS (cmds); i++)
+    {
+      g_autofree char *line = g_strjoinv (" ", (char **) cmds[i]);
+      EsscTestRun r = essc_test_run_sh ("%s %s > /dev/full", essc_test_bin (), line);
+      g_assert_cmpint (r.status, ==, 3);
+      g_assert_nonnull (strstr (r.err, "cannot write standard output: No space left on device"));
+      essc_test_run_clear (&r);
+    }
+}
+
 static void
 test_sim_end (void)
 {
@@ -471,6 +511,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bench/service-times", test_bench_service_times);
   g_test_add_func ("/cli/bench/service-times-unwritable", test_bench_service_times_unwritable);
   g_test_add_func ("/cli/sim/end", test_sim_end);
+  g_test_add_func ("/cli/sim/seed", test_sim_seed);
+  g_test_add_func ("/cli/stdout-unwritable", test_stdout_unwritable);
   g_test_add_func ("/cli/calibrate/errors", test_calibrate_errors);
   return g_test_run ();
 }

@@ -75,6 +75,25 @@ sim_digest (int ranks, const char *scenario, const char *reps, const char *db)
   return digest_of (out);
 }
 
+/* The build without MPI, started by mpirun as two ranks, refuses at once
+ * (each rank would run the whole job and write the same database). */
+static void
+test_non_mpi_build (void)
+{
+  g_autofree char *scenario = essc_test_src_path ("tests", "data", "small", "latency.ini", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("essc-mpi-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "run.db", NULL);
+  const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
+                         "-np", "2", essc_test_env ("ESSC_BIN"), "sim", scenario,
+                         "--replications", "1", "--db", db, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run (argv, &out, &err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "this essc was built without MPI"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
 static void
 test_digests (void)
 {
@@ -323,6 +342,7 @@ main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   g_test_add_func ("/mpi/digest/ranks-1-to-4", test_digests);
+  g_test_add_func ("/mpi/non-mpi-build-refuses", test_non_mpi_build);
   g_test_add_func ("/mpi/database/same-rows", test_same_database);
   g_test_add_func ("/mpi/rank-failure/ends-the-job", test_rank_failure);
   g_test_add_func ("/mpi/sweep/2x2-points-match-single-runs", test_sweep);
