@@ -14,10 +14,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -44,6 +46,29 @@ struct _BaseProc {
   gboolean finished;
   BaseProcExit exit;
 };
+
+/* ---- the live process groups, for the signal handler --------------------- */
+
+/* The process groups of children not yet finished.  Written by the thread
+ * that spawns and finishes (with signals blocked around the change), read by
+ * the handler of base_proc_end_all_on_signals. */
+#define MAX_LIVE 64
+static volatile pid_t live_groups[MAX_LIVE];
+
+static void
+live_set (pid_t old, pid_t new_value)
+{
+  sigset_t all, saved;
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, &saved);
+  for (guint i = 0; i < MAX_LIVE; i++)
+    if (live_groups[i] == old)
+      {
+        live_groups[i] = new_value;
+        break;
+      }
+  pthread_sigmask (SIG_SETMASK, &saved, NULL);
+}
 
 /* ---- spawning ----------------------------------------------------------- */
 
@@ -107,6 +132,7 @@ base_proc_spawn (const char *const *argv, BaseProcFlags flags, gsize stderr_keep
   /* Also from the parent, so the group exists whichever side runs first. */
   setpgid (pid, pid);
 
+  live_set (0, pid);
   BaseProc *proc = g_new0 (BaseProc, 1);
   proc->pid = pid;
   proc->in_fd = in_fd;
@@ -521,6 +547,7 @@ base_proc_finish (BaseProc *proc, int grace_ms, int term_ms, BaseProcExit *out)
           x->signal = WTERMSIG (status);
         }
       reap_group (proc);
+      live_set (proc->pid, 0);
       drain_stderr (proc);
       close_fd (&proc->in_fd);
       close_fd (&proc->out_fd);
@@ -565,4 +592,91 @@ base_proc_free (BaseProc *proc)
   base_proc_finish (proc, 0, 0, NULL);
   g_free (proc->ring);
   g_free (proc);
+}
+
+/* ---- ending everything on a signal ------------------------------------------ */
+
+/* Kills (SIGKILL) and reaps every child of this process and the groups they
+ * lead, again and again while orphans are re-parented to it (it is a
+ * subreaper): a descendant that left its group with setsid() is re-parented
+ * here when its parent dies, and is then found.  Async-signal-safe: open,
+ * read, close, kill, waitpid, nanosleep only. */
+static void
+end_descendants (void)
+{
+  char path[64] = "/proc/self/task/", digits[24];
+  /* The children of the main thread (the leader, whose tid is the pid). */
+  pid_t self = getpid ();
+  int n = 0;
+  pid_t x = self;
+  do
+    digits[n++] = (char) ('0' + x % 10);
+  while ((x /= 10) > 0 && n < 23);
+  gsize at = strlen (path);
+  while (n > 0)
+    path[at++] = digits[--n];
+  memcpy (path + at, "/children", sizeof "/children");
+
+  for (int round = 0; round < 200; round++)
+    {
+      char buf[4096];
+      ssize_t len = 0;
+      int fd = open (path, O_RDONLY | O_CLOEXEC);
+      if (fd >= 0)
+        {
+          len = read (fd, buf, sizeof buf - 1);
+          close (fd);
+        }
+      gboolean any = FALSE;
+      pid_t pid = 0;
+      for (ssize_t i = 0; i <= len; i++)
+        {
+          char c = i < len ? buf[i] : ' ';
+          if (c >= '0' && c <= '9')
+            pid = pid * 10 + (c - '0');
+          else if (pid > 0)
+            {
+              kill (-pid, SIGKILL);
+              kill (pid, SIGKILL);
+              any = TRUE;
+              pid = 0;
+            }
+        }
+      while (waitpid (-1, NULL, WNOHANG) > 0)
+        any = TRUE;
+      if (!any && fd >= 0)
+        return;
+      struct timespec ms = { 0, 5 * 1000 * 1000 };
+      nanosleep (&ms, NULL);
+    }
+}
+
+static void
+on_end_signal (int sig)
+{
+  for (guint i = 0; i < MAX_LIVE; i++)
+    if (live_groups[i] > 0)
+      kill (-live_groups[i], SIGKILL);
+  end_descendants ();
+  static const char msg[] = "essc: ended by a signal; the implementations it ran and their "
+                            "descendants were ended too\n";
+  ssize_t ignored = write (STDERR_FILENO, msg, sizeof msg - 1);
+  (void) ignored;
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+void
+base_proc_end_all_on_signals (void)
+{
+  static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_end_signal;
+  sigfillset (&sa.sa_mask);
+  for (gsize i = 0; i < G_N_ELEMENTS (sigs); i++)
+    sigaction (sigs[i], &sa, NULL);
+#ifdef __linux__
+  prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
 }

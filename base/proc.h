@@ -177,4 +177,17 @@ void base_proc_free (BaseProc *proc);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BaseProc, base_proc_free)
 
+/*
+ * Makes SIGTERM, SIGINT and SIGHUP end, before this process ends by them,
+ * every child it spawned and not yet finished (their whole process groups,
+ * SIGKILL) and every other descendant it can reach: as a child subreaper
+ * it receives the orphans of its children, so a descendant that left its
+ * group with setsid() is ended too once its parent is.  The process then
+ * dies of the signal (status 128 + signal in a shell), after one line on
+ * standard error.  For commands that run implementations under test (a CI
+ * timeout or Ctrl-C must not leave them running).  Process-wide; call once
+ * from main's thread.
+ */
+void base_proc_end_all_on_signals (void);
+
 G_END_DECLS

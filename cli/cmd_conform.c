@@ -13,6 +13,7 @@
  * --client-key for TLS); --transcript keeps every message exchanged.
  */
 #include "cli/cli.h"
+#include "base/proc.h"
 #include "base/text.h"
 #include "conformance/cert.h"
 #include "conformance/client.h"
@@ -275,6 +276,7 @@ essc_cmd_conform (int argc, char **argv)
   guint total = conf_run_total (plan, &options);
   conf_tap_begin (stdout, total);
 
+  base_proc_end_all_on_signals ();   /* a CI timeout or Ctrl-C ends the IUT too */
   g_autoptr (ConfRun) run = conf_run (plan, &options, &error);
   if (run == NULL)
     {

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 
 #include "base/hex.h"
+#include "base/proc.h"
 #include "base/text.h"
 #include "base/time.h"
 #include "conformance/json.h"
@@ -285,6 +286,7 @@ cmd_test (int argc, char **argv)
   RegTestOptions o = { id, key, vectors, waivers, timeout_ms, &client, print_failure, NULL };
   RegTestOutcome out;
   g_autoptr (GError) error = NULL;
+  base_proc_end_all_on_signals ();   /* a timeout or Ctrl-C ends the implementation too */
   if (!reg_test (&ctx, &o, &out, &error))
     return report_error ("test", error);
   g_autofree char *iut = shown (out.iut_name), *ver = shown (out.iut_version);

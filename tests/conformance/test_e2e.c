@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
+#include <signal.h>
 #include <string.h>
 
 typedef struct {
@@ -535,6 +536,62 @@ test_coverage (Fx *f, gconstpointer data)
   essc_test_run_clear (&r);
 }
 
+/* TRUE while pid is a process that is not a zombie. */
+static gboolean
+alive (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  const char *close_paren = strrchr (stat, ')');
+  return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] != 'Z';
+}
+
+/* SIGTERM or SIGINT to essc conform (a CI timeout, Ctrl-C) ends the
+ * implementation and every descendant, even one that left its process group
+ * with setsid(); essc itself dies of the signal. */
+static void
+test_signals_end_iut (Fx *f, gconstpointer data)
+{
+  const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+  g_autofree char *adapter = essc_test_src_path ("tests", "adapters", "escape.sh", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (sigs); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *pid_file = g_build_filename (f->dir, "escapee.pid", NULL);
+      g_remove (pid_file);
+      g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (
+          G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_subprocess_launcher_setenv (l, "ESCAPE_PID_FILE", pid_file, TRUE);
+      g_autoptr (GSubprocess) p = g_subprocess_launcher_spawn (
+          l, &error, essc_test_bin (), "conform", "--role", "verifier", "--impl", adapter,
+          "--timeout-ms", "60000", NULL);
+      g_assert_no_error (error);
+      g_autofree char *text = NULL;
+      for (int t = 0; t < 100 && !g_file_get_contents (pid_file, &text, NULL, NULL); t++)
+        g_usleep (50 * 1000);
+      g_assert_nonnull (text);
+      pid_t escapee = (pid_t) g_ascii_strtoll (text, NULL, 10);
+      g_assert_cmpint (escapee, >, 1);
+      g_assert_true (alive (escapee));
+      g_subprocess_send_signal (p, sigs[i]);
+      g_assert_true (g_subprocess_wait (p, NULL, &error));
+      g_assert_true (g_subprocess_get_if_signaled (p));
+      g_assert_cmpint (g_subprocess_get_term_sig (p), ==, sigs[i]);
+      gboolean gone = FALSE;
+      for (int t = 0; t < 40 && !gone; t++)
+        {
+          gone = !alive (escapee);
+          if (!gone)
+            g_usleep (50 * 1000);
+        }
+      if (!gone)
+        kill (escapee, SIGKILL);   /* leave nothing behind, then fail */
+      g_assert_true (gone);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -553,5 +610,6 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/only", test_only);
   ADD ("/conf/e2e/untrusted-iut-name", test_odd_name);
   ADD ("/conf/e2e/sample-adapter", test_sample_adapter);
+  ADD ("/conf/e2e/signals-end-the-iut", test_signals_end_iut);
   return g_test_run ();
 }
