@@ -56,7 +56,7 @@ USES_sim         := base
 
 DIR_std          := model/std
 MODS_std         := stdcode keypair id card ecard pin credential base45 qr consent \
-                    channel channel_request ledger ledger_book audit issuer \
+                    channel channel_request channel_replay channel_relay ledger ledger_book audit issuer \
                     store store_row store_table
 USES_std         := base
 
