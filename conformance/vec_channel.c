@@ -345,6 +345,11 @@ request_tests (Fx *fx)
   TEST ("platform/verify-tier1", "CHAN-9 CHAN-10 CHAN-11 CHAN-15 CHAN-16", "a tier-1 request "
         "signed by its channel", NULL, "valid");
   verify (fx, w1, b, T0, MODEL_STD_OK);
+  const char *utf8 = "{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\",\"q\":\"a\\\"b\\\\c\"}";
+  g_autoptr (GBytes) wu = wire (P1, NULL, T0, "u", "qr.verify", utf8, P1, NULL);
+  TEST ("platform/verify-utf8-body", "CHAN-11", "the body hash covers the body's UTF-8 bytes "
+        "(Chinese characters, a quote, a backslash), not their JSON escapes", NULL, "valid");
+  verify (fx, wu, utf8, T0, MODEL_STD_OK);
   TEST ("platform/verify-tier2-relayed", "CHAN-7 CHAN-10", "a tier-2 request relayed and "
         "countersigned by its parent", NULL, "valid");
   verify (fx, w2, b, T0, MODEL_STD_OK);

@@ -175,6 +175,12 @@ sign_tests (Fx *fx, const char *b)
   TEST ("channel/sign-exact", "CHAN-9 CHAN-10 CHAN-11 CHAN-16 CHAN-27 CRYPTO-1", "table 6.3 "
         "and the channel's Ed25519 signature, byte for byte", NULL, "valid");
   sign_step (fx, "data.request", b, T0, "s1", w1, MODEL_STD_OK);
+  const char *utf8 = "{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\",\"q\":\"a\\\"b\\\\c\"}";
+  g_autoptr (GBytes) wu = conf_vec_chan_wire (P1, NULL, T0, "s2", "data.request", utf8, P1, NULL);
+  TEST ("channel/sign-utf8-body", "CHAN-11 CHAN-27", "the body hash covers the body's UTF-8 "
+        "bytes (Chinese characters, a quote, a backslash), not their JSON escapes", NULL,
+        "valid");
+  sign_step (fx, "data.request", utf8, T0, "s2", wu, MODEL_STD_OK);
   TEST ("channel/sign-bad-operation", "CHAN-9", "an operation name with an upper-case letter",
         "Malformed", "invalid");
   sign_step (fx, "Data.request", b, T0, "s1", NULL, MODEL_STD_MALFORMED);
@@ -341,8 +347,7 @@ relay_tests (Fx *fx, const char *b)
     }
 }
 
-/* data.request: a malformed question before the status, the status before
- * the decision (CHAN-32). */
+/* A data.request question about SSN1 with scopes. */
 static JsonNode *
 question (const char *scopes)
 {
@@ -350,6 +355,8 @@ question (const char *scopes)
                   "scopes", conf_js (scopes), "now", conf_ji (T0), NULL);
 }
 
+/* data.request: a malformed question before the status, the status before
+ * the decision (CHAN-32). */
 static void
 data_order_tests (Fx *fx)
 {
