@@ -56,7 +56,7 @@ USES_sim         := base
 
 DIR_std          := model/std
 MODS_std         := stdcode keypair id card ecard pin credential base45 qr consent \
-                    channel channel_request ledger ledger_book audit issuer \
+                    channel channel_request channel_replay channel_relay ledger ledger_book audit issuer \
                     store store_row store_table
 USES_std         := base
 
@@ -71,7 +71,7 @@ DIR_conformance  := conformance
 MODS_conformance := json child transcript transport transport_pipe transport_http client \
                     impl impl_verifier impl_channel impl_platform impl_platform_pin \
                     impl_platform_chan impl_http faults \
-                    vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_consent \
+                    vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_channel_role vec_consent \
                     vec_payment vec_card vec_pin vec_audit vec_flows \
                     cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest
 USES_conformance := std base

@@ -2,7 +2,8 @@
 /*
  * Judgement of responses (see expect.h).  The audit checks rebuild the
  * IUT's entries as model/std/audit entries and let model_audit_log_verify walk
- * them, so the runner applies exactly the standard's chain rules.
+ * them, so the runner applies exactly the standard's chain rules.  The
+ * hello_ops checks hold the table of the ops each role must list.
  */
 #define _GNU_SOURCE /* memmem */
 #include "conformance/expect.h"
@@ -10,6 +11,7 @@
 #include "conformance/json.h"
 #include "model/std/audit.h"
 
+#include <math.h>
 #include <string.h>
 
 #define SHOWN_MAX 300 /* characters of a result shown in diagnostics */
@@ -34,6 +36,11 @@ shown (JsonObject *obj)
   return g_strdup_printf ("%.*s...", SHOWN_MAX, line);
 }
 
+/* An expected real matches any JSON number within this (docs/VECTORS.md;
+ * ESSC-STD CHAN-29 for the risk score). */
+#define REAL_TOLERANCE 1e-6
+
+/* a: the expected value, b: the one got. */
 static gboolean
 values_equal (JsonNode *a, JsonNode *b)
 {
@@ -42,6 +49,16 @@ values_equal (JsonNode *a, JsonNode *b)
   if (JSON_NODE_HOLDS_NULL (a))
     return TRUE;
   GType ta = json_node_get_value_type (a), tb = json_node_get_value_type (b);
+  if (ta == G_TYPE_DOUBLE)
+    {
+      /* a number in either form; a string, a boolean never */
+      if (tb != G_TYPE_DOUBLE && tb != G_TYPE_INT64)
+        return FALSE;
+      double want = json_node_get_double (a);
+      double have = tb == G_TYPE_DOUBLE ? json_node_get_double (b)
+                                        : (double) json_node_get_int (b);
+      return isfinite (have) && fabs (have - want) <= REAL_TOLERANCE;
+    }
   if (ta != tb)
     return FALSE;
   if (ta == G_TYPE_STRING)
@@ -50,8 +67,6 @@ values_equal (JsonNode *a, JsonNode *b)
     return json_node_get_int (a) == json_node_get_int (b);
   if (ta == G_TYPE_BOOLEAN)
     return json_node_get_boolean (a) == json_node_get_boolean (b);
-  if (ta == G_TYPE_DOUBLE)
-    return json_node_get_double (a) == json_node_get_double (b);
   return FALSE;
 }
 
@@ -153,6 +168,83 @@ check_idempotency_key (const ConfStep *step, JsonObject *result, ConfExpectState
       }
   g_hash_table_insert (state->keys, g_strdup (ref), g_strdup (key));
   return TRUE;
+}
+
+/* The ops each role MUST list in hello (docs/ADAPTER.md section 3): every
+ * role's, then the role's own; the payment ops only for hello_ops_payment. */
+static const char *const every_ops[] = { "hello", "reset", "bye", NULL };
+static const struct {
+  const char *role;
+  const char *const ops[32];
+  const char *const payment[8];
+} role_ops[] = {
+  { "verifier", { "id.validate", "status.set", "credential.verify", "qr.verify", NULL },
+    { NULL } },
+  { "channel", { "channel.set_status", "request.sign", "request.relay", "credential.verify",
+                 "consent.grant", "consent.revoke", "data.request", NULL },
+    { "payment.prepare", NULL } },
+  { "platform", { "id.validate", "card.register", "card.transition", "card.replace",
+                  "ecard.issue", "ecard.status", "credential.issue", "credential.verify",
+                  "qr.verify", "pin.set", "pin.verify", "pin.change", "channel.apply",
+                  "channel.set_status", "channel.verify", "channel.risk", "channel.get",
+                  "consent.grant", "consent.revoke", "consent.check", "audit.head",
+                  "audit.entries", NULL },
+    { "settlement.set_switch", "payment.submit", "payment.settle", "ledger.reconcile", NULL } },
+};
+
+static gboolean
+listed (JsonArray *ops, const char *op)
+{
+  for (guint i = 0; i < json_array_get_length (ops); i++)
+    {
+      JsonNode *n = json_array_get_element (ops, i);
+      if (json_node_get_value_type (n) == G_TYPE_STRING
+          && strcmp (json_node_get_string (n), op) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* hello's `ops` lists every op the test's role requires (with payment: its
+ * payment ops too), each as a string. */
+static gboolean
+check_hello_ops (JsonObject *result, const ConfExpectState *state, gboolean payment,
+                 char **detail)
+{
+  JsonArray *ops;
+  g_autoptr (GError) error = NULL;
+  const char *name = payment ? "hello_ops_payment" : "hello_ops";
+  gsize r = 0;
+  while (r < G_N_ELEMENTS (role_ops) && g_strcmp0 (role_ops[r].role, state->role) != 0)
+    r++;
+  if (r == G_N_ELEMENTS (role_ops))
+    {
+      *detail = g_strdup_printf ("%s: no role given to the judge (runner error)", name);
+      return FALSE;
+    }
+  if (result == NULL || !conf_json_get_array (result, "ops", &ops, &error))
+    {
+      *detail = g_strdup_printf ("%s: %s", name, error ? error->message : "no result");
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (ops); i++)
+    if (json_node_get_value_type (json_array_get_element (ops, i)) != G_TYPE_STRING)
+      {
+        *detail = g_strdup_printf ("%s: ops[%u] is not a string", name, i);
+        return FALSE;
+      }
+  g_autoptr (GString) missing = g_string_new (NULL);
+  const char *const *lists[] = { every_ops, role_ops[r].ops,
+                                 payment ? role_ops[r].payment : NULL };
+  for (gsize l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (gsize i = 0; lists[l] != NULL && lists[l][i] != NULL; i++)
+      if (!listed (ops, lists[l][i]))
+        g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", lists[l][i]);
+  if (missing->len == 0)
+    return TRUE;
+  *detail = g_strdup_printf ("%s: the %s role MUST list %s in hello's ops (docs/ADAPTER.md "
+                             "section 3)", name, state->role, missing->str);
+  return FALSE;
 }
 
 void
@@ -369,6 +461,10 @@ conf_expect_judge (const ConfStep *step, const ConfCallResult *got, ConfExpectSt
     out->pass = check_no_secret (got->result, state, &out->detail);
   else if (step->check != NULL && strcmp (step->check, "idempotency_key") == 0)
     out->pass = check_idempotency_key (step, got->result, state, &out->detail);
+  else if (step->check != NULL && strcmp (step->check, "hello_ops") == 0)
+    out->pass = check_hello_ops (got->result, state, FALSE, &out->detail);
+  else if (step->check != NULL && strcmp (step->check, "hello_ops_payment") == 0)
+    out->pass = check_hello_ops (got->result, state, TRUE, &out->detail);
   else
     out->pass = TRUE;
 }

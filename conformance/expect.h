@@ -6,7 +6,9 @@
  * and the named checks the runner computes itself (audit_chain: the entries
  * form a valid ESSC-STD section 9 chain, hashes recomputed here;
  * audit_head: the head matches the chain fetched before; audit_no_secret:
- * no PIN sent earlier in the test appears in clear in any entry's payload).  A failed
+ * no PIN sent earlier in the test appears in clear in any entry's payload;
+ * hello_ops, hello_ops_payment: hello lists the ops the role must offer).
+ * An expected real number matches any JSON number within 10^-6.  A failed
  * judgement says what was expected and what came, in words fit for TAP
  * diagnostics.
  */
@@ -28,6 +30,7 @@ typedef struct {
   guint8 chain_hash[32];
   GPtrArray *secrets;   /* PINs sent in earlier steps (audit_no_secret) */
   GHashTable *keys;     /* order_ref -> idempotency key seen (idempotency_key) */
+  const char *role;     /* the test's role (hello_ops); set by the caller, borrowed */
 } ConfExpectState;
 
 void conf_expect_state_clear (ConfExpectState *state);
@@ -54,7 +57,8 @@ void conf_expect_judge (const ConfStep *step, const ConfCallResult *got,
 
 /*
  * TRUE when every member of expected is in got with an equal value
- * (recursively for objects; arrays element by element, same length).
+ * (recursively for objects; arrays element by element, same length; an
+ * expected real equals any number within 10^-6 of it).
  * On FALSE, *path (transfer full) names the first difference.
  */
 gboolean conf_json_contains (JsonNode *expected, JsonNode *got, char **path);

@@ -119,6 +119,12 @@ static const ConfFault catalogue[] = {
     "channel.verify accepts a tier-2 request not relayed by its parent" },
   { "chan-risk-no-action", P, "CHAN-19,CHAN-20",
     "risk thresholds do not move a live channel to rectification or suspension" },
+  { "chan-rectify-before-suspend", P, "CHAN-20",
+    "CHAN-19 is applied before CHAN-20: a live channel reaching the suspension threshold in "
+    "one event is moved to rectification" },
+  { "risk-bogus-score", P, "CHAN-29",
+    "channel.risk and channel.get report the score in millionths (an integer), not as the "
+    "number of CHAN-29" },
 
   /* section 7: consent */
   { "consent-two-of-three", C | P, "CONSENT-5",

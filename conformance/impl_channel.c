@@ -2,20 +2,23 @@
 /*
  * The reference channel (an app's or website's back end), and the consent
  * ops it shares with the platform.  Its state is the configuration of reset
- * (id, tier, parent, its Ed25519 key derived from key_seed, its tier-2
- * children and their public keys, its status as the platform last set it),
- * the trust list, a consent store with CONSENT-12 ids from reset.seed, and
- * the nonces of the child requests it relayed.  request.sign and
- * request.relay build, sign and countersign with model/std/channel_request;
- * payment.prepare derives its idempotency key from the order reference so
- * that a retry repeats it.  A channel that is not live refuses every request
- * with `channel_not_live`.
+ * (id, tier, parent, its Ed25519 key derived from key_seed), a relay
+ * (model/std/channel_relay.h: its status as the platform last set it, its
+ * tier-2 children, their public keys and the nonces it relayed for each),
+ * the trust list, and a consent store with CONSENT-12 ids from reset.seed.
+ * request.sign and request.relay build, sign and countersign with
+ * model/std/channel_request; payment.prepare derives its idempotency key
+ * from the order reference so that a retry repeats it.  Every op checks
+ * its parameters first (`malformed`), then the channel's status (a channel
+ * that is not live refuses with `channel_not_live`), then what it does
+ * (docs/ADAPTER.md section 4.3).
  */
 #include "conformance/impl.h"
 
 #include "conformance/json.h"
 #include "model/std/common.h"
 #include "model/std/channel.h"
+#include "model/std/channel_relay.h"
 #include "model/std/consent.h"
 #include "model/std/keypair.h"
 #include "model/std/ledger.h"
@@ -23,7 +26,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#define WINDOW 300   /* CHAN-12's W, seconds */
 
 /* ---- consent (channel and platform) -------------------------------------- */
 
@@ -173,11 +175,9 @@ typedef struct {
   int tier;
   char parent_id[MODEL_CHANNEL_ID_LEN + 1];   /* "" for tier 1 */
   ModelKeyPair *key;
-  GHashTable *children;       /* channel id -> 32-byte public key */
-  ModelChannelStatus status;
+  ModelChannelRelay *relay;   /* its status, its children and their nonces (CHAN-26) */
   ModelTrustList *trust;
   ModelConsentStore *consents;
-  GHashTable *relayed;        /* child id + nonce (24 bytes) -> timestamp, CHAN-13 */
   guint64 prepared;           /* pay-new-key-on-retry */
 } Channel;
 
@@ -188,25 +188,40 @@ channel_free (gpointer state)
   if (c == NULL)
     return;
   model_key_pair_free (c->key);
-  g_hash_table_unref (c->children);
+  model_channel_relay_free (c->relay);
   model_trust_list_free (c->trust);
   model_consent_store_free (c->consents);
-  g_hash_table_unref (c->relayed);
   g_free (c);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Channel, channel_free)
 
-static guint
-relay_key_hash (gconstpointer key)
-{
-  return g_str_hash (key) ^ base_bytes16_hash ((const guint8 *) key + 9);
-}
-
+/* The children of a tier-1 channel (config `children`) into its relay. */
 static gboolean
-relay_key_equal (gconstpointer a, gconstpointer b)
+add_children (Channel *c, JsonObject *config, GError **error)
 {
-  return memcmp (a, b, 9 + MODEL_CHANNEL_NONCE_LEN) == 0;
+  JsonArray *children = NULL;
+  if (json_object_has_member (config, "children")
+      && !conf_json_get_array (config, "children", &children, error))
+    return FALSE;
+  for (guint i = 0; children != NULL && i < json_array_get_length (children); i++)
+    {
+      JsonNode *n = json_array_get_element (children, i);
+      char child[MODEL_CHANNEL_ID_LEN + 1];
+      guint8 pk[32];
+      g_autoptr (GError) inner = NULL;
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        return conf_impl_fail (error, MODEL_STD_MALFORMED, "children[%u]: expected an object",
+                               i);
+      JsonObject *o = json_node_get_object (n);
+      if (!get_field (o, "channel_id", child, MODEL_CHANNEL_ID_LEN, error)
+          || !conf_json_get_hex_fixed (o, "public_key", pk, sizeof pk, error))
+        return FALSE;
+      if (!model_channel_relay_add_child (c->relay, child, pk, &inner))
+        return conf_impl_fail (error, (ModelStdCode) inner->code, "children[%u]: %s", i,
+                               inner->message);
+    }
+  return TRUE;
 }
 
 static gpointer
@@ -215,12 +230,11 @@ channel_reset (ConfImpl *impl, ConfImplReset *r, GError **error)
   g_autoptr (Channel) c = g_new0 (Channel, 1);
   JsonObject *config = r->config;
   guint8 seed[32];
-  gint64 tier;
+  gint64 tier, cache = 4096, lost_at = 0;
   const char *parent, *status;
-  JsonArray *children = NULL;
+  ModelChannelStatus st;
+  ModelChannelParams params;
 
-  c->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  c->relayed = g_hash_table_new_full (relay_key_hash, relay_key_equal, g_free, g_free);
   c->trust = g_steal_pointer (&r->trust);
   c->consents = model_consent_store_new (CONF_FAULT (impl, "consent-random-ids") ? NULL
                                                                                 : r->seed);
@@ -230,6 +244,12 @@ channel_reset (ConfImpl *impl, ConfImplReset *r, GError **error)
       || !conf_impl_get_opt_text (config, "parent_id", "", &parent, error)
       || !conf_impl_get_opt_text (config, "status", "live", &status, error))
     return NULL;
+  if (json_object_has_member (config, "replay_cache")
+      && !conf_impl_get_ranged (config, "replay_cache", 1, G_MAXUINT32, &cache, error))
+    return NULL;
+  if (json_object_has_member (config, "cache_lost_at")
+      && !conf_json_get_int (config, "cache_lost_at", &lost_at, error))
+    return NULL;
   c->tier = (int) tier;
   if ((tier == 1) != (parent[0] == '\0'))
     return conf_impl_fail (error, MODEL_STD_MALFORMED,
@@ -237,44 +257,34 @@ channel_reset (ConfImpl *impl, ConfImplReset *r, GError **error)
   if (tier == 2 && !model_channel_id_check (parent, "parent_id", error))
     return NULL;
   memcpy (c->parent_id, parent, strlen (parent) + 1);
-  if (!model_channel_status_from_name (status, &c->status))
+  if (!model_channel_status_from_name (status, &st))
     return conf_impl_fail (error, MODEL_STD_MALFORMED, "config 'status': not a channel status"),
            NULL;
   if (!conf_json_get_hex_fixed (config, "key_seed", seed, sizeof seed, error))
     return NULL;
   c->key = model_key_pair_from_seed (seed);
   sodium_memzero (seed, sizeof seed);
-  if (json_object_has_member (config, "children")
-      && !conf_json_get_array (config, "children", &children, error))
+  model_channel_params_default (&params);
+  params.replay_cache_max = (guint) cache;
+  c->relay = model_channel_relay_new (c->id, c->tier, &params, error);
+  if (c->relay == NULL)
     return NULL;
-  for (guint i = 0; children != NULL && i < json_array_get_length (children); i++)
-    {
-      JsonNode *n = json_array_get_element (children, i);
-      char child[MODEL_CHANNEL_ID_LEN + 1];
-      guint8 pk[32];
-      if (!JSON_NODE_HOLDS_OBJECT (n))
-        return conf_impl_fail (error, MODEL_STD_MALFORMED, "children[%u]: expected an object",
-                               i), NULL;
-      JsonObject *o = json_node_get_object (n);
-      if (!get_field (o, "channel_id", child, MODEL_CHANNEL_ID_LEN, error)
-          || !model_channel_id_check (child, "channel_id", error)
-          || !conf_json_get_hex_fixed (o, "public_key", pk, sizeof pk, error))
-        return NULL;
-      if (crypto_core_ed25519_is_valid_point (pk) != 1)
-        return conf_impl_fail (error, MODEL_STD_MALFORMED,
-                               "children[%u]: public_key is not a valid Ed25519 point", i), NULL;
-      g_hash_table_insert (c->children, g_strdup (child), g_memdup2 (pk, sizeof pk));
-    }
+  model_channel_relay_set_status (c->relay, st);
+  if (json_object_has_member (config, "cache_lost_at"))
+    model_channel_relay_forget_before (c->relay, lost_at);
+  if (!add_children (c, config, error))
+    return NULL;
   return g_steal_pointer (&c);
 }
 
 static gboolean
 require_live (ConfImpl *impl, Channel *c, GError **error)
 {
-  if (c->status == MODEL_CHANNEL_LIVE || CONF_FAULT (impl, "chan-ignore-status"))
+  ModelChannelStatus s = model_channel_relay_status (c->relay);
+  if (s == MODEL_CHANNEL_LIVE || CONF_FAULT (impl, "chan-ignore-status"))
     return TRUE;
   return conf_impl_fail (error, MODEL_STD_CHANNEL_NOT_LIVE, "channel %s is %s", c->id,
-                         model_channel_status_name (c->status));
+                         model_channel_status_name (s));
 }
 
 static gboolean
@@ -282,10 +292,12 @@ op_set_status (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **
 {
   Channel *c = impl->state;
   const char *status;
+  ModelChannelStatus s;
   if (!conf_impl_get_text (params, "status", &status, error))
     return FALSE;
-  if (!model_channel_status_from_name (status, &c->status))
+  if (!model_channel_status_from_name (status, &s))
     return conf_impl_fail (error, MODEL_STD_MALFORMED, "member 'status': not a channel status");
+  model_channel_relay_set_status (c->relay, s);
   return TRUE;
 }
 
@@ -299,6 +311,7 @@ secret_key (const Channel *c, guint8 sk[64])
   sodium_memzero (seed, sizeof seed);
 }
 
+/* ADAPTER 4.3's order: every parameter (malformed), then the channel's status. */
 static gboolean
 op_request_sign (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
 {
@@ -312,9 +325,9 @@ op_request_sign (ConfImpl *impl, JsonObject *params, JsonObject *result, GError 
       || !conf_impl_get_text (params, "body", &body, error)
       || !conf_json_get_int (params, "timestamp", &timestamp, error)
       || !conf_json_get_hex_fixed (params, "nonce", nonce, sizeof nonce, error)
-      || !require_live (impl, c, error)
       || !model_channel_request_init (&req, c->id, c->parent_id, timestamp, nonce, operation,
-                                      (const guint8 *) body, strlen (body), error))
+                                      (const guint8 *) body, strlen (body), error)
+      || !require_live (impl, c, error))
     return FALSE;
   g_autoptr (GBytes) tbs = model_channel_request_signing_bytes (&req);
   gsize len;
@@ -330,14 +343,60 @@ op_request_sign (ConfImpl *impl, JsonObject *params, JsonObject *result, GError 
       if (!ok)
         return FALSE;
     }
-  /* The wire of table 6.3 and the signature; a parent adds its countersignature. */
-  g_autoptr (GByteArray) wire = g_byte_array_sized_new (len + MODEL_CHANNEL_SIG_LEN);
-  g_byte_array_append (wire, bytes, len);
-  g_byte_array_append (wire, req.signature, sizeof req.signature);
-  conf_impl_put_hex (result, "wire", wire->data, wire->len);
+  /* CHAN-27: table 6.3 and the signature; a parent adds its countersignature. */
+  g_autoptr (GBytes) wire = model_channel_request_encode_signed (&req);
+  conf_impl_put_hex (result, "wire", g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
   return TRUE;
 }
 
+/* TRUE when the child's signature over req verifies (chan-skip-body-hash). */
+static gboolean
+child_signature_holds (const ModelChannelRequest *req, const guint8 *pk)
+{
+  g_autoptr (GBytes) tbs = model_channel_request_signing_bytes (req);
+  return crypto_sign_verify_detached (req->signature, g_bytes_get_data (tbs, NULL),
+                                      g_bytes_get_size (tbs), pk) == 0;
+}
+
+/* model_channel_relay_check, bent by the faults of section 6: each lets one
+ * refusal through the way a relay without that check would. */
+static gboolean
+relay_check (ConfImpl *impl, Channel *c, const ModelChannelRequest *req, const char *body,
+             gint64 now, const guint8 *child_pk, GError **error)
+{
+  g_autoptr (GError) inner = NULL;
+  gsize len = strlen (body);
+  if (model_channel_relay_check (c->relay, req, (const guint8 *) body, len, now, &inner))
+    return TRUE;
+  ModelStdCode code = (ModelStdCode) inner->code;
+  guint8 hash[MODEL_CHANNEL_HASH_LEN];
+  crypto_generichash (hash, sizeof hash, (const guint8 *) body, len, NULL, 0);
+  gboolean hash_ok = memcmp (hash, req->body_hash, sizeof hash) == 0;
+  if (code == MODEL_STD_CHANNEL_NOT_LIVE && CONF_FAULT (impl, "chan-ignore-status"))
+    {
+      ModelChannelStatus s = model_channel_relay_status (c->relay);
+      model_channel_relay_set_status (c->relay, MODEL_CHANNEL_LIVE);
+      gboolean ok = relay_check (impl, c, req, body, now, child_pk, error);
+      model_channel_relay_set_status (c->relay, s);
+      return ok;
+    }
+  if ((code == MODEL_STD_EXPIRED || code == MODEL_STD_NOT_YET_VALID)
+      && CONF_FAULT (impl, "chan-no-clock-window"))
+    return relay_check (impl, c, req, body, req->timestamp, child_pk, error);
+  if ((code == MODEL_STD_REPLAYED && CONF_FAULT (impl, "chan-no-replay"))
+      || (code == MODEL_STD_CHANNEL_TIER && CONF_FAULT (impl, "chan-relay-any-child")
+          && c->tier == 1 && strcmp (req->relay_id, c->id) == 0 && child_pk == NULL)
+      || (code == MODEL_STD_BAD_SIGNATURE && !hash_ok && CONF_FAULT (impl, "chan-skip-body-hash")
+          && child_pk != NULL && child_signature_holds (req, child_pk))
+      || (code == MODEL_STD_BAD_SIGNATURE && hash_ok
+          && CONF_FAULT (impl, "chan-relay-skip-signature")))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&inner));
+  return FALSE;
+}
+
+/* CHAN-26: the child's wire of CHAN-27 decoded (malformed), then the
+ * relay's status, tier, the child, body hash, signature, window, nonce. */
 static gboolean
 op_request_relay (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
 {
@@ -345,71 +404,18 @@ op_request_relay (ConfImpl *impl, JsonObject *params, JsonObject *result, GError
   const char *body;
   gint64 now;
   ModelChannelRequest req;
-  guint8 hash[MODEL_CHANNEL_HASH_LEN], sk[64];
+  guint8 sk[64];
 
   g_autoptr (GBytes) wire = conf_json_get_hex (params, "wire", error);
   if (wire == NULL || !conf_impl_get_text (params, "body", &body, error)
-      || !conf_impl_get_now (impl, params, &now, error) || !require_live (impl, c, error))
+      || !conf_impl_get_now (impl, params, &now, error)
+      || !model_channel_request_decode_signed (g_bytes_get_data (wire, NULL),
+                                               g_bytes_get_size (wire), &req, error))
     return FALSE;
-  if (c->tier != 1)
-    return conf_impl_fail (error, MODEL_STD_CHANNEL_TIER, "a tier-2 channel relays nothing");
-  /* A child's wire names its relay and lacks the countersignature (CHAN-16):
-   * decode it with room for one.  A wire that decodes as it is either names
-   * no relay, so it was not sent to be relayed (CHAN-7), or is already
-   * countersigned, and is countersigned afresh. */
-  gboolean whole = model_channel_request_decode (g_bytes_get_data (wire, NULL),
-                                                 g_bytes_get_size (wire), &req, NULL);
-  if (whole && req.relay_id[0] == '\0')
-    return conf_impl_fail (error, MODEL_STD_CHANNEL_TIER,
-                           "the request of %s names no relay: it is not relayed through %s",
-                           req.channel_id, c->id);
-  if (!whole)
-    {
-      g_autoptr (GByteArray) full = g_byte_array_new ();
-      guint8 zeros[MODEL_CHANNEL_SIG_LEN] = { 0 };
-      g_byte_array_append (full, g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
-      g_byte_array_append (full, zeros, sizeof zeros);
-      if (!model_channel_request_decode (full->data, full->len, &req, error))
-        return FALSE;
-    }
-  const guint8 *child_pk = g_hash_table_lookup (c->children, req.channel_id);
-  gboolean any_child = CONF_FAULT (impl, "chan-relay-any-child");
-  if (strcmp (req.relay_id, c->id) != 0 || (child_pk == NULL && !any_child))
-    return conf_impl_fail (error, MODEL_STD_CHANNEL_TIER, "%s is not a child of %s",
-                           req.channel_id, c->id);
-  crypto_generichash (hash, sizeof hash, (const guint8 *) body, strlen (body), NULL, 0);
-  if (memcmp (hash, req.body_hash, sizeof hash) != 0 && !CONF_FAULT (impl, "chan-skip-body-hash"))
-    return conf_impl_fail (error, MODEL_STD_BAD_SIGNATURE, "body hash does not match");
+  const guint8 *child_pk = model_channel_relay_child_key (c->relay, req.channel_id);
+  if (!relay_check (impl, c, &req, body, now, child_pk, error))
+    return FALSE;
   g_autoptr (GBytes) tbs = model_channel_request_signing_bytes (&req);
-  if (child_pk != NULL && !CONF_FAULT (impl, "chan-relay-skip-signature")
-      && crypto_sign_verify_detached (req.signature, g_bytes_get_data (tbs, NULL),
-                                      g_bytes_get_size (tbs), child_pk) != 0)
-    return conf_impl_fail (error, MODEL_STD_BAD_SIGNATURE, "the child's signature fails");
-  if (!CONF_FAULT (impl, "chan-no-clock-window"))
-    {
-      if (req.timestamp < now && (guint64) now - (guint64) req.timestamp > WINDOW)
-        return conf_impl_fail (error, MODEL_STD_EXPIRED, "timestamp before the window");
-      if (req.timestamp > now && (guint64) req.timestamp - (guint64) now > WINDOW)
-        return conf_impl_fail (error, MODEL_STD_NOT_YET_VALID, "timestamp after the window");
-    }
-  /* CHAN-13 on the relay: nonces of accepted child requests, dropped once
-   * their timestamp has left the window. */
-  GHashTableIter it;
-  gpointer key, value;
-  g_hash_table_iter_init (&it, c->relayed);
-  while (g_hash_table_iter_next (&it, &key, &value))
-    if (*(gint64 *) value < now && (guint64) now - (guint64) * (gint64 *) value > WINDOW)
-      g_hash_table_iter_remove (&it);
-  guint8 *rkey = g_malloc0 (9 + MODEL_CHANNEL_NONCE_LEN);
-  memcpy (rkey, req.channel_id, 9);
-  memcpy (rkey + 9, req.nonce, MODEL_CHANNEL_NONCE_LEN);
-  if (g_hash_table_contains (c->relayed, rkey) && !CONF_FAULT (impl, "chan-no-replay"))
-    {
-      g_free (rkey);
-      return conf_impl_fail (error, MODEL_STD_REPLAYED, "nonce already relayed");
-    }
-  g_hash_table_replace (c->relayed, rkey, g_memdup2 (&req.timestamp, sizeof req.timestamp));
-
   if (CONF_FAULT (impl, "chan-countersign-wrong-bytes"))
     model_key_pair_sign (c->key, g_bytes_get_data (tbs, NULL), g_bytes_get_size (tbs),
                          req.relay_signature);
@@ -458,8 +464,23 @@ static gboolean
 op_data_request (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
 {
   Channel *c = impl->state;
-  return require_live (impl, c, error)
-         && conf_impl_consent_check (impl, c->consents, c->id, params, result, error);
+  g_autoptr (GError) inner = NULL;
+  /* ADAPTER 4.3's order: a malformed question first (the decision itself
+   * changes nothing), then the channel's status, then the decision. */
+  if (!conf_impl_consent_check (impl, c->consents, c->id, params, result, &inner)
+      && (inner->code == MODEL_STD_MALFORMED || inner->code == MODEL_STD_INVALID_ID))
+    {
+      g_propagate_error (error, g_steal_pointer (&inner));
+      return FALSE;
+    }
+  if (!require_live (impl, c, error))
+    return FALSE;
+  if (inner != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&inner));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /*

@@ -10,6 +10,7 @@
 
 #include "conformance/json.h"
 
+#include <math.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -139,15 +140,22 @@ conf_impl_platform_channel_verify (ConfImpl *impl, JsonObject *params, JsonObjec
   return TRUE;
 }
 
+/* The status and the score at now (CHAN-29: a JSON number, the value of
+ * CHAN-17 at now). */
 static gboolean
-put_channel (ConfPlatform *p, const char *id, gint64 now, JsonObject *result, GError **error)
+put_channel (ConfImpl *impl, const char *id, gint64 now, JsonObject *result, GError **error)
 {
+  ConfPlatform *p = impl->state;
   ModelChannel ch;
   double score;
   if (!model_channel_registry_lookup (p->channels, id, &ch, error)
       || !model_channel_registry_risk_score (p->channels, id, now, &score, error))
     return FALSE;
-  json_object_set_double_member (result, "score", score);
+  if (CONF_FAULT (impl, "risk-bogus-score"))
+    /* the other reading of the precision: millionths, as an integer */
+    json_object_set_int_member (result, "score", (gint64) llround (score * 1e6));
+  else
+    json_object_set_double_member (result, "score", score);
   json_object_set_string_member (result, "status", model_channel_status_name (ch.status));
   return TRUE;
 }
@@ -176,7 +184,15 @@ conf_impl_platform_channel_risk (ConfImpl *impl, JsonObject *params, JsonObject 
   if (after != before.status && CONF_FAULT (impl, "chan-risk-no-action")
       && !model_channel_registry_set_status (p->channels, id, MODEL_CHANNEL_LIVE, now, error))
     return FALSE;
-  return put_channel (p, id, now, result, error);
+  /* chan-rectify-before-suspend: CHAN-19 decides first, so a live channel
+   * that crosses both thresholds at once ends under rectification. */
+  if (before.status == MODEL_CHANNEL_LIVE && after == MODEL_CHANNEL_SUSPENDED
+      && CONF_FAULT (impl, "chan-rectify-before-suspend")
+      && (!model_channel_registry_set_status (p->channels, id, MODEL_CHANNEL_LIVE, now, error)
+          || !model_channel_registry_set_status (p->channels, id, MODEL_CHANNEL_RECTIFICATION,
+                                                 now, error)))
+    return FALSE;
+  return put_channel (impl, id, now, result, error);
 }
 
 gboolean
@@ -187,7 +203,7 @@ conf_impl_platform_channel_get (ConfImpl *impl, JsonObject *params, JsonObject *
   gint64 now;
   return conf_impl_get_text (params, "channel_id", &id, error)
          && conf_impl_get_now (impl, params, &now, error)
-         && put_channel (impl->state, id, now, result, error);
+         && put_channel (impl, id, now, result, error);
 }
 
 /* ---- consent ------------------------------------------------------------------ */

@@ -275,6 +275,8 @@ play (Runner *r, const ConfTest *t, ConfTestResult *res, GError **fatal)
   g_auto (ConfExpectState) state = { 0 };
   guint total = t->setup->len + t->steps->len;
 
+  state.role = t->role;
+
   if (!ensure_client (r, res, fatal))
     {
       r->dead_in_a_row++;

@@ -1,46 +1,97 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Vectors of ESSC-STD section 6 (channel.json).  Platform: registration
- * (every field's rule, parent rules, a taken id), every pair of the status
- * machine, verification of signed requests (tier 1 and relayed tier 2, body
- * hash, both signatures, relay rules, parent not live, the clock window's
- * edges and 64-bit extremes, replays, hostile wire forms, order of checks)
- * and risk control (events from refused requests and from channel.risk,
- * thresholds, decay, no automatic way back).  Channel: request.sign and
- * request.relay give the exact wire bytes of model/std/channel_request, the
- * relay keeps its own clock window and per-child nonce cache, and a channel
- * that is not live refuses.  Mirrored on ModelChannelRegistry.
+ * Vectors of ESSC-STD section 6 (channel.json), the platform's groups.
+ * Registration (every field's rule, parent rules, a taken id, the order of
+ * its checks), every pair of the status machine, verification of signed
+ * requests (tier 1 and relayed tier 2, body hash, both signatures, relay
+ * rules, parent not live, the clock window's edges and 64-bit extremes,
+ * replays, hostile wire forms, order of checks), risk control (events from
+ * refused requests and from channel.risk, the score as a number, thresholds
+ * in their order, decay, a clock going back, no automatic way back, a
+ * reinstated channel), consent that does not consult the registry, and the
+ * ops hello lists.  Mirrored on ModelChannelRegistry (and ModelConsentStore).
+ * The channel role's groups are vec_channel_role.c.
  */
-#include "conformance/vec_private.h"
+#include "conformance/vec_channel.h"
 
-#include "model/std/channel.h"
+#include "model/std/consent.h"
 
+#include <math.h>
 #include <sodium.h>
 #include <string.h>
 
 #define T0 CONF_VECTORS_CLOCK
 #define H ((gint64) 604800)
 
-#define P1 "CH100001"   /* tier 1 */
-#define P2 "CH100002"   /* another tier 1 */
-#define C1 "CH200001"   /* tier 2 under P1 */
+#define P1 CONF_VEC_P1
+#define P2 CONF_VEC_P2
+#define C1 CONF_VEC_C1
+#define key_of conf_vec_chan_key
+#define wire conf_vec_chan_wire
+
+typedef ConfVecChanKey Key;
 
 typedef struct {
   ConfVec *v;
   ConfVecWorld *w;
   ModelChannelRegistry *reg;
+  ModelConsentStore *consents;
 } Fx;
 
-typedef struct {
-  guint8 seed[32], pk[32], sk[64];
-} Key;
+/* ---- shared with vec_channel_role.c ------------------------------------------ */
 
-static void
-key_of (const char *id, Key *k)
+void
+conf_vec_chan_key (const char *id, ConfVecChanKey *k)
 {
   g_autofree char *label = g_strdup_printf ("channel %s key seed", id);
   conf_vec_derive (label, k->seed, 32);
   crypto_sign_seed_keypair (k->pk, k->sk, k->seed);
+}
+
+void
+conf_vec_chan_nonce (const char *label, guint8 nonce[16])
+{
+  g_autofree char *full = g_strdup_printf ("request nonce %s", label);
+  conf_vec_derive (full, nonce, 16);
+}
+
+GBytes *
+conf_vec_chan_wire (const char *id, const char *relay, gint64 ts, const char *nonce_label,
+                    const char *op, const char *body, const char *signer, const char *parent)
+{
+  ModelChannelRequest req;
+  guint8 nonce[16];
+  Key k;
+  conf_vec_chan_nonce (nonce_label, nonce);
+  if (!model_channel_request_init (&req, id, relay, ts, nonce, op, (const guint8 *) body,
+                                   strlen (body), NULL))
+    g_error ("vectors: request init %s", id);
+  if (signer != NULL)
+    {
+      key_of (signer, &k);
+      model_channel_request_sign (&req, k.sk, NULL);
+    }
+  if (parent != NULL)
+    {
+      key_of (parent, &k);
+      model_channel_request_countersign (&req, k.sk, NULL);
+    }
+  /* a relayed request not countersigned yet travels as table 6.3 + the
+   * channel's signature (request.sign's wire, CHAN-27) */
+  if (relay != NULL && parent == NULL)
+    return model_channel_request_encode_signed (&req);
+  return model_channel_request_encode (&req);
+}
+
+/* ---- platform steps, mirrored on the registry ------------------------------- */
+
+/* A score as the vectors write it: CHAN-29's number, rounded to 10^-9 so
+ * that the last bits of exp2 do not reach the file (the runner accepts any
+ * number within 10^-6 of it). */
+static JsonNode *
+score_node (double score)
+{
+  return json_node_init_double (json_node_alloc (), round (score * 1e9) / 1e9);
 }
 
 static void
@@ -63,14 +114,16 @@ apply (Fx *fx, const char *id, const char *name, const char *klass, int tier, co
                  want == MODEL_STD_OK ? conf_vec_ok (NULL) : conf_vec_err (want), NULL);
 }
 
+/* channel.set_status; `to` may be a name outside table 6.2 (malformed). */
 static void
 set_status (Fx *fx, const char *id, const char *to, gint64 now, ModelStdCode want)
 {
   GError *error = NULL;
   ModelChannelStatus s;
   if (!model_channel_status_from_name (to, &s))
-    g_error ("vectors: bad status %s", to);
-  model_channel_registry_set_status (fx->reg, id, s, now, &error);
+    g_set_error (&error, MODEL_CHANNEL_ERROR, MODEL_STD_MALFORMED, "status: %s", to);
+  else
+    model_channel_registry_set_status (fx->reg, id, s, now, &error);
   conf_vec_agree (fx->v, "channel.set_status", error, want);
   conf_vec_step (fx->v, "channel.set_status",
                  conf_jo ("channel_id", conf_js (id), "status", conf_js (to), "now", conf_ji (now),
@@ -78,70 +131,63 @@ set_status (Fx *fx, const char *id, const char *to, gint64 now, ModelStdCode wan
                  want == MODEL_STD_OK ? conf_vec_ok (NULL) : conf_vec_err (want), NULL);
 }
 
+/* channel.get: the status and the score decayed to now (CHAN-17, CHAN-29). */
+static void
+get_as (Fx *fx, const char *id, gint64 now, ModelStdCode want)
+{
+  ModelChannel ch;
+  double score = 0;
+  GError *error = NULL;
+  gboolean ok = model_channel_registry_lookup (fx->reg, id, &ch, &error)
+                && model_channel_registry_risk_score (fx->reg, id, now, &score, &error);
+  conf_vec_agree (fx->v, "channel.get", error, want);
+  conf_vec_step (fx->v, "channel.get", conf_jo ("channel_id", conf_js (id), "now", conf_ji (now),
+                                                NULL),
+                 ok ? conf_vec_ok (conf_jo ("status", conf_js (model_channel_status_name (ch.status)),
+                                            "score", score_node (score), NULL))
+                    : conf_vec_err (want),
+                 NULL);
+}
+
 static void
 get (Fx *fx, const char *id, gint64 now)
 {
-  ModelChannel ch;
+  get_as (fx, id, now, MODEL_STD_OK);
+}
+
+/* channel.risk: the status after the rules and the score at now; `event`
+ * may be a name outside table 6.4 (malformed). */
+static void
+risk_as (Fx *fx, const char *id, const char *event, gint64 now, ModelStdCode want)
+{
+  ModelChannelRisk r = MODEL_CHANNEL_N_RISKS;
+  ModelChannelStatus s = MODEL_CHANNEL_LIVE;
+  double score = 0;
   GError *error = NULL;
-  model_channel_registry_lookup (fx->reg, id, &ch, &error);
-  conf_vec_agree (fx->v, "channel.get", error, MODEL_STD_OK);
-  conf_vec_step (fx->v, "channel.get", conf_jo ("channel_id", conf_js (id), "now", conf_ji (now),
-                                                NULL),
-                 conf_vec_ok (conf_jo ("status", conf_js (model_channel_status_name (ch.status)),
-                                       NULL)), NULL);
+  gboolean ok;
+  /* CHAN-28: the id's form and the event's name before the registry */
+  if (!model_channel_id_check (id, "channel_id", &error))
+    ok = FALSE;
+  else if (!model_channel_risk_from_name (event, &r))
+    ok = (g_set_error (&error, MODEL_CHANNEL_ERROR, MODEL_STD_MALFORMED, "event: %s", event),
+          FALSE);
+  else
+    ok = model_channel_registry_record_risk (fx->reg, id, r, now, &s, &error)
+         && model_channel_registry_risk_score (fx->reg, id, now, &score, &error);
+  conf_vec_agree (fx->v, "channel.risk", error, want);
+  conf_vec_step (fx->v, "channel.risk",
+                 conf_jo ("channel_id", conf_js (id), "event", conf_js (event), "now", conf_ji (now),
+                          NULL),
+                 ok ? conf_vec_ok (conf_jo ("status", conf_js (model_channel_status_name (s)),
+                                            "score", score_node (score), NULL))
+                    : conf_vec_err (want),
+                 NULL);
 }
 
 static void
 risk (Fx *fx, const char *id, const char *event, gint64 now)
 {
-  ModelChannelRisk r;
-  ModelChannelStatus s = MODEL_CHANNEL_LIVE;
-  GError *error = NULL;
-  if (!model_channel_risk_from_name (event, &r))
-    g_error ("vectors: bad risk %s", event);
-  model_channel_registry_record_risk (fx->reg, id, r, now, &s, &error);
-  conf_vec_agree (fx->v, "channel.risk", error, MODEL_STD_OK);
-  conf_vec_step (fx->v, "channel.risk",
-                 conf_jo ("channel_id", conf_js (id), "event", conf_js (event), "now", conf_ji (now),
-                          NULL),
-                 conf_vec_ok (conf_jo ("status", conf_js (model_channel_status_name (s)), NULL)),
-                 NULL);
-}
-
-/* The wire of a request; signer NULL leaves the signature zero; with a relay
- * and no parent, the child's wire before the parent countersigns it. */
-static GBytes *
-wire (const char *id, const char *relay, gint64 ts, const char *nonce_label, const char *op,
-      const char *body, const char *signer, const char *parent)
-{
-  ModelChannelRequest req;
-  guint8 nonce[16];
-  Key k;
-  g_autofree char *label = g_strdup_printf ("request nonce %s", nonce_label);
-  conf_vec_derive (label, nonce, 16);
-  if (!model_channel_request_init (&req, id, relay, ts, nonce, op, (const guint8 *) body,
-                                   strlen (body), NULL))
-    g_error ("vectors: request init %s", id);
-  if (signer != NULL)
-    {
-      key_of (signer, &k);
-      model_channel_request_sign (&req, k.sk, NULL);
-    }
-  if (parent != NULL)
-    {
-      key_of (parent, &k);
-      model_channel_request_countersign (&req, k.sk, NULL);
-    }
-  GBytes *full = model_channel_request_encode (&req);
-  if (relay == NULL || parent != NULL)
-    return full;
-  /* a relayed request not countersigned yet travels as table 6.3 + the
-   * channel's signature (request.sign's wire): no countersignature slot */
-  gsize len = 0;
-  const guint8 *d = g_bytes_get_data (full, &len);
-  GBytes *child = g_bytes_new (d, len - MODEL_CHANNEL_SIG_LEN);
-  g_bytes_unref (full);
-  return child;
+  risk_as (fx, id, event, now, MODEL_STD_OK);
 }
 
 static void
@@ -176,7 +222,9 @@ fx_platform (Fx *fx, gboolean emit)
 {
   Key k;
   g_clear_pointer (&fx->reg, model_channel_registry_free);
+  g_clear_pointer (&fx->consents, model_consent_store_free);
   fx->reg = model_channel_registry_new (NULL);
+  fx->consents = model_consent_store_new (fx->w->reset_seed);
   conf_vec_mute (fx->v, !emit);
   conf_vec_reset_platform (fx->v, fx->w, NULL);
   const char *ids[] = { P1, P2, C1 };
@@ -297,6 +345,11 @@ request_tests (Fx *fx)
   TEST ("platform/verify-tier1", "CHAN-9 CHAN-10 CHAN-11 CHAN-15 CHAN-16", "a tier-1 request "
         "signed by its channel", NULL, "valid");
   verify (fx, w1, b, T0, MODEL_STD_OK);
+  const char *utf8 = "{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\",\"q\":\"a\\\"b\\\\c\"}";
+  g_autoptr (GBytes) wu = wire (P1, NULL, T0, "u", "qr.verify", utf8, P1, NULL);
+  TEST ("platform/verify-utf8-body", "CHAN-11", "the body hash covers the body's UTF-8 bytes "
+        "(Chinese characters, a quote, a backslash), not their JSON escapes", NULL, "valid");
+  verify (fx, wu, utf8, T0, MODEL_STD_OK);
   TEST ("platform/verify-tier2-relayed", "CHAN-7 CHAN-10", "a tier-2 request relayed and "
         "countersigned by its parent", NULL, "valid");
   verify (fx, w2, b, T0, MODEL_STD_OK);
@@ -420,13 +473,59 @@ request_tests (Fx *fx)
   verify_raw (fx, d1, 0, b, T0, MODEL_STD_MALFORMED);
 }
 
+/* CHAN-28: where two checks of registration, a status change, a risk event
+ * or a look-up fail at once, the first in the standard's order decides. */
+static void
+order_tests (Fx *fx)
+{
+  Key k;
+  key_of ("CH300001", &k);
+  static const guint8 small[32] = { 1 };
+  TEST ("platform/apply-order-field-before-taken", "CHAN-28 CHAN-23", "an id already "
+        "registered with a key of small order: the field is checked first", "Malformed",
+        "invalid");
+  apply (fx, P2, "x", "bank", 1, NULL, small, T0 + 1, MODEL_STD_MALFORMED);
+  TEST ("platform/apply-order-parent-form-before-taken", "CHAN-28 CHAN-1", "an id already "
+        "registered naming a parent id with a lower-case ch: every field's form is checked "
+        "before the registry is asked", "Malformed", "invalid");
+  apply (fx, P2, "x", "bank", 2, "ch100001", k.pk, T0 + 1, MODEL_STD_MALFORMED);
+  TEST ("platform/apply-order-taken-before-parent", "CHAN-28 CHAN-4", "an id already "
+        "registered naming a parent nobody registered: conflict first", "NotFound", "invalid");
+  apply (fx, P2, "x", "bank", 2, "CH999999", k.pk, T0 + 1, MODEL_STD_CONFLICT);
+  TEST ("platform/apply-order-parent-tier-before-terminated", "CHAN-28 CHAN-4", "the parent "
+        "named is tier 2 and terminated: its tier is checked before its status", "Tier",
+        "invalid");
+  set_status (fx, C1, "terminated", T0 + 1, MODEL_STD_OK);
+  apply (fx, "CH300001", "x", "bank", 2, C1, k.pk, T0 + 2, MODEL_STD_CHANNEL_TIER);
+  TEST ("platform/status-order-name-before-unknown", "CHAN-28 CHAN-5", "an unknown channel "
+        "and a status name outside table 6.2: malformed", "Malformed", "invalid");
+  set_status (fx, "CH999999", "paused", T0 + 1, MODEL_STD_MALFORMED);
+  TEST ("platform/status-order-id-form", "CHAN-28 CHAN-1", "a channel id with a lower-case "
+        "ch is malformed, not unknown", "Malformed", "invalid");
+  set_status (fx, "ch100001", "suspended", T0 + 1, MODEL_STD_MALFORMED);
+  TEST ("platform/status-unknown-name", "CHAN-28 CHAN-5", "a status name outside table 6.2 "
+        "for a registered channel", "Malformed", "invalid");
+  set_status (fx, P1, "paused", T0 + 1, MODEL_STD_MALFORMED);
+  get (fx, P1, T0 + 1);
+  TEST ("platform/risk-order-event-before-unknown", "CHAN-28", "an unknown channel and an "
+        "event outside table 6.4: malformed", "Malformed", "invalid");
+  risk_as (fx, "CH999999", "spam", T0, MODEL_STD_MALFORMED);
+  TEST ("platform/risk-unknown-channel", "CHAN-28 CHAN-6", "a risk event for a channel nobody "
+        "registered", "NotFound", "invalid");
+  risk_as (fx, "CH999999", "complaint", T0, MODEL_STD_NOT_FOUND);
+  TEST ("platform/get-order", "CHAN-28 CHAN-1 CHAN-6", "channel.get of a malformed id, then "
+        "of an unknown one", "Malformed NotFound", "invalid");
+  get_as (fx, "CH10000", T0, MODEL_STD_MALFORMED);
+  get_as (fx, "CH999999", T0, MODEL_STD_NOT_FOUND);
+}
+
 static void
 risk_tests (Fx *fx)
 {
   const char *b = "{}";
   g_autoptr (GBytes) forged = wire (P1, NULL, T0, "r", "qr.verify", b, P2, NULL);
-  TEST ("platform/risk-five-bad-signatures", "CHAN-21 CHAN-19", "five forged requests (weight "
-        "10 each) order rectification", "Risk", "invalid");
+  TEST ("platform/risk-five-bad-signatures", "CHAN-21 CHAN-19 CHAN-29", "five forged requests "
+        "(weight 10 each) order rectification: score 50", "Risk", "invalid");
   for (int i = 0; i < 5; i++)
     verify (fx, forged, b, T0, MODEL_STD_BAD_SIGNATURE);
   get (fx, P1, T0);
@@ -456,24 +555,41 @@ risk_tests (Fx *fx)
   for (int i = 0; i < 10; i++)
     verify (fx, old, b, T0 + i, MODEL_STD_EXPIRED);
   get (fx, P1, T0 + 10);
-  TEST ("platform/risk-events", "CHAN-19", "fraud report 40 + two complaints 5: "
+  TEST ("platform/risk-events", "CHAN-19 CHAN-29", "fraud report 40 + two complaints 5: "
         "rectification at 50", "Risk", "valid");
   risk (fx, P1, "fraud_report", T0);
   risk (fx, P1, "complaint", T0);
   risk (fx, P1, "complaint", T0);
-  TEST ("platform/risk-suspend-before-rectify", "CHAN-20", "data leak 60 + fraud report 40: "
-        "straight to suspended", "Risk", "valid");
+  TEST ("platform/risk-suspend-before-rectify", "CHAN-20 CHAN-19", "fraud report 40 (still "
+        "live), then a data leak 60: 100 in one event, so a live channel goes straight to "
+        "suspended (CHAN-20 before CHAN-19), never to rectification", "Risk", "valid");
+  risk (fx, P1, "fraud_report", T0);
+  risk (fx, P1, "data_leak", T0);
+  get (fx, P1, T0 + 1);
+  TEST ("platform/risk-rectification-to-suspended", "CHAN-20", "data leak 60 (rectification), "
+        "then a fraud report 40: a channel under rectification reaching 100 is suspended",
+        "Risk", "valid");
   risk (fx, P1, "data_leak", T0);
   risk (fx, P1, "fraud_report", T0);
-  TEST ("platform/risk-rectification-to-suspended", "CHAN-20", "a channel under rectification "
-        "reaching 100 is suspended", "Risk", "valid");
-  risk (fx, P1, "data_leak", T0);
-  risk (fx, P1, "fraud_report", T0);
-  TEST ("platform/risk-decay", "CHAN-17", "40 at T0, then 10 one half-life later: 30, still "
-        "live", "Risk", "valid");
+  TEST ("platform/risk-decay", "CHAN-17 CHAN-29", "40 at T0, then 10 one half-life later: 30, "
+        "still live", "Risk", "valid");
   for (int i = 0; i < 4; i++)
     risk (fx, P1, "bad_signature", T0);
   risk (fx, P1, "bad_signature", T0 + H);
+  TEST ("platform/risk-decay-half-a-half-life", "CHAN-17 CHAN-29", "40 at T0 read half a "
+        "half-life later: 40 x 2^-0.5 = 28.284271 (to 10^-6), then 10 more at T0 + 2H: "
+        "40 x 2^-2 + 10 = 20", "Risk", "valid");
+  risk (fx, P1, "fraud_report", T0);
+  get (fx, P1, T0 + H / 2);
+  get (fx, P1, T0 + H / 2 + 1);
+  risk (fx, P1, "bad_signature", T0 + 2 * H);
+  TEST ("platform/risk-clock-back", "CHAN-17 CHAN-29", "40 at T0 + H, then 5 at T0 (before "
+        "u): 45 and u stays T0 + H, so at T0 + 2H the score is 22.5; read at T0 it is 45",
+        "Risk", "valid");
+  risk (fx, P1, "fraud_report", T0 + H);
+  risk (fx, P1, "complaint", T0);
+  get (fx, P1, T0);
+  get (fx, P1, T0 + 2 * H);
   TEST ("platform/risk-no-way-back", "CHAN-22", "rectification stays after the score decays",
         "Risk", "valid");
   risk (fx, P1, "data_leak", T0);
@@ -484,185 +600,95 @@ risk_tests (Fx *fx)
   set_status (fx, P1, "suspended", T0, MODEL_STD_OK);
   risk (fx, P1, "data_leak", T0);
   risk (fx, P1, "data_leak", T0 + 1);
+  TEST ("platform/risk-reinstated-keeps-score", "CHAN-31 CHAN-20 CHAN-29", "suspended at 100, "
+        "reinstated by the platform: live with its score of 100 (a status change neither "
+        "resets the score nor applies the thresholds); the next event suspends it again",
+        "Risk", "valid");
+  risk (fx, P1, "data_leak", T0);
+  risk (fx, P1, "fraud_report", T0);
+  set_status (fx, P1, "live", T0 + 1, MODEL_STD_OK);
+  get (fx, P1, T0 + 1);
+  risk (fx, P1, "complaint", T0 + 2);
+  TEST ("platform/risk-terminated-grows", "CHAN-20 CHAN-29", "a terminated channel's score "
+        "still grows, its status stays", "Risk", "valid");
+  set_status (fx, P2, "terminated", T0, MODEL_STD_OK);
+  risk (fx, P2, "data_leak", T0);
+  risk (fx, P2, "data_leak", T0);
 }
 
-/* ---- the channel role ----------------------------------------------------- */
-
+/* consent.grant on the platform mirror (the three kinds for channel ch). */
 static void
-fx_channel (Fx *fx, gboolean emit, int tier)
+grant (Fx *fx, const char *kind, const char *ch)
 {
-  Key k, child;
-  key_of (tier == 1 ? P1 : C1, &k);
-  key_of (C1, &child);
-  conf_vec_mute (fx->v, !emit);
-  JsonNode *children = tier == 1 ? conf_ja (conf_jo ("channel_id", conf_js (C1), "public_key",
-                                                     conf_jh (child.pk, 32), NULL), NULL)
-                                 : NULL;
-  conf_vec_reset_channel (fx->v, fx->w, tier == 1 ? P1 : C1, tier, tier == 1 ? NULL : P1,
-                          k.seed, children);
-  conf_vec_mute (fx->v, FALSE);
-}
-
-static void
-sign_step (Fx *fx, const char *op, const char *body, gint64 ts, const char *nonce_label,
-           GBytes *expected, ModelStdCode want)
-{
-  guint8 nonce[16];
-  g_autofree char *label = g_strdup_printf ("request nonce %s", nonce_label);
-  conf_vec_derive (label, nonce, 16);
-  JsonNode *expect = conf_vec_err (want);
-  if (expected != NULL)
-    {
-      json_node_unref (expect);
-      gsize len = 0;
-      const guint8 *d = g_bytes_get_data (expected, &len);
-      expect = conf_vec_ok (conf_jo ("wire", conf_jh (d, len), NULL));
-    }
-  conf_vec_step (fx->v, "request.sign",
-                 conf_jo ("operation", conf_js (op), "body", conf_js (body),
-                          "timestamp", conf_ji (ts), "nonce", conf_jh (nonce, 16), NULL),
-                 expect, NULL);
-}
-
-static void
-relay_step (Fx *fx, GBytes *child_wire, const char *body, GBytes *expected, ModelStdCode want,
-            const ModelStdCode *any, gsize n_any)
-{
-  gsize len = 0;
-  const guint8 *d = g_bytes_get_data (child_wire, &len);
-  JsonNode *expect;
-  if (expected != NULL)
-    {
-      gsize elen = 0;
-      const guint8 *e = g_bytes_get_data (expected, &elen);
-      expect = conf_vec_ok (conf_jo ("wire", conf_jh (e, elen), NULL));
-    }
-  else
-    expect = any ? conf_vec_err_any (any, n_any) : conf_vec_err (want);
-  conf_vec_step (fx->v, "request.relay",
-                 conf_jo ("wire", conf_jh (d, len), "body", conf_js (body), "now", conf_ji (T0),
-                          NULL),
-                 expect, NULL);
-}
-
-/* The relay's own clock window (CHAN-12) and nonce cache (CHAN-13) at now T0, cross-checked
- * on the platform mirror (P1 and its child C1 live) with the countersigned request. */
-static void
-relay_clock_tests (Fx *fx, const char *b)
-{
-  static const struct {
-    const char *name, *comment;
-    int n;                        /* relays: the second one after the first one's answer */
-    gint64 ts[2];
-    ModelStdCode want[2];
-  } cases[] = {
-    { "window-minus-301", "301 s behind the relay's now", 1, { T0 - 301 }, { MODEL_STD_EXPIRED } },
-    { "window-plus-301", "301 s ahead", 1, { T0 + 301 }, { MODEL_STD_NOT_YET_VALID } },
-    { "window-int64-min", "no overflow", 1, { G_MININT64 }, { MODEL_STD_EXPIRED } },
-    { "window-edges", "300 s behind, then 300 s ahead", 2, { T0 - 300, T0 + 300 },
-      { MODEL_STD_OK, MODEL_STD_OK } },
-    { "replay", "one child request twice", 2, { T0, T0 }, { MODEL_STD_OK, MODEL_STD_REPLAYED } },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      gboolean replay = cases[i].ts[1] == T0;
-      g_autofree char *name = g_strdup_printf ("channel/relay-%s", cases[i].name);
-      fx_platform (fx, FALSE);
-      conf_vec_test (fx->v, name, replay ? "CHAN-13" : "CHAN-12", cases[i].comment,
-                     replay ? "Replay" : "Clock",
-                     cases[i].want[cases[i].n - 1] == MODEL_STD_OK ? "valid" : "invalid");
-      for (int k = 0; k < cases[i].n; k++)
-        {
-          ModelStdCode want = cases[i].want[k];
-          g_autofree char *label = g_strdup_printf ("relay %s %d", cases[i].name, replay ? 0 : k);
-          g_autoptr (GBytes) child = wire (C1, P1, cases[i].ts[k], label, "qr.verify", b, C1, NULL);
-          g_autoptr (GBytes) full = wire (C1, P1, cases[i].ts[k], label, "qr.verify", b, C1, P1);
-          conf_vec_mute (fx->v, TRUE);   /* the cross-check alone: the mirror verifies */
-          verify (fx, full, b, T0, want);
-          conf_vec_mute (fx->v, FALSE);
-          relay_step (fx, child, b, want == MODEL_STD_OK ? full : NULL, want, NULL, 0);
-        }
-    }
+  GError *error = NULL;
+  ModelConsentGrant g;
+  guint8 id[16];
+  memset (&g, 0, sizeof g);
+  if (!model_consent_kind_from_name (kind, &g.kind))
+    g_error ("vectors: kind %s", kind);
+  g_strlcpy (g.ssn, CONF_VEC_SSN1, sizeof g.ssn);
+  g_strlcpy (g.channel_id, ch, sizeof g.channel_id);
+  g_strlcpy (g.department_id, "MIB-110000", sizeof g.department_id);
+  g.scopes = MODEL_CONSENT_SCOPE_CARD_STATUS;
+  g.not_before = T0 - 86400;
+  g.expires_at = T0 + 86400;
+  model_consent_store_grant (fx->consents, &g, id, &error);
+  conf_vec_agree (fx->v, "consent.grant", error, MODEL_STD_OK);
+  conf_vec_step (fx->v, "consent.grant",
+                 conf_jo ("kind", conf_js (kind), "ssn", conf_js (CONF_VEC_SSN1),
+                          "channel_id", conf_js (ch), "department_id", conf_js ("MIB-110000"),
+                          "scopes", conf_js ("card_status"), "not_before", conf_ji (T0 - 86400),
+                          "expires_at", conf_ji (T0 + 86400), NULL),
+                 conf_vec_ok (conf_jo ("grant_id", conf_jh (id, 16), NULL)), NULL);
 }
 
 static void
-set_own_status (Fx *fx, const char *to)
+consent_check (Fx *fx, const char *ch)
 {
-  conf_vec_step (fx->v, "channel.set_status", conf_jo ("status", conf_js (to), NULL),
-                 conf_vec_ok (NULL), NULL);
+  GError *error = NULL;
+  ModelConsentDecision d;
+  memset (&d, 0, sizeof d);
+  model_consent_store_check (fx->consents, CONF_VEC_SSN1, ch, "MIB-110000",
+                             MODEL_CONSENT_SCOPE_CARD_STATUS, T0, &d, &error);
+  conf_vec_agree (fx->v, "consent.check", error, MODEL_STD_OK);
+  conf_vec_step (fx->v, "consent.check",
+                 conf_jo ("ssn", conf_js (CONF_VEC_SSN1), "channel_id", conf_js (ch),
+                          "department_id", conf_js ("MIB-110000"), "scopes",
+                          conf_js ("card_status"), "now", conf_ji (T0), NULL),
+                 conf_vec_ok (conf_jo ("present", conf_jwords ("personal department channel"),
+                                       NULL)),
+                 NULL);
 }
 
+/* CHAN-30: consent (and payment) never consult the channel registry. */
 static void
-channel_tests (Fx *fx)
+registry_scope_tests (Fx *fx)
 {
-  ConfVec *v = fx->v;
-  const char *b = "{\"query\":\"card_status\"}";
-  conf_vec_group (v, "channel", NULL);
-  fx_channel (fx, TRUE, 1);
-  g_autoptr (GBytes) w1 = wire (P1, NULL, T0, "s1", "data.request", b, P1, NULL);
-  conf_vec_test (v, "channel/sign-exact", "CHAN-9 CHAN-10 CHAN-11 CHAN-16 CRYPTO-1", "table 6.3 "
-                 "and the channel's Ed25519 signature, byte for byte", NULL, "valid");
-  sign_step (fx, "data.request", b, T0, "s1", w1, MODEL_STD_OK);
-  conf_vec_test (v, "channel/sign-bad-operation", "CHAN-9", "an operation name with an "
-                 "upper-case letter", "Malformed", "invalid");
-  sign_step (fx, "Data.request", b, T0, "s1", NULL, MODEL_STD_MALFORMED);
-  g_autofree char *long_op = g_strnfill (33, 'a');
-  conf_vec_test (v, "channel/sign-operation-33", "CHAN-9", "a 33-byte operation name",
-                 "Malformed", "invalid");
-  sign_step (fx, long_op, b, T0, "s1", NULL, MODEL_STD_MALFORMED);
-  g_autoptr (GBytes) child = wire (C1, P1, T0, "c1", "qr.verify", b, C1, NULL);
-  g_autoptr (GBytes) relayed = wire (C1, P1, T0, "c1", "qr.verify", b, C1, P1);
-  conf_vec_test (v, "channel/relay-exact", "CHAN-7 CHAN-10 CHAN-16", "the parent's "
-                 "countersignature over the child's request, byte for byte", NULL, "valid");
-  relay_step (fx, child, b, relayed, MODEL_STD_OK, NULL, 0);
-  g_autoptr (GBytes) child_bad = wire (C1, P1, T0, "c1", "qr.verify", b, P2, NULL);
-  conf_vec_test (v, "channel/relay-bad-child-signature", "CHAN-10", "the child's signature "
-                 "does not verify under its key", "BadSignature", "invalid");
-  relay_step (fx, child_bad, b, NULL, MODEL_STD_BAD_SIGNATURE, NULL, 0);
-  conf_vec_test (v, "channel/relay-body-altered", "CHAN-11", "the body differs from the hashed "
-                 "one", "BadSignature", "invalid");
-  relay_step (fx, child, "{}", NULL, MODEL_STD_BAD_SIGNATURE, NULL, 0);
-  g_autoptr (GBytes) other = wire (C1, P2, T0, "c1", "qr.verify", b, C1, NULL);
-  conf_vec_test (v, "channel/relay-names-other-parent", "CHAN-7", "the child's request names "
-                 "another relay", "Tier", "invalid");
-  relay_step (fx, other, b, NULL, MODEL_STD_CHANNEL_TIER, NULL, 0);
-  g_autoptr (GBytes) direct = wire (C1, NULL, T0, "c1", "qr.verify", b, C1, NULL);
-  conf_vec_test (v, "channel/relay-names-no-relay", "CHAN-7", "a request with no relay id "
-                 "cannot be relayed", "Tier", "invalid");
-  relay_step (fx, direct, b, NULL, MODEL_STD_CHANNEL_TIER, NULL, 0);
-  g_autoptr (GBytes) stranger = wire ("CH200999", P1, T0, "c1", "qr.verify", b, "CH200999",
-                                      NULL);
-  static const ModelStdCode unknown_child[] = { MODEL_STD_NOT_FOUND, MODEL_STD_CHANNEL_TIER };
-  conf_vec_test (v, "channel/relay-not-a-child", "CHAN-7", "a channel that is not among its "
-                 "children", "Tier", "invalid");
-  relay_step (fx, stranger, b, NULL, 0, unknown_child, 2);
-  relay_clock_tests (fx, b);
-  static const char *const not_live[] = { "suspended", "rectification", "terminated" };
-  for (gsize i = 0; i < G_N_ELEMENTS (not_live); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("channel/%s-refuses-sign", not_live[i]);
-      conf_vec_test (v, name, "CHAN-6", "a channel that is not live signs nothing",
-                     "Suspended", "invalid");
-      set_own_status (fx, not_live[i]);
-      sign_step (fx, "data.request", b, T0, "s1", NULL, MODEL_STD_CHANNEL_NOT_LIVE);
-      g_autofree char *name2 = g_strdup_printf ("channel/%s-refuses-relay", not_live[i]);
-      conf_vec_test (v, name2, "CHAN-6 CHAN-8", "a parent that is not live relays nothing",
-                     "Suspended", "invalid");
-      set_own_status (fx, not_live[i]);
-      relay_step (fx, child, b, NULL, MODEL_STD_CHANNEL_NOT_LIVE, NULL, 0);
-    }
+  TEST ("platform/consent-unregistered-channel", "CHAN-30 CONSENT-5", "all three "
+        "authorisations for a channel id nobody registered: consent is granted and decided "
+        "without the channel registry", NULL, "valid");
+  grant (fx, "personal", "CH999999");
+  grant (fx, "department", "CH999999");
+  grant (fx, "channel", "CH999999");
+  consent_check (fx, "CH999999");
+  TEST ("platform/consent-suspended-channel", "CHAN-30 CONSENT-5", "the channel is suspended: "
+        "its requests are refused when verified (CHAN-6), not its consent", NULL, "valid");
+  set_status (fx, P1, "suspended", T0, MODEL_STD_OK);
+  grant (fx, "personal", P1);
+  grant (fx, "department", P1);
+  grant (fx, "channel", P1);
+  consent_check (fx, P1);
+}
 
-  conf_vec_group (v, "channel", conf_jo ("tier", conf_ji (2), NULL));
-  fx_channel (fx, TRUE, 2);
-  g_autoptr (GBytes) c2 = wire (C1, P1, T0, "t2", "qr.verify", b, C1, NULL);
-  conf_vec_test (v, "channel/tier2-sign-exact", "CHAN-7 CHAN-9 CHAN-10 CHAN-16", "a tier-2 "
-                 "channel names its parent as relay and signs (the parent countersigns later)",
-                 NULL, "valid");
-  sign_step (fx, "qr.verify", b, T0, "t2", c2, MODEL_STD_OK);
-  conf_vec_test (v, "channel/tier2-suspended", "CHAN-6", "a suspended tier-2 channel",
-                 "Suspended", "invalid");
-  set_own_status (fx, "suspended");
-  sign_step (fx, "qr.verify", b, T0, "t2", NULL, MODEL_STD_CHANNEL_NOT_LIVE);
+void
+conf_vec_chan_hello (ConfVec *v, const char *role, const char *check)
+{
+  conf_vec_step (v, "hello",
+                 conf_jo ("protocol", conf_js ("essc-adapter/1"), "role", conf_js (role),
+                          "suite", conf_js ("ESSC-STD/1.0"), NULL),
+                 conf_vec_ok (conf_jo ("protocol", conf_js ("essc-adapter/1"),
+                                       "role", conf_js (role), NULL)),
+                 check);
 }
 
 JsonNode *
@@ -678,8 +704,10 @@ conf_vec_gen_channel (GError **error)
   conf_vec_note (v, "Tier", "relay rules of tier-2 channels");
   conf_vec_note (v, "Suspended", "a channel (or its parent) that is not live");
   conf_vec_note (v, "Clock", "the +-300 s window");
-  conf_vec_note (v, "Replay", "the same request twice");
-  conf_vec_note (v, "Risk", "risk events, thresholds and decay");
+  conf_vec_note (v, "Replay", "the same request twice, or one at or below the replay floor");
+  conf_vec_note (v, "Risk", "risk events, the score (a number, to 10^-6), thresholds and decay");
+  conf_vec_note (v, "Order", "two refusals apply at once: the first check in order decides");
+  conf_vec_note (v, "Hello", "hello lists the ops the role must offer");
   conf_vec_world_keys (v, w);
   const char *ids[] = { P1, P2, C1 };
   for (int i = 0; i < 3; i++)
@@ -694,9 +722,20 @@ conf_vec_gen_channel (GError **error)
   conf_vec_group (v, "platform", NULL);
   fx_platform (&fx, TRUE);
   registration_tests (&fx);
+  order_tests (&fx);
   request_tests (&fx);
   risk_tests (&fx);
-  channel_tests (&fx);
+  registry_scope_tests (&fx);
+  conf_vec_test (v, "platform/hello-ops", "ERR-1", "hello, asked again, lists every op of "
+                 "docs/ADAPTER.md 4.1 and 4.4 but the payment ones", "Hello", "valid");
+  conf_vec_chan_hello (v, "platform", "hello_ops");
+  conf_vec_group (v, "platform", conf_jo ("payment", conf_jb (TRUE), NULL));
+  conf_vec_reset_platform (v, w, NULL);
+  conf_vec_test (v, "platform/hello-ops-payment", "ERR-1", "a platform that offers payment "
+                 "lists the payment ops too", "Hello", "valid");
+  conf_vec_chan_hello (v, "platform", "hello_ops_payment");
+  conf_vec_channel_role_tests (v, w);
   model_channel_registry_free (fx.reg);
+  model_consent_store_free (fx.consents);
   return conf_vec_finish (v, error);
 }

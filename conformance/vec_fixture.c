@@ -264,6 +264,14 @@ void
 conf_vec_reset_channel (ConfVec *v, const ConfVecWorld *w, const char *channel_id, int tier,
                         const char *parent_id, const guint8 key_seed[32], JsonNode *children)
 {
+  conf_vec_reset_channel_with (v, w, channel_id, tier, parent_id, key_seed, children, NULL);
+}
+
+void
+conf_vec_reset_channel_with (ConfVec *v, const ConfVecWorld *w, const char *channel_id, int tier,
+                             const char *parent_id, const guint8 key_seed[32],
+                             JsonNode *children, JsonNode *extra)
+{
   JsonNode *config = conf_jo ("channel_id", conf_js (channel_id), "tier", conf_ji (tier), NULL);
   JsonObject *c = json_node_get_object (config);
   if (parent_id != NULL)
@@ -271,6 +279,16 @@ conf_vec_reset_channel (ConfVec *v, const ConfVecWorld *w, const char *channel_i
   json_object_set_member (c, "key_seed", conf_jh (key_seed, 32));
   json_object_set_member (c, "children", children ? children : conf_ja (NULL, NULL));
   json_object_set_string_member (c, "status", "live");
+  if (extra != NULL)
+    {
+      JsonObjectIter it;
+      const char *name;
+      JsonNode *value;
+      json_object_iter_init (&it, json_node_get_object (extra));
+      while (json_object_iter_next (&it, &name, &value))
+        json_object_set_member (c, name, json_node_copy (value));
+      json_node_unref (extra);
+    }
   conf_vec_step (v, "reset",
                  conf_jo ("seed", conf_jh (w->reset_seed, 32), "now", conf_ji (CONF_VECTORS_CLOCK),
                           "trust", trust_of (w), "config", config, NULL),

@@ -206,5 +206,9 @@ extern const gboolean conf_vec_full_evidence[4];
 void conf_vec_reset_channel (ConfVec *v, const ConfVecWorld *w, const char *channel_id,
                              int tier, const char *parent_id, const guint8 key_seed[32],
                              JsonNode *children);
+/* The same with extra config members (an object, transfer full; NULL for none). */
+void conf_vec_reset_channel_with (ConfVec *v, const ConfVecWorld *w, const char *channel_id,
+                                  int tier, const char *parent_id, const guint8 key_seed[32],
+                                  JsonNode *children, JsonNode *extra);
 
 G_END_DECLS

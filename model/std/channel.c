@@ -5,11 +5,10 @@
  * tier and relay, clock window, per-channel replay cache) and the decaying
  * risk score with its automatic rectification and suspension.  The request's
  * bytes and signatures are model/std/channel_request.c.  Records live in a hash
- * table keyed by id; each carries a replay cache ordered by timestamp (a
- * GSequence for eviction plus a hash table for lookup) bounded by
- * params.replay_cache_max: evicting a nonce raises a per-channel floor at or
- * below which every timestamp is refused, so a bounded cache never lets a
- * replay through.
+ * table keyed by id; each carries its replay cache (model/std/channel_replay.h),
+ * bounded by params.replay_cache_max: forgetting a nonce raises the channel's
+ * floor, at or below which every timestamp is refused, so a bounded cache
+ * never lets a replay through.
  */
 #include "model/std/channel.h"
 
@@ -17,13 +16,12 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "model/std/channel_replay.h"
 #include "model/std/common.h"
 
 G_DEFINE_QUARK (model-channel-error-quark, model_channel_error)
 
 #define fail(error, code, ...) base_fail ((error), MODEL_CHANNEL_ERROR, (code), __VA_ARGS__)
-
-G_STATIC_ASSERT (MODEL_CHANNEL_NONCE_LEN == 16);   /* seen is keyed by base_bytes16_hash */
 
 static const char *const class_names[MODEL_CHANNEL_N_CLASSES] = {
   "hrss", "government", "partner", "bank", "medical", "social",
@@ -36,16 +34,8 @@ static const char *const risk_names[MODEL_CHANNEL_N_RISKS] = {
 };
 
 typedef struct {
-  gint64 ts;
-  guint8 nonce[MODEL_CHANNEL_NONCE_LEN];
-} Seen;
-
-typedef struct {
   ModelChannel rec;
-  GSequence *seen_order;   /* Seen*, ascending (ts, nonce); owns the Seen */
-  GHashTable *seen;        /* nonce (inside its Seen) -> GSequenceIter* */
-  gboolean has_floor;
-  gint64 floor;            /* timestamps <= floor refused (evictions) */
+  ModelChannelReplay *replay;   /* CHAN-13, CHAN-14 */
 } Chan;
 
 struct _ModelChannelRegistry {
@@ -152,22 +142,12 @@ model_channel_params_default (ModelChannelParams *params)
   params->replay_cache_max = 4096;
 }
 
-static int
-seen_cmp (gconstpointer a, gconstpointer b, gpointer unused)
-{
-  const Seen *x = a, *y = b;
-  if (x->ts != y->ts)
-    return x->ts < y->ts ? -1 : 1;
-  return memcmp (x->nonce, y->nonce, MODEL_CHANNEL_NONCE_LEN);
-}
-
 static Chan *
-chan_new (const ModelChannel *rec)
+chan_new (const ModelChannelParams *q, const ModelChannel *rec)
 {
   Chan *c = g_new0 (Chan, 1);
   c->rec = *rec;
-  c->seen_order = g_sequence_new (g_free);
-  c->seen = g_hash_table_new (base_bytes16_hash, base_bytes16_equal);
+  c->replay = model_channel_replay_new (q->window_s, q->replay_cache_max);
   return c;
 }
 
@@ -175,8 +155,7 @@ static void
 chan_free (gpointer p)
 {
   Chan *c = p;
-  g_hash_table_destroy (c->seen);
-  g_sequence_free (c->seen_order);
+  model_channel_replay_free (c->replay);
   g_free (c);
 }
 
@@ -260,6 +239,9 @@ model_channel_registry_apply (ModelChannelRegistry *reg, const char *id,
     return fail (error, MODEL_STD_MALFORMED, "parent_id: a tier-1 channel has no parent");
   if (tier == 2 && !has_parent)
     return fail (error, MODEL_STD_MALFORMED, "parent_id: missing, tier 2 needs a tier-1 parent");
+  /* CHAN-28: every field's form before the registry is asked (conflict, parent) */
+  if (has_parent && !model_channel_id_check (parent_id, "parent_id", error))
+    return FALSE;
   if (!key_check (public_key, error))
     return FALSE;
   if (g_hash_table_contains (reg->chans, id))
@@ -285,7 +267,7 @@ model_channel_registry_apply (ModelChannelRegistry *reg, const char *id,
   rec.risk_score = 0.0;
   rec.risk_updated_at = now;
   rec.status_changed_at = now;
-  Chan *c = chan_new (&rec);
+  Chan *c = chan_new (&reg->params, &rec);
   g_hash_table_insert (reg->chans, c->rec.id, c);
   return TRUE;
 }
@@ -377,57 +359,18 @@ model_channel_registry_record_risk (ModelChannelRegistry *reg, const char *id,
   return TRUE;
 }
 
-/* Drops nonces whose timestamp is before the clock window: a request with
- * such a timestamp is refused as EXPIRED before the cache is consulted. */
-static void
-prune (const ModelChannelParams *q, Chan *c, gint64 now)
-{
-  for (;;)
-    {
-      GSequenceIter *it = g_sequence_get_begin_iter (c->seen_order);
-      if (g_sequence_iter_is_end (it))
-        return;
-      Seen *s = g_sequence_get (it);
-      if (!(s->ts < now && (guint64) now - (guint64) s->ts > (guint64) q->window_s))
-        return;
-      g_hash_table_remove (c->seen, s->nonce);
-      g_sequence_remove (it);
-    }
-}
-
+/* The registry's floor (model_channel_registry_forget_before), then the
+ * channel's own cache. */
 static gboolean
 replay_check (const ModelChannelRegistry *reg, Chan *c, const ModelChannelRequest *req,
-              GError **error)
+              gint64 now, GError **error)
 {
-  if ((reg->has_floor && req->timestamp <= reg->floor)
-      || (c->has_floor && req->timestamp <= c->floor))
+  if (reg->has_floor && req->timestamp <= reg->floor)
     return fail (error, MODEL_STD_REPLAYED,
                  "nonce: timestamp %" G_GINT64_FORMAT " is at or before the replay floor,"
                  " freshness cannot be proven", req->timestamp);
-  if (g_hash_table_contains (c->seen, req->nonce))
-    return fail (error, MODEL_STD_REPLAYED, "nonce: already seen from %s within the window",
-                 c->rec.id);
-  return TRUE;
-}
-
-static void
-remember (const ModelChannelParams *q, Chan *c, const ModelChannelRequest *req)
-{
-  Seen *s = g_new (Seen, 1);
-  s->ts = req->timestamp;
-  memcpy (s->nonce, req->nonce, MODEL_CHANNEL_NONCE_LEN);
-  GSequenceIter *it = g_sequence_insert_sorted (c->seen_order, s, seen_cmp, NULL);
-  g_hash_table_insert (c->seen, s->nonce, it);
-  while ((guint) g_sequence_get_length (c->seen_order) > q->replay_cache_max)
-    {
-      GSequenceIter *first = g_sequence_get_begin_iter (c->seen_order);
-      Seen *old = g_sequence_get (first);
-      if (!c->has_floor || old->ts > c->floor)
-        c->floor = old->ts;
-      c->has_floor = TRUE;
-      g_hash_table_remove (c->seen, old->nonce);
-      g_sequence_remove (first);
-    }
+  return model_channel_replay_check (c->replay, c->rec.id, req->timestamp, req->nonce, now,
+                                     error);
 }
 
 static gboolean
@@ -513,13 +456,12 @@ model_channel_registry_verify (ModelChannelRegistry *reg, const ModelChannelRequ
     return fail (error, MODEL_STD_NOT_YET_VALID,
                  "timestamp: %" G_GINT64_FORMAT " is more than %" G_GINT64_FORMAT
                  " s after %" G_GINT64_FORMAT, req->timestamp, q->window_s, now);
-  prune (q, c, now);
-  if (!replay_check (reg, c, req, error))
+  if (!replay_check (reg, c, req, now, error))
     {
       add_risk (reg, c, MODEL_CHANNEL_RISK_REPLAY, now);
       return FALSE;
     }
-  remember (q, c, req);
+  model_channel_replay_remember (c->replay, req->timestamp, req->nonce);
   return TRUE;
 }
 
@@ -583,7 +525,7 @@ model_channel_registry_restore (ModelChannelRegistry *reg, const ModelChannel *c
     return fail (error, MODEL_STD_MALFORMED, "risk_score: expected a finite value >= 0");
   if (g_hash_table_contains (reg->chans, r->id))
     return fail (error, MODEL_STD_CONFLICT, "id: channel %s already present", r->id);
-  Chan *c = chan_new (r);
+  Chan *c = chan_new (&reg->params, r);
   /* Normalise the bytes after the terminators so records compare equal. */
   memset (&c->rec, 0, sizeof c->rec);
   memcpy (c->rec.id, r->id, strlen (r->id));

@@ -119,9 +119,10 @@ const ModelChannelParams *model_channel_registry_params (const ModelChannelRegis
 
 /*
  * Registers a channel in status "applied" at now.  parent_id: NULL or "" for
- * tier 1; for tier 2 a registered, non-terminated tier-1 channel.  Errors:
- * MALFORMED (a field), CONFLICT (id taken), NOT_FOUND (parent unknown),
- * CHANNEL_TIER (parent not tier 1), CHANNEL_NOT_LIVE (parent terminated).
+ * tier 1; for tier 2 a registered, non-terminated tier-1 channel.  Errors,
+ * in this order (CHAN-28): MALFORMED (a field, the parent id's form
+ * included), CONFLICT (id taken), NOT_FOUND (parent unknown), CHANNEL_TIER
+ * (parent not tier 1), CHANNEL_NOT_LIVE (parent terminated).
  */
 gboolean model_channel_registry_apply (ModelChannelRegistry *reg,
                                        const char *id, const char *name,
@@ -130,8 +131,9 @@ gboolean model_channel_registry_apply (ModelChannelRegistry *reg,
                                        const guint8 public_key[MODEL_CHANNEL_PK_LEN],
                                        gint64 now, GError **error);
 
-/* Moves a channel to status `to` at now: NOT_FOUND, or INVALID_STATE when
- * the state machine forbids it. */
+/* Moves a channel to status `to` at now: MALFORMED (the id's form), then
+ * NOT_FOUND, then INVALID_STATE when the state machine forbids it.  The
+ * score is left as it is and no threshold is applied (CHAN-31). */
 gboolean model_channel_registry_set_status (ModelChannelRegistry *reg,
                                             const char *id,
                                             ModelChannelStatus to,
@@ -166,7 +168,8 @@ gboolean model_channel_registry_record_risk (ModelChannelRegistry *reg,
  * known (NOT_FOUND), live (CHANNEL_NOT_LIVE), tier and relay (CHANNEL_TIER;
  * a non-live parent gives CHANNEL_NOT_LIVE), body hash and signatures
  * (BAD_SIGNATURE), clock window (EXPIRED, NOT_YET_VALID), nonce (REPLAYED).
- * On success the nonce is remembered.  A bad signature or a replay is also
+ * On success the nonce is remembered in the channel's replay cache
+ * (model/std/channel_replay.h).  A bad signature or a replay is also
  * recorded as a risk event against the channel at fault.
  */
 gboolean model_channel_registry_verify (ModelChannelRegistry *reg,

@@ -4,9 +4,10 @@
  * the canonical signing bytes of ESSC-STD table 6.3 (magic "ESR1", then
  * length-prefixed ids, the big-endian timestamp, the nonce, the
  * length-prefixed operation and the body hash), Ed25519 signing and the
- * parent's countersignature, and the strict wire codec that refuses
- * truncation, trailing bytes, NULs and out-of-class characters, naming the
- * field.  Pure functions: no registry, no clock, no I/O; verification
+ * parent's countersignature, and the strict wire codec of both wire forms
+ * (the complete one of CHAN-16, and the one a channel sends before any
+ * countersignature, CHAN-27) that refuses truncation, trailing bytes, NULs
+ * and out-of-class characters, naming the field.  Pure functions: no registry, no clock, no I/O; verification
  * against the registry is in model/std/channel.c.  Errors use the channel
  * module's domain, MODEL_CHANNEL_ERROR.
  */
@@ -157,6 +158,16 @@ model_channel_request_encode (const ModelChannelRequest *req)
   return g_byte_array_free_to_bytes (b);
 }
 
+GBytes *
+model_channel_request_encode_signed (const ModelChannelRequest *req)
+{
+  g_return_val_if_fail (req != NULL, NULL);
+  g_return_val_if_fail (model_channel_request_check (req, NULL), NULL);
+  GByteArray *b = signing_array (req);
+  g_byte_array_append (b, req->signature, MODEL_CHANNEL_SIG_LEN);
+  return g_byte_array_free_to_bytes (b);
+}
+
 /* ---- wire codec ---------------------------------------------------------- */
 
 /* Reads `n` bytes at *off, or fails naming the field. */
@@ -194,9 +205,11 @@ take_str (const guint8 *data, gsize len, gsize *off, const char *field,
   return TRUE;
 }
 
-gboolean
-model_channel_request_decode (const guint8 *data, gsize len,
-                              ModelChannelRequest *out, GError **error)
+/* The wire of CHAN-16 (countersigned: the countersignature follows when the
+ * relay id is not empty) or of CHAN-27 (not countersigned: never). */
+static gboolean
+decode (const guint8 *data, gsize len, gboolean countersigned, ModelChannelRequest *out,
+        GError **error)
 {
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
@@ -232,15 +245,31 @@ model_channel_request_decode (const guint8 *data, gsize len,
   if (!take (data, len, &off, MODEL_CHANNEL_SIG_LEN, "signature", &p, error))
     return FALSE;
   memcpy (r.signature, p, MODEL_CHANNEL_SIG_LEN);
-  if (r.relay_id[0] != '\0')
+  if (countersigned && r.relay_id[0] != '\0')
     {
       if (!take (data, len, &off, MODEL_CHANNEL_SIG_LEN, "relay_signature", &p, error))
         return FALSE;
       memcpy (r.relay_signature, p, MODEL_CHANNEL_SIG_LEN);
     }
   if (off != len)
-    return fail (error, MODEL_STD_MALFORMED, "request: %zu trailing bytes after offset %zu",
-                 len - off, off);
+    return fail (error, MODEL_STD_MALFORMED, "request: %zu trailing bytes after offset %zu%s",
+                 len - off, off,
+                 countersigned ? "" : " (the channel's signature ends a wire not yet "
+                                      "countersigned)");
   *out = r;
   return TRUE;
+}
+
+gboolean
+model_channel_request_decode (const guint8 *data, gsize len,
+                              ModelChannelRequest *out, GError **error)
+{
+  return decode (data, len, TRUE, out, error);
+}
+
+gboolean
+model_channel_request_decode_signed (const guint8 *data, gsize len,
+                                     ModelChannelRequest *out, GError **error)
+{
+  return decode (data, len, FALSE, out, error);
 }

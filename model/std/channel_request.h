@@ -84,4 +84,17 @@ GBytes *model_channel_request_encode (const ModelChannelRequest *req);
 gboolean model_channel_request_decode (const guint8 *data, gsize len,
                                        ModelChannelRequest *out, GError **error);
 
+/*
+ * The wire of a channel's own signature, before any countersignature
+ * (CHAN-27): signing bytes || signature, whatever the relay id.  It is what
+ * a channel signs and sends: for a tier-1 request the complete wire of
+ * CHAN-16, for a tier-2 request what its parent receives.  The decoder is
+ * as strict as model_channel_request_decode; bytes after the signature (a
+ * countersignature too) are MODEL_STD_MALFORMED.  relay_signature is zeroed.
+ * Returns: (transfer full).
+ */
+GBytes *model_channel_request_encode_signed (const ModelChannelRequest *req);
+gboolean model_channel_request_decode_signed (const guint8 *data, gsize len,
+                                              ModelChannelRequest *out, GError **error);
+
 G_END_DECLS

@@ -320,6 +320,92 @@ test_channel (void)
   g_assert_no_error (error);
 }
 
+/* CHAN-32: a channel checks its parameters, then its status, then the op's
+ * rules; CHAN-27: the relay takes the signed wire only; CHAN-26: a relay
+ * configured with replay_cache and cache_lost_at. */
+static void
+test_channel_order (void)
+{
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
+    CONF_ROLE_CHANNEL, NULL,
+    "request.relay {\"wire\":\"@RELAYWIRE@\",\"body\":\"abc\",\"now\":@NOW@}\n"
+    "channel.set_status {\"status\":\"suspended\"}\n"
+    "request.sign {\"operation\":\"Card.status\",\"body\":\"abc\",\"timestamp\":@NOW@,"
+    "\"nonce\":\"00000000000000000000000000000000\"}\n"
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\",\"timestamp\":@NOW@,"
+    "\"nonce\":\"000000000000000000000000000000\"}\n"
+    "request.relay {\"wire\":\"@RELAYWIRE@\",\"body\":\"abc\",\"now\":@NOW@}\n"
+    "request.relay {\"wire\":\"@CHILDWIRE@\",\"body\":\"abc\",\"now\":@NOW@}\n"
+    "payment.prepare {\"order_ref\":\"o-2\",\"ecard_id\":\"@E2@\",\"city\":110100,"
+    "\"payee\":\"SHOP-1\",\"amount_fen\":100,\"currency\":\"USD\",\"level\":1,"
+    "\"pin_verified\":false}\n"
+    "payment.prepare {\"order_ref\":\"o-2\",\"ecard_id\":\"@E2@\",\"city\":110100,"
+    "\"payee\":\"SHOP-1\",\"amount_fen\":100,\"currency\":\"CNY\",\"level\":1,"
+    "\"pin_verified\":false}\n"
+    "data.request {\"ssn\":\"" SSN1 "\",\"department_id\":\"MIB-110000\","
+    "\"scopes\":\"bogus\",\"now\":@NOW@}\n"
+    "data.request @ASK@\n"
+    "channel.set_status {\"status\":\"live\"}\n"
+    "payment.prepare {\"order_ref\":\"o-2\",\"ecard_id\":\"@E2@\",\"city\":110100,"
+    "\"payee\":\"SHOP-1\",\"amount_fen\":100,\"currency\":\"CNY\",\"level\":1,"
+    "\"pin_verified\":false}\n"
+    "channel.set_status {\"status\":\"paused\"}");
+  static const char *const want[] = {
+    "!malformed",         /* a countersigned wire (CHAN-27) */
+    "ok",
+    "!malformed",         /* bad operation before the status */
+    "!malformed",         /* 15-byte nonce before the status */
+    "!malformed",         /* a countersigned wire before the status */
+    "!channel_not_live",  /* then the status */
+    "!malformed",         /* USD before the status */
+    "!channel_not_live",  /* the status before the level */
+    "!malformed",         /* a malformed question before the status */
+    "!channel_not_live",  /* the status before the decision */
+    "ok",
+    "!level_required",    /* the level before the PIN */
+    "!malformed",         /* not a status of table 6.2 */
+  };
+  g_assert_cmpuint (r->len, ==, 2 + G_N_ELEMENTS (want));
+  for (gsize i = 0; i < G_N_ELEMENTS (want); i++)
+    if (!fx_impl_matches (r->pdata[2 + i], want[i]))
+      g_error ("step %zu: expected %s, got %s", i, want[i], (char *) r->pdata[2 + i]);
+
+  /* a tier-2 channel relays nothing; a relay whose cache was lost refuses
+   * what is at or before the loss */
+  g_autoptr (GPtrArray) t2 = fx_impl_run_script (
+    CONF_ROLE_CHANNEL, NULL,
+    "reset {\"seed\":\"@SEED@\",\"now\":@NOW@,\"trust\":[],\"config\":{"
+    "\"channel_id\":\"CH200001\",\"tier\":2,\"parent_id\":\"CH100001\","
+    "\"key_seed\":\"@KSEED@\"}}\n"
+    "request.relay {\"wire\":\"@CHILDWIRE@\",\"body\":\"abc\",\"now\":@NOW@}\n"
+    "reset {\"seed\":\"@SEED@\",\"now\":@NOW@,\"trust\":[],\"config\":{"
+    "\"channel_id\":\"CH100001\",\"tier\":1,\"key_seed\":\"@KSEED@\",\"replay_cache\":1,"
+    "\"cache_lost_at\":@NOW@,\"children\":[{\"channel_id\":\"CH200001\","
+    "\"public_key\":\"@CHILDPK@\"}]}}\n"
+    "request.relay {\"wire\":\"@CHILDWIRE@\",\"body\":\"abc\",\"now\":@NOW@}\n"
+    "reset {\"seed\":\"@SEED@\",\"now\":@NOW@,\"trust\":[],\"config\":{"
+    "\"channel_id\":\"CH100001\",\"tier\":1,\"key_seed\":\"@KSEED@\",\"replay_cache\":0}}");
+  g_assert_true (fx_impl_matches (t2->pdata[3], "!channel_tier"));
+  g_assert_true (fx_impl_matches (t2->pdata[5], "!replayed"));
+  g_assert_true (fx_impl_matches (t2->pdata[6], "!malformed"));
+}
+
+/* CHAN-30: consent and payments never consult the channel registry. */
+static void
+test_registry_not_consulted (void)
+{
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
+    CONF_ROLE_PLATFORM, NULL,
+    "channel.get {\"channel_id\":\"CH100001\",\"now\":@NOW@}\n"
+    "payment.submit @PAY@\n"
+    "@GRANTS@\n@CHANNELGRANT@\n"
+    "consent.check @ASK@");
+  g_assert_true (fx_impl_matches (r->pdata[6], "!not_found"));
+  g_assert_true (fx_impl_matches (r->pdata[7], "ok:\"state\":\"accepted\""));
+  g_assert_true (fx_impl_matches (fx_impl_last (r),
+                                  "ok:\"present\":[\"personal\",\"department\",\"channel\"]"));
+}
+
 /* ---- the CLI ------------------------------------------------------------------ */
 
 static char *
@@ -406,6 +492,8 @@ main (int argc, char **argv)
   g_test_add_func ("/conf-impl/platform/pin-audit", test_platform_pin_audit);
   g_test_add_func ("/conf-impl/verifier/replay-and-lost", test_verifier);
   g_test_add_func ("/conf-impl/channel/sign-relay-pay", test_channel);
+  g_test_add_func ("/conf-impl/channel/order-of-checks", test_channel_order);
+  g_test_add_func ("/conf-impl/platform/registry-not-consulted", test_registry_not_consulted);
   g_test_add_func ("/conf-impl/cli", test_cli);
   return g_test_run ();
 }

@@ -185,6 +185,13 @@ static const Probe probes[] = {
   { "chan-risk-no-action", P,
     "@CHSETUP@\nchannel.risk {\"channel_id\":\"CH100001\",\"event\":\"data_leak\",\"now\":@NOW@}",
     "ok:\"status\":\"rectification\"", "ok:\"status\":\"live\"" },
+  { "chan-rectify-before-suspend", P,
+    "@CHSETUP@\nchannel.risk {\"channel_id\":\"CH100001\",\"event\":\"fraud_report\",\"now\":@NOW@}\n"
+    "channel.risk {\"channel_id\":\"CH100001\",\"event\":\"data_leak\",\"now\":@NOW@}",
+    "ok:\"status\":\"suspended\"", "ok:\"status\":\"rectification\"" },
+  { "risk-bogus-score", P,
+    "@CHSETUP@\nchannel.risk {\"channel_id\":\"CH100001\",\"event\":\"data_leak\",\"now\":@NOW@}",
+    "ok:\"score\":60.0", "ok:\"score\":60000000" },
   { "consent-two-of-three", C, "@GRANTS@\ndata.request @ASK@", "!consent_missing", "ok" },
   { "consent-two-of-three", P, "@GRANTS@\nconsent.check @ASK@", "!consent_missing", "ok" },
   { "consent-ignore-expiry", C,

@@ -9,6 +9,7 @@
  * chosen tests (--only).
  */
 #include "conformance/expect.h"
+#include "conformance/json.h"
 #include "conformance/output.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
@@ -244,6 +245,78 @@ test_expect_audit (void)
         g_assert_nonnull (strstr (j.detail, "entry 2"));
       else
         g_assert_cmpuint (state.chain_count, ==, 5);
+    }
+}
+
+/* An expected real (CHAN-29's score) matches a number within 10^-6, never a
+ * string; hello_ops wants every op of the role (docs/ADAPTER.md section 3). */
+static void
+test_expect_reals_and_hello_ops (void)
+{
+  static const struct {
+    const char *got;
+    gboolean pass;
+  } reals[] = {
+    { "{\"score\":28.284271247}", TRUE }, { "{\"score\":28.2842717}", TRUE },
+    { "{\"score\":28.2842723}", FALSE }, { "{\"score\":\"28.284271247\"}", FALSE },
+    { "{\"score\":\"x\"}", FALSE }, { "{\"score\":28284271}", FALSE },
+    { "{\"score\":null}", FALSE }, { "{}", FALSE },
+  };
+  g_autoptr (JsonObject) want = conf_json_parse_object ("{\"score\":28.284271247}", 22, NULL);
+  g_assert_nonnull (want);
+  for (gsize i = 0; i < G_N_ELEMENTS (reals); i++)
+    {
+      g_autoptr (JsonObject) got = conf_json_parse_object (reals[i].got, strlen (reals[i].got),
+                                                           NULL);
+      g_assert_nonnull (got);
+      ConfStep step = { .op = "channel.get", .expect_ok = TRUE, .expect_result = want };
+      ConfCallResult r = { .ok = TRUE, .result = got };
+      ConfExpectState state = { 0 };
+      g_auto (ConfJudgement) j = { 0 };
+      conf_expect_judge (&step, &r, &state, &j);
+      if (j.pass != reals[i].pass)
+        g_error ("%s: expected %s", reals[i].got, reals[i].pass ? "a pass" : "a failure");
+    }
+  /* an integer-valued score in integer form matches the real 60.0 */
+  g_autoptr (JsonObject) sixty = conf_json_parse_object ("{\"score\":60.0}", 14, NULL);
+  g_autoptr (JsonObject) sixty_int = conf_json_parse_object ("{\"score\":60}", 12, NULL);
+  g_autoptr (JsonNode) a = json_node_init_object (json_node_alloc (), sixty);
+  g_autoptr (JsonNode) b = json_node_init_object (json_node_alloc (), sixty_int);
+  g_assert_true (conf_json_contains (a, b, NULL));
+  g_assert_false (conf_json_contains (b, a, NULL));   /* an expected integer wants an integer */
+
+  static const struct {
+    const char *role, *check, *ops;
+    gboolean pass;
+  } hellos[] = {
+    { "verifier", "hello_ops", "[\"hello\",\"reset\",\"bye\",\"id.validate\",\"status.set\","
+      "\"credential.verify\",\"qr.verify\"]", TRUE },
+    { "verifier", "hello_ops", "[\"hello\",\"reset\",\"id.validate\",\"status.set\","
+      "\"credential.verify\",\"qr.verify\"]", FALSE },
+    { "channel", "hello_ops", "[\"hello\",\"reset\",\"bye\",\"channel.set_status\","
+      "\"request.sign\",\"request.relay\",\"credential.verify\",\"consent.grant\","
+      "\"consent.revoke\",\"data.request\"]", TRUE },
+    { "channel", "hello_ops_payment", "[\"hello\",\"reset\",\"bye\",\"channel.set_status\","
+      "\"request.sign\",\"request.relay\",\"credential.verify\",\"consent.grant\","
+      "\"consent.revoke\",\"data.request\"]", FALSE },
+    { "channel", "hello_ops", "[\"hello\",\"reset\",\"bye\",\"channel.set_status\","
+      "\"request.sign\",\"credential.verify\",\"consent.grant\","
+      "\"consent.revoke\",\"data.request\",7]", FALSE },
+    { NULL, "hello_ops", "[]", FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (hellos); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"ops\":%s}", hellos[i].ops);
+      g_autoptr (JsonObject) got = conf_json_parse_object (text, strlen (text), NULL);
+      g_assert_nonnull (got);
+      ConfStep step = { .op = "hello", .expect_ok = TRUE, .check = (char *) hellos[i].check };
+      ConfCallResult r = { .ok = TRUE, .result = got };
+      ConfExpectState state = { .role = hellos[i].role };
+      g_auto (ConfJudgement) j = { 0 };
+      conf_expect_judge (&step, &r, &state, &j);
+      if (j.pass != hellos[i].pass)
+        g_error ("hello %zu: expected %s (%s)", i, hellos[i].pass ? "a pass" : "a failure",
+                 j.detail ? j.detail : "");
     }
 }
 
@@ -520,6 +593,7 @@ main (int argc, char **argv)
   g_test_add ("/conf/profile/load", Tmp, NULL, tmp_set_up, test_profile, tmp_tear_down);
   g_test_add ("/conf/waivers/file", Tmp, NULL, tmp_set_up, test_waivers_file, tmp_tear_down);
   g_test_add_func ("/conf/expect/audit-chain", test_expect_audit);
+  g_test_add_func ("/conf/expect/reals-and-hello-ops", test_expect_reals_and_hello_ops);
   g_test_add ("/conf/run/verdicts", Tmp, NULL, tmp_set_up, test_run_verdicts, tmp_tear_down);
   g_test_add ("/conf/run/waivers", Tmp, NULL, tmp_set_up, test_run_waivers, tmp_tear_down);
   g_test_add ("/conf/run/timeout", Tmp, NULL, tmp_set_up, test_run_timeout, tmp_tear_down);

@@ -470,6 +470,90 @@ test_risk_rules (void)
   g_assert_cmpint (st, ==, MODEL_CHANNEL_RECTIFICATION);
 }
 
+/* CHAN-28: the order of registration's and a status change's checks. */
+static void
+test_order (void)
+{
+  g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
+  g_autoptr (GError) error = NULL;
+  FxChanKeys k;
+  static const guint8 small[32] = { 1 };
+  fx_chan_keys_for (9, &k);
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  fx_chan_add (reg, "CH200001", 2, "CH100001", 2, MODEL_CHANNEL_TERMINATED);
+  const struct {
+    const char *id, *parent;
+    int tier;
+    const guint8 *pk;
+    ModelStdCode want;
+  } cases[] = {
+    { "CH100001", NULL, 1, small, MODEL_STD_MALFORMED },         /* key before taken */
+    { "CH100001", "ch100001", 2, k.pk, MODEL_STD_MALFORMED },    /* parent form before taken */
+    { "CH100001", "CH999999", 2, k.pk, MODEL_STD_CONFLICT },     /* taken before parent */
+    { "CH300001", "CH200001", 2, k.pk, MODEL_STD_CHANNEL_TIER }, /* tier before terminated */
+    { "CH300001", "CH999999", 2, small, MODEL_STD_MALFORMED },   /* key before parent */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_false (model_channel_registry_apply (reg, cases[i].id, "x",
+                                                    MODEL_CHANNEL_CLASS_BANK, cases[i].tier,
+                                                    cases[i].parent, cases[i].pk, NOW, &error));
+      g_assert_error (error, MODEL_CHANNEL_ERROR, (int) cases[i].want);
+      g_clear_error (&error);
+    }
+  /* a status change: the id's form, then not_found, then table 6.2 */
+  g_assert_false (model_channel_registry_set_status (reg, "ch100001", MODEL_CHANNEL_LIVE, NOW,
+                                                     &error));
+  g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_MALFORMED);
+  g_clear_error (&error);
+  g_assert_false (model_channel_registry_set_status (reg, "CH999999", MODEL_CHANNEL_LIVE, NOW,
+                                                     &error));
+  g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_NOT_FOUND);
+  g_clear_error (&error);
+  /* a risk event: the id's form before not_found */
+  g_assert_false (model_channel_registry_record_risk (reg, "CH10000", MODEL_CHANNEL_RISK_COMPLAINT,
+                                                      NOW, NULL, &error));
+  g_assert_error (error, MODEL_CHANNEL_ERROR, MODEL_STD_MALFORMED);
+}
+
+/* CHAN-29: the score a platform reports is CHAN-17's value in binary64,
+ * well within 10^-6 of the exact one; CHAN-31: a status change keeps the
+ * score and applies no threshold; only the next event does.  CHAN-20 before
+ * CHAN-19: one event from live to suspended, never through rectification. */
+static void
+test_score_reported (void)
+{
+  g_autoptr (ModelChannelRegistry) reg = model_channel_registry_new (NULL);
+  ModelChannelStatus st;
+  ModelChannel rec;
+  double s;
+  fx_chan_add (reg, "CH100001", 1, NULL, 1, MODEL_CHANNEL_LIVE);
+  g_assert_true (model_channel_registry_record_risk (reg, "CH100001",
+                                                     MODEL_CHANNEL_RISK_FRAUD_REPORT, NOW, &st,
+                                                     NULL));
+  g_assert_true (model_channel_registry_risk_score (reg, "CH100001", NOW + 302400, &s, NULL));
+  g_assert_cmpfloat_with_epsilon (s, 28.284271247461902, 1e-9);   /* 40 / sqrt 2 */
+  g_assert_true (model_channel_registry_record_risk (reg, "CH100001",
+                                                     MODEL_CHANNEL_RISK_DATA_LEAK, NOW, &st,
+                                                     NULL));
+  g_assert_cmpint (st, ==, MODEL_CHANNEL_SUSPENDED);                /* 100 at once */
+  g_assert_true (model_channel_registry_lookup (reg, "CH100001", &rec, NULL));
+  g_assert_cmpint (rec.status_changed_at, ==, NOW);
+  g_assert_true (model_channel_registry_set_status (reg, "CH100001", MODEL_CHANNEL_LIVE, NOW + 1,
+                                                    NULL));
+  g_assert_true (model_channel_registry_lookup (reg, "CH100001", &rec, NULL));
+  g_assert_cmpint (rec.status, ==, MODEL_CHANNEL_LIVE);
+  g_assert_cmpfloat (rec.risk_score, ==, 100.0);
+  g_assert_cmpint (rec.risk_updated_at, ==, NOW);
+  g_assert_true (model_channel_registry_risk_score (reg, "CH100001", NOW + 1, &s, NULL));
+  g_assert_cmpfloat (s, >, 99.99);
+  g_assert_true (model_channel_registry_lookup (reg, "CH100001", &rec, NULL));
+  g_assert_cmpint (rec.status, ==, MODEL_CHANNEL_LIVE);
+  g_assert_true (model_channel_registry_record_risk (reg, "CH100001", MODEL_CHANNEL_RISK_COMPLAINT,
+                                                     NOW + 2, &st, NULL));
+  g_assert_cmpint (st, ==, MODEL_CHANNEL_SUSPENDED);
+}
+
 /* CHAN-21: failed verifications feed the score up to automatic rules. */
 static void
 test_risk_fed_by_verify (void)
@@ -591,6 +675,8 @@ main (int argc, char **argv)
   g_test_add_func ("/channel/risk/decay", test_risk_decay);
   g_test_add_func ("/channel/risk/automatic-rules", test_risk_rules);
   g_test_add_func ("/channel/risk/fed-by-verify", test_risk_fed_by_verify);
+  g_test_add_func ("/channel/order/registration-and-status", test_order);
+  g_test_add_func ("/channel/risk/score-reported-and-reinstated", test_score_reported);
   g_test_add_func ("/channel/store/foreach-restore", test_foreach_restore);
   return g_test_run ();
 }
