@@ -6,7 +6,10 @@
  * and the named checks the runner computes itself (audit_chain: the entries
  * form a valid ESSC-STD section 9 chain, hashes recomputed here;
  * audit_head: the head matches the chain fetched before; audit_no_secret:
- * no PIN sent earlier in the test appears in clear in any entry's payload).  A failed
+ * no PIN sent earlier in the test appears in clear in any entry's payload;
+ * credential_issued: an issued credential equals the expected one but for
+ * the backdate of issued_at that CRED-12 allows, signed by reset's platform
+ * key).  A failed
  * judgement says what was expected and what came, in words fit for TAP
  * diagnostics.
  */
@@ -28,13 +31,16 @@ typedef struct {
   guint8 chain_hash[32];
   GPtrArray *secrets;   /* PINs sent in earlier steps (audit_no_secret) */
   GHashTable *keys;     /* order_ref -> idempotency key seen (idempotency_key) */
+  gboolean have_platform_key;
+  guint8 platform_pk[32];  /* from reset's config.platform_key_seed (credential_issued) */
 } ConfExpectState;
 
 void conf_expect_state_clear (ConfExpectState *state);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConfExpectState, conf_expect_state_clear)
 
 /* Notes the secrets a request carries (members pin, old_pin, new_pin), so a
- * later audit_no_secret check can look for them.  Call before each call. */
+ * later audit_no_secret check can look for them, and the platform key a
+ * reset gives (for credential_issued).  Call before each call. */
 void conf_expect_note_request (ConfExpectState *state, const ConfStep *step);
 
 /* The outcome of a judgement: all strings (transfer full) or NULL. */
