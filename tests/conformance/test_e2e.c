@@ -3,7 +3,8 @@
  * End-to-end tests of the conformance test bed through the essc binary, as
  * a certifier and a CI pipeline use it: `essc selftest` (references pass,
  * every fault caught), the reference channel conformant with TAP that prove
- * accepts, every listed channel fault refused with exit 1, a signed
+ * accepts, every listed channel fault refused with exit 1, the audit-less
+ * platform refused and a backdating one (CRED-12) conformant, a signed
  * certificate that verifies and fails when touched, JUnit/JSON/SQLite
  * outputs (the certificate stored in the database byte for byte), waivers,
  * the coverage table, misbehaving IUTs (tests not run after ten dead ones),
@@ -100,6 +101,46 @@ test_channel_faults_fail (Fx *f, gconstpointer data)
     }
   g_assert_cmpuint (n, >=, 5);
   essc_test_run_clear (&list);
+}
+
+/* AUDIT-11: a platform that writes no audit entries is not conformant, and
+ * the audit duty tests name it; CRED-6, CRED-12: a platform that backdates
+ * its credentials by up to 300 s is conformant, and --backdate refuses more. */
+static void
+test_platform_audit_and_backdate (Fx *f, gconstpointer data)
+{
+  EsscTestRun r = essc_test_run_sh (
+      "%s conform --role platform --impl '%s impl --role platform --fault audit-none'", f->essc,
+      f->essc);
+  g_assert_cmpint (r.status, ==, 1);
+  static const char *const caught[] = { "audit/entries-cards", "audit/entries-pin",
+                                        "audit/entries-channels", "audit/time-without-now" };
+  for (gsize i = 0; i < G_N_ELEMENTS (caught); i++)
+    {
+      g_autofree char *line = g_strdup_printf (" %s\n", caught[i]);
+      const char *at = strstr (r.out, line);
+      g_assert_nonnull (at);
+      /* the line that names the test says "not ok" */
+      const char *bol = at;
+      while (bol > r.out && bol[-1] != '\n')
+        bol--;
+      g_assert_true (g_str_has_prefix (bol, "not ok "));
+    }
+  essc_test_run_clear (&r);
+  static const char *const backdates[] = { "1", "120", "300" };
+  for (gsize i = 0; i < G_N_ELEMENTS (backdates); i++)
+    {
+      r = essc_test_run_sh ("%s conform --role platform --impl '%s impl --role platform "
+                            "--backdate %s' > /dev/null", f->essc, f->essc, backdates[i]);
+      g_assert_cmpint (r.status, ==, 0);
+      essc_test_run_clear (&r);
+    }
+  r = essc_test_run_sh ("%s impl --role platform --backdate 301 < /dev/null", f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s impl --role verifier --backdate 1 < /dev/null", f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  essc_test_run_clear (&r);
 }
 
 /* A signed certificate verifies; a changed byte does not. */
@@ -543,6 +584,7 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/selftest-kill-matrix", test_selftest);
   ADD ("/conf/e2e/channel-conformant-tap-prove", test_channel_tap_prove);
   ADD ("/conf/e2e/channel-faults-exit-1", test_channel_faults_fail);
+  ADD ("/conf/e2e/platform-audit-and-backdate", test_platform_audit_and_backdate);
   ADD ("/conf/e2e/certificate-and-outputs", test_certificate);
   ADD ("/conf/e2e/certificate-in-database", test_certificate_in_db);
   ADD ("/conf/e2e/database-migration", test_database_migration);
