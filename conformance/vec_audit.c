@@ -559,6 +559,15 @@ chain_tests (Fx *fx)
   entries (fx, 0, 1001, MODEL_STD_MALFORMED);
   TEST ("page-negative", "ERR-1", "a negative start is refused", "Malformed", "invalid");
   entries (fx, -1, 10, MODEL_STD_MALFORMED);
+  TEST ("page-past-end", "AUDIT-11", "a page from the trail's length on is empty, not an "
+        "error; a page running past the end is cut there", NULL, "valid");
+  activity (fx, CONF_VEC_CARD1, CONF_VEC_SSN1, conf_vec_name1, CONF_VEC_CITY1, T0);
+  conf_vec_step (v, "audit.entries", conf_jo ("from", conf_ji (5), "count", conf_ji (10), NULL),
+                 conf_vec_ok (conf_jo ("entries", conf_ja (NULL, NULL), NULL)), NULL);
+  conf_vec_step (v, "audit.entries", conf_jo ("from", conf_ji (4), "count", conf_ji (10), NULL),
+                 conf_vec_ok (conf_jo ("entries", conf_ja (
+                   conf_jo ("seq", conf_ji (4), "action", conf_js ("ecard.issue"), NULL),
+                   NULL), NULL)), NULL);
   TEST ("page-window", "AUDIT-11", "entries 2..3 of five: a page starting after 0", NULL,
         "valid");
   activity (fx, CONF_VEC_CARD1, CONF_VEC_SSN1, conf_vec_name1, CONF_VEC_CITY1, T0);
