@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -323,9 +324,14 @@ test_database_migration (Fx *f, gconstpointer data)
                                         "FROM (SELECT * FROM conformance_run ORDER BY id)", NULL);
   g_autofree char *tests = db_text (h, "SELECT COUNT(*) FROM conformance_test WHERE run_id = 2 "
                                        "AND verdict = 'not_run'", NULL);
+  /* Every verifier test but the ten that met a dead IUT was not run. */
+  g_autofree char *total = db_text (h, "SELECT passed FROM conformance_run WHERE id = 1", NULL);
   sqlite3_close (h);
-  g_assert_cmpstr (counts, ==, "0/0 249/10");
-  g_assert_cmpstr (tests, ==, "249");
+  g_autofree char *left = g_strdup_printf ("%d", atoi (total) - 10);
+  g_autofree char *want = g_strdup_printf ("0/0 %s/10", left);
+  g_assert_cmpint (atoi (total), >, 200);
+  g_assert_cmpstr (counts, ==, want);
+  g_assert_cmpstr (tests, ==, left);
 
   r = essc_test_run_sh ("ESSC_GNUPLOT=/nonexistent/gnuplot %s report %s --out %s", f->essc, db,
                         out);
@@ -395,9 +401,10 @@ test_misbehaving (Fx *f, gconstpointer data)
   g_assert_nonnull (strstr (r.out, "\nok 11 - "));
   g_assert_nonnull (strstr (r.out, " # SKIP not run: the implementation failed 10 tests in a "
                                    "row (timeout, crash, network or protocol error)\n"));
-  g_assert_nonnull (strstr (r.err, "essc conform: NOT conformant: test adapter hang 0.0.1 as "
-                                   "verifier: 10 failed, 0 not implemented, 249 not run, "
-                                   "0 passed, 0 skipped, 0 waived\n"));
+  /* every verifier test after the ten dead ones is not run, however many the suite has */
+  g_assert_true (g_regex_match_simple ("essc conform: NOT conformant: test adapter hang 0\\.0\\.1 "
+                                       "as verifier: 10 failed, 0 not implemented, [1-9][0-9]+ "
+                                       "not run, 0 passed, 0 skipped, 0 waived\n", r.err, 0, 0));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
   essc_test_run_clear (&r);
 
