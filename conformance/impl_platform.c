@@ -206,15 +206,19 @@ writes_entry (ConfImpl *impl, const char *op, JsonObject *params, const GError *
 /* AUDIT-13: the op's `now`, or for an op without one (settlement.set_switch)
  * the previous entry's time (reset's `now` for the first entry), never before
  * the previous entry's time and never negative. */
+static const char *const without_now[] = { "consent.grant", "settlement.set_switch" };
+
 static gint64
-entry_time (ConfImpl *impl, JsonObject *params, const ModelAuditEntry *last)
+entry_time (ConfImpl *impl, const char *op, JsonObject *params, const ModelAuditEntry *last)
 {
   ConfPlatform *p = impl->state;
-  gint64 time;
-  if (!conf_json_get_int (params, "now", &time, NULL))
-    time = last != NULL ? last->time : p->reset_now;
-  if (CONF_FAULT (impl, "audit-time-last-now") && !json_object_has_member (params, "now"))
-    time = impl->last_now;
+  gint64 time = 0;
+  if (listed (op, without_now, G_N_ELEMENTS (without_now)))
+    time = CONF_FAULT (impl, "audit-time-last-now") ? impl->last_now
+           : last != NULL                           ? last->time
+                                                    : p->reset_now;
+  else
+    conf_json_get_int (params, "now", &time, NULL);  /* read by the op: an integer */
   if (last != NULL && time < last->time)
     time = last->time;
   return MAX (time, 0);
@@ -278,7 +282,7 @@ platform_after_op (ConfImpl *impl, const char *op, JsonObject *params, const GEr
     g_strdelimit (action, ".", '_');
   guint64 n = model_audit_log_length (p->audit);
   const ModelAuditEntry *last = n > 0 ? model_audit_log_entry (p->audit, n - 1) : NULL;
-  gint64 time = entry_time (impl, params, last);
+  gint64 time = entry_time (impl, op, params, last);
   g_autoptr (GError) inner = NULL;
   gboolean ok;
 
