@@ -22,7 +22,9 @@ static const char *summary =
   "one adapter-protocol request per line on standard input (docs/ADAPTER.md),\n"
   "one response line per request on standard output, until end of input.\n"
   "With --fault NAME it carries that deliberate defect, for the self-test of\n"
-  "the conformance suite.\n"
+  "the conformance suite.  With --backdate SECONDS (platform, 0..300, default\n"
+  "0) the platform dates the credentials it issues that many seconds before\n"
+  "`now` (ESSC-STD CRED-6, CRED-12).\n"
   "\n"
   "With --listen ADDR:PORT it serves the same implementation over HTTP instead,\n"
   "as a deployed one (docs/ADAPTER.md section 6): each request is a POST to\n"
@@ -73,6 +75,7 @@ essc_cmd_impl (int argc, char **argv)
   g_autofree char *fault = NULL;
   g_autofree char *listen = NULL, *path = NULL, *tls_cert = NULL, *tls_key = NULL;
   gboolean list = FALSE;
+  gint backdate = 0;
   ConfRole role = CONF_ROLE_VERIFIER;
   const GOptionEntry entries[] = {
     { "role", 'r', 0, G_OPTION_ARG_STRING, &role_name, "the role: verifier, channel, platform",
@@ -80,6 +83,9 @@ essc_cmd_impl (int argc, char **argv)
     { "fault", 'f', 0, G_OPTION_ARG_STRING, &fault, "carry this fault (see --list-faults)",
       "NAME" },
     { "list-faults", 0, 0, G_OPTION_ARG_NONE, &list, "list the faults and exit", NULL },
+    { "backdate", 0, 0, G_OPTION_ARG_INT, &backdate,
+      "platform: issued_at of issued credentials this many seconds before now (0..300)",
+      "SECONDS" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
       "serve over HTTP on this address (port 0: a free one)", "ADDR:PORT" },
     { "path", 0, 0, G_OPTION_ARG_STRING, &path, "with --listen: the path served (default /)",
@@ -92,7 +98,8 @@ essc_cmd_impl (int argc, char **argv)
   };
 
   if (!essc_cli_parse (&argc, &argv, "impl",
-                       "--role ROLE [--fault NAME] [--listen ADDR:PORT [--path /P] "
+                       "--role ROLE [--fault NAME] [--backdate SECONDS] "
+                       "[--listen ADDR:PORT [--path /P] "
                        "[--tls-cert FILE --tls-key FILE]]",
                        summary, entries))
     return ESSC_EXIT_USAGE;
@@ -121,6 +128,8 @@ essc_cmd_impl (int argc, char **argv)
   g_autoptr (ConfImpl) check = conf_impl_new (role, fault, &error);
   if (check == NULL)
     return essc_cli_usage_error ("impl", "%s", error->message);
+  if (backdate != 0 && !conf_impl_set_backdate (check, backdate, &error))
+    return essc_cli_usage_error ("impl", "--backdate: %s", error->message);
   if (listen != NULL)
     {
       g_autoptr (GInetSocketAddress) addr = conf_impl_http_parse_listen (listen, &error);
@@ -134,7 +143,7 @@ essc_cmd_impl (int argc, char **argv)
         }
       return ESSC_EXIT_OK;
     }
-  if (!conf_impl_serve (role, fault, stdin, stdout, &error))
+  if (!conf_impl_serve_impl (check, stdin, stdout, &error))
     {
       fprintf (stderr, "essc impl: %s\n", error->message);
       return ESSC_EXIT_INTERNAL;

@@ -2,14 +2,18 @@
 /*
  * Judgement of responses (see expect.h).  The audit checks rebuild the
  * IUT's entries as model/std/audit entries and let model_audit_log_verify walk
- * them, so the runner applies exactly the standard's chain rules.  The
- * hello_ops checks hold the table of the ops each role must list.
+ * them, so the runner applies exactly the standard's chain rules; the
+ * credential check decodes and verifies with model/std/credential likewise.
+ * The hello_ops checks hold the table of the ops each role must list.
  */
 #define _GNU_SOURCE /* memmem */
 #include "conformance/expect.h"
 
 #include "conformance/json.h"
 #include "model/std/audit.h"
+#include "model/std/issuer.h"
+
+#include <sodium.h>
 
 #include <math.h>
 #include <string.h>
@@ -250,6 +254,18 @@ check_hello_ops (JsonObject *result, const ConfExpectState *state, gboolean paym
 void
 conf_expect_note_request (ConfExpectState *state, const ConfStep *step)
 {
+  JsonObject *config;
+  guint8 seed[32];
+  if (strcmp (step->op, "reset") == 0 && step->params != NULL
+      && conf_json_get_object (step->params, "config", &config, NULL)
+      && json_object_has_member (config, "platform_key_seed")
+      && conf_json_get_hex_fixed (config, "platform_key_seed", seed, sizeof seed, NULL))
+    {
+      g_autoptr (ModelPlatformKey) key = model_platform_key_from_seed (seed);
+      memcpy (state->platform_pk, model_platform_key_public (key), sizeof state->platform_pk);
+      state->have_platform_key = TRUE;
+      sodium_memzero (seed, sizeof seed);
+    }
   static const char *const members[] = { "pin", "old_pin", "new_pin" };
   for (gsize i = 0; i < G_N_ELEMENTS (members); i++)
     {
@@ -368,6 +384,86 @@ check_chain (JsonObject *result, ConfExpectState *state, char **detail)
   return TRUE;
 }
 
+static ModelStdCode
+status_ok (const guint8 ecard_id[16], gpointer user_data)
+{
+  return MODEL_STD_OK;
+}
+
+/*
+ * CRED-12: the issued credential (result.credential) is the expected one
+ * (expect.result.credential, issued without backdating) in every field but
+ * issued_at, which may be up to MODEL_ISSUER_BACKDATE_MAX seconds earlier,
+ * and its signature verifies under reset's platform key.
+ */
+static gboolean
+check_credential_issued (const ConfStep *step, JsonObject *result, ConfExpectState *state,
+                         char **detail)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) want = conf_json_get_hex (step->expect_result, "credential", &error);
+  ModelCredential ref, got;
+  if (want == NULL || !state->have_platform_key
+      || !model_credential_decode (g_bytes_get_data (want, NULL), g_bytes_get_size (want), &ref,
+                                   NULL))
+    {
+      *detail = g_strdup ("credential_issued: no expected credential or no platform key "
+                          "(vector error)");
+      return FALSE;
+    }
+  g_autoptr (GBytes) bytes = result != NULL ? conf_json_get_hex (result, "credential", &error)
+                                            : NULL;
+  if (bytes == NULL)
+    {
+      *detail = g_strdup_printf ("credential_issued: %s", error ? error->message : "no result");
+      return FALSE;
+    }
+  g_autoptr (ModelTrustList) trust = model_trust_list_new ();
+  if (!model_trust_list_add (trust, state->platform_pk, &error)
+      || !model_credential_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   &got, &error)
+      || !model_credential_verify (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   trust, status_ok, NULL, got.issued_at, NULL, &error))
+    {
+      *detail = g_strdup_printf ("credential_issued: %s", error->message);
+      return FALSE;
+    }
+  const char *field = NULL;
+  if (got.level != ref.level)
+    field = "level";
+  else if (memcmp (got.ecard_id, ref.ecard_id, sizeof got.ecard_id) != 0)
+    field = "ecard_id";
+  else if (strcmp (got.ssn, ref.ssn) != 0)
+    field = "ssn";
+  else if (strcmp (got.name, ref.name) != 0)
+    field = "name";
+  else if (strcmp (got.card_no, ref.card_no) != 0)
+    field = "card_no";
+  else if (got.city != ref.city)
+    field = "city";
+  else if (memcmp (got.device_pk, ref.device_pk, sizeof got.device_pk) != 0)
+    field = "device_pk";
+  else if (got.expires_at != ref.expires_at)
+    field = "expires_at (CRED-12: now + lifetime)";
+  else if (memcmp (got.signer_key_id, ref.signer_key_id, sizeof got.signer_key_id) != 0)
+    field = "signer_key_id";
+  if (field != NULL)
+    {
+      *detail = g_strdup_printf ("credential_issued: %s differs from the expected "
+                                 "credential's", field);
+      return FALSE;
+    }
+  if (got.issued_at > ref.issued_at || got.issued_at < ref.issued_at - MODEL_ISSUER_BACKDATE_MAX)
+    {
+      *detail = g_strdup_printf ("credential_issued: issued_at %" G_GINT64_FORMAT " is outside "
+                                 "now - %d .. now (%" G_GINT64_FORMAT " .. %" G_GINT64_FORMAT
+                                 ", CRED-12)", got.issued_at, MODEL_ISSUER_BACKDATE_MAX,
+                                 ref.issued_at - MODEL_ISSUER_BACKDATE_MAX, ref.issued_at);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_head (JsonObject *result, ConfExpectState *state, char **detail)
 {
@@ -439,9 +535,22 @@ conf_expect_judge (const ConfStep *step, const ConfCallResult *got, ConfExpectSt
           out->pass = got->code == g_array_index (step->any_codes, ModelStdCode, i);
       return;
     }
+  gboolean issued = step->check != NULL && strcmp (step->check, "credential_issued") == 0;
   if (step->expect_result != NULL)
     {
-      g_autoptr (JsonNode) want = json_node_init_object (json_node_alloc (), step->expect_result);
+      /* credential_issued judges the member credential itself. */
+      g_autoptr (JsonObject) rest = json_object_new ();
+      if (issued)
+        {
+          g_autoptr (GList) names = json_object_get_members (step->expect_result);
+          for (GList *l = names; l != NULL; l = l->next)
+            if (strcmp (l->data, "credential") != 0)
+              json_object_set_member (rest, l->data,
+                                      json_node_copy (json_object_get_member (step->expect_result,
+                                                                              l->data)));
+        }
+      g_autoptr (JsonNode) want = json_node_init_object (json_node_alloc (),
+                                                         issued ? rest : step->expect_result);
       g_autoptr (JsonNode) have = got->result
                                       ? json_node_init_object (json_node_alloc (), got->result)
                                       : json_node_new (JSON_NODE_NULL);
@@ -465,6 +574,8 @@ conf_expect_judge (const ConfStep *step, const ConfCallResult *got, ConfExpectSt
     out->pass = check_hello_ops (got->result, state, FALSE, &out->detail);
   else if (step->check != NULL && strcmp (step->check, "hello_ops_payment") == 0)
     out->pass = check_hello_ops (got->result, state, TRUE, &out->detail);
+  else if (issued)
+    out->pass = check_credential_issued (step, got->result, state, &out->detail);
   else
     out->pass = TRUE;
 }

@@ -7,8 +7,10 @@
  * form a valid ESSC-STD section 9 chain, hashes recomputed here;
  * audit_head: the head matches the chain fetched before; audit_no_secret:
  * no PIN sent earlier in the test appears in clear in any entry's payload;
- * hello_ops, hello_ops_payment: hello lists the ops the role must offer).
- * An expected real number matches any JSON number within 10^-6.  A failed
+ * hello_ops, hello_ops_payment: hello lists the ops the role must offer;
+ * credential_issued: an issued credential equals the expected one but for
+ * the backdate of issued_at that CRED-12 allows, signed by reset's platform
+ * key).  An expected real number matches any JSON number within 10^-6.  A failed
  * judgement says what was expected and what came, in words fit for TAP
  * diagnostics.
  */
@@ -31,13 +33,16 @@ typedef struct {
   GPtrArray *secrets;   /* PINs sent in earlier steps (audit_no_secret) */
   GHashTable *keys;     /* order_ref -> idempotency key seen (idempotency_key) */
   const char *role;     /* the test's role (hello_ops); set by the caller, borrowed */
+  gboolean have_platform_key;
+  guint8 platform_pk[32];  /* from reset's config.platform_key_seed (credential_issued) */
 } ConfExpectState;
 
 void conf_expect_state_clear (ConfExpectState *state);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConfExpectState, conf_expect_state_clear)
 
 /* Notes the secrets a request carries (members pin, old_pin, new_pin), so a
- * later audit_no_secret check can look for them.  Call before each call. */
+ * later audit_no_secret check can look for them, and the platform key a
+ * reset gives (for credential_issued).  Call before each call. */
 void conf_expect_note_request (ConfExpectState *state, const ConfStep *step);
 
 /* The outcome of a judgement: all strings (transfer full) or NULL. */

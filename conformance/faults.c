@@ -51,6 +51,16 @@ static const ConfFault catalogue[] = {
     "credential.issue writes the city little-endian (and signs those bytes)" },
   { "cred-issue-revoked", P, "CRED-10",
     "credential.issue signs a credential for a revoked e-card" },
+  { "cred-backdate-too-far", P, "CRED-12",
+    "credential.issue dates issued_at 301 s before now (the most is 300)" },
+  { "cred-expiry-from-issued", P, "CRED-12",
+    "credential.issue backdates by 300 s and counts the lifetime from issued_at, not now" },
+  { "cred-status-passthrough", V, "CRED-7",
+    "credential.verify reports a status feed answer other than ok, card_unusable and "
+    "not_found as it is instead of card_unusable" },
+  { "status-set-three-only", V, "CRED-7",
+    "status.set refuses a feed answer other than ok, card_unusable and not_found "
+    "(malformed)" },
 
   /* section 5: QR tokens */
   { "qr-lax-text", V | P, "QR-2", "qr.verify strips blanks around the token text" },
@@ -89,6 +99,9 @@ static const ConfFault catalogue[] = {
   { "iss-any-level", P, "ISS-5", "ecard.issue takes a level above 2 as level 2" },
   { "iss-random-ids", P, "ISS-8,ISS-9",
     "e-card ids are random, not derived from reset.seed (test mode)" },
+  { "card-lookup-before-form", P, "CARD-14,ISS-10",
+    "card.transition, card.replace and ecard.issue look an ill-formed card number up "
+    "(not_found) before judging its form" },
 
   /* section 3: PIN */
   { "pin-accept-long", P, "PIN-1", "pin.verify uses the first 6 bytes of a longer candidate" },
@@ -97,6 +110,9 @@ static const ConfFault catalogue[] = {
   { "pin-no-lockout", P, "PIN-6", "five wrong PINs do not lock the PIN" },
   { "pin-change-without-old", P, "PIN-8", "pin.change does not need the right old PIN" },
   { "pin-malformed-counts", P, "PIN-9", "a malformed PIN candidate counts as a failure" },
+  { "pin-lookup-before-ssn", P, "PIN-13",
+    "pin.verify and pin.change answer not_found for an SSN without a PIN before judging "
+    "the SSN" },
 
   /* section 6: channels */
   { "chan-sign-wrong-bytes", C, "CHAN-9,CHAN-10",
@@ -167,6 +183,21 @@ static const ConfFault catalogue[] = {
     "entry hashes are computed with the time little-endian" },
   { "audit-break-chain", P, "AUDIT-4", "every entry's prev_hash is 32 zero bytes" },
   { "audit-wrong-head", P, "AUDIT-7", "audit.head names the hash of the entry before the last" },
+  { "audit-none", P, "AUDIT-11", "the platform writes no audit entries at all" },
+  { "audit-no-refusals", P, "AUDIT-11",
+    "no entry for the refusals of table 9.4 that change state (a wrong PIN, a locked PIN, "
+    "a channel request adding a risk event)" },
+  { "audit-logs-reads", P, "AUDIT-11",
+    "read-only operations (credential.verify, ecard.status, consent.check, ...) write "
+    "entries too" },
+  { "audit-wrong-action", P, "AUDIT-12",
+    "entries name the action with '_' for '.' (card_register)" },
+  { "audit-refuse-backwards", P, "AUDIT-13",
+    "an operation whose now is before the last entry's time is refused (invalid_state) "
+    "instead of entered at that time" },
+  { "audit-time-last-now", P, "AUDIT-13",
+    "settlement.set_switch is entered at the last now of any request, not the previous "
+    "entry's time" },
 };
 
 const char *

@@ -15,6 +15,7 @@
 #include "conformance/json.h"
 #include "model/std/common.h"
 #include "model/std/id.h"
+#include "model/std/issuer.h"
 
 #include <errno.h>
 #include <string.h>
@@ -63,6 +64,20 @@ conf_impl_new (ConfRole role, const char *fault, GError **error)
   impl->table = roles[role];
   impl->fault = f;
   return impl;
+}
+
+gboolean
+conf_impl_set_backdate (ConfImpl *impl, gint64 seconds, GError **error)
+{
+  g_return_val_if_fail (impl != NULL, FALSE);
+  if (impl->role != CONF_ROLE_PLATFORM)
+    return conf_impl_fail (error, MODEL_STD_MALFORMED, "a backdate is for the platform role");
+  if (seconds < 0 || seconds > MODEL_ISSUER_BACKDATE_MAX)
+    return conf_impl_fail (error, MODEL_STD_MALFORMED,
+                           "backdate %" G_GINT64_FORMAT ": expected 0..%d seconds", seconds,
+                           MODEL_ISSUER_BACKDATE_MAX);
+  impl->backdate = seconds;
+  return TRUE;
 }
 
 void
@@ -356,6 +371,9 @@ run_op (ConfImpl *impl, const ConfImplOp *op, JsonObject *params, JsonObject **r
                          op->name);
   else if (impl->state == NULL)
     ok = conf_impl_fail (&inner, MODEL_STD_INVALID_STATE, "%s: no reset yet", op->name);
+  else if (impl->table->before_op != NULL
+           && !impl->table->before_op (impl, op->name, params, &inner))
+    ok = FALSE;
   else
     ok = op->fn (impl, params, *result, &inner);
   if (impl->state != NULL && impl->table->after_op != NULL)
@@ -458,8 +476,13 @@ conf_impl_serve (ConfRole role, const char *fault, FILE *in, FILE *out, GError *
 {
   g_return_val_if_fail (in != NULL && out != NULL, FALSE);
   g_autoptr (ConfImpl) impl = conf_impl_new (role, fault, error);
-  if (impl == NULL)
-    return FALSE;
+  return impl != NULL && conf_impl_serve_impl (impl, in, out, error);
+}
+
+gboolean
+conf_impl_serve_impl (ConfImpl *impl, FILE *in, FILE *out, GError **error)
+{
+  g_return_val_if_fail (impl != NULL && in != NULL && out != NULL, FALSE);
 
   /* At most CONF_IMPL_LINE_MAX bytes, a '\r' and one more (to know it is
    * too long) are held; the rest of a longer line is read and dropped. */

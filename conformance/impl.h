@@ -42,6 +42,14 @@ typedef struct _ConfImpl ConfImpl;
 ConfImpl *conf_impl_new (ConfRole role, const char *fault, GError **error);
 
 /*
+ * The reference platform's credential backdate (ESSC-STD CRED-12): issued_at
+ * = now - seconds, 0 <= seconds <= 300 (default 0).  Error
+ * (CONF_IMPL_ERROR, MODEL_STD_MALFORMED): out of range, or impl is not a
+ * platform.
+ */
+gboolean conf_impl_set_backdate (ConfImpl *impl, gint64 seconds, GError **error);
+
+/*
  * Answers one request line of len bytes (no newline; a final '\r' is
  * tolerated).  Never fails: a line that is not a request gets an error
  * response with id 0.  Returns: (transfer full) the response line, without
@@ -60,6 +68,9 @@ void conf_impl_free (ConfImpl *impl);
  */
 gboolean conf_impl_serve (ConfRole role, const char *fault, FILE *in, FILE *out,
                           GError **error);
+/* The same loop for an implementation made with conf_impl_new (and
+ * configured); impl stays the caller's. */
+gboolean conf_impl_serve_impl (ConfImpl *impl, FILE *in, FILE *out, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfImpl, conf_impl_free)
 
@@ -93,6 +104,9 @@ typedef struct {
   /* Called after every op but hello and bye (may be NULL); error is the
    * op's refusal or NULL. */
   void (*after_op) (ConfImpl *impl, const char *op, JsonObject *params, const GError *error);
+  /* Called before every op but hello, reset and bye (may be NULL): FALSE
+   * with error refuses the op without running it (after_op still runs). */
+  gboolean (*before_op) (ConfImpl *impl, const char *op, JsonObject *params, GError **error);
 } ConfImplRole;
 
 extern const ConfImplRole conf_impl_verifier_role;
@@ -105,6 +119,7 @@ struct _ConfImpl {
   const ConfFault *fault;  /* NULL: the clean implementation */
   gpointer state;          /* NULL until the first reset */
   gint64 last_now;         /* the last `now` of a request (reset included) */
+  gint64 backdate;         /* platform: CRED-12's backdate of issued_at, 0..300 s */
 };
 
 /* TRUE when impl runs the fault called name (see conf_fault_is). */

@@ -6,20 +6,23 @@
  * impl_platform_pin.c has the PIN ops, impl_platform_chan.c channels,
  * consent and settlement.  The
  * state is model/std/'s objects (impl_platform.h), every identifier derived from
- * reset as ADAPTER.md's test mode asks.  Audit (ESSC-STD section 9): after
- * an op that changed state (an accepted op of the `audited` list, or a
- * refusal that ERR-2 lets change state: a wrong PIN, a channel request
- * refused for its signature or as a replay) one entry is appended with
- * actor "platform", action the op name, payload the request's params as one
- * line of JSON (PIN members replaced by "(redacted)", PIN-4; params over
- * 65536 bytes by their BLAKE2b-256), and time the op's `now` or, for an op
- * without one, the last `now` seen, never before the previous entry's time
- * (AUDIT-5).
+ * reset as ADAPTER.md's test mode asks.  Audit (ESSC-STD section 9, AUDIT-11..
+ * AUDIT-13, table 9.4): after an op of table 9.4 that was accepted, or refused
+ * in a way that changed state (a PIN attempt counted or barred by the lock, a
+ * new PIN equal to the old after the old was verified, a channel request that
+ * adds a risk event), one entry is appended with actor "platform", action the
+ * op name, payload the request's params as one line of JSON (PIN members
+ * replaced by "(redacted)", PIN-4; params over 65536 bytes by their
+ * BLAKE2b-256), and time the op's `now` (for settlement.set_switch, which has
+ * none, the previous entry's time, or reset's `now` for the first entry),
+ * raised to the previous entry's time if earlier (AUDIT-5): an op is never
+ * refused for its time.
  */
 #include "conformance/impl_platform.h"
 
 #include "conformance/json.h"
 #include "model/std/issuer.h"
+#include "model/std/pin.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -70,6 +73,7 @@ platform_reset (ConfImpl *impl, ConfImplReset *r, GError **error)
   p->ledger = model_ledger_new ();
   p->channels = model_channel_registry_new (NULL);
   p->audit = model_audit_log_new ();
+  p->reset_now = r->now;
   p->cache = model_qr_replay_cache_new ();
   p->status_cache = conf_impl_id_table_new ();
 
@@ -132,6 +136,8 @@ conf_impl_platform_status (const guint8 ecard_id[MODEL_ECARD_ID_LEN], gpointer u
 
 /* ---- audit trail ------------------------------------------------------------ */
 
+/* The operations of ESSC-STD table 9.4 (AUDIT-11), each written when
+ * accepted; the refusals that also write one are in refusal_audited(). */
 static const char *const audited[] = {
   "card.register", "card.transition", "card.replace", "ecard.issue", "credential.issue",
   "qr.verify", "pin.set", "pin.verify", "pin.change", "channel.apply", "channel.set_status",
@@ -139,19 +145,83 @@ static const char *const audited[] = {
   "payment.submit", "payment.settle",
 };
 
+/* The read-only ops that audit-logs-reads records as well. */
+static const char *const reads[] = {
+  "id.validate", "ecard.status", "credential.verify", "channel.get", "consent.check",
+  "ledger.reconcile",
+};
+
 static gboolean
-changed_state (const char *op, const GError *error)
+listed (const char *op, const char *const *names, gsize n)
 {
-  gboolean listed = FALSE;
-  for (gsize i = 0; i < G_N_ELEMENTS (audited); i++)
-    listed = listed || strcmp (op, audited[i]) == 0;
-  if (!listed || error == NULL)
-    return listed;
-  if (strcmp (op, "pin.verify") == 0 || strcmp (op, "pin.change") == 0)
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (op, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Table 9.4's refusals that change state (ERR-2) and so are recorded: an
+ * attempt on the PIN (counted, or barred by the lock; in pin.change also
+ * a new PIN equal to the old, refused after the old one was verified and
+ * the count reset, PIN-7), and a channel request that adds a risk event
+ * (CHAN-21). */
+static gboolean
+refusal_audited (const char *op, JsonObject *params, const GError *error)
+{
+  if (strcmp (op, "pin.verify") == 0)
     return error->code == MODEL_STD_PIN_WRONG || error->code == MODEL_STD_PIN_LOCKED;
+  if (strcmp (op, "pin.change") == 0)
+    {
+      const char *ssn, *old_pin, *new_pin;
+      if (error->code == MODEL_STD_PIN_WRONG || error->code == MODEL_STD_PIN_LOCKED)
+        return TRUE;
+      /* pin_weak after the old PIN: new = old and the new PIN keeps the rules. */
+      return error->code == MODEL_STD_PIN_WEAK
+             && conf_json_get_string (params, "ssn", &ssn, NULL)
+             && conf_json_get_string (params, "old_pin", &old_pin, NULL)
+             && conf_json_get_string (params, "new_pin", &new_pin, NULL)
+             && strcmp (old_pin, new_pin) == 0
+             && model_pin_check_rules (ssn, new_pin, strlen (new_pin), NULL);
+    }
   if (strcmp (op, "channel.verify") == 0)
     return error->code == MODEL_STD_BAD_SIGNATURE || error->code == MODEL_STD_REPLAYED;
   return FALSE;
+}
+
+static gboolean
+writes_entry (ConfImpl *impl, const char *op, JsonObject *params, const GError *error)
+{
+  if (CONF_FAULT (impl, "audit-none"))
+    return FALSE;
+  if (CONF_FAULT (impl, "audit-logs-reads") && error == NULL
+      && listed (op, reads, G_N_ELEMENTS (reads)))
+    return TRUE;
+  if (!listed (op, audited, G_N_ELEMENTS (audited)))
+    return FALSE;
+  if (error == NULL)
+    return TRUE;
+  return !CONF_FAULT (impl, "audit-no-refusals") && refusal_audited (op, params, error);
+}
+
+/* AUDIT-13: the op's `now`, or for an op without one (settlement.set_switch)
+ * the previous entry's time (reset's `now` for the first entry), never before
+ * the previous entry's time and never negative. */
+static const char *const without_now[] = { "consent.grant", "settlement.set_switch" };
+
+static gint64
+entry_time (ConfImpl *impl, const char *op, JsonObject *params, const ModelAuditEntry *last)
+{
+  ConfPlatform *p = impl->state;
+  gint64 time = 0;
+  if (listed (op, without_now, G_N_ELEMENTS (without_now)))
+    time = CONF_FAULT (impl, "audit-time-last-now") ? impl->last_now
+           : last != NULL                           ? last->time
+                                                    : p->reset_now;
+  else
+    conf_json_get_int (params, "now", &time, NULL);  /* read by the op: an integer */
+  if (last != NULL && time < last->time)
+    time = last->time;
+  return MAX (time, 0);
 }
 
 static char *
@@ -183,18 +253,36 @@ audit_payload (ConfImpl *impl, JsonObject *params)
   return summary;
 }
 
+/* audit-refuse-backwards: the other reading of AUDIT-5, an op of table 9.4
+ * whose `now` is before the last entry's time refused as invalid_state. */
+static gboolean
+platform_before_op (ConfImpl *impl, const char *op, JsonObject *params, GError **error)
+{
+  ConfPlatform *p = impl->state;
+  gint64 now;
+  guint64 n = p != NULL ? model_audit_log_length (p->audit) : 0;
+  if (!CONF_FAULT (impl, "audit-refuse-backwards") || n == 0
+      || !listed (op, audited, G_N_ELEMENTS (audited))
+      || !conf_json_get_int (params, "now", &now, NULL)
+      || now >= model_audit_log_entry (p->audit, n - 1)->time)
+    return TRUE;
+  return conf_impl_fail (error, MODEL_STD_INVALID_STATE,
+                         "%s: now is before the last audit entry's time", op);
+}
+
 static void
 platform_after_op (ConfImpl *impl, const char *op, JsonObject *params, const GError *error)
 {
   ConfPlatform *p = impl->state;
-  if (!changed_state (op, error))
+  if (!writes_entry (impl, op, params, error))
     return;
   g_autofree char *payload = audit_payload (impl, params);
+  g_autofree char *action = g_strdup (op);
+  if (CONF_FAULT (impl, "audit-wrong-action"))
+    g_strdelimit (action, ".", '_');
   guint64 n = model_audit_log_length (p->audit);
   const ModelAuditEntry *last = n > 0 ? model_audit_log_entry (p->audit, n - 1) : NULL;
-  gint64 time = MAX (impl->last_now, 0);
-  if (last != NULL && time < last->time)
-    time = last->time;
+  gint64 time = entry_time (impl, op, params, last);
   g_autoptr (GError) inner = NULL;
   gboolean ok;
 
@@ -205,7 +293,7 @@ platform_after_op (ConfImpl *impl, const char *op, JsonObject *params, const GEr
         .seq = n + (CONF_FAULT (impl, "audit-seq-from-one") ? 1 : 0),
         .time = time,
         .actor = (char *) "platform",
-        .action = (char *) op,
+        .action = action,
         .payload = (guint8 *) payload,
         .payload_len = strlen (payload),
       };
@@ -218,7 +306,7 @@ platform_after_op (ConfImpl *impl, const char *op, JsonObject *params, const GEr
       ok = model_audit_log_restore (p->audit, &e, &inner);
     }
   else
-    ok = model_audit_log_append (p->audit, time, "platform", op, (const guint8 *) payload,
+    ok = model_audit_log_append (p->audit, time, "platform", action, (const guint8 *) payload,
                                  strlen (payload), &inner) != NULL;
   if (!ok)
     g_warning ("audit entry for %s refused: %s", op, inner->message);
@@ -282,6 +370,18 @@ get_city (JsonObject *params, const char *member, guint32 *city, GError **error)
   return TRUE;
 }
 
+/* card-lookup-before-form: the other reading of CARD-14 and ISS-10, a card
+ * number looked up before its form is judged (an ill-formed one is then
+ * not_found).  FALSE with that refusal, TRUE to go on. */
+static gboolean
+lookup_first (ConfImpl *impl, const char *card_no, GError **error)
+{
+  ConfPlatform *p = impl->state;
+  ModelCard card;
+  return !CONF_FAULT (impl, "card-lookup-before-form")
+         || model_card_get (p->cards, card_no, &card, error);
+}
+
 static gboolean
 op_card_register (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
 {
@@ -325,10 +425,12 @@ op_card_transition (ConfImpl *impl, JsonObject *params, JsonObject *result, GErr
       || !conf_impl_get_text (params, "to", &to, error)
       || !conf_impl_get_now (impl, params, &now, error))
     return FALSE;
+  /* CARD-14 (ADAPTER 4.4): the requested status, the number's form, the card. */
   if (!model_card_status_from_name (to, &target) || target == MODEL_CARD_REPLACED)
     return conf_impl_fail (error, MODEL_STD_MALFORMED,
                            "member 'to': expected lost, normal, locked or cancelled");
-  if (!model_card_get (p->cards, card_no, &card, error))
+  if (!lookup_first (impl, card_no, error) || !model_card_no_check (card_no, error)
+      || !model_card_get (p->cards, card_no, &card, error))
     return FALSE;
   switch (target)
     {
@@ -373,7 +475,7 @@ op_card_replace (ConfImpl *impl, JsonObject *params, JsonObject *result, GError 
   gint64 now;
   return conf_impl_get_text (params, "card_no", &card_no, error)
          && conf_impl_get_text (params, "new_card_no", &new_no, error)
-         && conf_impl_get_now (impl, params, &now, error)
+         && conf_impl_get_now (impl, params, &now, error) && lookup_first (impl, card_no, error)
          && model_card_replace (p->cards, card_no, new_no, now, error);
 }
 
@@ -411,12 +513,14 @@ op_ecard_issue (ConfImpl *impl, JsonObject *params, JsonObject *result, GError *
 
   if (!conf_impl_get_text (params, "card_no", &card_no, error)
       || !conf_json_get_int (params, "level", &level, error)
-      || !get_evidence (params, &ev, error) || !conf_impl_get_now (impl, params, &now, error))
+      || !get_evidence (params, &ev, error) || !conf_impl_get_now (impl, params, &now, error)
+      || !lookup_first (impl, card_no, error))
     return FALSE;
   if (!conf_json_get_hex_fixed (params, "device_pk", pk, sizeof pk, &inner))
     {
-      /* ISS-10: an unknown card and a bad level are reported first. */
-      if (!model_card_get (p->cards, card_no, &card, error))
+      /* ISS-10: an ill-formed number, an unknown card and a bad level are
+       * reported first. */
+      if (!model_card_no_check (card_no, error) || !model_card_get (p->cards, card_no, &card, error))
         return FALSE;
       if (level != 1 && level != 2)
         return conf_impl_fail (error, MODEL_STD_MALFORMED, "level: expected 1 or 2");
@@ -461,11 +565,12 @@ op_ecard_status (ConfImpl *impl, JsonObject *params, JsonObject *result, GError 
 
 /* ---- credentials and QR tokens ------------------------------------------------- */
 
-/* cred-issue-revoked: the credential of an e-card as its records stand,
+/* cred-issue-revoked, cred-backdate-too-far, cred-expiry-from-issued: the
+ * credential of an e-card as its records stand, with the times given,
  * signed without asking whether it is active. */
 static GBytes *
-sign_unchecked (ConfPlatform *p, const guint8 id[MODEL_ECARD_ID_LEN], gint64 now,
-                gint64 lifetime, GError **error)
+sign_unchecked (ConfPlatform *p, const guint8 id[MODEL_ECARD_ID_LEN], gint64 issued_at,
+                gint64 expires_at, GError **error)
 {
   ModelEcard e;
   ModelCard card;
@@ -481,8 +586,8 @@ sign_unchecked (ConfPlatform *p, const guint8 id[MODEL_ECARD_ID_LEN], gint64 now
   memcpy (cred.card_no, card.card_no, sizeof cred.card_no);
   cred.city = card.city;
   memcpy (cred.device_pk, e.device_pk, sizeof cred.device_pk);
-  cred.issued_at = now;
-  cred.expires_at = now + lifetime;
+  cred.issued_at = issued_at;
+  cred.expires_at = expires_at;
   return model_credential_sign (&cred, p->key, error);
 }
 
@@ -494,18 +599,34 @@ op_credential_issue (ConfImpl *impl, JsonObject *params, JsonObject *result, GEr
   gint64 now, lifetime;
   g_autoptr (GError) inner = NULL;
 
+  /* CRED-13: the id's form, the lifetime, the e-card, its status. */
   if (!conf_json_get_hex_fixed (params, "ecard_id", id, sizeof id, error)
       || !conf_impl_get_now (impl, params, &now, error)
       || !conf_json_get_int (params, "lifetime", &lifetime, error))
     return FALSE;
   if (lifetime <= 0 || now > G_MAXINT64 - lifetime)
     return conf_impl_fail (error, MODEL_STD_MALFORMED, "lifetime: out of range");
-  GBytes *cred = model_issuer_sign_credential (p->cards, id, p->key, now, lifetime, NULL, &inner);
+  /* CRED-12: issued_at = now - backdate, expires_at = now + lifetime. */
+  GBytes *cred = model_issuer_sign_credential_backdated (p->cards, id, p->key, now, lifetime,
+                                                         impl->backdate, NULL, &inner);
   if (cred == NULL && inner->code == MODEL_STD_CARD_UNUSABLE
       && CONF_FAULT (impl, "cred-issue-revoked"))
     {
       g_clear_error (&inner);
-      cred = sign_unchecked (p, id, now, lifetime, &inner);
+      cred = sign_unchecked (p, id, now - impl->backdate, now + lifetime, &inner);
+    }
+  if (cred != NULL && now > G_MININT64 + MODEL_ISSUER_BACKDATE_MAX + 1
+      && (CONF_FAULT (impl, "cred-backdate-too-far")
+          || CONF_FAULT (impl, "cred-expiry-from-issued")))
+    {
+      /* Dated 301 s back; or backdated by the largest amount with the
+       * lifetime counted from issued_at instead of now. */
+      gint64 back = CONF_FAULT (impl, "cred-backdate-too-far") ? MODEL_ISSUER_BACKDATE_MAX + 1
+                                                               : MODEL_ISSUER_BACKDATE_MAX;
+      gint64 end = CONF_FAULT (impl, "cred-backdate-too-far") ? now + lifetime
+                                                              : now - back + lifetime;
+      g_bytes_unref (cred);
+      cred = sign_unchecked (p, id, now - back, end, &inner);
     }
   if (cred == NULL)
     {
@@ -599,4 +720,5 @@ const ConfImplRole conf_impl_platform_role = {
   .reset = platform_reset,
   .free_state = platform_free,
   .after_op = platform_after_op,
+  .before_op = platform_before_op,
 };

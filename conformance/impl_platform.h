@@ -30,6 +30,7 @@ typedef struct {
   gsize memlimit;
   ModelChannelRegistry *channels;
   ModelAuditLog *audit;
+  gint64 reset_now;               /* the time of a first entry without `now` (AUDIT-13) */
   ModelQrReplayCache *cache;
   GHashTable *status_cache;       /* cred-cached-status */
   guint extra_orders;             /* pay-no-idempotency */

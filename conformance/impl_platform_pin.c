@@ -65,6 +65,19 @@ hashed_record (ConfPlatform *p, const char *ssn, const char *pin, ModelPinRecord
   return TRUE;
 }
 
+/* pin-lookup-before-ssn: the other reading of PIN-13, an SSN without a PIN
+ * answered not_found whatever its form.  FALSE with that refusal. */
+static gboolean
+lookup_first (ConfImpl *impl, const char *ssn, GError **error)
+{
+  ConfPlatform *p = impl->state;
+  ModelPinRecord rec;
+  gboolean ok = !CONF_FAULT (impl, "pin-lookup-before-ssn")
+                || model_pin_get (p->pins, ssn, &rec, error);
+  sodium_memzero (&rec, sizeof rec);
+  return ok;
+}
+
 gboolean
 conf_impl_platform_pin_set (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
 {
@@ -104,6 +117,8 @@ conf_impl_platform_pin_verify (ConfImpl *impl, JsonObject *params, JsonObject *r
       || !conf_impl_get_text (params, "pin", &pin, error)
       || !conf_impl_get_now (impl, params, &now, error))
     return FALSE;
+  if (!lookup_first (impl, ssn, error))
+    return FALSE;
   gsize len = strlen (pin);
   if (CONF_FAULT (impl, "pin-accept-long") && len > MODEL_PIN_LEN)
     len = MODEL_PIN_LEN;
@@ -142,7 +157,7 @@ conf_impl_platform_pin_change (ConfImpl *impl, JsonObject *params, JsonObject *r
   if (!conf_impl_get_text (params, "ssn", &ssn, error)
       || !conf_impl_get_text (params, "old_pin", &old_pin, error)
       || !conf_impl_get_text (params, "new_pin", &new_pin, error)
-      || !conf_impl_get_now (impl, params, &now, error))
+      || !conf_impl_get_now (impl, params, &now, error) || !lookup_first (impl, ssn, error))
     return FALSE;
   if (!CONF_FAULT (impl, "pin-change-without-old"))
     return model_pin_change (p->pins, ssn, old_pin, strlen (old_pin), new_pin, strlen (new_pin),

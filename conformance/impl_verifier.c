@@ -118,6 +118,18 @@ conf_impl_credential_verify (ConfImpl *impl, JsonObject *params, JsonObject *res
           ok = credential_lax (data, len, now, early, late, status, status_data, &cred, &inner);
         }
     }
+  if (!ok && inner->code == MODEL_STD_CARD_UNUSABLE && CONF_FAULT (impl, "cred-status-passthrough")
+      && model_credential_decode (data, len, &cred, NULL))
+    {
+      /* The feed's answer reported as it is, not failing closed (CRED-7). */
+      ModelStdCode said = status (cred.ecard_id, status_data);
+      if (said != MODEL_STD_OK && said != MODEL_STD_CARD_UNUSABLE && said != MODEL_STD_NOT_FOUND)
+        {
+          g_clear_error (&inner);
+          conf_impl_fail (&inner, said, "credential: status feed says %s",
+                          model_std_code_name (said));
+        }
+    }
   if (!ok)
     {
       g_propagate_error (error, g_steal_pointer (&inner));
@@ -332,8 +344,13 @@ op_status_set (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **
   if (!conf_json_get_hex_fixed (params, "ecard_id", id, sizeof id, error)
       || !conf_impl_get_text (params, "status", &status, error))
     return FALSE;
-  if (!model_std_code_from_name (status, &code)
-      || (code != MODEL_STD_OK && code != MODEL_STD_CARD_UNUSABLE && code != MODEL_STD_NOT_FOUND))
+  /* ADAPTER 4.2: any wire name of ESSC-STD section 11 is a feed answer;
+   * CRED-7 decides what a verification makes of it. */
+  if (!model_std_code_from_name (status, &code))
+    return conf_impl_fail (error, MODEL_STD_MALFORMED,
+                           "member 'status': expected a wire name of ESSC-STD section 11");
+  if (CONF_FAULT (impl, "status-set-three-only") && code != MODEL_STD_OK
+      && code != MODEL_STD_CARD_UNUSABLE && code != MODEL_STD_NOT_FOUND)
     return conf_impl_fail (error, MODEL_STD_MALFORMED,
                            "member 'status': expected ok, card_unusable or not_found");
   g_hash_table_insert (v->status, g_memdup2 (id, sizeof id), GINT_TO_POINTER (code));

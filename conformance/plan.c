@@ -170,11 +170,21 @@ parse_step (JsonNode *node, GError **error)
         return step_free (s), NULL;
       if (strcmp (check, "audit_chain") != 0 && strcmp (check, "audit_head") != 0
           && strcmp (check, "audit_no_secret") != 0 && strcmp (check, "idempotency_key") != 0
-          && strcmp (check, "hello_ops") != 0 && strcmp (check, "hello_ops_payment") != 0)
+          && strcmp (check, "hello_ops") != 0 && strcmp (check, "hello_ops_payment") != 0
+          && strcmp (check, "credential_issued") != 0)
         {
           base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "check: '%s' is not a known check (audit_chain, audit_head, "
-                      "audit_no_secret, idempotency_key, hello_ops, hello_ops_payment)", check);
+                      "audit_no_secret, idempotency_key, hello_ops, hello_ops_payment, "
+                      "credential_issued)", check);
+          return step_free (s), NULL;
+        }
+      if (strcmp (check, "credential_issued") == 0
+          && (s->expect_result == NULL
+              || !json_object_has_member (s->expect_result, "credential")))
+        {
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                      "check: credential_issued needs expect.result.credential");
           return step_free (s), NULL;
         }
       s->check = g_strdup (check);

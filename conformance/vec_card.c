@@ -6,7 +6,9 @@
  * the e-card on every transition out of normal and its finality, the status
  * feed (ecard.status), replacement, and issuance (deterministic ids of
  * ISS-9, evidence for both levels, one active e-card, level and device key
- * rules, and the order of checks of ISS-10).  Mirrored on
+ * rules, and the order of checks of ISS-10), and the order of checks of
+ * registration, transition and replacement (CARD-14): each with two faults
+ * at once, so that only that order gives the expected code.  Mirrored on
  * ModelCardRegistry seeded with the reset seed.
  */
 #include "conformance/vec_private.h"
@@ -145,6 +147,37 @@ registration (Fx *fx)
   conf_vec_card_transition (fx->v, fx->w, CONF_VEC_CARD1, "lost", T0, MODEL_STD_OK);
   conf_vec_card_register (fx->v, fx->w, CONF_VEC_CARD2, CONF_VEC_SSN1, conf_vec_name1,
                           CONF_VEC_CITY1, TRUE, T0, MODEL_STD_ALREADY_LINKED);
+  /* CARD-14: card number, SSN, name, city, number free, SSN without a live card. */
+  const struct {
+    const char *name, *card, *ssn, *cname, *comment;
+    guint32 city;
+    gboolean taken;
+    ModelStdCode want;
+  } order[] = {
+    { "card-before-ssn", "a00000001", "110105194912310021", conf_vec_name1, "an ill-formed "
+      "number and an SSN with a wrong check character: malformed", CONF_VEC_CITY1, FALSE,
+      MODEL_STD_MALFORMED },
+    { "ssn-before-name", CONF_VEC_CARD2, "110105194912310021", "", "a wrong check character "
+      "and an empty name: invalid_id", CONF_VEC_CITY1, FALSE, MODEL_STD_INVALID_ID },
+    { "ssn-before-city", CONF_VEC_CARD2, "110105194912310021", conf_vec_name1, "a wrong check "
+      "character and city 160100: invalid_id", 160100, FALSE, MODEL_STD_INVALID_ID },
+    { "ssn-before-taken", CONF_VEC_CARD1, "110105194912310021", conf_vec_name1, "a taken "
+      "number and a wrong check character: invalid_id", CONF_VEC_CITY1, TRUE,
+      MODEL_STD_INVALID_ID },
+    { "name-before-taken", CONF_VEC_CARD1, CONF_VEC_SSN2, "", "a taken number and an empty "
+      "name: malformed", CONF_VEC_CITY2, TRUE, MODEL_STD_MALFORMED },
+    { "city-before-taken", CONF_VEC_CARD1, CONF_VEC_SSN2, conf_vec_name2, "a taken number "
+      "and city 99999: malformed", 99999, TRUE, MODEL_STD_MALFORMED },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("order-register-%s", order[i].name);
+      TEST (name, "CARD-14", order[i].comment, "Order", "invalid");
+      if (order[i].taken)
+        reg1 (fx, TRUE);
+      conf_vec_card_register (fx->v, fx->w, order[i].card, order[i].ssn, order[i].cname,
+                              order[i].city, TRUE, T0, order[i].want);
+    }
   TEST ("register-after-cancel", "CARD-5", "a new card once the old one is cancelled", NULL,
         "valid");
   reg1 (fx, TRUE);
@@ -188,6 +221,31 @@ machine (Fx *fx)
       }
   TEST ("transition-unknown-card", "CARD-6", "a card nobody registered", "NotFound", "invalid");
   conf_vec_card_transition (fx->v, fx->w, CONF_VEC_CARD1, "lost", T0, MODEL_STD_NOT_FOUND);
+  /* CARD-14: the number's form before the card is looked up, the requested
+   * status (ADAPTER 4.4) too; then table 2.2. */
+  static const char *const ill[] = { "a00000001", "A0000001", "A000000001", "" };
+  for (gsize i = 0; i < G_N_ELEMENTS (ill); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("transition-card-malformed-%zu", i + 1);
+      g_autofree char *comment = g_strdup_printf ("card.transition of the ill-formed number "
+                                                  "'%s' (nobody could register it): malformed, "
+                                                  "not not_found", ill[i]);
+      TEST (name, "CARD-14 CARD-1", comment, "Malformed Order", "invalid");
+      conf_vec_card_transition (fx->v, fx->w, ill[i], "lost", T0, MODEL_STD_MALFORMED);
+    }
+  static const char *const bad_to[] = { "replaced", "found", "LOST" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_to); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("transition-to-%s-unknown-card", bad_to[i]);
+      g_autofree char *comment = g_strdup_printf ("to '%s' (not lost, normal, locked or "
+                                                  "cancelled) for a card nobody registered: "
+                                                  "malformed before not_found", bad_to[i]);
+      TEST (name, "CARD-14 CARD-6", comment, "Malformed Order", "invalid");
+      conf_vec_step (fx->v, "card.transition",
+                     conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "to", conf_js (bad_to[i]),
+                              "now", conf_ji (T0), NULL),
+                     conf_vec_err (MODEL_STD_MALFORMED), NULL);
+    }
   TEST ("found-stays-revoked", "CARD-7 CARD-8 ISS-9", "lost then found: the old e-card stays "
         "revoked; a new one gets the next derived id", "StatusChange", "valid");
   reg1 (fx, TRUE);
@@ -227,6 +285,34 @@ machine (Fx *fx)
         "Malformed", "invalid");
   reg1 (fx, TRUE);
   replace (fx, CONF_VEC_CARD1, "A0000002", T0 + 1, MODEL_STD_MALFORMED);
+  TEST ("replace-same-number", "CARD-9 CARD-5", "the successor's number is the card's own",
+        "OneToOne", "invalid");
+  reg1 (fx, TRUE);
+  replace (fx, CONF_VEC_CARD1, CONF_VEC_CARD1, T0 + 1, MODEL_STD_ALREADY_LINKED);
+  /* CARD-14: both numbers' form, the card, table 2.2, the new number free. */
+  TEST ("order-replace-card-malformed", "CARD-14 CARD-1", "an ill-formed number to replace: "
+        "malformed, not not_found", "Malformed Order", "invalid");
+  replace (fx, "a00000001", CONF_VEC_CARD2, T0, MODEL_STD_MALFORMED);
+  TEST ("order-replace-new-form-before-card", "CARD-14", "an unknown card and an ill-formed "
+        "successor number: malformed", "Order", "invalid");
+  replace (fx, CONF_VEC_CARD1, "A0000002", T0, MODEL_STD_MALFORMED);
+  TEST ("order-replace-new-form-before-state", "CARD-14", "a cancelled card and an ill-formed "
+        "successor number: malformed", "Order", "invalid");
+  reg1 (fx, TRUE);
+  conf_vec_card_transition (fx->v, fx->w, CONF_VEC_CARD1, "cancelled", T0, MODEL_STD_OK);
+  replace (fx, CONF_VEC_CARD1, "A0000002", T0 + 1, MODEL_STD_MALFORMED);
+  TEST ("order-replace-card-before-taken", "CARD-14", "an unknown card and a taken successor "
+        "number: not_found", "Order", "invalid");
+  conf_vec_card_register (fx->v, fx->w, CONF_VEC_CARD2, CONF_VEC_SSN2, conf_vec_name2,
+                          CONF_VEC_CITY2, TRUE, T0, MODEL_STD_OK);
+  replace (fx, CONF_VEC_CARD1, CONF_VEC_CARD2, T0 + 1, MODEL_STD_NOT_FOUND);
+  TEST ("order-replace-state-before-taken", "CARD-14", "a cancelled card and a taken "
+        "successor number: invalid_state", "Order", "invalid");
+  reg1 (fx, TRUE);
+  conf_vec_card_register (fx->v, fx->w, CONF_VEC_CARD2, CONF_VEC_SSN2, conf_vec_name2,
+                          CONF_VEC_CITY2, TRUE, T0, MODEL_STD_OK);
+  conf_vec_card_transition (fx->v, fx->w, CONF_VEC_CARD1, "cancelled", T0 + 1, MODEL_STD_OK);
+  replace (fx, CONF_VEC_CARD1, CONF_VEC_CARD2, T0 + 2, MODEL_STD_INVALID_STATE);
 }
 
 static void
@@ -292,6 +378,14 @@ issuance (Fx *fx)
   TEST ("order-card-before-level", "ISS-10", "unknown card and level 3: not_found", "Order",
         "invalid");
   issue1 (fx, 3, none, T0, MODEL_STD_NOT_FOUND);
+  TEST ("order-card-form-first", "ISS-10 CARD-1", "an ill-formed card number (nobody could "
+        "register it) and level 3: malformed, not not_found", "Malformed Order", "invalid");
+  conf_vec_card_issue (fx->v, fx->w, "a00000001", 3, none, dev (fx), T0, MODEL_STD_MALFORMED,
+                       NULL);
+  TEST ("issue-card-malformed", "ISS-10 CARD-1", "an ill-formed card number with good level, "
+        "key and evidence: malformed", "Malformed", "invalid");
+  conf_vec_card_issue (fx->v, fx->w, "A0000001", 1, conf_vec_full_evidence, dev (fx), T0,
+                       MODEL_STD_MALFORMED, NULL);
   TEST ("order-level-before-card-status", "ISS-10", "level 3 on a lost card: malformed",
         "Order", "invalid");
   reg1 (fx, TRUE);
@@ -326,7 +420,7 @@ conf_vec_gen_card (GError **error)
   conf_vec_note (v, "StatusChange", "the card's status changes between steps");
   conf_vec_note (v, "NotFound", "an identifier nobody issued");
   conf_vec_note (v, "Evidence", "issuance evidence and level");
-  conf_vec_note (v, "Order", "several checks fail: the first of ISS-10 decides");
+  conf_vec_note (v, "Order", "several checks fail: the first of ISS-10 or CARD-14 decides");
   fx_reset (&fx, FALSE);
   conf_vec_world_keys (v, fx.w);
   conf_vec_group (v, "platform", NULL);

@@ -6,10 +6,13 @@
  * credentials whose fields break CRED-3 (so only strict decoding can refuse
  * them), an untrusted key and a forged signature under the trusted key id,
  * the validity window's edges, and the status feed asked at every use (a
- * card reported lost between two verifications).  Channel: the same checks
+ * card reported lost between two verifications), and the feed's other
+ * answers failing closed (CRED-7; status.set takes any wire name).  Channel: the same checks
  * without a status feed (encoding, keys, signature, window).  Platform:
- * credential.issue gives the exact bytes of model_issuer_sign_credential,
- * and only for an active e-card; credential.verify against its own registry
+ * credential.issue gives the credential of model_issuer_sign_credential but
+ * for the backdate of issued_at that CRED-12 allows (check
+ * credential_issued), only for an active e-card, checking in the order of
+ * CRED-13; credential.verify against its own registry
  * and trust list (reset's plus its own key): encoding, keys, a sample of bit
  * flips, the window, and the registry asked at every use.
  */
@@ -289,6 +292,36 @@ verifier_tests (Fx *fx)
   conf_vec_test (v, "verifier/unknown-ecard", "CRED-7 CARD-8", "an e-card the status table "
                  "does not hold", "StatusChange", "invalid");
   verify_bytes (fx, fx->cred3, T0, MODEL_STD_NOT_FOUND, FALSE);
+  /* The feed's other answers (status.set takes every wire name): fail closed. */
+  static const ModelStdCode other[] = { MODEL_STD_INTERNAL, MODEL_STD_EXPIRED,
+                                        MODEL_STD_INVALID_STATE };
+  for (gsize i = 0; i < G_N_ELEMENTS (other); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("verifier/feed-answers-%s",
+                                               model_std_code_name (other[i]));
+      g_autofree char *comment = g_strdup_printf ("the status feed answers %s: reported as "
+                                                  "card_unusable (fail closed)",
+                                                  model_std_code_name (other[i]));
+      fx_verifier (fx, FALSE);
+      conf_vec_test (v, name, "CRED-7", comment, "StatusChange", "invalid");
+      conf_vec_status_set (v, fx->w, fx->id1, other[i]);
+      verify_bytes (fx, fx->cred1, T0, MODEL_STD_CARD_UNUSABLE, FALSE);
+    }
+  static const char *const not_names[] = { "lost", "OK", "" };
+  for (gsize i = 0; i < G_N_ELEMENTS (not_names); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("verifier/status-set-not-a-code-%zu", i + 1);
+      g_autofree char *comment = g_strdup_printf ("status.set with '%s', not a wire name of "
+                                                  "section 11; the table keeps its answer",
+                                                  not_names[i]);
+      fx_verifier (fx, FALSE);
+      conf_vec_test (v, name, "CRED-7 ERR-1", comment, "Malformed", "invalid");
+      conf_vec_step (v, "status.set",
+                     conf_jo ("ecard_id", conf_jh (fx->id1, 16),
+                              "status", conf_js (not_names[i]), NULL),
+                     conf_vec_err (MODEL_STD_MALFORMED), NULL);
+      verify_bytes (fx, fx->cred1, T0, MODEL_STD_OK, FALSE);
+    }
   fx_verifier (fx, FALSE);
   conf_vec_test (v, "verifier/reinstated", "CRED-7 CARD-8", "unusable, then ok again: no "
                  "cached answer", "StatusChange", "valid");
@@ -377,7 +410,17 @@ issue (Fx *fx, const guint8 id[16], gint64 now, gint64 lifetime, ModelStdCode wa
   conf_vec_step (fx->v, "credential.issue",
                  conf_jo ("ecard_id", conf_jh (id, 16), "now", conf_ji (now),
                           "lifetime", conf_ji (lifetime), NULL),
-                 expect, NULL);
+                 expect, cred != NULL ? "credential_issued" : NULL);
+}
+
+/* A credential.issue step with an e-card id of len bytes (not 16). */
+static void
+issue_raw (Fx *fx, const guint8 *id, gsize len, gint64 now, gint64 lifetime, ModelStdCode want)
+{
+  conf_vec_step (fx->v, "credential.issue",
+                 conf_jo ("ecard_id", conf_jh (id, len), "now", conf_ji (now),
+                          "lifetime", conf_ji (lifetime), NULL),
+                 conf_vec_err (want), NULL);
 }
 
 static void
@@ -386,9 +429,12 @@ platform_tests (Fx *fx)
   ConfVec *v = fx->v;
   conf_vec_group (v, "platform", NULL);
   fx_platform (fx, TRUE);
-  conf_vec_test (v, "platform/issue-exact-bytes", "CRED-1 CRED-2 CRED-10 CRYPTO-1 CRYPTO-2 "
-                 "ISS-9 ISS-8", "the credential of the e-card, byte for byte (Ed25519 is "
-                 "deterministic; the key comes from platform_key_seed)", NULL, "valid");
+  conf_vec_test (v, "platform/issue-exact-bytes", "CRED-1 CRED-2 CRED-10 CRED-12 CRYPTO-1 "
+                 "CRYPTO-2 ISS-9 ISS-8", "the credential of the e-card: every field as "
+                 "expected, expires_at = now + lifetime, issued_at now or up to 300 s before, "
+                 "signed by the key of platform_key_seed (check credential_issued; with no "
+                 "backdate the bytes are the expected ones, Ed25519 being deterministic)", NULL,
+                 "valid");
   issue (fx, fx->id1, T0, YEAR, MODEL_STD_OK);
   fx_platform (fx, FALSE);
   conf_vec_test (v, "platform/issue-then-verify", "CRED-5 CRED-7 CRED-10", "the platform "
@@ -429,6 +475,44 @@ platform_tests (Fx *fx)
   conf_vec_test (v, "platform/issue-unknown-ecard", "CRED-10", "no such e-card", "NotFound",
                  "invalid");
   issue (fx, unknown, T0, YEAR, MODEL_STD_NOT_FOUND);
+
+  /* CRED-13: the id's form, the lifetime, the e-card, its status. */
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-short-lifetime", "CRED-12 CRED-6", "a lifetime of 1 s: "
+                 "expires_at = now + 1", "Window", "valid");
+  issue (fx, fx->id1, T0, 1, MODEL_STD_OK);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-lifetime-zero", "CRED-13", "a lifetime of 0 s", "Malformed",
+                 "invalid");
+  issue (fx, fx->id1, T0, 0, MODEL_STD_MALFORMED);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-lifetime-negative", "CRED-13", "a lifetime of -1 s",
+                 "Malformed", "invalid");
+  issue (fx, fx->id1, T0, -1, MODEL_STD_MALFORMED);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-lifetime-overflow", "CRED-13", "now + lifetime beyond "
+                 "2^63 - 1", "Malformed", "invalid");
+  issue (fx, fx->id1, T0, G_MAXINT64 - T0 + 1, MODEL_STD_MALFORMED);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-ecard-id-short", "CRED-13", "an e-card id of 15 bytes",
+                 "Malformed", "invalid");
+  issue_raw (fx, fx->id1, 15, T0, YEAR, MODEL_STD_MALFORMED);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/order-lifetime-before-ecard", "CRED-13", "an unknown e-card and "
+                 "a lifetime of 0: malformed", "Order", "invalid");
+  issue (fx, unknown, T0, 0, MODEL_STD_MALFORMED);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/order-lifetime-before-status", "CRED-13", "a revoked e-card and "
+                 "a lifetime of 0: malformed", "Order", "invalid");
+  conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "lost", T0 + 1, MODEL_STD_OK);
+  issue (fx, fx->id1, T0 + 2, 0, MODEL_STD_MALFORMED);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-cancelled-card", "CRED-13 CRED-10", "a cancelled card: "
+                 "an unknown e-card id gives not_found, the card's revoked e-card "
+                 "card_unusable", "StatusChange", "invalid");
+  conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "cancelled", T0 + 1, MODEL_STD_OK);
+  issue (fx, unknown, T0 + 2, YEAR, MODEL_STD_NOT_FOUND);
+  issue (fx, fx->id1, T0 + 2, YEAR, MODEL_STD_CARD_UNUSABLE);
 }
 
 /*
@@ -548,6 +632,7 @@ conf_vec_gen_credential (GError **error)
   conf_vec_note (v, "Window", "the validity window issued_at <= now < expires_at");
   conf_vec_note (v, "StatusChange", "the status feed changes between steps");
   conf_vec_note (v, "NotFound", "an identifier nobody issued");
+  conf_vec_note (v, "Order", "several checks fail: the first of CRED-13 decides");
   fx.w = conf_vec_world_new ();
   conf_vec_world_keys (v, fx.w);
   conf_vec_group (v, "verifier", NULL);

@@ -57,7 +57,8 @@ cred_step (Fx *fx, const guint8 id[16], gint64 now, ModelStdCode want)
     }
   conf_vec_step (fx->v, "credential.issue",
                  conf_jo ("ecard_id", conf_jh (id, 16), "now", conf_ji (now),
-                          "lifetime", conf_ji (DAY * 365), NULL), expect, NULL);
+                          "lifetime", conf_ji (DAY * 365), NULL), expect,
+                 cred != NULL ? "credential_issued" : NULL);
   return cred;
 }
 

@@ -56,22 +56,35 @@ set (Fx *fx, const char *ssn, const char *pin, gint64 now, ModelStdCode want)
 }
 
 static void
-verify (Fx *fx, const char *pin, gint64 now, ModelStdCode want)
+verify_ssn (Fx *fx, const char *ssn, const char *pin, gint64 now, ModelStdCode want)
 {
   GError *error = NULL;
-  model_pin_verify (fx->pins, SSN, pin, strlen (pin), now, &error);
-  emit (fx, "pin.verify", conf_jo ("ssn", conf_js (SSN), "pin", conf_js (pin),
+  model_pin_verify (fx->pins, ssn, pin, strlen (pin), now, &error);
+  emit (fx, "pin.verify", conf_jo ("ssn", conf_js (ssn), "pin", conf_js (pin),
                                    "now", conf_ji (now), NULL), error, want);
+}
+
+static void
+verify (Fx *fx, const char *pin, gint64 now, ModelStdCode want)
+{
+  verify_ssn (fx, SSN, pin, now, want);
+}
+
+static void
+change_ssn (Fx *fx, const char *ssn, const char *old, const char *new_pin, gint64 now,
+            ModelStdCode want)
+{
+  GError *error = NULL;
+  model_pin_change (fx->pins, ssn, old, strlen (old), new_pin, strlen (new_pin), now, &error);
+  emit (fx, "pin.change", conf_jo ("ssn", conf_js (ssn), "old_pin", conf_js (old),
+                                   "new_pin", conf_js (new_pin), "now", conf_ji (now), NULL),
+        error, want);
 }
 
 static void
 change (Fx *fx, const char *old, const char *new_pin, gint64 now, ModelStdCode want)
 {
-  GError *error = NULL;
-  model_pin_change (fx->pins, SSN, old, strlen (old), new_pin, strlen (new_pin), now, &error);
-  emit (fx, "pin.change", conf_jo ("ssn", conf_js (SSN), "old_pin", conf_js (old),
-                                   "new_pin", conf_js (new_pin), "now", conf_ji (now), NULL),
-        error, want);
+  change_ssn (fx, SSN, old, new_pin, now, want);
 }
 
 #define TEST(name, reqs, comment, flags, result) \
@@ -137,6 +150,38 @@ format_and_rules (Fx *fx)
   verify (fx, GOOD, T0, MODEL_STD_NOT_FOUND);
   TEST ("change-unknown-ssn", "PIN-10", "no PIN set for the SSN", "NotFound", "invalid");
   change (fx, GOOD, GOOD2, T0, MODEL_STD_NOT_FOUND);
+  /* PIN-13: the SSN is judged by section 1 before it is looked up. */
+  static const struct {
+    const char *name, *ssn, *what;
+    ModelStdCode want;
+  } ssn[] = {
+    { "lowercase-x", "11010519491231002x", "a lower-case x", MODEL_STD_MALFORMED },
+    { "17-chars", "11010519491231002", "17 characters", MODEL_STD_MALFORMED },
+    { "check-char", "310104199002150031", "a wrong check character", MODEL_STD_INVALID_ID },
+    { "province", "990104199002150039", "province 99", MODEL_STD_INVALID_ID },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (ssn); i++)
+    {
+      g_autofree char *vname = g_strdup_printf ("verify-ssn-%s", ssn[i].name);
+      g_autofree char *cname = g_strdup_printf ("change-ssn-%s", ssn[i].name);
+      g_autofree char *vcomment = g_strdup_printf ("pin.verify for an SSN with %s (which no "
+                                                   "PIN can belong to): %s, not not_found",
+                                                   ssn[i].what,
+                                                   model_std_code_name (ssn[i].want));
+      TEST (vname, "PIN-13 ID-1 ID-2 ID-4", vcomment, "Malformed Order", "invalid");
+      set (fx, SSN, GOOD, T0, MODEL_STD_OK);
+      verify_ssn (fx, ssn[i].ssn, GOOD, T0 + 1, ssn[i].want);
+      TEST (cname, "PIN-13 ID-1 ID-2 ID-4", "the same for pin.change, with a weak new PIN "
+            "(the SSN is judged first)", "Malformed Order", "invalid");
+      set (fx, SSN, GOOD, T0, MODEL_STD_OK);
+      change_ssn (fx, ssn[i].ssn, GOOD, "111111", T0 + 1, ssn[i].want);
+    }
+  TEST ("verify-ssn-future-birth", "PIN-13 ID-3", "an SSN born after the validation day: "
+        "invalid_id", "Malformed Order", "invalid");
+  verify_ssn (fx, "11010520300101001X", GOOD, T0, MODEL_STD_INVALID_ID);
+  TEST ("change-order-unknown-before-weak", "PIN-13 PIN-10 PIN-8", "a valid SSN without a PIN "
+        "and a weak new PIN: not_found", "Order", "invalid");
+  change (fx, GOOD, "111111", T0, MODEL_STD_NOT_FOUND);
 }
 
 static void
@@ -264,6 +309,7 @@ conf_vec_gen_pin (GError **error)
   conf_vec_note (v, "Lock", "the lock after five consecutive failures");
   conf_vec_note (v, "State", "a PIN already set");
   conf_vec_note (v, "NotFound", "no PIN for the SSN");
+  conf_vec_note (v, "Order", "several checks fail: the first of section 3.2 decides");
   conf_vec_world_keys (v, w);
   conf_vec_group (v, "platform", NULL);
   fx_reset (&fx, TRUE);

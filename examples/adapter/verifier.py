@@ -160,6 +160,15 @@ def hex_bytes(params, name, length):
 # ---- the operations ------------------------------------------------------------
 
 
+# The error codes of ESSC-STD section 11 (wire names), `ok` included.
+WIRE_NAMES = frozenset((
+    "ok", "malformed", "invalid_id", "bad_signature", "unknown_key", "expired", "not_yet_valid",
+    "replayed", "card_unusable", "evidence_missing", "already_linked", "pin_required",
+    "pin_wrong", "pin_locked", "pin_weak", "consent_missing", "channel_not_live",
+    "channel_tier", "duplicate", "conflict", "not_found", "invalid_state", "level_required",
+    "unimplemented", "internal"))
+
+
 class Verifier:
     """The verifier's state: the e-card status table the platform feeds.
     `reset` drops it; tests never depend on each other's state."""
@@ -189,11 +198,14 @@ class Verifier:
         return validate_id(text(params, "ssn"), integer(params, "now"), self.regions)
 
     def status_set(self, params):
+        # The feed's answer: any wire name of ESSC-STD section 11 (ADAPTER.md
+        # 4.2).  A verification reports ok and not_found as they are and any
+        # other answer as card_unusable (CRED-7: fail closed).
         ecard_id = hex_bytes(params, "ecard_id", 16)
         status = text(params, "status")
-        if status not in ("ok", "card_unusable", "not_found"):
-            raise Refusal("malformed", "member 'status': expected ok, card_unusable or "
-                          "not_found")
+        if status not in WIRE_NAMES:
+            raise Refusal("malformed", "member 'status': expected a wire name of ESSC-STD "
+                          "section 11")
         self.status[ecard_id] = status
         return {}
 

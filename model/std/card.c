@@ -283,6 +283,9 @@ transition (ModelCardRegistry *r, const char *card_no, int only_from,
             ModelCardStatus to, gint64 now, GError **error)
 {
   g_return_val_if_fail (r != NULL, FALSE);
+  /* CARD-14: the number's form, then the card, then table 2.2. */
+  if (!model_card_no_check (card_no, error))
+    return FALSE;
   ModelCard *c = model_card_priv_find_card (r, card_no, error);
   if (c == NULL)
     return FALSE;
@@ -344,6 +347,14 @@ model_card_replace (ModelCardRegistry *registry, const char *card_no,
                     const char *new_card_no, gint64 now, GError **error)
 {
   g_return_val_if_fail (registry != NULL, FALSE);
+  /* CARD-14: both numbers' form, the card, table 2.2, the new number free. */
+  if (!model_card_no_check (card_no, error))
+    return FALSE;
+  if (!model_card_no_check (new_card_no, error))
+    {
+      g_prefix_error (error, "new_");
+      return FALSE;
+    }
   ModelCard *c = model_card_priv_find_card (registry, card_no, error);
   if (c == NULL)
     return FALSE;
@@ -354,8 +365,6 @@ model_card_replace (ModelCardRegistry *registry, const char *card_no,
                    model_card_status_name (c->status));
       return FALSE;
     }
-  if (!model_card_no_check (new_card_no, error))
-    return FALSE;
   if (g_hash_table_contains (registry->cards, new_card_no))
     {
       g_set_error (error, MODEL_CARD_ERROR, MODEL_STD_ALREADY_LINKED,

@@ -128,17 +128,19 @@ void model_card_registry_free (ModelCardRegistry *registry);
 /* ---- physical cards ------------------------------------------------------- */
 
 /*
- * Registers a physical card in status normal.  Errors: MALFORMED (card_no,
- * name, city), MALFORMED or INVALID_ID (ssn, checked at now), ALREADY_LINKED
- * (card_no taken, or the SSN already has a live card).
+ * Registers a physical card in status normal.  Errors, in this order of
+ * checks (CARD-14): MALFORMED (card_no), MALFORMED or INVALID_ID (ssn,
+ * checked at now), MALFORMED (name, then city), ALREADY_LINKED (card_no
+ * taken, then the SSN already has a live card).
  */
 gboolean model_card_register (ModelCardRegistry *registry, const char *card_no,
                               const char *ssn, const char *name, guint32 city,
                               gboolean bank_account_active, gint64 now,
                               GError **error);
 
-/* Transitions (CARD-6).  NOT_FOUND for an unknown card_no, INVALID_STATE for
- * a transition the table refuses.  Leaving normal revokes the active e-card. */
+/* Transitions (CARD-6), checked in the order of CARD-14: MALFORMED for an
+ * ill-formed card_no, NOT_FOUND for an unknown one, INVALID_STATE for a
+ * transition the table refuses.  Leaving normal revokes the active e-card. */
 gboolean model_card_report_lost (ModelCardRegistry *registry, const char *card_no,
                                  gint64 now, GError **error);
 gboolean model_card_report_found (ModelCardRegistry *registry, const char *card_no,
@@ -150,8 +152,10 @@ gboolean model_card_unlock (ModelCardRegistry *registry, const char *card_no,
 gboolean model_card_cancel (ModelCardRegistry *registry, const char *card_no,
                             gint64 now, GError **error);
 /* Replaces card_no by a new physical card new_card_no (same ssn, name, city;
- * status normal; bank account not active).  Also ALREADY_LINKED when
- * new_card_no is taken, MALFORMED when it is ill-formed. */
+ * status normal; bank account not active).  Errors, in the order of
+ * CARD-14: MALFORMED (card_no, then new_card_no), NOT_FOUND (card_no),
+ * INVALID_STATE (table 2.2), ALREADY_LINKED (new_card_no taken, itself
+ * included). */
 gboolean model_card_replace (ModelCardRegistry *registry, const char *card_no,
                              const char *new_card_no, gint64 now, GError **error);
 
@@ -172,8 +176,8 @@ gboolean model_card_get_live_for_ssn (ModelCardRegistry *registry, const char *s
 
 /*
  * Issues an e-card of level 1 or 2 for card_no to the device whose Ed25519
- * public key is device_pk (ISS-1..ISS-8).  Errors, in this order of checks:
- * NOT_FOUND (card), MALFORMED (level, device_pk), CARD_UNUSABLE (card not
+ * public key is device_pk (ISS-1..ISS-8).  Errors, in this order of checks
+ * (ISS-10): MALFORMED (card_no), NOT_FOUND (card), MALFORMED (level, device_pk), CARD_UNUSABLE (card not
  * normal), EVIDENCE_MISSING (naming every missing item), ALREADY_LINKED (the
  * card has an active e-card).  out (may be NULL) receives the new e-card.
  */

@@ -104,6 +104,9 @@ model_card_issue_ecard (ModelCardRegistry *registry, const char *card_no, int le
                         ModelEcard *out, GError **error)
 {
   g_return_val_if_fail (registry != NULL, FALSE);
+  /* ISS-10: the number's form, then the card, the level, the key, ... */
+  if (!model_card_no_check (card_no, error))
+    return FALSE;
   ModelCard *c = model_card_priv_find_card (registry, card_no, error);
   if (c == NULL)
     return FALSE;

@@ -21,7 +21,9 @@ GQuark model_issuer_error_quark (void);
 
 /*
  * Signs the credential of e-card ecard_id at now, valid for lifetime
- * seconds (> 0).  Errors (MODEL_ISSUER_ERROR): NOT_FOUND (no such e-card),
+ * seconds (> 0): issued_at = now, expires_at = now + lifetime.  Errors
+ * (MODEL_ISSUER_ERROR), in the order of CRED-13: MALFORMED (lifetime),
+ * NOT_FOUND (no such e-card),
  * CARD_UNUSABLE (e-card revoked or card not normal), INVALID_ID / MALFORMED
  * (the card's SSN fails section 1 at now), MALFORMED (lifetime, or a record
  * field the credential format refuses).  out (may be NULL) receives the
@@ -33,5 +35,21 @@ GBytes *model_issuer_sign_credential (ModelCardRegistry *cards,
                                       const ModelPlatformKey *key, gint64 now,
                                       gint64 lifetime, ModelCredential *out,
                                       GError **error);
+
+/* The largest backdate of issued_at a platform may choose (CRED-12), s. */
+#define MODEL_ISSUER_BACKDATE_MAX 300
+
+/*
+ * As model_issuer_sign_credential, with issued_at = now - backdate
+ * (0 <= backdate <= MODEL_ISSUER_BACKDATE_MAX, CRED-6 and CRED-12) and
+ * expires_at = now + lifetime: backdating widens the window into the past
+ * for verifiers whose clocks lag, and never shortens the lifetime.
+ * model_issuer_sign_credential is this with backdate 0.
+ */
+GBytes *model_issuer_sign_credential_backdated (ModelCardRegistry *cards,
+                                                const guint8 ecard_id[MODEL_ECARD_ID_LEN],
+                                                const ModelPlatformKey *key, gint64 now,
+                                                gint64 lifetime, gint64 backdate,
+                                                ModelCredential *out, GError **error);
 
 G_END_DECLS

@@ -178,6 +178,15 @@ find (ModelPinTable *t, const char *ssn, GError **error)
   return r;
 }
 
+/* PIN-13: the SSN is judged by section 1 at now before it is looked up. */
+static ModelPinRecord *
+find_valid (ModelPinTable *t, const char *ssn, gint64 now, GError **error)
+{
+  if (!model_id_check_ssn (ssn, now, MODEL_PIN_ERROR, error))
+    return NULL;
+  return find (t, ssn, error);
+}
+
 /* The verification steps shared by verify and change (PIN-4..PIN-7). */
 static gboolean
 check_pin (ModelPinRecord *r, const char *field, const char *pin, gsize pin_len,
@@ -223,7 +232,7 @@ model_pin_verify (ModelPinTable *table, const char *ssn, const char *pin, gsize 
                   gint64 now, GError **error)
 {
   g_return_val_if_fail (table != NULL, FALSE);
-  ModelPinRecord *r = find (table, ssn, error);
+  ModelPinRecord *r = find_valid (table, ssn, now, error);
   return r != NULL && check_pin (r, "pin", pin, pin_len, now, error);
 }
 
@@ -233,7 +242,7 @@ model_pin_change (ModelPinTable *table, const char *ssn, const char *old_pin,
                   GError **error)
 {
   g_return_val_if_fail (table != NULL, FALSE);
-  ModelPinRecord *r = find (table, ssn, error);
+  ModelPinRecord *r = find_valid (table, ssn, now, error);
   if (r == NULL || !rules_check ("new_pin", r->ssn, new_pin, new_len, error)
       || !check_pin (r, "old_pin", old_pin, old_len, now, error))
     return FALSE;

@@ -63,7 +63,8 @@ gboolean model_pin_set (ModelPinTable *table, const char *ssn, const char *pin,
                         gsize pin_len, gint64 now, GError **error);
 
 /*
- * Verifies a PIN at time now.  Errors in order of checks: NOT_FOUND (no PIN
+ * Verifies a PIN at time now.  Errors in order of checks (3.2, PIN-13):
+ * MALFORMED / INVALID_ID (ssn fails section 1 at now), NOT_FOUND (no PIN
  * for ssn), PIN_LOCKED (locked until a later time; the PIN is not even
  * checked), MALFORMED (not 6 ASCII digits; not counted as a failure),
  * PIN_WRONG (counted), PIN_LOCKED (this was the 5th consecutive failure).
@@ -73,7 +74,8 @@ gboolean model_pin_verify (ModelPinTable *table, const char *ssn, const char *pi
                            gsize pin_len, gint64 now, GError **error);
 
 /*
- * Changes the PIN: the new PIN is checked against the rules first (MALFORMED,
+ * Changes the PIN: the SSN is checked as in model_pin_verify (MALFORMED /
+ * INVALID_ID, then NOT_FOUND), then the new PIN against the rules (MALFORMED,
  * PIN_WEAK; nothing counted), then the old one is verified exactly as
  * model_pin_verify does (counting a failure), then a new PIN equal to the old
  * one is refused (PIN_WEAK).  On success the count is 0.

@@ -230,6 +230,51 @@ test_platform_pin_audit (void)
     }
 }
 
+/* AUDIT-11..AUDIT-13 (table 9.4): which outcomes write an entry, its action
+ * and actor, and its time (clamped; the previous entry's for an op without
+ * `now`).  The prelude leaves four entries at T. */
+static void
+test_platform_audit_duties (void)
+{
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
+    CONF_ROLE_PLATFORM, NULL,
+    "pin.set {\"ssn\":\"" SSN1 "\",\"pin\":\"260419\",\"now\":1590969700}\n"
+    "pin.verify {\"ssn\":\"" SSN1 "\",\"pin\":\"12345\",\"now\":1590969701}\n"
+    "pin.change {\"ssn\":\"" SSN1 "\",\"old_pin\":\"260419\",\"new_pin\":\"111111\","
+    "\"now\":1590969702}\n"
+    "pin.change {\"ssn\":\"" SSN1 "\",\"old_pin\":\"260419\",\"new_pin\":\"260419\","
+    "\"now\":1590969703}\n"
+    "id.validate {\"ssn\":\"" SSN2 "\",\"now\":1600000000}\n"
+    "settlement.set_switch {\"city\":440500,\"switch_at\":1690000000}\n"
+    "card.transition {\"card_no\":\"A00000001\",\"to\":\"lost\",\"now\":5}\n"
+    "ecard.status {\"ecard_id\":\"@E2@\"}\n"
+    "audit.entries {\"from\":4,\"count\":10}");
+  g_assert_nonnull (strstr (r->pdata[7], "\"code\":\"malformed\""));
+  g_assert_nonnull (strstr (r->pdata[8], "\"code\":\"pin_weak\""));
+  g_assert_nonnull (strstr (r->pdata[9], "\"code\":\"pin_weak\""));
+  g_assert_nonnull (strstr (r->pdata[12], "\"status\":\"lost\""));   /* not refused */
+  g_autoptr (JsonObject) res = fx_impl_result_of (fx_impl_last (r));
+  JsonArray *entries = json_object_get_array_member (res, "entries");
+  static const struct {
+    const char *action;
+    gint64 time;
+  } want[] = {
+    { "pin.set", 1590969700 },
+    { "pin.change", 1590969703 },           /* new = old after the old PIN was verified */
+    { "settlement.set_switch", 1590969703 },  /* no now: the previous entry's time */
+    { "card.transition", 1590969703 },      /* now 5: raised to the previous entry's time */
+  };
+  g_assert_cmpuint (json_array_get_length (entries), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      JsonObject *o = json_array_get_object_element (entries, i);
+      g_assert_cmpint (json_object_get_int_member (o, "seq"), ==, 4 + i);
+      g_assert_cmpstr (json_object_get_string_member (o, "actor"), ==, "platform");
+      g_assert_cmpstr (json_object_get_string_member (o, "action"), ==, want[i].action);
+      g_assert_cmpint (json_object_get_int_member (o, "time"), ==, want[i].time);
+    }
+}
+
 static void
 test_verifier (void)
 {
@@ -490,6 +535,7 @@ main (int argc, char **argv)
   g_test_add_func ("/conf-impl/hostile-lines", test_hostile);
   g_test_add_func ("/conf-impl/platform/happy-path", test_platform);
   g_test_add_func ("/conf-impl/platform/pin-audit", test_platform_pin_audit);
+  g_test_add_func ("/conf-impl/platform/audit-duties", test_platform_audit_duties);
   g_test_add_func ("/conf-impl/verifier/replay-and-lost", test_verifier);
   g_test_add_func ("/conf-impl/channel/sign-relay-pay", test_channel);
   g_test_add_func ("/conf-impl/channel/order-of-checks", test_channel_order);

@@ -79,6 +79,17 @@ static const Probe probes[] = {
   { "cred-wrong-encoding", P,
     "credential.issue {\"ecard_id\":\"@E2@\",\"now\":@NOW@,\"lifetime\":31536000}",
     "ok:\"credential\":\"@C2@\"", "ok" },
+  { "cred-backdate-too-far", P,
+    "credential.issue {\"ecard_id\":\"@E2@\",\"now\":@NOW@,\"lifetime\":31536000}",
+    "ok:\"credential\":\"@C2@\"", "ok" },
+  { "cred-expiry-from-issued", P,
+    "credential.issue {\"ecard_id\":\"@E2@\",\"now\":@NOW@,\"lifetime\":31536000}",
+    "ok:\"credential\":\"@C2@\"", "ok" },
+  { "cred-status-passthrough", V,
+    "status.set {\"ecard_id\":\"@E2@\",\"status\":\"internal\"}\n" CRED ("@C2@", "@NOW@"),
+    "!card_unusable", "!internal" },
+  { "status-set-three-only", V, "status.set {\"ecard_id\":\"@E2@\",\"status\":\"internal\"}",
+    "ok", "!malformed" },
   { "cred-issue-revoked", P,
     LOSE "\ncredential.issue {\"ecard_id\":\"@E2@\",\"now\":@NOW@,\"lifetime\":100}",
     "!card_unusable", "ok" },
@@ -129,11 +140,17 @@ static const Probe probes[] = {
     "ecard.issue {\"card_no\":\"A00000001\",\"level\":1,\"evidence\":{" FULL "},"
     "\"device_pk\":\"@DEVPK@\",\"now\":@NOW@}", "!already_linked", "ok" },
   { "iss-any-level", P, REGISTER3 ("true") "\n" ISSUE3 ("3", FULL), "!malformed", "ok" },
+  { "card-lookup-before-form", P,
+    "card.transition {\"card_no\":\"a00000001\",\"to\":\"lost\",\"now\":@NOW@}", "!malformed",
+    "!not_found" },
   { "iss-random-ids", P, REGISTER3 ("true") "\n" ISSUE3 ("1", FULL), "ok:\"ecard_id\":\"@E3@\"",
     "ok" },
   { "pin-accept-long", P, PIN ("set", "260419") "\n" PIN ("verify", "2604190"), "!malformed",
     "ok" },
   { "pin-accept-weak", P, PIN ("set", "123456"), "!pin_weak", "ok" },
+  { "pin-lookup-before-ssn", P,
+    "pin.verify {\"ssn\":\"11010519491231002x\",\"pin\":\"260419\",\"now\":@NOW@}",
+    "!malformed", "!not_found" },
   { "pin-logged", P, PIN ("set", "260419") "\n" ENTRIES, "ok", "ok:323630343139" },
   { "pin-no-lockout", P,
     PIN ("set", "260419") "\n" PIN ("verify", "111111") "\n" PIN ("verify", "111111") "\n"
@@ -265,6 +282,20 @@ static const Probe probes[] = {
   { "audit-bad-hash", P, ENTRIES, "ok", "ok" },
   { "audit-break-chain", P, ENTRIES, "ok", "ok" },
   { "audit-wrong-head", P, "audit.head {}", "ok:\"count\":4", "ok:\"count\":4" },
+  /* AUDIT-11..AUDIT-13: the prelude leaves four entries at @NOW@. */
+  { "audit-none", P, "audit.head {}", "ok:\"count\":4", "ok:\"count\":0" },
+  { "audit-no-refusals", P, PIN ("set", "260419") "\n" PIN ("verify", "111111") "\naudit.head {}",
+    "ok:\"count\":6", "ok:\"count\":5" },
+  { "audit-logs-reads", P, "ecard.status {\"ecard_id\":\"@E2@\"}\naudit.head {}",
+    "ok:\"count\":4", "ok:\"count\":5" },
+  { "audit-wrong-action", P, "audit.entries {\"from\":0,\"count\":1}",
+    "ok:\"action\":\"card.register\"", "ok:\"action\":\"card_register\"" },
+  { "audit-refuse-backwards", P, "card.transition {\"card_no\":\"A00000001\",\"to\":\"lost\","
+    "\"now\":1}", "ok:\"status\":\"lost\"", "!invalid_state" },
+  { "audit-time-last-now", P,
+    "id.validate {\"ssn\":\"" SSN2 "\",\"now\":1600000000}\n"
+    "settlement.set_switch {\"city\":440500,\"switch_at\":1690000000}\n"
+    "audit.entries {\"from\":4,\"count\":1}", "ok:\"time\":@NOW@", "ok:\"time\":1600000000" },
 };
 
 static void

@@ -2,7 +2,8 @@
 /*
  * Tests of the conformance runner's parts: loading vectors (and refusing
  * malformed ones with a precise error), profiles, waivers, judging
- * responses (subset, codes, the audit chain check), and whole runs against
+ * responses (subset, codes, the audit chain check, the issued credential's
+ * backdate of CRED-12), and whole runs against
  * small shell adapters: verdicts, diagnostics (multi-line ones as YAML
  * blocks), not-implemented, timeouts that replace the process, tests not
  * run after a dead IUT, waivers that expect, outlive or miss, and runs of
@@ -15,11 +16,14 @@
 #include "conformance/profile.h"
 #include "conformance/runner.h"
 #include "conformance/waivers.h"
+#include "conformance/json.h"
 #include "model/std/audit.h"
+#include "model/std/issuer.h"
 #include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 
 #define RESET "{\"op\":\"reset\",\"params\":{},\"expect\":{\"ok\":true}}"
@@ -320,6 +324,87 @@ test_expect_reals_and_hello_ops (void)
     }
 }
 
+/* credential_issued (CRED-12): every backdate 0..300 passes, and nothing else. */
+static void
+test_expect_credential_issued (void)
+{
+  guint8 seed[32] = { 9 }, other_seed[32] = { 10 }, dev[32], dev_sk[64];
+  ModelIssuanceEvidence ev = { TRUE, TRUE, TRUE, TRUE };
+  ModelEcard e;
+  ModelCredential ref;
+  g_autoptr (ModelPlatformKey) key = model_platform_key_from_seed (seed);
+  g_autoptr (ModelPlatformKey) other = model_platform_key_from_seed (other_seed);
+  g_autoptr (ModelCardRegistry) cards = model_card_registry_new (seed);
+  crypto_sign_seed_keypair (dev, dev_sk, other_seed);
+  g_assert_true (model_card_register (cards, "A00000001", "11010519491231002X", "x", 110100, TRUE,
+                                      ESSC_TEST_NOW, NULL));
+  g_assert_true (model_card_issue_ecard (cards, "A00000001", 2, &ev, dev, ESSC_TEST_NOW, &e,
+                                         NULL));
+  const gint64 now = ESSC_TEST_NOW, life = 3600;
+  g_autoptr (GBytes) want = model_issuer_sign_credential (cards, e.id, key, now, life, &ref, NULL);
+  g_autofree char *want_hex = base_hex_encode_dup (g_bytes_get_data (want, NULL),
+                                                   g_bytes_get_size (want));
+  g_autofree char *seed_hex = base_hex_encode_dup (seed, 32);
+  g_autofree char *reset_json = g_strdup_printf ("{\"config\":{\"platform_key_seed\":\"%s\"}}",
+                                                 seed_hex);
+  g_autoptr (JsonObject) reset_params = conf_json_parse_object (reset_json, strlen (reset_json),
+                                                                NULL);
+  g_autofree char *expect_json = g_strdup_printf ("{\"credential\":\"%s\"}", want_hex);
+  g_autoptr (JsonObject) expect = conf_json_parse_object (expect_json, strlen (expect_json), NULL);
+  ConfStep reset = { .op = "reset", .params = reset_params, .expect_ok = TRUE };
+  ConfStep step = { .op = "credential.issue", .expect_ok = TRUE, .expect_result = expect,
+                    .check = "credential_issued" };
+  static const struct {
+    gint64 issued, expires;   /* relative to now */
+    gboolean other_key, other_city;
+    const char *detail;       /* NULL: passes */
+  } cases[] = {
+    { 0, 3600, FALSE, FALSE, NULL },
+    { -1, 3600, FALSE, FALSE, NULL },
+    { -120, 3600, FALSE, FALSE, NULL },
+    { -300, 3600, FALSE, FALSE, NULL },
+    { -301, 3600, FALSE, FALSE, "issued_at" },
+    { 1, 3600, FALSE, FALSE, "issued_at" },
+    { -300, 3300, FALSE, FALSE, "expires_at" },
+    { 0, 3601, FALSE, FALSE, "expires_at" },
+    { 0, 3600, TRUE, FALSE, "not in the trust list" },
+    { 0, 3600, FALSE, TRUE, "city" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ModelCredential c = ref;
+      c.issued_at = now + cases[i].issued;
+      c.expires_at = now + cases[i].expires;
+      if (cases[i].other_city)
+        c.city = 440500;
+      g_autoptr (GBytes) bytes = model_credential_sign (&c, cases[i].other_key ? other : key, NULL);
+      g_autofree char *hex = base_hex_encode_dup (g_bytes_get_data (bytes, NULL),
+                                                  g_bytes_get_size (bytes));
+      g_autofree char *res_json = g_strdup_printf ("{\"credential\":\"%s\"}", hex);
+      ConfCallResult got = { .ok = TRUE,
+                             .result = conf_json_parse_object (res_json, strlen (res_json), NULL) };
+      g_auto (ConfExpectState) state = { 0 };
+      g_auto (ConfJudgement) j = { 0 };
+      conf_expect_note_request (&state, &reset);
+      conf_expect_judge (&step, &got, &state, &j);
+      g_test_message ("case %zu: %s", i, j.detail ? j.detail : "pass");
+      g_assert_cmpint (j.pass, ==, cases[i].detail == NULL);
+      if (cases[i].detail != NULL)
+        g_assert_nonnull (strstr (j.detail, cases[i].detail));
+      json_object_unref (got.result);
+    }
+  /* Without a reset naming the platform key, the check cannot pass. */
+  {
+    ConfCallResult got = { .ok = TRUE, .result = json_object_ref (expect) };
+    g_auto (ConfExpectState) state = { 0 };
+    g_auto (ConfJudgement) j = { 0 };
+    conf_expect_judge (&step, &got, &state, &j);
+    g_assert_false (j.pass);
+    json_object_unref (got.result);
+  }
+  sodium_memzero (dev_sk, sizeof dev_sk);
+}
+
 typedef struct {
   GString *tap;
 } Capture;
@@ -594,6 +679,7 @@ main (int argc, char **argv)
   g_test_add ("/conf/waivers/file", Tmp, NULL, tmp_set_up, test_waivers_file, tmp_tear_down);
   g_test_add_func ("/conf/expect/audit-chain", test_expect_audit);
   g_test_add_func ("/conf/expect/reals-and-hello-ops", test_expect_reals_and_hello_ops);
+  g_test_add_func ("/conf/expect/credential-issued", test_expect_credential_issued);
   g_test_add ("/conf/run/verdicts", Tmp, NULL, tmp_set_up, test_run_verdicts, tmp_tear_down);
   g_test_add ("/conf/run/waivers", Tmp, NULL, tmp_set_up, test_run_waivers, tmp_tear_down);
   g_test_add ("/conf/run/timeout", Tmp, NULL, tmp_set_up, test_run_timeout, tmp_tear_down);

@@ -253,7 +253,14 @@ check_step (JsonObject *step, const char *role, const char *where)
       g_assert_true (strcmp (c, "audit_chain") == 0 || strcmp (c, "audit_head") == 0
                      || strcmp (c, "audit_no_secret") == 0
                      || strcmp (c, "idempotency_key") == 0 || strcmp (c, "hello_ops") == 0
-                     || strcmp (c, "hello_ops_payment") == 0);
+                     || strcmp (c, "hello_ops_payment") == 0
+                     || strcmp (c, "credential_issued") == 0);
+      /* credential_issued judges the issued credential against the expected one */
+      if (strcmp (c, "credential_issued") == 0)
+        g_assert_true (ok && json_object_has_member (expect, "result")
+                       && json_object_has_member (json_object_get_object_member (expect,
+                                                                                 "result"),
+                                                  "credential"));
     }
 }
 

@@ -402,6 +402,94 @@ test_replace (void)
   g_assert_error (error, MODEL_CARD_ERROR, MODEL_STD_CARD_UNUSABLE);
 }
 
+/* Expects call's error to have code, then clears it. */
+#define REFUSED(call, code) \
+  do { g_assert_false (call); g_assert_error (error, MODEL_CARD_ERROR, (code)); \
+       g_clear_error (&error); } while (0)
+
+/* CARD-14: registration checks card number, SSN, name, city, then uniqueness. */
+static void
+test_order_register (void)
+{
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
+  g_autoptr (GError) error = NULL;
+  const char *bad_check = "110105194912310021";   /* SSN_A with a wrong check character */
+  REFUSED (model_card_register (r, "a00000002", bad_check, "x", CITY, TRUE, ESSC_TEST_NOW,
+                                &error), MODEL_STD_MALFORMED);
+  REFUSED (model_card_register (r, "A00000002", bad_check, "", CITY, TRUE, ESSC_TEST_NOW,
+                                &error), MODEL_STD_INVALID_ID);
+  REFUSED (model_card_register (r, "A00000002", bad_check, "x", 160100, TRUE, ESSC_TEST_NOW,
+                                &error), MODEL_STD_INVALID_ID);
+  REFUSED (model_card_register (r, "A00000001", bad_check, "x", CITY, TRUE, ESSC_TEST_NOW,
+                                &error), MODEL_STD_INVALID_ID);
+  REFUSED (model_card_register (r, "A00000001", SSN_B, "", CITY, TRUE, ESSC_TEST_NOW, &error),
+           MODEL_STD_MALFORMED);
+  REFUSED (model_card_register (r, "A00000001", SSN_B, "x", 99999, TRUE, ESSC_TEST_NOW, &error),
+           MODEL_STD_MALFORMED);
+  REFUSED (model_card_register (r, "A00000001", SSN_B, "x", CITY, TRUE, ESSC_TEST_NOW, &error),
+           MODEL_STD_ALREADY_LINKED);
+}
+
+/* CARD-14: a transition judges the number's form before looking it up. */
+static void
+test_order_transition (void)
+{
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
+  g_autoptr (GError) error = NULL;
+  static const char *const ill[] = { "a00000001", "A0000001", "A000000001", "", "A0000000X" };
+  for (gsize i = 0; i < G_N_ELEMENTS (ill); i++)
+    {
+      REFUSED (model_card_report_lost (r, ill[i], ESSC_TEST_NOW, &error), MODEL_STD_MALFORMED);
+      REFUSED (model_card_report_found (r, ill[i], ESSC_TEST_NOW, &error), MODEL_STD_MALFORMED);
+      REFUSED (model_card_lock (r, ill[i], ESSC_TEST_NOW, &error), MODEL_STD_MALFORMED);
+      REFUSED (model_card_unlock (r, ill[i], ESSC_TEST_NOW, &error), MODEL_STD_MALFORMED);
+      REFUSED (model_card_cancel (r, ill[i], ESSC_TEST_NOW, &error), MODEL_STD_MALFORMED);
+    }
+  REFUSED (model_card_report_lost (r, "A00000009", ESSC_TEST_NOW, &error), MODEL_STD_NOT_FOUND);
+  REFUSED (model_card_report_found (r, "A00000001", ESSC_TEST_NOW, &error),
+           MODEL_STD_INVALID_STATE);
+}
+
+/* CARD-14: replacement checks both numbers' form, the card, table 2.2, then
+ * whether the successor's number is free. */
+static void
+test_order_replace (void)
+{
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (model_card_register (r, "A00000002", SSN_B, "x", CITY, TRUE, ESSC_TEST_NOW,
+                                      &error));
+  REFUSED (model_card_replace (r, "a00000001", "A00000003", ESSC_TEST_NOW, &error),
+           MODEL_STD_MALFORMED);
+  REFUSED (model_card_replace (r, "A00000009", "A0000003", ESSC_TEST_NOW, &error),
+           MODEL_STD_MALFORMED);
+  REFUSED (model_card_replace (r, "A00000009", "A00000002", ESSC_TEST_NOW, &error),
+           MODEL_STD_NOT_FOUND);
+  g_assert_true (model_card_cancel (r, "A00000001", ESSC_TEST_NOW, &error));
+  REFUSED (model_card_replace (r, "A00000001", "A0000003", ESSC_TEST_NOW, &error),
+           MODEL_STD_MALFORMED);
+  REFUSED (model_card_replace (r, "A00000001", "A00000002", ESSC_TEST_NOW, &error),
+           MODEL_STD_INVALID_STATE);
+  REFUSED (model_card_replace (r, "A00000002", "A00000002", ESSC_TEST_NOW, &error),
+           MODEL_STD_ALREADY_LINKED);
+}
+
+/* ISS-10: the number's form first, before the card and the level. */
+static void
+test_order_issue (void)
+{
+  g_autoptr (ModelCardRegistry) r = fx_card_registry_with_card ("A00000001", TRUE);
+  g_autoptr (GError) error = NULL;
+  guint8 pk[MODEL_DEVICE_PK_LEN];
+  fx_card_device_key (1, pk);
+  REFUSED (model_card_issue_ecard (r, "a00000001", 3, &fx_card_ev1, pk, ESSC_TEST_NOW, NULL,
+                                   &error), MODEL_STD_MALFORMED);
+  REFUSED (model_card_issue_ecard (r, "A00000009", 3, &fx_card_ev1, pk, ESSC_TEST_NOW, NULL,
+                                   &error), MODEL_STD_NOT_FOUND);
+  REFUSED (model_card_issue_ecard (r, "A00000001", 3, &fx_card_ev1, pk, ESSC_TEST_NOW, NULL,
+                                   &error), MODEL_STD_MALFORMED);
+}
+
 static void
 collect_card (const ModelCard *card, gpointer user_data)
 {
@@ -625,6 +713,10 @@ main (int argc, char **argv)
   g_test_add_func ("/card/status/cancelled-blocks-ecard", test_status_cancelled_blocks);
   g_test_add_func ("/card/status/unknown-ecard", test_status_unknown);
   g_test_add_func ("/card/replace", test_replace);
+  g_test_add_func ("/card/order/register", test_order_register);
+  g_test_add_func ("/card/order/transition", test_order_transition);
+  g_test_add_func ("/card/order/replace", test_order_replace);
+  g_test_add_func ("/card/order/issue", test_order_issue);
   g_test_add_func ("/card/store/roundtrip", test_store_roundtrip);
   g_test_add_func ("/card/store/restore-invalid", test_store_restore_invalid);
   g_test_add_func ("/card/names", test_names);

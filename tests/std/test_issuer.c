@@ -2,7 +2,8 @@
 /*
  * Tests of credential issuance from the card registry (CRED-10): only an
  * active e-card of a normal card gets a credential, and its fields are the
- * records'; the result verifies, and stops verifying when the card is lost.
+ * records'; the result verifies, and stops verifying when the card is lost;
+ * the times of CRED-12 with every allowed backdate, the order of CRED-13.
  */
 #include "model/std/issuer.h"
 #include "tests/lib/testutil.h"
@@ -118,6 +119,64 @@ test_refused (Fixture *f, gconstpointer data)
   g_assert_error (error, MODEL_ISSUER_ERROR, MODEL_STD_CARD_UNUSABLE);
 }
 
+/* CRED-12: issued_at = now - backdate (0..300), expires_at = now + lifetime. */
+static void
+test_backdate (Fixture *f, gconstpointer data)
+{
+  static const gint64 backdates[] = { 0, 1, 120, MODEL_ISSUER_BACKDATE_MAX };
+  for (gsize i = 0; i < G_N_ELEMENTS (backdates); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      ModelCredential cred;
+      g_autoptr (GBytes) bytes = model_issuer_sign_credential_backdated (
+        f->cards, f->ecard.id, f->key, ESSC_TEST_NOW, 3600, backdates[i], &cred, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cred.issued_at, ==, ESSC_TEST_NOW - backdates[i]);
+      g_assert_cmpint (cred.expires_at, ==, ESSC_TEST_NOW + 3600);
+      gsize len;
+      const guint8 *p = g_bytes_get_data (bytes, &len);
+      /* valid from the backdated issued_at up to the last second of the lifetime */
+      g_assert_true (model_credential_verify (p, len, f->trust, model_card_status_fn, f->cards,
+                                              ESSC_TEST_NOW - backdates[i], NULL, &error));
+      g_assert_true (model_credential_verify (p, len, f->trust, model_card_status_fn, f->cards,
+                                              ESSC_TEST_NOW + 3599, NULL, &error));
+      g_assert_false (model_credential_verify (p, len, f->trust, model_card_status_fn, f->cards,
+                                               ESSC_TEST_NOW + 3600, NULL, &error));
+      g_assert_error (error, MODEL_CREDENTIAL_ERROR, MODEL_STD_EXPIRED);
+    }
+  /* No backdate is the plain issuer's answer, byte for byte. */
+  g_autoptr (GBytes) plain = model_issuer_sign_credential (f->cards, f->ecard.id, f->key,
+                                                           ESSC_TEST_NOW, 60, NULL, NULL);
+  g_autoptr (GBytes) zero = model_issuer_sign_credential_backdated (f->cards, f->ecard.id, f->key,
+                                                                    ESSC_TEST_NOW, 60, 0, NULL,
+                                                                    NULL);
+  g_assert_true (g_bytes_equal (plain, zero));
+}
+
+/* CRED-13: the lifetime before the e-card, the e-card before its status. */
+static void
+test_order (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  guint8 unknown[16] = { 0 };
+  g_assert_null (model_issuer_sign_credential (f->cards, unknown, f->key, ESSC_TEST_NOW, 0, NULL,
+                                               &error));
+  g_assert_error (error, MODEL_ISSUER_ERROR, MODEL_STD_MALFORMED);
+  g_clear_error (&error);
+  g_assert_true (model_card_report_lost (f->cards, "A00000001", ESSC_TEST_NOW + 1, NULL));
+  g_assert_null (model_issuer_sign_credential (f->cards, f->ecard.id, f->key, ESSC_TEST_NOW + 2,
+                                               -1, NULL, &error));
+  g_assert_error (error, MODEL_ISSUER_ERROR, MODEL_STD_MALFORMED);
+  g_clear_error (&error);
+  g_assert_null (model_issuer_sign_credential (f->cards, unknown, f->key, ESSC_TEST_NOW + 2, 60,
+                                               NULL, &error));
+  g_assert_error (error, MODEL_ISSUER_ERROR, MODEL_STD_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (model_issuer_sign_credential (f->cards, f->ecard.id, f->key, ESSC_TEST_NOW + 2,
+                                               60, NULL, &error));
+  g_assert_error (error, MODEL_ISSUER_ERROR, MODEL_STD_CARD_UNUSABLE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -125,6 +184,10 @@ main (int argc, char **argv)
   g_test_add ("/issuer/credential/fields-from-records", Fixture, NULL, fixture_set_up,
               test_fields, fixture_tear_down);
   g_test_add ("/issuer/credential/refused", Fixture, NULL, fixture_set_up, test_refused,
+              fixture_tear_down);
+  g_test_add ("/issuer/credential/backdate", Fixture, NULL, fixture_set_up, test_backdate,
+              fixture_tear_down);
+  g_test_add ("/issuer/credential/order", Fixture, NULL, fixture_set_up, test_order,
               fixture_tear_down);
   return g_test_run ();
 }

@@ -395,6 +395,46 @@ test_free_null (void)
   model_pin_table_free (NULL);
 }
 
+/* PIN-13: verify and change judge the SSN by section 1 before looking it up. */
+static void
+test_ssn_first (void)
+{
+  g_autoptr (ModelPinTable) t = fast_table ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (model_pin_set (t, SSN_A, GOOD, 6, ESSC_TEST_NOW, &error));
+  static const struct {
+    const char *ssn;
+    gint code;   /* a ModelStdCode */
+  } bad[] = {
+    { "11010519491231002x", MODEL_STD_MALFORMED },   /* lower-case x (ID-1) */
+    { "1101051949123100", MODEL_STD_MALFORMED },     /* 16 characters */
+    { "110105194912310021", MODEL_STD_INVALID_ID },  /* check character (ID-2) */
+    { "990105194912310023", MODEL_STD_INVALID_ID },  /* province 99 (ID-4) */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (model_pin_verify (t, bad[i].ssn, GOOD, 6, ESSC_TEST_NOW, &error));
+      g_assert_error (error, MODEL_PIN_ERROR, bad[i].code);
+      g_clear_error (&error);
+      /* the SSN before the weak new PIN */
+      g_assert_false (model_pin_change (t, bad[i].ssn, GOOD, 6, "111111", 6, ESSC_TEST_NOW,
+                                        &error));
+      g_assert_error (error, MODEL_PIN_ERROR, bad[i].code);
+      g_clear_error (&error);
+    }
+  /* A valid SSN without a PIN is not_found (PIN-10), before the weak new PIN. */
+  g_assert_false (model_pin_verify (t, SSN_B, GOOD, 6, ESSC_TEST_NOW, &error));
+  g_assert_error (error, MODEL_PIN_ERROR, MODEL_STD_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (model_pin_change (t, SSN_B, GOOD, 6, "111111", 6, ESSC_TEST_NOW, &error));
+  g_assert_error (error, MODEL_PIN_ERROR, MODEL_STD_NOT_FOUND);
+  g_clear_error (&error);
+  /* Nothing was counted against SSN_A. */
+  ModelPinRecord rec;
+  g_assert_true (model_pin_get (t, SSN_A, &rec, NULL));
+  g_assert_cmpuint (rec.failures, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -409,6 +449,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pin/weak", test_weak);
   g_test_add_func ("/pin/format", test_format);
   g_test_add_func ("/pin/change", test_change);
+  g_test_add_func ("/pin/ssn-first", test_ssn_first);
   g_test_add_func ("/pin/store/roundtrip", test_store_roundtrip);
   g_test_add_func ("/pin/store/restore-invalid", test_store_restore_invalid);
   g_test_add_func ("/pin/free-null", test_free_null);
