@@ -308,48 +308,49 @@ is_literal_integer (JsonNode *node, const char **digits)
   return TRUE;
 }
 
-/* Replaces each literal integer in node (a copy), in place, by a string
- * placeholder "\001essc-integer-N\001", N counting in digits. */
-static void
-mark_literals (JsonNode *node, GPtrArray *digits)
+/* A deep copy of node in which each literal integer is a string placeholder
+ * "\001essc-integer-N\001", N counting in digits.  Returns: (transfer full). */
+static JsonNode *
+copy_marking (JsonNode *node, GPtrArray *digits)
 {
   const char *d;
   if (is_literal_integer (node, &d))
     {
       g_autofree char *mark = g_strdup_printf ("\001essc-integer-%u\001", digits->len);
       g_ptr_array_add (digits, g_strdup (d));
-      json_node_init_string (node, mark);
+      return json_node_init_string (json_node_alloc (), mark);
     }
-  else if (JSON_NODE_HOLDS_ARRAY (node))
+  if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *a = json_node_get_array (node);
+      JsonArray *copy = json_array_sized_new (json_array_get_length (a));
       for (guint i = 0; i < json_array_get_length (a); i++)
-        mark_literals (json_array_get_element (a, i), digits);
+        json_array_add_element (copy, copy_marking (json_array_get_element (a, i), digits));
+      JsonNode *n = json_node_init_array (json_node_alloc (), copy);
+      json_array_unref (copy);
+      return n;
     }
-  else if (JSON_NODE_HOLDS_OBJECT (node))
+  if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *o = json_node_get_object (node);
+      JsonObject *copy = json_object_new ();
       g_autoptr (GList) names = json_object_get_members (o);
       for (GList *l = names; l != NULL; l = l->next)
-        mark_literals (json_object_get_member (o, l->data), digits);
+        json_object_set_member (copy, l->data,
+                                copy_marking (json_object_get_member (o, l->data), digits));
+      JsonNode *n = json_node_init_object (json_node_alloc (), copy);
+      json_object_unref (copy);
+      return n;
     }
+  return json_node_copy (node);
 }
 
 char *
 conf_json_to_line_literal (JsonNode *node)
 {
-  const char *d;
-  if (is_literal_integer (node, &d))
-    return g_strdup (d);
-  /* json_node_copy shares objects and arrays: a deep copy by a round trip
-   * through the generator leaves node itself as it is. */
   g_autofree char *plain = conf_json_to_line (node);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, plain, -1, NULL))
-    return g_steal_pointer (&plain);
-  g_autoptr (JsonNode) copy = json_node_copy (json_parser_get_root (parser));
   g_autoptr (GPtrArray) digits = g_ptr_array_new_with_free_func (g_free);
-  mark_literals (copy, digits);
+  g_autoptr (JsonNode) copy = copy_marking (node, digits);
   if (digits->len == 0)
     return g_steal_pointer (&plain);
   g_autofree char *line = conf_json_to_line (copy);
