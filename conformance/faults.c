@@ -68,6 +68,8 @@ static const ConfFault catalogue[] = {
   { "qr-wrong-purpose", V | P, "QR-9", "qr.verify accepts a token of the other purpose" },
   { "qr-level1-payment", V | P, "QR-10",
     "qr.verify accepts a payment token of a level-1 e-card" },
+  { "qr-credential-issued-at", V | P, "QR-12",
+    "qr.verify reports the credential's issued_at as the token's" },
   { "qr-payment-without-pin", V | P, "QR-11",
     "qr.verify accepts a payment token without a verified PIN" },
 

@@ -564,7 +564,7 @@ static const ConfImplOp platform_ops[] = {
   { "credential.verify", op_credential_verify, "{" PLAUSIBLE_CRED "}" },
   { "qr.verify", op_qr_verify,
     "{\"purpose\":\"identity\",\"nonce\":\"000102030405060708090a0b0c0d0e0f\","
-    "\"issued_at\":1590969600," PLAUSIBLE_CRED "}" },
+    PLAUSIBLE_CRED ",\"credential_issued_at\":1590969600}" },
   { "pin.set", conf_impl_platform_pin_set, "{}" },
   { "pin.verify", conf_impl_platform_pin_verify, "{}" },
   { "pin.change", conf_impl_platform_pin_change, "{}" },
