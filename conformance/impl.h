@@ -160,6 +160,9 @@ gboolean conf_impl_consent_revoke (ConfImpl *impl, ModelConsentStore *store,
 gboolean conf_impl_consent_check (ConfImpl *impl, ModelConsentStore *store,
                                   const char *channel_id, JsonObject *params,
                                   JsonObject *result, GError **error);
+/* The JSON types of a question's members (ssn, department_id, scopes, now),
+ * MALFORMED for one absent or of another type (ERR-3). */
+gboolean conf_impl_consent_question_types (ConfImpl *impl, JsonObject *params, GError **error);
 
 /* A new GHashTable for 16-byte keys (g_free'd) and int values. */
 GHashTable *conf_impl_id_table_new (void);

@@ -409,9 +409,11 @@ op_ecard_issue (ConfImpl *impl, JsonObject *params, JsonObject *result, GError *
   ModelCard card;
   g_autoptr (GError) inner = NULL;
 
+  const char *pk_text;
   if (!conf_impl_get_text (params, "card_no", &card_no, error)
       || !conf_json_get_int (params, "level", &level, error)
-      || !get_evidence (params, &ev, error) || !conf_impl_get_now (impl, params, &now, error))
+      || !get_evidence (params, &ev, error) || !conf_impl_get_now (impl, params, &now, error)
+      || !conf_impl_get_text (params, "device_pk", &pk_text, error)) /* ERR-3: its type first */
     return FALSE;
   if (!conf_json_get_hex_fixed (params, "device_pk", pk, sizeof pk, &inner))
     {
