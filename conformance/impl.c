@@ -110,8 +110,8 @@ gboolean
 conf_impl_get_opt_text (JsonObject *params, const char *member, const char *fallback,
                         const char **out, GError **error)
 {
-  if (!json_object_has_member (params, member)
-      || json_node_is_null (json_object_get_member (params, member)))
+  /* absent only: null is no string (ADAPTER.md section 2) */
+  if (!json_object_has_member (params, member))
     {
       *out = fallback;
       return TRUE;

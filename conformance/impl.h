@@ -123,7 +123,8 @@ gboolean conf_impl_get_ranged (JsonObject *params, const char *member, gint64 mi
 /* A string member as a counted byte string (strings may hold any text). */
 gboolean conf_impl_get_text (JsonObject *params, const char *member, const char **out,
                              GError **error);
-/* An optional string member: *out = fallback when absent. */
+/* An optional string member: *out = fallback when absent (null is refused
+ * as of another type, ERR-3). */
 gboolean conf_impl_get_opt_text (JsonObject *params, const char *member,
                                  const char *fallback, const char **out, GError **error);
 

@@ -383,7 +383,6 @@ conf_impl_platform_reconcile (ConfImpl *impl, JsonObject *params, JsonObject *re
   /* PAY-15's option, allow_accepted (optional, default true: orders still
    * accepted are awaiting settlement, not a discrepancy) */
   if (json_object_has_member (params, "allow_accepted")
-      && !json_node_is_null (json_object_get_member (params, "allow_accepted"))
       && !conf_json_get_bool (params, "allow_accepted", &allow, error))
     return FALSE;
   if (CONF_FAULT (impl, "pay-reconcile-ignores-option"))

@@ -416,6 +416,8 @@ platform_tests (Fx *fx)
     { "now-null", "now = null" },
     { "settle-now-string", "payment.settle with now as a string" },
     { "reconcile-option-string", "ledger.reconcile with allow_accepted = \"false\"" },
+    { "reconcile-option-null", "ledger.reconcile with allow_accepted = null: an optional "
+      "member may be left out, null is no boolean" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (enc); i++)
     {
@@ -456,7 +458,9 @@ platform_tests (Fx *fx)
         default:
           json_node_unref (params);
           submit (fx, &p1, T0 + 10, MODEL_STD_OK);
-          params = conf_jo ("allow_accepted", conf_js ("false"), NULL);
+          params = conf_jo ("allow_accepted", i == 8 ? conf_js ("false")
+                                                     : json_node_init_null (json_node_alloc ()),
+                            NULL);
           op = "ledger.reconcile";
           break;
         }
