@@ -278,6 +278,13 @@ platform_tests (Fx *fx)
     { "currency-lowercase", "currency cny", { CH, "k", NULL, 0, PAYEE, 1, "cny", TRUE }, T0 },
     { "currency-usd", "currency USD", { CH, "k", NULL, 0, PAYEE, 1, "USD", TRUE }, T0 },
     { "city-low", "city 99999", { CH, "k", NULL, 99999, PAYEE, 1, "CNY", TRUE }, T0 },
+    { "city-high", "city 1000000", { CH, "k", NULL, 1000000, PAYEE, 1, "CNY", TRUE }, T0 },
+    { "payee-blank", "a blank in the payee", { CH, "k", NULL, 0, "M PHARMACY", 1, "CNY", TRUE },
+      T0 },
+    { "now-zero", "a submission time of 0 (PAY-5: > 0)", { CH, "k", NULL, 0, PAYEE, 1, "CNY",
+      TRUE }, 0 },
+    { "now-negative", "a submission time before 1970", { CH, "k", NULL, 0, PAYEE, 1, "CNY",
+      TRUE }, -1 },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
