@@ -127,7 +127,8 @@ request_line (gint64 id, const char *op, JsonObject *params)
   json_object_set_member (req, "params", p);
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, req);
-  return conf_json_to_line (root);
+  /* {"$integer": "DIGITS"} in params: the number as written (docs/VECTORS.md) */
+  return conf_json_to_line_literal (root);
 }
 
 /* Parses one response line into out; a protocol failure otherwise. */

@@ -24,6 +24,8 @@ static const ConfFault catalogue[] = {
     "every operation answers ok with a plausible result, whatever the request" },
   { "reject-everything", V | C | P, "ERR-1",
     "every operation but hello, reset and bye answers an error (internal)" },
+  { "json-lax-types", V | C | P, "ERR-3",
+    "an integer member given as a string of digits, a boolean as \"true\"/\"false\", is taken" },
 
   /* section 1: identifiers */
   { "id-accept-lowercase-x", V | P, "ID-1", "takes a lower-case check character x for X" },
@@ -33,6 +35,10 @@ static const ConfFault catalogue[] = {
     "accepts a province code outside GB/T 2260" },
   { "id-refuse-retired-region", V | P, "ID-5",
     "refuses an ID whose region code is not in the current list (invalid_id)" },
+  { "id-region-county-only", V | P, "ID-7",
+    "region_known from a county list alone: false for province and prefecture codes" },
+  { "id-region-gbt2260", V | P, "ID-7",
+    "region_known from GB/T 2260's own list: true for 710000, 810000 and 820000" },
 
   /* section 4: credentials */
   { "cred-accept-trailing-bytes", V | C | P, "CRED-4",
@@ -78,6 +84,8 @@ static const ConfFault catalogue[] = {
   { "qr-wrong-purpose", V | P, "QR-9", "qr.verify accepts a token of the other purpose" },
   { "qr-level1-payment", V | P, "QR-10",
     "qr.verify accepts a payment token of a level-1 e-card" },
+  { "qr-credential-issued-at", V | P, "QR-12",
+    "qr.verify reports the credential's issued_at as the token's" },
   { "qr-payment-without-pin", V | P, "QR-11",
     "qr.verify accepts a payment token without a verified PIN" },
 
@@ -153,6 +161,12 @@ static const ConfFault catalogue[] = {
     "consent.revoke answers ok but the authorisation stays in force" },
   { "consent-random-ids", C | P, "CONSENT-12",
     "grant ids are random, not derived from reset.seed (test mode)" },
+  { "consent-grant-scopes-first", C | P, "CONSENT-14",
+    "consent.grant checks the scope set before the SSN (malformed before invalid_id)" },
+  { "consent-lax-grant", C, "CONSENT-3",
+    "the channel's consent.grant records an authorisation that breaks the record's rules" },
+  { "consent-registry", P, "CONSENT-15",
+    "the consent operations refuse a channel id the registry lacks (not_found)" },
 
   /* section 8: payments */
   { "pay-new-key-on-retry", C, "PAY-6",
@@ -176,6 +190,15 @@ static const ConfFault catalogue[] = {
     "settlement.set_switch answers ok for a change that would move existing orders" },
   { "pay-settle-twice", P, "PAY-12",
     "settling a settled order answers as a first settlement (duplicate false)" },
+  { "pay-settle-time-first", P, "PAY-17",
+    "payment.settle checks the time before the state: a settled order re-settled early is "
+    "invalid_state, not duplicate" },
+  { "pay-registry", P, "PAY-18",
+    "payment.submit refuses a channel id the registry lacks (not_found)" },
+  { "pay-reconcile-ignores-option", P, "PAY-15",
+    "ledger.reconcile allows accepted orders even when allow_accepted is false" },
+  { "pay-prepare-lax-fields", C, "PAY-5",
+    "payment.prepare does not check order_ref, payee, city and amount" },
 
   /* section 9: audit trail */
   { "audit-seq-from-one", P, "AUDIT-1", "audit entries are numbered from 1" },

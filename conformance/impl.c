@@ -125,8 +125,8 @@ gboolean
 conf_impl_get_opt_text (JsonObject *params, const char *member, const char *fallback,
                         const char **out, GError **error)
 {
-  if (!json_object_has_member (params, member)
-      || json_node_is_null (json_object_get_member (params, member)))
+  /* absent only: null is no string (ADAPTER.md section 2) */
+  if (!json_object_has_member (params, member))
     {
       *out = fallback;
       return TRUE;
@@ -202,6 +202,14 @@ validate_id (ConfImpl *impl, const char *ssn, gint64 now, ModelIdInfo *info, GEr
       info->province = province;
       info->region_known = FALSE;
     }
+  /* ID-7 read from another list: a county list alone, or GB/T 2260's own
+   * (which has the province codes of Taiwan, Hong Kong and Macao) */
+  if (CONF_FAULT (impl, "id-region-county-only") && info->region % 100 == 0
+      && info->region != 441900 && info->region != 442000 && info->region != 460400)
+    info->region_known = FALSE;
+  if (CONF_FAULT (impl, "id-region-gbt2260")
+      && (info->region == 710000 || info->region == 810000 || info->region == 820000))
+    info->region_known = TRUE;
   if (CONF_FAULT (impl, "id-refuse-retired-region") && !info->region_known)
     return conf_impl_fail (error, MODEL_STD_INVALID_ID, "ssn: region %06u is not in the list",
                            info->region);
@@ -358,13 +366,58 @@ find_op (const ConfImplRole *table, const char *name)
   return NULL;
 }
 
+/* json-lax-types: params with the integer members given as strings of
+ * digits and the boolean ones as "true"/"false" turned into what they spell,
+ * as an implementation that converts types would read them.  Returns:
+ * (transfer full) a new object. */
+static JsonObject *
+lax_types (JsonObject *params)
+{
+  static const char *const ints[] = { "amount_fen", "city", "count", "expires_at", "from",
+                                      "level", "lifetime", "not_before", "now", "switch_at",
+                                      "tier", "timestamp" };
+  static const char *const bools[] = { "allow_accepted", "bank_account_active",
+                                       "pin_verified" };
+  JsonObject *copy = json_object_new ();
+  g_autoptr (GList) names = json_object_get_members (params);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *v = json_object_get_member (params, name);
+      const char *text = JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING
+                             ? json_node_get_string (v) : NULL;
+      gboolean done = FALSE;
+      for (gsize i = 0; text != NULL && !done && i < G_N_ELEMENTS (ints); i++)
+        if (strcmp (name, ints[i]) == 0
+            && g_regex_match_simple ("^-?[0-9]{1,18}$", text, 0, 0))
+          {
+            json_object_set_int_member (copy, name, g_ascii_strtoll (text, NULL, 10));
+            done = TRUE;
+          }
+      for (gsize i = 0; text != NULL && !done && i < G_N_ELEMENTS (bools); i++)
+        if (strcmp (name, bools[i]) == 0
+            && (strcmp (text, "true") == 0 || strcmp (text, "false") == 0))
+          {
+            json_object_set_boolean_member (copy, name, strcmp (text, "true") == 0);
+            done = TRUE;
+          }
+      if (!done)
+        json_object_set_member (copy, name, json_node_copy (v));
+    }
+  return copy;
+}
+
 /* A role op, with the faults that concern every op. */
 static gboolean
 run_op (ConfImpl *impl, const ConfImplOp *op, JsonObject *params, JsonObject **result,
         GError **error)
 {
   g_autoptr (GError) inner = NULL;
+  g_autoptr (JsonObject) lax = NULL;
   gboolean ok;
+
+  if (CONF_FAULT (impl, "json-lax-types"))
+    params = lax = lax_types (params);
 
   if (CONF_FAULT (impl, "reject-everything"))
     ok = conf_impl_fail (&inner, MODEL_STD_INTERNAL, "%s: refused (reject-everything)",

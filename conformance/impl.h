@@ -138,7 +138,8 @@ gboolean conf_impl_get_ranged (JsonObject *params, const char *member, gint64 mi
 /* A string member as a counted byte string (strings may hold any text). */
 gboolean conf_impl_get_text (JsonObject *params, const char *member, const char **out,
                              GError **error);
-/* An optional string member: *out = fallback when absent. */
+/* An optional string member: *out = fallback when absent (null is refused
+ * as of another type, ERR-3). */
 gboolean conf_impl_get_opt_text (JsonObject *params, const char *member,
                                  const char *fallback, const char **out, GError **error);
 
@@ -175,6 +176,9 @@ gboolean conf_impl_consent_revoke (ConfImpl *impl, ModelConsentStore *store,
 gboolean conf_impl_consent_check (ConfImpl *impl, ModelConsentStore *store,
                                   const char *channel_id, JsonObject *params,
                                   JsonObject *result, GError **error);
+/* The JSON types of a question's members (ssn, department_id, scopes, now),
+ * MALFORMED for one absent or of another type (ERR-3). */
+gboolean conf_impl_consent_question_types (ConfImpl *impl, JsonObject *params, GError **error);
 
 /* A new GHashTable for 16-byte keys (g_free'd) and int values. */
 GHashTable *conf_impl_id_table_new (void);

@@ -511,9 +511,11 @@ op_ecard_issue (ConfImpl *impl, JsonObject *params, JsonObject *result, GError *
   ModelCard card;
   g_autoptr (GError) inner = NULL;
 
+  const char *pk_text;
   if (!conf_impl_get_text (params, "card_no", &card_no, error)
       || !conf_json_get_int (params, "level", &level, error)
       || !get_evidence (params, &ev, error) || !conf_impl_get_now (impl, params, &now, error)
+      || !conf_impl_get_text (params, "device_pk", &pk_text, error) /* ERR-3: its type first */
       || !lookup_first (impl, card_no, error))
     return FALSE;
   if (!conf_json_get_hex_fixed (params, "device_pk", pk, sizeof pk, &inner))
@@ -685,7 +687,7 @@ static const ConfImplOp platform_ops[] = {
   { "credential.verify", op_credential_verify, "{" PLAUSIBLE_CRED "}" },
   { "qr.verify", op_qr_verify,
     "{\"purpose\":\"identity\",\"nonce\":\"000102030405060708090a0b0c0d0e0f\","
-    "\"issued_at\":1590969600," PLAUSIBLE_CRED "}" },
+    PLAUSIBLE_CRED ",\"credential_issued_at\":1590969600}" },
   { "pin.set", conf_impl_platform_pin_set, "{}" },
   { "pin.verify", conf_impl_platform_pin_verify, "{}" },
   { "pin.change", conf_impl_platform_pin_change, "{}" },

@@ -206,6 +206,23 @@ conf_impl_platform_channel_get (ConfImpl *impl, JsonObject *params, JsonObject *
          && put_channel (impl, id, now, result, error);
 }
 
+/* consent-registry, pay-registry: a platform that looks the channel id of a
+ * consent operation or a submission up in its channel registry, which
+ * CONSENT-15 and PAY-18 say it does not (not_found for one it lacks). */
+static gboolean
+registry_knows (ConfImpl *impl, const char *fault, JsonObject *params, GError **error)
+{
+  ConfPlatform *p = impl->state;
+  const char *id;
+  ModelChannel ch;
+  if (!CONF_FAULT (impl, fault) || !json_object_has_member (params, "channel_id")
+      || !conf_json_get_string (params, "channel_id", &id, NULL)
+      || !model_channel_id_check (id, "channel_id", NULL)
+      || model_channel_registry_lookup (p->channels, id, &ch, NULL))
+    return TRUE;
+  return conf_impl_fail (error, MODEL_STD_NOT_FOUND, "channel_id: %s is not registered", id);
+}
+
 /* ---- consent ------------------------------------------------------------------ */
 
 gboolean
@@ -213,7 +230,8 @@ conf_impl_platform_consent_grant (ConfImpl *impl, JsonObject *params, JsonObject
                                   GError **error)
 {
   ConfPlatform *p = impl->state;
-  return conf_impl_consent_grant (impl, p->consents, params, result, error);
+  return registry_knows (impl, "consent-registry", params, error)
+         && conf_impl_consent_grant (impl, p->consents, params, result, error);
 }
 
 gboolean
@@ -231,6 +249,7 @@ conf_impl_platform_consent_check (ConfImpl *impl, JsonObject *params, JsonObject
   ConfPlatform *p = impl->state;
   const char *channel;
   return conf_impl_get_text (params, "channel_id", &channel, error)
+         && registry_knows (impl, "consent-registry", params, error)
          && conf_impl_consent_check (impl, p->consents, channel, params, result, error);
 }
 
@@ -281,6 +300,8 @@ conf_impl_platform_payment_submit (ConfImpl *impl, JsonObject *params, JsonObjec
       || !conf_impl_get_text (params, "currency", &req.currency, error)
       || !conf_json_get_bool (params, "pin_verified", &req.pin_verified, error)
       || !conf_impl_get_now (impl, params, &now, error))
+    return FALSE;
+  if (!registry_knows (impl, "pay-registry", params, error))
     return FALSE;
   req.city = (guint32) city;
   req.amount_fen = amount;
@@ -340,8 +361,12 @@ conf_impl_platform_payment_settle (ConfImpl *impl, JsonObject *params, JsonObjec
   ModelStdCode outcome = MODEL_STD_INTERNAL;
 
   if (!conf_impl_get_text (params, "order_id", &order_id, error)
-      || !conf_impl_get_now (impl, params, &now, error)
-      || !model_ledger_settle (p->ledger, order_id, now, &outcome, error))
+      || !conf_impl_get_now (impl, params, &now, error))
+    return FALSE;
+  const ModelPaymentOrder *known = model_ledger_lookup (p->ledger, order_id);
+  if (CONF_FAULT (impl, "pay-settle-time-first") && known != NULL && now < known->created_at)
+    return conf_impl_fail (error, MODEL_STD_INVALID_STATE, "now: before the order's creation");
+  if (!model_ledger_settle (p->ledger, order_id, now, &outcome, error))
     return FALSE;
   const ModelPaymentOrder *order = model_ledger_lookup (p->ledger, order_id);
   gboolean duplicate = outcome == MODEL_STD_DUPLICATE && !CONF_FAULT (impl, "pay-settle-twice");
@@ -370,8 +395,15 @@ conf_impl_platform_reconcile (ConfImpl *impl, JsonObject *params, JsonObject *re
 {
   ConfPlatform *p = impl->state;
   ModelLedgerReport report;
-  /* Orders still accepted are awaiting settlement, not a discrepancy. */
-  if (!model_ledger_reconcile (p->ledger, TRUE, &report, error))
+  gboolean allow = TRUE;
+  /* PAY-15's option, allow_accepted (optional, default true: orders still
+   * accepted are awaiting settlement, not a discrepancy) */
+  if (json_object_has_member (params, "allow_accepted")
+      && !conf_json_get_bool (params, "allow_accepted", &allow, error))
+    return FALSE;
+  if (CONF_FAULT (impl, "pay-reconcile-ignores-option"))
+    allow = TRUE;
+  if (!model_ledger_reconcile (p->ledger, allow, &report, error))
     return FALSE;
   gint64 local = report.settled_fen[MODEL_ROUTE_LOCAL];
   gint64 unified = report.settled_fen[MODEL_ROUTE_UNIFIED];

@@ -28,7 +28,7 @@
 #define PLAUSIBLE_CREDENTIAL_VERIFY "{" PLAUSIBLE_CRED "}"
 #define PLAUSIBLE_QR_VERIFY \
   "{\"purpose\":\"identity\",\"nonce\":\"000102030405060708090a0b0c0d0e0f\"," \
-  "\"issued_at\":1590969600," PLAUSIBLE_CRED "}"
+  PLAUSIBLE_CRED ",\"credential_issued_at\":1590969600}"
 
 /* ---- credential.verify ---------------------------------------------------- */
 
@@ -282,11 +282,16 @@ conf_impl_qr_verify (ConfImpl *impl, JsonObject *params, JsonObject *result,
       g_propagate_error (error, g_steal_pointer (&inner));
       return FALSE;
     }
+  /* QR-12: the token's purpose, nonce and issued_at, and the credential,
+   * whose own issued_at is credential_issued_at (ADAPTER.md 4.2). */
   json_object_set_string_member (result, "purpose",
                                  tok.purpose == MODEL_QR_PAYMENT ? "payment" : "identity");
   conf_impl_put_hex (result, "nonce", tok.nonce, sizeof tok.nonce);
-  json_object_set_int_member (result, "issued_at", tok.issued_at);
   conf_impl_put_credential (result, &tok.credential);
+  json_object_set_int_member (result, "issued_at",
+                              CONF_FAULT (impl, "qr-credential-issued-at")
+                                  ? tok.credential.issued_at : tok.issued_at);
+  json_object_set_int_member (result, "credential_issued_at", tok.credential.issued_at);
   return TRUE;
 }
 

@@ -9,6 +9,7 @@
 #include "base/hex.h"
 #include "model/std/common.h"
 
+#include <math.h>
 #include <string.h>
 
 G_DEFINE_QUARK (conf-json-error-quark, conf_json_error)
@@ -78,6 +79,79 @@ nesting_depth (const char *text, gsize len)
   return max;
 }
 
+/* TRUE when the n digits (no sign) are an integer of -2^63..2^63-1 with
+ * that sign. */
+static gboolean
+fits_int64 (const char *digits, gsize n, gboolean negative)
+{
+  while (n > 1 && digits[0] == '0')
+    digits++, n--;
+  if (n != 19)
+    return n < 19;
+  return memcmp (digits, negative ? "9223372036854775808" : "9223372036854775807", 19) <= 0;
+}
+
+/*
+ * json-glib reads an integer literal into 64 bits without a range check:
+ * 9223372036854775808 becomes -9223372036854775808 and longer ones wrap or
+ * saturate, so a value outside -2^63..2^63-1 would pass as another integer
+ * (docs/ADAPTER.md section 2 forbids that).  Each such literal outside a
+ * string is replaced by OUT_OF_RANGE (with its sign), a number json-glib
+ * reads as a double beyond the range, which every integer getter refuses.
+ * Returns: (transfer full) the text to parse, or NULL when it has no
+ * such literal (the common case: nothing is copied).
+ */
+#define OUT_OF_RANGE "9.3e18"
+
+static GString *
+without_big_integers (const char *text, gsize len)
+{
+  GString *out = NULL;
+  gsize copied = 0;
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        {
+          in_string = TRUE;
+          continue;
+        }
+      if (c != '-' && !g_ascii_isdigit (c))
+        continue;
+      gboolean negative = c == '-';
+      gsize start = i, d = negative ? i + 1 : i, j = d;
+      while (j < len && g_ascii_isdigit (text[j]))
+        j++;
+      gboolean integer = j > d && !(j < len && (text[j] == '.' || text[j] == 'e'
+                                                || text[j] == 'E'));
+      if (integer && !fits_int64 (text + d, j - d, negative))
+        {
+          if (out == NULL)
+            out = g_string_sized_new (len + sizeof OUT_OF_RANGE);
+          g_string_append_len (out, text + copied, (gssize) (start - copied));
+          g_string_append (out, negative ? "-" OUT_OF_RANGE : OUT_OF_RANGE);
+          copied = j;
+        }
+      /* the rest of the number token (fraction, exponent) */
+      while (j < len && (g_ascii_isdigit (text[j]) || text[j] == '.' || text[j] == 'e'
+                         || text[j] == 'E' || text[j] == '+' || text[j] == '-'))
+        j++;
+      i = j - 1;
+    }
+  if (out != NULL)
+    g_string_append_len (out, text + copied, (gssize) (len - copied));
+  return out;
+}
+
 JsonObject *
 conf_json_parse_object (const char *text, gsize len, GError **error)
 {
@@ -93,6 +167,9 @@ conf_json_parse_object (const char *text, gsize len, GError **error)
     return fail (error, "JSON: invalid UTF-8 at byte %zu", (gsize) (end - text)), NULL;
   if (nesting_depth (text, len) > CONF_JSON_MAX_DEPTH)
     return fail (error, "JSON: nested deeper than %d levels", CONF_JSON_MAX_DEPTH), NULL;
+  g_autoptr (GString) checked = without_big_integers (text, len);
+  if (checked != NULL)
+    text = checked->str, len = checked->len;
   if (!json_parser_load_from_data (parser, text, (gssize) len, &inner))
     return fail (error, "JSON: %s", inner->message), NULL;
   JsonNode *root = json_parser_get_root (parser);
@@ -128,7 +205,10 @@ conf_json_get_int (JsonObject *obj, const char *name, gint64 *out, GError **erro
   JsonNode *n = member (obj, name, error);
   if (n == NULL)
     return FALSE;
-  if (json_node_get_value_type (n) != G_TYPE_INT64)
+  if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_DOUBLE
+      && fabs (json_node_get_double (n)) >= 9223372036854775808.0)
+    return fail (error, "member '%s': integer outside -2^63..2^63-1", name);
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
     return fail (error, "member '%s': expected an integer", name);
   *out = json_node_get_int (n);
   return TRUE;
@@ -203,6 +283,90 @@ conf_json_to_line (JsonNode *node)
   json_generator_set_root (gen, node);
   json_generator_set_pretty (gen, FALSE);
   return json_generator_to_data (gen, NULL);
+}
+
+/* TRUE when node is {"$integer": "DIGITS"}: an optional '-' and 1..4096
+ * ASCII digits. */
+static gboolean
+is_literal_integer (JsonNode *node, const char **digits)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  JsonObject *o = json_node_get_object (node);
+  JsonNode *v = json_object_get_member (o, CONF_JSON_LITERAL_INTEGER);
+  if (json_object_get_size (o) != 1 || v == NULL || !JSON_NODE_HOLDS_VALUE (v)
+      || json_node_get_value_type (v) != G_TYPE_STRING)
+    return FALSE;
+  const char *s = json_node_get_string (v), *d = s[0] == '-' ? s + 1 : s;
+  gsize n = strlen (d);
+  if (n == 0 || n > 4096)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (d[i]))
+      return FALSE;
+  *digits = s;
+  return TRUE;
+}
+
+/* A deep copy of node in which each literal integer is a string placeholder
+ * "\001essc-integer-N\001", N counting in digits.  Returns: (transfer full). */
+static JsonNode *
+copy_marking (JsonNode *node, GPtrArray *digits)
+{
+  const char *d;
+  if (is_literal_integer (node, &d))
+    {
+      g_autofree char *mark = g_strdup_printf ("\001essc-integer-%u\001", digits->len);
+      g_ptr_array_add (digits, g_strdup (d));
+      return json_node_init_string (json_node_alloc (), mark);
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      JsonArray *copy = json_array_sized_new (json_array_get_length (a));
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        json_array_add_element (copy, copy_marking (json_array_get_element (a, i), digits));
+      JsonNode *n = json_node_init_array (json_node_alloc (), copy);
+      json_array_unref (copy);
+      return n;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      JsonObject *copy = json_object_new ();
+      g_autoptr (GList) names = json_object_get_members (o);
+      for (GList *l = names; l != NULL; l = l->next)
+        json_object_set_member (copy, l->data,
+                                copy_marking (json_object_get_member (o, l->data), digits));
+      JsonNode *n = json_node_init_object (json_node_alloc (), copy);
+      json_object_unref (copy);
+      return n;
+    }
+  return json_node_copy (node);
+}
+
+char *
+conf_json_to_line_literal (JsonNode *node)
+{
+  g_autofree char *plain = conf_json_to_line (node);
+  g_autoptr (GPtrArray) digits = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (JsonNode) copy = copy_marking (node, digits);
+  if (digits->len == 0)
+    return g_steal_pointer (&plain);
+  g_autofree char *line = conf_json_to_line (copy);
+  g_autoptr (GString) out = g_string_new (line);
+  for (guint i = 0; i < digits->len; i++)
+    {
+      g_autofree char *quoted = g_strdup_printf ("\"\\u0001essc-integer-%u\\u0001\"", i);
+      /* exactly one occurrence, or the line is left with the objects */
+      const char *at = strstr (out->str, quoted);
+      if (at == NULL || strstr (at + 1, quoted) != NULL)
+        return g_steal_pointer (&plain);
+      gsize pos = (gsize) (at - out->str);
+      g_string_erase (out, (gssize) pos, (gssize) strlen (quoted));
+      g_string_insert (out, (gssize) pos, digits->pdata[i]);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 char *

@@ -37,14 +37,17 @@ gboolean conf_hex_decode_fixed (const char *hex, guint8 *out, gsize len, GError 
 /*
  * Parses len bytes (not NUL-terminated necessarily) as one JSON object:
  * valid UTF-8, no NUL, nested at most CONF_JSON_MAX_DEPTH deep, an object
- * at the top.  Returns: (transfer full) the
- * object, or NULL with MALFORMED saying what was wrong.
+ * at the top.  An integer literal outside -2^63..2^63-1 is never wrapped
+ * into range: it is held as a double beyond the range, so the integer
+ * getters refuse it (docs/ADAPTER.md section 2).  Returns: (transfer full)
+ * the object, or NULL with MALFORMED saying what was wrong.
  */
 JsonObject *conf_json_parse_object (const char *text, gsize len, GError **error);
 
 /* Typed getters: FALSE with MALFORMED "member 'x': expected ..." when the
- * member is missing or of another type.  Strings and objects are borrowed
- * from obj. */
+ * member is missing or of another type (an integer getter also refuses a
+ * number with a fraction or an exponent, and one outside 64 bits).
+ * Strings and objects are borrowed from obj. */
 gboolean conf_json_get_string (JsonObject *obj, const char *member, const char **out,
                                GError **error);
 gboolean conf_json_get_int (JsonObject *obj, const char *member, gint64 *out, GError **error);
@@ -65,6 +68,14 @@ GBytes *conf_json_get_hex (JsonObject *obj, const char *member, GError **error);
 /* Returns: (transfer full) node as one line of JSON (no newline), members in
  * insertion order. */
 char *conf_json_to_line (JsonNode *node);
+/* The member of the one-member object {"$integer": "DIGITS"} by which a
+ * vector states an integer literal of any size (docs/VECTORS.md). */
+#define CONF_JSON_LITERAL_INTEGER "$integer"
+/* As conf_json_to_line, but every object {"$integer": "DIGITS"} (an
+ * optional '-' and 1..4096 digits) is written as the number DIGITS, as it
+ * is: how the runner sends an integer that no 64-bit JSON library holds.
+ * Returns: (transfer full). */
+char *conf_json_to_line_literal (JsonNode *node);
 /* Returns: (transfer full) node pretty-printed with 2-space indent and a final
  * newline, members in insertion order (for vector files). */
 char *conf_json_to_pretty (JsonNode *node);

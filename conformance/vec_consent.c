@@ -7,11 +7,14 @@
  * code rule of CONSENT-7, the validity edges, revocation, scopes that are
  * not pooled, matching of SSN, channel and department (empty = any),
  * deterministic grant ids (CONSENT-12), malformed scope texts, grants and
- * questions, and a channel that is not live.  Mirrored on
- * ModelConsentStore seeded with the reset seed.
+ * questions (in both roles), two faults at once (the order of CONSENT-14),
+ * revoking twice, the request's encoding (ERR-3), a channel the platform's
+ * registry does not hold (CONSENT-15) and a channel that is not live.
+ * Mirrored on ModelConsentStore seeded with the reset seed.
  */
 #include "conformance/vec_private.h"
 
+#include "base/hex.h"
 #include "model/std/consent.h"
 
 #include <string.h>
@@ -61,13 +64,14 @@ grant (Fx *fx, const char *kind, const char *ssn, const char *channel, const cha
   g_strlcpy (g.department_id, dept, sizeof g.department_id);
   g.not_before = nb;
   g.expires_at = exp;
-  /* the record's fixed fields: longer text is malformed before anything else */
-  gboolean fits = strlen (ssn) <= MODEL_SSN_LEN && strlen (channel) <= MODEL_CHANNEL_ID_LEN
-                  && strlen (dept) <= MODEL_CONSENT_DEPT_MAX;
-  gboolean ok = fits && model_consent_scopes_parse (scopes, &g.scopes, &error)
-                && model_consent_store_grant (fx->store, &g, fx->last, &error);
-  if (!fits)
-    g_set_error (&error, CONF_VECTORS_ERROR, MODEL_STD_MALFORMED, "a field too long");
+  /* CONSENT-14: kind, parties (their lengths included), scopes, the rest */
+  gboolean ok = FALSE;
+  if (g.kind == MODEL_CONSENT_N_KINDS)
+    g_set_error (&error, CONF_VECTORS_ERROR, MODEL_STD_MALFORMED, "kind: unknown");
+  else
+    ok = model_consent_parties_check (g.kind, ssn, channel, dept, nb, &error)
+         && model_consent_scopes_parse (scopes, &g.scopes, &error)
+         && model_consent_store_grant (fx->store, &g, fx->last, &error);
   conf_vec_agree (fx->v, "consent.grant", error, want);
   conf_vec_step (fx->v, "consent.grant",
                  conf_jo ("kind", conf_js (kind), "ssn", conf_js (ssn),
@@ -98,7 +102,10 @@ check (Fx *fx, const char *ssn, const char *channel, const char *dept, const cha
   ModelConsentDecision d;
   guint32 set = 0;
   memset (&d, 0, sizeof d);
-  gboolean ok = model_consent_scopes_parse (scopes, &set, &error)
+  /* CONSENT-14: the parties, the scope set, the decision */
+  gboolean ok = model_consent_parties_check (MODEL_CONSENT_N_KINDS, ssn, channel, dept, now,
+                                             &error)
+                && model_consent_scopes_parse (scopes, &set, &error)
                 && model_consent_store_check (fx->store, ssn, channel, dept, set, now, &d,
                                               &error);
   conf_vec_agree (fx->v, fx->channel ? "data.request" : "consent.check", error, want);
@@ -300,6 +307,27 @@ malformed (Fx *fx)
       "CONSENT-3", T0 - DAY, T0 + DAY, MODEL_STD_MALFORMED },
     { "grant-window-empty", "personal", CONF_VEC_SSN1, "", "identity", "CONSENT-3", T0, T0,
       MODEL_STD_MALFORMED },
+    { "grant-window-reversed", "personal", CONF_VEC_SSN1, "", "identity", "CONSENT-3",
+      T0 + DAY, T0, MODEL_STD_MALFORMED },
+    { "grant-scopes-none-valid", "channel", "", "", ",", "CONSENT-2", T0 - DAY, T0 + DAY,
+      MODEL_STD_MALFORMED },
+    { "grant-kind-case", "Personal", CONF_VEC_SSN1, "", "identity", "CONSENT-3", T0 - DAY,
+      T0 + DAY, MODEL_STD_MALFORMED },
+    { "grant-ssn-17", "personal", "11010519491231002", "", "identity", "CONSENT-3 ID-1",
+      T0 - DAY, T0 + DAY, MODEL_STD_MALFORMED },
+    { "grant-ssn-province", "department", "990105194912310026", "MIB-110000", "identity",
+      "CONSENT-3 ID-4", T0 - DAY, T0 + DAY, MODEL_STD_INVALID_ID },
+    /* CONSENT-14: two faults at once, the first in the order decides */
+    { "order-kind-before-ssn", "holder", "110105194912310021", "", "identity",
+      "CONSENT-14", T0 - DAY, T0 + DAY, MODEL_STD_MALFORMED },
+    { "order-ssn-before-scopes", "personal", "110105194912310021", "", "identity,photo",
+      "CONSENT-14 CONSENT-3", T0 - DAY, T0 + DAY, MODEL_STD_INVALID_ID },
+    { "order-ssn-before-department", "department", "110105194912310021", "mib-110000",
+      "identity", "CONSENT-14", T0 - DAY, T0 + DAY, MODEL_STD_INVALID_ID },
+    { "order-ssn-before-window", "personal", "110105194912310021", "", "identity",
+      "CONSENT-14", T0, T0, MODEL_STD_INVALID_ID },
+    { "order-birth-before-scopes", "personal", CONF_VEC_SSN1, "", "",
+      "CONSENT-14 CONSENT-3 ID-3", -1000000000, T0, MODEL_STD_INVALID_ID },
     { "grant-ssn-check", "personal", "110105194912310021", "", "identity", "CONSENT-3 ID-2",
       T0 - DAY, T0 + DAY, MODEL_STD_INVALID_ID },
     { "grant-ssn-lowercase-x", "personal", "11010519491231002x", "", "identity",
@@ -317,6 +345,21 @@ malformed (Fx *fx)
   TEST ("grant-channel-lowercase", "CONSENT-3 CHAN-1", "a channel id in lower case", "Malformed",
         "invalid");
   grant (fx, "channel", "", "ch100001", "", "identity", T0 - DAY, T0 + DAY, MODEL_STD_MALFORMED);
+  TEST ("grant-channel-long", "CONSENT-3 CHAN-1", "a channel id of 9 characters", "Malformed",
+        "invalid");
+  grant (fx, "channel", "", "CH1000011", "", "identity", T0 - DAY, T0 + DAY,
+         MODEL_STD_MALFORMED);
+  TEST ("order-ssn-before-channel", "CONSENT-14", "an SSN with a wrong check character and a "
+        "channel id of 9 characters: invalid_id, the SSN is checked first", "Malformed Order",
+        "invalid");
+  grant (fx, "personal", "110105194912310021", "CH1000011", "", "identity", T0 - DAY, T0 + DAY,
+         MODEL_STD_INVALID_ID);
+  TEST ("order-malformed-grant-stores-nothing", "CONSENT-3 ERR-2 CONSENT-12", "a refused grant "
+        "takes no grant id: the next grant gets the first id of CONSENT-12", "Malformed",
+        "valid");
+  grant (fx, "personal", CONF_VEC_SSN1, CH, "", "photo", T0 - DAY, T0 + DAY,
+         MODEL_STD_MALFORMED);
+  grant_kind (fx, 0, "identity", T0 - DAY, T0 + DAY);
   TEST ("question-ssn-malformed", "CONSENT-11", "a question about an SSN of 17 characters",
         "Malformed", "invalid");
   check (fx, "11010519491231002", CH, DEPT, "identity", T0, MODEL_STD_MALFORMED);
@@ -329,6 +372,141 @@ malformed (Fx *fx)
   TEST ("question-scopes-order", "CONSENT-11 CONSENT-2", "a question with scopes out of order",
         "Malformed", "invalid");
   check (fx, CONF_VEC_SSN1, CH, DEPT, "pension,identity", T0, MODEL_STD_MALFORMED);
+  TEST ("question-born-after-now", "CONSENT-11 ID-3", "a question about a person born after "
+        "the question's now", "Malformed", "invalid");
+  check (fx, CONF_VEC_SSN1, CH, DEPT, "identity", -1000000000, MODEL_STD_INVALID_ID);
+  TEST ("order-question-ssn-before-scopes", "CONSENT-14 CONSENT-11", "a wrong check character "
+        "and a malformed scope set: invalid_id, the SSN is checked first", "Malformed Order",
+        "invalid");
+  check (fx, "110105194912310021", CH, DEPT, "identity,photo", T0, MODEL_STD_INVALID_ID);
+  TEST ("order-question-ssn-before-department", "CONSENT-14 CONSENT-11", "a wrong check "
+        "character and no department: invalid_id, the SSN is checked first", "Malformed Order",
+        "invalid");
+  check (fx, "110105194912310021", CH, "", "identity", T0, MODEL_STD_INVALID_ID);
+  if (!fx->channel)
+    {
+      TEST ("question-channel-lowercase", "CONSENT-11 CHAN-1", "a question naming a channel "
+            "id in lower case", "Malformed", "invalid");
+      check (fx, CONF_VEC_SSN1, "ch100001", DEPT, "identity", T0, MODEL_STD_MALFORMED);
+      TEST ("order-question-ssn-before-channel", "CONSENT-14", "a wrong check character and "
+            "a channel id in lower case: invalid_id, the SSN is checked first",
+            "Malformed Order", "invalid");
+      check (fx, "110105194912310021", "ch100001", DEPT, "identity", T0, MODEL_STD_INVALID_ID);
+    }
+  TEST ("revoke-twice", "CONSENT-10 CONSENT-14", "a grant revoked twice: the second revocation "
+        "is invalid_state, and the grant stays revoked", "Revoked", "invalid");
+  for (int j = 0; j < 3; j++)
+    grant_kind (fx, j, "identity", T0 - DAY, T0 + DAY);
+  revoke_grant (fx, fx->last, T0, MODEL_STD_OK);
+  revoke_grant (fx, fx->last, T0 + 1, MODEL_STD_INVALID_STATE);
+  ask (fx, "identity", T0 + 2, MODEL_STD_CONSENT_MISSING);
+}
+
+/* ERR-3: the encoding of consent requests, before CONSENT-14. */
+static void
+encoding (Fx *fx)
+{
+  const char *q = fx->channel ? "data.request" : "consent.check";
+  static const struct {
+    const char *name, *comment;
+  } cases[] = {
+    { "grant-not-before-string", "consent.grant with not_before as a string of digits" },
+    { "grant-expires-2^63", "consent.grant with expires_at = 2^63: outside 64 bits, never read "
+      "as -2^63 (which would make an empty window of another meaning)" },
+    { "grant-ssn-absent", "consent.grant without ssn: required, \"\" is how a grant says any "
+      "person" },
+    { "grant-department-null", "consent.grant with department_id null" },
+    { "grant-kind-absent", "consent.grant without kind" },
+    { "revoke-uppercase-hex", "consent.revoke of a grant id in upper-case hex (a value of one "
+      "text form only)" },
+    { "revoke-now-absent", "consent.revoke without now" },
+    { "question-now-string", "a question whose now is a string" },
+    { "question-scopes-array", "a question whose scopes are an array of names" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("encoding-%s", cases[i].name);
+      TEST (name, i == 5 ? "CONSENT-14 CONSENT-10" : "ERR-3", cases[i].comment, "Encoding",
+            "invalid");
+      JsonNode *grant_p = conf_jo ("kind", conf_js ("personal"), "ssn", conf_js (CONF_VEC_SSN1),
+                                   "channel_id", conf_js (CH), "department_id", conf_js (""),
+                                   "scopes", conf_js ("identity"),
+                                   "not_before", conf_ji (T0 - DAY),
+                                   "expires_at", conf_ji (T0 + DAY), NULL);
+      JsonObject *g = json_node_get_object (grant_p);
+      JsonNode *ask_p = conf_jo ("ssn", conf_js (CONF_VEC_SSN1), NULL);
+      JsonObject *a = json_node_get_object (ask_p);
+      if (!fx->channel)
+        json_object_set_string_member (a, "channel_id", CH);
+      json_object_set_string_member (a, "department_id", DEPT);
+      json_object_set_string_member (a, "scopes", "identity");
+      json_object_set_int_member (a, "now", T0);
+      const char *op = "consent.grant";
+      JsonNode *p = grant_p;
+      switch (i)
+        {
+        case 0:
+          json_object_set_string_member (g, "not_before", "1590883200");
+          break;
+        case 1:
+          json_object_set_member (g, "expires_at", conf_jbig ("9223372036854775808"));
+          break;
+        case 2:
+          json_object_remove_member (g, "ssn");
+          break;
+        case 3:
+          json_object_set_null_member (g, "department_id");
+          break;
+        case 4:
+          json_object_remove_member (g, "kind");
+          break;
+        case 5:
+        case 6:
+          {
+            /* a real grant first, then its revocation badly encoded */
+            grant_kind (fx, 0, "identity", T0 - DAY, T0 + DAY);
+            json_node_unref (grant_p);
+            g_autofree char *hex = base_hex_encode_dup (fx->last, 16);
+            if (i == 5)
+              {
+                g_autofree char *up = g_ascii_strup (hex, -1);
+                p = conf_jo ("grant_id", conf_js (up), "now", conf_ji (T0), NULL);
+              }
+            else
+              p = conf_jo ("grant_id", conf_js (hex), NULL);
+            op = "consent.revoke";
+            break;
+          }
+        case 7:
+          json_object_set_string_member (a, "now", "1590969600");
+          break;
+        default:
+          json_object_set_member (a, "scopes", conf_jwords ("identity"));
+          break;
+        }
+      if (i >= 7)
+        {
+          json_node_unref (grant_p);
+          p = ask_p;
+          op = q;
+        }
+      else
+        json_node_unref (ask_p);
+      conf_vec_step (fx->v, op, p, conf_vec_err (MODEL_STD_MALFORMED), NULL);
+    }
+}
+
+/* CONSENT-15: the platform decides on the channel id alone, without its
+ * registry (no channel.apply in any test of this file). */
+static void
+platform_only (Fx *fx)
+{
+  TEST ("channel-registry-not-consulted", "CONSENT-15 CONSENT-5", "authorisations and a "
+        "question naming a channel the platform's registry does not hold: decided by the "
+        "three authorisations alone", NULL, "valid");
+  for (int j = 0; j < 3; j++)
+    grant_kind (fx, j, "identity", T0 - DAY, T0 + DAY);
+  ask (fx, "identity", T0, MODEL_STD_OK);
 }
 
 static void
@@ -344,6 +522,14 @@ channel_only (Fx *fx)
                  conf_jo ("ssn", conf_js (CONF_VEC_SSN1), "department_id", conf_js (DEPT),
                           "scopes", conf_js ("identity"), "now", conf_ji (T0), NULL),
                  conf_vec_err (MODEL_STD_CHANNEL_NOT_LIVE), NULL);
+  TEST ("encoding-before-status", "ERR-3", "a suspended channel asked with now as a string: "
+        "the encoding is checked before anything else", "Suspended Encoding", "invalid");
+  conf_vec_step (fx->v, "channel.set_status", conf_jo ("status", conf_js ("suspended"), NULL),
+                 conf_vec_ok (NULL), NULL);
+  conf_vec_step (fx->v, "data.request",
+                 conf_jo ("ssn", conf_js (CONF_VEC_SSN1), "department_id", conf_js (DEPT),
+                          "scopes", conf_js ("identity"), "now", conf_js ("1590969600"), NULL),
+                 conf_vec_err (MODEL_STD_MALFORMED), NULL);
 }
 
 JsonNode *
@@ -362,15 +548,22 @@ conf_vec_gen_consent (GError **error)
   conf_vec_note (v, "Malformed", "a field outside its rules");
   conf_vec_note (v, "NotFound", "an identifier nobody issued");
   conf_vec_note (v, "Suspended", "a channel that is not live");
+  conf_vec_note (v, "Order", "two faults at once: the order of checks of CONSENT-14 decides");
+  conf_vec_note (v, "Encoding", "a member of another JSON type, absent, or an integer beyond "
+                 "the 64-bit range (ERR-3); hex in upper case");
   conf_vec_world_keys (v, w);
   conf_vec_group (v, "platform", NULL);
   fx_reset (f, TRUE);
   cases (f);
   malformed (f);
+  encoding (f);
+  platform_only (f);
   fx.channel = TRUE;
   conf_vec_group (v, "channel", NULL);
   fx_reset (f, TRUE);
   cases (f);
+  malformed (f);
+  encoding (f);
   channel_only (f);
   model_consent_store_free (fx.store);
   return conf_vec_finish (v, error);

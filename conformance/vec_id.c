@@ -5,8 +5,12 @@
  * numbers (a retired region code among them: ID-5), every single-character
  * substitution of a valid number, wrong lengths and characters (lower-case
  * x, blank, full-width digit), birth dates around the validation day and the
- * calendar's edges, and province codes.  Each expectation is stated from the
- * document and cross-checked with model_id_validate.
+ * calendar's edges, province codes, region codes at each level of the
+ * division code list of 1.1 and outside it (ID-7: region_known), and the
+ * request's encoding (ERR-3: wrong JSON types, absent members, integers
+ * beyond 64 bits, sent as {"$integer": ...}).  Each expectation is stated
+ * from the document and, but for the encoding, cross-checked with
+ * model_id_validate.
  */
 #include "conformance/vec_private.h"
 
@@ -40,7 +44,8 @@ one (ConfVec *v, const char *role, const char *name, const char *reqs, const cha
   if (want == MODEL_STD_OK && ok)
     {
       g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info.year, info.month, info.day);
-      expect = conf_vec_ok (conf_jo ("region_known", conf_jb (info.region_known),
+      expect = conf_vec_ok (conf_jo ("region", conf_ji (info.region),
+                                     "region_known", conf_jb (info.region_known),
                                      "birth_date", conf_js (date), "male", conf_jb (info.male),
                                      NULL));
     }
@@ -54,11 +59,11 @@ static void
 cases (ConfVec *v, const char *role)
 {
   char ssn[19];
-  one (v, role, "valid-woman", "ID-1 ID-2 ID-3 ID-4 ERR-1", "the standard's first example",
-       NULL, CONF_VEC_SSN1, NOW, MODEL_STD_OK);
-  one (v, role, "valid-retired-region", "ID-5 ID-2", "region 440524 is no longer in the "
-       "county list: a warning, never a refusal", "RetiredRegion", CONF_VEC_SSN2, NOW,
-       MODEL_STD_OK);
+  one (v, role, "valid-woman", "ID-1 ID-2 ID-3 ID-4 ID-7 ERR-1", "the standard's first "
+       "example (region 110105, known)", NULL, CONF_VEC_SSN1, NOW, MODEL_STD_OK);
+  one (v, role, "valid-retired-region", "ID-5 ID-2 ID-7", "region 440524 is no longer in the "
+       "list of 1.1: a warning (region_known false), never a refusal", "RetiredRegion",
+       CONF_VEC_SSN2, NOW, MODEL_STD_OK);
   one (v, role, "valid-man", "ID-1 ID-2 ID-3 ID-4", "an odd sequence number", NULL,
        CONF_VEC_SSN3, NOW, MODEL_STD_OK);
 
@@ -143,8 +148,98 @@ cases (ConfVec *v, const char *role)
       with_check (prefix, ssn);
       g_autofree char *name = g_strdup_printf ("province-%s", provinces[i].prov);
       g_autofree char *comment = g_strdup_printf ("province code %s", provinces[i].prov);
-      one (v, role, name, provinces[i].want == MODEL_STD_OK ? "ID-4 ID-5" : "ID-4", comment,
+      one (v, role, name, provinces[i].want == MODEL_STD_OK ? "ID-4 ID-5 ID-7" : "ID-4", comment,
            "Province", ssn, NOW, provinces[i].want);
+    }
+
+  /* ID-7: region_known is membership of the list of 1.1, at its three levels,
+   * and nothing else (neither GB/T 2260's own list nor a county list alone) */
+  static const struct {
+    const char *region, *name, *comment;
+  } regions[] = {
+    { "110000", "province", "a province code (Beijing): in the list at level province" },
+    { "110100", "municipality-part", "the part 01 of a municipality (市辖区): level prefecture" },
+    { "440500", "prefecture", "a prefecture (Shantou)" },
+    { "441900", "prefecture-without-counties", "a prefecture-level city without counties "
+      "(Dongguan)" },
+    { "659000", "directly-administered-part", "the part 90 of county-level units administered "
+      "directly by an autonomous region" },
+    { "659001", "directly-administered-county", "a county-level city administered directly "
+      "by an autonomous region (Shihezi)" },
+    { "110199", "unlisted-county", "a county code the list lacks, in a listed prefecture" },
+    { "112000", "unlisted-prefecture", "a prefecture code the list lacks, in a listed province" },
+    { "710101", "taiwan-county", "a region code of Taiwan (province 71 is valid, not listed)" },
+    { "810100", "hong-kong-prefecture", "a region code of Hong Kong (province 81 is valid, not "
+      "listed)" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (regions); i++)
+    {
+      char prefix[18];
+      g_snprintf (prefix, sizeof prefix, "%s19800101001", regions[i].region);
+      with_check (prefix, ssn);
+      g_autofree char *name = g_strdup_printf ("region-%s", regions[i].name);
+      one (v, role, name, "ID-7 ID-5", regions[i].comment, "Region", ssn, NOW, MODEL_STD_OK);
+    }
+
+  /* ERR-3 and ADAPTER section 2: the encoding of the request, before ID-1 */
+  one (v, role, "encoding-now-int64-max", "ERR-3 ID-3", "now = 2^63-1 is an integer of the "
+       "protocol: the number is valid (and no date overflows)", "Encoding", CONF_VEC_SSN1,
+       G_MAXINT64, MODEL_STD_OK);
+  one (v, role, "encoding-now-int64-min", "ERR-3 ID-3", "now = -2^63 is an integer of the "
+       "protocol: every birth date is after it", "Encoding", CONF_VEC_SSN1, G_MININT64,
+       MODEL_STD_INVALID_ID);
+  static const struct {
+    const char *name, *comment;
+    int what;   /* 0: now is the node; 1: ssn is the node; 2: no now; 3: no ssn */
+    const char *big;
+  } enc[] = {
+    { "now-2^63", "now = 9223372036854775808 (2^63): outside 64 bits, never read as -2^63", 0,
+      "9223372036854775808" },
+    { "now-minus-2^63-1", "now = -9223372036854775809: outside 64 bits", 0,
+      "-9223372036854775809" },
+    { "now-2^64", "now = 18446744073709551616 (2^64): outside 64 bits, never read as 0", 0,
+      "18446744073709551616" },
+    { "now-string", "now as the string \"1590969600\": a string is no integer", 0, NULL },
+    { "now-bool", "now = true: a boolean is no integer", 0, NULL },
+    { "now-null", "now = null: a required member", 0, NULL },
+    { "now-absent", "no now: a required member", 2, NULL },
+    { "ssn-number", "the SSN as the number 440524188001010014: an SSN is a string", 1, NULL },
+    { "ssn-absent", "no ssn: a required member", 3, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (enc); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/encoding-%s", role, enc[i].name);
+      conf_vec_test (v, name, "ERR-3", enc[i].comment, "Encoding", "invalid");
+      JsonNode *node;
+      if (enc[i].big != NULL)
+        node = conf_jbig (enc[i].big);
+      else if (g_str_has_suffix (enc[i].name, "-string"))
+        node = conf_js ("1590969600");
+      else if (g_str_has_suffix (enc[i].name, "-bool"))
+        node = conf_jb (TRUE);
+      else if (g_str_has_suffix (enc[i].name, "-number"))
+        node = conf_ji (G_GINT64_CONSTANT (440524188001010014));
+      else
+        node = json_node_init_null (json_node_alloc ());
+      JsonNode *params;
+      switch (enc[i].what)
+        {
+        case 0:
+          params = conf_jo ("ssn", conf_js (CONF_VEC_SSN1), "now", node, NULL);
+          break;
+        case 1:
+          params = conf_jo ("ssn", node, "now", conf_ji (NOW), NULL);
+          break;
+        case 2:
+          params = conf_jo ("ssn", conf_js (CONF_VEC_SSN1), NULL);
+          json_node_unref (node);
+          break;
+        default:
+          params = conf_jo ("now", conf_ji (NOW), NULL);
+          json_node_unref (node);
+          break;
+        }
+      conf_vec_step (v, "id.validate", params, conf_vec_err (MODEL_STD_MALFORMED), NULL);
     }
 }
 
@@ -158,6 +253,9 @@ conf_vec_gen_id (GError **error)
   conf_vec_note (v, "Malformed", "wrong length or a character outside the class");
   conf_vec_note (v, "BirthDate", "birth date rules, in Beijing time");
   conf_vec_note (v, "Province", "the province part of the region code");
+  conf_vec_note (v, "Region", "the region code against the division code list of 1.1 (ID-7)");
+  conf_vec_note (v, "Encoding", "a member of another JSON type, absent, or an integer at or "
+                 "beyond the 64-bit range (ERR-3)");
   conf_vec_world_keys (v, w);
 
   conf_vec_group (v, "verifier", NULL);

@@ -75,6 +75,9 @@ void conf_vec_derive (const char *label, guint8 *out, gsize len);
 JsonNode *conf_js (const char *s);
 JsonNode *conf_ji (gint64 i);
 JsonNode *conf_jb (gboolean b);
+/* {"$integer": digits}: the runner sends the number digits as written, for
+ * integers outside 64 bits (docs/VECTORS.md). */
+JsonNode *conf_jbig (const char *digits);
 JsonNode *conf_jh (const guint8 *bytes, gsize len);
 /* An object of (const char *name, JsonNode *value) pairs ending with NULL. */
 JsonNode *conf_jo (const char *first, ...) G_GNUC_NULL_TERMINATED;

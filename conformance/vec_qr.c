@@ -134,7 +134,9 @@ verify (Fx *fx, const char *token, const char *purpose, gboolean pin, gint64 now
           "ecard_id", conf_jh (c->ecard_id, 16), "ssn", conf_js (c->ssn),
           "name", conf_js (c->name), "card_no", conf_js (c->card_no), "city", conf_ji (c->city),
           "device_pk", conf_jh (c->device_pk, 32), "expires_at", conf_ji (c->expires_at),
-          "signer_key_id", conf_jh (c->signer_key_id, MODEL_KEY_ID_LEN), NULL));
+          "signer_key_id", conf_jh (c->signer_key_id, MODEL_KEY_ID_LEN),
+          "issued_at", conf_ji (out.issued_at),
+          "credential_issued_at", conf_ji (c->issued_at), NULL));
     }
   else
     expect = conf_vec_err (want);
@@ -162,6 +164,11 @@ basic_tests (Fx *fx)
         "token of a level-2 e-card", NULL, "valid");
   g_autofree char *t1 = tok (fx, fx->cred1, fx->w->device, MODEL_QR_IDENTITY, "a", T0);
   verify (fx, t1, "identity", FALSE, T0, MODEL_STD_OK);
+  TEST ("verifier/result-issued-at", "QR-12", "the result's issued_at is the token's "
+        "(T0+30), credential_issued_at the credential's (T0-86400): two values, never one for "
+        "the other", NULL, "valid");
+  g_autofree char *t30 = tok (fx, fx->cred1, fx->w->device, MODEL_QR_IDENTITY, "t30", T0 + 30);
+  verify (fx, t30, "identity", FALSE, T0 + 40, MODEL_STD_OK);
   TEST ("verifier/payment-valid", "QR-11 QR-10 QR-12", "a payment token with the PIN verified",
         NULL, "valid");
   g_autofree char *tp = tok (fx, fx->cred1, fx->w->device, MODEL_QR_PAYMENT, "p", T0);
@@ -271,6 +278,90 @@ time_tests (Fx *fx)
         "an untrusted platform key", "UnknownKey", "invalid");
   g_autofree char *tf = tok (fx, fx->cred_foreign, fx->w->device, MODEL_QR_IDENTITY, "f", T0);
   verify (fx, tf, "identity", FALSE, T0, MODEL_STD_UNKNOWN_KEY);
+}
+
+/* ERR-3: the request's encoding is checked before QR-12 (1). */
+static void
+encoding_tests (Fx *fx, const char *role)
+{
+  ConfVec *v = fx->v;
+  if (fx->platform)
+    fx_platform (fx, FALSE);
+  else
+    fx_verifier (fx, FALSE);
+  g_autofree char *t = tok (fx, fx->cred1, fx->w->device, MODEL_QR_IDENTITY, "enc", T0);
+  g_autofree char *pref = g_strdup_printf ("%s/encoding-", role);
+  /* the 64-bit extremes of now are integers: the credential's window decides */
+  g_autofree char *n1 = g_strconcat (pref, "now-int64-max", NULL);
+  conf_vec_test (v, n1, "ERR-3 QR-4 CRED-6", "now = 2^63-1 is an integer of the protocol: the "
+                 "credential has expired", "Encoding", "invalid");
+  if (fx->platform)
+    fx_platform (fx, FALSE);
+  else
+    fx_verifier (fx, FALSE);
+  verify (fx, t, "identity", FALSE, G_MAXINT64, MODEL_STD_EXPIRED);
+  g_autofree char *n2 = g_strconcat (pref, "now-int64-min", NULL);
+  conf_vec_test (v, n2, "ERR-3 QR-4 CRED-6", "now = -2^63 is an integer of the protocol: the "
+                 "credential is not yet valid", "Encoding", "invalid");
+  if (fx->platform)
+    fx_platform (fx, FALSE);
+  else
+    fx_verifier (fx, FALSE);
+  verify (fx, t, "identity", FALSE, G_MININT64, MODEL_STD_NOT_YET_VALID);
+
+  static const struct {
+    const char *name, *comment;
+  } enc[] = {
+    { "now-2^63", "now = 9223372036854775808 (2^63): outside 64 bits, never read as -2^63" },
+    { "now-minus-2^63-1", "now = -9223372036854775809: outside 64 bits, never read as 2^63-1" },
+    { "pin-verified-string", "pin_verified = \"false\": a string is no boolean" },
+    { "pin-verified-number", "pin_verified = 0: a number is no boolean" },
+    { "purpose-absent", "no purpose: a required member" },
+    { "token-number", "the token as a number" },
+    { "now-absent-valid-token", "a valid token without now: a required member, and the token "
+      "is not used up (the genuine request then passes)" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (enc); i++)
+    {
+      g_autofree char *name = g_strconcat (pref, enc[i].name, NULL);
+      if (fx->platform)
+        fx_platform (fx, FALSE);
+      else
+        fx_verifier (fx, FALSE);
+      gboolean then_valid = i == G_N_ELEMENTS (enc) - 1;
+      conf_vec_test (v, name, then_valid ? "ERR-3 ERR-2 QR-7" : "ERR-3", enc[i].comment,
+                     "Encoding", then_valid ? "valid" : "invalid");
+      JsonNode *p = conf_jo ("token", conf_js (t), "purpose", conf_js ("identity"),
+                             "pin_verified", conf_jb (FALSE), "now", conf_ji (T0), NULL);
+      JsonObject *o = json_node_get_object (p);
+      switch (i)
+        {
+        case 0:
+          json_object_set_member (o, "now", conf_jbig ("9223372036854775808"));
+          break;
+        case 1:
+          json_object_set_member (o, "now", conf_jbig ("-9223372036854775809"));
+          break;
+        case 2:
+          json_object_set_string_member (o, "pin_verified", "false");
+          break;
+        case 3:
+          json_object_set_int_member (o, "pin_verified", 0);
+          break;
+        case 4:
+          json_object_remove_member (o, "purpose");
+          break;
+        case 5:
+          json_object_set_int_member (o, "token", 1);
+          break;
+        default:
+          json_object_remove_member (o, "now");
+          break;
+        }
+      conf_vec_step (v, "qr.verify", p, conf_vec_err (MODEL_STD_MALFORMED), NULL);
+      if (then_valid)
+        verify (fx, t, "identity", FALSE, T0, MODEL_STD_OK);
+    }
 }
 
 static void
@@ -477,6 +568,7 @@ platform_tests (Fx *fx)
   conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "normal", T0 + 1, MODEL_STD_OK);
   verify (fx, t, "identity", FALSE, T0 + 2, MODEL_STD_CARD_UNUSABLE);
   platform_check_tests (fx);
+  encoding_tests (fx, "platform");
 }
 
 JsonNode *
@@ -494,12 +586,15 @@ conf_vec_gen_qr (GError **error)
   conf_vec_note (v, "UnknownKey", "the credential is signed by an untrusted platform key");
   conf_vec_note (v, "BitFlip", "one bit of a valid token flipped");
   conf_vec_note (v, "Malformed", "a text that breaks the ESSC1: + Base45 form");
+  conf_vec_note (v, "Encoding", "a member of another JSON type, absent, or an integer at or "
+                 "beyond the 64-bit range (ERR-3)");
   fx_verifier (&fx, FALSE);
   conf_vec_world_keys (v, fx.w);
   conf_vec_group (v, "verifier", NULL);
   fx_verifier (&fx, TRUE);
   basic_tests (&fx);
   time_tests (&fx);
+  encoding_tests (&fx, "verifier");
   hostile_tests (&fx);
   platform_tests (&fx);
   fx_clear (&fx);

@@ -249,6 +249,12 @@ conf_ji (gint64 i)
 }
 
 JsonNode *
+conf_jbig (const char *digits)
+{
+  return conf_jo (CONF_JSON_LITERAL_INTEGER, conf_js (digits), NULL);
+}
+
+JsonNode *
 conf_jb (gboolean b)
 {
   return json_node_init_boolean (json_node_alloc (), b);

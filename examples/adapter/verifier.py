@@ -13,9 +13,10 @@ What it implements, honestly and no more:
 
   hello, reset, bye   the life cycle (ADAPTER.md section 3)
   id.validate         ESSC-STD section 1: the citizen ID number as SSN
-                      (ID-1 to ID-6: characters, ISO 7064 MOD 11-2 check
+                      (ID-1 to ID-7: characters, ISO 7064 MOD 11-2 check
                       character, birth date in Beijing time, province code,
-                      region code looked up in the GB/T 2260 county list)
+                      region code looked up in the standard's division code
+                      list, docs/data/regions-2023.csv)
   status.set          the verifier's e-card status table, fed by the platform
 
 Every other operation (credential.verify, qr.verify) is answered with the
@@ -27,8 +28,9 @@ Run it under the suite from the top of the essc source tree:
 
     essc conform --role verifier --impl 'python3 examples/adapter/verifier.py'
 
-Options: --regions FILE, the county code list (default: the one of the essc
-source tree, base/data/counties-2023.csv, found from this file's place).
+Options: --regions FILE, the division code list of ESSC-STD 1.1 (default: the
+one of the essc source tree, docs/data/regions-2023.csv, found from this
+file's place).
 Standard library only; Python 3.7 or later.
 """
 
@@ -66,14 +68,13 @@ BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def load_regions(path):
-    """The six-digit region codes the county list knows: every county, and
-    the prefecture and province each belongs to (ID-5)."""
+    """The six-digit region codes of the division code list (ESSC-STD 1.1,
+    ID-7): its column `code`, at all three levels."""
     codes = set()
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            for column in ("code", "prefecture_code", "province_code"):
-                if row.get(column, "").isascii() and row[column].isdigit():
-                    codes.add(int(row[column]))
+            if row.get("code", "").isascii() and row["code"].isdigit():
+                codes.add(int(row["code"]))
     return codes
 
 
@@ -118,11 +119,12 @@ def validate_id(ssn, now, regions):
     # ID-4: the province.
     if int(ssn[:2]) not in PROVINCES:
         raise Refusal("invalid_id", "ssn: unknown province code %s (ID-4)" % ssn[:2])
-    # ID-5: a region code missing from the list is a warning, never a refusal.
+    # ID-5, ID-7: a region code missing from the list is a warning, never a
+    # refusal; region_known says whether the list holds it.
     region = int(ssn[:6])
     known = region in regions
     if not known:
-        log("warning: region %06d is not in the county list (retired?)" % region)
+        log("warning: region %06d is not in the division code list (retired?)" % region)
     # ID-6: the sequence number's parity; shown, never refused on.
     return {"region": region, "region_known": known,
             "birth_date": born.isoformat(), "male": int(ssn[14:17]) % 2 == 1}
@@ -247,7 +249,7 @@ def answer(verifier, request):
 
 def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
-    regions_path = os.path.join(here, "..", "..", "base", "data", "counties-2023.csv")
+    regions_path = os.path.join(here, "..", "..", "docs", "data", "regions-2023.csv")
     if len(argv) == 3 and argv[1] == "--regions":
         regions_path = argv[2]
     elif len(argv) != 1:
@@ -256,7 +258,7 @@ def main(argv):
     try:
         verifier = Verifier(load_regions(regions_path))
     except OSError as e:
-        print("verifier.py: the county list (--regions FILE): %s" % e, file=sys.stderr)
+        print("verifier.py: the division code list (--regions FILE): %s" % e, file=sys.stderr)
         return 2
 
     # Bytes in, bytes out: a line is UTF-8 JSON; the response is written as

@@ -143,7 +143,34 @@ scopes_check (guint32 scopes, GError **error)
   return TRUE;
 }
 
-/* Every field of a record but the grant id and revocation. */
+gboolean
+model_consent_parties_check (ModelConsentKind kind, const char *ssn, const char *channel_id,
+                             const char *department_id, gint64 at, GError **error)
+{
+  g_return_val_if_fail ((unsigned) kind <= MODEL_CONSENT_N_KINDS, FALSE);
+  gboolean question = kind == MODEL_CONSENT_N_KINDS;
+  if (ssn == NULL || channel_id == NULL || department_id == NULL)
+    return fail (error, MODEL_STD_MALFORMED, "%s: missing",
+                 ssn == NULL ? "ssn" : channel_id == NULL ? "channel_id" : "department_id");
+  if (kind == MODEL_CONSENT_PERSONAL && ssn[0] == '\0')
+    return fail (error, MODEL_STD_MALFORMED, "ssn: required for a personal authorisation");
+  /* A grant's person must exist when the authorisation starts (CONSENT-3);
+   * a question's when it is asked (CONSENT-11). */
+  if ((question || ssn[0] != '\0') && !model_consent_ssn_check (ssn, at, error))
+    return FALSE;
+  if (!channel_id_check (channel_id, error))
+    return FALSE;
+  if (kind == MODEL_CONSENT_DEPARTMENT && department_id[0] == '\0')
+    return fail (error, MODEL_STD_MALFORMED,
+                 "department_id: required for a department authorisation");
+  if ((question || department_id[0] != '\0')
+      && !model_consent_department_check (department_id, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* Every field of a record but the grant id and revocation, in the order of
+ * CONSENT-14. */
 static gboolean
 grant_check (const ModelConsentGrant *g, GError **error)
 {
@@ -154,17 +181,8 @@ grant_check (const ModelConsentGrant *g, GError **error)
   if ((unsigned) g->kind >= MODEL_CONSENT_N_KINDS)
     return fail (error, MODEL_STD_MALFORMED, "kind: %d, expected personal, department or channel",
                  (int) g->kind);
-  if (g->kind == MODEL_CONSENT_PERSONAL && g->ssn[0] == '\0')
-    return fail (error, MODEL_STD_MALFORMED, "ssn: required for a personal authorisation");
-  /* The person must exist when the authorisation starts (CONSENT-3). */
-  if (g->ssn[0] != '\0' && !model_consent_ssn_check (g->ssn, g->not_before, error))
-    return FALSE;
-  if (!channel_id_check (g->channel_id, error))
-    return FALSE;
-  if (g->kind == MODEL_CONSENT_DEPARTMENT && g->department_id[0] == '\0')
-    return fail (error, MODEL_STD_MALFORMED,
-                 "department_id: required for a department authorisation");
-  if (g->department_id[0] != '\0' && !model_consent_department_check (g->department_id, error))
+  if (!model_consent_parties_check (g->kind, g->ssn, g->channel_id, g->department_id,
+                                    g->not_before, error))
     return FALSE;
   if (!scopes_check (g->scopes, error))
     return FALSE;
@@ -301,11 +319,9 @@ model_consent_store_check (const ModelConsentStore *store, const char *ssn,
                            GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  if (!model_consent_ssn_check (ssn, now, error))
-    return FALSE;
-  if (!channel_id_check (channel_id, error))
-    return FALSE;
-  if (!model_consent_department_check (department_id, error) || !scopes_check (scopes, error))
+  if (!model_consent_parties_check (MODEL_CONSENT_N_KINDS, ssn, channel_id, department_id, now,
+                                    error)
+      || !scopes_check (scopes, error))
     return FALSE;
 
   ModelConsentDecision d;

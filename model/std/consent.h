@@ -112,6 +112,22 @@ gboolean model_consent_department_check (const char *id, GError **error);
  */
 gboolean model_consent_ssn_check (const char *ssn, gint64 now, GError **error);
 
+/*
+ * The parties of an authorisation or of a question, in the order of
+ * CONSENT-14: the SSN (for a grant: required for personal, "" meaning all
+ * persons otherwise; for a question: required), checked at `at` (a grant's
+ * not_before, a question's now); the channel id (CHAN-1); the department id
+ * (for a grant: required for department, "" meaning all departments
+ * otherwise; for a question: required).  kind is a grant's kind, or
+ * MODEL_CONSENT_N_KINDS for a question.  The strings may be of any length
+ * (an over-long one is MALFORMED in its turn), so a caller can check them
+ * before copying them into a ModelConsentGrant.  Errors in
+ * MODEL_CONSENT_ERROR: MALFORMED, or INVALID_ID for an SSN.
+ */
+gboolean model_consent_parties_check (ModelConsentKind kind, const char *ssn,
+                                      const char *channel_id, const char *department_id,
+                                      gint64 at, GError **error);
+
 typedef struct _ModelConsentStore ModelConsentStore;
 
 /*

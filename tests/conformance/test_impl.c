@@ -303,6 +303,112 @@ test_verifier (void)
   g_assert_nonnull (strstr (r->pdata[11], "\"code\":\"malformed\""));
 }
 
+/* ERR-3 (docs/ADAPTER.md section 2): integers beyond 64 bits are refused,
+ * never wrapped (request.sign signed 2^63 as -2^63 before); the extremes
+ * within are taken; a member's JSON type is checked before the operation's
+ * own checks (ecard.issue's device_pk before ISS-10's card look-up). */
+static void
+test_encoding (void)
+{
+  g_autoptr (GPtrArray) c = fx_impl_run_script (
+    CONF_ROLE_CHANNEL, NULL,
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\","
+    "\"timestamp\":9223372036854775808,\"nonce\":\"00000000000000000000000000000000\"}\n"
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\","
+    "\"timestamp\":-9223372036854775809,\"nonce\":\"00000000000000000000000000000000\"}\n"
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\","
+    "\"timestamp\":18446744073709551616,\"nonce\":\"00000000000000000000000000000000\"}\n"
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\","
+    "\"timestamp\":-9223372036854775808,\"nonce\":\"00000000000000000000000000000000\"}\n"
+    "request.sign {\"operation\":\"card.status\",\"body\":\"abc\","
+    "\"timestamp\":1e3,\"nonce\":\"00000000000000000000000000000000\"}");
+  /* responses: hello, reset, then the script's */
+  for (guint i = 2; i <= 4; i++)
+    {
+      g_assert_nonnull (strstr (c->pdata[i], "\"code\":\"malformed\""));
+      g_assert_nonnull (strstr (c->pdata[i], "integer outside -2^63..2^63-1"));
+    }
+  /* -2^63 is a timestamp like any other: signed as 80 00 .. 00 */
+  g_autoptr (JsonObject) signed_min = fx_impl_result_of (c->pdata[5]);
+  const char *wire = json_object_get_string_member (signed_min, "wire");
+  g_assert_nonnull (strstr (wire, "434831303030303100" "8000000000000000"));
+  g_assert_nonnull (strstr (c->pdata[6], "\"code\":\"malformed\""));
+
+  g_autoptr (GPtrArray) p = fx_impl_run_script (
+    CONF_ROLE_PLATFORM, NULL,
+    /* ISS-10 looks the card up before the device key's content ... */
+    "ecard.issue {\"card_no\":\"Z99999999\",\"level\":1,\"evidence\":{},"
+    "\"device_pk\":\"00\",\"now\":@NOW@}\n"
+    /* ... but the device key's JSON type comes first of all (ERR-3) */
+    "ecard.issue {\"card_no\":\"Z99999999\",\"level\":1,\"evidence\":{},"
+    "\"device_pk\":7,\"now\":@NOW@}\n"
+    "id.validate {\"ssn\":\"" SSN1 "\",\"now\":\"1590969600\"}\n"
+    "ledger.reconcile {\"allow_accepted\":null}\n"
+    "ledger.reconcile {\"allow_accepted\":\"false\"}");
+  g_assert_nonnull (strstr (p->pdata[6], "\"code\":\"not_found\""));
+  g_assert_nonnull (strstr (p->pdata[7], "\"code\":\"malformed\""));
+  g_assert_nonnull (strstr (p->pdata[8], "\"code\":\"malformed\""));
+  g_assert_nonnull (strstr (p->pdata[9], "\"code\":\"malformed\""));   /* null is no bool */
+  g_assert_nonnull (strstr (p->pdata[10], "\"code\":\"malformed\""));
+}
+
+/* QR-12: issued_at is the token's (TFUT, issued at T + 10), and
+ * credential_issued_at the credential's (T): the reference once put the
+ * credential's value in both. */
+static void
+test_qr_issued_at (void)
+{
+  for (guint role = CONF_ROLE_VERIFIER; role <= CONF_ROLE_PLATFORM; role += 2)
+    {
+      g_autoptr (GPtrArray) r = fx_impl_run_script (
+        (ConfRole) role, NULL,
+        "qr.verify {\"token\":\"@TFUT@\",\"purpose\":\"identity\",\"pin_verified\":false,"
+        "\"now\":1590969610}");
+      g_autoptr (JsonObject) res = fx_impl_result_of (fx_impl_last (r));
+      g_assert_cmpint (json_object_get_int_member (res, "issued_at"), ==, T + 10);
+      g_assert_cmpint (json_object_get_int_member (res, "credential_issued_at"), ==, T);
+      g_assert_cmpint (json_object_get_int_member (res, "expires_at"), ==, T + 365 * 86400);
+    }
+}
+
+/* CONSENT-14, CONSENT-15, PAY-15, PAY-17, PAY-18 on the platform: the
+ * checks' order, and a channel id the registry lacks is used like any. */
+static void
+test_platform_consent_payment (void)
+{
+  g_autoptr (GPtrArray) r = fx_impl_run_script (
+    CONF_ROLE_PLATFORM, NULL,
+    /* CH100001 was never applied for: granted and decided on its id alone */
+    "@GRANTS@\n"
+    "consent.grant {\"kind\":\"channel\",\"ssn\":\"\",\"channel_id\":\"CH100001\","
+    "\"department_id\":\"\",\"scopes\":\"identity\",\"not_before\":1590969500,"
+    "\"expires_at\":1591056000}\n"
+    "consent.check @ASK@\n"
+    /* a wrong check character and an unknown scope: the SSN first */
+    "consent.grant {\"kind\":\"personal\",\"ssn\":\"110105194912310021\",\"channel_id\":"
+    "\"CH100001\",\"department_id\":\"\",\"scopes\":\"photo\",\"not_before\":1590969500,"
+    "\"expires_at\":1591056000}\n"
+    "consent.check {\"ssn\":\"110105194912310021\",\"channel_id\":\"CH100001\","
+    "\"department_id\":\"\",\"scopes\":\"photo\",\"now\":@NOW@}\n"
+    "payment.submit @PAY@\n"
+    "ledger.reconcile {}\n"
+    "ledger.reconcile {\"allow_accepted\":false}\n"
+    "payment.settle {\"order_id\":\"@ORDER1@\",\"now\":@NOW@}\n"
+    "payment.settle {\"order_id\":\"@ORDER1@\",\"now\":1}\n"
+    "payment.settle {\"order_id\":\"ORDER\",\"now\":@NOW@}\n"
+    "ledger.reconcile {\"allow_accepted\":false}");
+  g_assert_nonnull (strstr (r->pdata[9], "\"present\":[\"personal\",\"department\",\"channel\"]"));
+  g_assert_nonnull (strstr (r->pdata[10], "\"code\":\"invalid_id\""));
+  g_assert_nonnull (strstr (r->pdata[11], "\"code\":\"invalid_id\""));
+  g_assert_nonnull (strstr (r->pdata[12], "\"duplicate\":false"));
+  g_assert_nonnull (strstr (r->pdata[13], "\"orders\":1,\"settled\":0"));
+  g_assert_nonnull (strstr (r->pdata[14], "\"code\":\"invalid_state\""));
+  g_assert_nonnull (strstr (r->pdata[15], "\"state\":\"settled\",\"duplicate\":false"));
+  g_assert_nonnull (strstr (r->pdata[16], "\"state\":\"settled\",\"duplicate\":true"));
+  g_assert_nonnull (strstr (r->pdata[17], "\"code\":\"not_found\""));
+  g_assert_nonnull (strstr (r->pdata[18], "\"orders\":1,\"settled\":1"));
+}
+
 static void
 test_channel (void)
 {
@@ -540,6 +646,9 @@ main (int argc, char **argv)
   g_test_add_func ("/conf-impl/channel/sign-relay-pay", test_channel);
   g_test_add_func ("/conf-impl/channel/order-of-checks", test_channel_order);
   g_test_add_func ("/conf-impl/platform/registry-not-consulted", test_registry_not_consulted);
+  g_test_add_func ("/conf-impl/encoding", test_encoding);
+  g_test_add_func ("/conf-impl/qr-issued-at", test_qr_issued_at);
+  g_test_add_func ("/conf-impl/platform/consent-payment-order", test_platform_consent_payment);
   g_test_add_func ("/conf-impl/cli", test_cli);
   return g_test_run ();
 }

@@ -66,6 +66,16 @@ static const Probe probes[] = {
   { "id-accept-unknown-province", V | P, ID ("@BADPROVSSN@"), "!invalid_id",
     "ok:\"region\":990105" },
   { "id-refuse-retired-region", V | P, ID (SSN2), "ok", "!invalid_id" },
+  { "id-region-county-only", V | P, ID ("110000198001010019"), "ok:\"region_known\":true",
+    "ok:\"region_known\":false" },
+  { "id-region-gbt2260", V | P, ID ("710000198001010010"), "ok:\"region_known\":false",
+    "ok:\"region_known\":true" },
+  { "json-lax-types", V | P, "id.validate {\"ssn\":\"" SSN1 "\",\"now\":\"1590969600\"}",
+    "!malformed", "ok" },
+  { "json-lax-types", C,
+    "payment.prepare {\"order_ref\":\"o-1\",\"ecard_id\":\"@E2@\",\"city\":\"110100\","
+    "\"payee\":\"SHOP-1\",\"amount_fen\":100,\"currency\":\"CNY\",\"level\":2,"
+    "\"pin_verified\":\"true\"}", "!malformed", "ok" },
   { "cred-accept-trailing-bytes", V | C | P, CRED ("@CTRAIL@", "@NOW@"), "!malformed", "ok" },
   { "cred-skip-signature", V | C | P, CRED ("@CBAD@", "@NOW@"), "!bad_signature", "ok" },
   { "cred-accept-unknown-key", V | C | P, CRED ("@CUNK@", "@NOW@"), "!unknown_key", "ok" },
@@ -114,6 +124,8 @@ static const Probe probes[] = {
   { "qr-wrong-purpose", V | P, QR ("@TID@", "payment", "true", "@NOW@"), "!invalid_state", "ok" },
   { "qr-level1-payment", V | P, QR ("@TPAY1@", "payment", "true", "@NOW@"), "!level_required",
     "ok" },
+  { "qr-credential-issued-at", V | P, QR ("@TFUT@", "identity", "false", "1590969610"),
+    "ok:\"issued_at\":1590969610,", "ok:\"issued_at\":1590969600," },
   { "qr-payment-without-pin", V | P, QR ("@TPAY@", "payment", "false", "@NOW@"),
     "!pin_required", "ok" },
   { "card-lowercase-number", P,
@@ -235,6 +247,15 @@ static const Probe probes[] = {
     "@GRANTS@\n@CHANNELGRANT@\nconsent.revoke {\"grant_id\":\"@G2@\",\"now\":@NOW@}\n"
     "@CHECK@ @ASK@", "!consent_missing", "ok" },
   { "consent-random-ids", C | P, "@GRANTS@", "ok:\"grant_id\":\"@G1@\"", "ok" },
+  { "consent-grant-scopes-first", C | P,
+    "consent.grant {\"kind\":\"personal\",\"ssn\":\"110105194912310021\",\"channel_id\":"
+    "\"CH100001\",\"department_id\":\"\",\"scopes\":\"photo\",\"not_before\":1590969500,"
+    "\"expires_at\":1591056000}", "!invalid_id", "!malformed" },
+  { "consent-lax-grant", C,
+    "consent.grant {\"kind\":\"personal\",\"ssn\":\"" SSN1 "\",\"channel_id\":\"CH100001\","
+    "\"department_id\":\"\",\"scopes\":\"identity\",\"not_before\":1591056000,"
+    "\"expires_at\":1590969500}", "!malformed", "ok" },
+  { "consent-registry", P, "@GRANTS@", "ok", "!not_found" },
   { "pay-new-key-on-retry", C, "payment.prepare @PREPARE@\npayment.prepare @PREPARE@", "ok",
     "ok" },
   { "pay-prepare-no-level-check", C,
@@ -273,6 +294,18 @@ static const Probe probes[] = {
   { "pay-switch-moves-orders", P,
     "payment.submit @PAY@\nsettlement.set_switch {\"city\":110100,\"switch_at\":1590969000}",
     "!invalid_state", "ok" },
+  { "pay-settle-time-first", P,
+    "payment.submit @PAY@\npayment.settle {\"order_id\":\"@ORDER1@\",\"now\":@NOW@}\n"
+    "payment.settle {\"order_id\":\"@ORDER1@\",\"now\":1590969000}", "ok:\"duplicate\":true",
+    "!invalid_state" },
+  { "pay-registry", P, "payment.submit @PAY@", "ok:\"duplicate\":false", "!not_found" },
+  { "pay-reconcile-ignores-option", P,
+    "payment.submit @PAY@\nledger.reconcile {\"allow_accepted\":false}", "!invalid_state",
+    "ok" },
+  { "pay-prepare-lax-fields", C,
+    "payment.prepare {\"order_ref\":\"o 1\",\"ecard_id\":\"@E2@\",\"city\":110100,"
+    "\"payee\":\"SHOP-1\",\"amount_fen\":100,\"currency\":\"CNY\",\"level\":2,"
+    "\"pin_verified\":true}", "!malformed", "ok" },
   { "pay-settle-twice", P,
     "payment.submit @PAY@\npayment.settle {\"order_id\":\"@ORDER1@\",\"now\":@NOW@}\n"
     "payment.settle {\"order_id\":\"@ORDER1@\",\"now\":@NOW@}", "ok:\"duplicate\":true",

@@ -85,6 +85,111 @@ test_getters (void)
   g_assert_false (conf_json_get_bool (o, "i", &b, &error));
 }
 
+/* docs/ADAPTER.md section 2: an integer member is a JSON number without
+ * fraction or exponent in -2^63..2^63-1; one outside is refused, never
+ * wrapped into range (json-glib alone reads 2^63 as -2^63). */
+static void
+test_integer_range (void)
+{
+  static const struct {
+    const char *literal;
+    gboolean ok;
+    gint64 value;
+  } cases[] = {
+    { "9223372036854775807", TRUE, G_MAXINT64 },
+    { "-9223372036854775808", TRUE, G_MININT64 },
+    { "0", TRUE, 0 },
+    { "-0", TRUE, 0 },
+    { "9223372036854775808", FALSE, 0 },
+    { "-9223372036854775809", FALSE, 0 },
+    { "18446744073709551616", FALSE, 0 },
+    { "18446744073709551617", FALSE, 0 },
+    { "100000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+      FALSE, 0 },
+    { "1e3", FALSE, 0 },
+    { "1.0", FALSE, 0 },
+    { "\"5\"", FALSE, 0 },
+    { "true", FALSE, 0 },
+    { "null", FALSE, 0 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* in an object and in an array, with a string that looks like a
+       * big number (left alone) after it */
+      g_autofree char *text = g_strdup_printf ("{\"n\":%s,\"a\":[%s,1],"
+                                               "\"s\":\"99999999999999999999\"}",
+                                               cases[i].literal, cases[i].literal);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonObject) o = conf_json_parse_object (text, strlen (text), &error);
+      g_assert_no_error (error);
+      gint64 v = 42;
+      gboolean ok = conf_json_get_int (o, "n", &v, &error);
+      g_test_message ("%s", cases[i].literal);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_cmpint (v, ==, cases[i].value);
+      else
+        {
+          g_assert_error (error, CONF_JSON_ERROR, MODEL_STD_MALFORMED);
+          g_assert_cmpint (v, ==, 42);
+        }
+      JsonArray *a = json_object_get_array_member (o, "a");
+      g_assert_cmpuint (json_array_get_length (a), ==, 2);
+      g_assert_cmpint (json_array_get_int_element (a, 1), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (o, "s"), ==, "99999999999999999999");
+    }
+  /* the message says why */
+  const char *big = "{\"timestamp\":9223372036854775808}";
+  g_autoptr (JsonObject) o = conf_json_parse_object (big, strlen (big), NULL);
+  g_autoptr (GError) error = NULL;
+  gint64 v;
+  g_assert_false (conf_json_get_int (o, "timestamp", &v, &error));
+  g_assert_cmpstr (error->message, ==, "member 'timestamp': integer outside -2^63..2^63-1");
+  /* escaped quotes do not end a string early */
+  const char *esc = "{\"s\":\"a\\\"9223372036854775808\",\"n\":-9223372036854775809}";
+  g_autoptr (JsonObject) e = conf_json_parse_object (esc, strlen (esc), NULL);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (json_object_get_string_member (e, "s"), ==, "a\"9223372036854775808");
+  g_assert_false (conf_json_get_int (e, "n", &v, NULL));
+}
+
+/* docs/VECTORS.md: {"$integer": "DIGITS"} is sent as the number DIGITS. */
+static void
+test_literal_integer (void)
+{
+  const char *text = "{\"essc\":1,\"params\":{\"a\":{\"$integer\":\"9223372036854775808\"},"
+                     "\"b\":[{\"$integer\":\"-9223372036854775809\"},2],"
+                     "\"c\":{\"$integer\":\"12x\"},\"d\":{\"$integer\":\"1\",\"e\":2},"
+                     "\"s\":\"\\u0001essc-integer-0\\u0001\"}}";
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  JsonNode *root = json_parser_get_root (parser);
+  g_autofree char *before = conf_json_to_line (root);
+  g_autofree char *line = conf_json_to_line_literal (root);
+  /* the string that looks like a placeholder makes it ambiguous: left as it is */
+  g_assert_cmpstr (line, ==, before);
+
+  const char *text2 = "{\"a\":{\"$integer\":\"9223372036854775808\"},"
+                      "\"b\":[{\"$integer\":\"-9223372036854775809\"},2],"
+                      "\"c\":{\"$integer\":\"12x\"},\"d\":{\"$integer\":\"1\",\"e\":2}}";
+  g_assert_true (json_parser_load_from_data (parser, text2, -1, NULL));
+  root = json_parser_get_root (parser);
+  g_autofree char *before2 = conf_json_to_line (root);
+  g_autofree char *line2 = conf_json_to_line_literal (root);
+  g_assert_cmpstr (line2, ==, "{\"a\":9223372036854775808,\"b\":[-9223372036854775809,2],"
+                              "\"c\":{\"$integer\":\"12x\"},\"d\":{\"$integer\":\"1\",\"e\":2}}");
+  /* the node itself is unchanged */
+  g_autofree char *after2 = conf_json_to_line (root);
+  g_assert_cmpstr (after2, ==, before2);
+  /* and the reference refuses what was sent */
+  g_autoptr (JsonObject) o = conf_json_parse_object (line2, strlen (line2), NULL);
+  gint64 v;
+  g_assert_false (conf_json_get_int (o, "a", &v, NULL));
+}
+
 static void
 test_hex (void)
 {
@@ -141,6 +246,8 @@ main (int argc, char **argv)
   essc_test_init (&argc, &argv);
   g_test_add_func ("/conf/json/parse-hostile", test_parse_hostile);
   g_test_add_func ("/conf/json/getters", test_getters);
+  g_test_add_func ("/conf/json/integer-range", test_integer_range);
+  g_test_add_func ("/conf/json/literal-integer", test_literal_integer);
   g_test_add_func ("/conf/json/hex", test_hex);
   g_test_add_func ("/conf/json/canonical", test_canonical);
   return g_test_run ();

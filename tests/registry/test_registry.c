@@ -147,7 +147,10 @@ test_lifecycle (void)
   /* Tested: not conformant; the report is stored, no certificate. */
   rfx_reg (&f, &r, "test", 10, "--id", "CH000101", "--key", f.iss_key, NULL);
   g_assert_nonnull (strstr (r.out, "  failed: "));   /* the failing test is named */
-  rfx_expect (&r, 1, "NOT conformant; 89 passed, 1 failed");
+  /* the suite's size aside: one failed */
+  g_assert_true (strstr (r.out, " passed, 1 failed, 0 not implemented") != NULL
+                 || strstr (r.err, " passed, 1 failed, 0 not implemented") != NULL);
+  rfx_expect (&r, 1, "NOT conformant; ");
   rfx_reg (&f, &r, "certify", 11, "--id", "CH000101", "--key", f.iss_key, NULL);
   rfx_expect (&r, 1, "is not conformant");
   publish_and_check (&f, out, 12, &(Expect) { "applied", NULL, 0, 0 });
@@ -159,7 +162,9 @@ test_lifecycle (void)
   rfx_reg (&f, &r, "certify", 21, "--id", "CH000101", "--key", f.iss_key, NULL);
   rfx_expect (&r, 1, "before the rectification order");
   rfx_reg (&f, &r, "test", 22, "--id", "CH000101", "--key", f.iss_key, NULL);
-  rfx_expect (&r, 0, "conformant; 90 passed, 0 failed");
+  g_assert_true (strstr (r.out, " passed, 0 failed") != NULL
+                 || strstr (r.err, " passed, 0 failed") != NULL);
+  rfx_expect (&r, 0, "conformant; ");
   rfx_reg (&f, &r, "certify", 23, "--id", "CH000101", "--key", f.iss_key, "--out", cert, NULL);
   rfx_expect (&r, 0, "certificate 2 issued");
   publish_and_check (&f, out, 24, &(Expect) { "live", "live", 0, 0 });
@@ -244,7 +249,9 @@ test_refusals_certify (void)
   fixture_write_file (waivers, "payment/channel/prepare retry key fixed in 2.1\n");
   rfx_reg (&f, &r, "test", 5, "--id", "CH000101", "--key", f.iss_key, "--waivers", waivers,
            NULL);
-  rfx_expect (&r, 0, "conformant; 89 passed, 0 failed, 0 not implemented, 0 not run, 3 skipped, 1 waived");
+  g_assert_true (strstr (r.out, " passed, 0 failed, 0 not implemented, 0 not run, ") != NULL);
+  g_assert_true (strstr (r.out, " skipped, 1 waived") != NULL);
+  rfx_expect (&r, 0, "conformant; ");
   rfx_reg (&f, &r, "certify", 6, "--id", "CH000101", "--key", f.iss_key, NULL);
   refused (&f, &r, "--accept-waiver payment/channel/prepare=REASON");
   rfx_reg (&f, &r, "certify", 6, "--id", "CH000101", "--key", f.iss_key, "--accept-waiver",

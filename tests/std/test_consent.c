@@ -510,6 +510,75 @@ collect (const ModelConsentGrant *g, gpointer user_data)
   g_array_append_val ((GArray *) user_data, *g);
 }
 
+/* CONSENT-14: the order of checks of a grant and of a question, with two
+ * faults at once; model_consent_parties_check takes strings of any length. */
+static void
+test_check_order (void)
+{
+  g_autoptr (ModelConsentStore) store = model_consent_store_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const char *bad_check = "110105194912310021";   /* wrong check character */
+
+  /* a grant: the SSN before the scope set, the department and the window */
+  ModelConsentGrant g = mk (MODEL_CONSENT_PERSONAL, bad_check, CH, "", 1u << 20, NOW, NOW);
+  g_assert_false (model_consent_store_grant (store, &g, NULL, &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_clear_error (&error);
+  g = mk (MODEL_CONSENT_DEPARTMENT, bad_check, CH, "mib", IDENT, NOW - DAY, NOW + DAY);
+  g_assert_false (model_consent_store_grant (store, &g, NULL, &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_clear_error (&error);
+  /* the channel id before the department id, the department before the scopes */
+  g = mk (MODEL_CONSENT_DEPARTMENT, "", "ch000101", "mib", 0, NOW - DAY, NOW + DAY);
+  g_assert_false (model_consent_store_grant (store, &g, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "channel_id"));
+  g_clear_error (&error);
+  g = mk (MODEL_CONSENT_DEPARTMENT, "", CH, "mib", 0, NOW - DAY, NOW + DAY);
+  g_assert_false (model_consent_store_grant (store, &g, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "department_id"));
+  g_clear_error (&error);
+  g = mk (MODEL_CONSENT_CHANNEL, "", CH, "", 0, NOW + DAY, NOW - DAY);
+  g_assert_false (model_consent_store_grant (store, &g, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "scopes"));
+  g_clear_error (&error);
+
+  /* the parties alone, from strings of any length (an adapter checks them
+   * before copying them into a record) */
+  g_assert_false (model_consent_parties_check (MODEL_CONSENT_PERSONAL, bad_check, "CH0001011",
+                                               "", NOW, &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_clear_error (&error);
+  g_assert_false (model_consent_parties_check (MODEL_CONSENT_CHANNEL, "", "CH0001011", "", NOW,
+                                               &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_MALFORMED);
+  g_clear_error (&error);
+  g_autofree char *long_dept = g_strnfill (4096, 'M');
+  g_assert_false (model_consent_parties_check (MODEL_CONSENT_DEPARTMENT, "", CH, long_dept, NOW,
+                                               &error));
+  g_assert_nonnull (strstr (error->message, "over 32"));
+  g_clear_error (&error);
+  g_assert_true (model_consent_parties_check (MODEL_CONSENT_CHANNEL, "", CH, "", NOW, NULL));
+  /* a question: the SSN (required) before the department (required) */
+  g_assert_false (model_consent_parties_check (MODEL_CONSENT_N_KINDS, "", CH, DEPT, NOW,
+                                               &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_MALFORMED);
+  g_clear_error (&error);
+  g_assert_false (model_consent_parties_check (MODEL_CONSENT_N_KINDS, bad_check, CH, "", NOW,
+                                               &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_clear_error (&error);
+  g_assert_false (model_consent_store_check (store, bad_check, CH, "", 1u << 20, NOW, NULL,
+                                             &error));
+  g_assert_error (error, MODEL_CONSENT_ERROR, MODEL_STD_INVALID_ID);
+  g_clear_error (&error);
+  g_assert_false (model_consent_store_check (store, SSN_A, CH, "", 1u << 20, NOW, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "department_id"));
+  /* nothing was granted by any of these */
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (ModelConsentGrant));
+  model_consent_store_foreach (store, collect, all);
+  g_assert_cmpuint (all->len, ==, 0);
+}
+
 /* CONSENT-12, CONSENT-13 */
 static void
 test_foreach_restore (void)
@@ -600,6 +669,7 @@ main (int argc, char **argv)
   g_test_add_func ("/consent/revoke/immediate", test_revoke);
   g_test_add_func ("/consent/input/malformed", test_malformed);
   g_test_add_func ("/consent/input/ssn-validation", test_ssn_validation);
+  g_test_add_func ("/consent/input/check-order", test_check_order);
   g_test_add_func ("/consent/store/foreach-restore", test_foreach_restore);
   return g_test_run ();
 }

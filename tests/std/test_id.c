@@ -4,7 +4,9 @@
  * published examples, exhaustive single-character corruption, dates,
  * provinces and the county list warning, hostile input.
  */
+#include "base/regions.h"
 #include "model/std/id.h"
+#include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
 #include <string.h>
@@ -143,6 +145,71 @@ test_region (void)
   g_assert_false (model_id_province_known (110100));
 }
 
+/* ID-7, section 1.1: the division code list shipped with the standard
+ * (docs/data/regions-2023.csv) is what tools/gen-std-regions.sh writes from
+ * the county list, each row's level fits its code, and the reference knows
+ * exactly its codes: every one, and no other (as many codes compiled in). */
+static void
+test_shipped_list (void)
+{
+  g_autofree char *path = essc_test_src_path ("docs", "data", "regions-2023.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *src = essc_test_src_path (".", NULL);
+  EsscTestRun r = essc_test_run_sh ("cd '%s' && sh tools/gen-std-regions.sh "
+                                    "base/data/counties-2023.csv", src);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, text);
+  essc_test_run_clear (&r);
+
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "code,level,name");
+  guint n = 0, per_level[3] = { 0, 0, 0 };
+  guint32 last = 0;
+  for (int i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", 3);
+      g_assert_cmpuint (g_strv_length (f), ==, 3);
+      g_assert_true (g_regex_match_simple ("^[1-9][0-9]{5}$", f[0], 0, 0));
+      g_assert_true (g_utf8_validate (f[2], -1, NULL) && f[2][0] != '\0');
+      guint32 code = (guint32) g_ascii_strtoull (f[0], NULL, 10);
+      g_assert_cmpuint (code, >, last);   /* sorted, each code once */
+      last = code;
+      if (strcmp (f[1], "province") == 0)
+        {
+          g_assert_cmpuint (code % 10000, ==, 0);
+          g_assert_true (model_id_province_known (code));
+          per_level[0]++;
+        }
+      else if (strcmp (f[1], "prefecture") == 0)
+        {
+          g_assert_cmpuint (code % 100, ==, 0);
+          g_assert_cmpuint (code % 10000, !=, 0);
+          per_level[1]++;
+        }
+      else
+        {
+          g_assert_cmpstr (f[1], ==, "county");
+          g_assert_cmpuint (code % 100, !=, 0);
+          per_level[2]++;
+        }
+      g_assert_true (model_id_region_known (code));
+      n++;
+    }
+  g_assert_cmpuint (per_level[0], ==, 31);
+  g_assert_cmpuint (per_level[1], ==, 342);
+  g_assert_cmpuint (per_level[2], ==, 2975);
+  g_assert_cmpuint (n, ==, 3348);
+  g_assert_cmpuint (n, ==, base_regions_len);
+  /* the province-level codes of ID-4 outside the list are valid, not known */
+  static const guint32 outside[] = { 710000, 810000, 820000, 830000, 440524, 110199 };
+  for (gsize i = 0; i < G_N_ELEMENTS (outside); i++)
+    g_assert_false (model_id_region_known (outside[i]));
+}
+
 /* ID-1: exact length and character classes; hostile bytes give errors. */
 static void
 test_malformed (void)
@@ -177,6 +244,7 @@ main (int argc, char **argv)
   g_test_add_func ("/id/corruption/every-single-character", test_single_corruption);
   g_test_add_func ("/id/birth-date/real-and-not-future", test_birth_date);
   g_test_add_func ("/id/region/province-and-county", test_region);
+  g_test_add_func ("/id/region/shipped-list", test_shipped_list);
   g_test_add_func ("/id/malformed/hostile-input", test_malformed);
   return g_test_run ();
 }

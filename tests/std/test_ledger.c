@@ -343,6 +343,44 @@ test_settle_once (void)
   g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_NOT_FOUND);
 }
 
+/* PAY-17: settlement checks the order's state before the time: a settled
+ * order settled again before its creation is a duplicate; a failed order is
+ * invalid_state at any time; any text that names no order is not_found. */
+static void
+test_settle_order (void)
+{
+  g_autoptr (ModelLedger) l = model_ledger_new ();
+  g_autoptr (GError) err = NULL;
+  ModelPaymentRequest r = fx_ledger_req_for ("o-1", 110100, 10);
+  const ModelPaymentOrder *o = fx_ledger_submit_ok (l, &r, T0 + 10);
+  fx_ledger_settle_ok (l, o->order_id, T0 + 20);
+  ModelStdCode outcome = MODEL_STD_INTERNAL;
+  g_assert_true (model_ledger_settle (l, o->order_id, T0 + 5, &outcome, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (outcome, ==, MODEL_STD_DUPLICATE);
+  g_assert_cmpint (o->settled_at, ==, T0 + 20);
+  g_assert_cmpuint (model_ledger_n_postings (l), ==, 4);
+
+  r = fx_ledger_req_for ("o-2", 110100, 10);
+  o = fx_ledger_submit_ok (l, &r, T0 + 10);
+  g_assert_true (model_ledger_fail (l, o->order_id, T0 + 11, MODEL_STD_CARD_UNUSABLE, NULL,
+                                    NULL));
+  g_assert_false (model_ledger_settle (l, o->order_id, T0 + 5, NULL, &err));
+  g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_INVALID_STATE);
+  g_clear_error (&err);
+
+  g_autofree char *upper = g_ascii_strup (o->order_id, -1);
+  static const char *const no_orders[] = { "", "x", "not an order id" };
+  for (gsize i = 0; i < G_N_ELEMENTS (no_orders); i++)
+    {
+      g_assert_false (model_ledger_settle (l, no_orders[i], T0 + 5, NULL, &err));
+      g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_NOT_FOUND);
+      g_clear_error (&err);
+    }
+  g_assert_false (model_ledger_settle (l, upper, T0 + 20, NULL, &err));
+  g_assert_error (err, MODEL_LEDGER_ERROR, MODEL_STD_NOT_FOUND);
+}
+
 /* PAY-13 */
 static void
 test_fail (void)
@@ -394,6 +432,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ledger/submit/refused", test_submit_refused);
   g_test_add_func ("/ledger/submit/malformed", test_submit_malformed);
   g_test_add_func ("/ledger/settle/once", test_settle_once);
+  g_test_add_func ("/ledger/settle/order-of-checks", test_settle_order);
   g_test_add_func ("/ledger/settle/fail", test_fail);
   return g_test_run ();
 }

@@ -300,6 +300,35 @@ test_age (void)
   world_clear (&w);
 }
 
+/* QR-5, QR-8: any 64-bit now is a validation time (the adapter's now is any
+ * integer of 64 bits): the extremes are refused or accepted by the rules,
+ * and issued_at + 60 saturates at 2^63-1 instead of overflowing. */
+static void
+test_extreme_now (void)
+{
+  World w;
+  world_init (&w, 2, "张三");
+  g_autofree char *t = issue (&w, MODEL_QR_IDENTITY, 1, NOW);
+  /* the credential's window decides first */
+  assert_refused (&w, t, MODEL_QR_IDENTITY, FALSE, G_MAXINT64, MODEL_STD_EXPIRED);
+  assert_refused (&w, t, MODEL_QR_IDENTITY, FALSE, G_MININT64, MODEL_STD_NOT_YET_VALID);
+  world_clear (&w);
+
+  /* a credential valid to the end of time, a token issued at its last seconds */
+  world_init (&w, 2, "张三");
+  w.cred.expires_at = G_MAXINT64;
+  g_bytes_unref (w.cred_bytes);
+  w.cred_bytes = sign_cred (&w.cred, w.platform);
+  g_autofree char *last = issue (&w, MODEL_QR_IDENTITY, 2, G_MAXINT64 - 10);
+  g_autofree char *end = issue (&w, MODEL_QR_IDENTITY, 3, G_MAXINT64);
+  assert_ok (&w, last, MODEL_QR_IDENTITY, FALSE, G_MAXINT64 - 1);
+  assert_refused (&w, last, MODEL_QR_IDENTITY, FALSE, G_MAXINT64 - 1, MODEL_STD_REPLAYED);
+  g_assert_cmpint (model_qr_replay_cache_horizon (w.cache), ==, G_MAXINT64 - 1);
+  /* now = 2^63-1 is past the credential (now >= expires_at) */
+  assert_refused (&w, end, MODEL_QR_IDENTITY, FALSE, G_MAXINT64, MODEL_STD_EXPIRED);
+  world_clear (&w);
+}
+
 /* QR-4 (CRED-6, CRED-7): the credential's own window and the card status (lost card). */
 static void
 test_credential_state (void)
@@ -724,6 +753,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qr/issue/device-key", test_device_key);
   g_test_add_func ("/qr/verify/valid-and-replay", test_valid_and_replay);
   g_test_add_func ("/qr/verify/age", test_age);
+  g_test_add_func ("/qr/verify/extreme-now", test_extreme_now);
   g_test_add_func ("/qr/verify/credential-state", test_credential_state);
   g_test_add_func ("/qr/verify/payment-rules", test_payment_rules);
   g_test_add_func ("/qr/verify/keys", test_keys);
