@@ -28,7 +28,7 @@ G_BEGIN_DECLS
 GQuark conf_cert_error_quark (void);
 
 #define CONF_CERT_SCHEMA "essc-conformance-report/2"
-#define CONF_CERT_SUITE "ESSC-STD/1.0"
+#define CONF_CERT_SUITE "ESSC-STD/1.1"
 /* The signed message is this string, its NUL, then the report's bytes
  * (conformance/signature.h: kind CONF_DOC_REPORT). */
 #define CONF_CERT_SIGN_DOMAIN "essc-conformance-report-v1"

@@ -33,7 +33,7 @@ G_BEGIN_DECLS
 GQuark conf_certificate_error_quark (void);
 
 #define CONF_CERTIFICATE_SCHEMA "essc-certificate/1"
-#define CONF_CERTIFICATE_STANDARD "ESSC-STD/1.0"
+#define CONF_CERTIFICATE_STANDARD "ESSC-STD/1.1"
 /* The largest certificate read (one is a few KiB). */
 #define CONF_CERTIFICATE_MAX_BYTES (1u * 1024 * 1024)
 

@@ -34,7 +34,7 @@ GQuark conf_client_error_quark (void);
 
 /* The protocol and suite this runner speaks (sent in `hello`). */
 #define CONF_CLIENT_PROTOCOL "essc-adapter/1"
-#define CONF_CLIENT_SUITE "ESSC-STD/1.0"
+#define CONF_CLIENT_SUITE "ESSC-STD/1.1"
 /* The default response deadline (--timeout-ms). */
 #define CONF_CLIENT_DEFAULT_TIMEOUT_MS 5000
 

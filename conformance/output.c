@@ -315,7 +315,7 @@ conf_results_render (const ConfRun *run, const ConfPlan *plan, const char *comma
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   add_string (b, "schema", "essc-conformance-results/1");
-  add_string (b, "suite", "ESSC-STD/1.0");
+  add_string (b, "suite", "ESSC-STD/1.1");
   add_string (b, "essc_version", ESSC_VERSION);
   json_builder_set_member_name (b, "iut");
   json_builder_begin_object (b);

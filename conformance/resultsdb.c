@@ -94,7 +94,7 @@ write_run (const BaseSqlite *d, const ConfRun *run, const ConfPlan *plan,
   if (st == NULL)
     return FALSE;
   base_sqlite_bind_text (st, 1, ESSC_VERSION);
-  base_sqlite_bind_text (st, 2, "ESSC-STD/1.0");
+  base_sqlite_bind_text (st, 2, "ESSC-STD/1.1");
   base_sqlite_bind_text (st, 3, command);
   base_sqlite_bind_text (st, 4, run->iut_name);
   base_sqlite_bind_text (st, 5, run->iut_version);

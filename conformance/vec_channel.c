@@ -685,7 +685,7 @@ conf_vec_chan_hello (ConfVec *v, const char *role, const char *check)
 {
   conf_vec_step (v, "hello",
                  conf_jo ("protocol", conf_js ("essc-adapter/1"), "role", conf_js (role),
-                          "suite", conf_js ("ESSC-STD/1.0"), NULL),
+                          "suite", conf_js ("ESSC-STD/1.1"), NULL),
                  conf_vec_ok (conf_jo ("protocol", conf_js ("essc-adapter/1"),
                                        "role", conf_js (role), NULL)),
                  check);

@@ -213,7 +213,7 @@ conf_vec_finish (ConfVec *v, GError **error)
     }
   JsonObject *f = json_object_new ();
   json_object_set_string_member (f, "schema", "essc-vectors/1");
-  json_object_set_string_member (f, "suite", "ESSC-STD/1.0");
+  json_object_set_string_member (f, "suite", "ESSC-STD/1.1");
   json_object_set_string_member (f, "group", v->group);
   json_object_set_string_member (f, "generator", "essc vectors");
   json_object_set_object_member (f, "notes", json_object_ref (v->notes));

@@ -44,7 +44,7 @@ test_canonical_bytes (void)
       "\"role\":\"channel\",\"version\":\"0.1.0\"},"
       "\"profile\":{\"role\":\"channel\",\"tier\":1},"
       "\"schema\":\"essc-conformance-report/2\",\"signer\":{\"key_id\":\"0102030405060708\"},"
-      "\"started_at\":\"2020-06-01T00:00:00Z\",\"suite\":\"ESSC-STD/1.0\","
+      "\"started_at\":\"2020-06-01T00:00:00Z\",\"suite\":\"ESSC-STD/1.1\","
       "\"summary\":{\"failed\":0,\"not_implemented\":0,\"not_run\":0,\"passed\":1,\"skipped\":0,\"waived\":1},"
       "\"tests\":[{\"name\":\"qr/replay\",\"requirements\":[\"QR-6\"],\"verdict\":\"pass\"},"
       "{\"name\":\"id/check\",\"requirements\":[\"ID-1\",\"ID-2\"],\"verdict\":\"waived\"}],"
@@ -616,7 +616,7 @@ test_not_canonical (void)
     { "{\"ended_at\"", "{\"comment\":\"hi\",\"ended_at\"", "report: unknown member \"comment\"" },
     { "essc-conformance-report/2", "essc-conformance-report/1",
       "member 'schema': expected \"essc-conformance-report/2\"" },
-    { "ESSC-STD/1.0", "ESSC-STD/2.0", "member 'suite'" },
+    { "ESSC-STD/1.1", "ESSC-STD/2.0", "member 'suite'" },
     { "2020-06-01T00:00:05Z", "2020-06-01T00:00:05+00:00", "ended_at: expected a UTC time" },
     { "2020-06-01T00:00:05Z", "2020-02-30T00:00:05Z", "ended_at: expected a UTC time" },
     { "2020-06-01T00:00:05Z", "2020-06-01T00:00:60Z", "ended_at: expected a UTC time" },

@@ -670,9 +670,9 @@ test_impl_server_errors (void)
   g_autoptr (SoupSession) session = soup_session_new ();
   g_autoptr (GBytes) hello = g_bytes_new_static (
       "{\"essc\":1,\"id\":1,\"op\":\"hello\",\"params\":{\"protocol\":\"essc-adapter/1\","
-      "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.0\"}}",
+      "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.1\"}}",
       strlen ("{\"essc\":1,\"id\":1,\"op\":\"hello\",\"params\":{\"protocol\":\"essc-adapter/1\","
-              "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.0\"}}"));
+              "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.1\"}}"));
   g_autofree char *a = NULL;
 
   g_assert_cmpuint (post (session, url, "GET", NULL, NULL, NULL), ==, 405);

@@ -607,7 +607,7 @@ test_cli (void)
 
   g_autofree char *input = fx_impl_expand (
     "{\"essc\":1,\"id\":1,\"op\":\"hello\",\"params\":{\"protocol\":\"essc-adapter/1\","
-    "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.0\"}}\n"
+    "\"role\":\"verifier\",\"suite\":\"ESSC-STD/1.1\"}}\n"
     "{\"essc\":1,\"id\":2,\"op\":\"reset\",\"params\":{\"seed\":\"@SEED@\",\"now\":0,"
     "\"trust\":[],\"config\":{}}}\n"
     "{\"essc\":1,\"id\":3,\"op\":\"id.validate\",\"params\":{\"ssn\":\"" SSN1 "\",\"now\":0}}\n"

@@ -32,7 +32,7 @@
   "\"flags\":[],\"result\":\"valid\",\"steps\":[" step "]}"
 
 static const char *const SUITE =
-  "{\"schema\":\"essc-vectors/1\",\"suite\":\"ESSC-STD/1.0\",\"group\":\"t\",\"notes\":{},"
+  "{\"schema\":\"essc-vectors/1\",\"suite\":\"ESSC-STD/1.1\",\"group\":\"t\",\"notes\":{},"
   "\"clock\":0,\"keys\":{},\"numberOfTests\":6,\"testGroups\":["
   "{\"role\":\"verifier\",\"profile\":{},\"setup\":[" RESET "],\"tests\":["
   TEST (1, "t/pass", "QR-6", "{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true,"

@@ -325,7 +325,7 @@ fx_impl_run_script (ConfRole role, const char *fault, const char *script)
   guint n = 1;
   g_string_append_printf (input,
                           "{\"essc\":1,\"id\":1,\"op\":\"hello\",\"params\":{\"protocol\":"
-                          "\"essc-adapter/1\",\"role\":\"%s\",\"suite\":\"ESSC-STD/1.0\"}}\n",
+                          "\"essc-adapter/1\",\"role\":\"%s\",\"suite\":\"ESSC-STD/1.1\"}}\n",
                           conf_role_name (role));
   for (guint i = 0; lines[i] != NULL; i++)
     {
