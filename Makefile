@@ -73,7 +73,8 @@ MODS_conformance := json child transcript transport transport_pipe transport_htt
                     impl_platform_chan impl_http faults \
                     vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_consent \
                     vec_payment vec_card vec_pin vec_audit vec_flows \
-                    cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest
+                    cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest \
+                    fuzz fuzz_gen fuzz_mutate fuzz_shrink fuzz_write
 USES_conformance := std base
 
 DIR_reports      := reports
@@ -89,7 +90,7 @@ USES_registry    := reports conformance std base
 DIR_cli          := cli
 MODS_cli         := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
-                    cmd_conform cmd_selftest cmd_scenario cmd_registry
+                    cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
 USES_cli         := registry reports conformance rollout std sim base
 
 # What a layer may include: its folder and those of the layers it uses; the
