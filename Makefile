@@ -74,7 +74,7 @@ MODS_conformance := json child transcript transport transport_pipe transport_htt
                     vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_consent \
                     vec_payment vec_card vec_pin vec_audit vec_flows \
                     cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest \
-                    fuzz fuzz_gen fuzz_mutate fuzz_shrink fuzz_write
+                    fuzz fuzz_seq fuzz_gen fuzz_mutate fuzz_shrink fuzz_write
 USES_conformance := std base
 
 DIR_reports      := reports

@@ -354,7 +354,8 @@ conf_fuzz_exec (FuzzExec *x, const FuzzSeq *seq, FuzzOutcome *out, GError **erro
           conf_expect_judge (e, &ir, &iut_state, &j);
           if (!j.pass)
             {
-              diverge (out, i, signature_of (e, &ir, j.detail), g_steal_pointer (&j.expected),
+              char *signature = signature_of (e, &ir, j.detail);
+              diverge (out, i, signature, g_steal_pointer (&j.expected),
                        g_steal_pointer (&j.got), g_steal_pointer (&j.detail));
               return TRUE;
             }

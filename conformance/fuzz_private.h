@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the parts of the differential fuzzer share (private to
- * conformance/fuzz*.c): the random stream, sequences of steps, the corpus
- * read from the vectors (fuzz_gen.c: which tests, operations, values and
+ * conformance/fuzz*.c): the random stream, JSON copies and sequences of
+ * steps (fuzz_seq.c), the mutations of a request's params (fuzz_mutate.c),
+ * the corpus read from the vectors (fuzz_gen.c: which tests, operations, values and
  * comparisons the vectors give, and the generator of sequence N of a seed),
  * the execution of one sequence against the IUT and the reference with its
  * judgement (fuzz.c), shrinking (fuzz_shrink.c) and the finding files
