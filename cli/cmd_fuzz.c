@@ -74,7 +74,7 @@ essc_cmd_fuzz (int argc, char **argv)
   g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL;
   gint seconds = -1, timeout_ms = CONF_CLIENT_DEFAULT_TIMEOUT_MS, max_findings = 10;
   gint shrink_budget = 400;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, valid_only = FALSE;
   const GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "role of the IUT: platform, channel, verifier",
       "R" },
@@ -93,6 +93,9 @@ essc_cmd_fuzz (int argc, char **argv)
       "stop after this many distinct divergences (default 10)", "N" },
     { "shrink-budget", 0, 0, G_OPTION_ARG_INT, &shrink_budget,
       "sequences played to shrink one finding, at most (default 400)", "N" },
+    { "valid-only", 0, 0, G_OPTION_ARG_NONE, &valid_only,
+      "start only from the tests the vectors mark valid (every invalid input is the fuzzer's "
+      "own)", NULL },
     { "reference", 0, 0, G_OPTION_ARG_STRING, &reference,
       "compare with this command instead of the reference in-process", "COMMAND" },
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_path,
@@ -176,7 +179,7 @@ essc_cmd_fuzz (int argc, char **argv)
   ConfClientOptions client = { ca, client_cert, client_key, NULL };
   ConfFuzzOptions options = {
     .command = impl, .role = role, .reference = reference, .essc_path = self,
-    .profile = profile, .vectors_dir = vectors_dir, .seed = seed, .seconds = seconds,
+    .profile = profile, .vectors_dir = vectors_dir, .valid_only = valid_only, .seed = seed, .seconds = seconds,
     .runs = runs, .max_findings = (guint) max_findings, .shrink_budget = (guint) shrink_budget,
     .timeout_ms = timeout_ms, .out_dir = out_dir ? out_dir : DEFAULT_OUT,
     .progress = quiet ? NULL : stderr, .findings = stdout, .client = &client,

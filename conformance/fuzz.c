@@ -641,7 +641,7 @@ conf_fuzz_run (const ConfPlan *plan, const ConfFuzzOptions *options, GError **er
                    inner ? inner->message : "refused");
       goto out;
     }
-  corpus = conf_fuzz_corpus_new (plan, opt.vectors_dir, opt.role, opt.profile,
+  corpus = conf_fuzz_corpus_new (plan, opt.vectors_dir, opt.role, opt.profile, opt.valid_only,
                                  conf_client_ops (x.iut), (const char *const *) ref_ops, error);
   if (corpus == NULL)
     goto out;

@@ -238,8 +238,8 @@ read_headers (FuzzCorpus *c, const char *dir, const ConfPlan *plan)
 
 FuzzCorpus *
 conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
-                           const ConfProfile *profile, const char *const *iut_ops,
-                           const char *const *ref_ops, GError **error)
+                      const ConfProfile *profile, gboolean valid_only,
+                      const char *const *iut_ops, const char *const *ref_ops, GError **error)
 {
   g_autoptr (FuzzCorpus) c = g_new0 (FuzzCorpus, 1);
   c->tests = g_ptr_array_new ();
@@ -264,8 +264,11 @@ conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
     {
       const ConfTest *t = all->pdata[i];
       g_autofree char *why = NULL;
-      /* Every test of the role teaches comparisons and values; only the
-       * admitted and playable ones are bases. */
+      gboolean seedable = !valid_only || strcmp (t->result, "valid") == 0;
+      /* Every test of the role teaches comparisons; values and operations
+       * come from the setups and the tests that may be bases (with
+       * valid_only, those the vectors mark valid); only the admitted and
+       * playable ones are bases. */
       for (int part = 0; part < 2; part++)
         {
           GPtrArray *steps = part == 0 ? t->setup : t->steps;
@@ -276,6 +279,8 @@ conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
             {
               const ConfStep *s = steps->pdata[k];
               learn_comparisons (c, s);
+              if (part == 1 && !seedable)
+                continue;
               g_autoptr (JsonNode) p = json_node_init_object (json_node_alloc (), s->params);
               pool_add (c, seen, p, NULL, 0);
               if (strcmp (s->op, "reset") == 0)
@@ -290,7 +295,8 @@ conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
               g_array_append_val (refs, r);
             }
         }
-      if (!conf_profile_admits (profile, t->profile, &why) || !playable (t, iut_ops, ref_ops))
+      if (!seedable || !conf_profile_admits (profile, t->profile, &why)
+          || !playable (t, iut_ops, ref_ops))
         continue;
       g_ptr_array_add (c->tests, (gpointer) t);
       GPtrArray *group = g_hash_table_lookup (c->group_of, t->setup);

@@ -84,8 +84,9 @@ typedef struct _FuzzCorpus FuzzCorpus;
  * is left.
  */
 FuzzCorpus *conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
-                                  const ConfProfile *profile, const char *const *iut_ops,
-                                  const char *const *ref_ops, GError **error);
+                                  const ConfProfile *profile, gboolean valid_only,
+                                  const char *const *iut_ops, const char *const *ref_ops,
+                                  GError **error);
 void conf_fuzz_corpus_free (FuzzCorpus *corpus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FuzzCorpus, conf_fuzz_corpus_free)
 

@@ -14,7 +14,8 @@
 # vector test holds, the divergence) and the totals; exit 0 when every
 # fault is found in every role and the reference shows nothing, 1
 # otherwise.  The findings' files go to a temporary folder, removed at the
-# end (FUZZ_KEEP=DIR keeps them there instead).
+# end (FUZZ_KEEP=DIR keeps them there instead).  FUZZ_OPTS adds options to
+# every essc fuzz (FUZZ_OPTS=--valid-only: start from the valid tests only).
 set -u
 ESSC=${1:-./essc}
 SECONDS_PER=${2:-60}
@@ -35,7 +36,7 @@ while IFS="$tab" read -r name roles reqs desc; do
     pairs=$((pairs + 1))
     log="$work/$name-$role.txt"
     "$ESSC" fuzz --role "$role" --impl "$ESSC impl --role $role --fault $name" \
-      --seconds "$SECONDS_PER" --seed "$SEED" --max-findings 1 --quiet \
+      --seconds "$SECONDS_PER" --seed "$SEED" --max-findings 1 --quiet ${FUZZ_OPTS:-} \
       --out "$work/$name-$role" > "$log" 2> "$log.err"
     rc=$?
     if [ "$rc" -eq 1 ] && grep -q '^finding 1:' "$log"; then
@@ -61,14 +62,14 @@ while IFS="$tab" read -r name roles reqs desc; do
   faults_all=$((faults_all + all))
 done < "$work/faults.tsv"
 echo
-echo "faults: $faults_all of $faults found in every role they apply to ($found of $pairs fault-role pairs; $novel of them by a sequence no vector test holds), at most $SECONDS_PER s each, seed $SEED"
+echo "faults: $faults_all of $faults found in every role they apply to ($found of $pairs fault-role pairs; $novel of them by a sequence no vector test holds), at most $SECONDS_PER s each, seed $SEED${FUZZ_OPTS:+, $FUZZ_OPTS}"
 [ -n "$missed" ] && echo "not found:$missed"
 
 ref_findings=0
 for role in verifier channel platform; do
   log="$work/reference-$role.txt"
   "$ESSC" fuzz --role "$role" --impl "$ESSC impl --role $role" --seconds "$REF_SECONDS" \
-    --seed "$SEED" --quiet --out "$work/reference-$role" > "$log" 2> "$log.err"
+    --seed "$SEED" --quiet ${FUZZ_OPTS:-} --out "$work/reference-$role" > "$log" 2> "$log.err"
   rc=$?
   n=$(grep -c '^finding ' "$log")
   ref_findings=$((ref_findings + n))

@@ -104,8 +104,8 @@ test_generator (void)
   g_autoptr (ConfPlan) plan = suite_plan ();
   g_autoptr (ConfProfile) profile = conf_profile_default ("platform");
   g_autoptr (GError) error = NULL;
-  g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, "platform", profile, NULL, NULL,
-                                                   &error);
+  g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, "platform", profile, FALSE, NULL,
+                                                   NULL, &error);
   g_assert_no_error (error);
   guint same_as_other_seed = 0;
   for (guint64 i = 0; i < 300; i++)
@@ -141,8 +141,8 @@ test_comparisons (void)
 {
   g_autoptr (ConfPlan) plan = suite_plan ();
   g_autoptr (ConfProfile) profile = conf_profile_default ("platform");
-  g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, "platform", profile, NULL, NULL,
-                                                   NULL);
+  g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, "platform", profile, FALSE, NULL,
+                                                   NULL, NULL);
   g_assert_nonnull (c);
   const char *const *m = conf_fuzz_corpus_members (c, "ecard.issue");
   g_assert_true (g_strv_contains (m, "ecard_id"));
@@ -157,8 +157,8 @@ test_comparisons (void)
   g_assert_null (conf_fuzz_corpus_members (c, "card.register")[0]);
 
   g_autoptr (ConfProfile) channel = conf_profile_default ("channel");
-  g_autoptr (FuzzCorpus) cc = conf_fuzz_corpus_new (plan, NULL, "channel", channel, NULL, NULL,
-                                                    NULL);
+  g_autoptr (FuzzCorpus) cc = conf_fuzz_corpus_new (plan, NULL, "channel", channel, FALSE, NULL,
+                                                    NULL, NULL);
   g_assert_nonnull (cc);
   g_autoptr (GArray) codes = conf_fuzz_corpus_codes (cc, "request.relay", MODEL_STD_NOT_FOUND);
   g_assert_nonnull (codes);
