@@ -7,7 +7,7 @@
 #   make check      lint, build and run every test with prove (SANITIZE=1: under ASan+UBSan)
 #   make lint       check the include rules between the layers
 #   make golden     rewrite tests/golden/ from the current build (review the diff)
-#   make bench      build and run the benchmarks
+#   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
 #   make clean
 #
 # WERROR=1 turns warnings into errors (CI sets it).  Objects go to build/
@@ -201,9 +201,16 @@ run: deps essc
 	@echo "             (essc cert check-report runs/conformance-channel.report --pub runs/conformance.pub)"
 	@echo "             report runs/conformance-report/index.html"
 
+# Differential fuzzing against every deliberate fault (FUZZ_SECONDS each, per
+# role) and against the reference itself (FUZZ_REF_SECONDS per role): over an
+# hour at the defaults; `make bench FUZZ_SECONDS=10 FUZZ_REF_SECONDS=60` is quicker.
+FUZZ_SECONDS     ?= 60
+FUZZ_REF_SECONDS ?= 600
+
 bench: deps essc mpi-essc
 	./essc bench
 	sh tools/bench-conform.sh ./essc
+	sh tools/bench-fuzz.sh ./essc $(FUZZ_SECONDS) $(FUZZ_REF_SECONDS)
 	sh tools/bench-sim.sh ./essc
 	sh tools/bench-calibrate.sh ./essc
 	sh tools/bench-mpi.sh build-mpi/essc

@@ -12,6 +12,7 @@
  * finding, not a hung run; usage errors exit 2.
  */
 #include "conformance/fuzz_private.h"
+#include "conformance/impl.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
 #include "tests/lib/run.h"
@@ -387,12 +388,42 @@ test_usage (Fx *f, gconstpointer data)
   essc_test_run_clear (&r);
 }
 
+/* What the fuzzer found in the reference: qr.verify with a `now` near 2^63
+ * crashed the verifier and the platform; it is refused as malformed. */
+static void
+test_reference_qr_now (void)
+{
+  static const ConfRole roles[] = { CONF_ROLE_VERIFIER, CONF_ROLE_PLATFORM };
+  static const char *const nows[] = { "9223372036854775807", "-9223372036854775808",
+                                      "4611686018427387904" };
+  for (gsize r = 0; r < G_N_ELEMENTS (roles); r++)
+    for (gsize k = 0; k < G_N_ELEMENTS (nows); k++)
+      {
+        g_autoptr (ConfImpl) impl = conf_impl_new (roles[r], NULL, NULL);
+        g_assert_nonnull (impl);
+        g_autofree char *reset = g_strdup_printf (
+            "{\"essc\":1,\"id\":1,\"op\":\"reset\",\"params\":{\"seed\":\"%064d\","
+            "\"now\":1590969600,\"trust\":[],\"config\":{\"platform_key_seed\":\"%064d\","
+            "\"switches\":[],\"pin_limits\":\"min\"}}}", 0, 0);
+        g_autofree char *a = conf_impl_handle (impl, reset, strlen (reset));
+        g_assert_nonnull (strstr (a, "\"ok\":true"));
+        g_autofree char *req = g_strdup_printf (
+            "{\"essc\":1,\"id\":2,\"op\":\"qr.verify\",\"params\":{\"token\":\"ESSC1:X\","
+            "\"purpose\":\"identity\",\"pin_verified\":false,\"now\":%s}}", nows[k]);
+        g_autofree char *b = conf_impl_handle (impl, req, strlen (req));
+        g_test_message ("%s", b);
+        g_assert_nonnull (strstr (b, "\"code\":\"malformed\""));
+        g_assert_nonnull (strstr (b, "outside the clock's range"));
+      }
+}
+
 int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   g_test_add_func ("/fuzz/generator", test_generator);
   g_test_add_func ("/fuzz/comparisons", test_comparisons);
+  g_test_add_func ("/fuzz/reference-qr-now-range", test_reference_qr_now);
   g_test_add ("/fuzz/finds-faults", Fx, NULL, fx_set_up, test_finds_faults, fx_tear_down);
   g_test_add ("/fuzz/deterministic", Fx, NULL, fx_set_up, test_deterministic, fx_tear_down);
   g_test_add ("/fuzz/reference-clean", Fx, NULL, fx_set_up, test_reference_clean, fx_tear_down);
