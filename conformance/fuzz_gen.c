@@ -471,6 +471,23 @@ some_step (FuzzRng *rng, const FuzzSeq *seq)
   return seq->steps->len > 1 ? 1 + conf_fuzz_rng_below (rng, seq->steps->len - 1) : 0;
 }
 
+/* A step of the sequence that is not one of its group's setup steps, or
+ * fallback when all are. */
+static guint
+test_step (FuzzRng *rng, const FuzzSeq *seq, guint fallback)
+{
+  guint n = 0;
+  for (guint i = 1; i < seq->steps->len; i++)
+    n += !((FuzzStep *) seq->steps->pdata[i])->from_setup;
+  if (n == 0)
+    return fallback;
+  guint k = conf_fuzz_rng_below (rng, n);
+  for (guint i = 1; i < seq->steps->len; i++)
+    if (!((FuzzStep *) seq->steps->pdata[i])->from_setup && k-- == 0)
+      return i;
+  return fallback;
+}
+
 /* A new step calling an operation of the list, its params those of a step
  * of the vectors that calls it, some members perhaps drawn from the pools. */
 static FuzzStep *
@@ -508,8 +525,11 @@ mutate_once (const FuzzCorpus *c, FuzzRng *rng, FuzzSeq *seq)
 
   if (pick < 55)
     {
-      /* A value; the reset's now and then. */
+      /* A value: most often of a step of the test itself rather than of its
+       * group's setup; the reset's now and then. */
       guint i = len > 1 && !conf_fuzz_rng_chance (rng, 5) ? some_step (rng, seq) : 0;
+      if (i > 0 && conf_fuzz_rng_chance (rng, 60))
+        i = test_step (rng, seq, i);
       FuzzStep *s = steps->pdata[i];
       g_autofree char *what = NULL;
       if (!conf_fuzz_mutate_params (c, rng, s->params, &what))
