@@ -179,8 +179,9 @@ essc_cmd_fuzz (int argc, char **argv)
   ConfClientOptions client = { ca, client_cert, client_key, NULL };
   ConfFuzzOptions options = {
     .command = impl, .role = role, .reference = reference, .essc_path = self,
-    .profile = profile, .vectors_dir = vectors_dir, .valid_only = valid_only, .seed = seed, .seconds = seconds,
-    .runs = runs, .max_findings = (guint) max_findings, .shrink_budget = (guint) shrink_budget,
+    .profile = profile, .vectors_dir = vectors_dir, .valid_only = valid_only, .seed = seed,
+    .seconds = seconds, .runs = runs, .max_findings = (guint) max_findings,
+    .shrink_budget = (guint) shrink_budget,
     .timeout_ms = timeout_ms, .out_dir = out_dir ? out_dir : DEFAULT_OUT,
     .progress = quiet ? NULL : stderr, .findings = stdout, .client = &client,
   };

@@ -542,7 +542,9 @@ mutate_once (const FuzzCorpus *c, FuzzRng *rng, FuzzSeq *seq)
       guint j = some_step (rng, seq);
       if (j == 0)
         return FALSE;
-      guint at = conf_fuzz_rng_chance (rng, 60) ? j + 1 : j + 1 + conf_fuzz_rng_below (rng, len - j);
+      guint at = j + 1;
+      if (!conf_fuzz_rng_chance (rng, 60))
+        at += conf_fuzz_rng_below (rng, len - j);
       g_ptr_array_insert (steps, (gint) at, conf_fuzz_step_copy (steps->pdata[j]));
       note (seq, "step %u (%s) sent again as step %u", j, ((FuzzStep *) steps->pdata[j])->op, at);
       return TRUE;

@@ -2,9 +2,9 @@
 /*
  * The mutations of one request's parameters (see fuzz_private.h): a value
  * is picked anywhere in the params (nested members and array elements
- * included) and changed the way a hostile or careless counterpart would: a bit flipped, a byte dropped or added, odd
- * length or an upper-case digit in hex; a string cut, emptied, blanked,
- * lengthened, a character changed; an integer set to a boundary (0, -1,
+ * included) and changed the way a hostile or careless counterpart would:
+ * a bit flipped, a byte dropped or added, odd length or an upper-case digit
+ * in hex; a string cut, emptied, blanked, lengthened, a character changed; an integer set to a boundary (0, -1,
  * 2^31, 2^63-1, -2^63, ...) or moved by a window's width; another JSON
  * type; the member left out; an unknown member added; the value another
  * test gives the same member.  Each mutation is described in words for the
@@ -97,8 +97,9 @@ put (Slot *s, JsonNode *value)
     }
   JsonArray *a = json_array_new ();
   for (guint i = 0; i < json_array_get_length (s->arr); i++)
-    json_array_add_element (a, i == s->index ? value
-                                             : conf_fuzz_json_copy (json_array_get_element (s->arr, i)));
+    json_array_add_element (a, i == s->index
+                                   ? value
+                                   : conf_fuzz_json_copy (json_array_get_element (s->arr, i)));
   JsonNode *n = json_node_init_array (json_node_alloc (), a);
   json_array_unref (a);
   put (s->parent, n);
@@ -544,7 +545,8 @@ conf_fuzz_mutate_params (const FuzzCorpus *corpus, FuzzRng *rng, JsonObject *par
           }
         else
           {
-            put (s, json_node_init_int (json_node_alloc (), (gint64) json_node_get_double (s->node)));
+            gint64 v = (gint64) json_node_get_double (s->node);
+            put (s, json_node_init_int (json_node_alloc (), v));
             how = g_strdup ("made an integer");
           }
         break;
@@ -555,7 +557,8 @@ conf_fuzz_mutate_params (const FuzzCorpus *corpus, FuzzRng *rng, JsonObject *par
         if (json_object_get_size (o) > 0 && conf_fuzz_rng_chance (rng, 50))
           {
             g_autoptr (GList) names = json_object_get_members (o);
-            const char *victim = g_list_nth_data (names, conf_fuzz_rng_below (rng, g_list_length (names)));
+            guint n = g_list_length (names);
+            const char *victim = g_list_nth_data (names, conf_fuzz_rng_below (rng, n));
             how = g_strdup_printf ("member %s left out", victim);
             json_object_remove_member (o, victim);
           }

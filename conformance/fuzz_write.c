@@ -157,9 +157,9 @@ conf_fuzz_file_text (const FuzzCorpus *corpus, const char *role, const FuzzSeq *
                                  "expectation is the reference implementation's answer");
   json_object_set_object_member (root, "notes", notes);
   JsonNode *clock = base_header ? json_object_get_member (base_header, "clock") : NULL;
-  json_object_set_int_member (root, "clock", clock && json_node_get_value_type (clock) == G_TYPE_INT64
-                                                 ? json_node_get_int (clock)
-                                                 : CONF_VECTORS_CLOCK);
+  gboolean have_clock = clock != NULL && json_node_get_value_type (clock) == G_TYPE_INT64;
+  json_object_set_int_member (root, "clock", have_clock ? json_node_get_int (clock)
+                                                        : CONF_VECTORS_CLOCK);
   json_object_set_object_member (root, "keys", keys);
   json_object_set_int_member (root, "numberOfTests", 1);
 

@@ -8,8 +8,9 @@
  * the faulty implementation and passes the reference when `essc conform
  * --vectors` plays it; the reference against itself, and an implementation
  * that differs only where the standard lets it (messages, unknown members),
- * give nothing; a hanging, crashing or garbling implementation is a
- * finding, not a hung run; usage errors exit 2.
+ * give nothing; the reference as a second process judges alike; a
+ * hanging, crashing or garbling implementation is a finding, not a hung
+ * run; usage errors exit 2.
  */
 #include "conformance/fuzz_private.h"
 #include "conformance/impl.h"
@@ -224,6 +225,27 @@ test_finds_faults (Fx *f, gconstpointer data)
     }
 }
 
+/* The reference as a second process (--reference) judges alike; one that
+ * cannot start is a usage error. */
+static void
+test_reference_command (Fx *f, gconstpointer data)
+{
+  g_autofree char *impl = g_strdup_printf ("\"%s impl --role verifier --fault "
+                                           "qr-no-replay-cache\"", f->essc);
+  g_autofree char *extra = g_strdup_printf ("--seed 5 --runs 500 --max-findings 1 --reference "
+                                            "\"%s impl --role verifier\"", f->essc);
+  EsscTestRun r = fuzz (f, "verifier", impl, extra);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "finding 1: qr.verify: expected refused:replayed, got "
+                                   "accepted"));
+  g_assert_nonnull (strstr (r.out, "fails the implementation, passes the reference"));
+  essc_test_run_clear (&r);
+  r = fuzz (f, "verifier", impl, "--runs 5 --reference /nonexistent/reference");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "the reference"));
+  essc_test_run_clear (&r);
+}
+
 /* The same seed and --runs give the same findings and the same files. */
 static void
 test_deterministic (Fx *f, gconstpointer data)
@@ -429,6 +451,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fuzz/comparisons", test_comparisons);
   g_test_add_func ("/fuzz/reference-qr-now-range", test_reference_qr_now);
   g_test_add ("/fuzz/finds-faults", Fx, NULL, fx_set_up, test_finds_faults, fx_tear_down);
+  g_test_add ("/fuzz/reference-command", Fx, NULL, fx_set_up, test_reference_command,
+              fx_tear_down);
   g_test_add ("/fuzz/deterministic", Fx, NULL, fx_set_up, test_deterministic, fx_tear_down);
   g_test_add ("/fuzz/reference-clean", Fx, NULL, fx_set_up, test_reference_clean, fx_tear_down);
   g_test_add ("/fuzz/allowed-differences", Fx, NULL, fx_set_up, test_allowed_differences,
