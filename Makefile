@@ -7,7 +7,7 @@
 #   make check      lint, build and run every test with prove (SANITIZE=1: under ASan+UBSan)
 #   make lint       check the include rules between the layers
 #   make golden     rewrite tests/golden/ from the current build (review the diff)
-#   make bench      build and run the benchmarks
+#   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
 #   make clean
 #
 # WERROR=1 turns warnings into errors (CI sets it).  Objects go to build/
@@ -73,7 +73,8 @@ MODS_conformance := json child transcript transport transport_pipe transport_htt
                     impl_platform_chan impl_http faults \
                     vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_channel_role vec_consent \
                     vec_payment vec_card vec_pin vec_audit vec_flows \
-                    cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest
+                    cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest \
+                    fuzz fuzz_seq fuzz_gen fuzz_mutate fuzz_shrink fuzz_write
 USES_conformance := std base
 
 DIR_reports      := reports
@@ -89,7 +90,7 @@ USES_registry    := reports conformance std base
 DIR_cli          := cli
 MODS_cli         := main cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
-                    cmd_conform cmd_selftest cmd_scenario cmd_registry
+                    cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
 USES_cli         := registry reports conformance rollout std sim base
 
 # What a layer may include: its folder and those of the layers it uses; the
@@ -200,9 +201,16 @@ run: deps essc
 	@echo "             (essc cert check-report runs/conformance-channel.report --pub runs/conformance.pub)"
 	@echo "             report runs/conformance-report/index.html"
 
+# Differential fuzzing against every deliberate fault (FUZZ_SECONDS each, per
+# role) and against the reference itself (FUZZ_REF_SECONDS per role): over an
+# hour at the defaults; `make bench FUZZ_SECONDS=10 FUZZ_REF_SECONDS=60` is quicker.
+FUZZ_SECONDS     ?= 60
+FUZZ_REF_SECONDS ?= 600
+
 bench: deps essc mpi-essc
 	./essc bench
 	sh tools/bench-conform.sh ./essc
+	sh tools/bench-fuzz.sh ./essc $(FUZZ_SECONDS) $(FUZZ_REF_SECONDS)
 	sh tools/bench-sim.sh ./essc
 	sh tools/bench-calibrate.sh ./essc
 	sh tools/bench-mpi.sh build-mpi/essc

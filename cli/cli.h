@@ -51,6 +51,8 @@ int essc_cmd_cert (int argc, char **argv);
 /* conformance: conform, selftest */
 int essc_cmd_conform (int argc, char **argv);
 int essc_cmd_selftest (int argc, char **argv);
+/* conformance: fuzz */
+int essc_cmd_fuzz (int argc, char **argv);
 /* the registry of channels and certificates */
 int essc_cmd_registry (int argc, char **argv);
 

@@ -42,6 +42,8 @@ static const EsscCommand commands[] = {
   { "conform", "run the ESSC-STD conformance suite against an implementation", essc_cmd_conform },
   { "selftest", "prove the suite: references pass, every deliberate fault is caught",
     essc_cmd_selftest },
+  { "fuzz", "differential fuzzing of an implementation against the reference, findings as "
+    "vectors", essc_cmd_fuzz },
   /* the registry of channels and certificates */
   { "registry", "the registry of channels and their certificates: apply, test, certify, publish",
     essc_cmd_registry },

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of differential fuzzing (`essc fuzz`, conformance/fuzz.h,
+ * docs/FUZZ.md): the generator is deterministic for a seed and never sends
+ * a vector test unchanged; whole runs are deterministic (same seed, same
+ * findings, same files); chosen deliberate faults of the reference are
+ * found within a bounded number of sequences, and each finding's file fails
+ * the faulty implementation and passes the reference when `essc conform
+ * --vectors` plays it; the reference against itself, and an implementation
+ * that differs only where the standard lets it (messages, unknown members),
+ * give nothing; the reference as a second process judges alike; a
+ * hanging, crashing or garbling implementation is a finding, not a hung
+ * run; usage errors exit 2.
+ */
+#include "conformance/fuzz_private.h"
+#include "conformance/impl.h"
+#include "conformance/plan.h"
+#include "conformance/profile.h"
+#include "tests/lib/run.h"
+#include "tests/lib/testutil.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+  char *dir;
+  char *essc;
+} Fx;
+
+static void
+fx_set_up (Fx *f, gconstpointer data)
+{
+  f->dir = essc_test_make_tmpdir ("essc-fuzz-XXXXXX");
+  f->essc = essc_test_sh_bin ();
+}
+
+/* Removes dir and the flat folders in it. */
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        essc_test_remove_dir (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fx_tear_down (Fx *f, gconstpointer data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->essc);
+}
+
+/* The names of the *.json files of dir, sorted. */
+static GPtrArray *
+json_files (const char *dir)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_ascii_strcasecmp);
+  return names;
+}
+
+static ConfPlan *
+suite_plan (void)
+{
+  g_autofree char *dir = essc_test_src_path ("conformance", "vectors", NULL);
+  g_autoptr (GError) error = NULL;
+  ConfPlan *plan = conf_plan_load (dir, &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static char *
+seq_text (const FuzzSeq *seq)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (guint i = 0; i < seq->steps->len; i++)
+    {
+      const FuzzStep *st = seq->steps->pdata[i];
+      g_autoptr (JsonNode) n = json_node_init_object (json_node_alloc (), st->params);
+      g_autofree char *p = json_to_string (n, FALSE);
+      g_string_append_printf (s, "%s %s\n", st->op, p);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* Sequence N of a seed is the same every time; another seed gives other
+ * sequences; every one starts with reset and none is its vector test
+ * unchanged. */
+static void
+test_generator (void)
+{
+  g_autoptr (ConfPlan) plan = suite_plan ();
+  g_autoptr (ConfProfile) profile = conf_profile_default ("platform");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, "platform", profile, FALSE, NULL,
+                                                   NULL, &error);
+  g_assert_no_error (error);
+  guint same_as_other_seed = 0;
+  for (guint64 i = 0; i < 300; i++)
+    {
+      g_autoptr (FuzzSeq) a = conf_fuzz_generate (c, 42, i);
+      g_autoptr (FuzzSeq) b = conf_fuzz_generate (c, 42, i);
+      g_autoptr (FuzzSeq) other = conf_fuzz_generate (c, 43, i);
+      g_autofree char *ta = seq_text (a), *tb = seq_text (b), *to = seq_text (other);
+      g_assert_cmpstr (ta, ==, tb);
+      same_as_other_seed += strcmp (ta, to) == 0;
+      g_assert_cmpuint (a->steps->len, >=, 1);
+      g_assert_cmpstr (((FuzzStep *) a->steps->pdata[0])->op, ==, "reset");
+      g_assert_cmpuint (a->log->len, >=, 1);
+      /* Not the base test as it is in the vectors. */
+      const ConfTest *t = a->base;
+      g_autoptr (GString) base = g_string_new (NULL);
+      for (guint k = 0; k < t->setup->len + t->steps->len; k++)
+        {
+          const ConfStep *s = k < t->setup->len ? t->setup->pdata[k]
+                                                : t->steps->pdata[k - t->setup->len];
+          g_autoptr (JsonNode) n = json_node_init_object (json_node_alloc (), s->params);
+          g_autofree char *p = json_to_string (n, FALSE);
+          g_string_append_printf (base, "%s %s\n", s->op, p);
+        }
+      g_assert_cmpstr (ta, !=, base->str);
+    }
+  g_assert_cmpuint (same_as_other_seed, <, 10);
+}
+
+/* What the vectors say to compare is what the fuzzer compares. */
+static void
+test_comparisons (void)
+{
+  g_autoptr (ConfPlan) plan = suite_plan ();
+  g_autoptr (ConfProfile) profile = conf_profile_default ("platform");
+  g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, "platform", profile, FALSE, NULL,
+                                                   NULL, NULL);
+  g_assert_nonnull (c);
+  const char *const *m = conf_fuzz_corpus_members (c, "ecard.issue");
+  g_assert_true (g_strv_contains (m, "ecard_id"));
+  /* audit.head's hash is judged by the audit_head check, its count by value. */
+  m = conf_fuzz_corpus_members (c, "audit.head");
+  g_assert_false (g_strv_contains (m, "hash"));
+  g_assert_true (g_strv_contains (m, "count"));
+  g_assert_cmpstr (conf_fuzz_corpus_checks (c, "audit.head")[0], ==, "audit_head");
+  g_assert_cmpstr (conf_fuzz_corpus_checks (c, "audit.entries")[0], ==, "audit_chain");
+  g_assert_null (conf_fuzz_corpus_checks (c, "card.register")[0]);
+  /* card.register's result is compared by nothing but its acceptance. */
+  g_assert_null (conf_fuzz_corpus_members (c, "card.register")[0]);
+
+  g_autoptr (ConfProfile) channel = conf_profile_default ("channel");
+  g_autoptr (FuzzCorpus) cc = conf_fuzz_corpus_new (plan, NULL, "channel", channel, FALSE, NULL,
+                                                    NULL, NULL);
+  g_assert_nonnull (cc);
+  g_autoptr (GArray) codes = conf_fuzz_corpus_codes (cc, "request.relay", MODEL_STD_NOT_FOUND);
+  g_assert_nonnull (codes);
+  g_assert_cmpuint (codes->len, ==, 2);
+  g_assert_null (conf_fuzz_corpus_codes (cc, "request.relay", MODEL_STD_EXPIRED));
+  m = conf_fuzz_corpus_members (cc, "payment.prepare");
+  g_assert_false (g_strv_contains (m, "idempotency_key"));
+}
+
+/* Runs essc fuzz; the exit status. */
+static EsscTestRun
+fuzz (Fx *f, const char *role, const char *impl, const char *extra)
+{
+  return essc_test_run_sh ("%s fuzz --role %s --impl %s --quiet --out %s/out %s", f->essc, role,
+                           impl, f->dir, extra);
+}
+
+/* Chosen faults, one or two per role, found within a bounded number of
+ * sequences; each file fails the faulty implementation and passes the
+ * reference when essc conform plays it. */
+static void
+test_finds_faults (Fx *f, gconstpointer data)
+{
+  static const struct {
+    const char *role, *fault;
+  } cases[] = {
+    { "verifier", "qr-no-replay-cache" },
+    { "verifier", "id-no-check-char" },
+    { "channel", "chan-no-replay" },
+    { "channel", "pay-new-key-on-retry" },
+    { "platform", "audit-break-chain" },
+    { "platform", "pin-logged" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *role = cases[i].role, *fault = cases[i].fault;
+      g_autofree char *impl = g_strdup_printf ("\"%s impl --role %s --fault %s\"", f->essc, role,
+                                               fault);
+      g_autofree char *ref = g_strdup_printf ("\"%s impl --role %s\"", f->essc, role);
+      g_autofree char *out = g_build_filename (f->dir, "out", NULL);
+      EsscTestRun r = fuzz (f, role, impl, "--seed 5 --runs 3000 --max-findings 1");
+      g_test_message ("%s %s: %s", role, fault, r.out);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_nonnull (strstr (r.out, "finding 1: "));
+      g_assert_nonnull (strstr (r.out, "fails the implementation, passes the reference"));
+      g_assert_null (strstr (r.out, "NOT"));
+      g_assert_nonnull (strstr (r.err, "essc fuzz: DIVERGES"));
+      essc_test_run_clear (&r);
+
+      g_autoptr (GPtrArray) files = json_files (out);
+      g_assert_cmpuint (files->len, >=, 1);
+      r = essc_test_run_sh ("%s conform --role %s --impl %s --vectors %s > /dev/null", f->essc,
+                            role, impl, out);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_nonnull (strstr (r.err, "NOT conformant"));
+      essc_test_run_clear (&r);
+      r = essc_test_run_sh ("%s conform --role %s --impl %s --vectors %s > /dev/null", f->essc,
+                            role, ref, out);
+      g_assert_cmpint (r.status, ==, 0);
+      essc_test_run_clear (&r);
+      essc_test_remove_dir (out);
+    }
+}
+
+/* The reference as a second process (--reference) judges alike; one that
+ * cannot start is a usage error. */
+static void
+test_reference_command (Fx *f, gconstpointer data)
+{
+  g_autofree char *impl = g_strdup_printf ("\"%s impl --role verifier --fault "
+                                           "qr-no-replay-cache\"", f->essc);
+  g_autofree char *extra = g_strdup_printf ("--seed 5 --runs 500 --max-findings 1 --reference "
+                                            "\"%s impl --role verifier\"", f->essc);
+  EsscTestRun r = fuzz (f, "verifier", impl, extra);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "finding 1: qr.verify: expected refused:replayed, got "
+                                   "accepted"));
+  g_assert_nonnull (strstr (r.out, "fails the implementation, passes the reference"));
+  essc_test_run_clear (&r);
+  r = fuzz (f, "verifier", impl, "--runs 5 --reference /nonexistent/reference");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "the reference"));
+  essc_test_run_clear (&r);
+}
+
+/* The same seed and --runs give the same findings and the same files. */
+static void
+test_deterministic (Fx *f, gconstpointer data)
+{
+  g_autofree char *impl = g_strdup_printf ("\"%s impl --role platform --fault "
+                                           "pay-no-level-check\"", f->essc);
+  char *texts[2] = { NULL, NULL }, *names[2] = { NULL, NULL };
+  for (int k = 0; k < 2; k++)
+    {
+      g_autofree char *extra = g_strdup_printf ("--seed 11 --runs 400 --out %s/run%d", f->dir, k);
+      EsscTestRun r = essc_test_run_sh ("%s fuzz --role platform --impl %s --quiet %s", f->essc,
+                                        impl, extra);
+      g_assert_cmpint (r.status, ==, 1);
+      essc_test_run_clear (&r);
+      g_autofree char *dir = g_strdup_printf ("%s/run%d", f->dir, k);
+      g_autoptr (GPtrArray) files = json_files (dir);
+      g_assert_cmpuint (files->len, >=, 1);
+      g_autoptr (GString) all = g_string_new (NULL), list = g_string_new (NULL);
+      for (guint i = 0; i < files->len; i++)
+        {
+          g_autofree char *path = g_build_filename (dir, files->pdata[i], NULL), *text = NULL;
+          g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+          g_string_append (all, text);
+          g_string_append_printf (list, "%s\n", (char *) files->pdata[i]);
+        }
+      texts[k] = g_strdup (all->str);
+      names[k] = g_strdup (list->str);
+    }
+  g_assert_cmpstr (names[0], ==, names[1]);
+  g_assert_cmpstr (texts[0], ==, texts[1]);
+  for (int k = 0; k < 2; k++)
+    {
+      g_free (texts[k]);
+      g_free (names[k]);
+    }
+}
+
+/* The reference against itself: no divergence, nothing written. */
+static void
+test_reference_clean (Fx *f, gconstpointer data)
+{
+  static const char *const roles[] = { "verifier", "channel", "platform" };
+  for (gsize i = 0; i < G_N_ELEMENTS (roles); i++)
+    {
+      g_autofree char *impl = g_strdup_printf ("\"%s impl --role %s\"", f->essc, roles[i]);
+      EsscTestRun r = fuzz (f, roles[i], impl, "--seed 9 --runs 600");
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_nonnull (strstr (r.err, "essc fuzz: no divergence"));
+      g_assert_nonnull (strstr (r.out, "600 sequences"));
+      essc_test_run_clear (&r);
+      g_autofree char *out = g_build_filename (f->dir, "out", NULL);
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    }
+}
+
+static char *
+proxy (Fx *f, const char *role, const char *mode, const char *op)
+{
+  g_autofree char *script = essc_test_src_path ("tests", "adapters", "fuzz-proxy.sh", NULL);
+  return g_strdup_printf ("\"sh %s %s %s %s %s\"", script, f->essc, role, mode, op ? op : "");
+}
+
+/* Messages in other words and unknown result members are no divergence. */
+static void
+test_allowed_differences (Fx *f, gconstpointer data)
+{
+  g_autofree char *impl = proxy (f, "verifier", "cosmetic", NULL);
+  EsscTestRun r = fuzz (f, "verifier", impl, "--seed 4 --runs 120");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "0 findings"));
+  essc_test_run_clear (&r);
+}
+
+/* A hang, a crash, garbage: each a finding, shrunk to the reset and the
+ * operation, in bounded time. */
+static void
+test_hostile (Fx *f, gconstpointer data)
+{
+  static const struct {
+    const char *mode, *signature;
+  } cases[] = {
+    { "hang", "finding 1: qr.verify: timeout" },
+    { "crash", "finding 1: qr.verify: crash" },
+    { "garbage", "finding 1: qr.verify: protocol" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *impl = proxy (f, "verifier", cases[i].mode, "qr.verify");
+      gint64 t0 = g_get_monotonic_time ();
+      EsscTestRun r = fuzz (f, "verifier", impl, "--seed 3 --runs 200 --timeout-ms 300 "
+                            "--max-findings 1 --shrink-budget 10");
+      double took = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
+      g_test_message ("%s: %.1f s: %s", cases[i].mode, took, r.out);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_nonnull (strstr (r.out, cases[i].signature));
+      g_assert_nonnull (strstr (r.out, "shrunk to 2 "));
+      g_assert_nonnull (strstr (r.out, "fails the implementation, passes the reference"));
+      g_assert_cmpfloat (took, <, 30);
+      essc_test_run_clear (&r);
+      g_autofree char *out = g_build_filename (f->dir, "out", NULL);
+      essc_test_remove_dir (out);
+    }
+}
+
+/* An implementation that hangs at every request after hello stops the run
+ * after ten sequences in a row, with its finding. */
+static void
+test_dead_in_a_row (Fx *f, gconstpointer data)
+{
+  g_autofree char *impl = proxy (f, "verifier", "crash", "reset");
+  EsscTestRun r = fuzz (f, "verifier", impl, "--seed 3 --runs 100000 --shrink-budget 5");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "finding 1: reset: crash"));
+  g_assert_nonnull (strstr (r.err, "failed 10 sequences in a row"));
+  essc_test_run_clear (&r);
+}
+
+static void
+test_usage (Fx *f, gconstpointer data)
+{
+  g_autofree char *ref = g_strdup_printf ("\"%s impl --role verifier\"", f->essc);
+  static const char *const bad[] = {
+    "--impl X",
+    "--role nobody --impl X",
+    "--role verifier",
+    "--role verifier --impl ''",
+    "--role verifier --impl X --runs 0",
+    "--role verifier --impl X --runs many",
+    "--role verifier --impl X --seed -1",
+    "--role verifier --impl X --seconds 0",
+    "--role verifier --impl X --timeout-ms 0",
+    "--role verifier --impl X --max-findings 0",
+    "--role verifier --impl X --reference ''",
+    "--role verifier --impl X extra",
+    "--role verifier --impl X --no-such-option",
+    "--role verifier --impl X --ca ca.pem",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      EsscTestRun r = essc_test_run_sh ("%s fuzz %s", f->essc, bad[i]);
+      g_test_message ("%s: %s", bad[i], r.err);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "essc fuzz"));
+      essc_test_run_clear (&r);
+    }
+  /* An IUT that cannot start, vectors that cannot be read: exit 2. */
+  EsscTestRun r = essc_test_run_sh ("%s fuzz --role verifier --impl /nonexistent/iut --runs 5",
+                                    f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "essc fuzz: no run"));
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s fuzz --role verifier --impl %s --runs 5 --vectors %s/none", f->essc,
+                        ref, f->dir);
+  g_assert_cmpint (r.status, ==, 2);
+  essc_test_run_clear (&r);
+  /* An IUT whose operations no test uses: nothing to fuzz. */
+  g_autofree char *good = essc_test_src_path ("tests", "adapters", "good.sh", NULL);
+  r = essc_test_run_sh ("%s fuzz --role verifier --impl 'sh %s' --runs 5", f->essc, good);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "no test of role verifier"));
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s fuzz --help", f->essc);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "--runs"));
+  g_assert_nonnull (strstr (r.out, "Exit status"));
+  essc_test_run_clear (&r);
+}
+
+/* What the fuzzer found in the reference: qr.verify with a `now` near 2^63
+ * crashed the verifier and the platform; it is refused as malformed. */
+static void
+test_reference_qr_now (void)
+{
+  static const ConfRole roles[] = { CONF_ROLE_VERIFIER, CONF_ROLE_PLATFORM };
+  static const char *const nows[] = { "9223372036854775807", "-9223372036854775808",
+                                      "4611686018427387904" };
+  for (gsize r = 0; r < G_N_ELEMENTS (roles); r++)
+    for (gsize k = 0; k < G_N_ELEMENTS (nows); k++)
+      {
+        g_autoptr (ConfImpl) impl = conf_impl_new (roles[r], NULL, NULL);
+        g_assert_nonnull (impl);
+        g_autofree char *reset = g_strdup_printf (
+            "{\"essc\":1,\"id\":1,\"op\":\"reset\",\"params\":{\"seed\":\"%064d\","
+            "\"now\":1590969600,\"trust\":[],\"config\":{\"platform_key_seed\":\"%064d\","
+            "\"switches\":[],\"pin_limits\":\"min\"}}}", 0, 0);
+        g_autofree char *a = conf_impl_handle (impl, reset, strlen (reset));
+        g_assert_nonnull (strstr (a, "\"ok\":true"));
+        g_autofree char *req = g_strdup_printf (
+            "{\"essc\":1,\"id\":2,\"op\":\"qr.verify\",\"params\":{\"token\":\"ESSC1:X\","
+            "\"purpose\":\"identity\",\"pin_verified\":false,\"now\":%s}}", nows[k]);
+        g_autofree char *b = conf_impl_handle (impl, req, strlen (req));
+        g_test_message ("%s", b);
+        g_assert_nonnull (strstr (b, "\"code\":\"malformed\""));
+        g_assert_nonnull (strstr (b, "outside the clock's range"));
+      }
+}
+
+int
+main (int argc, char **argv)
+{
+  essc_test_init (&argc, &argv);
+  g_test_add_func ("/fuzz/generator", test_generator);
+  g_test_add_func ("/fuzz/comparisons", test_comparisons);
+  g_test_add_func ("/fuzz/reference-qr-now-range", test_reference_qr_now);
+  g_test_add ("/fuzz/finds-faults", Fx, NULL, fx_set_up, test_finds_faults, fx_tear_down);
+  g_test_add ("/fuzz/reference-command", Fx, NULL, fx_set_up, test_reference_command,
+              fx_tear_down);
+  g_test_add ("/fuzz/deterministic", Fx, NULL, fx_set_up, test_deterministic, fx_tear_down);
+  g_test_add ("/fuzz/reference-clean", Fx, NULL, fx_set_up, test_reference_clean, fx_tear_down);
+  g_test_add ("/fuzz/allowed-differences", Fx, NULL, fx_set_up, test_allowed_differences,
+              fx_tear_down);
+  g_test_add ("/fuzz/hostile", Fx, NULL, fx_set_up, test_hostile, fx_tear_down);
+  g_test_add ("/fuzz/dead-in-a-row", Fx, NULL, fx_set_up, test_dead_in_a_row, fx_tear_down);
+  g_test_add ("/fuzz/usage", Fx, NULL, fx_set_up, test_usage, fx_tear_down);
+  return g_test_run ();
+}
