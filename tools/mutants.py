@@ -6,14 +6,15 @@ lines are recognised and never mutated) and the enumeration of every mutant
 of one file, in a fixed order: by position in the file, then by operator.
 A mutant is one text replacement (start, end, new text); applying it to the
 original source gives the mutated source.  Only code inside function bodies
-is mutated, never the arguments of assertions (g_return_*_if_fail, g_assert*,
-G_STATIC_ASSERT), which guard programmer errors the suite cannot reach.
+is mutated, and not all of it: not destructors, assertions' arguments,
+messages, array sizes, nor the code only a deliberate fault (CONF_FAULT) runs;
+docs/MUTATION.md says why.
 
 Each mutant has an id that does not depend on line numbers: a hash of the
 file, the function, the operator, the original line's text, the replaced and
 the new text, and the rank among mutants that share all of these.  So an id
 in tests/mutate/equivalent.txt stays valid while other code of the file moves.
-Python 3 standard library only; no I/O here except reading nothing at all.
+Python 3 standard library only; no I/O.
 """
 
 import hashlib
@@ -29,14 +30,13 @@ class Mutant:
     """One mutant: where, which operator, what text becomes what."""
 
     __slots__ = ("file", "func", "op", "start", "end", "orig", "repl", "line", "col",
-                 "line_text", "id", "reqs")
+                 "line_text", "id")
 
     def __init__(self, file, func, op, start, end, orig, repl, line, col, line_text):
         self.file, self.func, self.op = file, func, op
         self.start, self.end, self.orig, self.repl = start, end, orig, repl
         self.line, self.col, self.line_text = line, col, line_text
         self.id = None
-        self.reqs = []
 
     def where(self):
         return "%s:%d" % (self.file, self.line)

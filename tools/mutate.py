@@ -273,9 +273,22 @@ def reached_functions(objs, roots, source_refs):
         if o not in graph:
             continue
         refs = graph[o][1]
+        defined = set(extra)
+
+        def closure(f, which, seen):
+            # what f names, and what the functions of the file it names name
+            # (the compiler may have inlined them into f)
+            out = set(extra[f][which])
+            for g in extra[f][which] & defined:
+                if g not in seen:
+                    seen.add(g)
+                    out |= closure(g, which, seen)
+            return out
+
         for f, (local, live, every) in extra.items():
             # a reference only fault code makes is no reference of the reference
-            refs[f] = {g for g in refs[f] if g in live or g not in every}
+            live_c, every_c = closure(f, 1, {f}), closure(f, 2, {f})
+            refs[f] = {g for g in refs[f] if g in live_c or g not in every_c}
             refs[f].update(local - {f})
     func_owner, data_owner = {}, {}
     for o, (names, refs, data, objects) in graph.items():
@@ -465,12 +478,19 @@ def parse_tap(tap, role):
 
 # ---- running -------------------------------------------------------------------
 
-def run_all(project, selected, texts, jobs, log):
-    """Runs every selected mutant on `jobs` threads; returns {id: result}."""
+def run_all(project, selected, texts, jobs, log, journal=None, cached=None):
+    """Runs every selected mutant on `jobs` threads; returns {id: result}.
+    journal(m, result) is called with each new result; a mutant in cached
+    (id -> result) is not run again."""
     results, lock = {}, threading.Lock()
     total, done = len(selected), [0]
 
     def one(m):
+        if cached and m.id in cached:
+            with lock:
+                results[m.id] = cached[m.id]
+                done[0] += 1
+            return cached[m.id]
         t0 = time.monotonic()
         tmp = tempfile.mkdtemp(prefix="essc-mutate-")
         try:
@@ -486,6 +506,8 @@ def run_all(project, selected, texts, jobs, log):
         with lock:
             results[m.id] = res
             done[0] += 1
+            if journal is not None:
+                journal(m, res)
             if log:
                 print("[%d/%d] %s %s %s %s: %s (%.1f s)" % (done[0], total, m.id, m.where(), m.op,
                                                            m.change(), res["status"],
@@ -507,13 +529,16 @@ def score(k, s):
 def infer_requirements(selected, results, sources, known):
     """For each mutant: the requirement ids of its code region (a comment), or
     else those that the tests killing other mutants of its function name most
-    often; [] when neither says anything."""
+    often (each killed mutant weighing 1/n for each of the n ids its failing
+    tests name, so a narrow kill says more than a crash); [] when neither
+    says anything."""
     by_func = collections.defaultdict(collections.Counter)
     for m in selected:
         r = results[m.id]
         if r["status"] in KILLED:
-            for req in {q for f in r["failing"] for q in f["reqs"]}:
-                by_func[(m.file, m.func)][req] += 1
+            reqs = {q for f in r["failing"] for q in f["reqs"]}
+            for req in reqs:                           # a narrow kill says more
+                by_func[(m.file, m.func)][req] += 1.0 / len(reqs)
     out = {}
     for m in selected:
         src = sources[m.file]
@@ -827,6 +852,8 @@ def main():
     ap.add_argument("--suite-timeout", type=int, default=300,
                     help="seconds one role's suite may take against a mutant")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    ap.add_argument("--resume", action="store_true",
+                    help="reuse the results of OUT/journal.jsonl that still apply")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if a survivor is neither equivalent nor acknowledged, or a "
                          "listed mutant is killed")
@@ -864,9 +891,50 @@ def main():
 
     all_ids = {m.id for m in everything}
     stale = sorted(i for i in list(equivalent) + list(acknowledged) if i not in all_ids)
+    # The journal: one line per result as it comes, so that --resume can take
+    # up an interrupted run.  A result is reused only for the same mutated
+    # source, runner binary, vectors and limits (its fingerprint).
+    base = hashlib.sha256()
+    with open(project.essc, "rb") as f:
+        base.update(f.read())
+    vec = os.path.join(ROOT, "conformance/vectors")
+    for name in sorted(os.listdir(vec)):
+        with open(os.path.join(vec, name), "rb") as f:
+            base.update(name.encode() + b"\0" + f.read())
+    base.update(("%d %d" % (args.timeout_ms, args.suite_timeout)).encode())
+
+    def fingerprint(m):
+        h = base.copy()
+        h.update(m.file.encode() + b"\0" + m.apply(sources[m.file].text).encode())
+        return h.hexdigest()[:24]
+
+    os.makedirs(args.out, exist_ok=True)
+    journal_path = os.path.join(args.out, "journal.jsonl")
+    cached = {}
+    if args.resume and os.path.exists(journal_path):
+        fps = {m.id: fingerprint(m) for m in selected}
+        with open(journal_path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue                          # a line cut by the interruption
+                if fps.get(e.get("id")) == e.get("fingerprint"):
+                    cached[e["id"]] = e["result"]
+        print("mutate: %d of %d results taken from %s" % (len(cached), len(selected),
+                                                          journal_path), file=sys.stderr)
+    jf = open(journal_path, "a" if args.resume else "w", encoding="utf-8")
+
+    def journal(m, res):
+        jf.write(json.dumps({"id": m.id, "fingerprint": fingerprint(m), "result": res}) + "\n")
+        jf.flush()
+
     t0 = time.monotonic()
-    results = run_all(project, selected, {p: s.text for p, s in sources.items()}, args.jobs,
-                      not args.quiet)
+    try:
+        results = run_all(project, selected, {p: s.text for p, s in sources.items()}, args.jobs,
+                          not args.quiet, journal, cached)
+    finally:
+        jf.close()
     wall = time.monotonic() - t0
     head, lines, brief, data, surv = report(selected, results, total, args, sources, equivalent,
                                      acknowledged, known, dropped)
@@ -875,7 +943,6 @@ def main():
     when = "(%.0f s on %d jobs; files: %s)" % (wall, args.jobs, args.files)
     lines.insert(1, when)
     brief.insert(1, when)
-    os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "report.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     with open(os.path.join(args.out, "report.json"), "w", encoding="utf-8") as f:
