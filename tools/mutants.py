@@ -202,6 +202,7 @@ def functions(tokens, pairs):
 
 # ---- operators ---------------------------------------------------------------
 
+ASSIGN_OPS = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"}
 OPERATORS = ("ROR", "AOR", "BND", "NEG", "CALL", "RET")
 ROR = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
 COMPARISONS = set(ROR)
@@ -219,6 +220,8 @@ MESSAGE_CALLS = re.compile(r"(^|_)fail(_|$)|_error$|^g_set_error|^g_prefix_error
 ASSERTIONS = re.compile(r"^(g_return_val_if_fail|g_return_if_fail|g_return_if_reached"
                         r"|g_return_val_if_reached|g_assert\w*|g_warn_if_fail"
                         r"|g_warn_if_reached|G_STATIC_ASSERT|_Static_assert|g_error)$")
+# Calls whose arguments are a capacity hint: the container grows as needed.
+CAPACITY_CALLS = re.compile(r"^g_\w+_sized_new$")
 # Destructors: a leak or a missed wipe is invisible to a black-box test.
 DESTRUCTOR = re.compile(r"_(free|unref|clear|destroy|dispose|finalize)$|^\w+_free_\w+$")
 CAMEL = re.compile(r"^[A-Z][a-z]")             # a type name: GError, ModelCard
@@ -282,7 +285,7 @@ def enumerate_file(path, src):
             if t.kind != "ident" or tokens[k + 1].text != "(" or (k + 1) not in pairs:
                 continue
             close = pairs[k + 1]
-            if ASSERTIONS.match(t.text):
+            if ASSERTIONS.match(t.text) or CAPACITY_CALLS.match(t.text):
                 shielded.update(range(k, close + 1))
             elif MESSAGE_CALLS.search(t.text) or KEEP_CALLS.match(t.text):
                 lit = next((j for j in range(k + 2, close) if tokens[j].kind == "string"), None)
@@ -366,8 +369,9 @@ def fault_only(tokens, pairs, first, last):
     of a conjunction holding it (or terms of a disjunction holding its
     negation) never decide anything; an `if` whose condition is FALSE (TRUE)
     is fault code with its then-branch (with its else-branch, and with the rest
-    of the block when the then-branch returns).  None of it is the reference,
-    so none of it is mutated."""
+    of the block when the then-branch returns).  A local `gboolean x = ...;`
+    constant so (and never assigned again) counts as that constant.  None of
+    it is the reference, so none of it is mutated."""
     dead = set()
     for k in range(first, last):
         if tokens[k].text != "CONF_FAULT" or tokens[k + 1].text != "(":
@@ -393,11 +397,27 @@ def fault_only(tokens, pairs, first, last):
                 break
             right += 1
         dead.update(range(left + 1, right))
+    # gboolean x = <constant>; with x never assigned again: x is that constant
+    consts = {}
+    for k in range(first, last - 3):
+        if tokens[k].text == "gboolean" and tokens[k + 1].kind == "ident" \
+                and tokens[k + 2].text == "=":
+            name, end = tokens[k + 1].text, k + 3
+            while end < last and tokens[end].text != ";":
+                end = pairs.get(end, end) + 1 if tokens[end].text in ("(", "[") else end + 1
+            v = const_value(tokens, pairs, k + 3, end, consts)
+            assigned = any(tokens[j].text == name and (tokens[j + 1].text in ASSIGN_OPS
+                                                       or tokens[j - 1].text == "&")
+                           for j in range(first, last) if j != k + 1)
+            if v is not None and not assigned:
+                consts[name] = v
+                if v is False or v is True:
+                    dead.update(range(k + 3, end))    # its terms never decide
     for k in range(first, last):
         if tokens[k].text != "if" or tokens[k + 1].text != "(" or (k + 1) not in pairs:
             continue
         close = pairs[k + 1]
-        v = const_value(tokens, pairs, k + 2, close)
+        v = const_value(tokens, pairs, k + 2, close, consts)
         if v is None:
             continue
         dead.update(range(k, close + 1))
@@ -428,14 +448,16 @@ def split_top(tokens, pairs, a, b, op):
     return parts
 
 
-def const_value(tokens, pairs, a, b):
-    """TRUE/FALSE when tokens[a:b] is constant without faults, else None."""
+def const_value(tokens, pairs, a, b, consts=None):
+    """TRUE/FALSE when tokens[a:b] is constant without faults, else None;
+    consts: local gboolean variables known to be constant."""
+    consts = consts or {}
     if a >= b:
         return None
     for op, absorbing in (("||", True), ("&&", False)):
         parts = split_top(tokens, pairs, a, b, op)
         if len(parts) > 1:
-            vals = [const_value(tokens, pairs, x, y) for x, y in parts]
+            vals = [const_value(tokens, pairs, x, y, consts) for x, y in parts]
             if absorbing in vals:
                 return absorbing
             return (not absorbing) if all(v is (not absorbing) for v in vals) else None
@@ -445,9 +467,11 @@ def const_value(tokens, pairs, a, b):
     if a >= b:
         return None
     if tokens[a].text == "(" and pairs.get(a) == b - 1:
-        v = const_value(tokens, pairs, a + 1, b - 1)
+        v = const_value(tokens, pairs, a + 1, b - 1, consts)
     elif tokens[a].text == "CONF_FAULT" and a + 1 < b and pairs.get(a + 1) == b - 1:
         v = False
+    elif b == a + 1 and tokens[a].text in consts:
+        v = consts[tokens[a].text]
     else:
         return None
     return (not v) if (neg and v is not None) else v

@@ -530,8 +530,8 @@ def infer_requirements(selected, results, sources, known):
     """For each mutant: the requirement ids of its code region (a comment), or
     else those that the tests killing other mutants of its function name most
     often (each killed mutant weighing 1/n for each of the n ids its failing
-    tests name, so a narrow kill says more than a crash); [] when neither
-    says anything."""
+    tests name, so a narrow kill says more than a crash), or else those of its
+    file's killed mutants; [] when none says anything."""
     by_func = collections.defaultdict(collections.Counter)
     for m in selected:
         r = results[m.id]
@@ -539,19 +539,23 @@ def infer_requirements(selected, results, sources, known):
             reqs = {q for f in r["failing"] for q in f["reqs"]}
             for req in reqs:                           # a narrow kill says more
                 by_func[(m.file, m.func)][req] += 1.0 / len(reqs)
+                by_func[(m.file, None)][req] += 1.0 / len(reqs)
     out = {}
     for m in selected:
         src = sources[m.file]
         reqs = M.region_requirements(m, src.comments, src.funcs, src.tokens, known)
         how = "comment"
-        if not reqs:
-            counts = by_func.get((m.file, m.func))
+        for scope in ("function", "file"):
+            if reqs:
+                break
+            counts = by_func.get((m.file, m.func if scope == "function" else None))
             if counts:
                 top = max(counts.values())
-                reqs = sorted([q for q, c in counts.items() if c == top], key=M.req_key)[:3]
-                how = "function"
-            else:
-                how = "unknown"
+                reqs = sorted([q for q, c in counts.items() if c >= top - 1e-9],
+                              key=M.req_key)[:3]
+                how = scope
+        if not reqs:
+            how = "unknown"
         out[m.id] = (reqs, how)
     return out
 
@@ -643,8 +647,8 @@ def report(selected, results, total, args, sources, equivalent, acknowledged, kn
     for m, r in surv:
         reqs, how = regions[m.id]
         tag = ",".join(reqs) if reqs else "unknown"
-        if how == "function":
-            tag += " (from its function's killed mutants)"
+        if how in ("function", "file"):
+            tag += " (from its %s's killed mutants)" % how
         ack = "  [acknowledged]" if m.id in acknowledged else ""
         lines.append("  %s %s %s %s in %s; requirement %s%s" % (
             m.id, m.where(), m.op, m.change(), m.func, tag, ack))
@@ -689,7 +693,11 @@ def report(selected, results, total, args, sources, equivalent, acknowledged, kn
             "failing_tests": len(r["failing"]),
             "region_requirements": reqs, "region_from": how,
             "detail": r["detail"], "seconds": r["seconds"]})
-    brief = lines[:brief_end] + ["%d surviving mutants, listed in the report" % len(surv)]
+    n_unreached = sum(len(fs) for fs in dropped.values())
+    brief = [("  not mutated: %d functions no role reaches (named in the report)" % n_unreached)
+             if x.startswith("  not mutated, no role reaches them") else x
+             for x in lines[:brief_end]]
+    brief.append("%d surviving mutants, listed in the report" % len(surv))
     return head, lines, brief, data, surv
 
 
