@@ -481,9 +481,12 @@ def parse_tap(tap, role):
 def run_all(project, selected, texts, jobs, log, journal=None, cached=None):
     """Runs every selected mutant on `jobs` threads; returns {id: result}.
     journal(m, result) is called with each new result; a mutant in cached
-    (id -> result) is not run again."""
+    (id -> result) is not run again.  log: 0 quiet, 1 a progress line every
+    5%, 2 a line per mutant (on stderr)."""
     results, lock = {}, threading.Lock()
     total, done = len(selected), [0]
+    t_start = time.monotonic()
+    step = max(1, total // 20)
 
     def one(m):
         if cached and m.id in cached:
@@ -508,11 +511,18 @@ def run_all(project, selected, texts, jobs, log, journal=None, cached=None):
             done[0] += 1
             if journal is not None:
                 journal(m, res)
-            if log:
+            if log >= 2:
                 print("[%d/%d] %s %s %s %s: %s (%.1f s)" % (done[0], total, m.id, m.where(), m.op,
                                                            m.change(), res["status"],
                                                            res["seconds"]),
                       file=sys.stderr, flush=True)
+            elif log == 1 and (done[0] % step == 0 or done[0] == total):
+                st = collections.Counter(r["status"] for r in results.values())
+                k = sum(st[x] for x in KILLED)
+                left = (time.monotonic() - t_start) / done[0] * (total - done[0])
+                print("mutate: %d/%d run: %d killed, %d survived so far; about %.0f min left"
+                      % (done[0], total, k, st["survived"], left / 60), file=sys.stderr,
+                      flush=True)
         return res
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -866,7 +876,8 @@ def main():
                     help="exit 1 if a survivor is neither equivalent nor acknowledged, or a "
                          "listed mutant is killed")
     ap.add_argument("--selftest", action="store_true")
-    ap.add_argument("-q", "--quiet", action="store_true", help="no line per mutant on stderr")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    ap.add_argument("-v", "--verbose", action="store_true", help="a line per mutant on stderr")
     args = ap.parse_args()
     os.chdir(ROOT)
     if args.selftest:
@@ -940,7 +951,7 @@ def main():
     t0 = time.monotonic()
     try:
         results = run_all(project, selected, {p: s.text for p, s in sources.items()}, args.jobs,
-                          not args.quiet, journal, cached)
+                          0 if args.quiet else 2 if args.verbose else 1, journal, cached)
     finally:
         jf.close()
     wall = time.monotonic() - t0
