@@ -8,6 +8,7 @@
 #   make lint       check the include rules between the layers
 #   make golden     rewrite tests/golden/ from the current build (review the diff)
 #   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
+#   make mutate     mutation score of the conformance suite (docs/MUTATION.md)
 #   make clean
 #
 # WERROR=1 turns warnings into errors (CI sets it).  Objects go to build/
@@ -106,7 +107,7 @@ GEN_conformance := $(BUILD)/gen/requirements.o  # ESSC-STD's requirement ids
 
 # ---- build ---------------------------------------------------------------
 
-.PHONY: all deps run check lint golden bench clean mpi-essc
+.PHONY: all deps run check lint golden bench clean mpi-essc mutate mutate-check mutate-env
 .SECONDARY:
 all: essc
 
@@ -157,6 +158,7 @@ $(BUILD)/tests/%.test: $(BUILD)/tests/$$(dir $$*)test_$$(notdir $$*).o \
 check: deps lint $(BUILD)/essc $(TEST_BINS) mpi-essc
 	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) ESSC_MPI_BIN=$(CURDIR)/build-mpi/essc \
 	  $(if $(SANFLAGS),ESSC_SANITIZE=1) prove --exec '' $(if $(CI),,-j2) $(TEST_BINS)
+	$(if $(SANFLAGS),,@$(MAKE) --no-print-directory mutate-check)
 
 # The MPI tests run the MPI build (without sanitizers: Open MPI's own
 # allocations are not ours to check) under mpirun.
@@ -214,6 +216,36 @@ bench: deps essc mpi-essc
 	sh tools/bench-sim.sh ./essc
 	sh tools/bench-calibrate.sh ./essc
 	sh tools/bench-mpi.sh build-mpi/essc
+	python3 tools/mutate.py -j2 -q --out runs/mutate-all
+
+# Mutation testing (docs/MUTATION.md): tools/mutate.py mutates the reference
+# roles' sources (tests/mutate/files.txt) one mutant at a time, links each into
+# a mutant essc and runs the suite against it.  `make mutate` measures the
+# score on a fixed sample (the first line printed is the score);
+# MUTATE_ARGS='--sample 1000 --seed 7' or '' (every mutant) changes it.
+# `make check` runs the self-test and a small fixed sample that fails on a
+# survivor listed neither in tests/mutate/equivalent.txt nor survivors.txt
+# (not under SANITIZE=1: a sanitizer kills mutants the suite alone does not).
+MUTATE_ARGS  ?= --sample 1200 --seed 1
+MUTATE_CHECK := --sample 30 --seed check --check -q --out runs/mutate-check
+
+mutate: essc
+	python3 tools/mutate.py -j2 $(MUTATE_ARGS)
+
+mutate-check: $(BUILD)/essc
+	python3 tools/mutate.py --selftest
+	python3 tools/mutate.py -j2 $(MUTATE_CHECK)
+
+# What tools/mutate.py compiles and links a mutant with (it reads this).
+mutate-env:
+	$(info MUTATE_CC=$(CC))
+	$(info MUTATE_CFLAGS=$(CFLAGS))
+	$(info MUTATE_LDFLAGS=$(LDFLAGS))
+	$(info MUTATE_LDLIBS=$(LDLIBS))
+	$(info MUTATE_OBJS=$(call objs,cli))
+	$(info MUTATE_LIBS=$(foreach l,$(USES_cli),$(call lib,$(l))))
+	$(info MUTATE_BUILD=$(BUILD))
+	@:
 
 clean:
 	rm -rf build build-san build-mpi build-san-mpi essc
