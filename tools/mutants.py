@@ -539,8 +539,15 @@ def function_refs(tokens, funcs, dead):
 def statement_start(tokens, k, pairs):
     """Whether token k begins a statement (after ; { } else, a label or a header)."""
     prev = tokens[k - 1]
-    if prev.text in (";", "{", "}", "else", ":"):
+    if prev.text in (";", "{", "}", "else"):
         return True
+    if prev.text == ":":                               # a case or a label, not a ?:
+        j = k - 2
+        while j > 0 and tokens[j].text not in (";", "{", "}"):
+            j -= 1
+        first = tokens[j + 1]
+        return first.text in ("case", "default") or \
+            (first.kind == "ident" and j + 2 == k - 1)
     if prev.text == ")" and (k - 1) in pairs:
         o = pairs[k - 1]
         return o > 0 and tokens[o - 1].text in ("if", "while", "for", "switch")
@@ -550,7 +557,7 @@ def statement_start(tokens, k, pairs):
 def statement_call(tokens, k, pairs):
     """(first, last) tokens of the statement `NAME (ARGS);` or `(void) NAME (ARGS);`
     whose NAME is token k, else None."""
-    if k + 1 >= len(tokens) or tokens[k + 1].text != "(" or (k + 1) not in pairs:
+    if tokens[k].text in KEYWORDS or k + 1 >= len(tokens) or tokens[k + 1].text != "(" or (k + 1) not in pairs:
         return None
     close = pairs[k + 1]
     if close + 1 >= len(tokens) or tokens[close + 1].text != ";":
