@@ -94,8 +94,8 @@ essc_cmd_fuzz (int argc, char **argv)
     { "shrink-budget", 0, 0, G_OPTION_ARG_INT, &shrink_budget,
       "sequences played to shrink one finding, at most (default 400)", "N" },
     { "valid-only", 0, 0, G_OPTION_ARG_NONE, &valid_only,
-      "start only from the tests the vectors mark valid (every invalid input is the fuzzer's "
-      "own)", NULL },
+      "start only from the tests the vectors mark valid, with values only from steps the "
+      "vectors expect accepted (every invalid input is the fuzzer's own)", NULL },
     { "reference", 0, 0, G_OPTION_ARG_STRING, &reference,
       "compare with this command instead of the reference in-process", "COMMAND" },
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_path,

@@ -54,7 +54,8 @@ typedef struct {
   const char *vectors_dir;      /* where the plan came from (the keys and clock of its
                                  * files go into the finding files); may be NULL */
   gboolean valid_only;          /* start only from the tests the vectors mark valid, and
-                                 * draw values and operations from them alone */
+                                 * draw values and operations only from them, the setups
+                                 * and the steps the vectors expect accepted */
   guint64 seed;
   double seconds;               /* 0: no time bound (then runs must be set) */
   guint64 runs;                 /* 0: no count bound (then seconds must be set) */

@@ -267,7 +267,8 @@ conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
       gboolean seedable = !valid_only || strcmp (t->result, "valid") == 0;
       /* Every test of the role teaches comparisons; values and operations
        * come from the setups and the tests that may be bases (with
-       * valid_only, those the vectors mark valid); only the admitted and
+       * valid_only, those the vectors mark valid, and the steps of the
+       * others that the vectors expect accepted); only the admitted and
        * playable ones are bases. */
       for (int part = 0; part < 2; part++)
         {
@@ -279,7 +280,9 @@ conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
             {
               const ConfStep *s = steps->pdata[k];
               learn_comparisons (c, s);
-              if (part == 1 && !seedable)
+              /* With valid_only, a step of another test lends its values and
+               * its call only when the vectors expect it accepted. */
+              if (part == 1 && !seedable && !s->expect_ok)
                 continue;
               g_autoptr (JsonNode) p = json_node_init_object (json_node_alloc (), s->params);
               pool_add (c, seen, p, NULL, 0);

@@ -76,12 +76,14 @@ typedef struct _FuzzCorpus FuzzCorpus;
 /*
  * Reads what the plan (loaded from dir, whose files' keys and clock are
  * kept for the finding files; dir may be NULL) gives for role under
- * profile: the tests to start
- * from (those the profile admits whose operations the IUT and the
- * reference both offer), the operations to add (both lists, but hello,
- * reset and bye), every value each member name takes, and what to compare.
- * Returns: (transfer full) or NULL with CONF_FUZZ_ERROR_INPUT when no test
- * is left.
+ * profile: the tests to start from (those the profile admits whose
+ * operations the IUT and the reference both offer; with valid_only, only
+ * those the vectors mark "valid"), the operations to add (both lists, but
+ * hello, reset and bye) with the params of the steps that call them, every
+ * value each member name takes (with valid_only, both from the setups, the
+ * valid tests and the steps other tests expect accepted only), and what to
+ * compare (from every test).  Returns: (transfer full) or NULL with
+ * CONF_FUZZ_ERROR_INPUT when no test is left.
  */
 FuzzCorpus *conf_fuzz_corpus_new (const ConfPlan *plan, const char *dir, const char *role,
                                   const ConfProfile *profile, gboolean valid_only,
