@@ -35,6 +35,9 @@ static const struct {
   { "audit_head", "hash" },
   { "audit_no_secret", "entries" },
   { "idempotency_key", "idempotency_key" },
+  { "hello_ops", "ops" },
+  { "hello_ops_payment", "ops" },
+  { "credential_issued", "credential" },
 };
 
 typedef struct {

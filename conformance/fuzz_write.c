@@ -87,6 +87,11 @@ comment_text (const FuzzSeq *seq, const FuzzOutcome *o, guint64 seed)
 {
   g_autoptr (GString) c = g_string_new (NULL);
   g_autofree char *expected = outcome_text (o->expected), *got = outcome_text (o->got);
+  if (strcmp (expected, got) == 0 && o->detail != NULL)
+    {
+      g_autofree char *same = got;
+      got = g_strdup_printf ("%s, but %s", same, o->detail);
+    }
   g_string_append_printf (c, "found by essc fuzz (seed %" G_GUINT64_FORMAT ", sequence %"
                           G_GUINT64_FORMAT "); the implementation diverged at step %u (%s): "
                           "expected %s, got %s. Steps:",

@@ -143,38 +143,104 @@ test_generator (void)
   g_assert_cmpuint (same_as_other_seed, <, 10);
 }
 
-/* What the vectors say to compare is what the fuzzer compares. */
+/* The result member a named check judges instead of an equality
+ * (docs/FUZZ.md, comparison rule 4). */
+static const char *
+covered_by (const char *check)
+{
+  if (strcmp (check, "audit_head") == 0)
+    return "hash";
+  if (strcmp (check, "idempotency_key") == 0)
+    return "idempotency_key";
+  if (strcmp (check, "hello_ops") == 0 || strcmp (check, "hello_ops_payment") == 0)
+    return "ops";
+  if (strcmp (check, "credential_issued") == 0)
+    return "credential";
+  return "entries";
+}
+
+/* What the vectors say to compare is what the fuzzer compares: every
+ * member a vector step states (but those a check of the operation judges),
+ * every check, every any_code list; nothing else. */
 static void
 test_comparisons (void)
 {
+  static const char *const roles[] = { "verifier", "channel", "platform" };
   g_autoptr (ConfPlan) plan = suite_plan ();
-  g_autoptr (ConfProfile) profile = conf_profile_default ("platform");
-  g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, "platform", profile, FALSE, NULL,
-                                                   NULL, NULL);
-  g_assert_nonnull (c);
-  const char *const *m = conf_fuzz_corpus_members (c, "ecard.issue");
-  g_assert_true (g_strv_contains (m, "ecard_id"));
-  /* audit.head's hash is judged by the audit_head check, its count by value. */
-  m = conf_fuzz_corpus_members (c, "audit.head");
-  g_assert_false (g_strv_contains (m, "hash"));
-  g_assert_true (g_strv_contains (m, "count"));
-  g_assert_cmpstr (conf_fuzz_corpus_checks (c, "audit.head")[0], ==, "audit_head");
-  g_assert_cmpstr (conf_fuzz_corpus_checks (c, "audit.entries")[0], ==, "audit_chain");
-  g_assert_null (conf_fuzz_corpus_checks (c, "card.register")[0]);
-  /* card.register's result is compared by nothing but its acceptance. */
-  g_assert_null (conf_fuzz_corpus_members (c, "card.register")[0]);
-
-  g_autoptr (ConfProfile) channel = conf_profile_default ("channel");
-  g_autoptr (FuzzCorpus) cc = conf_fuzz_corpus_new (plan, NULL, "channel", channel, FALSE, NULL,
-                                                    NULL, NULL);
-  g_assert_nonnull (cc);
-  /* ESSC-STD 1.1's vectors name exactly one code for every refusal (no
-   * any_code lists are left): no alternative codes for any op. */
-  g_assert_null (conf_fuzz_corpus_codes (cc, "request.relay", MODEL_STD_NOT_FOUND));
-  g_assert_null (conf_fuzz_corpus_codes (cc, "request.relay", MODEL_STD_CHANNEL_TIER));
-  g_assert_null (conf_fuzz_corpus_codes (cc, "request.relay", MODEL_STD_EXPIRED));
-  m = conf_fuzz_corpus_members (cc, "payment.prepare");
-  g_assert_false (g_strv_contains (m, "idempotency_key"));
+  guint members_seen = 0, checks_seen = 0, codes_seen = 0;
+  for (gsize r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      g_autoptr (ConfProfile) profile = conf_profile_default (roles[r]);
+      g_autoptr (FuzzCorpus) c = conf_fuzz_corpus_new (plan, NULL, roles[r], profile, FALSE,
+                                                       NULL, NULL, NULL);
+      g_assert_nonnull (c);
+      g_autoptr (GPtrArray) tests = conf_plan_for_role (plan, roles[r]);
+      g_autoptr (GHashTable) stated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+      for (guint i = 0; i < tests->len; i++)
+        {
+          const ConfTest *t = tests->pdata[i];
+          for (guint k = 0; k < t->setup->len + t->steps->len; k++)
+            {
+              const ConfStep *s = k < t->setup->len ? t->setup->pdata[k]
+                                                    : t->steps->pdata[k - t->setup->len];
+              const char *const *members = conf_fuzz_corpus_members (c, s->op);
+              const char *const *checks = conf_fuzz_corpus_checks (c, s->op);
+              if (s->check != NULL)
+                {
+                  g_assert_true (g_strv_contains (checks, s->check));
+                  checks_seen++;
+                }
+              g_autoptr (GList) names = s->expect_result
+                                            ? json_object_get_members (s->expect_result)
+                                            : NULL;
+              for (GList *l = names; l != NULL; l = l->next)
+                {
+                  gboolean covered = FALSE;
+                  for (const char *const *ck = checks; *ck != NULL; ck++)
+                    covered |= strcmp (covered_by (*ck), l->data) == 0;
+                  g_assert_true (covered != g_strv_contains (members, l->data));
+                  g_hash_table_add (stated, g_strdup_printf ("%s %s", s->op, (char *) l->data));
+                  members_seen++;
+                }
+              for (guint n = 0; s->any_codes != NULL && n < s->any_codes->len; n++)
+                {
+                  ModelStdCode code = g_array_index (s->any_codes, ModelStdCode, n);
+                  g_autoptr (GArray) allowed = conf_fuzz_corpus_codes (c, s->op, code);
+                  g_assert_nonnull (allowed);
+                  for (guint m = 0; m < s->any_codes->len; m++)
+                    {
+                      gboolean in = FALSE;
+                      for (guint q = 0; q < allowed->len; q++)
+                        in |= g_array_index (allowed, ModelStdCode, q)
+                              == g_array_index (s->any_codes, ModelStdCode, m);
+                      g_assert_true (in);
+                    }
+                  codes_seen++;
+                }
+            }
+        }
+      /* Nothing compared that no vector states. */
+      for (guint i = 0; i < tests->len; i++)
+        {
+          const ConfTest *t = tests->pdata[i];
+          for (guint k = 0; k < t->steps->len; k++)
+            {
+              const ConfStep *s = t->steps->pdata[k];
+              for (const char *const *m = conf_fuzz_corpus_members (c, s->op); *m; m++)
+                {
+                  g_autofree char *key = g_strdup_printf ("%s %s", s->op, *m);
+                  g_assert_true (g_hash_table_contains (stated, key));
+                }
+            }
+        }
+      /* A code no any_code list holds has no alternative. */
+      g_assert_null (conf_fuzz_corpus_codes (c, "reset", MODEL_STD_MALFORMED));
+    }
+  g_test_message ("%u members, %u checks, %u any_code lists", members_seen, checks_seen,
+                  codes_seen);
+  g_assert_cmpuint (members_seen, >, 0);
+  g_assert_cmpuint (checks_seen, >, 0);
 }
 
 /* Runs essc fuzz; the exit status. */
