@@ -47,7 +47,7 @@ Q      := $(if $(filter 1,$(V)),,@)  # V=1 shows every command line
 # a test in tests/LAYER/ links the archives of LAYER and of what LAYER uses.
 
 DIR_base         := base
-MODS_base        := regions names error text bytes hex time sqlite proc
+MODS_base        := regions names error text bytes hex time sqlite proc file
 USES_base        :=
 
 DIR_sim          := sim
@@ -74,7 +74,7 @@ MODS_conformance := json child transcript transport transport_pipe transport_htt
                     impl_platform_chan impl_http faults \
                     vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_channel_role vec_consent \
                     vec_payment vec_card vec_pin vec_audit vec_flows \
-                    cert cert_file signature certificate feed run_report plan profile waivers expect runner output resultsdb selftest \
+                    cert cert_file signature certificate feed run_report manifest plan profile waivers expect runner output resultsdb selftest \
                     fuzz fuzz_seq fuzz_gen fuzz_mutate fuzz_shrink fuzz_write
 USES_conformance := std base
 

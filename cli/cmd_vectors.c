@@ -3,12 +3,15 @@
  * essc vectors: writes the conformance suite's vector files
  * (conformance/vectors/GROUP.json, docs/VECTORS.md) from the reference
  * implementation, or, with --check, regenerates them in memory and compares
- * them byte for byte with the files on disk.  Exit 0 when written or
+ * them byte for byte with the files on disk, manifest.json included; with
+ * --manifest DIR, lists a directory of one's own vector files in a new
+ * DIR/manifest.json (docs/VECTORS.md, "Manifest").  Exit 0 when written or
  * identical, 1 when a file differs or is missing (each one named on
  * stdout), 2 on a usage or I/O error, 3 when a generator is contradicted by
  * model/std/ (a bug in the generator; nothing is written).
  */
 #include "cli/cli.h"
+#include "conformance/manifest.h"
 #include "conformance/vectors.h"
 
 #include <stdio.h>
@@ -28,7 +31,7 @@ int
 essc_cmd_vectors (int argc, char **argv)
 {
   g_autofree char *out = NULL;
-  g_autofree char *dir = NULL;
+  g_autofree char *dir = NULL, *manifest = NULL;
   gboolean check = FALSE;
   const GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "write the files into DIR "
@@ -37,12 +40,17 @@ essc_cmd_vectors (int argc, char **argv)
       "those on disk instead of writing", NULL },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "with --check: the directory to compare "
       "(default " DEFAULT_DIR ")", "DIR" },
+    { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest, "write DIR/manifest.json listing "
+      "the vector files (*.json) of DIR, your own set, with their test counts and hashes "
+      "(every file is checked to be a vector file first)", "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  if (!essc_cli_parse (&argc, &argv, "vectors", "[--out DIR | --check [--dir DIR]]",
+  if (!essc_cli_parse (&argc, &argv, "vectors",
+                       "[--out DIR | --check [--dir DIR] | --manifest DIR]",
                        "Generates the conformance vectors deterministically from the "
                        "reference implementation (fixed keys and clock), or checks that "
-                       "the files on disk are exactly what this program generates.",
+                       "the files on disk are exactly what this program generates.  "
+                       "A run loads only a set whose manifest.json lists every file.",
                        entries))
     return ESSC_EXIT_USAGE;
   if (argc > 1)
@@ -51,8 +59,20 @@ essc_cmd_vectors (int argc, char **argv)
     return essc_cli_usage_error ("vectors", "--out and --check exclude each other");
   if (!check && dir != NULL)
     return essc_cli_usage_error ("vectors", "--dir goes with --check (use --out to write)");
+  if (manifest != NULL && (check || out != NULL))
+    return essc_cli_usage_error ("vectors", "--manifest goes alone");
 
   g_autoptr (GError) error = NULL;
+  if (manifest != NULL)
+    {
+      if (!conf_manifest_write_dir (manifest, &error))
+        {
+          fprintf (stderr, "essc vectors: %s\n", error->message);
+          return ESSC_EXIT_USAGE;
+        }
+      printf ("essc vectors: wrote %s/%s\n", manifest, CONF_MANIFEST_FILE);
+      return ESSC_EXIT_OK;
+    }
   if (!check)
     {
       const char *target = out ? out : DEFAULT_DIR;

@@ -13,12 +13,12 @@
  */
 #include "conformance/cert.h"
 
+#include "base/file.h"
 #include "base/hex.h"
 #include "conformance/json.h"
 #include "model/std/common.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,67 +31,25 @@
 
 /* ---- files ---------------------------------------------------------------- */
 
-/* Opens path for reading; a FIFO or device is refused without blocking. */
-static int
-open_regular (const char *path, struct stat *st, GError **error)
-{
-  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    {
-      int e = errno;
-      fail (error, e == ENOENT ? MODEL_STD_NOT_FOUND : MODEL_STD_MALFORMED, "%s: %s", path,
-            g_strerror (e));
-      return -1;
-    }
-  if (fstat (fd, st) != 0 || !S_ISREG (st->st_mode))
-    {
-      close (fd);
-      malformed (error, "%s: not a regular file", path);
-      return -1;
-    }
-  return fd;
-}
-
-/* Reads a whole regular file of at most max bytes.  The buffer (len + 1,
- * NUL-terminated) is wiped on every error path: it may hold a secret. */
+/* Reads a whole regular file of at most max bytes (base_file_read_regular:
+ * a FIFO or device refused without blocking; the buffer wiped on every error
+ * path, as it may hold a secret), with this module's error codes. */
 static char *
 read_bounded (const char *path, gsize max, gsize *len, mode_t *mode, GError **error)
 {
-  struct stat st;
-  int fd = open_regular (path, &st, error);
-  if (fd < 0)
-    return NULL;
-  if (st.st_size < 0 || (guint64) st.st_size > max)
+  GError *inner = NULL;
+  guint m = 0;
+  char *buf = base_file_read_regular (path, max, len, &m, &inner);
+  if (buf == NULL)
     {
-      close (fd);
-      return malformed (error, "%s: larger than %zu bytes", path, max), NULL;
+      fail (error, inner->code == BASE_FILE_ERROR_NOT_FOUND ? MODEL_STD_NOT_FOUND
+                                                            : MODEL_STD_MALFORMED,
+            "%s", inner->message);
+      g_error_free (inner);
+      return NULL;
     }
-  gsize cap = (gsize) st.st_size + 1, got = 0;
-  char *buf = g_malloc (cap);
-  for (;;)
-    {
-      ssize_t n = read (fd, buf + got, cap - got);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 || (n > 0 && got + (gsize) n == cap))
-        {
-          int e = n < 0 ? errno : 0;
-          close (fd);
-          sodium_memzero (buf, cap);
-          g_free (buf);
-          if (e != 0)
-            return malformed (error, "%s: %s", path, g_strerror (e)), NULL;
-          return malformed (error, "%s: changed while being read", path), NULL;
-        }
-      if (n == 0)
-        break;
-      got += (gsize) n;
-    }
-  close (fd);
-  buf[got] = '\0';
-  *len = got;
   if (mode != NULL)
-    *mode = st.st_mode;
+    *mode = (mode_t) m;
   return buf;
 }
 
@@ -117,10 +75,16 @@ gboolean
 conf_report_hash_file (const char *path, guint8 out[CONF_CERT_HASH_LEN], GError **error)
 {
   g_return_val_if_fail (path != NULL && out != NULL, FALSE);
-  struct stat st;
-  int fd = open_regular (path, &st, error);
+  GError *inner = NULL;
+  int fd = base_file_open_regular (path, &inner);
   if (fd < 0)
-    return FALSE;
+    {
+      fail (error, inner->code == BASE_FILE_ERROR_NOT_FOUND ? MODEL_STD_NOT_FOUND
+                                                            : MODEL_STD_MALFORMED,
+            "%s", inner->message);
+      g_error_free (inner);
+      return FALSE;
+    }
   crypto_generichash_state state;
   guint8 buf[65536];
   crypto_generichash_init (&state, NULL, 0, CONF_CERT_HASH_LEN);

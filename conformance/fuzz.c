@@ -21,6 +21,7 @@
 #include "conformance/expect.h"
 #include "conformance/impl.h"
 #include "conformance/json.h"
+#include "conformance/manifest.h"
 
 #include "base/error.h"
 
@@ -429,7 +430,8 @@ write_finding (FuzzExec *x, ConfFuzzFinding *f, const FuzzSeq *seq, const FuzzOu
     return base_fail (error, CONF_FUZZ_ERROR, CONF_FUZZ_ERROR_OUTPUT, "a temporary folder: %s",
                       inner->message);
   g_autofree char *tmp_file = g_build_filename (tmp, base, NULL);
-  gboolean written = g_file_set_contents (tmp_file, text, -1, &inner);
+  gboolean written = g_file_set_contents (tmp_file, text, -1, &inner)
+                     && conf_manifest_write_dir (tmp, &inner);
   if (written)
     {
       g_autofree char *ref = reference_command (opt);
@@ -437,6 +439,8 @@ write_finding (FuzzExec *x, ConfFuzzFinding *f, const FuzzSeq *seq, const FuzzOu
                             opt->timeout_ms, opt->client, &f->fails_iut, &f->passes_reference,
                             &f->check_note);
     }
+  g_autofree char *tmp_manifest = g_build_filename (tmp, CONF_MANIFEST_FILE, NULL);
+  g_unlink (tmp_manifest);
   g_unlink (tmp_file);
   g_rmdir (tmp);
   if (!written)
@@ -445,7 +449,8 @@ write_finding (FuzzExec *x, ConfFuzzFinding *f, const FuzzSeq *seq, const FuzzOu
     return base_fail (error, CONF_FUZZ_ERROR, CONF_FUZZ_ERROR_OUTPUT, "%s: %s", opt->out_dir,
                       g_strerror (errno));
   f->file = g_build_filename (opt->out_dir, base, NULL);
-  if (!g_file_set_contents (f->file, text, -1, &inner))
+  if (!g_file_set_contents (f->file, text, -1, &inner)
+      || !conf_manifest_write_dir (opt->out_dir, &inner))
     return base_fail (error, CONF_FUZZ_ERROR, CONF_FUZZ_ERROR_OUTPUT, "%s", inner->message);
   return TRUE;
 }

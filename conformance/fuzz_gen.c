@@ -17,6 +17,7 @@
  */
 #include "conformance/fuzz_private.h"
 
+#include "base/file.h"
 #include "conformance/json.h"
 
 #include <string.h>
@@ -224,7 +225,8 @@ read_headers (FuzzCorpus *c, const char *dir, const ConfPlan *plan)
       const char *name = ((ConfVectorFile *) plan->files->pdata[i])->name;
       g_autofree char *path = g_build_filename (dir, name, NULL), *text = NULL;
       gsize len;
-      if (!g_file_get_contents (path, &text, &len, NULL))
+      if ((text = base_file_read_regular (path, CONF_PLAN_MAX_FILE_BYTES, &len, NULL, NULL))
+          == NULL)
         continue;
       g_autoptr (JsonObject) root = conf_json_parse_object (text, len, NULL);
       if (root == NULL)

@@ -8,7 +8,9 @@
  */
 #include "conformance/plan.h"
 
+#include "base/file.h"
 #include "conformance/json.h"
+#include "conformance/manifest.h"
 #include "base/hex.h"
 #include "model/std/common.h"
 
@@ -17,7 +19,6 @@
 
 G_DEFINE_QUARK (conf-plan-error-quark, conf_plan_error)
 
-#define MAX_FILE_BYTES (64 << 20)
 
 static void
 step_free (gpointer p)
@@ -215,25 +216,30 @@ parse_steps (JsonObject *obj, const char *member, GError **error)
 }
 
 static gboolean
-load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file, GError **error)
+load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifestEntry *listed,
+           GError **error)
 {
+  const char *file = listed->name;
   g_autofree char *path = g_build_filename (dir, file, NULL);
   g_autofree char *text = NULL;
   gsize len;
   GError *inner = NULL;
   guint8 hash[32];
 
-  if (!g_file_get_contents (path, &text, &len, &inner))
-    return fail_at (error, path, "read", inner);
-  if (len > MAX_FILE_BYTES)
-    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: over %d MiB", path,
-                       MAX_FILE_BYTES >> 20);
+  if ((text = base_file_read_regular (path, CONF_PLAN_MAX_FILE_BYTES, &len, NULL, &inner))
+      == NULL)
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
+           g_error_free (inner), FALSE;
   crypto_generichash (hash, sizeof hash, (const guint8 *) text, len, NULL, 0);
   ConfVectorFile *vf = g_new0 (ConfVectorFile, 1);
   vf->name = g_strdup (file);
   vf->blake2b = g_malloc (65);
   base_hex_encode (hash, sizeof hash, vf->blake2b);
   g_ptr_array_add (plan->files, vf);
+  if (strcmp (vf->blake2b, listed->blake2b) != 0)
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                      "%s: altered: its BLAKE2b-256 is not the one %s lists", path,
+                      CONF_MANIFEST_FILE);
 
   g_autoptr (JsonObject) root = conf_json_parse_object (text, len, &inner);
   const char *schema;
@@ -315,42 +321,36 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const char *file,
   return TRUE;
 }
 
-static gint
-cmp_str (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 ConfPlan *
 conf_plan_load (const char *dir, GError **error)
 {
-  GError *inner = NULL;
-  g_autoptr (GDir) d = g_dir_open (dir, 0, &inner);
-  if (d == NULL)
-    {
-      fail_at (error, dir, "open", inner);
-      return NULL;
-    }
-  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (name, ".json"))
-      g_ptr_array_add (files, g_strdup (name));
-  g_ptr_array_sort (files, cmp_str);
-  if (files->len == 0)
-    {
-      base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: no vector files (*.json)",
-                  dir);
-      return NULL;
-    }
-
+  g_autoptr (ConfManifest) manifest = conf_manifest_check_dir (dir, error);
+  if (manifest == NULL)
+    return NULL;
   g_autoptr (ConfPlan) plan = g_new0 (ConfPlan, 1);
   plan->tests = g_ptr_array_new_with_free_func (test_free);
   plan->files = g_ptr_array_new_with_free_func (file_free);
   g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < files->len; i++)
-    if (!load_file (plan, names, dir, files->pdata[i], error))
+  for (guint i = 0; i < manifest->entries->len; i++)
+    {
+      const ConfManifestEntry *e = manifest->entries->pdata[i];
+      guint before = plan->tests->len;
+      if (!load_file (plan, names, dir, e, error))
+        return NULL;
+      if ((gint64) (plan->tests->len - before) != e->tests)
+        {
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                     "%s/%s: holds %u tests, %s lists %" G_GINT64_FORMAT, dir, e->name,
+                     plan->tests->len - before, CONF_MANIFEST_FILE, e->tests);
+          return NULL;
+        }
+    }
+  if (plan->tests->len == 0)
+    {
+      base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s: the vector set holds no test",
+                 dir);
       return NULL;
+    }
   return g_steal_pointer (&plan);
 }
 

@@ -54,6 +54,9 @@ typedef struct {
   GPtrArray *files;             /* ConfVectorFile*, sorted by name */
 } ConfPlan;
 
+/* The largest vector file read. */
+#define CONF_PLAN_MAX_FILE_BYTES (64 << 20)
+
 /* Loads every *.json of dir.  Returns: (transfer full) or NULL with error. */
 ConfPlan *conf_plan_load (const char *dir, GError **error);
 void conf_plan_free (ConfPlan *plan);

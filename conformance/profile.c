@@ -5,11 +5,14 @@
  */
 #include "conformance/profile.h"
 
+#include "base/file.h"
 #include "model/std/channel.h"
 #include "model/std/common.h"
 #include "model/std/stdcode.h"
 
 #include <string.h>
+
+#define MAX_BYTES 65536          /* a profile is a few lines */
 
 G_DEFINE_QUARK (conf-profile-error-quark, conf_profile_error)
 
@@ -50,7 +53,11 @@ conf_profile_load (const char *path, const char *role, GError **error)
   g_autoptr (GError) inner = NULL;
   static const char *const known[] = { "role", "tier", "payment", "class" };
 
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &inner))
+  gsize len = 0;
+  g_autofree char *text = base_file_read_regular (path, MAX_BYTES, &len, NULL, &inner);
+  if (text == NULL)
+    return fail (error, "%s", inner->message), NULL;
+  if (!g_key_file_load_from_data (kf, text, len, G_KEY_FILE_NONE, &inner))
     return fail (error, "%s: %s", path, inner->message), NULL;
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
   for (int i = 0; groups[i] != NULL; i++)

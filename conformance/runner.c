@@ -369,6 +369,12 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
   Runner r = { .opt = opt, .run = run };
   guint total = conf_run_total (plan, opt);
 
+  if (all->len == 0)
+    {
+      base_fail (error, CONF_RUNNER_ERROR, 0,
+                 "the vectors hold no test for the role %s: nothing to play", opt->role);
+      return NULL;
+    }
   if (profile == NULL)
     profile = fallback = conf_profile_default (opt->role);
   run->only = g_strdupv ((char **) opt->only);

@@ -11,6 +11,7 @@
 #include "conformance/vec_private.h"
 
 #include "conformance/json.h"
+#include "conformance/manifest.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -357,6 +358,25 @@ conf_vectors_generate (GError **error)
       json_node_unref (node);
       g_ptr_array_add (files, f);
     }
+  guint n = files->len;
+  g_autofree const char **names = g_new0 (const char *, n);
+  g_autofree const char **texts = g_new0 (const char *, n);
+  g_autofree gsize *lens = g_new0 (gsize, n);
+  for (guint i = 0; i < n; i++)
+    {
+      ConfVectorsFile *f = files->pdata[i];
+      names[i] = f->file;
+      texts[i] = f->text;
+      lens[i] = strlen (f->text);
+    }
+  ConfVectorsFile *m = g_new0 (ConfVectorsFile, 1);
+  m->file = g_strdup (CONF_MANIFEST_FILE);
+  if ((m->text = conf_manifest_text (names, texts, lens, n, error)) == NULL)
+    {
+      conf_vectors_file_free (m);
+      return NULL;
+    }
+  g_ptr_array_add (files, m);
   return g_steal_pointer (&files);
 }
 
@@ -371,6 +391,16 @@ conf_vectors_write (const char *dir, GError **error)
       int e = errno;
       g_set_error (error, CONF_VECTORS_ERROR, MODEL_STD_INTERNAL, "%s: cannot create: %s",
                    dir, g_strerror (e));
+      return FALSE;
+    }
+  /* The old manifest goes first: until the new one is in place the set
+   * refuses to load, whatever was written of it. */
+  g_autofree char *manifest = g_build_filename (dir, CONF_MANIFEST_FILE, NULL);
+  if (g_unlink (manifest) != 0 && errno != ENOENT)
+    {
+      int e = errno;
+      g_set_error (error, CONF_VECTORS_ERROR, MODEL_STD_INTERNAL, "%s: cannot remove: %s",
+                   manifest, g_strerror (e));
       return FALSE;
     }
   for (guint i = 0; i < files->len; i++)

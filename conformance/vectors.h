@@ -35,13 +35,16 @@ void conf_vectors_file_free (ConfVectorsFile *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfVectorsFile, conf_vectors_file_free)
 
 /*
- * Generates every file, in a fixed order.  Returns: (transfer full) a
+ * Generates every file, in a fixed order, the last being the set's
+ * manifest.json (manifest.h).  Returns: (transfer full) a
  * GPtrArray of ConfVectorsFile (freeing the array frees them), or NULL with
  * error.
  */
 GPtrArray *conf_vectors_generate (GError **error);
 
-/* Writes every file into dir (created if missing).  FALSE with error. */
+/* Writes every file into dir (created if missing), the manifest last, so
+ * that an interrupted write leaves a set that refuses to load.  FALSE with
+ * error. */
 gboolean conf_vectors_write (const char *dir, GError **error);
 
 /*

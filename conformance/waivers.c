@@ -4,6 +4,8 @@
  */
 #include "conformance/waivers.h"
 
+#include "base/file.h"
+
 #include "model/std/common.h"
 #include "model/std/stdcode.h"
 
@@ -45,10 +47,10 @@ conf_waivers_load (const char *path, GError **error)
   gsize len;
   g_autoptr (GError) inner = NULL;
 
-  if (!g_file_get_contents (path, &text, &len, &inner))
+  if ((text = base_file_read_regular (path, MAX_BYTES, &len, NULL, &inner)) == NULL)
     return base_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
            NULL;
-  if (len > MAX_BYTES || memchr (text, '\0', len) != NULL || !g_utf8_validate (text, len, NULL))
+  if (memchr (text, '\0', len) != NULL || !g_utf8_validate (text, len, NULL))
     return base_fail (error, CONF_WAIVERS_ERROR, MODEL_STD_MALFORMED,
                        "%s: not a text file of at most 1 MiB (UTF-8, no NUL)", path), NULL;
 

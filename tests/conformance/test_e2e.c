@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct {
   char *dir;
@@ -442,6 +443,76 @@ test_misbehaving (Fx *f, gconstpointer data)
   essc_test_run_clear (&r);
 }
 
+/* The vector set is checked against its manifest before a run: a file
+ * missing, added or altered is exit 2 naming it, never a smaller suite; a
+ * role the set holds no test for is exit 2; a FIFO given as a vector file,
+ * --waivers or --profile is refused at once (issue 15's reproductions). */
+static void
+test_vector_manifest (Fx *f, gconstpointer data)
+{
+  g_autofree char *suite = essc_test_src_path ("conformance", "vectors", NULL);
+  g_autofree char *v = g_build_filename (f->dir, "v", NULL);
+  EsscTestRun r = essc_test_run_sh ("cp -r %s %s", suite, v);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  static const struct { const char *change, *says; } cases[] = {
+    { "rm \"$V/qr.json\"", "qr.json is listed in manifest.json but missing" },
+    { "echo >> \"$V/qr.json\"", "qr.json: altered" },
+    { "cp \"$V/id.json\" \"$V/extra.json\"", "extra.json is not listed in manifest.json" },
+    { "rm \"$V/manifest.json\"", "no manifest.json: not a vector set" },
+    { "rm \"$V/qr.json\" && mkfifo \"$V/qr.json\"", "qr.json: not a regular file" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      r = essc_test_run_sh ("rm -rf %1$s && cp -r %2$s %1$s", v, suite);
+      g_assert_cmpint (r.status, ==, 0);
+      essc_test_run_clear (&r);
+      r = essc_test_run_sh ("V='%s'; %s", v, cases[i].change);
+      g_assert_cmpint (r.status, ==, 0);
+      essc_test_run_clear (&r);
+      r = essc_test_run_sh ("timeout 60 %s conform --role verifier --impl '%s impl --role "
+                            "verifier' --vectors %s", f->essc, f->essc, v);
+      if (r.status != 2 || strstr (r.err, cases[i].says) == NULL)
+        g_error ("case %zu: exit %d, stderr '%s' does not say '%s'", i, r.status, r.err,
+                 cases[i].says);
+      essc_test_run_clear (&r);
+    }
+
+  /* A set of one's own holding only id.json: listed, it runs for the roles
+   * it has tests of, and for a role it has none of is exit 2. */
+  r = essc_test_run_sh ("rm -rf %1$s && mkdir %1$s && cp %2$s/id.json %1$s && %3$s vectors "
+                        "--manifest %1$s", v, suite, f->essc);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role verifier --impl '%s impl --role verifier' "
+                        "--vectors %s", f->essc, f->essc, v);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role channel' "
+                        "--vectors %s", f->essc, f->essc, v);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "the vectors hold no test for the role channel"));
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("echo '{}' > %1$s/bad.json && %2$s vectors --manifest %1$s", v,
+                        f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "bad.json: not a vector file"));
+  essc_test_run_clear (&r);
+
+  /* FIFOs for --waivers and --profile: refused, not waited on. */
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  static const char *const options[] = { "--waivers", "--profile" };
+  for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
+    {
+      r = essc_test_run_sh ("timeout 60 %s conform --role verifier --impl '%s impl --role "
+                            "verifier' %s %s", f->essc, f->essc, options[i], fifo);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "not a regular file"));
+      essc_test_run_clear (&r);
+    }
+}
+
 /* The last line on stderr is the verdict, even with stdout in a file. */
 static void
 test_verdict_line (Fx *f, gconstpointer data)
@@ -667,5 +738,6 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/untrusted-iut-name", test_odd_name);
   ADD ("/conf/e2e/sample-adapter", test_sample_adapter);
   ADD ("/conf/e2e/signals-end-the-iut", test_signals_end_iut);
+  ADD ("/conf/e2e/vector-manifest", test_vector_manifest);
   return g_test_run ();
 }

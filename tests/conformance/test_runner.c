@@ -11,6 +11,7 @@
  */
 #include "conformance/expect.h"
 #include "conformance/json.h"
+#include "conformance/manifest.h"
 #include "conformance/output.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
@@ -66,11 +67,16 @@ tmp_tear_down (Tmp *t, gconstpointer data)
   g_free (t->dir);
 }
 
+/* Writes a vector file into the set and lists the set in a new manifest
+ * (none when a file's numberOfTests cannot be read). */
 static char *
 put (Tmp *t, const char *name, const char *text)
 {
   char *p = g_build_filename (t->dir, name, NULL);
+  g_autofree char *m = g_build_filename (t->dir, CONF_MANIFEST_FILE, NULL);
   g_assert_true (g_file_set_contents (p, text, -1, NULL));
+  g_remove (m);
+  conf_manifest_write_dir (t->dir, NULL);
   return p;
 }
 
@@ -131,11 +137,16 @@ test_plan_malformed (Tmp *t, gconstpointer data)
     }
   g_autofree char *p = put (t, "t.json", "{\"schema\": [[[[[");
   g_autoptr (GError) error = NULL;
+  /* A file whose numberOfTests cannot be read cannot be listed. */
   g_assert_null (conf_plan_load (t->dir, &error));
+  g_assert_nonnull (strstr (error->message, "no manifest.json"));
   g_clear_error (&error);
+  /* A file the manifest lists, gone: an error, not a smaller suite. */
+  g_free (p);
+  p = put (t, "t.json", SUITE);
   g_remove (p);
   g_assert_null (conf_plan_load (t->dir, &error));
-  g_assert_nonnull (strstr (error->message, "no vector files"));
+  g_assert_nonnull (strstr (error->message, "t.json is listed in manifest.json but missing"));
 }
 
 static void

@@ -14,6 +14,7 @@
  */
 #include "base/time.h"
 #include "conformance/feed.h"
+#include "conformance/manifest.h"
 #include "tests/lib/page_tables.h"
 #include "tests/lib/registry_fixture.h"
 #include "tests/lib/testutil.h"
@@ -295,6 +296,7 @@ test_refusals_certify (void)
         }
       fixture_write_file (dst, text);
     }
+  g_assert_true (conf_manifest_write_dir (vectors, NULL));   /* a set that loads */
   rfx_reg (&f, &r, "renew", 10, "--id", "CH000101", "--key", f.iss_key, "--vectors", vectors,
            NULL);
   refused (&f, &r, "re-test first");

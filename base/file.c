@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bounded reads of regular files (file.h).  The file is opened with
+ * O_NONBLOCK, so opening a FIFO with no writer returns at once, and fstat
+ * then refuses anything that is not a regular file before a read.
+ */
+#include "base/file.h"
+
+#include "base/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK (base-file-error-quark, base_file_error)
+
+#define fail(error, code, ...) base_fail ((error), BASE_FILE_ERROR, (code), __VA_ARGS__)
+
+static void
+discard (char *buf, gsize cap)
+{
+  explicit_bzero (buf, cap);
+  g_free (buf);
+}
+
+static int
+open_regular (const char *path, struct stat *st, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    {
+      int e = errno;
+      fail (error, e == ENOENT ? BASE_FILE_ERROR_NOT_FOUND : BASE_FILE_ERROR_IO, "%s: %s", path,
+            g_strerror (e));
+      return -1;
+    }
+  if (fstat (fd, st) != 0 || !S_ISREG (st->st_mode))
+    {
+      close (fd);
+      fail (error, BASE_FILE_ERROR_NOT_REGULAR, "%s: not a regular file", path);
+      return -1;
+    }
+  return fd;
+}
+
+int
+base_file_open_regular (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+  struct stat st;
+  return open_regular (path, &st, error);
+}
+
+char *
+base_file_read_regular (const char *path, gsize max, gsize *len, guint *mode, GError **error)
+{
+  g_return_val_if_fail (path != NULL && len != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  struct stat st;
+  int fd = open_regular (path, &st, error);
+  if (fd < 0)
+    return NULL;
+  if (st.st_size < 0 || (guint64) st.st_size > max)
+    {
+      close (fd);
+      fail (error, BASE_FILE_ERROR_TOO_LARGE, "%s: larger than %" G_GSIZE_FORMAT " bytes", path,
+            max);
+      return NULL;
+    }
+  /* One byte more than the size: a read that fills it means the file grew. */
+  gsize cap = (gsize) st.st_size + 1, got = 0;
+  char *buf = g_malloc (cap);
+  for (;;)
+    {
+      ssize_t n = read (fd, buf + got, cap - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 || (n > 0 && got + (gsize) n == cap))
+        {
+          int e = n < 0 ? errno : 0;
+          close (fd);
+          discard (buf, cap);
+          if (e != 0)
+            fail (error, BASE_FILE_ERROR_IO, "%s: %s", path, g_strerror (e));
+          else
+            fail (error, BASE_FILE_ERROR_IO, "%s: changed while being read", path);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      got += (gsize) n;
+    }
+  close (fd);
+  buf[got] = '\0';
+  *len = got;
+  if (mode != NULL)
+    *mode = st.st_mode;
+  return buf;
+}
