@@ -143,6 +143,7 @@ essc_cmd_conform (int argc, char **argv)
   g_auto (GStrv) only_args = NULL;
   g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL, *transcript = NULL;
   gint timeout_ms = CONF_CLIENT_DEFAULT_TIMEOUT_MS;
+  gint64 deadline_s = 0;
   gboolean coverage = FALSE;
   const GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "role of the IUT: platform, channel, verifier",
@@ -174,6 +175,9 @@ essc_cmd_conform (int argc, char **argv)
       "FILE" },
     { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms,
       "deadline of each response (default 5000)", "N" },
+    { "deadline", 0, 0, G_OPTION_ARG_INT64, &deadline_s,
+      "end the whole run within S seconds (1..604800; 0, the default: no deadline): tests "
+      "not finished by then are \"not run\"", "S" },
     { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors_dir,
       "directory of the vector files (default: the suite's own)", "DIR" },
     { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only_args,
@@ -190,8 +194,9 @@ essc_cmd_conform (int argc, char **argv)
                        "on stdout; the verdict and the counts as the last line on stderr\n"
                        "(\"essc conform: conformant: ...\" or \"essc conform: NOT conformant:\n"
                        "...\"). Tests not played because the IUT failed 10 tests in a row by\n"
-                       "timeout, crash, network or protocol error are \"not run\" (a TAP SKIP), and a run\n"
-                       "with any is not conformant. --only re-runs chosen tests (with their\n"
+                       "timeout, crash, network or protocol error are \"not run\" (a TAP SKIP), as\n"
+                       "are those --deadline leaves unfinished, and a run with any is not\n"
+                       "conformant. --only re-runs chosen tests (with their\n"
                        "group's setup); others are not reported. Exit status: 0 conformant,\n"
                        "1 not conformant, 2 usage or input error (or an IUT that cannot\n"
                        "start), 3 internal error.",
@@ -222,6 +227,9 @@ essc_cmd_conform (int argc, char **argv)
                                  "required");
   if (timeout_ms < 1 || timeout_ms > 600000)
     return essc_cli_usage_error ("conform", "--timeout-ms: expected 1..600000");
+  if (deadline_s < 0 || deadline_s > 604800)
+    return essc_cli_usage_error ("conform", "--deadline: expected 0 (none) or 1..604800 "
+                                 "seconds");
   if (cert != NULL)
     return essc_cli_usage_error ("conform", "--cert: a run no longer makes a certificate; "
                                  "--sign KEY --report FILE writes its signed conformance "
@@ -269,7 +277,8 @@ essc_cmd_conform (int argc, char **argv)
     }
   ConfClientOptions client = { ca, client_cert, client_key, kept };
   ConfRunOptions options = {
-    .command = impl, .role = role, .timeout_ms = timeout_ms, .profile = profile,
+    .command = impl, .role = role, .timeout_ms = timeout_ms, .deadline_s = deadline_s,
+    .profile = profile,
     .waivers = waivers, .on_result = on_result, .only = (const char *const *) only,
     .client = &client, .on_test = on_test, .user_data = &client,
   };

@@ -28,6 +28,7 @@ struct _ConfClient {
   ConfTransport *transport;
   ConfTranscript *transcript; /* borrowed, may be NULL */
   int timeout_ms;
+  gint64 deadline_us;         /* monotonic; 0: none */
   gint64 last_id;
   char *name, *version, *role;
   char **ops;
@@ -209,9 +210,12 @@ conf_client_call (ConfClient *client, const char *op, JsonObject *params, ConfCa
   if (client->transcript != NULL)
     conf_transcript_add (client->transcript, CONF_TRANSCRIPT_SEND, line, line_len);
   gint64 t0 = g_get_monotonic_time ();
+  int timeout_ms = client->timeout_ms;
+  if (client->deadline_us > 0)
+    timeout_ms = (int) CLAMP ((client->deadline_us - t0) / 1000, 0, timeout_ms);
   gsize len = 0;
   g_autofree char *resp = conf_transport_exchange (client->transport, op, id, line, line_len,
-                                                   client->timeout_ms, &len, &inner);
+                                                   timeout_ms, &len, &inner);
   if (resp == NULL)
     return fail_call (client, error, (ConfCallFailure) inner->code, 0, "%s", inner->message);
   out->rtt_us = g_get_monotonic_time () - t0;
@@ -359,6 +363,13 @@ conf_client_set_timeout (ConfClient *client, int timeout_ms)
 {
   g_return_if_fail (client != NULL);
   client->timeout_ms = timeout_ms;
+}
+
+void
+conf_client_set_deadline (ConfClient *client, gint64 deadline_us)
+{
+  g_return_if_fail (client != NULL);
+  client->deadline_us = deadline_us;
 }
 
 int

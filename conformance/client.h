@@ -117,6 +117,9 @@ const char *const *conf_client_ops (ConfClient *client);
 gboolean conf_client_has_op (ConfClient *client, const char *op);
 
 void conf_client_set_timeout (ConfClient *client, int timeout_ms);
+/* No response is awaited past deadline_us (g_get_monotonic_time's clock;
+ * 0: no deadline): a call's timeout is cut to what is left of it. */
+void conf_client_set_deadline (ConfClient *client, gint64 deadline_us);
 int conf_client_timeout (ConfClient *client);
 
 /*

@@ -213,6 +213,7 @@ typedef struct {
   const ConfRunOptions *opt;
   ConfClient *client;
   guint dead_in_a_row;  /* tests in a row ended by a call failure */
+  gint64 deadline_us;   /* monotonic end of the run (opt->deadline_s); 0: none */
   GHashTable *rtts;   /* op -> GArray of gint64 */
   ConfRun *run;
 } Runner;
@@ -237,10 +238,15 @@ ensure_client (Runner *r, ConfTestResult *res, GError **fatal)
   if (r->client != NULL && conf_client_alive (r->client))
     return TRUE;
   g_clear_pointer (&r->client, conf_client_free);
-  r->client = conf_client_open (r->opt->command, r->opt->role, r->opt->timeout_ms,
-                                r->opt->client, &error);
+  int timeout_ms = r->opt->timeout_ms;
+  if (r->deadline_us > 0)
+    timeout_ms = (int) CLAMP ((r->deadline_us - g_get_monotonic_time ()) / 1000, 0, timeout_ms);
+  r->client = conf_client_open (r->opt->command, r->opt->role, timeout_ms, r->opt->client,
+                                &error);
   if (r->client != NULL)
     {
+      conf_client_set_timeout (r->client, r->opt->timeout_ms);
+      conf_client_set_deadline (r->client, r->deadline_us);
       if (r->run->iut_name == NULL)
         {
           r->run->iut_name = g_strdup (conf_client_name (r->client));
@@ -383,6 +389,8 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
   run->started_at = g_get_real_time () / G_USEC_PER_SEC;
   r.rtts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                   (GDestroyNotify) g_array_unref);
+  if (opt->deadline_s > 0)
+    r.deadline_us = g_get_monotonic_time () + opt->deadline_s * G_USEC_PER_SEC;
 
   for (guint i = 0; i < tests->len; i++)
     {
@@ -405,6 +413,12 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
           res->reason = g_strdup_printf ("not run: the implementation failed %u tests in a row "
                                          "(timeout, crash, network or protocol error)", max_dead);
         }
+      else if (r.deadline_us > 0 && g_get_monotonic_time () >= r.deadline_us)
+        {
+          res->verdict = CONF_VERDICT_NOT_RUN;
+          res->reason = g_strdup_printf ("not run: the run's deadline (--deadline %" G_GINT64_FORMAT
+                                         " s) passed", opt->deadline_s);
+        }
       else
         {
           g_autoptr (GError) fatal = NULL;
@@ -417,6 +431,16 @@ conf_run (const ConfPlan *plan, const ConfRunOptions *opt, GError **error)
               conf_client_free (r.client);
               g_propagate_error (error, g_steal_pointer (&fatal));
               return NULL;
+            }
+          /* A test the deadline cut short has no verdict of its own. */
+          if (r.deadline_us > 0 && g_get_monotonic_time () >= r.deadline_us
+              && res->verdict != CONF_VERDICT_PASS)
+            {
+              g_autofree char *was = res->reason;
+              res->verdict = CONF_VERDICT_NOT_RUN;
+              res->reason = g_strdup_printf ("not run to its end: the run's deadline (--deadline "
+                                             "%" G_GINT64_FORMAT " s) passed during it (%s)",
+                                             opt->deadline_s, was ? was : "no reason");
             }
         }
       res->duration_us = g_get_monotonic_time () - start;

@@ -73,6 +73,10 @@ typedef struct {
    * failure, the remaining tests are not played (CONF_VERDICT_NOT_RUN), so
    * a dead IUT cannot keep a pipeline busy for hours.  0: the default, 10. */
   guint max_dead_in_a_row;
+  /* > 0: the whole run ends within this many seconds of its start: no
+   * response is awaited past that time, a test it cuts short and every later
+   * one are CONF_VERDICT_NOT_RUN.  0: no deadline. */
+  gint64 deadline_s;
   /* NULL: every test of the role.  Otherwise a NULL-terminated list of
    * test names (checked with conf_run_check_only): only those tests are
    * played and reported, in plan order, each once; waivers naming another

@@ -513,6 +513,40 @@ test_vector_manifest (Fx *f, gconstpointer data)
     }
 }
 
+/* --deadline ends the whole run: an implementation answering each request
+ * within --timeout-ms but slowly cannot keep a pipeline busy; what the
+ * deadline leaves unfinished is "not run", and the run is not conformant. */
+static void
+test_deadline (Fx *f, gconstpointer data)
+{
+  g_autofree char *slow = essc_test_src_path ("tests", "adapters", "slow.sh", NULL);
+  gint64 start = g_get_monotonic_time ();
+  EsscTestRun r = essc_test_run_sh ("ESSC_ADAPTER_DELAY=1 %s conform --role verifier --impl %s "
+                                    "--timeout-ms 3000 --deadline 2", f->essc, slow);
+  gint64 took = g_get_monotonic_time () - start;
+  g_assert_cmpint (r.status, ==, 1);
+  /* the suite would take 296 * 1 s; well within the deadline plus a response */
+  g_assert_cmpint (took, <, 60 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (r.out, "# SKIP not run: the run's deadline (--deadline 2 s) "
+                                   "passed\n"));
+  /* the first test may fail before the deadline (slow.sh's answers are
+   * wrong); every other test is not run */
+  const char *plan = strstr (r.out, "\n1..");
+  g_assert_nonnull (plan);
+  gint64 n = g_ascii_strtoll (plan + 4, NULL, 10);
+  const char *counts = strstr (r.err, " not implemented, ");
+  g_assert_nonnull (strstr (r.err, "essc conform: NOT conformant: "));
+  g_assert_nonnull (counts);
+  g_assert_cmpint (g_ascii_strtoll (counts + strlen (" not implemented, "), NULL, 10), >=, n - 1);
+  g_assert_nonnull (strstr (r.err, " not run, 0 passed"));
+  essc_test_run_clear (&r);
+
+  r = essc_test_run_sh ("%s conform --role verifier --impl true --deadline -1", f->essc);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "--deadline"));
+  essc_test_run_clear (&r);
+}
+
 /* The last line on stderr is the verdict, even with stdout in a file. */
 static void
 test_verdict_line (Fx *f, gconstpointer data)
@@ -739,5 +773,6 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/sample-adapter", test_sample_adapter);
   ADD ("/conf/e2e/signals-end-the-iut", test_signals_end_iut);
   ADD ("/conf/e2e/vector-manifest", test_vector_manifest);
+  ADD ("/conf/e2e/deadline", test_deadline);
   return g_test_run ();
 }
