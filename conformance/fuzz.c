@@ -110,7 +110,10 @@ request_line (gint64 id, const char *op, JsonObject *params)
   json_object_set_string_member (req, "op", op);
   json_object_set_object_member (req, "params", json_object_ref (params));
   g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), req);
-  return conf_json_to_line (root);
+  /* {"$integer": "DIGITS"} as the number written, as the client sends it to
+   * the IUT (docs/VECTORS.md): the in-process reference must see the same
+   * request, not an object in its place. */
+  return conf_json_to_line_literal (root);
 }
 
 /* The in-process reference's answer, read as the client reads one. */

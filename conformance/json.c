@@ -286,7 +286,8 @@ conf_json_to_line (JsonNode *node)
 }
 
 /* TRUE when node is {"$integer": "DIGITS"}: an optional '-' and 1..4096
- * ASCII digits. */
+ * ASCII digits, the first not 0 unless it is the only one (a JSON integer:
+ * a marker that would put an invalid number on the wire is no marker). */
 static gboolean
 is_literal_integer (JsonNode *node, const char **digits)
 {
@@ -299,7 +300,7 @@ is_literal_integer (JsonNode *node, const char **digits)
     return FALSE;
   const char *s = json_node_get_string (v), *d = s[0] == '-' ? s + 1 : s;
   gsize n = strlen (d);
-  if (n == 0 || n > 4096)
+  if (n == 0 || n > 4096 || (d[0] == '0' && n > 1))
     return FALSE;
   for (gsize i = 0; i < n; i++)
     if (!g_ascii_isdigit (d[i]))

@@ -14,6 +14,7 @@
  */
 #include "conformance/fuzz_private.h"
 #include "conformance/impl.h"
+#include "conformance/manifest.h"
 #include "conformance/plan.h"
 #include "conformance/profile.h"
 #include "tests/lib/run.h"
@@ -374,6 +375,49 @@ test_reference_clean (Fx *f, gconstpointer data)
     }
 }
 
+/* A {"$integer": "DIGITS"} parameter reaches the in-process reference as
+ * the number it stands for, as the client sends it to the IUT: a set whose
+ * only test gives `now` so must show no divergence of the reference from
+ * itself (it once showed one: the object was passed in place of the number,
+ * malformed against invalid_id, and five faults were "found" by it alone). */
+static void
+test_literal_integers (Fx *f, gconstpointer data)
+{
+  static const char set[] =
+    "{\"schema\":\"essc-vectors/1\",\"suite\":\"ESSC-STD/1.1\",\"group\":\"t\","
+    "\"numberOfTests\":2,\"testGroups\":[{\"role\":\"platform\",\"profile\":{},"
+    "\"setup\":[{\"op\":\"reset\",\"params\":{\"seed\":\"00000000000000000000000000000000"
+    "00000000000000000000000000000000\",\"now\":1590969600,\"trust\":[],\"config\":"
+    "{\"platform_key_seed\":\"3237703f8c2b669396801387bb1edf8431168fa36492a75c5ed4dec7bd9eff90\""
+    "}},"
+    "\"expect\":{\"ok\":true}}],\"tests\":["
+    "{\"tcId\":1,\"name\":\"t/literal-now\",\"requirements\":[\"ERR-3\"],\"comment\":\"c\","
+    "\"flags\":[],\"result\":\"invalid\",\"steps\":[{\"op\":\"id.validate\",\"params\":"
+    "{\"ssn\":\"000000198001010013\",\"now\":{\"$integer\":\"1590969600\"}},"
+    "\"expect\":{\"ok\":false,\"code\":\"invalid_id\"}}]},"
+    "{\"tcId\":2,\"name\":\"t/literal-now-valid\",\"requirements\":[\"ERR-3\"],"
+    "\"comment\":\"c\",\"flags\":[],\"result\":\"valid\",\"steps\":[{\"op\":\"id.validate\","
+    "\"params\":{\"ssn\":\"11010519491231002X\",\"now\":{\"$integer\":\"1590969600\"}},"
+    "\"expect\":{\"ok\":true}}]}]}]}";
+  g_autofree char *dir = g_build_filename (f->dir, "literal", NULL);
+  g_autofree char *file = g_build_filename (dir, "t.json", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (file, set, -1, NULL));
+  g_assert_true (conf_manifest_write_dir (dir, NULL));
+  /* the set itself is right: the reference passes it through the runner */
+  EsscTestRun r = essc_test_run_sh ("%s conform --role platform --impl '%s impl --role platform' "
+                                    "--vectors %s > /dev/null", f->essc, f->essc, dir);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  g_autofree char *impl = g_strdup_printf ("\"%s impl --role platform\"", f->essc);
+  g_autofree char *extra = g_strdup_printf ("--seed 3 --runs 200 --vectors %s", dir);
+  r = fuzz (f, "platform", impl, extra);
+  if (r.status != 0)
+    g_error ("exit %d: %s%s", r.status, r.out, r.err);
+  g_assert_nonnull (strstr (r.out, "0 findings"));
+  essc_test_run_clear (&r);
+}
+
 static char *
 proxy (Fx *f, const char *role, const char *mode, const char *op)
 {
@@ -530,6 +574,8 @@ main (int argc, char **argv)
               fx_tear_down);
   g_test_add ("/fuzz/deterministic", Fx, NULL, fx_set_up, test_deterministic, fx_tear_down);
   g_test_add ("/fuzz/reference-clean", Fx, NULL, fx_set_up, test_reference_clean, fx_tear_down);
+  g_test_add ("/fuzz/literal-integers", Fx, NULL, fx_set_up, test_literal_integers,
+              fx_tear_down);
   g_test_add ("/fuzz/allowed-differences", Fx, NULL, fx_set_up, test_allowed_differences,
               fx_tear_down);
   g_test_add ("/fuzz/hostile", Fx, NULL, fx_set_up, test_hostile, fx_tear_down);
