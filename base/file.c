@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -100,4 +101,57 @@ base_file_read_regular (const char *path, gsize max, gsize *len, guint *mode, GE
   if (mode != NULL)
     *mode = st.st_mode;
   return buf;
+}
+
+gboolean
+base_file_output_ok (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  if (strcmp (path, "-") == 0)
+    return TRUE;
+  struct stat st;
+  if (lstat (path, &st) != 0)
+    {
+      int e = errno;
+      if (e == ENOENT)
+        return TRUE;
+      return fail (error, BASE_FILE_ERROR_IO, "%s: %s", path, g_strerror (e));
+    }
+  if (!S_ISREG (st.st_mode))
+    return fail (error, BASE_FILE_ERROR_NOT_REGULAR,
+                 "%s: exists and is not a regular file (%s): never replaced by an output",
+                 path,
+                 S_ISLNK (st.st_mode) ? "a symbolic link" : S_ISFIFO (st.st_mode) ? "a FIFO"
+                 : S_ISDIR (st.st_mode) ? "a folder" : S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode)
+                 ? "a device" : "a socket or other special file");
+  return TRUE;
+}
+
+gboolean
+base_file_write_atomic (const char *path, const void *data, gsize len, int mode,
+                        gboolean durable, GError **error)
+{
+  g_return_val_if_fail (path != NULL && (data != NULL || len == 0), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  if (strcmp (path, "-") == 0)
+    {
+      if ((len > 0 && fwrite (data, 1, len, stdout) != len) || fflush (stdout) != 0)
+        {
+          int e = errno;
+          return fail (error, BASE_FILE_ERROR_IO, "standard output: %s", g_strerror (e));
+        }
+      return TRUE;
+    }
+  if (!base_file_output_ok (path, error))
+    return FALSE;
+  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT
+                                | (durable ? G_FILE_SET_CONTENTS_DURABLE : 0);
+  GError *inner = NULL;
+  if (!g_file_set_contents_full (path, data, (gssize) len, flags, mode, &inner))
+    {
+      fail (error, BASE_FILE_ERROR_IO, "%s", inner->message);
+      g_error_free (inner);
+      return FALSE;
+    }
+  return TRUE;
 }

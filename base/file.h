@@ -4,7 +4,10 @@
  * (a FIFO, device or directory is refused at once, never waited on), and
  * never more than a bound given by the caller (refused before it is read).
  * The buffer is wiped before it is freed on every error path, so the same
- * reader serves key files.
+ * reader serves key files.  Writing an output file is atomic and never
+ * replaces anything but a regular file: a symlink, FIFO or device named as
+ * an output (as root, --json /dev/stdout would otherwise replace
+ * /dev/stdout itself) is refused and left alone; "-" names standard output.
  */
 #pragma once
 
@@ -37,5 +40,22 @@ int base_file_open_regular (const char *path, GError **error);
  */
 char *base_file_read_regular (const char *path, gsize max, gsize *len, guint *mode,
                               GError **error);
+
+/*
+ * Writes len bytes of data to path: through a temporary file in its folder
+ * renamed into place (a new file gets mode; with durable, synced first), so
+ * a reader sees the old contents or the new, never a part.  path "-" writes
+ * standard output instead (flushed; a failure is an error).  An existing
+ * path that is not a regular file (a symlink, even to one, a FIFO, device,
+ * socket or folder) is refused with BASE_FILE_ERROR_NOT_REGULAR and left
+ * as it was.  Returns FALSE with error (path first in its message).
+ */
+gboolean base_file_write_atomic (const char *path, const void *data, gsize len, int mode,
+                                 gboolean durable, GError **error);
+
+/* TRUE when path may be written by base_file_write_atomic: "-", a path
+ * that does not exist, or a regular file; else FALSE with error.  For
+ * outputs written at the end of a long run, checked before it starts. */
+gboolean base_file_output_ok (const char *path, GError **error);
 
 G_END_DECLS

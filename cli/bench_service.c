@@ -6,6 +6,7 @@
  * write; the measuring is cli/cmd_bench.c's.
  */
 #include "cli/bench_service.h"
+#include "base/file.h"
 
 #include <glib/gstdio.h>
 #include <stddef.h>
@@ -104,5 +105,5 @@ essc_bench_service_write (const char *path, const EsscBenchCosts *costs, GError 
   g_autofree char *measured = g_strdup_printf ("essc %s on %s %s", ESSC_VERSION,
                                                g_get_host_name (), date);
   g_autofree char *csv = essc_bench_service_csv (costs, measured);
-  return g_file_set_contents (path, csv, -1, error);
+  return base_file_write_atomic (path, csv, strlen (csv), 0644, FALSE, error);
 }

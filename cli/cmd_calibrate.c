@@ -11,6 +11,7 @@
  * and writes.
  */
 #include "cli/cli.h"
+#include "base/file.h"
 #include "base/time.h"
 #include "model/rollout/calibdb.h"
 #include "model/rollout/calibrate.h"
@@ -167,7 +168,7 @@ same_dir (const char *a, const char *b)
 static gboolean
 write_file (const char *path, const void *data, gsize len, GError **error)
 {
-  return g_file_set_contents (path, data, (gssize) len, error);
+  return base_file_write_atomic (path, data, len, 0644, FALSE, error);
 }
 
 static int

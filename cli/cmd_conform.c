@@ -13,6 +13,7 @@
  * --client-key for TLS); --transcript keeps every message exchanged.
  */
 #include "cli/cli.h"
+#include "base/file.h"
 #include "base/proc.h"
 #include "base/text.h"
 #include "conformance/cert.h"
@@ -47,7 +48,7 @@ static gboolean
 write_file (const char *path, const char *text, const char *what)
 {
   g_autoptr (GError) error = NULL;
-  if (!g_file_set_contents (path, text, -1, &error))
+  if (!base_file_write_atomic (path, text, strlen (text), 0644, FALSE, &error))
     {
       fprintf (stderr, "essc conform: %s: %s\n", what, error->message);
       return FALSE;
@@ -254,6 +255,22 @@ essc_cmd_conform (int argc, char **argv)
                                  "https:// --impl");
   if ((client_cert == NULL) != (client_key == NULL))
     return essc_cli_usage_error ("conform", "--client-cert and --client-key go together");
+  /* The outputs are checked before the run, not found unwritable after it. */
+  g_autofree char *report_sig = report_path ? conf_cert_sig_path (report_path) : NULL;
+  const struct { const char *option, *path; } outputs[] = {
+    { "--json", json }, { "--junit", junit }, { "--report", report_path },
+    { "--report", report_sig }, { "--transcript", transcript },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      if (outputs[i].path == NULL)
+        continue;
+      if (strcmp (outputs[i].path, "-") == 0)
+        return essc_cli_usage_error ("conform", "%s -: standard output carries the TAP; give "
+                                     "a file", outputs[i].option);
+      if (!base_file_output_ok (outputs[i].path, &error))
+        return essc_cli_usage_error ("conform", "%s: %s", outputs[i].option, error->message);
+    }
 
   g_autoptr (ConfProfile) profile = profile_path ? conf_profile_load (profile_path, role, &error)
                                                  : conf_profile_default (role);

@@ -11,6 +11,7 @@
  */
 #include "conformance/cert.h"
 
+#include "base/file.h"
 #include "base/time.h"
 #include "conformance/json.h"
 #include "model/std/common.h"
@@ -469,9 +470,9 @@ conf_cert_write (const ConfReport *report, const char *secret_key_file, const ch
   g_autofree char *sig_text = g_strconcat (CONF_CERT_SIG_HEADER "\n", id_hex, "\n", sig_hex,
                                            "\n", NULL);
   g_autofree char *sig_path = conf_cert_sig_path (cert_path);
-  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE;
-  if (!g_file_set_contents_full (cert_path, cert, (gssize) len, flags, 0644, &inner)
-      || !g_file_set_contents_full (sig_path, sig_text, -1, flags, 0644, &inner))
+  if (!base_file_output_ok (cert_path, &inner) || !base_file_output_ok (sig_path, &inner)
+      || !base_file_write_atomic (cert_path, cert, len, 0644, TRUE, &inner)
+      || !base_file_write_atomic (sig_path, sig_text, strlen (sig_text), 0644, TRUE, &inner))
     return fail (error, MODEL_STD_INTERNAL, "%s", inner->message);
   return TRUE;
 }

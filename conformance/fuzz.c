@@ -18,6 +18,7 @@
  */
 #include "conformance/fuzz_private.h"
 
+#include "base/file.h"
 #include "conformance/expect.h"
 #include "conformance/impl.h"
 #include "conformance/json.h"
@@ -452,7 +453,7 @@ write_finding (FuzzExec *x, ConfFuzzFinding *f, const FuzzSeq *seq, const FuzzOu
     return base_fail (error, CONF_FUZZ_ERROR, CONF_FUZZ_ERROR_OUTPUT, "%s: %s", opt->out_dir,
                       g_strerror (errno));
   f->file = g_build_filename (opt->out_dir, base, NULL);
-  if (!g_file_set_contents (f->file, text, -1, &inner)
+  if (!base_file_write_atomic (f->file, text, strlen (text), 0644, FALSE, &inner)
       || !conf_manifest_write_dir (opt->out_dir, &inner))
     return base_fail (error, CONF_FUZZ_ERROR, CONF_FUZZ_ERROR_OUTPUT, "%s", inner->message);
   return TRUE;

@@ -7,6 +7,7 @@
 #include "conformance/signature.h"
 
 #include "base/error.h"
+#include "base/file.h"
 #include "base/hex.h"
 #include "conformance/cert.h"
 #include "model/std/stdcode.h"
@@ -175,10 +176,15 @@ conf_signature_write_pair (const char *path, const char *bytes, gsize len,
                            const char *sig_text, GError **error)
 {
   g_autoptr (GError) inner = NULL;
+  if (strcmp (path, "-") == 0)
+    return fail (error, MODEL_STD_INTERNAL, "-: a signed document and its .sig need a file "
+                 "name, not standard output");
   g_autofree char *sig_path = conf_cert_sig_path (path);
-  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE;
-  if (!g_file_set_contents_full (path, bytes, (gssize) len, flags, 0644, &inner)
-      || !g_file_set_contents_full (sig_path, sig_text, -1, flags, 0644, &inner))
+  /* Both checked before either is written: never a document without its
+   * signature beside it because of the second path alone. */
+  if (!base_file_output_ok (path, &inner) || !base_file_output_ok (sig_path, &inner)
+      || !base_file_write_atomic (path, bytes, len, 0644, TRUE, &inner)
+      || !base_file_write_atomic (sig_path, sig_text, strlen (sig_text), 0644, TRUE, &inner))
     return fail (error, MODEL_STD_INTERNAL, "%s", inner->message);
   return TRUE;
 }

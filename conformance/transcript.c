@@ -6,9 +6,14 @@
  */
 #include "conformance/transcript.h"
 
+#include "base/file.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct _ConfTranscript {
   FILE *file;
@@ -29,10 +34,43 @@ ConfTranscript *
 conf_transcript_open (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  FILE *f = fopen (path, "w");
+  /* Written as the run goes (a crash keeps what came before), so not
+   * through a renamed temporary file; but only ever a regular file: a
+   * symlink is not followed, a FIFO not waited on, a device refused. */
+  GError *inner = NULL;
+  if (strcmp (path, "-") == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "-: the transcript needs a file "
+                   "(standard output carries the TAP)");
+      return NULL;
+    }
+  if (!base_file_output_ok (path, &inner))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s", inner->message);
+      g_error_free (inner);
+      return NULL;
+    }
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+                 | O_NOCTTY, 0644);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: %s", path,
+                   g_strerror (e));
+      return NULL;
+    }
+  struct stat st;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not a regular file", path);
+      return NULL;
+    }
+  FILE *f = fdopen (fd, "w");
   if (f == NULL)
     {
       int e = errno;
+      close (fd);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: %s", path,
                    g_strerror (e));
       return NULL;

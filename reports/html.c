@@ -3,6 +3,7 @@
  * The report's HTML (see html.h).
  */
 #include "reports/html.h"
+#include "base/file.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -203,7 +204,7 @@ report_html_write (ReportCtx *ctx, char **path_out, GError **error)
                       "</footer>\n</body>\n</html>\n");
   g_autofree char *path = g_build_filename (ctx->out_dir, "index.html", NULL);
   g_autoptr (GError) e = NULL;
-  if (!g_file_set_contents (path, h->str, (gssize) h->len, &e))
+  if (!base_file_write_atomic (path, h->str, h->len, 0644, FALSE, &e))
     {
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_OUTPUT, "%s", e->message);
       return FALSE;

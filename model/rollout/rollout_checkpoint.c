@@ -10,6 +10,7 @@
 #include "model/rollout/rollout_private.h"
 
 #include "base/error.h"
+#include "base/file.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -88,7 +89,7 @@ model_rollout_checkpoint_write (const ModelRolloutResult *r, const char *hash, g
   crypto_generichash (sum, sizeof sum, b->data, b->len, NULL, 0);
   g_byte_array_append (b, sum, sizeof sum);
   g_autoptr (GError) inner = NULL;
-  if (!g_file_set_contents (path, (const char *) b->data, b->len, &inner))
+  if (!base_file_write_atomic (path, b->data, b->len, 0644, TRUE, &inner))
     return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_INTERNAL, "%s", inner->message);
   return TRUE;
 }

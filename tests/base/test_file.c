@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void
 test_file_read (void)
@@ -67,10 +68,60 @@ test_file_read (void)
   g_rmdir (dir);
 }
 
+/* An output replaces only a regular file, atomically; a symlink (even to a
+ * regular file), a FIFO, a device or a folder is refused and left as it
+ * was, and base_file_output_ok says so before any work is done. */
+static void
+test_file_write (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("essc-file-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (base_file_output_ok (path, &error));
+  g_assert_true (base_file_write_atomic (path, "one", 3, 0600, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (base_file_write_atomic (path, "two!", 4, 0600, TRUE, &error));
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "two!");
+  g_assert_true (base_file_output_ok ("-", &error));
+
+  g_autofree char *link = g_build_filename (dir, "link", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_assert_cmpint (symlink (path, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  const char *const refused[] = { link, fifo, dir, "/dev/null" };
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (base_file_output_ok (refused[i], &error));
+      g_assert_error (error, BASE_FILE_ERROR, BASE_FILE_ERROR_NOT_REGULAR);
+      g_clear_error (&error);
+      g_assert_false (base_file_write_atomic (refused[i], "x", 1, 0600, FALSE, &error));
+      g_assert_error (error, BASE_FILE_ERROR, BASE_FILE_ERROR_NOT_REGULAR);
+      g_assert_nonnull (strstr (error->message, refused[i]));
+      g_clear_error (&error);
+    }
+  /* all left as they were: the link still a link to the untouched file */
+  struct stat st;
+  g_assert_cmpint (lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_free (text);
+  text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "two!");
+  g_remove (link);
+  g_remove (fifo);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   g_test_add_func ("/base/file/read-regular", test_file_read);
+  g_test_add_func ("/base/file/write-atomic", test_file_write);
   return g_test_run ();
 }

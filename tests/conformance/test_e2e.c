@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
   char *dir;
@@ -547,6 +548,44 @@ test_deadline (Fx *f, gconstpointer data)
   essc_test_run_clear (&r);
 }
 
+/* Outputs never replace what is not a regular file: a symlink (as root,
+ * --json /dev/stdout would otherwise replace /dev/stdout), a FIFO, a
+ * device; each refused with exit 2 before the run, left as it was. */
+static void
+test_outputs_refuse_special_files (Fx *f, gconstpointer data)
+{
+  g_autofree char *target = g_build_filename (f->dir, "target", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link", NULL);
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo", NULL);
+  g_assert_true (g_file_set_contents (target, "keep", -1, NULL));
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  const struct { const char *option, *path; } cases[] = {
+    { "--json", link }, { "--junit", fifo }, { "--json", "/dev/stdout" },
+    { "--transcript", fifo }, { "--transcript", link }, { "--json", "-" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      EsscTestRun r = essc_test_run_sh ("timeout 60 %s conform --role verifier --impl '%s impl "
+                                        "--role verifier' %s %s", f->essc, f->essc,
+                                        cases[i].option, cases[i].path);
+      if (r.status != 2 || strstr (r.err, cases[i].option) == NULL)
+        g_error ("%s %s: exit %d, %s", cases[i].option, cases[i].path, r.status, r.err);
+      g_assert_null (strstr (r.out, "ok 1 "));   /* refused before the run */
+      essc_test_run_clear (&r);
+    }
+  struct stat st;
+  g_assert_cmpint (lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpint (lstat ("/dev/stdout", &st), ==, 0);
+  g_assert_false (S_ISREG (st.st_mode));
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (target, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "keep");
+}
+
 /* The last line on stderr is the verdict, even with stdout in a file. */
 static void
 test_verdict_line (Fx *f, gconstpointer data)
@@ -774,5 +813,6 @@ main (int argc, char **argv)
   ADD ("/conf/e2e/signals-end-the-iut", test_signals_end_iut);
   ADD ("/conf/e2e/vector-manifest", test_vector_manifest);
   ADD ("/conf/e2e/deadline", test_deadline);
+  ADD ("/conf/e2e/outputs-refuse-special-files", test_outputs_refuse_special_files);
   return g_test_run ();
 }
