@@ -4,7 +4,7 @@
  * implementation (model/std/store, ESSC-STD section 10).  `essc store check
  * FILE` loads every part through the modules' own validation, then proves
  * the books (every payment settled exactly once on its route) and the audit
- * chain.  Exit 0 when the database is whole, 1 when the books or the trail
+ * chain, opening the file read-only (it never writes).  Exit 0 when the database is whole, 1 when the books or the trail
  * show tampering, 2 when the file is missing, damaged, of another program
  * or version, or holds a row that does not validate.
  */
@@ -24,7 +24,9 @@ check (const char *path)
       fprintf (stderr, "essc store: %s: no such file\n", path);
       return ESSC_EXIT_USAGE;
     }
-  g_autoptr (ModelStore) store = model_store_open (path, &error);
+  /* Read only: a check never writes (an empty file stays empty, and is
+   * refused as no store at all). */
+  g_autoptr (ModelStore) store = model_store_open_readonly (path, &error);
   if (store == NULL)
     {
       fprintf (stderr, "essc store: %s\n", error->message);

@@ -14,6 +14,7 @@
 #include "model/std/store.h"
 #include "model/std/store_private.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -265,6 +266,47 @@ model_store_open (const char *path, GError **error)
       return NULL;
     }
   if (fresh && (!create_schema (s, error) || !check_tables (s, error)))
+    return NULL;
+  return g_steal_pointer (&s);
+}
+
+ModelStore *
+model_store_open_readonly (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autoptr (ModelStore) s = g_new0 (ModelStore, 1);
+  s->path = g_strdup (path);
+  /* No SQLITE_OPEN_CREATE: a missing file stays missing.  Without a
+   * write-ahead log to read, immutable: SQLite then creates no -shm or -wal
+   * beside the file either.  With one (a writer that did not checkpoint),
+   * plain read-only, so its transactions are seen. */
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+  gboolean has_wal = g_stat (wal, &st) == 0 && st.st_size > 0;
+  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+  g_autofree char *uri = g_strconcat ("file:", escaped,
+                                      has_wal ? "?mode=ro" : "?mode=ro&immutable=1", NULL);
+  BaseSqlite b = { NULL, uri, MODEL_STORE_ERROR, MODEL_STD_INTERNAL };
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      model_store_priv_fail (s, error, MODEL_STD_NOT_FOUND, "no such file");
+      return NULL;
+    }
+  if (!base_sqlite_open (&b, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "cannot open", error))
+    return NULL;
+  s->db = b.db;
+  sqlite3_extended_result_codes (s->db, 1);
+  sqlite3_busy_timeout (s->db, 5000);
+  gint64 app, version, n;
+  if (!read_header (s, &app, &version, &n, error))
+    return NULL;
+  if (app == 0 && version == 0 && n == 0)
+    {
+      model_store_priv_fail (s, error, MODEL_STD_MALFORMED,
+                             "empty: no essc e-card store (no schema, no data)");
+      return NULL;
+    }
+  if (!check_header (s, app, version, error) || !check_tables (s, error))
     return NULL;
   return g_steal_pointer (&s);
 }

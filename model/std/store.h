@@ -76,6 +76,14 @@ int model_store_schema_version (void);
  */
 ModelStore *model_store_open (const char *path, GError **error);
 
+/*
+ * Opens an existing e-card store for reading only: nothing is ever written
+ * to the file (no schema, no journal mode; `essc store check` uses it).  A
+ * missing file, an empty one, a database of another kind or version, or one
+ * missing a table is an error.  Returns: (transfer full) or NULL with error.
+ */
+ModelStore *model_store_open_readonly (const char *path, GError **error);
+
 /* Closes the database; NULL is fine. */
 void model_store_close (ModelStore *store);
 

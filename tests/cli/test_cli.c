@@ -219,12 +219,37 @@ test_store_check (void)
   g_assert_nonnull (strstr (r.out, "state saved to"));
   essc_test_run_clear (&r);
 
+  g_autofree char *before = NULL;
+  gsize before_len = 0;
+  g_assert_true (g_file_get_contents (db, &before, &before_len, NULL));
   r = essc_test_run_essc ("store", "check", db);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "2 payment orders, 8 postings, 36 audit entries"));
   g_assert_nonnull (strstr (r.out, "books: whole"));
   g_assert_nonnull (strstr (r.out, "audit trail: chain intact"));
   essc_test_run_clear (&r);
+  /* The check wrote nothing: the same bytes, no journal beside them. */
+  g_autofree char *after = NULL;
+  gsize after_len = 0;
+  g_assert_true (g_file_get_contents (db, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+
+  /* An empty file is no store: refused, and left empty (it used to get a
+   * fresh schema and pass as whole). */
+  g_autofree char *empty = g_build_filename (dir, "empty.db", NULL);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  r = essc_test_run_essc ("store", "check", empty);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "empty: no essc e-card store"));
+  essc_test_run_clear (&r);
+  GStatBuf st;
+  g_assert_cmpint (g_stat (empty, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+  g_remove (empty);
 
   /* A posting's amount and an audit entry's payload edited in the file. */
   exec_sql (db, "UPDATE posting SET amount_fen = amount_fen + 1 WHERE pos = "
