@@ -11,12 +11,13 @@
 
 #include "base/text.h"
 #include "model/rollout/scenario.h"
+#include "model/rollout/scenario_estimate.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static int
-check (const char *path)
+check (const char *path, gboolean force)
 {
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
 
@@ -48,22 +49,42 @@ check (const char *path)
           " cardholders, blake2b-256 %s\n",
           path, name, start, end, s->cities->n_cities, s->catalogue->n_channels,
           s->cardholders, s->hash);
+  ModelRunEstimate est;
+  model_run_estimate (s, s->replications, 1, &est);
+  g_autofree char *size = model_run_estimate_text (&est);
+  printf ("%s: a run: %s\n", path, size);
+  g_autofree char *refusal = model_run_estimate_refusal (&est);
+  if (refusal != NULL)
+    {
+      fprintf (stderr, "essc scenario: %s: %s\n", path, refusal);
+      if (!force)
+        return ESSC_EXIT_USAGE;
+    }
   return ESSC_EXIT_OK;
 }
 
 int
 essc_cmd_scenario (int argc, char **argv)
 {
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      "accept a scenario whose run would pass the memory or time limit", NULL },
+    { NULL },
+  };
   if (!essc_cli_parse (&argc, &argv, "scenario", "check FILE",
                        "Checks a rollout scenario (scenarios/README.md lists every key) and\n"
                        "the cities and channel files it names; prints each problem as\n"
-                       "FILE:LINE: [group] key: what is wrong, what was expected.\n"
-                       "Exit status: 0 valid, 2 invalid or unreadable.",
-                       NULL))
+                       "FILE:LINE: [group] key: what is wrong, what was expected. Then\n"
+                       "estimates a run's memory and time (scenarios/README.md, \"Run size\"):\n"
+                       "beyond half this machine's memory or 24 hours the scenario is refused\n"
+                       "unless --force.\n"
+                       "Exit status: 0 valid, 2 invalid, unreadable or too large.",
+                       entries))
     return ESSC_EXIT_USAGE;
   if (argc < 2 || g_strcmp0 (argv[1], "check") != 0)
     return essc_cli_usage_error ("scenario", "expected: check FILE");
   if (argc != 3)
     return essc_cli_usage_error ("scenario", "check takes exactly one FILE");
-  return check (argv[2]);
+  return check (argv[2], force);
 }

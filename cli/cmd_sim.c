@@ -24,6 +24,7 @@
 #include "conformance/runner.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/scenario.h"
+#include "model/rollout/scenario_estimate.h"
 #include "model/rollout/scenario_csv.h"
 #include "model/rollout/rundb.h"
 #include "sim/mpi.h"
@@ -409,6 +410,7 @@ static int
 sim_run (int argc, char **argv, gboolean multi)
 {
   gint replications = 0, jobs = 1;
+  gboolean force = FALSE;
   g_autofree char *seed_text = NULL;
   gint64 shuffle = -1;
   g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL;
@@ -428,6 +430,8 @@ sim_run (int argc, char **argv, gboolean multi)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
       "run database (default runs/NAME-SEED.db)", "FILE" },
     { "no-db", 0, 0, G_OPTION_ARG_NONE, &no_db, "write no run database", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      "run even beyond the memory or time limit (scenarios/README.md, \"Run size\")", NULL },
     { "conformance-db", 0, 0, G_OPTION_ARG_FILENAME, &conformance_db,
       "take certification verdicts of the scenario's implementations from this database of "
       "essc conform --db runs (latest run of the same command) instead of running them", "FILE" },
@@ -541,6 +545,14 @@ sim_run (int argc, char **argv, gboolean multi)
     .comm = sim_comm_world (),
     .no_latency = no_latency, .plan_capacity = plan_capacity,
   };
+  ModelRunEstimate est;
+  model_run_estimate (sc, opt.replications, opt.jobs, &est);
+  g_autofree char *refusal = model_run_estimate_refusal (&est);
+  if (refusal != NULL && leader)
+    fprintf (stderr, "essc sim: %s: %s%s\n", argv[1], refusal,
+             force ? " (--force: running it)" : "");
+  if (refusal != NULL && !force)
+    return ESSC_EXIT_USAGE;
   if (plan_capacity && (no_latency || !sc->latency.enabled))
     return essc_cli_usage_error ("sim", "--plan-capacity needs the latency model (a scenario "
                                  "with [latency], without --no-latency)");

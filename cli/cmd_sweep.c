@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/sweep.h"
+#include "model/rollout/scenario_estimate.h"
 #include "sim/jobs.h"
 #include "sim/mpi.h"
 
@@ -101,7 +102,7 @@ sweep_run (int argc, char **argv, gboolean multi)
 {
   gint jobs = 1;
   g_autofree char *db = NULL;
-  gboolean no_db = FALSE, no_latency = FALSE;
+  gboolean no_db = FALSE, no_latency = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "threads per process (default 1)", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
@@ -109,6 +110,8 @@ sweep_run (int argc, char **argv, gboolean multi)
     { "no-db", 0, 0, G_OPTION_ARG_NONE, &no_db, "write no database", NULL },
     { "no-latency", 0, 0, G_OPTION_ARG_NONE, &no_latency,
       "skip the latency model of the points' scenarios", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      "run even beyond the memory or time limit (scenarios/README.md, \"Run size\")", NULL },
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, "sweep", "SWEEP",
@@ -131,6 +134,32 @@ sweep_run (int argc, char **argv, gboolean multi)
       return ESSC_EXIT_USAGE;
     }
   SimComm *world = sim_comm_world ();
+  /* The size of the whole sweep: its first and last points (the axes' ends)
+   * stand for all, the larger of the two times the points. */
+  ModelRunEstimate est = { 0 };
+  for (guint k = 0; k < 2; k++)
+    {
+      guint p = k == 0 ? 0 : s->n_points - 1;
+      g_autoptr (ModelScenario) sc = model_sweep_point_scenario (s, p, &error);
+      if (sc == NULL)
+        {
+          fprintf (stderr, "essc sweep: point %u: %s\n", p, error->message);
+          return ESSC_EXIT_USAGE;
+        }
+      ModelRunEstimate one;
+      model_run_estimate (sc, sc->replications, (guint) jobs, &one);
+      if (one.seconds * s->n_points > est.seconds)
+        {
+          est = one;
+          est.seconds = one.seconds * s->n_points;
+        }
+    }
+  g_autofree char *refusal = model_run_estimate_refusal (&est);
+  if (refusal != NULL && sim_comm_rank (world) == 0)
+    fprintf (stderr, "essc sweep: %s: %u points: %s%s\n", argv[1], s->n_points, refusal,
+             force ? " (--force: running it)" : "");
+  if (refusal != NULL && !force)
+    return ESSC_EXIT_USAGE;
   Points pts = { s, (guint) jobs, no_latency,
                  sim_comm_rank (world) == 0 && isatty (STDERR_FILENO) };
   const SimJobs points = { .name = "sweep point", .fail_status = ESSC_EXIT_USAGE,

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 test_help (void)
@@ -416,6 +417,51 @@ test_sim_seed (void)
   essc_test_run_clear (&r);
 }
 
+/* A run far beyond the machine is refused before it starts, with the
+ * estimate and the limit it passes, unless --force (issue 15: a
+ * 100,000-replication or 100,000-point run used to start silently). */
+static void
+test_run_size (void)
+{
+  g_autofree char *scenario = essc_test_src_path ("scenarios", "national-2019.ini", NULL);
+  EsscTestRun r = essc_test_run_essc ("scenario", "check", scenario);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, ": a run: about "));
+  g_assert_nonnull (strstr (r.out, " MiB of memory and "));
+  g_assert_nonnull (strstr (r.out, "(1096 days, 1 replication on 1 job)"));
+  essc_test_run_clear (&r);
+
+  g_autofree char *dir = g_dir_make_tmp ("essc-cli-XXXXXX", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.ini", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (scenario, &text, NULL, NULL));
+  g_autofree char *data = essc_test_src_path ("scenarios", "data", NULL);
+  GString *t = g_string_new (text);
+  g_string_replace (t, "replications = 1\n", "replications = 1000000\n", 1);
+  g_autofree char *edited = g_string_free (t, FALSE);
+  g_assert_nonnull (strstr (edited, "replications = 1000000\n"));
+  g_assert_true (g_file_set_contents (big, edited, -1, NULL));
+  g_autofree char *link = g_build_filename (dir, "data", NULL);
+  g_assert_cmpint (symlink (data, link), ==, 0);   /* the files it names */
+  r = essc_test_run_essc ("scenario", "check", big);
+  if (r.status != 2 || strstr (r.err, "half this machine's memory); shorten it or pass --force")
+                         == NULL)
+    g_error ("exit %d: %s%s", r.status, r.out, r.err);
+  essc_test_run_clear (&r);
+  r = essc_test_run_essc ("scenario", "check", big, "--force");
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+
+  /* essc sim refuses before any work: no database, at once */
+  g_autofree char *db = g_build_filename (dir, "run.db", NULL);
+  r = essc_test_run_essc ("sim", scenario, "--replications", "100000", "--db", db);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "100000 replications on 1 job): more than "));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  essc_test_run_clear (&r);
+  essc_test_remove_dir (dir);
+}
+
 /* Output that cannot be written (a full disk: /dev/full) is an error,
  * exit 3 with a message, not a success with nothing written. */
 static void
@@ -537,6 +583,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bench/service-times-unwritable", test_bench_service_times_unwritable);
   g_test_add_func ("/cli/sim/end", test_sim_end);
   g_test_add_func ("/cli/sim/seed", test_sim_seed);
+  g_test_add_func ("/cli/run-size", test_run_size);
   g_test_add_func ("/cli/stdout-unwritable", test_stdout_unwritable);
   g_test_add_func ("/cli/calibrate/errors", test_calibrate_errors);
   return g_test_run ();
