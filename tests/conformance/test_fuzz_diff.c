@@ -456,15 +456,18 @@ test_hostile (Fx *f, gconstpointer data)
     {
       g_autofree char *impl = proxy (f, "verifier", cases[i].mode, "qr.verify");
       gint64 t0 = g_get_monotonic_time ();
-      EsscTestRun r = fuzz (f, "verifier", impl, "--seed 3 --runs 200 --timeout-ms 300 "
+      /* 2 s a response: the proxy's start (two processes, two FIFOs) must
+       * not pass for a hang on a loaded machine */
+      EsscTestRun r = fuzz (f, "verifier", impl, "--seed 3 --runs 200 --timeout-ms 2000 "
                             "--max-findings 1 --shrink-budget 10");
       double took = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
       g_test_message ("%s: %.1f s: %s", cases[i].mode, took, r.out);
-      g_assert_cmpint (r.status, ==, 1);
+      if (r.status != 1)
+        g_error ("%s: exit %d after %.1f s:\n%s%s", cases[i].mode, r.status, took, r.out, r.err);
       g_assert_nonnull (strstr (r.out, cases[i].signature));
       g_assert_nonnull (strstr (r.out, "shrunk to 2 "));
       g_assert_nonnull (strstr (r.out, "fails the implementation, passes the reference"));
-      g_assert_cmpfloat (took, <, 30);
+      g_assert_cmpfloat (took, <, 120);
       essc_test_run_clear (&r);
       g_autofree char *out = g_build_filename (f->dir, "out", NULL);
       essc_test_remove_dir (out);
