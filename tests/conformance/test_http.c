@@ -734,13 +734,24 @@ test_usage (void)
       assert_contains (r.err, cases[i].needle);
       essc_test_run_clear (&r);
     }
-  /* A transcript that cannot be written: the run ends, then exit 2. */
-  EsscTestRun full = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role "
-                                       "channel' --transcript /dev/full",
-                                       essc, essc);
+  /* A transcript that cannot be written (a file size limit: EFBIG after a
+   * few hundred bytes): the run ends, then exit 2. */
+  g_autofree char *tdir = g_dir_make_tmp ("essc-http-XXXXXX", NULL);
+  g_autofree char *tfile = g_build_filename (tdir, "t.jsonl", NULL);
+  EsscTestRun full = essc_test_run_sh ("trap '' XFSZ; ulimit -f 1; exec %s conform --role "
+                                       "channel --impl '%s impl --role channel' --transcript %s",
+                                       essc, essc, tfile);
   g_assert_cmpint (full.status, ==, 2);
-  assert_contains (full.err, "--transcript: /dev/full: No space left on device");
+  g_autofree char *says = g_strdup_printf ("--transcript: %s: File too large", tfile);
+  assert_contains (full.err, says);
   assert_contains (full.out, "conformant");
+  essc_test_run_clear (&full);
+  essc_test_remove_dir (tdir);
+  /* A device as the transcript: refused before the run, left alone. */
+  full = essc_test_run_sh ("%s conform --role channel --impl '%s impl --role channel' "
+                           "--transcript /dev/full", essc, essc);
+  g_assert_cmpint (full.status, ==, 2);
+  assert_contains (full.err, "/dev/full: exists and is not a regular file (a device)");
   essc_test_run_clear (&full);
   /* A port already in use: exit 3. */
   FxImplServer *s = fx_impl_server_start ("channel", NULL);
