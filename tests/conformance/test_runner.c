@@ -533,16 +533,19 @@ test_run_timeout (Tmp *t, gconstpointer data)
   g_autofree char *p = put (t, "t.json", SUITE);
   g_autoptr (ConfPlan) plan = conf_plan_load (t->dir, NULL);
   g_autofree char *cmd = adapter ("hang.sh");
-  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 300 };
+  /* 1 s: a loaded machine's slow start of hang.sh must not pass for a hang at hello */
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 1000 };
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfRun) run = conf_run (plan, &o, &error);
+  g_assert_no_error (error);
   g_assert_nonnull (run);
   g_assert_cmpint (verdict_of (run, "t/pass"), ==, CONF_VERDICT_FAIL);
   ConfTestResult *r = run->results->pdata[0];
   g_assert_nonnull (strstr (r->reason, "timeout"));
   g_assert_cmpint (r->step, ==, 1);
   g_assert_cmpuint (run->counts[CONF_VERDICT_FAIL], ==, 5);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
 }
 
 /* After max_dead_in_a_row dead tests, the rest are not run: not played,
@@ -556,10 +559,12 @@ test_run_gives_up (Tmp *t, gconstpointer data)
   g_autoptr (ConfWaivers) w = conf_waivers_load (wp, NULL);
   g_autofree char *cmd = adapter ("hang.sh");
   Capture c = { g_string_new (NULL) };
-  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 200,
+  ConfRunOptions o = { .command = cmd, .role = "verifier", .timeout_ms = 1000,
                        .max_dead_in_a_row = 2, .waivers = w, .on_result = capture,
                        .user_data = &c };
-  g_autoptr (ConfRun) run = conf_run (plan, &o, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfRun) run = conf_run (plan, &o, &error);
+  g_assert_no_error (error);
   ConfTestResult *first = run->results->pdata[0], *third = run->results->pdata[2];
   g_assert_nonnull (strstr (first->reason, "timeout"));
   g_assert_cmpint (third->verdict, ==, CONF_VERDICT_NOT_RUN);
