@@ -4,8 +4,9 @@
  * wire and of the adapter's encoding, for both roles.  The wire: an
  * operation name using the last letter and digit of CHAN-9's class, a NUL
  * inside the relay id or the operation (CHAN-16: refused, never read as a
- * shorter field that the signature covers), a length byte of 255 (out of
- * range, with as many bytes after it).  The platform: a body hash that
+ * shorter field that the signature covers, by the platform and by a
+ * relaying parent), a length byte out of range (a relay id's 9 before an
+ * otherwise valid request, an operation's 255 with as many bytes).  The platform: a body hash that
  * fails adds a bad_signature risk event (CHAN-21).  The encoding (ERR-3):
  * channel.set_status of both roles with a status that is not a string, and
  * a channel reset whose children are not objects.  Every platform step is
@@ -28,7 +29,7 @@
 
 /* ---- hand-made wires ------------------------------------------------------- */
 
-/* A length byte n, then len bytes of s. */
+/* A length byte, then len bytes of s. */
 static void
 put_field (GByteArray *b, guint8 n, const char *s, gsize len)
 {
@@ -37,16 +38,17 @@ put_field (GByteArray *b, guint8 n, const char *s, gsize len)
 }
 
 /*
- * The wire of table 6.3 as a channel might send it, its fields written as
- * given (length byte and bytes: a NUL or a length out of range allowed),
+ * The wire of table 6.3 as a channel might send it, the relay id and the
+ * operation written as given (their length and bytes: a NUL or a length
+ * out of range allowed),
  * with the body hash of BODY and the signature of signer over the request
  * as its canonical fields (channel id, relay id, operation up to a NUL)
  * would sign it (an operation over 32 bytes, which nothing can sign: the
  * signature of operation "x").  Returns: (transfer full).
  */
 static GBytes *
-raw_wire (const char *id, gsize id_len, const char *relay, gsize relay_len, const char *op,
-          gsize op_len, guint8 op_len_byte, const char *nonce_label, const char *signer)
+raw_wire (const char *id, const char *relay, gsize relay_len, const char *op, gsize op_len,
+          const char *nonce_label, const char *signer)
 {
   ModelChannelRequest req;
   guint8 nonce[16];
@@ -62,11 +64,11 @@ raw_wire (const char *id, gsize id_len, const char *relay, gsize relay_len, cons
   model_channel_request_sign (&req, k.sk, NULL);
   GByteArray *b = g_byte_array_new ();
   g_byte_array_append (b, (const guint8 *) "ESR1", 4);
-  put_field (b, (guint8) id_len, id, id_len);
+  put_field (b, (guint8) strlen (id), id, strlen (id));
   put_field (b, (guint8) relay_len, relay, relay_len);
   base_be64_append (b, (guint64) T0);
   g_byte_array_append (b, nonce, sizeof nonce);
-  put_field (b, op_len_byte, op, op_len);
+  put_field (b, (guint8) op_len, op, op_len);
   g_byte_array_append (b, req.body_hash, sizeof req.body_hash);
   g_byte_array_append (b, req.signature, sizeof req.signature);
   return g_byte_array_free_to_bytes (b);
@@ -158,18 +160,18 @@ platform_tests (Fx *fx)
   TEST ("platform/verify-operation-z9", "CHAN-9 CHAN-16", "an operation name with the last "
         "letter and the last digit of CHAN-9's class [a-z0-9_.]", NULL, "valid");
   verify (fx, wz, BODY, MODEL_STD_OK);
-  g_autoptr (GBytes) wop = raw_wire (P1, 8, "", 0, "card.status\0", 12, 12, "nul-op", P1);
+  g_autoptr (GBytes) wop = raw_wire (P1, "", 0, "card.status\0", 12, "nul-op", P1);
   TEST ("platform/verify-nul-in-operation", "CHAN-16", "the operation's 12 bytes end in a NUL "
         "(signed as the 11-byte card.status): a NUL is refused, not read as the end of the "
         "field", "Malformed", "invalid");
   verify (fx, wop, BODY, MODEL_STD_MALFORMED);
-  g_autoptr (GBytes) wrel = raw_wire (P1, 8, "\0\0\0\0\0\0\0\0", 8, "card.status", 11, 11,
+  g_autoptr (GBytes) wrel = raw_wire (P1, "\0\0\0\0\0\0\0\0", 8, "card.status", 11,
                                       "nul-relay", P1);
   TEST ("platform/verify-nul-relay-id", "CHAN-16", "a relay id of 8 NUL bytes (signed as an "
         "empty relay id): a NUL is refused, not read as no relay", "Malformed", "invalid");
   verify (fx, wrel, BODY, MODEL_STD_MALFORMED);
   g_autofree char *long_op = g_strnfill (255, 'a');
-  g_autoptr (GBytes) w255 = raw_wire (P1, 8, "", 0, long_op, 255, 255, "op-255", P1);
+  g_autoptr (GBytes) w255 = raw_wire (P1, "", 0, long_op, 255, "op-255", P1);
   TEST ("platform/verify-operation-length-255", "CHAN-16 CHAN-9", "an operation length byte "
         "of 255 followed by 255 letters: out of 1..32", "Malformed", "invalid");
   verify (fx, w255, BODY, MODEL_STD_MALFORMED);
@@ -255,7 +257,7 @@ channel_tests (ConfVec *v, ConfVecWorld *w)
                                                          g_bytes_get_size (wz)), NULL)),
                  NULL);
 
-  g_autoptr (GBytes) wrel = raw_wire (C1, 8, "\0\0\0\0\0\0\0\0", 8, "qr.verify", 9, 9,
+  g_autoptr (GBytes) wrel = raw_wire (C1, "\0\0\0\0\0\0\0\0", 8, "qr.verify", 9,
                                       "nul-relay", C1);
   GError *error = NULL;
   ModelChannelRequest req;
