@@ -288,6 +288,8 @@ void
 conf_vec_channel_edge_tests (ConfVec *v, ConfVecWorld *w)
 {
   Fx fx_ = { .v = v, .w = w }, *fx = &fx_;
+  conf_vec_note (v, "Encoding", "a member of another JSON type, absent, or an integer beyond "
+                 "the 64-bit range (ERR-3)");
   conf_vec_group (v, "platform", NULL);
   fx_platform (fx, TRUE);
   platform_tests (fx);
