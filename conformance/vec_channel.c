@@ -735,6 +735,7 @@ conf_vec_gen_channel (GError **error)
                  "lists the payment ops too", "Hello", "valid");
   conf_vec_chan_hello (v, "platform", "hello_ops_payment");
   conf_vec_channel_role_tests (v, w);
+  conf_vec_channel_edge_tests (v, w);
   model_channel_registry_free (fx.reg);
   model_consent_store_free (fx.consents);
   return conf_vec_finish (v, error);

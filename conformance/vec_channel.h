@@ -4,7 +4,8 @@
  * tier-1 channels and a tier-2 child of the first), their fixed keys, and
  * the wire of a request signed (and countersigned) with them.  The
  * platform's groups are conformance/vec_channel.c, the channel role's
- * conformance/vec_channel_role.c.  Private to those two files.
+ * conformance/vec_channel_role.c, the edges of both vec_channel_edge.c.
+ * Private to those files.
  */
 #pragma once
 
@@ -44,5 +45,9 @@ void conf_vec_chan_hello (ConfVec *v, const char *role, const char *check);
 
 /* The channel role's groups of channel.json (vec_channel_role.c). */
 void conf_vec_channel_role_tests (ConfVec *v, ConfVecWorld *w);
+
+/* The groups at the edges of the wire and of the encoding, both roles
+ * (vec_channel_edge.c). */
+void conf_vec_channel_edge_tests (ConfVec *v, ConfVecWorld *w);
 
 G_END_DECLS

@@ -425,6 +425,7 @@ platform_tests (Fx *fx)
     { "reconcile-option-string", "ledger.reconcile with allow_accepted = \"false\"" },
     { "reconcile-option-null", "ledger.reconcile with allow_accepted = null: an optional "
       "member may be left out, null is no boolean" },
+    { "switch-at-string", "settlement.set_switch with switch_at as a string" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (enc); i++)
     {
@@ -461,6 +462,12 @@ platform_tests (Fx *fx)
           submit (fx, &p1, T0 + 10, MODEL_STD_OK);
           params = conf_jo ("order_id", conf_js (fx->order), "now", conf_js ("1590969620"), NULL);
           op = "payment.settle";
+          break;
+        case 10:
+          json_node_unref (params);
+          params = conf_jo ("city", conf_ji (CONF_VEC_CITY2), "switch_at", conf_js ("1590969600"),
+                            NULL);
+          op = "settlement.set_switch";
           break;
         default:
           json_node_unref (params);
@@ -575,6 +582,11 @@ channel_tests (Fx *fx)
       1250, "CNY", 2, TRUE }, MODEL_STD_MALFORMED },
     { "order-ref-64", "an order_ref of 64 characters, the longest", { ref64, fx->id1,
       CONF_VEC_CITY1, PAYEE, 1250, "CNY", 2, TRUE }, MODEL_STD_OK },
+    { "order-ref-tilde", "an order_ref with a tilde (0x7e), the last printable character",
+      { "cart~8", fx->id1, CONF_VEC_CITY1, PAYEE, 1250, "CNY", 2, TRUE }, MODEL_STD_OK },
+    { "order-ref-del", "an order_ref with DEL (0x7f), past the printable characters",
+      { "cart\x7f" "8", fx->id1, CONF_VEC_CITY1, PAYEE, 1250, "CNY", 2, TRUE },
+      MODEL_STD_MALFORMED },
     { "payee-empty", "an empty payee", { "cart-8", fx->id1, CONF_VEC_CITY1, "", 1250, "CNY", 2,
       TRUE }, MODEL_STD_MALFORMED },
     { "payee-33", "a payee of 33 characters", { "cart-8", fx->id1, CONF_VEC_CITY1, payee33, 1250,

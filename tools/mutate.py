@@ -36,6 +36,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mutants as M  # noqa: E402
 from mutate_reach import ROLES, nm_closure, reached_functions  # noqa: E402
 
+# The profile each role's run claims (essc conform --profile), where the
+# default one (tier 1) would skip tests: the reference channel is tier 1 or 2
+# as its reset says, and under tier 2 every test of the channel role runs
+# (none is for tier 1 only), so its tier-2 behaviour is not left unmutated.
+PROFILES = {"channel": "tests/mutate/channel-profile.ini"}
+
 KILLED = ("killed", "timeout", "crash")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -228,6 +234,8 @@ class Project:
             cmd = [self.essc, "conform", "--role", role, "--impl",
                    "%s impl --role %s" % (shlex.quote(exe), role),
                    "--timeout-ms", str(self.timeout_ms)]
+            if role in PROFILES:
+                cmd += ["--profile", PROFILES[role]]
             try:
                 r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                                    timeout=self.suite_timeout, errors="replace")
@@ -735,6 +743,9 @@ def main():
         with open(os.path.join(vec, name), "rb") as f:
             base.update(name.encode() + b"\0" + f.read())
     base.update(("%d %d" % (args.timeout_ms, args.suite_timeout)).encode())
+    for role in sorted(PROFILES):
+        with open(os.path.join(ROOT, PROFILES[role]), "rb") as f:
+            base.update(role.encode() + b"\0" + f.read())
 
     def fingerprint(m):
         h = base.copy()
