@@ -129,6 +129,30 @@ base_sqlite_may_replace (const char *path, gint32 application_id)
   return app == application_id;
 }
 
+char *
+base_sqlite_foreign_tables (const char *path, const char *const *own)
+{
+  g_return_val_if_fail (path != NULL && own != NULL, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name "
+                             "NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name", -1, &st,
+                             NULL) == SQLITE_OK)
+    while (sqlite3_step (st) == SQLITE_ROW)
+      {
+        const char *name = (const char *) sqlite3_column_text (st, 0);
+        if (name != NULL && !g_strv_contains (own, name))
+          g_string_append_printf (out, "%s%s", out->len ? ", " : "", name);
+      }
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 /* ---- the atomic write -------------------------------------------------- */
 
 /* Opens the new temporary file (which mkstemp made, empty) and fills it. */

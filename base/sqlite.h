@@ -100,6 +100,17 @@ void base_sqlite_bind_text (sqlite3_stmt *st, int i, const char *text);
  */
 gboolean base_sqlite_may_replace (const char *path, gint32 application_id);
 
+/*
+ * The tables of the database at path that are not in own (a NULL-terminated
+ * list of one kind's table names): NULL when there are none (or no file,
+ * or no database to read), else (transfer full) their names, sorted, comma
+ * separated.  A writer that replaces a whole file calls it after
+ * base_sqlite_may_replace, so that a file of the same application id but
+ * another kind (an e-card store, conformance runs and their certificates, a
+ * calibration) is never replaced by a run database.
+ */
+char *base_sqlite_foreign_tables (const char *path, const char *const *own);
+
 /* ---- the atomic write -------------------------------------------------- */
 
 /*

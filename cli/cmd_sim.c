@@ -534,6 +534,11 @@ sim_run (int argc, char **argv, gboolean multi)
         g_mkdir_with_parents ("runs", 0755);
       db = g_strdup_printf ("runs/%s-%" G_GUINT64_FORMAT ".db", sc->name, sc->seed);
     }
+  if (!no_db && !model_rundb_may_write (db, &error))
+    {
+      fprintf (stderr, "essc sim: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
   g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
   Checkpoint ckpt = { sc, ckpt_path };
   Progress prog = { isatty (STDERR_FILENO), g_get_monotonic_time () };

@@ -198,6 +198,20 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
                   path, app);
       goto out;
     }
+  /* application_id 0 with tables of its own: another program's database,
+   * which must not be marked as essc's (and then replaceable). */
+  if (app == 0)
+    {
+      static const char *const none[] = { NULL };
+      g_autofree char *foreign = base_sqlite_foreign_tables (path, none);
+      if (foreign != NULL)
+        {
+          base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
+                     "%s: a database of another program (application_id 0, tables %s): not "
+                     "written", path, foreign);
+          goto out;
+        }
+    }
   if (!base_sqlite_exec (&d, "BEGIN IMMEDIATE", "begin", error))
     goto out;
   ok = (sqlite3_exec (d.db, pragma, NULL, NULL, NULL) == SQLITE_OK

@@ -363,10 +363,19 @@ model_calibdb_write (const char *path, const ModelScenario *sc, guint64 seed,
 {
   g_return_val_if_fail (path != NULL && sc != NULL && r != NULL, FALSE);
   g_return_val_if_fail (r->n_params == 0 || r->params != NULL, FALSE);
-  /* Never overwrite a file that is not an essc database. */
+  /* Never overwrite a file that is not an essc database, nor another kind. */
+  static const char *const own[] = {
+    "calibration", "parameter", "particle", "particle_value", "generation", "fit", "backtest",
+    "forecast_day", NULL,
+  };
   if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
     return base_fail (error, MODEL_CALIBDB_ERROR, MODEL_ROLLOUT_CONFLICT,
                       "%s: exists and is not an essc database: not overwritten", path);
+  g_autofree char *foreign = base_sqlite_foreign_tables (path, own);
+  if (foreign != NULL)
+    return base_fail (error, MODEL_CALIBDB_ERROR, MODEL_ROLLOUT_CONFLICT,
+                      "%s: exists and is not a calibration database (it holds %s): not "
+                      "overwritten", path, foreign);
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = "
                                               "%d; PRAGMA journal_mode = OFF; PRAGMA synchronous "
                                               "= OFF;", MODEL_STORE_APPLICATION_ID,

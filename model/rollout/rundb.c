@@ -371,13 +371,33 @@ fill (const BaseSqlite *d, gpointer data, GError **error)
 }
 
 gboolean
-model_rundb_write (const char *path, const ModelScenario *sc, const ModelRolloutResult *r,
-                   const char *digest, GError **error)
+model_rundb_may_write (const char *path, GError **error)
 {
-  /* Never overwrite a file that is not an essc database. */
+  /* Never overwrite a file that is not an essc database, nor one that holds
+   * another kind's tables (an e-card store, conformance runs, a calibration). */
+  static const char *const own[] = {
+    "run", "city", "city_day", "city_month", "national_day", "province_day", "city_target",
+    "city_milestone", "channel", "published", "certification", "latency_platform",
+    "latency_service", "latency_day", "latency_month", "capacity_plan", "status_propagation",
+    "replication", "parameter", "posterior", NULL,
+  };
   if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
     return base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INVALID,
                        "%s: exists and is not an essc database: not overwritten", path);
+  g_autofree char *foreign = base_sqlite_foreign_tables (path, own);
+  if (foreign != NULL)
+    return base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INVALID,
+                      "%s: exists and is not a run database (it holds %s): not overwritten",
+                      path, foreign);
+  return TRUE;
+}
+
+gboolean
+model_rundb_write (const char *path, const ModelScenario *sc, const ModelRolloutResult *r,
+                   const char *digest, GError **error)
+{
+  if (!model_rundb_may_write (path, error))
+    return FALSE;
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = "
                                               "%d; PRAGMA journal_mode = OFF; PRAGMA synchronous "
                                               "= OFF;", MODEL_STORE_APPLICATION_ID,

@@ -37,6 +37,14 @@ GQuark model_rundb_error_quark (void);
  * Writes the run to path (created; an existing file is replaced only when
  * it is an essc run database).  Errors name the path.
  */
+/*
+ * TRUE when path may be written as a run database: no file, or an essc
+ * database holding only a run database's tables; else FALSE with error
+ * (MODEL_ROLLOUT_INVALID) naming what it holds.  essc sim asks before the
+ * run, so that a long run is not wasted on a file it may not replace.
+ */
+gboolean model_rundb_may_write (const char *path, GError **error);
+
 gboolean model_rundb_write (const char *path, const ModelScenario *scenario,
                             const ModelRolloutResult *result, const char *digest_hex,
                             GError **error);

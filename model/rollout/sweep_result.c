@@ -248,10 +248,17 @@ gboolean
 model_sweep_write_db (const char *path, const ModelSweep *s, ModelSweepResult *const *res,
                       GError **error)
 {
-  /* Replace only an essc database (or nothing). */
+  /* Replace only a sweep database (or nothing). */
+  static const char *const own[] = {
+    "sweep", "sweep_axis", "sweep_point", "sweep_point_value", "sweep_series", NULL,
+  };
   if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
     return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_CONFLICT, "%s: exists and is "
                        "not an essc database; not replaced", path);
+  g_autofree char *foreign = base_sqlite_foreign_tables (path, own);
+  if (foreign != NULL)
+    return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_CONFLICT, "%s: exists and is not "
+                      "a sweep database (it holds %s); not replaced", path, foreign);
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA journal_mode "
                                               "= OFF; PRAGMA synchronous = OFF;",
                                               MODEL_STORE_APPLICATION_ID);

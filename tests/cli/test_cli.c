@@ -462,6 +462,69 @@ test_run_size (void)
   essc_test_remove_dir (dir);
 }
 
+/* A command replaces only a database of its own kind: essc sim --db never
+ * replaces an e-card store or a file of conformance runs (both carry
+ * essc's application id), and refuses before it runs; essc conform --db
+ * never marks another program's database as essc's (issue 15). */
+static void
+test_db_ownership (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("essc-cli-XXXXXX", NULL);
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "conf.db", NULL);
+  g_autofree char *foreign = g_build_filename (dir, "foreign.db", NULL);
+  g_autofree char *scenario = essc_test_src_path ("tests", "data", "small", "latency.ini", NULL);
+  g_autofree char *impl = g_strdup_printf ("%s impl --role channel", essc_test_bin ());
+
+  EsscTestRun r = essc_test_run_essc ("demo", "--db", store);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s' --db %s > /dev/null",
+                        essc_test_bin (), impl, conf);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  const struct { const char *path, *holds; } kept[] = {
+    { store, "(it holds audit_entry, card," }, { conf, "(it holds conformance_certificate," },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *before = NULL, *after = NULL;
+      gsize nb = 0, na = 0;
+      g_assert_true (g_file_get_contents (kept[i].path, &before, &nb, NULL));
+      r = essc_test_run_sh ("%s sim %s --no-latency --replications 1 --db %s",
+                            essc_test_bin (), scenario, kept[i].path);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "exists and is not a run database"));
+      g_assert_nonnull (strstr (r.err, kept[i].holds));
+      g_assert_null (strstr (r.out, "national e-card holders"));   /* refused before the run */
+      essc_test_run_clear (&r);
+      g_assert_true (g_file_get_contents (kept[i].path, &after, &na, NULL));
+      g_assert_cmpmem (before, nb, after, na);
+    }
+  r = essc_test_run_essc ("store", "check", store);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+
+  /* another program's database (application_id 0, a table of its own) */
+  exec_sql (foreign, "CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine');");
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s' --db %s > /dev/null",
+                        essc_test_bin (), impl, foreign);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "a database of another program (application_id 0, tables "
+                                   "notes)"));
+  essc_test_run_clear (&r);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (foreign, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &st, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  essc_test_remove_dir (dir);
+}
+
 /* Output that cannot be written (a full disk: /dev/full) is an error,
  * exit 3 with a message, not a success with nothing written. */
 static void
@@ -584,6 +647,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/sim/end", test_sim_end);
   g_test_add_func ("/cli/sim/seed", test_sim_seed);
   g_test_add_func ("/cli/run-size", test_run_size);
+  g_test_add_func ("/cli/db-ownership", test_db_ownership);
   g_test_add_func ("/cli/stdout-unwritable", test_stdout_unwritable);
   g_test_add_func ("/cli/calibrate/errors", test_calibrate_errors);
   return g_test_run ();
