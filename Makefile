@@ -72,8 +72,9 @@ DIR_conformance  := conformance
 MODS_conformance := json child transcript transport transport_pipe transport_http client \
                     impl impl_verifier impl_channel impl_platform impl_platform_pin \
                     impl_platform_chan impl_http faults \
-                    vectors vec_fixture vec_id vec_credential vec_qr vec_channel vec_channel_role \
-                    vec_channel_edge vec_consent vec_payment vec_card vec_pin vec_audit vec_flows \
+                    vectors vec_fixture vec_id vec_credential vec_qr vec_boundary vec_channel \
+                    vec_channel_role vec_channel_edge vec_consent vec_payment vec_card vec_pin \
+                    vec_audit vec_flows \
                     cert cert_file signature certificate feed run_report manifest plan profile waivers expect runner output resultsdb selftest \
                     fuzz fuzz_seq fuzz_gen fuzz_mutate fuzz_shrink fuzz_write
 USES_conformance := std base

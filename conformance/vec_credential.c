@@ -513,6 +513,11 @@ platform_tests (Fx *fx)
   conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "cancelled", T0 + 1, MODEL_STD_OK);
   issue (fx, unknown, T0 + 2, YEAR, MODEL_STD_NOT_FOUND);
   issue (fx, fx->id1, T0 + 2, YEAR, MODEL_STD_CARD_UNUSABLE);
+  fx_platform (fx, FALSE);
+  conf_vec_test (v, "platform/issue-before-birth", "CRED-13 CRED-10 ID-3", "now is 1949-12-30, "
+                 "before the holder's birth date 1949-12-31: the SSN fails section 1 at now",
+                 NULL, "invalid");
+  issue (fx, fx->id1, (gint64) -631324800, YEAR, MODEL_STD_INVALID_ID);
 }
 
 /*
@@ -638,6 +643,7 @@ conf_vec_gen_credential (GError **error)
   conf_vec_group (v, "verifier", NULL);
   fx_verifier (&fx, TRUE);
   verifier_tests (&fx);
+  conf_vec_credential_boundary_tests (v);
   channel_tests (&fx);
   platform_tests (&fx);
   platform_verify_tests (&fx);

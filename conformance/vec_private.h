@@ -101,6 +101,11 @@ JsonNode *conf_vec_gen_pin (GError **error);
 JsonNode *conf_vec_gen_audit (GError **error);
 JsonNode *conf_vec_gen_flows (GError **error);
 
+/* Boundary tests the generators of credential.json and qr.json append to
+ * their verifier group (conformance/vec_boundary.c). */
+void conf_vec_credential_boundary_tests (ConfVec *v);
+void conf_vec_qr_boundary_tests (ConfVec *v);
+
 /* ---- fixtures the generators share (conformance/vec_fixture.c) ---------- */
 
 #include "model/std/card.h"

@@ -596,6 +596,7 @@ conf_vec_gen_qr (GError **error)
   time_tests (&fx);
   encoding_tests (&fx, "verifier");
   hostile_tests (&fx);
+  conf_vec_qr_boundary_tests (v);
   platform_tests (&fx);
   fx_clear (&fx);
   return conf_vec_finish (v, error);

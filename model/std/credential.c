@@ -415,7 +415,7 @@ model_credential_verify (const guint8 *data, gsize len, const ModelTrustList *tr
   g_return_val_if_fail (trust != NULL && status != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  ModelCredential c;
+  ModelCredential c = { 0 };   /* zeros, never stack contents, whatever decode did */
   if (!model_credential_decode (data, len, &c, error))
     return FALSE;
 

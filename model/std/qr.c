@@ -311,7 +311,7 @@ model_qr_issue (const ModelDeviceKey *device, const guint8 *cred, gsize cred_len
   g_return_val_if_fail (purpose == MODEL_QR_IDENTITY || purpose == MODEL_QR_PAYMENT, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  ModelCredential c;
+  ModelCredential c = { 0 };
   GError *inner = NULL;
   if (!model_credential_decode (cred, cred_len, &c, &inner))
     {
