@@ -74,7 +74,7 @@ MODS_conformance := json child transcript transport transport_pipe transport_htt
                     impl_platform_chan impl_http faults \
                     vectors vec_fixture vec_id vec_credential vec_qr vec_boundary vec_channel \
                     vec_channel_role vec_channel_edge vec_consent vec_payment vec_card vec_pin \
-                    vec_audit vec_flows \
+                    vec_audit vec_flows vec_encoding \
                     cert cert_file signature certificate feed run_report manifest plan profile waivers expect runner output resultsdb selftest \
                     fuzz fuzz_seq fuzz_gen fuzz_mutate fuzz_shrink fuzz_write
 USES_conformance := std base

@@ -163,7 +163,7 @@ conf_impl_consent_check (ConfImpl *impl, ModelConsentStore *store, const char *c
                          JsonObject *params, JsonObject *result, GError **error)
 {
   const char *ssn, *dept, *text;
-  guint32 scopes;
+  guint32 scopes = 0; /* defined on every path, a parser's failure included */
   gint64 now;
   ModelConsentDecision d;
   g_autoptr (GError) inner = NULL;

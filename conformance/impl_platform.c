@@ -387,7 +387,7 @@ op_card_register (ConfImpl *impl, JsonObject *params, JsonObject *result, GError
 {
   ConfPlatform *p = impl->state;
   const char *card_no, *ssn, *name;
-  guint32 city;
+  guint32 city = 0;   /* defined on every path, a getter's failure included */
   gboolean bank;
   gint64 now;
   g_autoptr (GError) inner = NULL;

@@ -397,6 +397,21 @@ issuance (Fx *fx)
   conf_vec_card_transition (fx->v, fx->w, CONF_VEC_CARD1, "lost", T0, MODEL_STD_OK);
   conf_vec_card_issue (fx->v, fx->w, CONF_VEC_CARD1, 1, none, small, T0 + 1, MODEL_STD_MALFORMED,
                        NULL);
+  TEST ("order-level-and-key-length", "ISS-10 ISS-5 ISS-6", "level 3 and a device key of 31 "
+        "bytes on a normal card: malformed, whichever of the two is judged first", "Order",
+        "invalid");
+  reg1 (fx, TRUE);
+  {
+    GError *error = NULL;
+    ModelIssuanceEvidence all = { TRUE, TRUE, TRUE, TRUE };
+    model_card_issue_ecard (fx->w->cards, CONF_VEC_CARD1, 3, &all, dev (fx), T0, NULL, &error);
+    conf_vec_agree (fx->v, "ecard.issue", error, MODEL_STD_MALFORMED);
+    conf_vec_step (fx->v, "ecard.issue",
+                   conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "level", conf_ji (3),
+                            "evidence", conf_jo ("real_name_verified", conf_jb (TRUE), NULL),
+                            "device_pk", conf_jh (dev (fx), 31), "now", conf_ji (T0), NULL),
+                   conf_vec_err (MODEL_STD_MALFORMED), NULL);
+  }
   TEST ("order-status-before-evidence", "ISS-10", "no evidence on a locked card: card_unusable",
         "Order", "invalid");
   reg1 (fx, TRUE);
@@ -407,6 +422,64 @@ issuance (Fx *fx)
   reg1 (fx, TRUE);
   issue1 (fx, 1, conf_vec_full_evidence, T0, MODEL_STD_OK);
   issue1 (fx, 1, none, T0 + 1, MODEL_STD_EVIDENCE_MISSING);
+}
+
+/* ERR-3: every member of the card, e-card and credential requests; and a
+ * city beyond 32 bits, which must not wrap to a valid code. */
+static void
+encoding (Fx *fx)
+{
+  static const guint8 some_id[16] = { 0x5e, 0xc7, 0x01 };
+  TEST ("register-city-beyond-32-bits", "CARD-4 ERR-3", "city 4 295 077 396 (2^32 + 110100): "
+        "an integer of the protocol but no six-digit code, never read as 110100", "Malformed",
+        "invalid");
+  conf_vec_step (fx->v, "card.register",
+                 conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "ssn", conf_js (CONF_VEC_SSN1),
+                          "name", conf_js (conf_vec_name1),
+                          "city", conf_ji (((gint64) 1 << 32) + CONF_VEC_CITY1),
+                          "bank_account_active", conf_jb (TRUE), "now", conf_ji (T0), NULL),
+                 conf_vec_err (MODEL_STD_MALFORMED), NULL);
+  TEST ("register-city-string-after-valid", "CARD-4 ERR-3", "a card registered with city "
+        "110100, then another with its city as the string \"310100\": malformed, nothing "
+        "taken from the request before", "Malformed", "invalid");
+  reg1 (fx, TRUE);
+  conf_vec_step (fx->v, "card.register",
+                 conf_jo ("card_no", conf_js (CONF_VEC_CARD3), "ssn", conf_js (CONF_VEC_SSN3),
+                          "name", conf_js (conf_vec_name3), "city", conf_js ("310100"),
+                          "bank_account_active", conf_jb (TRUE), "now", conf_ji (T0 + 1), NULL),
+                 conf_vec_err (MODEL_STD_MALFORMED), NULL);
+  fx_reset (fx, FALSE);
+  conf_vec_encoding_tests (
+      fx->v, "card.register",
+      conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "ssn", conf_js (CONF_VEC_SSN3),
+               "name", conf_js (conf_vec_name1), "city", conf_ji (CONF_VEC_CITY1),
+               "bank_account_active", conf_jb (TRUE), "now", conf_ji (T0), NULL),
+      NULL);
+  conf_vec_encoding_tests (fx->v, "card.transition",
+                           conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "to", conf_js ("lost"),
+                                    "now", conf_ji (T0), NULL),
+                           NULL);
+  conf_vec_encoding_tests (fx->v, "card.replace",
+                           conf_jo ("card_no", conf_js (CONF_VEC_CARD1),
+                                    "new_card_no", conf_js (CONF_VEC_CARD2), "now", conf_ji (T0),
+                                    NULL),
+                           NULL);
+  conf_vec_encoding_tests (
+      fx->v, "ecard.issue",
+      conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "level", conf_ji (2),
+               "evidence", conf_jo ("real_name_verified", conf_jb (TRUE),
+                                    "liveness_passed", conf_jb (TRUE),
+                                    "bank_account_active", conf_jb (TRUE),
+                                    "bank_phone_verified", conf_jb (TRUE), NULL),
+               "device_pk", conf_jh (dev (fx), 32), "now", conf_ji (T0), NULL),
+      "evidence.real_name_verified evidence.liveness_passed evidence.bank_account_active "
+      "evidence.bank_phone_verified");
+  conf_vec_encoding_tests (fx->v, "ecard.status",
+                           conf_jo ("ecard_id", conf_jh (some_id, 16), NULL), NULL);
+  conf_vec_encoding_tests (fx->v, "credential.issue",
+                           conf_jo ("ecard_id", conf_jh (some_id, 16), "now", conf_ji (T0),
+                                    "lifetime", conf_ji (86400), NULL),
+                           NULL);
 }
 
 JsonNode *
@@ -421,6 +494,7 @@ conf_vec_gen_card (GError **error)
   conf_vec_note (v, "NotFound", "an identifier nobody issued");
   conf_vec_note (v, "Evidence", "issuance evidence and level");
   conf_vec_note (v, "Order", "several checks fail: the first of ISS-10 or CARD-14 decides");
+  conf_vec_note (v, "Encoding", "a member absent, null or of another JSON type (ERR-3)");
   fx_reset (&fx, FALSE);
   conf_vec_world_keys (v, fx.w);
   conf_vec_group (v, "platform", NULL);
@@ -428,6 +502,7 @@ conf_vec_gen_card (GError **error)
   registration (&fx);
   machine (&fx);
   issuance (&fx);
+  encoding (&fx);
   conf_vec_world_free (fx.w);
   return conf_vec_finish (v, error);
 }

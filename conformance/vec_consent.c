@@ -23,6 +23,7 @@
 #define DAY ((gint64) 86400)
 #define CH "CH100001"
 #define DEPT "MIB-110000"
+#define DEPT_EDGES "ZAZ09-MIB-110000-DEPARTMENT-0009"   /* 32 characters */
 
 typedef struct {
   ConfVec *v;
@@ -372,6 +373,20 @@ malformed (Fx *fx)
   TEST ("question-scopes-order", "CONSENT-11 CONSENT-2", "a question with scopes out of order",
         "Malformed", "invalid");
   check (fx, CONF_VEC_SSN1, CH, DEPT, "pension,identity", T0, MODEL_STD_MALFORMED);
+  TEST ("question-scope-unknown-after-grant", "CONSENT-11 CONSENT-2", "the three "
+        "authorisations in force and a question granted, then the same question with an "
+        "unknown scope added: malformed, no decision", "Malformed", "invalid");
+  for (int j = 0; j < 3; j++)
+    grant_kind (fx, j, "identity", T0 - DAY, T0 + DAY);
+  ask (fx, "identity", T0, MODEL_STD_OK);
+  ask (fx, "identity,photo", T0, MODEL_STD_MALFORMED);
+  TEST ("department-edges", "CONSENT-3 CONSENT-8 CONSENT-11", "a department id of 32 "
+        "characters, Z first, with A, Z, 0, 9 and - after it: the longest and outermost of "
+        "table 7.2, valid in a grant and in a question", "Match", "valid");
+  grant_kind (fx, 0, "identity", T0 - DAY, T0 + DAY);
+  grant (fx, "department", "", CH, DEPT_EDGES, "identity", T0 - DAY, T0 + DAY, MODEL_STD_OK);
+  grant_kind (fx, 2, "identity", T0 - DAY, T0 + DAY);
+  check (fx, CONF_VEC_SSN1, CH, DEPT_EDGES, "identity", T0, MODEL_STD_OK);
   TEST ("question-born-after-now", "CONSENT-11 ID-3", "a question about a person born after "
         "the question's now", "Malformed", "invalid");
   check (fx, CONF_VEC_SSN1, CH, DEPT, "identity", -1000000000, MODEL_STD_INVALID_ID);

@@ -210,6 +210,15 @@ platform_tests (Fx *fx)
   TEST ("platform/switch-negative", "PAY-1", "a negative switch time", "Malformed", "invalid");
   switch_step (fx, CONF_VEC_CITY3, -1, MODEL_STD_MALFORMED);
 
+  TEST ("platform/switch-city-edges", "PAY-1", "cities 100000 and 999999, the ends of the "
+        "range: accepted", "Routing", "valid");
+  switch_step (fx, 100000, T0, MODEL_STD_OK);
+  switch_step (fx, 999999, T0, MODEL_STD_OK);
+  TEST ("platform/switch-zero-never", "PAY-1 PAY-2", "a switched city's switch time set to 0: "
+        "never switched, so a new order is local", "Routing", "valid");
+  switch_step (fx, CONF_VEC_CITY1, 0, MODEL_STD_OK);
+  submit (fx, &p1, T0 + 10, MODEL_STD_OK);
+
   TEST ("platform/duplicate", "PAY-6", "the same submission twice: the original order, "
         "duplicate", "Duplicate", "valid");
   submit (fx, &p1, T0 + 10, MODEL_STD_OK);
@@ -300,6 +309,19 @@ platform_tests (Fx *fx)
   c = p1;
   c.amount = 10000000000;
   submit (fx, &c, T0 + 10, MODEL_STD_OK);
+
+  TEST ("platform/amount-min", "PAY-5", "1 fen, the smallest amount", NULL, "valid");
+  c = p1;
+  c.amount = 1;
+  submit (fx, &c, T0 + 10, MODEL_STD_OK);
+  TEST ("platform/now-one", "PAY-5 PAY-2 PAY-10", "a submission at Unix second 1, the earliest "
+        "time PAY-5 allows (> 0): before the city's switch, so local", NULL, "valid");
+  submit (fx, &p1, 1, MODEL_STD_OK);
+  TEST ("platform/settle-at-creation", "PAY-11 PAY-12 PAY-15", "settled in the second of its "
+        "creation (t >= created_at)", "Clock", "valid");
+  submit (fx, &p1, T0 + 10, MODEL_STD_OK);
+  settle (fx, fx->order, T0 + 10, MODEL_STD_OK);
+  reconcile (fx);
 
   TEST ("platform/settle-once", "PAY-11 PAY-12 PAY-15", "settled, then settled again: "
         "duplicate, nothing posted twice", "Duplicate", "valid");

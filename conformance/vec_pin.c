@@ -297,6 +297,39 @@ changes (Fx *fx)
                  "audit_no_secret");
 }
 
+/* reset's pin_limits "interactive" (ADAPTER 4.4: the default, which every
+ * platform accepts); and ERR-3 for every member of the PIN requests. */
+static void
+limits_and_encoding (Fx *fx)
+{
+  TEST ("limits-interactive", "PIN-10", "a platform reset with pin_limits \"interactive\" (the "
+        "default limits, named; ADAPTER 4.4) is accepted, then asked about an SSN without a "
+        "PIN (no hashing, so no slow step)", "NotFound", "invalid");
+  conf_vec_step (fx->v, "reset",
+                 conf_jo ("seed", conf_jh (fx->w->reset_seed, 32), "now", conf_ji (T0),
+                          "trust", conf_ja (conf_jh (model_platform_key_public (fx->w->platform),
+                                                     32), NULL),
+                          "config", conf_jo ("platform_key_seed",
+                                             conf_jh (fx->w->platform_seed, 32),
+                                             "pin_limits", conf_js ("interactive"), NULL),
+                          NULL),
+                 conf_vec_ok (NULL), NULL);
+  verify (fx, GOOD, T0 + 1, MODEL_STD_NOT_FOUND);
+  fx_reset (fx, FALSE);
+  conf_vec_encoding_tests (fx->v, "pin.set",
+                           conf_jo ("ssn", conf_js (SSN), "pin", conf_js (GOOD),
+                                    "now", conf_ji (T0), NULL),
+                           NULL);
+  conf_vec_encoding_tests (fx->v, "pin.verify",
+                           conf_jo ("ssn", conf_js (SSN), "pin", conf_js (GOOD),
+                                    "now", conf_ji (T0), NULL),
+                           NULL);
+  conf_vec_encoding_tests (fx->v, "pin.change",
+                           conf_jo ("ssn", conf_js (SSN), "old_pin", conf_js (GOOD),
+                                    "new_pin", conf_js (GOOD2), "now", conf_ji (T0), NULL),
+                           NULL);
+}
+
 JsonNode *
 conf_vec_gen_pin (GError **error)
 {
@@ -310,12 +343,14 @@ conf_vec_gen_pin (GError **error)
   conf_vec_note (v, "State", "a PIN already set");
   conf_vec_note (v, "NotFound", "no PIN for the SSN");
   conf_vec_note (v, "Order", "several checks fail: the first of section 3.2 decides");
+  conf_vec_note (v, "Encoding", "a member absent, null or of another JSON type (ERR-3)");
   conf_vec_world_keys (v, w);
   conf_vec_group (v, "platform", NULL);
   fx_reset (&fx, TRUE);
   format_and_rules (&fx);
   lockout (&fx);
   changes (&fx);
+  limits_and_encoding (&fx);
   model_pin_table_free (fx.pins);
   return conf_vec_finish (v, error);
 }

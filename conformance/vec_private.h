@@ -106,6 +106,19 @@ JsonNode *conf_vec_gen_flows (GError **error);
 void conf_vec_credential_boundary_tests (ConfVec *v);
 void conf_vec_qr_boundary_tests (ConfVec *v);
 
+/* ---- the ERR-3 family (conformance/vec_encoding.c) ---------------------- */
+
+/*
+ * Tests of op's encoding from params (transfer full), one request whose
+ * members all have their JSON types: each member, and each member of an
+ * object member, left out, null and of another JSON type, each refused with
+ * malformed (ERR-3).  optional: blank-separated members ("evidence.x" for a
+ * member's member) that may be left out, so are not tested absent.  The
+ * tests are named "encoding-OP-MEMBER-HOW", '.' and '_' written '-'.
+ */
+void conf_vec_encoding_tests (ConfVec *v, const char *op, JsonNode *params,
+                              const char *optional);
+
 /* ---- fixtures the generators share (conformance/vec_fixture.c) ---------- */
 
 #include "model/std/card.h"
