@@ -8,7 +8,10 @@
  * calendar's edges, province codes, region codes at each level of the
  * division code list of 1.1 and outside it (ID-7: region_known), and the
  * request's encoding (ERR-3: wrong JSON types, absent members, integers
- * beyond 64 bits, sent as {"$integer": ...}).  Each expectation is stated
+ * beyond 64 bits, sent as {"$integer": ...}); in the verifier group, the
+ * adapter's own rules too: reset's encoding, brackets in strings, and, as
+ * steps sent as text (a step's `line`), U+0000, ids <= 0, nesting 64/65
+ * levels deep and CR inside a line (ADAPTER sections 1 and 2).  Each expectation is stated
  * from the document and, but for the encoding, cross-checked with
  * model_id_validate.
  */
@@ -244,26 +247,31 @@ cases (ConfVec *v, const char *role)
     }
 }
 
+/* The result of id.validate of CONF_VEC_SSN1 at NOW, from model/std/.
+ * Returns: (transfer full). */
+static JsonNode *
+valid_result (ConfVec *v)
+{
+  ModelIdInfo info;
+  GError *error = NULL;
+  model_id_validate (CONF_VEC_SSN1, NOW, &info, &error);
+  conf_vec_agree (v, CONF_VEC_SSN1, error, MODEL_STD_OK);
+  g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info.year, info.month, info.day);
+  return conf_jo ("region", conf_ji (info.region), "region_known", conf_jb (info.region_known),
+                  "birth_date", conf_js (date), "male", conf_jb (info.male), NULL);
+}
+
 /* A valid id.validate of CONF_VEC_SSN1 with one more params member, name:
  * an unknown member is ignored (ADAPTER section 2), whatever JSON it holds. */
 static void
 with_extra (ConfVec *v, const char *name, const char *comment, const char *member,
             JsonNode *extra)
 {
-  ModelIdInfo info;
-  GError *error = NULL;
-  model_id_validate (CONF_VEC_SSN1, NOW, &info, &error);
-  conf_vec_agree (v, name, error, MODEL_STD_OK);
-  g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info.year, info.month, info.day);
   conf_vec_test (v, name, "ERR-3 ID-1", comment, "Encoding", "valid");
   conf_vec_step (v, "id.validate",
                  conf_jo ("ssn", conf_js (CONF_VEC_SSN1), "now", conf_ji (NOW), member, extra,
                           NULL),
-                 conf_vec_ok (conf_jo ("region", conf_ji (info.region),
-                                       "region_known", conf_jb (info.region_known),
-                                       "birth_date", conf_js (date), "male", conf_jb (info.male),
-                                       NULL)),
-                 NULL);
+                 conf_vec_ok (valid_result (v)), NULL);
 }
 
 /* A request line of id.validate of CONF_VEC_SSN1 at NOW, with the id mark
@@ -283,16 +291,7 @@ id_line (const char *before, const char *ssn_suffix, const char *params_extra)
 static void
 line_cases (ConfVec *v)
 {
-  JsonNode *valid = NULL;
-  {
-    ModelIdInfo info;
-    GError *error = NULL;
-    model_id_validate (CONF_VEC_SSN1, NOW, &info, &error);
-    conf_vec_agree (v, "line", error, MODEL_STD_OK);
-    g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info.year, info.month, info.day);
-    valid = conf_jo ("region", conf_ji (info.region), "region_known", conf_jb (info.region_known),
-                     "birth_date", conf_js (date), "male", conf_jb (info.male), NULL);
-  }
+  JsonNode *valid = valid_result (v);
 
   /* U+0000 written \u0000: ID-1 refuses an SSN holding it; a JSON library
    * that cuts the string there would see a valid number */
