@@ -134,8 +134,8 @@ request_line (gint64 id, const char *op, JsonObject *params)
 
 /* Parses one response line into out; a protocol failure otherwise. */
 static gboolean
-parse_response (ConfClient *c, const char *op, gint64 id, const char *line, gsize len,
-                ConfCallResult *out, GError **error)
+parse_response (ConfClient *c, const char *op, gint64 id, gboolean zero_if_malformed,
+                const char *line, gsize len, ConfCallResult *out, GError **error)
 {
   g_autoptr (GError) inner = NULL;
   g_autoptr (JsonObject) obj = conf_json_parse_object (line, len, &inner);
@@ -152,7 +152,7 @@ parse_response (ConfClient *c, const char *op, gint64 id, const char *line, gsiz
   gboolean ok;
   if (!conf_json_get_int (obj, "id", &rid, &inner) || !conf_json_get_bool (obj, "ok", &ok, &inner))
     return BAD ("the response to '%s' (id %" G_GINT64_FORMAT "): %s", op, id, inner->message);
-  if (rid != id)
+  if (rid != id && !(zero_if_malformed && rid == 0 && !ok))
     return BAD ("the response to '%s' carries id %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
                 op, rid, id);
   if (ok)
@@ -181,6 +181,9 @@ parse_response (ConfClient *c, const char *op, gint64 id, const char *line, gsiz
                   "not an ESSC-STD error code",
                   op, id, q);
     }
+  if (rid != id && code != MODEL_STD_MALFORMED)
+    return BAD ("the response to '%s' carries id 0, expected %" G_GINT64_FORMAT " (id 0 is for "
+                "a malformed line only)", op, id);
 #undef BAD
   out->ok = FALSE;
   out->code = code;
@@ -188,24 +191,14 @@ parse_response (ConfClient *c, const char *op, gint64 id, const char *line, gsiz
   return TRUE;
 }
 
-gboolean
-conf_client_call (ConfClient *client, const char *op, JsonObject *params, ConfCallResult *out,
-                  GError **error)
+/* One exchange of line, whose id is id (0: none); zero_ok as parse_response. */
+static gboolean
+exchange (ConfClient *client, const char *op, gint64 id, gboolean zero_ok, const char *line,
+          ConfCallResult *out, GError **error)
 {
-  g_return_val_if_fail (client != NULL && op != NULL && out != NULL, FALSE);
-  memset (out, 0, sizeof *out);
-  if (client->dead)
-    {
-      g_set_error (error, CONF_CLIENT_ERROR, (int) client->failure,
-                   "%s: '%s' not sent: the implementation is no longer running (%s)",
-                   conf_call_failure_name (client->failure), op, client->failure_message);
-      return FALSE;
-    }
-  gint64 id = ++client->last_id;
-  out->id = id;
-  g_autofree char *line = request_line (id, op, params);
   g_autoptr (GError) inner = NULL;
 
+  out->id = id;
   gsize line_len = strlen (line);
   if (client->transcript != NULL)
     conf_transcript_add (client->transcript, CONF_TRANSCRIPT_SEND, line, line_len);
@@ -221,13 +214,55 @@ conf_client_call (ConfClient *client, const char *op, JsonObject *params, ConfCa
   out->rtt_us = g_get_monotonic_time () - t0;
   if (client->transcript != NULL)
     conf_transcript_add (client->transcript, CONF_TRANSCRIPT_RECV, resp, len);
-  if (!parse_response (client, op, id, resp, len, out, error))
+  if (!parse_response (client, op, id, zero_ok, resp, len, out, error))
     {
       conf_call_result_clear (out);
       return FALSE;
     }
   out->id = id;
   return TRUE;
+}
+
+static gboolean
+client_alive (ConfClient *client, const char *op, ConfCallResult *out, GError **error)
+{
+  memset (out, 0, sizeof *out);
+  if (client->dead)
+    {
+      g_set_error (error, CONF_CLIENT_ERROR, (int) client->failure,
+                   "%s: '%s' not sent: the implementation is no longer running (%s)",
+                   conf_call_failure_name (client->failure), op, client->failure_message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+conf_client_call (ConfClient *client, const char *op, JsonObject *params, ConfCallResult *out,
+                  GError **error)
+{
+  g_return_val_if_fail (client != NULL && op != NULL && out != NULL, FALSE);
+  if (!client_alive (client, op, out, error))
+    return FALSE;
+  gint64 id = ++client->last_id;
+  g_autofree char *line = request_line (id, op, params);
+  return exchange (client, op, id, FALSE, line, out, error);
+}
+
+gboolean
+conf_client_call_line (ConfClient *client, const char *op, const char *text,
+                       ConfCallResult *out, GError **error)
+{
+  g_return_val_if_fail (client != NULL && op != NULL && text != NULL && out != NULL, FALSE);
+  if (!client_alive (client, op, out, error))
+    return FALSE;
+  if (strstr (text, CONF_CLIENT_ID_MARK) == NULL)
+    return exchange (client, op, 0, TRUE, text, out, error);
+  gint64 id = ++client->last_id;
+  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_auto (GStrv) parts = g_strsplit (text, CONF_CLIENT_ID_MARK, -1);
+  g_autofree char *line = g_strjoinv (digits, parts);
+  return exchange (client, op, id, TRUE, line, out, error);
 }
 
 /* ---- life cycle ---------------------------------------------------------- */

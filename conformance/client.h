@@ -37,6 +37,8 @@ GQuark conf_client_error_quark (void);
 #define CONF_CLIENT_SUITE "ESSC-STD/1.1"
 /* The default response deadline (--timeout-ms). */
 #define CONF_CLIENT_DEFAULT_TIMEOUT_MS 5000
+/* In a step's line, the request's id (docs/VECTORS.md). */
+#define CONF_CLIENT_ID_MARK "\"$id\""
 
 /* Why a call got no usable response: the codes of CONF_CLIENT_ERROR. */
 typedef enum {
@@ -131,6 +133,18 @@ int conf_client_timeout (ConfClient *client);
  */
 gboolean conf_client_call (ConfClient *client, const char *op, JsonObject *params,
                            ConfCallResult *out, GError **error);
+
+/*
+ * Sends text as the request line (docs/VECTORS.md, a step's `line`): each
+ * "$id" in it, quotes included, becomes the request's id, the next of the
+ * sequence; a text without one is sent as it is, uses no id of the sequence,
+ * and its response must carry id 0.  A `malformed` refusal may carry id 0
+ * instead of the request's id (docs/ADAPTER.md section 2: a line the IUT
+ * cannot read as a request).  op only names the request in diagnostics.
+ * Otherwise as conf_client_call.
+ */
+gboolean conf_client_call_line (ConfClient *client, const char *op, const char *text,
+                                ConfCallResult *out, GError **error);
 
 /* FALSE once a call failed or the client was stopped. */
 gboolean conf_client_alive (ConfClient *client);

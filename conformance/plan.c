@@ -31,6 +31,7 @@ step_free (gpointer p)
   g_clear_pointer (&s->any_codes, g_array_unref);
   g_clear_pointer (&s->expect_result, json_object_unref);
   g_free (s->check);
+  g_free (s->line);
   g_free (s);
 }
 
@@ -189,6 +190,26 @@ parse_step (JsonNode *node, GError **error)
           return step_free (s), NULL;
         }
       s->check = g_strdup (check);
+    }
+  if (json_object_has_member (o, "line"))
+    {
+      const char *line;
+      if (!conf_json_get_string (o, "line", &line, error))
+        return step_free (s), NULL;
+      gsize n = strlen (line);
+      if (n == 0 || n > CONF_PLAN_LINE_MAX || strchr (line, '\n') != NULL)
+        {
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                     "line: expected 1..%d bytes and no newline", CONF_PLAN_LINE_MAX);
+          return step_free (s), NULL;
+        }
+      if (s->check != NULL)
+        {
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                     "line: a step sent as text takes no check");
+          return step_free (s), NULL;
+        }
+      s->line = g_strdup (line);
     }
   return s;
 }

@@ -16,6 +16,8 @@
 G_BEGIN_DECLS
 
 #define CONF_PLAN_ERROR (conf_plan_error_quark ())
+/* The longest request text a step may give as its line (docs/VECTORS.md). */
+#define CONF_PLAN_LINE_MAX 65536
 GQuark conf_plan_error_quark (void);
 
 /* One request and what it must give.  All fields public, owned by the plan. */
@@ -27,6 +29,8 @@ typedef struct {
   GArray *any_codes;            /* of ModelStdCode, or NULL */
   JsonObject *expect_result;    /* subset the result must contain, or NULL */
   char *check;                  /* a named check of docs/VECTORS.md, or NULL */
+  char *line;                   /* the request as text, sent instead of op and params
+                                 * ("$id" marks the id), or NULL (docs/VECTORS.md) */
 } ConfStep;
 
 /* One test.  All fields public, owned by the plan. */

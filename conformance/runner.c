@@ -299,7 +299,8 @@ play (Runner *r, const ConfTest *t, ConfTestResult *res, GError **fatal)
 
       res->step = (int) i + 1;
       conf_expect_note_request (&state, s);
-      if (!conf_client_call (r->client, s->op, s->params, &got, &error))
+      if (!(s->line != NULL ? conf_client_call_line (r->client, s->op, s->line, &got, &error)
+                            : conf_client_call (r->client, s->op, s->params, &got, &error)))
         {
           res->verdict = error->code == CONF_CALL_NOT_IMPLEMENTED ? CONF_VERDICT_NOT_IMPLEMENTED
                                                                   : CONF_VERDICT_FAIL;

@@ -482,6 +482,36 @@ encoding (Fx *fx)
                            NULL);
 }
 
+/* ERR-3: a required member absent, on requests that are otherwise valid (a
+ * bool and an object: ADAPTER section 2 gives them no default). */
+static void
+encoding_required (Fx *fx)
+{
+  TEST ("register-encoding-bank-absent", "ERR-3", "card.register of a valid card without "
+        "bank_account_active: a required member", "Encoding", "invalid");
+  conf_vec_step (fx->v, "card.register",
+                 conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "ssn", conf_js (CONF_VEC_SSN1),
+                          "name", conf_js (conf_vec_name1), "city", conf_ji (CONF_VEC_CITY1),
+                          "now", conf_ji (T0), NULL),
+                 conf_vec_err (MODEL_STD_MALFORMED), NULL);
+  TEST ("issue-encoding-evidence-absent", "ERR-3", "ecard.issue at level 1 on a registered card "
+        "without evidence: a required member (only its items are optional)", "Encoding",
+        "invalid");
+  reg1 (fx, TRUE);
+  conf_vec_step (fx->v, "ecard.issue",
+                 conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "level", conf_ji (1),
+                          "device_pk", conf_jh (dev (fx), 32), "now", conf_ji (T0), NULL),
+                 conf_vec_err (MODEL_STD_MALFORMED), NULL);
+  TEST ("issue-encoding-evidence-array", "ERR-3", "ecard.issue with evidence as an array: "
+        "evidence is an object", "Encoding", "invalid");
+  reg1 (fx, TRUE);
+  conf_vec_step (fx->v, "ecard.issue",
+                 conf_jo ("card_no", conf_js (CONF_VEC_CARD1), "level", conf_ji (1),
+                          "evidence", conf_ja (NULL, NULL), "device_pk", conf_jh (dev (fx), 32),
+                          "now", conf_ji (T0), NULL),
+                 conf_vec_err (MODEL_STD_MALFORMED), NULL);
+}
+
 JsonNode *
 conf_vec_gen_card (GError **error)
 {
@@ -503,6 +533,7 @@ conf_vec_gen_card (GError **error)
   machine (&fx);
   issuance (&fx);
   encoding (&fx);
+  encoding_required (&fx);
   conf_vec_world_free (fx.w);
   return conf_vec_finish (v, error);
 }

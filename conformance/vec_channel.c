@@ -14,6 +14,7 @@
  */
 #include "conformance/vec_channel.h"
 
+#include "base/hex.h"
 #include "model/std/consent.h"
 
 #include <math.h>
@@ -471,6 +472,27 @@ request_tests (Fx *fx)
   verify_raw (fx, d1, len1 - 1, b, T0, MODEL_STD_MALFORMED);
   TEST ("platform/wire-empty", "CHAN-16", "no bytes", "Malformed", "invalid");
   verify_raw (fx, d1, 0, b, T0, MODEL_STD_MALFORMED);
+
+  /* the hex form of the wire itself (ADAPTER section 2: lowercase, an even
+   * number of digits), on a wire that is valid once decoded */
+  g_autofree char *hex = base_hex_encode_dup (d1, len1);
+  g_autofree char *upper = g_ascii_strup (hex, -1);
+  g_autofree char *odd = g_strndup (hex, strlen (hex) - 1);
+  const struct {
+    const char *name, *comment, *text;
+  } forms[] = {
+    { "wire-hex-uppercase", "the wire of a valid request in upper-case hex", upper },
+    { "wire-hex-odd-length", "the wire's hex with its last digit missing (an odd length)", odd },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("platform/%s", forms[i].name);
+      TEST (name, "CHAN-16", forms[i].comment, "Malformed", "invalid");
+      conf_vec_step (fx->v, "channel.verify",
+                     conf_jo ("wire", conf_js (forms[i].text), "body", conf_js (b),
+                              "now", conf_ji (T0), NULL),
+                     conf_vec_err (MODEL_STD_MALFORMED), NULL);
+    }
 }
 
 /* CHAN-28: where two checks of registration, a status change, a risk event

@@ -8,12 +8,16 @@
  * calendar's edges, province codes, region codes at each level of the
  * division code list of 1.1 and outside it (ID-7: region_known), and the
  * request's encoding (ERR-3: wrong JSON types, absent members, integers
- * beyond 64 bits, sent as {"$integer": ...}).  Each expectation is stated
+ * beyond 64 bits, sent as {"$integer": ...}); in the verifier group, the
+ * adapter's own rules too: reset's encoding, brackets in strings, and, as
+ * steps sent as text (a step's `line`), U+0000, ids <= 0, nesting 64/65
+ * levels deep and CR inside a line (ADAPTER sections 1 and 2).  Each expectation is stated
  * from the document and, but for the encoding, cross-checked with
  * model_id_validate.
  */
 #include "conformance/vec_private.h"
 
+#include "model/std/credential.h"
 #include "model/std/id.h"
 
 #include <stdio.h>
@@ -243,6 +247,181 @@ cases (ConfVec *v, const char *role)
     }
 }
 
+/* The result of id.validate of CONF_VEC_SSN1 at NOW, from model/std/.
+ * Returns: (transfer full). */
+static JsonNode *
+valid_result (ConfVec *v)
+{
+  ModelIdInfo info;
+  GError *error = NULL;
+  model_id_validate (CONF_VEC_SSN1, NOW, &info, &error);
+  conf_vec_agree (v, CONF_VEC_SSN1, error, MODEL_STD_OK);
+  g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info.year, info.month, info.day);
+  return conf_jo ("region", conf_ji (info.region), "region_known", conf_jb (info.region_known),
+                  "birth_date", conf_js (date), "male", conf_jb (info.male), NULL);
+}
+
+/* A valid id.validate of CONF_VEC_SSN1 with one more params member, name:
+ * an unknown member is ignored (ADAPTER section 2), whatever JSON it holds. */
+static void
+with_extra (ConfVec *v, const char *name, const char *comment, const char *member,
+            JsonNode *extra)
+{
+  conf_vec_test (v, name, "ERR-3 ID-1", comment, "Encoding", "valid");
+  conf_vec_step (v, "id.validate",
+                 conf_jo ("ssn", conf_js (CONF_VEC_SSN1), "now", conf_ji (NOW), member, extra,
+                          NULL),
+                 conf_vec_ok (valid_result (v)), NULL);
+}
+
+/* A request line of id.validate of CONF_VEC_SSN1 at NOW, with the id mark
+ * of docs/VECTORS.md: before, text put after the opening brace; params_extra,
+ * text put after the last member of params.  Returns: (transfer full). */
+static char *
+id_line (const char *before, const char *ssn_suffix, const char *params_extra)
+{
+  return g_strdup_printf ("{%s\"essc\":1,\"id\":" CONF_VEC_ID_MARK ",\"op\":\"id.validate\","
+                          "\"params\":{\"ssn\":\"" CONF_VEC_SSN1 "%s\",\"now\":%" G_GINT64_FORMAT
+                          "%s}}",
+                          before, ssn_suffix, (gint64) NOW, params_extra);
+}
+
+/* Steps sent as text (docs/VECTORS.md `line`): what a JSON library cannot
+ * say, checked as ADAPTER sections 1 and 2 and ID-1 state it. */
+static void
+line_cases (ConfVec *v)
+{
+  JsonNode *valid = valid_result (v);
+
+  /* U+0000 written \u0000: ID-1 refuses an SSN holding it; a JSON library
+   * that cuts the string there would see a valid number */
+  conf_vec_test (v, "verifier/line-nul-in-ssn", "ID-1 ERR-3", "the valid SSN followed by "
+                 "\\u0000 (19 characters): malformed, never read as the 18 before it",
+                 "Encoding", "invalid");
+  g_autofree char *l1 = id_line ("", "\\u0000", "");
+  conf_vec_step_line (v, "id.validate", l1, conf_vec_err (MODEL_STD_MALFORMED));
+  conf_vec_test (v, "verifier/line-nul-in-member-name", "ERR-3", "an unknown member of the "
+                 "request named \"\\u0000\" (first of the line): no string of a request may "
+                 "hold U+0000 (ADAPTER section 2)", "Encoding", "invalid");
+  g_autofree char *l2 = id_line ("\"\\u0000\":1,", "", "");
+  conf_vec_step_line (v, "id.validate", l2, conf_vec_err (MODEL_STD_MALFORMED));
+  conf_vec_test (v, "verifier/line-backslash-u0000-text", "ERR-3 ID-1", "an unknown member "
+                 "holding the text \\u0000 (an escaped backslash, then u0000) and an escaped "
+                 "quote: no U+0000, ignored", "Encoding", "valid");
+  g_autofree char *l3 = id_line ("", "", ",\"note\":\"\\\\u0000 \\\"\\\\u0000\\\" u0000\"");
+  conf_vec_step_line (v, "id.validate", l3, conf_vec_ok (json_node_copy (valid)));
+
+  /* ids that are no id of the sequence */
+  static const struct {
+    const char *name, *id, *comment;
+  } ids[] = {
+    { "zero", "0", "a request with id 0: refused malformed, answered with id 0" },
+    { "negative", "-1", "a request with id -1: refused malformed, answered with id 0" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("verifier/line-id-%s", ids[i].name);
+      conf_vec_test (v, name, "ERR-3", ids[i].comment, "Encoding", "invalid");
+      g_autofree char *text = g_strdup_printf ("{\"essc\":1,\"id\":%s,\"op\":\"id.validate\","
+                                               "\"params\":{\"ssn\":\"" CONF_VEC_SSN1 "\","
+                                               "\"now\":%" G_GINT64_FORMAT "}}",
+                                               ids[i].id, (gint64) NOW);
+      conf_vec_step_line (v, "id.validate", text, conf_vec_err (MODEL_STD_MALFORMED));
+    }
+
+  /* 64 levels of arrays and objects are read; 65 are refused (ADAPTER
+   * section 2), with the request's id or 0.  As text: the vector file
+   * itself is read with the same limit. */
+  for (int levels = 64; levels <= 65; levels++)
+    {
+      g_autofree char *name = g_strdup_printf ("verifier/line-depth-%d", levels);
+      g_autofree char *comment = g_strdup_printf ("the request nested %d levels deep: the "
+                                                  "request object, params and %d levels of "
+                                                  "an unknown member",
+                                                  levels, levels - 2);
+      conf_vec_test (v, name, "ERR-3", comment, "Encoding", levels == 64 ? "valid" : "invalid");
+      GString *deep = g_string_new (",\"note\":");
+      for (int i = 0; i < levels - 2; i++)
+        g_string_append (deep, i % 2 ? "{\"a\":" : "[");
+      g_string_append_c (deep, '0');
+      for (int i = levels - 2; i-- > 0;)
+        g_string_append (deep, i % 2 ? "}" : "]");
+      g_autofree char *text = id_line ("", "", deep->str);
+      g_string_free (deep, TRUE);
+      conf_vec_step_line (v, "id.validate", text,
+                          levels == 64 ? conf_vec_ok (json_node_copy (valid))
+                                       : conf_vec_err (MODEL_STD_MALFORMED));
+    }
+
+  /* CR is JSON whitespace inside the line (ADAPTER section 1); a shorter
+   * request after it is read as it is */
+  conf_vec_test (v, "verifier/line-cr-whitespace", "ERR-3 ID-1", "a request with 300 CR "
+                 "characters after its opening brace, then an ordinary shorter one: both "
+                 "read as they are", NULL, "valid");
+  g_autofree char *crs = g_strnfill (300, '\r');
+  g_autofree char *l5 = id_line (crs, "", "");
+  conf_vec_step_line (v, "id.validate", l5, conf_vec_ok (json_node_copy (valid)));
+  conf_vec_step (v, "id.validate",
+                 conf_jo ("ssn", conf_js (CONF_VEC_SSN1), "now", conf_ji (NOW), NULL),
+                 conf_vec_ok (json_node_copy (valid)), NULL);
+  json_node_unref (valid);
+}
+
+/* The adapter's own requests and JSON (ADAPTER sections 2 and 4.1, ERR-3),
+ * in the verifier group: reset's members of the wrong form, and lines whose
+ * strings and arrays a reader that counts brackets must get right. */
+static void
+adapter_cases (ConfVec *v, const ConfVecWorld *w)
+{
+  static const struct {
+    const char *name, *comment;
+  } reset[] = {
+    { "seed-absent", "reset without seed: a required member" },
+    { "now-absent", "reset without now: a required member" },
+    { "trust-absent", "reset without trust: a required member" },
+    { "trust-number", "reset with trust [1]: trust is an array of hex strings" },
+    { "config-array", "reset with config []: config is an object" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (reset); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("verifier/reset-encoding-%s", reset[i].name);
+      conf_vec_test (v, name, "ERR-3", reset[i].comment, "Encoding", "invalid");
+      JsonNode *params = conf_jo ("seed", conf_jh (w->reset_seed, 32),
+                                  "now", conf_ji (NOW),
+                                  "trust", conf_ja (conf_jh (model_platform_key_public
+                                                             (w->platform), 32), NULL),
+                                  "config", conf_jo (NULL, NULL), NULL);
+      JsonObject *o = json_node_get_object (params);
+      if (i <= 2)
+        json_object_remove_member (o, i == 0 ? "seed" : i == 1 ? "now" : "trust");
+      else if (i == 3)
+        json_object_set_member (o, "trust", conf_ja (conf_ji (1), NULL));
+      else
+        json_object_set_member (o, "config", conf_ja (NULL, NULL));
+      conf_vec_step (v, "reset", params, conf_vec_err (MODEL_STD_MALFORMED), NULL);
+    }
+
+  /* brackets, quotes and backslashes inside a string are text, not structure */
+  GString *text = g_string_new ("\\\"");
+  for (int i = 0; i < 100; i++)
+    g_string_append (text, i % 2 ? "{" : "[");
+  g_string_append (text, "\\\"\\");
+  with_extra (v, "verifier/json-brackets-in-string", "an unknown member holding a string of "
+              "100 '[' and '{' between escaped quotes and backslashes: ignored", "note",
+              conf_js (text->str));
+  g_string_free (text, TRUE);
+
+  /* many arrays and objects side by side, none deeper than 4 levels */
+  JsonArray *many = json_array_new ();
+  for (int i = 0; i < 100; i++)
+    json_array_add_element (many, i % 2 ? conf_jo (NULL, NULL) : conf_ja (NULL, NULL));
+  with_extra (v, "verifier/json-many-siblings", "an unknown member holding an array of 100 "
+              "empty arrays and objects side by side (4 levels deep in all): ignored", "note",
+              json_node_init_array (json_node_alloc (), many));
+  json_array_unref (many);
+  line_cases (v);
+}
+
 JsonNode *
 conf_vec_gen_id (GError **error)
 {
@@ -261,6 +440,7 @@ conf_vec_gen_id (GError **error)
   conf_vec_group (v, "verifier", NULL);
   conf_vec_reset_verifier (v, w);
   cases (v, "verifier");
+  adapter_cases (v, w);
   conf_vec_group (v, "platform", NULL);
   conf_vec_reset_platform (v, w, NULL);
   cases (v, "platform");

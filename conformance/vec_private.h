@@ -44,6 +44,11 @@ void conf_vec_test (ConfVec *v, const char *name, const char *requirements,
 /* Appends a step: params and expect are (transfer full); check may be NULL. */
 void conf_vec_step (ConfVec *v, const char *op, JsonNode *params, JsonNode *expect,
                     const char *check);
+/* A step of the current test whose request is sent as the text line (one
+ * line, no newline; "$id" with its quotes stands for the request's id),
+ * op naming it; params is {} (docs/VECTORS.md). */
+void conf_vec_step_line (ConfVec *v, const char *op, const char *line, JsonNode *expect);
+#define CONF_VEC_ID_MARK "\"$id\""
 /* While muted, conf_vec_step drops its step (and frees the nodes). */
 void conf_vec_mute (ConfVec *v, gboolean muted);
 

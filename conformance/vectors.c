@@ -173,6 +173,22 @@ conf_vec_step (ConfVec *v, const char *op, JsonNode *params, JsonNode *expect,
   json_array_add_object_element (into, s);
 }
 
+void
+conf_vec_step_line (ConfVec *v, const char *op, const char *line, JsonNode *expect)
+{
+  if (v->muted || v->steps == NULL)
+    {
+      if (!v->muted)
+        conf_vec_fail (v, "a step sent as text belongs to a test, not to a setup");
+      json_node_unref (expect);
+      return;
+    }
+  conf_vec_step (v, op, conf_jo (NULL, NULL), expect, NULL);
+  JsonArray *steps = v->steps;
+  JsonObject *s = json_array_get_object_element (steps, json_array_get_length (steps) - 1);
+  json_object_set_string_member (s, "line", line);
+}
+
 JsonNode *
 conf_vec_ok (JsonNode *result)
 {

@@ -189,7 +189,17 @@ class Verifier:
 
     def reset(self, params):
         # seed, now, trust and config (empty for a verifier) would set up the
-        # keys of credential.verify and qr.verify, which this sample lacks.
+        # keys of credential.verify and qr.verify, which this sample lacks;
+        # their encoding is checked all the same (ERR-3).
+        hex_bytes(params, "seed", 32)
+        integer(params, "now")
+        trust = params.get("trust")
+        if not isinstance(trust, list):
+            raise Refusal("malformed", "member 'trust': expected an array")
+        for i, key in enumerate(trust):
+            hex_bytes({"trust[%d]" % i: key}, "trust[%d]" % i, 32)
+        if "config" in params and not isinstance(params["config"], dict):
+            raise Refusal("malformed", "member 'config': expected an object")
         self.status = {}
         return {}
 
@@ -229,9 +239,35 @@ def log(message):
     print("verifier.py: " + message, file=sys.stderr, flush=True)
 
 
+def depth_and_nul(value):
+    """The nesting depth of a JSON value (an array or object is one level
+    more than its deepest element), and whether a string in it, member names
+    included, holds U+0000."""
+    if isinstance(value, dict):
+        inner = [depth_and_nul(v) for v in value.values()]
+        return (1 + max([d for d, _ in inner], default=0),
+                any(n for _, n in inner) or any("\0" in k for k in value))
+    if isinstance(value, list):
+        inner = [depth_and_nul(v) for v in value]
+        return 1 + max([d for d, _ in inner], default=0), any(n for _, n in inner)
+    return 0, isinstance(value, str) and "\0" in value
+
+
+def malformed(rid, message):
+    return {"id": rid, "ok": False, "error": {"code": "malformed", "message": message}}
+
+
 def answer(verifier, request):
-    """The response object to one request object."""
+    """The response object to one request object (ADAPTER.md section 2)."""
     rid = request.get("id")
+    # An id that is absent or not a positive integer: no request, id 0.
+    if not isinstance(rid, int) or isinstance(rid, bool) or not 0 < rid < 2**63:
+        return malformed(0, "member 'id': expected a positive integer")
+    depth, nul = depth_and_nul(request)
+    if depth > 64:
+        return malformed(rid, "the request is nested deeper than 64 levels")
+    if nul:
+        return malformed(rid, "a string of the request holds U+0000")
     op = request.get("op")
     params = request.get("params", {})
     method = OPS.get(op)
@@ -268,11 +304,12 @@ def main(argv):
             request = json.loads(line.decode("utf-8"))
             if not isinstance(request, dict):
                 raise ValueError("not an object")
-        except ValueError as e:
-            # Without an id there is nothing to answer: say why and stop.
+        except (ValueError, RecursionError) as e:
+            # No request: refused with id 0 (ADAPTER.md section 2).
             log("a request that is not a JSON object: %s" % e)
-            return 1
-        response = answer(verifier, request)
+            request = None
+        response = (answer(verifier, request) if request is not None
+                    else malformed(0, "not a JSON object"))
         sys.stdout.write(json.dumps(response, separators=(",", ":")) + "\n")
         sys.stdout.flush()
     return 0

@@ -331,6 +331,48 @@ test_wrong_id (void)
                   "the response to 'echo' carries id 1002, expected 2", 3000);
 }
 
+/* Steps sent as text (docs/VECTORS.md `line`), against the reference
+ * verifier: "$id" takes the next id; a text without it takes none and its
+ * answer carries id 0; a malformed line may be answered with id 0. */
+static void
+test_line (void)
+{
+  g_autofree char *bin = g_shell_quote (g_getenv ("ESSC_BIN"));
+  g_autofree char *cmd = g_strdup_printf ("%s impl --role verifier", bin);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfClient) c = conf_client_start (cmd, "verifier", 10000, &error);
+  g_assert_no_error (error);
+  g_auto (ConfCallResult) r = { 0 };
+
+  g_assert_true (conf_client_call_line (c, "hello", "{\"essc\":1,\r\"id\":\"$id\",\"op\":"
+                                        "\"hello\",\"params\":{\"protocol\":\"essc-adapter/1\"}}",
+                                        &r, &error));
+  g_assert_no_error (error);
+  g_assert_true (r.ok);
+  g_assert_cmpint (r.id, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (r.result, "role"), ==, "verifier");
+  conf_call_result_clear (&r);
+
+  g_assert_true (conf_client_call_line (c, "hello", "{\"essc\":1,\"id\":0,\"op\":\"hello\"}",
+                                        &r, &error));
+  g_assert_false (r.ok);
+  g_assert_cmpint (r.id, ==, 0);
+  g_assert_cmpint (r.code, ==, MODEL_STD_MALFORMED);
+  conf_call_result_clear (&r);
+
+  g_assert_true (conf_client_call_line (c, "hello", "{\"essc\":1,\"id\":\"$id\",", &r,
+                                        &error));
+  g_assert_false (r.ok);
+  g_assert_cmpint (r.id, ==, 3);
+  g_assert_cmpint (r.code, ==, MODEL_STD_MALFORMED);
+  conf_call_result_clear (&r);
+
+  /* the sequence goes on after the text without "$id" */
+  g_assert_true (conf_client_call (c, "bye", NULL, &r, &error));
+  g_assert_true (r.ok);
+  g_assert_cmpint (r.id, ==, 4);
+}
+
 static void
 test_bad_response (void)
 {
@@ -398,6 +440,7 @@ main (int argc, char **argv)
   g_test_add_func ("/conf-client/half-line", test_half_line);
   g_test_add_func ("/conf-client/huge-line", test_huge_line);
   g_test_add_func ("/conf-client/wrong-id", test_wrong_id);
+  g_test_add_func ("/conf-client/line", test_line);
   g_test_add_func ("/conf-client/bad-response", test_bad_response);
   g_test_add_func ("/conf-client/stderr-flood", test_stderr_flood);
   g_test_add_func ("/conf-client/no-read", test_no_read);

@@ -232,7 +232,18 @@ static void
 check_step (JsonObject *step, const char *role, const char *where)
 {
   static const char *const step_members[] = { "op", "params", "expect", "check", NULL };
-  expect_members (step, step_members, where);
+  /* a step sent as text (docs/VECTORS.md): params {}, no check, one line */
+  static const char *const line_members[] = { "op", "params", "expect", "line", NULL };
+  gboolean text = json_object_has_member (step, "line");
+  expect_members (step, text ? line_members : step_members, where);
+  if (text)
+    {
+      const char *line = json_object_get_string_member (step, "line");
+      g_assert_cmpuint (json_object_get_size (json_object_get_object_member (step, "params")),
+                        ==, 0);
+      g_assert_null (strchr (line, '\n'));
+      g_assert_cmpuint (strlen (line), >, 0);
+    }
   const char *op = json_object_get_string_member (step, "op");
   if (!in_list (every_ops, op) && !in_list (ops_of (role), op))
     g_error ("%s: op %s is not an op of role %s", where, op, role);
