@@ -256,6 +256,8 @@ essc_cmd_conform (int argc, char **argv)
   if ((client_cert == NULL) != (client_key == NULL))
     return essc_cli_usage_error ("conform", "--client-cert and --client-key go together");
   /* The outputs are checked before the run, not found unwritable after it. */
+  if (db != NULL && !conf_resultsdb_may_append (db, &error))
+    return essc_cli_usage_error ("conform", "--db: %s", error->message);
   g_autofree char *report_sig = report_path ? conf_cert_sig_path (report_path) : NULL;
   const struct { const char *option, *path; } outputs[] = {
     { "--json", json }, { "--junit", junit }, { "--report", report_path },

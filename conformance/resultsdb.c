@@ -168,6 +168,43 @@ write_run (const BaseSqlite *d, const ConfRun *run, const ConfPlan *plan,
 }
 
 gboolean
+conf_resultsdb_may_append (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
+                      "%s: not a regular file", path);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  gint64 app = -1;
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK
+      && sqlite3_step (st) == SQLITE_ROW)
+    app = sqlite3_column_int64 (st, 0);
+  g_autofree char *message = g_strdup (sqlite3_errmsg (db));
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  if (app < 0)
+    return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
+                      "%s: damaged or not an SQLite database (%s)", path, message);
+  if (app != 0 && app != MODEL_STORE_APPLICATION_ID)
+    return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
+                      "%s: a database of another program (application_id %" G_GINT64_FORMAT
+                      ")", path, app);
+  /* application_id 0 with tables of its own: another program's database,
+   * which must not be marked as essc's (and then replaceable). */
+  static const char *const none[] = { NULL };
+  g_autofree char *foreign = app == 0 ? base_sqlite_foreign_tables (path, none) : NULL;
+  if (foreign != NULL)
+    return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
+                      "%s: a database of another program (application_id 0, tables %s): not "
+                      "written", path, foreign);
+  return TRUE;
+}
+
+gboolean
 conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *plan,
                    const char *command, const char *role, const ConfProfile *profile,
                    const ConfRunDbCertificate *cert, gint64 *run_id, GError **error)
@@ -178,7 +215,8 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
   g_autofree char *pragma = g_strdup_printf ("PRAGMA application_id = %d;",
                                              MODEL_STORE_APPLICATION_ID);
 
-  if (!base_sqlite_open (&d, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "open", error))
+  if (!conf_resultsdb_may_append (path, error)
+      || !base_sqlite_open (&d, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "open", error))
     return FALSE;
   sqlite3_busy_timeout (d.db, 5000);
   if (sqlite3_prepare_v2 (d.db, "PRAGMA application_id", -1, &st, NULL) != SQLITE_OK
@@ -197,20 +235,6 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
                   "%s: a database of another program (application_id %" G_GINT64_FORMAT ")",
                   path, app);
       goto out;
-    }
-  /* application_id 0 with tables of its own: another program's database,
-   * which must not be marked as essc's (and then replaceable). */
-  if (app == 0)
-    {
-      static const char *const none[] = { NULL };
-      g_autofree char *foreign = base_sqlite_foreign_tables (path, none);
-      if (foreign != NULL)
-        {
-          base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
-                     "%s: a database of another program (application_id 0, tables %s): not "
-                     "written", path, foreign);
-          goto out;
-        }
     }
   if (!base_sqlite_exec (&d, "BEGIN IMMEDIATE", "begin", error))
     goto out;

@@ -29,6 +29,12 @@ typedef struct {
   const char *public_key;   /* the signer's public key file's text, or NULL */
 } ConfRunDbCertificate;
 
+/* TRUE when a run may be appended to path: no file, or a database that is
+ * essc's or new (application_id 0 and no table).  FALSE with error naming
+ * the path otherwise; nothing is created or written.  essc conform asks
+ * before the run. */
+gboolean conf_resultsdb_may_append (const char *path, GError **error);
+
 /* Appends run to the database at path (created if missing), with its
  * certificate when cert is not NULL.  *run_id (may be NULL) receives the
  * new run's id.  Errors name the path. */

@@ -512,6 +512,7 @@ test_db_ownership (void)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "a database of another program (application_id 0, tables "
                                    "notes)"));
+  g_assert_null (strstr (r.err, "conformant"));   /* refused before the run, not after it */
   essc_test_run_clear (&r);
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
