@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -101,6 +102,30 @@ base_file_read_regular (const char *path, gsize max, gsize *len, guint *mode, GE
   if (mode != NULL)
     *mode = st.st_mode;
   return buf;
+}
+
+int
+base_file_lock (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, -1);
+  int fd = open (path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+  if (fd < 0)
+    {
+      int e = errno;
+      fail (error, BASE_FILE_ERROR_IO, "%s: %s", path, g_strerror (e));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int e = errno;
+      close (fd);
+      if (e == EWOULDBLOCK)
+        fail (error, BASE_FILE_ERROR_IO, "%s: in use by another process", path);
+      else
+        fail (error, BASE_FILE_ERROR_IO, "%s: %s", path, g_strerror (e));
+      return -1;
+    }
+  return fd;
 }
 
 gboolean

@@ -58,4 +58,13 @@ gboolean base_file_write_atomic (const char *path, const void *data, gsize len, 
  * outputs written at the end of a long run, checked before it starts. */
 gboolean base_file_output_ok (const char *path, GError **error);
 
+/*
+ * Takes an exclusive advisory lock (flock) on path, a lock file created if
+ * missing (mode 0644; a symlink is not followed), without waiting: two
+ * writers of one output serialise by it, the second refused at once.
+ * Returns: the descriptor holding the lock (close it to release), or -1 with
+ * BASE_FILE_ERROR_IO, "PATH: in use by another process" when it is held.
+ */
+int base_file_lock (const char *path, GError **error);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
  */
 #include "cli/cli.h"
 
+#include "base/file.h"
 #include "base/hex.h"
 #include "base/time.h"
 #include "cli/sim_latency.h"
@@ -539,6 +540,16 @@ sim_run (int argc, char **argv, gboolean multi)
       fprintf (stderr, "essc sim: %s\n", error->message);
       return ESSC_EXIT_USAGE;
     }
+  /* Two runs writing one database: the second is refused at once (the last
+   * writer used to win while the other said it had written). */
+  g_autofree char *lock_path = !no_db && leader ? g_strconcat (db, ".lock", NULL) : NULL;
+  int lock_fd = lock_path ? base_file_lock (lock_path, &error) : -1;
+  if (lock_path != NULL && lock_fd < 0)
+    {
+      fprintf (stderr, "essc sim: --db %s: %s: another essc sim is writing it\n", db,
+               error->message);
+      return ESSC_EXIT_USAGE;
+    }
   g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
   Checkpoint ckpt = { sc, ckpt_path };
   Progress prog = { isatty (STDERR_FILENO), g_get_monotonic_time () };
@@ -591,6 +602,7 @@ sim_run (int argc, char **argv, gboolean multi)
           return ESSC_EXIT_USAGE;
         }
       g_remove (ckpt_path); /* the run is complete: nothing to resume */
+      g_remove (lock_path);  /* still held: a run waiting on it refuses anyway */
     }
   print_summary (sc, res, digest, no_db ? NULL : db, scenario_end);
   return ESSC_EXIT_OK;

@@ -7,6 +7,7 @@
  * test_golden.c).  Runs the binary named by $ESSC_BIN
  * (set by make check) in a subprocess.
  */
+#include "base/file.h"
 #include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
 
@@ -504,6 +505,28 @@ test_db_ownership (void)
   r = essc_test_run_essc ("store", "check", store);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
+
+  /* Two runs writing one database: while one holds it, the other is refused
+   * at once and writes nothing; a run that ends leaves no lock file. */
+  g_autofree char *run = g_build_filename (dir, "run.db", NULL);
+  g_autofree char *lock = g_strconcat (run, ".lock", NULL);
+  GError *lock_error = NULL;
+  int held = base_file_lock (lock, &lock_error);
+  g_assert_no_error (lock_error);
+  g_assert_cmpint (held, >=, 0);
+  r = essc_test_run_sh ("%s sim %s --no-latency --replications 1 --db %s", essc_test_bin (),
+                        scenario, run);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "in use by another process: another essc sim is writing it"));
+  essc_test_run_clear (&r);
+  g_assert_false (g_file_test (run, G_FILE_TEST_EXISTS));
+  close (held);
+  r = essc_test_run_sh ("%s sim %s --no-latency --replications 1 --db %s > /dev/null",
+                        essc_test_bin (), scenario, run);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  g_assert_true (g_file_test (run, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
 
   /* another program's database (application_id 0, a table of its own) */
   exec_sql (foreign, "CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine');");
