@@ -58,7 +58,7 @@ USES_sim         := base
 DIR_std          := model/std
 MODS_std         := stdcode keypair id card ecard pin credential base45 qr consent \
                     channel channel_request channel_replay channel_relay ledger ledger_book audit issuer \
-                    store store_row store_table
+                    store store_row store_table store_head
 USES_std         := base
 
 DIR_rollout      := model/rollout

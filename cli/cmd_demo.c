@@ -351,7 +351,19 @@ run (Demo *d)
     {
       ModelState state = { cards, pins, channels, consents, ledger, d->audit, trust };
       g_autoptr (ModelStore) store = model_store_open (d->db_path, &error);
-      if (store == NULL || !model_store_save (store, &state, d->clock, &error))
+      /* The trail's head signed by the platform (AUDIT-9), saved with it:
+       * `essc store check` then tells a trail cut short from a whole one. */
+      ModelAuditHead last;
+      ModelAuditSignedHead signed_head;
+      guint8 seed_bytes[32], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+      model_audit_log_head (d->audit, &last);
+      model_platform_key_get_seed (platform, seed_bytes);
+      crypto_sign_seed_keypair (pk, sk, seed_bytes);
+      model_audit_head_sign (&last, d->clock, sk, &signed_head);
+      sodium_memzero (sk, sizeof sk);
+      sodium_memzero (seed_bytes, sizeof seed_bytes);
+      if (store == NULL || !model_store_save (store, &state, d->clock, &error)
+          || !model_store_save_audit_head (store, &signed_head, &error))
         {
           fprintf (stderr, "essc demo: %s\n", error->message);
           return ESSC_EXIT_USAGE;

@@ -9,9 +9,65 @@
  * or version, or holds a row that does not validate.
  */
 #include "cli/cli.h"
+#include "base/hex.h"
 #include "model/std/store.h"
 
 #include <stdio.h>
+
+/*
+ * The trail against the head the platform signed when it saved it: a trail
+ * cut short (its last entries deleted: still a valid chain) or grown falls
+ * short of or passes the count the head covers.  Returns 1 when it matches
+ * (or the store never held a trail), 0 when it does not (said on stdout),
+ * -1 with error when the head cannot be read.
+ */
+static int
+check_head (ModelStore *store, const ModelAuditLog *audit, const ModelTrustList *trust,
+            GError **error)
+{
+  ModelAuditSignedHead head;
+  gboolean present = FALSE, saved = FALSE;
+  guint64 bad_seq = 0;
+  g_autoptr (GError) why = NULL;
+  if (!model_store_load_audit_head (store, &head, &present, error)
+      || !model_store_audit_saved (store, &saved, error))
+    return -1;
+  if (!present)
+    {
+      if (!saved && model_audit_log_length (audit) == 0)
+        return 1;
+      printf ("audit head: MISSING: no signed head of the trail (%" G_GUINT64_FORMAT
+              " entries): entries removed from its end could not be told\n",
+              model_audit_log_length (audit));
+      return 0;
+    }
+  char key_hex[2 * MODEL_KEY_ID_LEN + 1];
+  base_hex_encode (head.key_id, MODEL_KEY_ID_LEN, key_hex);
+  const guint8 *pk = model_trust_list_lookup (trust, head.key_id);
+  if (pk == NULL)
+    {
+      printf ("audit head: NOT VERIFIED: signed by key %s, which the store's trust list does "
+              "not hold\n", key_hex);
+      return 0;
+    }
+  if (!model_audit_signed_head_verify (&head, pk, &why))
+    {
+      printf ("audit head: NOT VERIFIED: %s\n", why->message);
+      return 0;
+    }
+  if (!model_audit_log_verify (audit, &head.head, MODEL_AUDIT_VERIFY_EXACT_HEAD, &bad_seq, &why))
+    {
+      printf ("audit head: the trail does NOT match the head signed by key %s: it covers %"
+              G_GUINT64_FORMAT " entries, the store holds %" G_GUINT64_FORMAT "%s (%s)\n",
+              key_hex, head.head.count, model_audit_log_length (audit),
+              model_audit_log_length (audit) < head.head.count ? ": TRUNCATED" : "",
+              why->message);
+      return 0;
+    }
+  printf ("audit head: signed by key %s, covers all %" G_GUINT64_FORMAT " entries\n", key_hex,
+          head.head.count);
+  return 1;
+}
 
 static int
 check (const char *path)
@@ -71,9 +127,16 @@ check (const char *path)
     {
       printf ("audit trail: BROKEN at entry %" G_GUINT64_FORMAT ": %s (%s)\n", bad_seq,
               error->message, model_std_code_name ((ModelStdCode) error->code));
+      g_clear_error (&error);
       whole = FALSE;
     }
-  return whole ? ESSC_EXIT_OK : ESSC_EXIT_FAILED;
+  int head_ok = check_head (store, audit, trust, &error);
+  if (head_ok < 0)
+    {
+      fprintf (stderr, "essc store: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
+  return whole && head_ok ? ESSC_EXIT_OK : ESSC_EXIT_FAILED;
 }
 
 int

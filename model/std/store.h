@@ -84,6 +84,27 @@ ModelStore *model_store_open (const char *path, GError **error);
  */
 ModelStore *model_store_open_readonly (const char *path, GError **error);
 
+/*
+ * Saves head, the audit trail's head signed by the platform (AUDIT-9), in
+ * the one row of table audit_head (created if missing), replacing the one
+ * before.  Saved with the trail, it lets a check tell a trail cut short
+ * from a whole one.  FALSE with error.
+ */
+gboolean model_store_save_audit_head (ModelStore *store, const ModelAuditSignedHead *head,
+                                      GError **error);
+
+/*
+ * Reads the saved head into *out; *present says whether there is one (a
+ * store written before heads were saved has none).  FALSE with error
+ * (MODEL_STD_MALFORMED) for a row of the wrong form.
+ */
+gboolean model_store_load_audit_head (ModelStore *store, ModelAuditSignedHead *out,
+                                      gboolean *present, GError **error);
+
+/* *saved: whether the audit trail was ever saved in the store (its part
+ * recorded), so that a missing head cannot pass for a store without one. */
+gboolean model_store_audit_saved (ModelStore *store, gboolean *saved, GError **error);
+
 /* Closes the database; NULL is fine. */
 void model_store_close (ModelStore *store);
 

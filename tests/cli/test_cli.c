@@ -229,6 +229,8 @@ test_store_check (void)
   g_assert_nonnull (strstr (r.out, "2 payment orders, 8 postings, 36 audit entries"));
   g_assert_nonnull (strstr (r.out, "books: whole"));
   g_assert_nonnull (strstr (r.out, "audit trail: chain intact"));
+  g_assert_nonnull (strstr (r.out, "audit head: signed by key "));
+  g_assert_nonnull (strstr (r.out, ", covers all 36 entries"));
   essc_test_run_clear (&r);
   /* The check wrote nothing: the same bytes, no journal beside them. */
   g_autofree char *after = NULL;
@@ -252,6 +254,34 @@ test_store_check (void)
   g_assert_cmpint (g_stat (empty, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 0);
   g_remove (empty);
+
+  /* STORE-9: the last 1 to 5 entries deleted: still a valid chain, but shorter than
+   * the head the platform signed (it used to pass as intact); without the
+   * head, a missing head is said, never taken for a whole trail. */
+  for (int cut = 1; cut <= 5; cut++)
+    {
+      g_autofree char *copy = g_build_filename (dir, "cut.db", NULL);
+      g_autofree char *text = NULL;
+      gsize n = 0;
+      g_assert_true (g_file_get_contents (db, &text, &n, NULL));
+      g_assert_true (g_file_set_contents (copy, text, (gssize) n, NULL));
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM audit_entry WHERE seq >= %d", 36 - cut);
+      exec_sql (copy, sql);
+      r = essc_test_run_essc ("store", "check", copy);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_nonnull (strstr (r.out, "audit trail: chain intact"));
+      g_assert_nonnull (strstr (r.out, ": TRUNCATED ("));
+      essc_test_run_clear (&r);
+      if (cut == 5)
+        {
+          exec_sql (copy, "DROP TABLE audit_head");
+          r = essc_test_run_essc ("store", "check", copy);
+          g_assert_cmpint (r.status, ==, 1);
+          g_assert_nonnull (strstr (r.out, "audit head: MISSING"));
+          essc_test_run_clear (&r);
+        }
+      g_remove (copy);
+    }
 
   /* A posting's amount and an audit entry's payload edited in the file. */
   exec_sql (db, "UPDATE posting SET amount_fen = amount_fen + 1 WHERE pos = "
@@ -485,7 +515,7 @@ test_db_ownership (void)
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
   const struct { const char *path, *holds; } kept[] = {
-    { store, "(it holds audit_entry, card," }, { conf, "(it holds conformance_certificate," },
+    { store, "(it holds audit_entry, audit_head, card," }, { conf, "(it holds conformance_certificate," },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kept); i++)
     {
