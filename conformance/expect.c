@@ -28,8 +28,8 @@ conf_judgement_clear (ConfJudgement *j)
   g_clear_pointer (&j->detail, g_free);
 }
 
-static char *
-shown (JsonObject *obj)
+char *
+conf_json_shown (JsonObject *obj)
 {
   if (obj == NULL)
     return g_strdup ("{}");
@@ -499,7 +499,7 @@ conf_expect_judge (const ConfStep *step, const ConfCallResult *got, ConfExpectSt
   memset (out, 0, sizeof *out);
   if (step->expect_ok && step->expect_result != NULL)
     {
-      g_autofree char *r = shown (step->expect_result);
+      g_autofree char *r = conf_json_shown (step->expect_result);
       out->expected = g_strdup_printf ("accepted with %s", r);
     }
   else if (step->expect_ok)
@@ -517,7 +517,7 @@ conf_expect_judge (const ConfStep *step, const ConfCallResult *got, ConfExpectSt
 
   if (got->ok)
     {
-      g_autofree char *r = shown (got->result);
+      g_autofree char *r = conf_json_shown (got->result);
       out->got = g_strdup_printf ("accepted with %s", r);
     }
   else

@@ -68,4 +68,8 @@ void conf_expect_judge (const ConfStep *step, const ConfCallResult *got,
  */
 gboolean conf_json_contains (JsonNode *expected, JsonNode *got, char **path);
 
+/* obj on one line for a diagnostic, cut to 300 characters with "..." ("{}" for
+ * NULL).  Returns: (transfer full). */
+char *conf_json_shown (JsonObject *obj);
+
 G_END_DECLS

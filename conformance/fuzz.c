@@ -35,7 +35,6 @@ G_DEFINE_QUARK (conf-fuzz-error-quark, conf_fuzz_error)
 #define DEFAULT_MAX_FINDINGS 10
 #define DEFAULT_SHRINK_BUDGET 400
 #define MAX_DEAD_IN_A_ROW 10
-#define SHOWN_MAX 300
 
 struct _FuzzExec {
   const ConfFuzzOptions *opt;
@@ -73,20 +72,6 @@ conf_fuzz_report_free (ConfFuzzReport *report)
   g_free (report->iut_version);
   g_free (report->stop_reason);
   g_free (report);
-}
-
-static void
-expect_free (gpointer p)
-{
-  ConfStep *s = p;
-  if (s == NULL)
-    return;
-  g_free (s->op);
-  g_clear_pointer (&s->params, json_object_unref);
-  g_clear_pointer (&s->any_codes, g_array_unref);
-  g_clear_pointer (&s->expect_result, json_object_unref);
-  g_free (s->check);
-  g_free (s);
 }
 
 void
@@ -265,18 +250,6 @@ codes_text (const ConfStep *e)
 }
 
 static char *
-shown (JsonObject *obj)
-{
-  if (obj == NULL)
-    return g_strdup ("{}");
-  g_autoptr (JsonNode) n = json_node_init_object (json_node_alloc (), obj);
-  g_autofree char *line = conf_json_to_line (n);
-  if (strlen (line) <= SHOWN_MAX)
-    return g_steal_pointer (&line);
-  return g_strdup_printf ("%.*s...", SHOWN_MAX, line);
-}
-
-static char *
 expected_text (const ConfStep *e)
 {
   if (!e->expect_ok)
@@ -286,7 +259,7 @@ expected_text (const ConfStep *e)
     }
   if (e->expect_result == NULL)
     return g_strdup ("accepted");
-  g_autofree char *r = shown (e->expect_result);
+  g_autofree char *r = conf_json_shown (e->expect_result);
   return g_strdup_printf ("accepted with %s", r);
 }
 
@@ -347,7 +320,7 @@ conf_fuzz_exec (FuzzExec *x, const FuzzSeq *seq, FuzzOutcome *out, GError **erro
   g_auto (ConfExpectState) iut_state = { 0 };
 
   memset (out, 0, sizeof *out);
-  out->expects = g_ptr_array_new_with_free_func (expect_free);
+  out->expects = g_ptr_array_new_with_free_func (conf_step_free);
   if (!ensure_iut (x, error))
     return FALSE;
   for (guint i = 0; i < seq->steps->len; i++)

@@ -20,8 +20,8 @@
 G_DEFINE_QUARK (conf-plan-error-quark, conf_plan_error)
 
 
-static void
-step_free (gpointer p)
+void
+conf_step_free (gpointer p)
 {
   ConfStep *s = p;
   if (s == NULL)
@@ -134,14 +134,14 @@ parse_step (JsonNode *node, GError **error)
   if (json_object_has_member (expect, "result"))
     {
       if (!conf_json_get_object (expect, "result", &result, error))
-        return step_free (s), NULL;
+        return conf_step_free (s), NULL;
       s->expect_result = json_object_ref (result);
     }
   if (!ok && json_object_has_member (expect, "any_code"))
     {
       g_auto (GStrv) codes = string_array (expect, "any_code", TRUE, error);
       if (codes == NULL)
-        return step_free (s), NULL;
+        return conf_step_free (s), NULL;
       s->any_codes = g_array_new (FALSE, FALSE, sizeof (ModelStdCode));
       for (int i = 0; codes[i] != NULL; i++)
         {
@@ -150,7 +150,7 @@ parse_step (JsonNode *node, GError **error)
             {
               base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                           "expect.any_code: '%s' is not an ESSC-STD error code", codes[i]);
-              return step_free (s), NULL;
+              return conf_step_free (s), NULL;
             }
           g_array_append_val (s->any_codes, c);
         }
@@ -158,18 +158,18 @@ parse_step (JsonNode *node, GError **error)
   else if (!ok)
     {
       if (!conf_json_get_string (expect, "code", &code, error))
-        return step_free (s), NULL;
+        return conf_step_free (s), NULL;
       if (!model_std_code_from_name (code, &s->expect_code))
         {
           base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "expect.code: '%s' is not an ESSC-STD error code", code);
-          return step_free (s), NULL;
+          return conf_step_free (s), NULL;
         }
     }
   if (json_object_has_member (o, "check"))
     {
       if (!conf_json_get_string (o, "check", &check, error))
-        return step_free (s), NULL;
+        return conf_step_free (s), NULL;
       if (strcmp (check, "audit_chain") != 0 && strcmp (check, "audit_head") != 0
           && strcmp (check, "audit_no_secret") != 0 && strcmp (check, "idempotency_key") != 0
           && strcmp (check, "hello_ops") != 0 && strcmp (check, "hello_ops_payment") != 0
@@ -179,7 +179,7 @@ parse_step (JsonNode *node, GError **error)
                       "check: '%s' is not a known check (audit_chain, audit_head, "
                       "audit_no_secret, idempotency_key, hello_ops, hello_ops_payment, "
                       "credential_issued)", check);
-          return step_free (s), NULL;
+          return conf_step_free (s), NULL;
         }
       if (strcmp (check, "credential_issued") == 0
           && (s->expect_result == NULL
@@ -187,7 +187,7 @@ parse_step (JsonNode *node, GError **error)
         {
           base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "check: credential_issued needs expect.result.credential");
-          return step_free (s), NULL;
+          return conf_step_free (s), NULL;
         }
       s->check = g_strdup (check);
     }
@@ -195,19 +195,19 @@ parse_step (JsonNode *node, GError **error)
     {
       const char *line;
       if (!conf_json_get_string (o, "line", &line, error))
-        return step_free (s), NULL;
+        return conf_step_free (s), NULL;
       gsize n = strlen (line);
       if (n == 0 || n > CONF_PLAN_LINE_MAX || strchr (line, '\n') != NULL)
         {
           base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                      "line: expected 1..%d bytes and no newline", CONF_PLAN_LINE_MAX);
-          return step_free (s), NULL;
+          return conf_step_free (s), NULL;
         }
       if (s->check != NULL)
         {
           base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                      "line: a step sent as text takes no check");
-          return step_free (s), NULL;
+          return conf_step_free (s), NULL;
         }
       s->line = g_strdup (line);
     }
@@ -220,7 +220,7 @@ parse_steps (JsonObject *obj, const char *member, GError **error)
   JsonArray *a;
   if (!conf_json_get_array (obj, member, &a, error))
     return NULL;
-  g_autoptr (GPtrArray) steps = g_ptr_array_new_with_free_func (step_free);
+  g_autoptr (GPtrArray) steps = g_ptr_array_new_with_free_func (conf_step_free);
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       g_autoptr (GError) inner = NULL;

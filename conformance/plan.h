@@ -33,6 +33,9 @@ typedef struct {
                                  * ("$id" marks the id), or NULL (docs/VECTORS.md) */
 } ConfStep;
 
+/* Frees a ConfStep (p may be NULL): as a GDestroyNotify for arrays of steps. */
+void conf_step_free (gpointer p);
+
 /* One test.  All fields public, owned by the plan. */
 typedef struct {
   char *name;                   /* unique in the suite, e.g. "qr/replay-refused" */
