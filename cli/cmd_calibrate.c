@@ -11,6 +11,7 @@
  * and writes.
  */
 #include "cli/cli.h"
+#include "cli/db_guard.h"
 #include "base/file.h"
 #include "base/time.h"
 #include "model/rollout/calibdb.h"
@@ -261,6 +262,23 @@ run (int argc, char **argv, gboolean backtest)
     }
   SimComm *world = sim_comm_world ();
   gboolean leader = sim_comm_rank (world) == 0;
+  /* The database: another kind's file, or one another fit is writing, is
+   * refused now, not after the fit. */
+  EsscDbGuard guard = { NULL, -1 };
+  if (!a.no_db && !a.no_write)
+    {
+      if (a.db == NULL)
+        {
+          if (leader)
+            g_mkdir_with_parents ("runs", 0755);
+          a.db = backtest ? g_strdup_printf ("runs/%s-backtest-%s-%" G_GUINT64_FORMAT ".db",
+                                             sc->name, a.fit_until, sc->seed)
+                          : g_strdup_printf ("runs/%s-calibration-%" G_GUINT64_FORMAT ".db",
+                                             sc->name, sc->seed);
+        }
+      if (!essc_db_guard_take (&guard, name, a.db, model_calibdb_may_write, world))
+        return args_clear (&a), ESSC_EXIT_USAGE;
+    }
   gboolean tty = leader && isatty (STDERR_FILENO);
   Progress pr = { sc->calibration.particles, tty };
   ModelCalibrateOptions copt = { .jobs = (guint) a.jobs, .comm = world,
@@ -355,19 +373,12 @@ run (int argc, char **argv, gboolean backtest)
     }
   if (!a.no_db)
     {
-      if (a.db == NULL)
-        {
-          g_mkdir_with_parents ("runs", 0755);
-          a.db = backtest ? g_strdup_printf ("runs/%s-backtest-%s-%" G_GUINT64_FORMAT ".db",
-                                             sc->name, a.fit_until, sc->seed)
-                          : g_strdup_printf ("runs/%s-calibration-%" G_GUINT64_FORMAT ".db",
-                                             sc->name, sc->seed);
-        }
       if (!model_calibdb_write (a.db, sc, sc->seed, cal, bt, forecast, &error))
         {
           fprintf (stderr, "essc %s: %s\n", name, error->message);
           return args_clear (&a), ESSC_EXIT_USAGE;
         }
+      essc_db_guard_done (&guard);
       printf ("calibration database: %s\n", a.db);
     }
   return args_clear (&a), ESSC_EXIT_OK;

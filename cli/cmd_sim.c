@@ -18,6 +18,7 @@
 #include "base/file.h"
 #include "base/hex.h"
 #include "base/time.h"
+#include "cli/db_guard.h"
 #include "cli/sim_latency.h"
 #include "base/sqlite.h"
 #include "conformance/plan.h"
@@ -535,21 +536,11 @@ sim_run (int argc, char **argv, gboolean multi)
         g_mkdir_with_parents ("runs", 0755);
       db = g_strdup_printf ("runs/%s-%" G_GUINT64_FORMAT ".db", sc->name, sc->seed);
     }
-  if (!no_db && !model_rundb_may_write (db, &error))
-    {
-      fprintf (stderr, "essc sim: %s\n", error->message);
-      return ESSC_EXIT_USAGE;
-    }
-  /* Two runs writing one database: the second is refused at once (the last
-   * writer used to win while the other said it had written). */
-  g_autofree char *lock_path = !no_db && leader ? g_strconcat (db, ".lock", NULL) : NULL;
-  int lock_fd = lock_path ? base_file_lock (lock_path, &error) : -1;
-  if (lock_path != NULL && lock_fd < 0)
-    {
-      fprintf (stderr, "essc sim: --db %s: %s: another essc sim is writing it\n", db,
-               error->message);
-      return ESSC_EXIT_USAGE;
-    }
+  /* A file of another kind is refused before the run, and two runs writing
+   * one database do not race: the second is refused at once. */
+  EsscDbGuard guard = { NULL, -1 };
+  if (!no_db && !essc_db_guard_take (&guard, "sim", db, model_rundb_may_write, sim_comm_world ()))
+    return ESSC_EXIT_USAGE;
   g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
   Checkpoint ckpt = { sc, ckpt_path };
   Progress prog = { isatty (STDERR_FILENO), g_get_monotonic_time () };
@@ -602,7 +593,7 @@ sim_run (int argc, char **argv, gboolean multi)
           return ESSC_EXIT_USAGE;
         }
       g_remove (ckpt_path); /* the run is complete: nothing to resume */
-      g_remove (lock_path);  /* still held: a run waiting on it refuses anyway */
+      essc_db_guard_done (&guard);
     }
   print_summary (sc, res, digest, no_db ? NULL : db, scenario_end);
   return ESSC_EXIT_OK;

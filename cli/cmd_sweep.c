@@ -8,6 +8,7 @@
  * `essc sim` gives for the point's scenario text.
  */
 #include "cli/cli.h"
+#include "cli/db_guard.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/sweep.h"
 #include "model/rollout/scenario_estimate.h"
@@ -160,6 +161,17 @@ sweep_run (int argc, char **argv, gboolean multi)
              force ? " (--force: running it)" : "");
   if (refusal != NULL && !force)
     return ESSC_EXIT_USAGE;
+  /* The database: refused before the run when it is another kind's file or
+   * another sweep is writing it. */
+  EsscDbGuard guard = { NULL, -1 };
+  if (!no_db && db == NULL)
+    {
+      if (sim_comm_rank (world) == 0)
+        g_mkdir_with_parents ("runs", 0755);
+      db = g_strdup_printf ("runs/%s.sweep.db", s->name);
+    }
+  if (!no_db && !essc_db_guard_take (&guard, "sweep", db, model_sweep_may_write_db, world))
+    return ESSC_EXIT_USAGE;
   Points pts = { s, (guint) jobs, no_latency,
                  sim_comm_rank (world) == 0 && isatty (STDERR_FILENO) };
   const SimJobs points = { .name = "sweep point", .fail_status = ESSC_EXIT_USAGE,
@@ -172,14 +184,9 @@ sweep_run (int argc, char **argv, gboolean multi)
   g_autofree ModelSweepResult **results = g_new0 (ModelSweepResult *, s->n_points);
   gboolean ok = unpack (all, results, &error);
   if (ok && !no_db)
-    {
-      if (db == NULL)
-        {
-          g_mkdir_with_parents ("runs", 0755);
-          db = g_strdup_printf ("runs/%s.sweep.db", s->name);
-        }
-      ok = model_sweep_write_db (db, s, results, &error);
-    }
+    ok = model_sweep_write_db (db, s, results, &error);
+  if (ok)
+    essc_db_guard_done (&guard);
   if (ok)
     print_table (s, results, no_db ? NULL : db);
   for (guint p = 0; p < s->n_points; p++)

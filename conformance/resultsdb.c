@@ -11,14 +11,19 @@
 
 #include "conformance/json.h"
 #include "model/std/common.h"
-#include "model/std/store.h"
+#include "base/dbkind.h"
 #include "base/sqlite.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (conf-resultsdb-error-quark, conf_resultsdb_error)
 
+/* The tables' schema name (conformance_meta.schema), whichever file holds them. */
+#define CONF_RESULTSDB_SCHEMA "essc-conformance/1"
+
 static const char SCHEMA[] =
+  "CREATE TABLE IF NOT EXISTS conformance_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+  "INSERT OR REPLACE INTO conformance_meta VALUES ('schema', '" CONF_RESULTSDB_SCHEMA "');"
   "CREATE TABLE IF NOT EXISTS conformance_run (id INTEGER PRIMARY KEY, essc_version TEXT NOT NULL,"
   " suite TEXT NOT NULL, command TEXT NOT NULL, iut_name TEXT, iut_version TEXT,"
   " role TEXT NOT NULL, profile TEXT NOT NULL, started_at INTEGER NOT NULL,"
@@ -176,32 +181,11 @@ conf_resultsdb_may_append (const char *path, GError **error)
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
                       "%s: not a regular file", path);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  gint64 app = -1;
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK
-      && sqlite3_step (st) == SQLITE_ROW)
-    app = sqlite3_column_int64 (st, 0);
-  g_autofree char *message = g_strdup (sqlite3_errmsg (db));
-  sqlite3_finalize (st);
-  sqlite3_close (db);
-  if (app < 0)
-    return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
-                      "%s: damaged or not an SQLite database (%s)", path, message);
-  if (app != 0 && app != MODEL_STORE_APPLICATION_ID)
-    return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
-                      "%s: a database of another program (application_id %" G_GINT64_FORMAT
-                      ")", path, app);
-  /* application_id 0 with tables of its own: another program's database,
-   * which must not be marked as essc's (and then replaceable). */
-  static const char *const none[] = { NULL };
-  g_autofree char *foreign = app == 0 ? base_sqlite_foreign_tables (path, none) : NULL;
-  if (foreign != NULL)
-    return base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
-                      "%s: a database of another program (application_id 0, tables %s): not "
-                      "written", path, foreign);
-  return TRUE;
+  /* Conformance runs go to a database of their own or into a run database;
+   * never into an e-card store, another kind, or another program's file
+   * (which, marked as essc's, could then be replaced). */
+  return base_db_may_write (path, BASE_DB_CONFORMANCE, BASE_DB_RUN, CONF_RESULTSDB_ERROR,
+                            MODEL_STD_MALFORMED, error);
 }
 
 gboolean
@@ -213,7 +197,7 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
   sqlite3_stmt *st = NULL;
   gboolean ok = FALSE;
   g_autofree char *pragma = g_strdup_printf ("PRAGMA application_id = %d;",
-                                             MODEL_STORE_APPLICATION_ID);
+                                             BASE_DB_ID_CONFORMANCE);
 
   if (!conf_resultsdb_may_append (path, error)
       || !base_sqlite_open (&d, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "open", error))
@@ -229,16 +213,11 @@ conf_resultsdb_append (const char *path, const ConfRun *run, const ConfPlan *pla
   gint64 app = sqlite3_column_int64 (st, 0);
   sqlite3_finalize (st);
   st = NULL;
-  if (app != 0 && app != MODEL_STORE_APPLICATION_ID)
-    {
-      base_fail (error, CONF_RESULTSDB_ERROR, MODEL_STD_MALFORMED,
-                  "%s: a database of another program (application_id %" G_GINT64_FORMAT ")",
-                  path, app);
-      goto out;
-    }
   if (!base_sqlite_exec (&d, "BEGIN IMMEDIATE", "begin", error))
     goto out;
-  ok = (sqlite3_exec (d.db, pragma, NULL, NULL, NULL) == SQLITE_OK
+  /* a new file becomes a conformance database; a run database (or an older
+   * file of these tables) keeps its id */
+  ok = (app != 0 || sqlite3_exec (d.db, pragma, NULL, NULL, NULL) == SQLITE_OK
         || base_sqlite_fail (&d, "schema", error))
        && base_sqlite_exec (&d, SCHEMA, "schema", error)
        && migrate (&d, error)

@@ -4,13 +4,11 @@
  */
 #include "reports/reader.h"
 
+#include "base/dbkind.h"
 #include "base/sqlite.h"
 
 #include <math.h>
 #include <string.h>
-
-/* "ESSC" as a big-endian 32-bit integer, as model/std/store.c and rundb.c set it. */
-#define ESSC_APPLICATION_ID 0x45535343
 
 /* The report's database as base/sqlite.h names it in errors. */
 static BaseSqlite
@@ -153,19 +151,6 @@ open_calibration (ReportCtx *ctx, GError **error)
   return TRUE;
 }
 
-static gint64
-pragma_int (ReportCtx *ctx, const char *pragma, gboolean *ok)
-{
-  sqlite3_stmt *st = NULL;
-  gint64 v = 0;
-  *ok = sqlite3_prepare_v2 (ctx->db, pragma, -1, &st, NULL) == SQLITE_OK
-        && sqlite3_step (st) == SQLITE_ROW;
-  if (*ok)
-    v = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return v;
-}
-
 gboolean
 report_reader_open (ReportCtx *ctx, GError **error)
 {
@@ -179,15 +164,18 @@ report_reader_open (ReportCtx *ctx, GError **error)
   if (!base_sqlite_open (&s, SQLITE_OPEN_READONLY, "cannot open as an SQLite database", error))
     return FALSE;
   ctx->db = s.db;
-  gboolean ok;
-  gint64 app = pragma_int (ctx, "PRAGMA application_id", &ok);
-  if (!ok)
-    return fail (ctx, error, "not an SQLite database, or damaged");
-  if (app != ESSC_APPLICATION_ID)
+  /* the kinds a report reads; an e-card store, a registry or another
+   * program's file is named as what it is */
+  g_autofree char *detail = NULL;
+  BaseDbKind kind = base_db_identify (ctx->db_path, &detail);
+  if (kind != BASE_DB_RUN && kind != BASE_DB_SWEEP && kind != BASE_DB_CALIBRATION
+      && kind != BASE_DB_CONFORMANCE)
     {
-      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: not an essc database "
-                   "(application_id %" G_GINT64_FORMAT ", expected 0x45535343 \"ESSC\")",
-                   ctx->db_path, app);
+      if (kind == BASE_DB_UNREADABLE)
+        return fail (ctx, error, "not an SQLite database, or damaged");
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: %s (%s): essc report reads "
+                   "run, sweep, calibration and conformance databases", ctx->db_path,
+                   base_db_kind_describe (kind), detail != NULL ? detail : "no table");
       return FALSE;
     }
   /* A damaged file may still open and answer the first pragmas. */

@@ -11,10 +11,10 @@
 #include "model/rollout/calibdb.h"
 
 #include "base/error.h"
+#include "base/dbkind.h"
 #include "base/sqlite.h"
 #include "base/time.h"
 #include "model/rollout/errors.h"
-#include "model/std/store.h"
 #include "sim/summary.h"
 
 #include <math.h>
@@ -357,28 +357,25 @@ fill (const BaseSqlite *d, gpointer data, GError **error)
 }
 
 gboolean
+model_calibdb_may_write (const char *path, GError **error)
+{
+  return base_db_may_write (path, BASE_DB_CALIBRATION, BASE_DB_NEW, MODEL_CALIBDB_ERROR,
+                            MODEL_ROLLOUT_CONFLICT, error);
+}
+
+gboolean
 model_calibdb_write (const char *path, const ModelScenario *sc, guint64 seed,
                      const ModelCalibrationResult *r, const ModelBacktest *bt,
                      const ModelRolloutResult *forecast, GError **error)
 {
   g_return_val_if_fail (path != NULL && sc != NULL && r != NULL, FALSE);
   g_return_val_if_fail (r->n_params == 0 || r->params != NULL, FALSE);
-  /* Never overwrite a file that is not an essc database, nor another kind. */
-  static const char *const own[] = {
-    "calibration", "parameter", "particle", "particle_value", "generation", "fit", "backtest",
-    "forecast_day", NULL,
-  };
-  if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
-    return base_fail (error, MODEL_CALIBDB_ERROR, MODEL_ROLLOUT_CONFLICT,
-                      "%s: exists and is not an essc database: not overwritten", path);
-  g_autofree char *foreign = base_sqlite_foreign_tables (path, own);
-  if (foreign != NULL)
-    return base_fail (error, MODEL_CALIBDB_ERROR, MODEL_ROLLOUT_CONFLICT,
-                      "%s: exists and is not a calibration database (it holds %s): not "
-                      "overwritten", path, foreign);
+  /* Never overwrite a file of another kind, nor another program's. */
+  if (!model_calibdb_may_write (path, error))
+    return FALSE;
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = "
                                               "%d; PRAGMA journal_mode = OFF; PRAGMA synchronous "
-                                              "= OFF;", MODEL_STORE_APPLICATION_ID,
+                                              "= OFF;", BASE_DB_ID_CALIBRATION,
                                               MODEL_CALIBDB_SCHEMA_VERSION);
   Calib c = { sc, seed, r, bt, forecast };
   return base_sqlite_write_atomic (path, MODEL_CALIBDB_ERROR, MODEL_ROLLOUT_INTERNAL, pragmas,

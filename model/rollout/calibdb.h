@@ -35,9 +35,16 @@ GQuark model_calibdb_error_quark (void);
 #define MODEL_CALIBDB_SCHEMA "essc-calibdb/" G_STRINGIFY (MODEL_CALIBDB_SCHEMA_VERSION)
 
 /*
+ * TRUE when path may be replaced by a calibration database: a new file or a
+ * calibration database (base/dbkind.h); else FALSE with error
+ * (MODEL_ROLLOUT_CONFLICT) naming what it is.  Asked before the fit.
+ */
+gboolean model_calibdb_may_write (const char *path, GError **error);
+
+/*
  * Writes the calibration `result` of `scenario` (its free parameters are
  * result->params, the fit's seed `seed`) to path: created, or replaced when
- * it is an essc database (never another file: MODEL_ROLLOUT_CONFLICT).
+ * model_calibdb_may_write allows it (never another file: MODEL_ROLLOUT_CONFLICT).
  * backtest (may be NULL) adds the `backtest` rows and keys; forecast (may
  * be NULL; the backtest's forecast run, complete) adds `forecast_day`.
  * Errors (MODEL_CALIBDB_ERROR) name the path; on any error path is left as

@@ -10,9 +10,9 @@
 #include "model/rollout/rundb_private.h"
 
 #include "model/std/channel.h"
+#include "base/dbkind.h"
 #include "base/error.h"
 #include "model/rollout/scenario_csv.h"
-#include "model/std/store.h"
 
 #include <string.h>
 
@@ -381,14 +381,15 @@ model_rundb_may_write (const char *path, GError **error)
     "latency_service", "latency_day", "latency_month", "capacity_plan", "status_propagation",
     "replication", "parameter", "posterior", NULL,
   };
-  if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
-    return base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INVALID,
-                       "%s: exists and is not an essc database: not overwritten", path);
+  if (!base_db_may_write (path, BASE_DB_RUN, BASE_DB_NEW, MODEL_RUNDB_ERROR,
+                          MODEL_ROLLOUT_INVALID, error))
+    return FALSE;
+  /* a run database that conformance runs were added to keeps them */
   g_autofree char *foreign = base_sqlite_foreign_tables (path, own);
   if (foreign != NULL)
     return base_fail (error, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INVALID,
-                      "%s: exists and is not a run database (it holds %s): not overwritten",
-                      path, foreign);
+                      "%s: exists and holds more than a run (%s, which a new run database "
+                      "would lose): not overwritten", path, foreign);
   return TRUE;
 }
 
@@ -400,8 +401,7 @@ model_rundb_write (const char *path, const ModelScenario *sc, const ModelRollout
     return FALSE;
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = "
                                               "%d; PRAGMA journal_mode = OFF; PRAGMA synchronous "
-                                              "= OFF;", MODEL_STORE_APPLICATION_ID,
-                                              MODEL_RUNDB_SCHEMA_VERSION);
+                                              "= OFF;", BASE_DB_ID_RUN, MODEL_RUNDB_SCHEMA_VERSION);
   Run run = { sc, r, digest };
   return base_sqlite_write_atomic (path, MODEL_RUNDB_ERROR, MODEL_ROLLOUT_INTERNAL, pragmas, fill,
                                    &run, error);

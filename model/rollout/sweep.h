@@ -110,8 +110,15 @@ GBytes *model_sweep_result_serialize (const ModelSweepResult *result);
 ModelSweepResult *model_sweep_result_deserialize (GBytes *bytes, GError **error);
 
 /*
+ * TRUE when path may be replaced by a sweep database: a new file or a sweep
+ * database (base/dbkind.h); else FALSE with error (MODEL_ROLLOUT_CONFLICT)
+ * naming what it is.  essc sweep asks before the run.
+ */
+gboolean model_sweep_may_write_db (const char *path, GError **error);
+
+/*
  * Writes the sweep's database (created; an existing file replaced only when
- * it is an essc database): tables sweep (key, value), sweep_axis, sweep_point
+ * model_sweep_may_write_db allows it): tables sweep (key, value), sweep_axis, sweep_point
  * (one row per point with its label, scenario text, digest and headline
  * figures) and sweep_series (national holders per point and day); schema in
  * docs/RUNDB.md.  results: n_points of them, in point order.

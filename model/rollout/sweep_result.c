@@ -7,9 +7,9 @@
 
 #include "base/error.h"
 #include "base/hex.h"
+#include "base/dbkind.h"
 #include "base/sqlite.h"
 #include "model/rollout/scenario_csv.h"
-#include "model/std/store.h"
 
 #include <math.h>
 #include <string.h>
@@ -245,23 +245,20 @@ fill (const BaseSqlite *d, gpointer data, GError **error)
 }
 
 gboolean
+model_sweep_may_write_db (const char *path, GError **error)
+{
+  return base_db_may_write (path, BASE_DB_SWEEP, BASE_DB_NEW, MODEL_SWEEP_ERROR,
+                            MODEL_ROLLOUT_CONFLICT, error);
+}
+
+gboolean
 model_sweep_write_db (const char *path, const ModelSweep *s, ModelSweepResult *const *res,
                       GError **error)
 {
-  /* Replace only a sweep database (or nothing). */
-  static const char *const own[] = {
-    "sweep", "sweep_axis", "sweep_point", "sweep_point_value", "sweep_series", NULL,
-  };
-  if (!base_sqlite_may_replace (path, MODEL_STORE_APPLICATION_ID))
-    return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_CONFLICT, "%s: exists and is "
-                       "not an essc database; not replaced", path);
-  g_autofree char *foreign = base_sqlite_foreign_tables (path, own);
-  if (foreign != NULL)
-    return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_CONFLICT, "%s: exists and is not "
-                      "a sweep database (it holds %s); not replaced", path, foreign);
+  if (!model_sweep_may_write_db (path, error))
+    return FALSE;
   g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA journal_mode "
-                                              "= OFF; PRAGMA synchronous = OFF;",
-                                              MODEL_STORE_APPLICATION_ID);
+                                              "= OFF; PRAGMA synchronous = OFF;", BASE_DB_ID_SWEEP);
   Sweep sw = { s, res };
   return base_sqlite_write_atomic (path, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL, pragmas, fill,
                                    &sw, error);

@@ -7,6 +7,7 @@
  * test_golden.c).  Runs the binary named by $ESSC_BIN
  * (set by make check) in a subprocess.
  */
+#include "base/dbkind.h"
 #include "base/file.h"
 #include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
@@ -514,8 +515,16 @@ test_db_ownership (void)
                         essc_test_bin (), impl, conf);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
+  /* each kind has its own application id (base/dbkind.h) */
+  g_autofree char *store_app = sql_text (store, "PRAGMA application_id");
+  g_autofree char *conf_app = sql_text (conf, "PRAGMA application_id");
+  g_assert_cmpint (g_ascii_strtoll (store_app, NULL, 10), ==, BASE_DB_ID_STORE);
+  g_assert_cmpint (g_ascii_strtoll (conf_app, NULL, 10), ==, BASE_DB_ID_CONFORMANCE);
   const struct { const char *path, *holds; } kept[] = {
-    { store, "(it holds audit_entry, audit_head, card," }, { conf, "(it holds conformance_certificate," },
+    { store, "exists and is an e-card store (essc demo --db) (application_id 0x45535343, "
+             "tables audit_entry, audit_head, card," },
+    { conf, "exists and is a database of conformance runs (essc conform --db) (application_id "
+            "0x45534346, tables conformance_certificate," },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kept); i++)
     {
@@ -525,13 +534,52 @@ test_db_ownership (void)
       r = essc_test_run_sh ("%s sim %s --no-latency --replications 1 --db %s",
                             essc_test_bin (), scenario, kept[i].path);
       g_assert_cmpint (r.status, ==, 2);
-      g_assert_nonnull (strstr (r.err, "exists and is not a run database"));
       g_assert_nonnull (strstr (r.err, kept[i].holds));
+      g_assert_nonnull (strstr (r.err, "not a run database (essc sim): not written"));
       g_assert_null (strstr (r.out, "national e-card holders"));   /* refused before the run */
       essc_test_run_clear (&r);
       g_assert_true (g_file_get_contents (kept[i].path, &after, &na, NULL));
       g_assert_cmpmem (before, nb, after, na);
     }
+  /* conformance runs never go into an e-card store; a report does not read one */
+  g_autofree char *before = NULL, *after = NULL;
+  gsize nb = 0, na = 0;
+  g_assert_true (g_file_get_contents (store, &before, &nb, NULL));
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s' --db %s > /dev/null",
+                        essc_test_bin (), impl, store);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "exists and is an e-card store (essc demo --db)"));
+  g_assert_nonnull (strstr (r.err, "not a database of conformance runs (essc conform --db): "
+                                   "not written"));
+  essc_test_run_clear (&r);
+  g_autofree char *report_dir = g_build_filename (dir, "report", NULL);
+  r = essc_test_run_essc ("report", store, "--out", report_dir);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "an e-card store (essc demo --db) (application_id "
+                                   "0x45535343, tables audit_entry,"));
+  g_assert_nonnull (strstr (r.err, "essc report reads run, sweep, calibration and conformance "
+                                   "databases"));
+  essc_test_run_clear (&r);
+  /* essc sweep and essc calibrate refuse it before they run */
+  g_autofree char *sweep = g_build_filename (dir, "grid.sweep", NULL);
+  g_autofree char *sweep_text = g_strdup_printf ("[sweep]\nname = grid\nscenario = %s\n"
+                                                 "replications = 1\n[grid]\n"
+                                                 "adoption.innovation = 0.002; 0.004\n", scenario);
+  g_assert_true (g_file_set_contents (sweep, sweep_text, -1, NULL));
+  r = essc_test_run_essc ("sweep", sweep, "--no-latency", "--db", store);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "exists and is an e-card store (essc demo --db)"));
+  g_assert_nonnull (strstr (r.err, "not a sweep database (essc sweep): not written"));
+  g_assert_null (strstr (r.out, "point"));   /* before the run */
+  essc_test_run_clear (&r);
+  g_autofree char *calib = essc_test_src_path ("tests", "data", "small", "calibrate.ini", NULL);
+  r = essc_test_run_essc ("calibrate", calib, "--db", store);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "not a calibration database (essc calibrate): not written"));
+  g_assert_null (strstr (r.out, "calibration:"));   /* before the fit */
+  essc_test_run_clear (&r);
+  g_assert_true (g_file_get_contents (store, &after, &na, NULL));
+  g_assert_cmpmem (before, nb, after, na);
   r = essc_test_run_essc ("store", "check", store);
   g_assert_cmpint (r.status, ==, 0);
   essc_test_run_clear (&r);
@@ -557,14 +605,62 @@ test_db_ownership (void)
   essc_test_run_clear (&r);
   g_assert_true (g_file_test (run, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
+  /* the same for a sweep and a calibration: a second writer is refused at once */
+  g_autofree char *sweep_db = g_build_filename (dir, "grid.db", NULL);
+  g_autofree char *calib_db = g_build_filename (dir, "calib.db", NULL);
+  const struct { const char *cmd, *input, *db; } writers[] = {
+    { "sweep", sweep, sweep_db }, { "calibrate", calib, calib_db },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      g_autofree char *wlock = g_strconcat (writers[i].db, ".lock", NULL);
+      int fd = base_file_lock (wlock, &lock_error);
+      g_assert_no_error (lock_error);
+      r = essc_test_run_essc (writers[i].cmd, writers[i].input, "--db", writers[i].db);
+      g_autofree char *want = g_strdup_printf ("in use by another process: another essc %s is "
+                                               "writing it", writers[i].cmd);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, want));
+      essc_test_run_clear (&r);
+      g_assert_false (g_file_test (writers[i].db, G_FILE_TEST_EXISTS));
+      close (fd);
+    }
+  r = essc_test_run_essc ("sweep", sweep, "--no-latency", "--db", sweep_db);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  g_autofree char *sweep_app = sql_text (sweep_db, "PRAGMA application_id");
+  g_assert_cmpint (g_ascii_strtoll (sweep_app, NULL, 10), ==, BASE_DB_ID_SWEEP);
+  g_autofree char *sweep_lock = g_strconcat (sweep_db, ".lock", NULL);
+  g_assert_false (g_file_test (sweep_lock, G_FILE_TEST_EXISTS));
+
+  g_autofree char *run_app = sql_text (run, "PRAGMA application_id");
+  g_assert_cmpint (g_ascii_strtoll (run_app, NULL, 10), ==, BASE_DB_ID_RUN);
+
+  /* conformance runs may be added to a run database, which keeps its id;
+   * a new run would lose them, so it is refused */
+  r = essc_test_run_sh ("%s conform --role channel --impl '%s' --db %s > /dev/null",
+                        essc_test_bin (), impl, run);
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  g_autofree char *run_app2 = sql_text (run, "PRAGMA application_id");
+  g_assert_cmpstr (run_app2, ==, run_app);
+  r = essc_test_run_sh ("%s sim %s --no-latency --replications 1 --db %s", essc_test_bin (),
+                        scenario, run);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "exists and holds more than a run (conformance_certificate, "
+                                   "conformance_latency, conformance_meta, conformance_run, "
+                                   "conformance_test, which "
+                                   "a new run database would lose): not overwritten"));
+  essc_test_run_clear (&r);
 
   /* another program's database (application_id 0, a table of its own) */
   exec_sql (foreign, "CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine');");
   r = essc_test_run_sh ("%s conform --role channel --impl '%s' --db %s > /dev/null",
                         essc_test_bin (), impl, foreign);
   g_assert_cmpint (r.status, ==, 2);
-  g_assert_nonnull (strstr (r.err, "a database of another program (application_id 0, tables "
-                                   "notes)"));
+  g_assert_nonnull (strstr (r.err, "exists and is a database of another program "
+                                   "(application_id 0x00000000, tables notes), not a database of "
+                                   "conformance runs"));
   g_assert_null (strstr (r.err, "conformant"));   /* refused before the run, not after it */
   essc_test_run_clear (&r);
   sqlite3 *db = NULL;

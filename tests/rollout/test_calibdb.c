@@ -14,6 +14,7 @@
  * database (kept), and a write that fails half way (no file, no temporary,
  * an earlier database left byte for byte).
  */
+#include "base/dbkind.h"
 #include "base/time.h"
 #include "model/rollout/calibdb.h"
 #include "model/rollout/errors.h"
@@ -240,7 +241,7 @@ test_tables (void)
   g_assert_no_error (error);
   db_open (&db);
 
-  g_assert_cmpint (sql_int (&db, "PRAGMA application_id"), ==, 0x45535343);
+  g_assert_cmpint (sql_int (&db, "PRAGMA application_id"), ==, BASE_DB_ID_CALIBRATION);
   g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, MODEL_CALIBDB_SCHEMA_VERSION);
 
   /* calibration */
