@@ -161,6 +161,12 @@ sweep_run (int argc, char **argv, gboolean multi)
              force ? " (--force: running it)" : "");
   if (refusal != NULL && !force)
     return ESSC_EXIT_USAGE;
+  if (!model_sweep_check_points (s, &error))
+    {
+      if (sim_comm_rank (world) == 0)
+        fprintf (stderr, "essc sweep: %s\n", error->message);
+      return ESSC_EXIT_USAGE;
+    }
   /* The database: refused before the run when it is another kind's file or
    * another sweep is writing it. */
   EsscDbGuard guard = { NULL, -1 };

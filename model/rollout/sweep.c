@@ -119,6 +119,36 @@ parse_line (ModelSweep *s, const char *group, const char *key, const char *value
   return TRUE;
 }
 
+/* Point p must be a valid scenario; else FALSE with the error blamed on the
+ * grid line of the key the scenario complains about. */
+static gboolean
+check_point (const ModelSweep *s, guint p, GError **error)
+{
+  g_autoptr (GError) e = NULL;
+  g_autoptr (ModelScenario) sc = model_sweep_point_scenario (s, p, &e);
+  if (sc != NULL)
+    return TRUE;
+  guint line = s->axes[0].line;
+  for (guint a = 0; a < s->n_axes; a++)
+    {
+      g_autofree char *tag = g_strdup_printf ("[%s] %s:", s->axes[a].group, s->axes[a].key);
+      if (strstr (e->message, tag) != NULL)
+        line = s->axes[a].line;
+    }
+  g_autofree char *label = model_sweep_point_label (s, p);
+  return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "point %u (%s): %s", p, label,
+               e->message);
+}
+
+gboolean
+model_sweep_check_points (const ModelSweep *s, GError **error)
+{
+  for (guint p = 0; p < s->n_points; p++)
+    if (!check_point (s, p, error))
+      return FALSE;
+  return TRUE;
+}
+
 ModelSweep *
 model_sweep_load (const char *path, GError **error)
 {
@@ -181,26 +211,20 @@ model_sweep_load (const char *path, GError **error)
   if (!g_file_get_contents (s->scenario_path, &s->base_text, &s->base_len, &e))
     return fail (error, MODEL_ROLLOUT_NOT_FOUND, path, 1, "[sweep] scenario: cannot read: %s",
                  e->message), NULL;
-  /* Every point must be a valid scenario. */
-  for (guint p = 0; p < s->n_points; p++)
+  /* Every value of every axis (with the others at their first value) and
+   * the last point: what a point could get wrong alone, at once, however
+   * many points; model_sweep_check_points checks every combination. */
+  for (guint a = 0; a < s->n_axes; a++)
     {
-      g_autoptr (ModelScenario) sc = model_sweep_point_scenario (s, p, &e);
-      if (sc == NULL)
-        {
-          /* Blame the grid line of the key the scenario complains about. */
-          guint line = s->axes[0].line;
-          for (guint a = 0; a < s->n_axes; a++)
-            {
-              g_autofree char *tag = g_strdup_printf ("[%s] %s:", s->axes[a].group,
-                                                      s->axes[a].key);
-              if (strstr (e->message, tag) != NULL)
-                line = s->axes[a].line;
-            }
-          g_autofree char *label = model_sweep_point_label (s, p);
-          return fail (error, MODEL_ROLLOUT_INVALID, path, line, "point %u (%s): %s", p, label,
-                       e->message), NULL;
-        }
+      guint stride = 1;
+      for (guint b = a + 1; b < s->n_axes; b++)
+        stride *= s->axes[b].n_values;
+      for (guint v = 0; v < s->axes[a].n_values; v++)
+        if (!check_point (s, v * stride, error))
+          return NULL;
     }
+  if (!check_point (s, s->n_points - 1, error))
+    return NULL;
   return g_steal_pointer (&s);
 }
 

@@ -56,10 +56,18 @@ typedef struct {
   guint n_points;          /* the product of the axes' sizes */
 } ModelSweep;
 
-/* Returns: (transfer full) the sweep, every point checked, or NULL with an
- * error "FILE:LINE: ..." (MODEL_SWEEP_ERROR; MODEL_ROLLOUT_NOT_FOUND for an
- * unreadable file, MODEL_ROLLOUT_INVALID otherwise). */
+/* Returns: (transfer full) the sweep, or NULL with an error "FILE:LINE: ..."
+ * (MODEL_SWEEP_ERROR; MODEL_ROLLOUT_NOT_FOUND for an unreadable file,
+ * MODEL_ROLLOUT_INVALID otherwise).  Every value of every axis is checked
+ * (the point with it and the other axes at their first value: "FILE:LINE:
+ * point P (LABEL): ..." on the value's line) and the last point, so however
+ * many points the grid has, loading takes as long as its values. */
 ModelSweep *model_sweep_load (const char *path, GError **error);
+/* Checks that every point is a valid scenario (a combination of values can
+ * be wrong where each value alone is not: start and end dates); FALSE with
+ * the first failing point's error as model_sweep_load gives it.  essc sweep
+ * calls it after refusing a sweep too big to run, before running. */
+gboolean model_sweep_check_points (const ModelSweep *sweep, GError **error);
 void model_sweep_free (ModelSweep *sweep);
 
 /* Point p's value index on axis a. */

@@ -491,13 +491,36 @@ test_run_size (void)
   g_assert_nonnull (strstr (r.err, "100000 replications on 1 job): more than "));
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
   essc_test_run_clear (&r);
+
+  /* a 100,000-point sweep (400 x 250 values) is refused as a whole, after
+   * loading each value once, not each point (that took minutes) */
+  GString *grid = g_string_new (NULL);
+  g_string_append_printf (grid, "[sweep]\nname = big\nscenario = %s\n[grid]\n"
+                          "adoption.innovation = ", scenario);
+  for (int i = 0; i < 400; i++)
+    g_string_append_printf (grid, "%s0.%06d", i ? "; " : "", 1000 + i);
+  g_string_append (grid, "\nadoption.imitation = ");
+  for (int i = 0; i < 250; i++)
+    g_string_append_printf (grid, "%s0.%04d", i ? "; " : "", 1000 + i);
+  g_string_append_c (grid, '\n');
+  g_autofree char *sweep = g_build_filename (dir, "big.sweep", NULL);
+  g_autofree char *sweep_db = g_build_filename (dir, "big.db", NULL);
+  g_assert_true (g_file_set_contents (sweep, grid->str, -1, NULL));
+  g_string_free (grid, TRUE);
+  r = essc_test_run_essc ("sweep", sweep, "--db", sweep_db);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "big.sweep: 100000 points: the run would take about "));
+  g_assert_nonnull (strstr (r.err, "more than 24 h; shorten it, add --jobs or pass --force"));
+  g_assert_false (g_file_test (sweep_db, G_FILE_TEST_EXISTS));
+  essc_test_run_clear (&r);
   essc_test_remove_dir (dir);
 }
 
-/* A command replaces only a database of its own kind: essc sim --db never
- * replaces an e-card store or a file of conformance runs (both carry
- * essc's application id), and refuses before it runs; essc conform --db
- * never marks another program's database as essc's (issue 15). */
+/* A command writes only a new database or one of its own kind, each kind
+ * with its own application id (base/dbkind): essc sim, sweep and calibrate
+ * never replace an e-card store or a file of conformance runs and refuse
+ * before they run; conform --db never writes into a store nor marks another
+ * program's database as essc's; a second writer is refused (issue 15). */
 static void
 test_db_ownership (void)
 {

@@ -141,6 +141,20 @@ test_errors (void)
                 "[adoption] imitation: -3 is negative");
   expect_error (&t, HEAD "[grid]\nadoption.imitation = 0.1\nadoption.colour = 1\n",
                 ":6: point 0 (adoption.imitation=0.1, adoption.colour=1): ");
+  /* A combination wrong only together (its target before its start) in the
+   * middle of the grid: loading checks each value and the last point, so
+   * the sweep loads; checking every point finds it. */
+  g_autofree char *combo = write_file (&t, "combo.sweep", HEAD "[grid]\n"
+                                       "scenario.start = 2019-01-01; 2019-05-01; 2019-01-02\n"
+                                       "targets.target_2019 = 2019-06-30; 2019-03-31; "
+                                       "2019-06-29\n");
+  g_autoptr (GError) combo_error = NULL;
+  g_autoptr (ModelSweep) cs = model_sweep_load (combo, &combo_error);
+  g_assert_no_error (combo_error);
+  g_assert_false (model_sweep_check_points (cs, &combo_error));
+  g_test_message ("%s", combo_error->message);
+  g_assert_nonnull (strstr (combo_error->message, ":6: point 4 (scenario.start=2019-05-01, "
+                                                  "targets.target_2019=2019-03-31): "));
 #undef HEAD
   g_autofree char *missing = g_build_filename (t.dir, "none.sweep", NULL);
   g_autoptr (GError) error = NULL;
