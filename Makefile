@@ -9,16 +9,24 @@
 #   make golden     rewrite tests/golden/ from the current build (review the diff)
 #   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
 #   make mutate     mutation score of the conformance suite (docs/MUTATION.md)
+#   make fuzz       coverage-guided fuzzing of every parser, FUZZ_SECONDS each (docs/PARSER-FUZZING.md)
 #   make clean
 #
 # WERROR=1 turns warnings into errors (CI sets it).  Objects go to build/
-# (build-san/ with SANITIZE=1, build-mpi/ with MPI=1), so the builds live side by side.
+# (build-san/ with SANITIZE=1, build-mpi/ with MPI=1, build-fuzz/ with FUZZ=1: clang
+# and libFuzzer's coverage), so the builds live side by side.
 
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
 PKGS       := glib-2.0 gio-2.0 libsodium sqlite3 json-glib-1.0 libsoup-3.0
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)                      # clang with libFuzzer's coverage, ASan and UBSan
+  BUILD    := build-fuzz
+  CC       := clang
+  SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
+  OPT      := -O1
+else ifeq ($(SANITIZE),1)
   BUILD    := build-san
   SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   OPT      := -O1
@@ -108,7 +116,8 @@ GEN_conformance := $(BUILD)/gen/requirements.o  # ESSC-STD's requirement ids
 
 # ---- build ---------------------------------------------------------------
 
-.PHONY: all deps run check lint golden bench clean mpi-essc mutate mutate-check mutate-env
+.PHONY: all deps run check lint golden bench clean mpi-essc mutate mutate-check mutate-env \
+        fuzz fuzz-build
 .SECONDARY:
 all: essc
 
@@ -156,8 +165,9 @@ $(BUILD)/tests/%.test: $(BUILD)/tests/$$(dir $$*)test_$$(notdir $$*).o \
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-check: deps lint $(BUILD)/essc $(TEST_BINS) mpi-essc
+check: deps lint $(BUILD)/essc $(TEST_BINS) mpi-essc fuzz-build
 	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) ESSC_MPI_BIN=$(CURDIR)/build-mpi/essc \
+	  ESSC_FUZZ_DIR=$(CURDIR)/build-fuzz/fuzz \
 	  $(if $(SANFLAGS),ESSC_SANITIZE=1) prove --exec '' $(if $(CI),,-j2) $(TEST_BINS)
 	$(if $(SANFLAGS),,@$(MAKE) --no-print-directory mutate-check)
 
@@ -165,6 +175,33 @@ check: deps lint $(BUILD)/essc $(TEST_BINS) mpi-essc
 # allocations are not ours to check) under mpirun.
 mpi-essc: deps
 	@$(MAKE) --no-print-directory MPI=1 SANITIZE= build-mpi/essc
+
+# ---- coverage-guided fuzzing (docs/PARSER-FUZZING.md) ----------------------
+# tests/fuzz/fuzz_NAME.c is a libFuzzer harness for one parser, linked with
+# tests/fuzz/harness.c and every layer built by clang with coverage, ASan and
+# UBSan (FUZZ=1, build-fuzz/); its seeds and kept crashes are in
+# tests/fuzz/corpus/NAME/.  `make fuzz` runs each for FUZZ_SECONDS (new
+# inputs go to build-fuzz/corpus/NAME/, crashes to build-fuzz/crashes/);
+# make check's tests/fuzz/test_fuzz.c replays each corpus and fuzzes a few
+# seconds.  FUZZ_ONLY='base45 qr' picks harnesses.
+
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz/%)
+FUZZ_LAYERS  := registry reports conformance rollout std sim base
+FUZZ_ONLY    ?= $(FUZZ_NAMES)
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= MPI= $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	sh tools/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_ONLY)
+
+build-fuzz/fuzz/%: build-fuzz/tests/fuzz/fuzz_%.o build-fuzz/tests/fuzz/harness.o \
+                   $$(foreach l,$$(FUZZ_LAYERS),$$(call lib,$$(l)))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 lint:
 	@sh tools/lint-includes.sh $(foreach l,$(LAYERS) cli,"$(DIR_$(l)):$(call allow,$(l))")
@@ -249,6 +286,6 @@ mutate-env:
 	@:
 
 clean:
-	rm -rf build build-san build-mpi build-san-mpi essc
+	rm -rf build build-san build-mpi build-san-mpi build-fuzz essc
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

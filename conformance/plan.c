@@ -111,7 +111,6 @@ string_array (JsonObject *obj, const char *member, gboolean required, GError **e
 static ConfStep *
 parse_step (JsonNode *node, GError **error)
 {
-  g_autoptr (GError) inner = NULL;
   const char *op, *code, *check;
   JsonObject *params, *expect, *result;
   gboolean ok;

@@ -141,7 +141,7 @@ platform_journey (Fx *fx)
   conf_vec_card_transition (v, fx->w, CONF_VEC_CARD1, "lost", T0 + 30, MODEL_STD_OK);
   qr_step (fx, t2, TRUE, T0 + 40, MODEL_STD_CARD_UNUSABLE);
   pay_step (fx, id, "visit-2", T0 + 41, MODEL_STD_CARD_UNUSABLE);
-  g_autoptr (GBytes) none = cred_step (fx, id, T0 + 42, MODEL_STD_CARD_UNUSABLE);
+  G_GNUC_UNUSED g_autoptr (GBytes) none = cred_step (fx, id, T0 + 42, MODEL_STD_CARD_UNUSABLE);
   GError *rerr = NULL;
   model_card_replace (fx->w->cards, CONF_VEC_CARD1, CONF_VEC_CARD2, T0 + 50, &rerr);
   conf_vec_agree (v, "card.replace", rerr, MODEL_STD_OK);
@@ -151,7 +151,7 @@ platform_journey (Fx *fx)
                  conf_vec_ok (NULL), NULL);
   conf_vec_card_issue (v, fx->w, CONF_VEC_CARD2, 1, conf_vec_full_evidence, dev, T0 + 60,
                        MODEL_STD_OK, id_new);
-  g_autoptr (GBytes) cred2 = cred_step (fx, id_new, T0 + 61, MODEL_STD_OK);
+  G_GNUC_UNUSED g_autoptr (GBytes) cred2 = cred_step (fx, id_new, T0 + 61, MODEL_STD_OK);
   conf_vec_step (v, "audit.entries", conf_jo ("from", conf_ji (0), "count", conf_ji (1000), NULL),
                  conf_vec_ok (NULL), "audit_chain");
   conf_vec_step (v, "audit.head", conf_jo (NULL, NULL), conf_vec_ok (NULL), "audit_head");

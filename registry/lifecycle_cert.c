@@ -178,7 +178,8 @@ issue (RegDb *db, const RegCtx *ctx, const RegCertifyOptions *o, const RegChanne
   int days = o->days > 0 ? o->days : 365;
   ConfCertIssue ci = {
     .serial = serial,
-    .subject = { c->id, c->name, c->klass, c->tier, c->parent_id },
+    .subject = { .channel_id = c->id, .name = c->name, .class_name = c->klass,
+                 .tier = c->tier, .parent_id = c->parent_id },
     .issuer_name = reg_db_meta (db)->issuer_name,
     .issued_at = ctx->now, .not_before = ctx->now,
     .not_after = ctx->now + (gint64) days * 86400,

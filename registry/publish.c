@@ -410,7 +410,7 @@ reg_publish (const RegCtx *ctx, const RegPublishOptions *o, RegPublished *out, G
   /* Write: three temporaries, then three renames. */
   if (g_mkdir_with_parents (o->out_dir, 0755) != 0)
     return fail (error, REG_ERROR_INPUT, "--out %s: %s", o->out_dir, g_strerror (errno));
-  Pending p[3] = { { NULL } };
+  Pending p[3] = { { .tmp = NULL } };
   gboolean ok = write_tmp (o->out_dir, "feed.json", bytes, len, &p[0], error)
                 && write_tmp (o->out_dir, "feed.json.sig", sig_text, strlen (sig_text), &p[1],
                               error)
