@@ -105,8 +105,11 @@ model_store_load_audit_head (ModelStore *store, ModelAuditSignedHead *out, gbool
   while (ok && (rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       rows++;
-      sqlite3_int64 count = sqlite3_column_int64 (st, 0);
-      ok = sqlite3_column_type (st, 0) == SQLITE_INTEGER && count >= 0
+      /* each column's type before its value: reading converts, and the
+       * type after a conversion is undefined */
+      ok = sqlite3_column_type (st, 0) == SQLITE_INTEGER;
+      sqlite3_int64 count = ok ? sqlite3_column_int64 (st, 0) : -1;
+      ok = ok && count >= 0
            && blob (st, 1, out->head.hash, sizeof out->head.hash)
            && sqlite3_column_type (st, 2) == SQLITE_INTEGER
            && blob (st, 3, out->key_id, sizeof out->key_id)
