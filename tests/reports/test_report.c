@@ -443,6 +443,31 @@ test_gnuplot_missing (void)
   fixture_run_clear (&r);
 }
 
+/* --no-plots: the tables only, without a warning, and gnuplot never started
+ * (this one would leave a file behind). */
+static void
+test_no_plots (void)
+{
+  if (!fixture_need_run ())
+    return;
+  g_autofree char *marker = g_build_filename (fx.dir, "gnuplot-started", NULL);
+  g_autofree char *text = g_strdup_printf ("#!/bin/sh\ntouch '%s'\nexec gnuplot\n", marker);
+  g_autofree char *script = write_script ("gnuplot-marking", text);
+  g_autofree char *dir = g_build_filename (fx.dir, "rep-noplots", NULL);
+  const char *const env[] = { "ESSC_GNUPLOT", script, NULL };
+  FixtureRun r;
+  fixture_essc (&r, env, "report", fx.run_db, "--out", dir, "--no-plots", NULL);
+  g_test_message ("%s", r.err);
+  g_assert_cmpint (r.code, ==, 0);
+  if (strstr (r.out, "with warnings") != NULL || strstr (r.err, "essc report:") != NULL)
+    fixture_problem ("--no-plots gave warnings: %s%s", r.out, r.err);
+  if (g_file_test (marker, G_FILE_TEST_EXISTS))
+    fixture_problem ("--no-plots started gnuplot");
+  check_tables_only (dir, "sla");
+  check_tables_only (dir, "summary-national");
+  fixture_run_clear (&r);
+}
+
 static void
 test_gnuplot_failing (void)
 {
@@ -771,6 +796,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/chromium", test_chromium);
   g_test_add_func ("/report/gnuplot/missing", test_gnuplot_missing);
   g_test_add_func ("/report/gnuplot/failing", test_gnuplot_failing);
+  g_test_add_func ("/report/no-plots", test_no_plots);
   g_test_add_func ("/report/gnuplot/hanging", test_gnuplot_hanging);
   g_test_add_func ("/report/input/refused", test_bad_input);
   g_test_add_func ("/report/output/refused", test_bad_output);
