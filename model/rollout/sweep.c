@@ -147,8 +147,11 @@ model_sweep_load (const char *path, GError **error)
         {
           if (l[strlen (l) - 1] != ']'
               || (strcmp (l, "[sweep]") != 0 && strcmp (l, "[grid]") != 0))
-            ok = fail (error, MODEL_ROLLOUT_INVALID, path, i + 1, "%s: unknown group, expected "
-                       "[sweep] or [grid]", l);
+            {
+              ok = fail (error, MODEL_ROLLOUT_INVALID, path, i + 1, "%s: unknown group, "
+                         "expected [sweep] or [grid]", l);
+              break;  /* and no name taken from it: "[" has none */
+            }
           g_free (group);
           group = g_strndup (l + 1, strlen (l) - 2);
           continue;

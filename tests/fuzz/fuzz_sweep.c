@@ -7,44 +7,20 @@
  * points' value indices (inside their axes), labels, paths and scenario
  * texts, and the first and last point's scenario loaded.
  *
- * The base scenarios a sweep names are relative to it, so the shipped and
- * test scenarios and their data are copied into the temporary folder once,
- * at the first input: the scenarios of scenarios/ and tests/data/small/
- * (and the latter's CSV files) beside the sweep, scenarios/data/ into
- * FUZZ_TMPDIR/data/ (the sources from $ESSC_SRCDIR, else the tree two
- * folders above the harness binary, build-fuzz/fuzz/; without them every
- * base scenario is missing).
- * The seeds mostly name the five-city tests/data/small scenarios, whose
- * points load fast.
+ * The base scenarios a sweep names are relative to it, so the test
+ * scenarios of tests/data/small/ and their CSV files are copied beside it
+ * once, at the first input (from $ESSC_SRCDIR, else the tree two folders
+ * above the harness binary, build-fuzz/fuzz/; without them every base
+ * scenario is missing).  Their five cities load fast, and every point of a
+ * sweep is loaded; the shipped scenarios, over the 367 cities, would make
+ * each input some thirty times slower (scenarios/channels-x-switch.sweep
+ * is a seed with its base scenario replaced).
  */
 #include "model/rollout/sweep.h"
 #include "tests/fuzz/harness.h"
 
-#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *data_dir;
-
-/* Removes FUZZ_TMPDIR/data/ (harness.c removes only the files of the folder
- * itself; this atexit handler, registered later, runs first). */
-static void
-remove_data_dir (void)
-{
-  GDir *dir = g_dir_open (data_dir, 0, NULL);
-  if (dir != NULL)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (data_dir, name, NULL);
-          g_remove (path);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (data_dir);
-  g_free (data_dir);
-}
 
 /* The source tree: $ESSC_SRCDIR, else two folders above the binary. */
 static char *
@@ -86,15 +62,7 @@ static void
 copy_data (void)
 {
   g_autofree char *root = source_root ();
-  data_dir = g_build_filename (fuzz_tmpdir (), "data", NULL);
-  if (g_mkdir (data_dir, 0700) != 0)
-    abort ();
-  atexit (remove_data_dir);
-  g_autofree char *shipped = g_build_filename (root, "scenarios", NULL);
-  g_autofree char *shipped_data = g_build_filename (root, "scenarios", "data", NULL);
   g_autofree char *small = g_build_filename (root, "tests", "data", "small", NULL);
-  copy_files (shipped, fuzz_tmpdir ());
-  copy_files (shipped_data, data_dir);
   copy_files (small, fuzz_tmpdir ());
 }
 
@@ -138,8 +106,12 @@ use (const ModelSweep *sw)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  if (data_dir == NULL)
-    copy_data ();
+  static gboolean copied;
+  if (!copied)
+    {
+      copy_data ();
+      copied = TRUE;
+    }
   const char *path = fuzz_file ("input.sweep", data, size);
   g_autoptr (GError) error = NULL;
   g_autoptr (ModelSweep) sw = model_sweep_load (path, &error);

@@ -121,6 +121,8 @@ test_errors (void)
   g_autofree char *base = base_scenario (&t);
 #define HEAD "[sweep]\nname = b\nscenario = base.ini\n"
   expect_error (&t, HEAD "[grids]\n", ":4: [grids]: unknown group");
+  /* a lone '[' once had a group name of length -1 taken from it */
+  expect_error (&t, HEAD "[\n", ":4: [: unknown group");
   expect_error (&t, "name = b\n", ":1: expected \"key = value\" inside [sweep] or [grid]");
   expect_error (&t, HEAD "[grid]\ninnovation = 1\n", ":5: [grid] innovation: expected GROUP.KEY");
   expect_error (&t, HEAD "[grid]\nadoption.imitation = 0.1; ; 0.2\n", ":5: [grid] "
