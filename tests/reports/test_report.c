@@ -621,6 +621,27 @@ test_bad_input (void)
                    ==, SQLITE_OK);
   sqlite3_close (db);
   expect_refusal (v2, out, v2, "essc-simdb/2, expected essc-simdb/3");
+
+  /* A table replaced by a view that never ends (a recursive one), and a
+   * generated column: code SQLite would run on reading, refused unrun (the
+   * view once kept essc report reading forever). */
+  g_autofree char *view = copy_db ("view.db");
+  db = fixture_db_open (view);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE national_day; CREATE VIEW national_day AS "
+                                     "WITH RECURSIVE c (x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+                                     "FROM c) SELECT 'holders' AS series, '2019-01-01' AS date, "
+                                     "0.0 AS mean, 0.0 AS lo, 0.0 AS hi, 0.0 AS q25, 0.0 AS q75 "
+                                     "FROM c;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refusal (view, out, view, "holds a view national_day");
+  g_autofree char *generated = copy_db ("generated.db");
+  db = fixture_db_open (generated);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE extra (a INTEGER, b INTEGER AS (a * 2));",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refusal (generated, out, generated, "holds a generated column extra.b");
 }
 
 /*
