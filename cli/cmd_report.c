@@ -17,12 +17,14 @@ essc_cmd_report (int argc, char **argv)
 {
   g_autofree char *out = NULL;
   double timeout = 60;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, no_plots = FALSE;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "output directory (default: the database's name without .db, plus -report)", "DIR" },
     { "gnuplot-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
       "seconds gnuplot may take per figure before it is stopped (default 60)", "S" },
+    { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
+      "write the tables only: draw no figure (gnuplot is not started)", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress on stderr", NULL },
     { NULL },
   };
@@ -32,7 +34,8 @@ essc_cmd_report (int argc, char **argv)
                        "a sweep database (essc sweep) or a calibration database (essc calibrate,\n"
                        "essc backtest).\n"
                        "Every figure and number comes from the database. Without gnuplot\n"
-                       "(Debian package gnuplot-nox) the tables are still written.\n"
+                       "(Debian package gnuplot-nox), or with --no-plots, the tables are\n"
+                       "still written.\n"
                        "Exit status: 0 written, 2 unreadable database, unwritable directory\n"
                        "or usage error.",
                        entries))
@@ -48,7 +51,7 @@ essc_cmd_report (int argc, char **argv)
                                                            : g_strdup (db);
       out = g_strdup_printf ("%s-report", stem);
     }
-  ReportOptions opt = { argv[1], out, timeout, quiet };
+  ReportOptions opt = { argv[1], out, timeout, quiet, no_plots };
   g_autoptr (GError) error = NULL;
   g_autofree char *index = NULL;
   guint warnings = 0;

@@ -202,7 +202,7 @@ non_empty (const char *path)
 gboolean
 report_plot_render (ReportCtx *ctx, ReportPlot *p)
 {
-  if (ctx->gnuplot_missing)
+  if (ctx->gnuplot_missing || ctx->no_plots)
     {
       report_plot_free (p);
       return FALSE;

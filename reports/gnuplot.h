@@ -48,7 +48,8 @@ char *report_plot_quote (const char *text);
 
 /*
  * Draws the plot and frees it.  On success adds the figure to ctx; on
- * failure adds a warning.  Returns whether the figure was drawn.
+ * failure adds a warning.  Returns whether the figure was drawn (never,
+ * and without a warning, when ctx->no_plots).
  */
 gboolean report_plot_render (ReportCtx *ctx, ReportPlot *plot);
 

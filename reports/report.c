@@ -82,6 +82,7 @@ report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GEr
     .warnings = g_ptr_array_new_with_free_func (g_free),
     .gnuplot = g_strdup (g_getenv ("ESSC_GNUPLOT") ? g_getenv ("ESSC_GNUPLOT") : "gnuplot"),
     .gnuplot_timeout = opt->gnuplot_timeout > 0 ? opt->gnuplot_timeout : 60,
+    .no_plots = opt->no_plots,
     .quiet = opt->quiet,
   };
   gboolean ok = report_reader_open (&ctx, error);

@@ -11,7 +11,8 @@
  * built with html.h) and its figures (drawn by gnuplot through a pipe,
  * gnuplot.h), and the page is written last.  A figure that gnuplot cannot
  * draw (gnuplot missing, failing, slow) becomes a warning on the page and
- * on stderr; the tables are written regardless.
+ * on stderr; the tables are written regardless.  With no_plots (essc
+ * report --no-plots) no figure is drawn and gnuplot is never started.
  *
  * Parts (each a file of its own):
  *   report_rollout_*   national, provincial and city adoption, targets, channel classes;
@@ -77,6 +78,7 @@ typedef struct {
   char *gnuplot;            /* the command (ESSC_GNUPLOT, else "gnuplot") */
   gboolean gnuplot_missing; /* set after the first "not found": later figures skip */
   double gnuplot_timeout;   /* seconds per figure */
+  gboolean no_plots;        /* draw no figure (the tables only); gnuplot never started */
   gboolean quiet;           /* no progress on stderr */
 } ReportCtx;
 
@@ -85,6 +87,7 @@ typedef struct {
   const char *out_dir;
   double gnuplot_timeout;   /* seconds per figure; 0: 60 */
   gboolean quiet;
+  gboolean no_plots;        /* the tables only: every figure left out, no warning */
 } ReportOptions;
 
 /*

@@ -184,7 +184,10 @@ run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolea
   *unreadable = FALSE;
   if (text != NULL)
     {
-      s->text = g_strndup (text, len);
+      /* all len bytes, a NUL among them too (g_strndup would stop at it) */
+      s->text = g_malloc (len + 1);
+      memcpy (s->text, text, len);
+      s->text[len] = '\0';
       s->text_len = len;
     }
   else if (!g_file_get_contents (path, &s->text, &s->text_len, &error))

@@ -100,6 +100,9 @@ parse_line (ModelSweep *s, const char *group, const char *key, const char *value
         return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "[grid] %s: given twice, "
                      "expected each key once", key);
     }
+  if (*value == '\0')  /* g_strsplit would give no value at all: an axis of none */
+    return fail (error, MODEL_ROLLOUT_INVALID, s->path, line, "[grid] %s: value 1 is empty, "
+                 "expected values separated by ';'", key);
   ModelSweepAxis x = { g_strndup (key, (gsize) (dot - key)), g_strdup (dot + 1), NULL, 0, line };
   x.values = g_strsplit (value, ";", -1);
   for (guint i = 0; x.values[i] != NULL; i++)
@@ -174,8 +177,11 @@ model_sweep_load (const char *path, GError **error)
         {
           if (l[strlen (l) - 1] != ']'
               || (strcmp (l, "[sweep]") != 0 && strcmp (l, "[grid]") != 0))
-            ok = fail (error, MODEL_ROLLOUT_INVALID, path, i + 1, "%s: unknown group, expected "
-                       "[sweep] or [grid]", l);
+            {
+              ok = fail (error, MODEL_ROLLOUT_INVALID, path, i + 1, "%s: unknown group, "
+                         "expected [sweep] or [grid]", l);
+              break;  /* and no name taken from it: "[" has none */
+            }
           g_free (group);
           group = g_strndup (l + 1, strlen (l) - 2);
           continue;

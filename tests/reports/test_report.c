@@ -443,6 +443,31 @@ test_gnuplot_missing (void)
   fixture_run_clear (&r);
 }
 
+/* --no-plots: the tables only, without a warning, and gnuplot never started
+ * (this one would leave a file behind). */
+static void
+test_no_plots (void)
+{
+  if (!fixture_need_run ())
+    return;
+  g_autofree char *marker = g_build_filename (fx.dir, "gnuplot-started", NULL);
+  g_autofree char *text = g_strdup_printf ("#!/bin/sh\ntouch '%s'\nexec gnuplot\n", marker);
+  g_autofree char *script = write_script ("gnuplot-marking", text);
+  g_autofree char *dir = g_build_filename (fx.dir, "rep-noplots", NULL);
+  const char *const env[] = { "ESSC_GNUPLOT", script, NULL };
+  FixtureRun r;
+  fixture_essc (&r, env, "report", fx.run_db, "--out", dir, "--no-plots", NULL);
+  g_test_message ("%s", r.err);
+  g_assert_cmpint (r.code, ==, 0);
+  if (strstr (r.out, "with warnings") != NULL || strstr (r.err, "essc report:") != NULL)
+    fixture_problem ("--no-plots gave warnings: %s%s", r.out, r.err);
+  if (g_file_test (marker, G_FILE_TEST_EXISTS))
+    fixture_problem ("--no-plots started gnuplot");
+  check_tables_only (dir, "sla");
+  check_tables_only (dir, "summary-national");
+  fixture_run_clear (&r);
+}
+
 static void
 test_gnuplot_failing (void)
 {
@@ -596,6 +621,27 @@ test_bad_input (void)
                    ==, SQLITE_OK);
   sqlite3_close (db);
   expect_refusal (v2, out, v2, "essc-simdb/2, expected essc-simdb/3");
+
+  /* A table replaced by a view that never ends (a recursive one), and a
+   * generated column: code SQLite would run on reading, refused unrun (the
+   * view once kept essc report reading forever). */
+  g_autofree char *view = copy_db ("view.db");
+  db = fixture_db_open (view);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE national_day; CREATE VIEW national_day AS "
+                                     "WITH RECURSIVE c (x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+                                     "FROM c) SELECT 'holders' AS series, '2019-01-01' AS date, "
+                                     "0.0 AS mean, 0.0 AS lo, 0.0 AS hi, 0.0 AS q25, 0.0 AS q75 "
+                                     "FROM c;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refusal (view, out, view, "holds a view national_day");
+  g_autofree char *generated = copy_db ("generated.db");
+  db = fixture_db_open (generated);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE extra (a INTEGER, b INTEGER AS (a * 2));",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refusal (generated, out, generated, "holds a generated column extra.b");
 }
 
 /*
@@ -771,6 +817,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/chromium", test_chromium);
   g_test_add_func ("/report/gnuplot/missing", test_gnuplot_missing);
   g_test_add_func ("/report/gnuplot/failing", test_gnuplot_failing);
+  g_test_add_func ("/report/no-plots", test_no_plots);
   g_test_add_func ("/report/gnuplot/hanging", test_gnuplot_hanging);
   g_test_add_func ("/report/input/refused", test_bad_input);
   g_test_add_func ("/report/output/refused", test_bad_output);

@@ -452,6 +452,26 @@ test_unreadable (void)
   g_assert_error (error, MODEL_SCENARIO_ERROR, MODEL_ROLLOUT_NOT_FOUND);
 }
 
+/*
+ * A text in memory is read as the same bytes in a file would be, all len of
+ * them: a NUL inside (a problem of its line) does not hide the text after
+ * it (which once made load_text miss the name given after the NUL and
+ * report it missing, and hash other bytes than the file's).
+ */
+static void
+test_text_with_nul (void)
+{
+  static const char text[] = "[scenario]\nx\0y\nname = t\n[population]\n" DATA_KEYS_POP;
+  g_autofree char *path = write_scenario ("nul.ini", "");
+  g_assert_true (g_file_set_contents (path, text, sizeof text - 1, NULL));
+  g_autoptr (GError) from_file = NULL;
+  g_autoptr (GError) from_text = NULL;
+  g_assert_null (model_scenario_load (path, &from_file));
+  g_assert_null (model_scenario_load_text (text, sizeof text - 1, path, &from_text));
+  g_assert_cmpstr (from_text->message, ==, from_file->message);
+  g_assert_nonnull (strstr (from_text->message, "nul.ini:2: invalid UTF-8 or a NUL byte"));
+}
+
 /* Relative data paths resolve against the scenario's own folder. */
 static void
 test_relative_paths (void)
@@ -620,6 +640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scenario/impls", test_impls);
   g_test_add_func ("/scenario/all-reported", test_all_reported);
   g_test_add_func ("/scenario/unreadable", test_unreadable);
+  g_test_add_func ("/scenario/text-with-nul", test_text_with_nul);
   g_test_add_func ("/scenario/relative-paths", test_relative_paths);
   g_test_add_func ("/scenario/cli", test_cli);
   g_test_add_func ("/scenario/mutations", test_mutations);

@@ -121,10 +121,16 @@ test_errors (void)
   g_autofree char *base = base_scenario (&t);
 #define HEAD "[sweep]\nname = b\nscenario = base.ini\n"
   expect_error (&t, HEAD "[grids]\n", ":4: [grids]: unknown group");
+  /* a lone '[' once had a group name of length -1 taken from it */
+  expect_error (&t, HEAD "[\n", ":4: [: unknown group");
   expect_error (&t, "name = b\n", ":1: expected \"key = value\" inside [sweep] or [grid]");
   expect_error (&t, HEAD "[grid]\ninnovation = 1\n", ":5: [grid] innovation: expected GROUP.KEY");
   expect_error (&t, HEAD "[grid]\nadoption.imitation = 0.1; ; 0.2\n", ":5: [grid] "
                 "adoption.imitation: value 2 is empty");
+  /* an empty value once made an axis of no values: a sweep of 0 points that
+   * divided by zero when a point's value was looked up */
+  expect_error (&t, HEAD "[grid]\nadoption.imitation =\n", ":5: [grid] adoption.imitation: "
+                "value 1 is empty");
   expect_error (&t, HEAD "[grid]\nadoption.imitation = 0.1\nadoption.imitation = 0.2\n",
                 ":6: [grid] adoption.imitation: given twice");
   expect_error (&t, HEAD "colour = red\n", ":4: [sweep] colour: unknown key");
