@@ -88,6 +88,8 @@ base_db_identify (const char *path, char **detail)
   gint64 app = -1;
   g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   gboolean ok = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+                && sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) == SQLITE_OK
+                && sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) == SQLITE_OK
                 && sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &q, NULL) == SQLITE_OK
                 && sqlite3_step (q) == SQLITE_ROW;
   if (ok)

@@ -51,7 +51,10 @@ base_sqlite_fail_rc (const BaseSqlite *s, int rc, gint damaged_code, const char 
 gboolean
 base_sqlite_open (BaseSqlite *s, int flags, const char *what, GError **error)
 {
-  if (sqlite3_open_v2 (s->path, &s->db, flags, NULL) == SQLITE_OK)
+  if (sqlite3_open_v2 (s->path, &s->db, flags, NULL) == SQLITE_OK
+      && sqlite3_db_config (s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) == SQLITE_OK
+      && ((flags & SQLITE_OPEN_READWRITE)
+          || sqlite3_db_config (s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) == SQLITE_OK))
     return TRUE;
   base_sqlite_fail (s, what, error);
   sqlite3_close (s->db);

@@ -60,6 +60,9 @@ gboolean base_sqlite_fail_rc (const BaseSqlite *s, int rc, gint damaged_code,
  * Opens s->path into s->db with the sqlite3_open_v2 flags.  On failure sets
  * "PATH: WHAT: SQLite's message", closes the half-open handle and leaves
  * s->db NULL.  The caller closes s->db (sqlite3_close) after a success.
+ * Every connection distrusts the file's schema (SQLITE_DBCONFIG_TRUSTED_SCHEMA
+ * off: a view or trigger of a hostile file cannot call functions with side
+ * effects), and a read-only one is defensive (SQLITE_DBCONFIG_DEFENSIVE).
  */
 gboolean base_sqlite_open (BaseSqlite *s, int flags, const char *what, GError **error);
 

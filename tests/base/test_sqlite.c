@@ -257,6 +257,37 @@ test_open_fails (void)
   g_assert_cmpstr (error->message, ==, want);
 }
 
+/* A hostile file's schema is not trusted: a view calling a function with a
+ * side effect cannot be read, and a read-only connection is defensive. */
+static void
+test_open_distrusts (void)
+{
+  g_autoptr (Tmp) t = tmp_new ();
+  g_autofree char *path = g_build_filename (t, "v.db", NULL);
+  sqlite3 *raw = NULL;
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "CREATE VIEW v AS SELECT load_extension ('x') AS a",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+  const int modes[] = { SQLITE_OPEN_READONLY, SQLITE_OPEN_READWRITE };
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      BaseSqlite s = { NULL, path, TEST_ERROR, 4 };
+      g_assert_true (base_sqlite_open (&s, modes[i], "open", NULL));
+      int trusted = -1, defensive = -1;
+      sqlite3_db_config (s.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &trusted);
+      sqlite3_db_config (s.db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+      g_assert_cmpint (trusted, ==, 0);
+      g_assert_cmpint (defensive, ==, modes[i] == SQLITE_OPEN_READONLY);
+      sqlite3_stmt *st = NULL;
+      int rc = sqlite3_prepare_v2 (s.db, "SELECT a FROM v", -1, &st, NULL);
+      g_assert_cmpint (rc, ==, SQLITE_ERROR);
+      g_assert_nonnull (strstr (sqlite3_errmsg (s.db), "unsafe use of load_extension"));
+      sqlite3_finalize (st);
+      sqlite3_close (s.db);
+    }
+}
+
 /* ---- statements -------------------------------------------------------- */
 
 static void
@@ -592,6 +623,7 @@ main (int argc, char **argv)
   g_test_add_func ("/base/sqlite/fail/names-file", test_fail_names_file);
   g_test_add_func ("/base/sqlite/fail/damaged-or-code", test_fail_rc);
   g_test_add_func ("/base/sqlite/open/fails-closed", test_open_fails);
+  g_test_add_func ("/base/sqlite/open/distrusts-schema", test_open_distrusts);
   g_test_add_func ("/base/sqlite/step/resets-and-names", test_step);
   g_test_add_func ("/base/sqlite/bind/nan-and-null-text", test_bind_null);
   g_test_add_func ("/base/sqlite/may-replace", test_may_replace);
