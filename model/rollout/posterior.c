@@ -5,6 +5,7 @@
  */
 #include "model/rollout/posterior.h"
 
+#include "base/file.h"
 #include "base/error.h"
 #include "base/hex.h"
 #include "model/rollout/errors.h"
@@ -26,7 +27,7 @@ model_posterior_load (const char *path, const ModelFreeParam *free, guint n_free
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (GError) inner = NULL;
-  if (!g_file_get_contents (path, &text, &len, &inner))
+  if ((text = base_file_read_regular (path, MODEL_CSV_MAX_BYTES, &len, NULL, &inner)) == NULL)
     return base_fail (error, domain, MODEL_ROLLOUT_NOT_FOUND, "%s: cannot read: %s", path,
                       inner->message), NULL;
   g_autoptr (ModelCsv) csv = model_csv_parse (text, len, path, columns, domain, error);

@@ -103,7 +103,7 @@ model_rollout_checkpoint_read (const ModelScenario *sc, guint replications, cons
   g_autoptr (GError) inner = NULL;
   CkptHeader h;
 
-  if (!g_file_get_contents (path, &data, &len, &inner))
+  if ((data = base_file_read_regular (path, G_MAXSSIZE, &len, NULL, &inner)) == NULL)
     return base_fail (error, MODEL_ROLLOUT_ERROR, MODEL_ROLLOUT_NOT_FOUND, "%s", inner->message),
            NULL;
   if (len < sizeof h + 32)

@@ -11,6 +11,7 @@
  */
 #include "model/rollout/scenario_private.h"
 #include "model/rollout/posterior.h"
+#include "base/file.h"
 #include "base/hex.h"
 #include "base/names.h"
 
@@ -190,7 +191,8 @@ run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolea
       s->text[len] = '\0';
       s->text_len = len;
     }
-  else if (!g_file_get_contents (path, &s->text, &s->text_len, &error))
+  else if ((s->text = base_file_read_regular (path, MODEL_SCENARIO_MAX_BYTES, &s->text_len, NULL,
+                                              &error)) == NULL)
     {
       g_ptr_array_add (problems, g_strdup_printf ("%s: cannot read: %s", path,
                                                   error->message));

@@ -34,6 +34,10 @@
 G_BEGIN_DECLS
 
 #define MODEL_SCENARIO_ERROR (model_scenario_error_quark ())
+
+/* The largest scenario (and sweep) file read: 16 MiB.  Only a regular file
+ * is read (base/file.h), so a FIFO or a device is refused at once. */
+#define MODEL_SCENARIO_MAX_BYTES ((gsize) 16 << 20)
 GQuark model_scenario_error_quark (void);
 
 /* An inclusive range of days; a single date has first == last.  A

@@ -7,6 +7,7 @@
  * so a hostile file gives an error naming its line, never a crash.
  */
 #include "model/rollout/scenario_csv.h"
+#include "base/file.h"
 #include "base/error.h"
 #include "base/text.h"
 #include "base/time.h"
@@ -224,7 +225,8 @@ model_csv_read (const char *path, const char *const *columns, GQuark domain, GEr
   gsize len = 0;
   g_autoptr (GError) inner = NULL;
 
-  if (!g_file_get_contents (path, &text, &len, &inner))
+  /* a regular file only (a FIFO or /dev/zero would never end) */
+  if ((text = base_file_read_regular (path, MODEL_CSV_MAX_BYTES, &len, NULL, &inner)) == NULL)
     return base_fail (error, domain, MODEL_ROLLOUT_NOT_FOUND, "%s: cannot read: %s", path,
                        inner->message),
            NULL;

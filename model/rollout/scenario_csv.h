@@ -23,6 +23,10 @@
 
 G_BEGIN_DECLS
 
+/* The largest CSV file read (the data a scenario names, a posterior): 1 GiB.
+ * Only a regular file is read (base/file.h): a FIFO or /dev/zero is refused. */
+#define MODEL_CSV_MAX_BYTES ((gsize) 1 << 30)
+
 /* One data line.  All fields public. */
 typedef struct {
   guint line;        /* 1-based line number in the file (the header is line 1) */

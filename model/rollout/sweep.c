@@ -5,6 +5,7 @@
  */
 #include "model/rollout/sweep.h"
 
+#include "base/file.h"
 #include "base/text.h"
 #include "model/rollout/scenario_csv.h"
 
@@ -160,7 +161,7 @@ model_sweep_load (const char *path, GError **error)
   gsize len;
   g_autoptr (GError) e = NULL;
   s->path = g_strdup (path);
-  if (!g_file_get_contents (path, &text, &len, &e))
+  if ((text = base_file_read_regular (path, MODEL_SCENARIO_MAX_BYTES, &len, NULL, &e)) == NULL)
     return fail (error, MODEL_ROLLOUT_NOT_FOUND, path, 1, "cannot read: %s", e->message), NULL;
   if (!g_utf8_validate (text, (gssize) len, NULL) || memchr (text, '\0', len) != NULL)
     return fail (error, MODEL_ROLLOUT_INVALID, path, 1, "not UTF-8 text"), NULL;
@@ -214,7 +215,8 @@ model_sweep_load (const char *path, GError **error)
     return fail (error, MODEL_ROLLOUT_INVALID, path, 1, "[grid]: %" G_GUINT64_FORMAT " points, "
                  "expected at most %u", n, MAX_POINTS), NULL;
   s->n_points = (guint) n;
-  if (!g_file_get_contents (s->scenario_path, &s->base_text, &s->base_len, &e))
+  if ((s->base_text = base_file_read_regular (s->scenario_path, MODEL_SCENARIO_MAX_BYTES,
+                                              &s->base_len, NULL, &e)) == NULL)
     return fail (error, MODEL_ROLLOUT_NOT_FOUND, path, 1, "[sweep] scenario: cannot read: %s",
                  e->message), NULL;
   /* Every value of every axis (with the others at their first value) and

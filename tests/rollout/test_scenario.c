@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model/rollout/scenario.h"
 
@@ -472,6 +473,25 @@ test_text_with_nul (void)
   g_assert_nonnull (strstr (from_text->message, "nul.ini:2: invalid UTF-8 or a NUL byte"));
 }
 
+/* A scenario file, or a data file it names, that is not a regular file (a
+ * FIFO would block for ever, /dev/zero would fill memory) is refused at once. */
+static void
+test_not_regular (void)
+{
+  g_autofree char *zero = write_scenario ("zero.ini", "[scenario]\nname = t\n[population]\n"
+                                          "cities = /dev/zero\n[channels]\n" DATA_KEYS_CH);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (model_scenario_load (zero, &error));
+  g_assert_nonnull (strstr (error->message, "cities: cannot load the cities file: /dev/zero: "
+                                            "cannot read: /dev/zero: not a regular file"));
+  g_clear_error (&error);
+  g_autofree char *fifo = g_build_filename (tmpdir, "fifo.ini", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_null (model_scenario_load (fifo, &error));
+  g_assert_nonnull (strstr (error->message, "fifo.ini: not a regular file"));
+  g_unlink (fifo);
+}
+
 /* Relative data paths resolve against the scenario's own folder. */
 static void
 test_relative_paths (void)
@@ -642,6 +662,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scenario/unreadable", test_unreadable);
   g_test_add_func ("/scenario/text-with-nul", test_text_with_nul);
   g_test_add_func ("/scenario/relative-paths", test_relative_paths);
+  g_test_add_func ("/scenario/not-regular-files", test_not_regular);
   g_test_add_func ("/scenario/cli", test_cli);
   g_test_add_func ("/scenario/mutations", test_mutations);
   for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
