@@ -235,32 +235,14 @@ parse_steps (JsonObject *obj, const char *member, GError **error)
   return g_steal_pointer (&steps);
 }
 
+/* The tests of the vector file text (len bytes) appended to plan; path
+ * names it in errors, file is its name in each test; names holds the test
+ * names seen so far. */
 static gboolean
-load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifestEntry *listed,
-           GError **error)
+parse_file (ConfPlan *plan, GHashTable *names, const char *path, const char *file,
+            const char *text, gsize len, GError **error)
 {
-  const char *file = listed->name;
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autofree char *text = NULL;
-  gsize len;
   GError *inner = NULL;
-  guint8 hash[32];
-
-  if ((text = base_file_read_regular (path, CONF_PLAN_MAX_FILE_BYTES, &len, NULL, &inner))
-      == NULL)
-    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
-           g_error_free (inner), FALSE;
-  crypto_generichash (hash, sizeof hash, (const guint8 *) text, len, NULL, 0);
-  ConfVectorFile *vf = g_new0 (ConfVectorFile, 1);
-  vf->name = g_strdup (file);
-  vf->blake2b = g_malloc (65);
-  base_hex_encode (hash, sizeof hash, vf->blake2b);
-  g_ptr_array_add (plan->files, vf);
-  if (strcmp (vf->blake2b, listed->blake2b) != 0)
-    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
-                      "%s: altered: its BLAKE2b-256 is not the one %s lists", path,
-                      CONF_MANIFEST_FILE);
-
   g_autoptr (JsonObject) root = conf_json_parse_object (text, len, &inner);
   const char *schema;
   JsonArray *groups;
@@ -341,15 +323,63 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifes
   return TRUE;
 }
 
+
+static ConfPlan *
+plan_new (void)
+{
+  ConfPlan *plan = g_new0 (ConfPlan, 1);
+  plan->tests = g_ptr_array_new_with_free_func (test_free);
+  plan->files = g_ptr_array_new_with_free_func (file_free);
+  return plan;
+}
+
+ConfPlan *
+conf_plan_parse_file (const char *path, const char *text, gsize len, GError **error)
+{
+  g_return_val_if_fail (path != NULL && (text != NULL || len == 0), NULL);
+  g_autoptr (ConfPlan) plan = plan_new ();
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *file = g_path_get_basename (path);
+  if (!parse_file (plan, names, path, file, text ? text : "", len, error))
+    return NULL;
+  return g_steal_pointer (&plan);
+}
+
+static gboolean
+load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifestEntry *listed,
+           GError **error)
+{
+  const char *file = listed->name;
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *text = NULL;
+  gsize len;
+  GError *inner = NULL;
+  guint8 hash[32];
+
+  if ((text = base_file_read_regular (path, CONF_PLAN_MAX_FILE_BYTES, &len, NULL, &inner))
+      == NULL)
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
+           g_error_free (inner), FALSE;
+  crypto_generichash (hash, sizeof hash, (const guint8 *) text, len, NULL, 0);
+  ConfVectorFile *vf = g_new0 (ConfVectorFile, 1);
+  vf->name = g_strdup (file);
+  vf->blake2b = g_malloc (65);
+  base_hex_encode (hash, sizeof hash, vf->blake2b);
+  g_ptr_array_add (plan->files, vf);
+  if (strcmp (vf->blake2b, listed->blake2b) != 0)
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                      "%s: altered: its BLAKE2b-256 is not the one %s lists", path,
+                      CONF_MANIFEST_FILE);
+  return parse_file (plan, names, path, file, text, len, error);
+}
+
 ConfPlan *
 conf_plan_load (const char *dir, GError **error)
 {
   g_autoptr (ConfManifest) manifest = conf_manifest_check_dir (dir, error);
   if (manifest == NULL)
     return NULL;
-  g_autoptr (ConfPlan) plan = g_new0 (ConfPlan, 1);
-  plan->tests = g_ptr_array_new_with_free_func (test_free);
-  plan->files = g_ptr_array_new_with_free_func (file_free);
+  g_autoptr (ConfPlan) plan = plan_new ();
   g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < manifest->entries->len; i++)
     {
