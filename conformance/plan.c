@@ -9,8 +9,10 @@
 #include "conformance/plan.h"
 
 #include "base/file.h"
+#include "base/text.h"
 #include "conformance/json.h"
 #include "conformance/manifest.h"
+#include "conformance/profile.h"
 #include "base/hex.h"
 #include "model/std/common.h"
 
@@ -141,11 +143,18 @@ parse_step (JsonNode *node, GError **error)
       g_auto (GStrv) codes = string_array (expect, "any_code", TRUE, error);
       if (codes == NULL)
         return conf_step_free (s), NULL;
+      if (codes[0] == NULL)
+        {
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                     "expect.any_code: expected at least one ESSC-STD error code");
+          return conf_step_free (s), NULL;
+        }
       s->any_codes = g_array_new (FALSE, FALSE, sizeof (ModelStdCode));
       for (int i = 0; codes[i] != NULL; i++)
         {
           ModelStdCode c;
-          if (!model_std_code_from_name (codes[i], &c))
+          /* ok is no refusal's code: no response could meet the step */
+          if (!model_std_code_from_name (codes[i], &c) || c == MODEL_STD_OK)
             {
               base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                           "expect.any_code: '%s' is not an ESSC-STD error code", codes[i]);
@@ -158,7 +167,7 @@ parse_step (JsonNode *node, GError **error)
     {
       if (!conf_json_get_string (expect, "code", &code, error))
         return conf_step_free (s), NULL;
-      if (!model_std_code_from_name (code, &s->expect_code))
+      if (!model_std_code_from_name (code, &s->expect_code) || s->expect_code == MODEL_STD_OK)
         {
           base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "expect.code: '%s' is not an ESSC-STD error code", code);
@@ -272,6 +281,14 @@ parse_file (ConfPlan *plan, GHashTable *names, const char *path, const char *fil
           || !conf_json_get_object (go, "profile", &profile, &inner)
           || !conf_json_get_array (go, "tests", &tests, &inner))
         return fail_at (error, path, where, inner);
+      /* a test of another role would be played by no run: never a smaller suite */
+      if (!conf_profile_role_valid (role))
+        {
+          g_autofree char *shown = base_text_printable (role, strlen (role), 64);
+          return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                            "%s: %s.role: '%s', expected verifier, channel or platform", path,
+                            where, shown);
+        }
       g_autoptr (GPtrArray) setup = parse_steps (go, "setup", &inner);
       if (setup == NULL)
         return fail_at (error, path, where, inner);
@@ -294,6 +311,14 @@ parse_file (ConfPlan *plan, GHashTable *names, const char *path, const char *fil
               || !conf_json_get_string (to, "comment", &comment, &inner)
               || !conf_json_get_string (to, "result", &result, &inner))
             return fail_at (error, path, twhere, inner);
+          if (strcmp (result, "valid") != 0 && strcmp (result, "invalid") != 0
+              && strcmp (result, "acceptable") != 0)
+            {
+              g_autofree char *shown = base_text_printable (result, strlen (result), 64);
+              return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                                "%s: %s.result: '%s', expected valid, invalid or acceptable",
+                                path, twhere, shown);
+            }
           ConfTest *test = g_new0 (ConfTest, 1);
           g_ptr_array_add (plan->tests, test);
           test->name = g_strdup (name);

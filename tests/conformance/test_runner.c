@@ -120,6 +120,21 @@ test_plan_malformed (Tmp *t, gconstpointer data)
       ":[{\"op\":\"echo\"", "\"requirements\":[],\"comment\":\"c\",\"flags\":[],\"result\":\"valid\","
       "\"steps\":[{\"op\":\"echo\"", "names no requirement" },
     { "{\"tcId\":4", "{\"tcId\":\"4\"", "member 'tcId': expected an integer" },
+    /* tests of a role no run plays were loaded, then played by none (found by
+     * tests/fuzz/fuzz_vectors.c) */
+    { "\"role\":\"verifier\",\"profile\":{\"tier\":2}",
+      "\"role\":\"veriaudit_chaifier\",\"profile\":{\"tier\":2}",
+      "testGroups[1].role: 'veriaudit_chaifier', expected verifier, channel or platform" },
+    /* and a result docs/VECTORS.md does not have (also found by fuzz_vectors.c) */
+    { "\"result\":\"valid\",\"steps\":[{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true}}",
+      "\"result\":\"valicccd\",\"steps\":[{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true}}",
+      "testGroups[1].tests[0].result: 'valicccd', expected valid, invalid or acceptable" },
+    /* steps no response can meet: refused with ok, or with none of no codes (found with
+     * fuzz_vectors.c, whose response made from a step's expectation the client refused) */
+    { "\"code\":\"expired\"", "\"code\":\"ok\"", "'ok' is not an ESSC-STD error code" },
+    { "\"code\":\"expired\"", "\"any_code\":[]", "expect.any_code: expected at least one" },
+    { "\"code\":\"expired\"", "\"any_code\":[\"expired\",\"ok\"]",
+      "expect.any_code: 'ok' is not an ESSC-STD error code" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
