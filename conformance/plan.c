@@ -348,7 +348,6 @@ parse_file (ConfPlan *plan, GHashTable *names, const char *path, const char *fil
   return TRUE;
 }
 
-
 static ConfPlan *
 plan_new (void)
 {
