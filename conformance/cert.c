@@ -261,8 +261,9 @@ static gboolean
 get_fixed (JsonObject *o, const char *member, const char *want, GError **error)
 {
   const char *got;
-  if (!conf_json_get_string (o, member, &got, error))
-    return FALSE;
+  g_autoptr (GError) inner = NULL;
+  if (!conf_json_get_string (o, member, &got, &inner))
+    return malformed (error, "%s", inner->message);
   if (strcmp (got, want) != 0)
     {
       g_autofree char *shown = g_strescape (got, NULL);
@@ -338,19 +339,21 @@ decode (JsonObject *obj, Decoded *d, guint8 key_id[MODEL_KEY_ID_LEN], GError **e
   d->owned = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   if (!only_members (obj, "report", top, G_N_ELEMENTS (top), error)
       || !get_fixed (obj, "schema", CONF_CERT_SCHEMA, error)
-      || !get_fixed (obj, "suite", CONF_CERT_SUITE, error)
-      || !conf_json_get_string (obj, "essc_version", &d->report.essc_version, error)
-      || !conf_json_get_array (obj, "vectors", &vectors, error)
-      || !conf_json_get_object (obj, "profile", &d->report.profile, error)
-      || !conf_json_get_object (obj, "iut", &iut, error)
-      || !conf_json_get_string (obj, "started_at", &started, error)
-      || !conf_json_get_string (obj, "ended_at", &ended, error)
-      || !conf_json_get_object (obj, "summary", &summary, error)
-      || !conf_json_get_string (obj, "verdict", &verdict, error)
-      || !conf_json_get_array (obj, "tests", &tests, error)
-      || !conf_json_get_array (obj, "waivers_used", &waivers, error)
-      || !conf_json_get_object (obj, "signer", &signer, error))
+      || !get_fixed (obj, "suite", CONF_CERT_SUITE, error))
     return FALSE;
+  /* the getters' errors are CONF_JSON_ERROR's: this module's are CONF_CERT_ERROR */
+  if (!conf_json_get_string (obj, "essc_version", &d->report.essc_version, &inner)
+      || !conf_json_get_array (obj, "vectors", &vectors, &inner)
+      || !conf_json_get_object (obj, "profile", &d->report.profile, &inner)
+      || !conf_json_get_object (obj, "iut", &iut, &inner)
+      || !conf_json_get_string (obj, "started_at", &started, &inner)
+      || !conf_json_get_string (obj, "ended_at", &ended, &inner)
+      || !conf_json_get_object (obj, "summary", &summary, &inner)
+      || !conf_json_get_string (obj, "verdict", &verdict, &inner)
+      || !conf_json_get_array (obj, "tests", &tests, &inner)
+      || !conf_json_get_array (obj, "waivers_used", &waivers, &inner)
+      || !conf_json_get_object (obj, "signer", &signer, &inner))
+    return malformed (error, "%s", inner->message);
   if (!only_members (iut, "iut", iut_members, G_N_ELEMENTS (iut_members), error)
       || !only_members (signer, "signer", signer_members, 1, error))
     return FALSE;

@@ -11,6 +11,7 @@
  */
 #include "conformance/client.h"
 
+#include "base/error.h"
 #include "conformance/json.h"
 #include "conformance/transport.h"
 
@@ -132,22 +133,20 @@ request_line (gint64 id, const char *op, JsonObject *params)
   return conf_json_to_line_literal (root);
 }
 
-/* Parses one response line into out; a protocol failure otherwise. */
-static gboolean
-parse_response (ConfClient *c, const char *op, gint64 id, gboolean zero_if_malformed,
-                const char *line, gsize len, ConfCallResult *out, GError **error)
+gboolean
+conf_client_parse_response (const char *op, gint64 id, gboolean zero_if_malformed,
+                            const char *line, gsize len, ConfCallResult *out, GError **error)
 {
   g_autoptr (GError) inner = NULL;
-  g_autoptr (JsonObject) obj = conf_json_parse_object (line, len, &inner);
+  g_return_val_if_fail (op != NULL && (line != NULL || len == 0) && out != NULL, FALSE);
+#define BAD(...) base_fail (error, CONF_CLIENT_ERROR, CONF_CALL_PROTOCOL, __VA_ARGS__)
+  g_autoptr (JsonObject) obj = conf_json_parse_object (line ? line : "", len, &inner);
   if (obj == NULL)
     {
-      g_autofree char *q = line_quote (line, len);
-      return fail_call (c, error, CONF_CALL_PROTOCOL, 0,
-                        "the response to '%s' (id %" G_GINT64_FORMAT ") is not a JSON object "
-                        "(%s): %s",
-                        op, id, inner->message, q);
+      g_autofree char *q = line_quote (line ? line : "", len);
+      return BAD ("the response to '%s' (id %" G_GINT64_FORMAT ") is not a JSON object (%s): %s",
+                  op, id, inner->message, q);
     }
-#define BAD(...) fail_call (c, error, CONF_CALL_PROTOCOL, 0, __VA_ARGS__)
   gint64 rid;
   gboolean ok;
   if (!conf_json_get_int (obj, "id", &rid, &inner) || !conf_json_get_bool (obj, "ok", &ok, &inner))
@@ -189,6 +188,18 @@ parse_response (ConfClient *c, const char *op, gint64 id, gboolean zero_if_malfo
   out->code = code;
   out->message = g_strdup (message);
   return TRUE;
+}
+
+/* Parses one response line into out; a protocol failure (the client then
+ * dead) otherwise. */
+static gboolean
+parse_response (ConfClient *c, const char *op, gint64 id, gboolean zero_if_malformed,
+                const char *line, gsize len, ConfCallResult *out, GError **error)
+{
+  g_autoptr (GError) inner = NULL;
+  if (conf_client_parse_response (op, id, zero_if_malformed, line, len, out, &inner))
+    return TRUE;
+  return fail_call (c, error, CONF_CALL_PROTOCOL, 0, "%s", inner->message);
 }
 
 /* One exchange of line, whose id is id (0: none); zero_ok as parse_response. */

@@ -146,6 +146,23 @@ gboolean conf_client_call (ConfClient *client, const char *op, JsonObject *param
 gboolean conf_client_call_line (ConfClient *client, const char *op, const char *text,
                                 ConfCallResult *out, GError **error);
 
+/*
+ * What a call does with the response line it got (len bytes, not
+ * necessarily NUL-terminated) to request id of op, without a transport:
+ * parses it strictly (conformance/json.h) and checks it is a response to
+ * that request (docs/ADAPTER.md section 2): `id` equal to id (or 0 for a
+ * `malformed` refusal when zero_if_malformed), `ok` a boolean, then an
+ * object `result`, or an object `error` whose `code` is an ESSC-STD error
+ * code and whose `message`, when present, a string.  TRUE with *out
+ * filled (its id left as it is; clear it with conf_call_result_clear);
+ * FALSE with CONF_CLIENT_ERROR CONF_CALL_PROTOCOL saying what was wrong,
+ * quoting the start of the line, without the class prefix a failed call
+ * adds.
+ */
+gboolean conf_client_parse_response (const char *op, gint64 id, gboolean zero_if_malformed,
+                                     const char *line, gsize len, ConfCallResult *out,
+                                     GError **error);
+
 /* FALSE once a call failed or the client was stopped. */
 gboolean conf_client_alive (ConfClient *client);
 /* The pid (= process group id) of the IUT's shell; 0 over HTTP. */

@@ -79,6 +79,76 @@ nesting_depth (const char *text, gsize len)
   return max;
 }
 
+/* The value of the 4 hex digits at p (at least 4 bytes), or -1. */
+static gint
+hex4 (const char *p)
+{
+  gint v = 0;
+  for (int k = 0; k < 4; k++)
+    {
+      gint d = g_ascii_xdigit_value (p[k]);
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/*
+ * The offset of the first escape in a string of text that is not JSON's
+ * (RFC 8259 section 7: \" \\ \/ \b \f \n \r \t and \u with four hex
+ * digits, a UTF-16 surrogate only as a high-low pair), or -1 when there is
+ * none; *what says what is wrong.  json-glib takes any escape (\q is q)
+ * and decodes a lone surrogate into bytes that are not UTF-8, which would
+ * reach every consumer of the strings, so both are refused before parsing.
+ */
+static gssize
+bad_escape (const char *text, gsize len, const char **what)
+{
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (!in_string)
+        {
+          in_string = c == '"';
+          continue;
+        }
+      if (c == '"')
+        {
+          in_string = FALSE;
+          continue;
+        }
+      if (c != '\\')
+        continue;
+      if (i + 1 >= len)
+        return *what = "an escape cut short", (gssize) i;
+      char e = text[i + 1];
+      if (e != 'u')
+        {
+          if (strchr ("\"\\/bfnrt", e) == NULL || e == '\0')
+            return *what = "an escape that JSON does not have", (gssize) i;
+          i++;
+          continue;
+        }
+      gint u = i + 6 <= len ? hex4 (text + i + 2) : -1;
+      if (u < 0)
+        return *what = "\\u without four hex digits", (gssize) i;
+      if (u >= 0xdc00 && u <= 0xdfff)
+        return *what = "a low surrogate without its high one", (gssize) i;
+      if (u >= 0xd800 && u <= 0xdbff)
+        {
+          gint low = i + 12 <= len && text[i + 6] == '\\' && text[i + 7] == 'u'
+                         ? hex4 (text + i + 8) : -1;
+          if (low < 0xdc00 || low > 0xdfff)
+            return *what = "a high surrogate without its low one", (gssize) i;
+          i += 6;
+        }
+      i += 5;
+    }
+  return -1;
+}
+
 /* TRUE when the n digits (no sign) are an integer of -2^63..2^63-1 with
  * that sign. */
 static gboolean
@@ -98,15 +168,20 @@ fits_int64 (const char *digits, gsize n, gboolean negative)
  * (docs/ADAPTER.md section 2 forbids that).  Each such literal outside a
  * string is replaced by OUT_OF_RANGE (with its sign), a number json-glib
  * reads as a double beyond the range, which every integer getter refuses.
- * Returns: (transfer full) the text to parse, or NULL when it has no
+ * *out gets (transfer full) the text to parse, or NULL when it has no
  * such literal (the common case: nothing is copied).
+ *
+ * A number with a fraction or an exponent beyond the range of a double
+ * (1e999) has no value: json-glib would read it as an infinity, which no
+ * JSON text can hold, so the line written back would not be JSON.  Returns
+ * FALSE with *bad its offset for the first such number.
  */
 #define OUT_OF_RANGE "9.3e18"
 
-static GString *
-without_big_integers (const char *text, gsize len)
+static gboolean
+rewrite_numbers (const char *text, gsize len, GString **out_text, gsize *bad)
 {
-  GString *out = NULL;
+  g_autoptr (GString) out = NULL;
   gsize copied = 0;
   gboolean in_string = FALSE;
   for (gsize i = 0; i < len; i++)
@@ -145,11 +220,18 @@ without_big_integers (const char *text, gsize len)
       while (j < len && (g_ascii_isdigit (text[j]) || text[j] == '.' || text[j] == 'e'
                          || text[j] == 'E' || text[j] == '+' || text[j] == '-'))
         j++;
+      if (!integer)
+        {
+          g_autofree char *number = g_strndup (text + start, j - start);
+          if (isinf (g_ascii_strtod (number, NULL)))
+            return *bad = start, FALSE;
+        }
       i = j - 1;
     }
   if (out != NULL)
     g_string_append_len (out, text + copied, (gssize) (len - copied));
-  return out;
+  *out_text = g_steal_pointer (&out);
+  return TRUE;
 }
 
 JsonObject *
@@ -167,7 +249,15 @@ conf_json_parse_object (const char *text, gsize len, GError **error)
     return fail (error, "JSON: invalid UTF-8 at byte %zu", (gsize) (end - text)), NULL;
   if (nesting_depth (text, len) > CONF_JSON_MAX_DEPTH)
     return fail (error, "JSON: nested deeper than %d levels", CONF_JSON_MAX_DEPTH), NULL;
-  g_autoptr (GString) checked = without_big_integers (text, len);
+  const char *what = NULL;
+  gssize bad = bad_escape (text, len, &what);
+  if (bad >= 0)
+    return fail (error, "JSON: %s at byte %" G_GSSIZE_FORMAT, what, bad), NULL;
+  g_autoptr (GString) checked = NULL;
+  gsize at = 0;
+  if (!rewrite_numbers (text, len, &checked, &at))
+    return fail (error, "JSON: the number at byte %zu is beyond the range of a double", at),
+           NULL;
   if (checked != NULL)
     text = checked->str, len = checked->len;
   if (!json_parser_load_from_data (parser, text, (gssize) len, &inner))

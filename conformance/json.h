@@ -37,7 +37,9 @@ gboolean conf_hex_decode_fixed (const char *hex, guint8 *out, gsize len, GError 
 /*
  * Parses len bytes (not NUL-terminated necessarily) as one JSON object:
  * valid UTF-8, no NUL, nested at most CONF_JSON_MAX_DEPTH deep, an object
- * at the top.  An integer literal outside -2^63..2^63-1 is never wrapped
+ * at the top, only JSON's escapes in strings (a UTF-16 surrogate only as a
+ * high-low pair), no number with a fraction or an exponent beyond the
+ * range of a double.  An integer literal outside -2^63..2^63-1 is never wrapped
  * into range: it is held as a double beyond the range, so the integer
  * getters refuse it (docs/ADAPTER.md section 2).  Returns: (transfer full)
  * the object, or NULL with MALFORMED saying what was wrong.

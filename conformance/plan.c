@@ -9,8 +9,10 @@
 #include "conformance/plan.h"
 
 #include "base/file.h"
+#include "base/text.h"
 #include "conformance/json.h"
 #include "conformance/manifest.h"
+#include "conformance/profile.h"
 #include "base/hex.h"
 #include "model/std/common.h"
 
@@ -141,11 +143,18 @@ parse_step (JsonNode *node, GError **error)
       g_auto (GStrv) codes = string_array (expect, "any_code", TRUE, error);
       if (codes == NULL)
         return conf_step_free (s), NULL;
+      if (codes[0] == NULL)
+        {
+          base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                     "expect.any_code: expected at least one ESSC-STD error code");
+          return conf_step_free (s), NULL;
+        }
       s->any_codes = g_array_new (FALSE, FALSE, sizeof (ModelStdCode));
       for (int i = 0; codes[i] != NULL; i++)
         {
           ModelStdCode c;
-          if (!model_std_code_from_name (codes[i], &c))
+          /* ok is no refusal's code: no response could meet the step */
+          if (!model_std_code_from_name (codes[i], &c) || c == MODEL_STD_OK)
             {
               base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                           "expect.any_code: '%s' is not an ESSC-STD error code", codes[i]);
@@ -158,7 +167,7 @@ parse_step (JsonNode *node, GError **error)
     {
       if (!conf_json_get_string (expect, "code", &code, error))
         return conf_step_free (s), NULL;
-      if (!model_std_code_from_name (code, &s->expect_code))
+      if (!model_std_code_from_name (code, &s->expect_code) || s->expect_code == MODEL_STD_OK)
         {
           base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
                       "expect.code: '%s' is not an ESSC-STD error code", code);
@@ -235,32 +244,14 @@ parse_steps (JsonObject *obj, const char *member, GError **error)
   return g_steal_pointer (&steps);
 }
 
+/* The tests of the vector file text (len bytes) appended to plan; path
+ * names it in errors, file is its name in each test; names holds the test
+ * names seen so far. */
 static gboolean
-load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifestEntry *listed,
-           GError **error)
+parse_file (ConfPlan *plan, GHashTable *names, const char *path, const char *file,
+            const char *text, gsize len, GError **error)
 {
-  const char *file = listed->name;
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autofree char *text = NULL;
-  gsize len;
   GError *inner = NULL;
-  guint8 hash[32];
-
-  if ((text = base_file_read_regular (path, CONF_PLAN_MAX_FILE_BYTES, &len, NULL, &inner))
-      == NULL)
-    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
-           g_error_free (inner), FALSE;
-  crypto_generichash (hash, sizeof hash, (const guint8 *) text, len, NULL, 0);
-  ConfVectorFile *vf = g_new0 (ConfVectorFile, 1);
-  vf->name = g_strdup (file);
-  vf->blake2b = g_malloc (65);
-  base_hex_encode (hash, sizeof hash, vf->blake2b);
-  g_ptr_array_add (plan->files, vf);
-  if (strcmp (vf->blake2b, listed->blake2b) != 0)
-    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
-                      "%s: altered: its BLAKE2b-256 is not the one %s lists", path,
-                      CONF_MANIFEST_FILE);
-
   g_autoptr (JsonObject) root = conf_json_parse_object (text, len, &inner);
   const char *schema;
   JsonArray *groups;
@@ -290,6 +281,14 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifes
           || !conf_json_get_object (go, "profile", &profile, &inner)
           || !conf_json_get_array (go, "tests", &tests, &inner))
         return fail_at (error, path, where, inner);
+      /* a test of another role would be played by no run: never a smaller suite */
+      if (!conf_profile_role_valid (role))
+        {
+          g_autofree char *shown = base_text_printable (role, strlen (role), 64);
+          return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                            "%s: %s.role: '%s', expected verifier, channel or platform", path,
+                            where, shown);
+        }
       g_autoptr (GPtrArray) setup = parse_steps (go, "setup", &inner);
       if (setup == NULL)
         return fail_at (error, path, where, inner);
@@ -312,6 +311,14 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifes
               || !conf_json_get_string (to, "comment", &comment, &inner)
               || !conf_json_get_string (to, "result", &result, &inner))
             return fail_at (error, path, twhere, inner);
+          if (strcmp (result, "valid") != 0 && strcmp (result, "invalid") != 0
+              && strcmp (result, "acceptable") != 0)
+            {
+              g_autofree char *shown = base_text_printable (result, strlen (result), 64);
+              return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                                "%s: %s.result: '%s', expected valid, invalid or acceptable",
+                                path, twhere, shown);
+            }
           ConfTest *test = g_new0 (ConfTest, 1);
           g_ptr_array_add (plan->tests, test);
           test->name = g_strdup (name);
@@ -341,15 +348,62 @@ load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifes
   return TRUE;
 }
 
+static ConfPlan *
+plan_new (void)
+{
+  ConfPlan *plan = g_new0 (ConfPlan, 1);
+  plan->tests = g_ptr_array_new_with_free_func (test_free);
+  plan->files = g_ptr_array_new_with_free_func (file_free);
+  return plan;
+}
+
+ConfPlan *
+conf_plan_parse_file (const char *path, const char *text, gsize len, GError **error)
+{
+  g_return_val_if_fail (path != NULL && (text != NULL || len == 0), NULL);
+  g_autoptr (ConfPlan) plan = plan_new ();
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *file = g_path_get_basename (path);
+  if (!parse_file (plan, names, path, file, text ? text : "", len, error))
+    return NULL;
+  return g_steal_pointer (&plan);
+}
+
+static gboolean
+load_file (ConfPlan *plan, GHashTable *names, const char *dir, const ConfManifestEntry *listed,
+           GError **error)
+{
+  const char *file = listed->name;
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *text = NULL;
+  gsize len;
+  GError *inner = NULL;
+  guint8 hash[32];
+
+  if ((text = base_file_read_regular (path, CONF_PLAN_MAX_FILE_BYTES, &len, NULL, &inner))
+      == NULL)
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED, "%s", inner->message),
+           g_error_free (inner), FALSE;
+  crypto_generichash (hash, sizeof hash, (const guint8 *) text, len, NULL, 0);
+  ConfVectorFile *vf = g_new0 (ConfVectorFile, 1);
+  vf->name = g_strdup (file);
+  vf->blake2b = g_malloc (65);
+  base_hex_encode (hash, sizeof hash, vf->blake2b);
+  g_ptr_array_add (plan->files, vf);
+  if (strcmp (vf->blake2b, listed->blake2b) != 0)
+    return base_fail (error, CONF_PLAN_ERROR, MODEL_STD_MALFORMED,
+                      "%s: altered: its BLAKE2b-256 is not the one %s lists", path,
+                      CONF_MANIFEST_FILE);
+  return parse_file (plan, names, path, file, text, len, error);
+}
+
 ConfPlan *
 conf_plan_load (const char *dir, GError **error)
 {
   g_autoptr (ConfManifest) manifest = conf_manifest_check_dir (dir, error);
   if (manifest == NULL)
     return NULL;
-  g_autoptr (ConfPlan) plan = g_new0 (ConfPlan, 1);
-  plan->tests = g_ptr_array_new_with_free_func (test_free);
-  plan->files = g_ptr_array_new_with_free_func (file_free);
+  g_autoptr (ConfPlan) plan = plan_new ();
   g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < manifest->entries->len; i++)
     {

@@ -67,6 +67,16 @@ typedef struct {
 /* Loads every *.json of dir.  Returns: (transfer full) or NULL with error. */
 ConfPlan *conf_plan_load (const char *dir, GError **error);
 void conf_plan_free (ConfPlan *plan);
+/*
+ * Parses one vector file's bytes (text, len bytes, not necessarily
+ * NUL-terminated) as conf_plan_load parses each file it loads, with the
+ * same checks and errors, path naming the file in them (each test's file
+ * is its last component); no manifest is involved, so files is left
+ * empty.  Returns: (transfer full) the plan of its tests, or NULL with
+ * error.
+ */
+ConfPlan *conf_plan_parse_file (const char *path, const char *text, gsize len, GError **error);
+
 
 /* The tests of one role.  Returns: (transfer container) ConfTest* of plan. */
 GPtrArray *conf_plan_for_role (const ConfPlan *plan, const char *role);

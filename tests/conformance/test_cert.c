@@ -626,6 +626,11 @@ test_not_canonical (void)
     { "\"role\":\"channel\",\"version\"", "\"role\":\"holder\",\"version\"", "iut.role" },
     { "\"name\":\"card/lost\"", "\"name\":\"qr/replay\"", "a second test of the same name" },
     { "\"tests\":[", "\"tests\":[1,", "tests[0]: expected an object" },
+    /* a top-level member of another type: CONF_CERT_ERROR too, not the JSON
+     * getters' CONF_JSON_ERROR (found by tests/fuzz/fuzz_cert.c) */
+    { "\"verdict\":\"not conformant\"", "\"verdict\":false", "member 'verdict': expected a string" },
+    { "\"schema\":\"essc-conformance-report/2\"", "\"schema\":2",
+      "member 'schema': expected a string" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (edits); i++)
     {

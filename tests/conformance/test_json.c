@@ -49,6 +49,60 @@ test_parse_hostile (void)
   g_string_free (deep, TRUE);
 }
 
+/* Only JSON's escapes are read (json-glib took any, \\q as q), and a
+ * UTF-16 surrogate only in a pair: a lone one used to decode into bytes
+ * that are not UTF-8, so the line written back did not parse (found by
+ * tests/fuzz/fuzz_json.c). */
+static void
+test_escapes (void)
+{
+  const char *bad[] = { "{\"s\":\"\\ud83d0\"}", "{\"s\":\"\\ud83dx\\u0041\"}",
+                        "{\"s\":\"\\udc00x\"}", "{\"s\":\"\\ud800\\ud800\"}",
+                        "{\"\\udfff\":1}", "{\"s\":\"\\e\"}", "{\"s\":\"a\\qb\"}",
+                        "{\"s\":\"\\u12\"}", "{\"s\":\"\\u12g4\"}" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonObject) o = conf_json_parse_object (bad[i], strlen (bad[i]), &error);
+      g_assert_null (o);
+      g_assert_error (error, CONF_JSON_ERROR, MODEL_STD_MALFORMED);
+      g_assert_nonnull (strstr (error->message, "at byte"));
+    }
+  const char *good = "{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\\uD83D\\uDE00\"}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) o = conf_json_parse_object (good, strlen (good), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (o, "s"), ==,
+                   "\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80\xf0\x9f\x98\x80");
+}
+
+/* A real beyond a double's range is refused: json-glib read 1e999 as an
+ * infinity, which conf_json_to_line wrote as "inf.0", not JSON (found by
+ * tests/fuzz/fuzz_json.c).  Small ones and huge integers are read. */
+static void
+test_real_range (void)
+{
+  const char *bad[] = { "{\"c\":922337e23453}", "{\"c\":-1e999}", "{\"c\":[1.5E+400]}",
+                        "{\"c\":1797693134862315807937289714053034150799341327710990.0e260}" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonObject) o = conf_json_parse_object (bad[i], strlen (bad[i]), &error);
+      g_assert_null (o);
+      g_assert_error (error, CONF_JSON_ERROR, MODEL_STD_MALFORMED);
+      g_assert_nonnull (strstr (error->message, "beyond the range of a double"));
+    }
+  g_autoptr (GError) error = NULL;
+  const char *fine = "{\"a\":1e-999,\"b\":-1.7976931348623157e308,\"s\":\"1e999\",\"i\":1"
+                     "0000000000000000000000000000000000000000000000000000000000000000000000}";
+  g_autoptr (JsonObject) f = conf_json_parse_object (fine, strlen (fine), &error);
+  g_assert_no_error (error);
+  g_autoptr (JsonNode) n = json_node_init_object (json_node_alloc (), f);
+  g_autofree char *line = conf_json_to_line (n);
+  g_autoptr (JsonObject) again = conf_json_parse_object (line, strlen (line), &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_getters (void)
 {
@@ -245,6 +299,8 @@ main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   g_test_add_func ("/conf/json/parse-hostile", test_parse_hostile);
+  g_test_add_func ("/conf/json/escapes", test_escapes);
+  g_test_add_func ("/conf/json/real-range", test_real_range);
   g_test_add_func ("/conf/json/getters", test_getters);
   g_test_add_func ("/conf/json/integer-range", test_integer_range);
   g_test_add_func ("/conf/json/literal-integer", test_literal_integer);

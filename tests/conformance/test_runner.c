@@ -120,6 +120,21 @@ test_plan_malformed (Tmp *t, gconstpointer data)
       ":[{\"op\":\"echo\"", "\"requirements\":[],\"comment\":\"c\",\"flags\":[],\"result\":\"valid\","
       "\"steps\":[{\"op\":\"echo\"", "names no requirement" },
     { "{\"tcId\":4", "{\"tcId\":\"4\"", "member 'tcId': expected an integer" },
+    /* tests of a role no run plays were loaded, then played by none (found by
+     * tests/fuzz/fuzz_vectors.c) */
+    { "\"role\":\"verifier\",\"profile\":{\"tier\":2}",
+      "\"role\":\"veriaudit_chaifier\",\"profile\":{\"tier\":2}",
+      "testGroups[1].role: 'veriaudit_chaifier', expected verifier, channel or platform" },
+    /* and a result docs/VECTORS.md does not have (also found by fuzz_vectors.c) */
+    { "\"result\":\"valid\",\"steps\":[{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true}}",
+      "\"result\":\"valicccd\",\"steps\":[{\"op\":\"echo\",\"params\":{},\"expect\":{\"ok\":true}}",
+      "testGroups[1].tests[0].result: 'valicccd', expected valid, invalid or acceptable" },
+    /* steps no response can meet: refused with ok, or with none of no codes (found with
+     * fuzz_vectors.c, whose response made from a step's expectation the client refused) */
+    { "\"code\":\"expired\"", "\"code\":\"ok\"", "'ok' is not an ESSC-STD error code" },
+    { "\"code\":\"expired\"", "\"any_code\":[]", "expect.any_code: expected at least one" },
+    { "\"code\":\"expired\"", "\"any_code\":[\"expired\",\"ok\"]",
+      "expect.any_code: 'ok' is not an ESSC-STD error code" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -205,6 +220,21 @@ test_waivers_file (Tmp *t, gconstpointer data)
   g_autofree char *bad = put (t, "w.txt", "ok line\n!bad\n");
   g_assert_null (conf_waivers_load (bad, &error));
   g_assert_nonnull (strstr (error->message, "w.txt:2"));
+  g_clear_error (&error);
+
+  /* A file of the largest size, one short waiver a line, is read at once (each name
+   * used to be compared with every earlier one: 54 s for these 1 MiB). */
+  g_autoptr (GString) many = g_string_new (NULL);
+  guint n = 0;
+  while (many->len < (1 << 20) - 16)
+    g_string_append_printf (many, "t/%u\n", n++);
+  g_string_append (many, "t/0\n");
+  g_autofree char *big = put (t, "w.txt", many->str);
+  gint64 start = g_get_monotonic_time ();
+  g_assert_null (conf_waivers_load (big, &error));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_autofree char *where = g_strdup_printf ("w.txt:%u: t/0 is waived twice", n + 1);
+  g_assert_nonnull (strstr (error->message, where));
 }
 
 /* audit_chain recomputes the hashes: a good chain passes, an edited one fails. */
