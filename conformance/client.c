@@ -147,6 +147,9 @@ conf_client_parse_response (const char *op, gint64 id, gboolean zero_if_malforme
       return BAD ("the response to '%s' (id %" G_GINT64_FORMAT ") is not a JSON object (%s): %s",
                   op, id, inner->message, q);
     }
+  if (conf_json_escapes_nul (line, len))
+    return BAD ("the response to '%s' (id %" G_GINT64_FORMAT ") holds U+0000 in a string "
+                "(\\u0000, which a JSON library may cut there; docs/ADAPTER.md section 2)", op, id);
   gint64 rid;
   gboolean ok;
   if (!conf_json_get_int (obj, "id", &rid, &inner) || !conf_json_get_bool (obj, "ok", &ok, &inner))

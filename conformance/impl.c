@@ -272,28 +272,6 @@ respond_gerror (gint64 id, const GError *error)
   return respond_error (id, (ModelStdCode) error->code, error->message);
 }
 
-/* TRUE when a JSON string of text escapes U+0000: json-glib would cut the
- * string there, so "A\u0000B" would silently become "A". */
-static gboolean
-escapes_nul (const char *text, gsize len)
-{
-  gboolean in_string = FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!in_string)
-        in_string = text[i] == '"';
-      else if (text[i] == '"')
-        in_string = FALSE;
-      else if (text[i] == '\\' && i + 1 < len)
-        {
-          if (text[i + 1] == 'u' && i + 5 < len && memcmp (text + i + 2, "0000", 4) == 0)
-            return TRUE;
-          i++;
-        }
-    }
-  return FALSE;
-}
-
 static gboolean
 op_hello (ConfImpl *impl, JsonObject *params, JsonObject *result, GError **error)
 {
@@ -465,7 +443,7 @@ conf_impl_handle (ConfImpl *impl, const char *line, gsize len)
     return respond_gerror (id, error);
   if (version != 1)
     return respond_error (id, MODEL_STD_MALFORMED, "member 'essc': this is protocol version 1");
-  if (escapes_nul (line, len))
+  if (conf_json_escapes_nul (line, len))
     return respond_error (id, MODEL_STD_MALFORMED, "JSON: a string holds U+0000");
   if (!conf_json_get_string (request, "op", &op, &error))
     return respond_gerror (id, error);

@@ -268,6 +268,26 @@ conf_json_parse_object (const char *text, gsize len, GError **error)
   return json_object_ref (json_node_get_object (root));
 }
 
+gboolean
+conf_json_escapes_nul (const char *text, gsize len)
+{
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!in_string)
+        in_string = text[i] == '"';
+      else if (text[i] == '"')
+        in_string = FALSE;
+      else if (text[i] == '\\' && i + 1 < len)
+        {
+          if (text[i + 1] == 'u' && i + 5 < len && memcmp (text + i + 2, "0000", 4) == 0)
+            return TRUE;
+          i++;
+        }
+    }
+  return FALSE;
+}
+
 static JsonNode *
 member (JsonObject *obj, const char *name, GError **error)
 {

@@ -46,6 +46,12 @@ gboolean conf_hex_decode_fixed (const char *hex, guint8 *out, gsize len, GError 
  */
 JsonObject *conf_json_parse_object (const char *text, gsize len, GError **error);
 
+/* TRUE when a string of the JSON text escapes U+0000 (`\u0000`, member
+ * names included): json-glib cuts the string there, so "A\u0000B" would
+ * silently read as "A".  A request holding one is refused as malformed, a
+ * response as a protocol error (docs/ADAPTER.md section 2). */
+gboolean conf_json_escapes_nul (const char *text, gsize len);
+
 /* Typed getters: FALSE with MALFORMED "member 'x': expected ..." when the
  * member is missing or of another type (an integer getter also refuses a
  * number with a fraction or an exponent, and one outside 64 bits).

@@ -5,7 +5,8 @@
 # says: `code` an unknown error code, `ok-code` error code "ok", `ok-string`
 # "ok":"yes", `no-result` no result, `float-id` the id as 2.0, `array` a
 # JSON array, `deep` a result nested 100 levels, `no-id` no id, `nul` a NUL
-# byte inside the line.
+# byte inside the line, `escaped-nul` a string escaping U+0000 ("X\u0000junk",
+# which json-glib would read as "X").
 . "$(dirname "$0")/lib.sh"
 read_hello
 IFS= read -r line || exit 0
@@ -23,5 +24,6 @@ case $1 in
         printf '}}\n' ;;
   no-id) printf '{"ok":true,"result":{}}\n' ;;
   nul) printf '{"id":%s,"ok":true,"result":{"a":"\000"}}\n' "$id" ;;
+  escaped-nul) printf '{"id":%s,"ok":true,"result":{"a":"X\\u0000junk"}}\n' "$id" ;;
 esac
 cat >/dev/null

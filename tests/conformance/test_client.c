@@ -388,6 +388,7 @@ test_bad_response (void)
     { "array", "expected an object" },
     { "deep", "nested deeper than 64" },
     { "nul", "NUL" },
+    { "escaped-nul", "holds U+0000 in a string" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     expect_failure (start ("bad-response.sh", cases[i].mode, 5000), "echo", NULL,
