@@ -698,6 +698,28 @@ test_db_ownership (void)
   essc_test_remove_dir (dir);
 }
 
+/* Two essc conform runs writing one --db at once serialise (each run is one
+ * transaction, and a writer waits for the other's): both runs are kept. */
+static void
+test_db_concurrent_conform (void)
+{
+  g_autofree char *dir = essc_test_make_tmpdir ("essc-cli-XXXXXX");
+  g_autofree char *db = g_build_filename (dir, "conf.db", NULL);
+  g_autofree char *impl = g_strdup_printf ("%s impl --role channel", essc_test_bin ());
+  EsscTestRun r = essc_test_run_sh ("%s conform --role channel --impl '%s' --db %s > /dev/null & "
+                                    "a=$!; %s conform --role channel --impl '%s' --db %s "
+                                    "> /dev/null; b=$?; wait $a; echo \"$? $b\"",
+                                    essc_test_bin (), impl, db, essc_test_bin (), impl, db);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "0 0\n");
+  essc_test_run_clear (&r);
+  g_autofree char *runs = sql_text (db, "SELECT COUNT (*) FROM conformance_run");
+  g_assert_cmpstr (runs, ==, "2");
+  g_autofree char *tests = sql_text (db, "SELECT COUNT (DISTINCT run_id) FROM conformance_test");
+  g_assert_cmpstr (tests, ==, "2");
+  essc_test_remove_dir (dir);
+}
+
 /* Output that cannot be written (a full disk: /dev/full) is an error,
  * exit 3 with a message, not a success with nothing written. */
 static void
@@ -821,6 +843,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/sim/seed", test_sim_seed);
   g_test_add_func ("/cli/run-size", test_run_size);
   g_test_add_func ("/cli/db-ownership", test_db_ownership);
+  g_test_add_func ("/cli/db-concurrent-conform", test_db_concurrent_conform);
   g_test_add_func ("/cli/stdout-unwritable", test_stdout_unwritable);
   g_test_add_func ("/cli/calibrate/errors", test_calibrate_errors);
   return g_test_run ();
