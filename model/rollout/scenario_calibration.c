@@ -46,11 +46,14 @@ parse_free (const char *name, const char *value, ModelCalibration *c)
   if (!scen_number_key (name, &offset, &key_lo, &key_hi))
     return g_strdup_printf ("%s is not a number-valued key of the scenario, expected "
                             "free.GROUP.KEY naming one (e.g. free.adoption.innovation)", name);
-  g_auto (GStrv) words = g_strsplit (value, " ", -1);
+  /* the non-empty words, borrowed from the split (which keeps owning them:
+   * moving them inside it freed some twice and others never) */
+  g_auto (GStrv) split = g_strsplit (value, " ", -1);
+  const char *words[2] = { NULL, NULL };
   guint n = 0;
-  for (guint i = 0; words[i] != NULL; i++)
-    if (*words[i] != '\0')
-      words[n++] = words[i];
+  for (guint i = 0; split[i] != NULL; i++)
+    if (*split[i] != '\0' && n++ < G_N_ELEMENTS (words))
+      words[n - 1] = split[i];
   gboolean log_scale = n == 2 && strcmp (words[1], "log") == 0;
   const char *dots = n >= 1 ? strstr (words[0], "..") : NULL;
   if (dots == NULL || (n != 1 && !log_scale))

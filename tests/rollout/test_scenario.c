@@ -246,6 +246,12 @@ typedef struct {
 } BadCase;
 
 static const BadCase bad_cases[] = {
+  /* runs of blanks between a prior's words (the words were moved inside
+   * their own split: some freed twice, found by the scenario fuzz harness) */
+  { "prior-blanks", MINIMAL "[calibration]\nfree.adoption.innovation = 0.001..0.01  log\n"
+    "free.adoption.imitation = 0.01..0.1   a  b  c\n",
+    { "9: [calibration] free.adoption.imitation: \"0.01..0.1   a  b  c\" is not a prior, "
+      "expected LO..HI or LO..HI log" } },
   { "missing-name", "[scenario]\ndescription = x\n[population]\n" DATA_KEYS_POP
     "[channels]\n" DATA_KEYS_CH,
     { "1: [scenario] name: missing, expected a name for the scenario (required)" } },
