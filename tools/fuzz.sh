@@ -6,7 +6,8 @@
 # (read only) and the inputs it found before in BUILD/corpus/NAME/ (where new
 # ones go); a crash, leak, timeout or out-of-memory input goes to
 # BUILD/crashes/NAME-*.  Prints a line per harness (executions, executions
-# per second, coverage edges and features, corpus size, findings) and a
+# per second, coverage edges and features, corpus size, findings; the
+# seconds are those it ran, fewer when it stopped at a finding) and a
 # summary in BUILD/fuzz-summary.txt.  Exits 1 when any harness found
 # something, 2 on a usage error.
 set -u
@@ -26,9 +27,11 @@ for name in "$@"; do
   log="$build/logs/$name.log"
   echo "fuzz: $name for ${secs} s (log $log)" >&2
   before=$(ls "$build/crashes" | grep -c "^$name-" || true)
+  t0=$(date +%s)
   "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/crashes/$name-" "$build/corpus/$name" "$seeds" > "$log" 2>&1
   rc=$?
+  took=$(( $(date +%s) - t0 ))   # less than SECONDS when it stopped at a finding
   after=$(ls "$build/crashes" | grep -c "^$name-" || true)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
@@ -39,7 +42,7 @@ for name in "$@"; do
   n=$((after - before))
   if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then n=1; fi   # ended abnormally without an artifact
   [ "$n" -gt 0 ] && found=1
-  printf '%-12s %6s %12s %9s %7s %7s %7s %8s\n' "$name" "$secs" "${execs:-?}" "${rate:-?}" \
+  printf '%-12s %6s %12s %9s %7s %7s %7s %8s\n' "$name" "$took" "${execs:-?}" "${rate:-?}" \
     "${edges:-?}" "${feats:-?}" "${corp:-?}" "$n" >> "$summary"
   if [ "$rc" -ne 0 ]; then
     echo "fuzz: $name exited with $rc; the end of $log:" >&2
