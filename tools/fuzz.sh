@@ -15,6 +15,9 @@ set -u
 build=$1; secs=$2; shift 2
 case "$secs" in ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number: $secs" >&2; exit 2 ;; esac
 mkdir -p "$build/corpus" "$build/crashes" "$build/logs"
+# the harnesses read their data (scenarios, test files) from the source tree
+ESSC_SRCDIR=${ESSC_SRCDIR:-$(pwd)}
+export ESSC_SRCDIR
 summary="$build/fuzz-summary.txt"
 printf '%-12s %6s %12s %9s %7s %7s %7s %8s\n' harness seconds executions exec/s edges features corpus findings > "$summary"
 found=0

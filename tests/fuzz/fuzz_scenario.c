@@ -53,28 +53,16 @@ remove_data_dir (void)
   g_free (data_dir);
 }
 
-/* The source tree: $ESSC_SRCDIR, else two folders above the binary. */
-static char *
-source_root (void)
-{
-  const char *env = g_getenv ("ESSC_SRCDIR");
-  if (env != NULL)
-    return g_strdup (env);
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  if (exe == NULL)
-    return g_strdup (".");
-  g_autofree char *fuzz = g_path_get_dirname (exe);
-  g_autofree char *build = g_path_get_dirname (fuzz);
-  return g_path_get_dirname (build);
-}
-
 /* Copies the *.csv files of src into dst (skipping what cannot be read). */
 static void
 copy_csv (const char *src, const char *dst)
 {
   g_autoptr (GDir) dir = g_dir_open (src, 0, NULL);
   if (dir == NULL)
-    return;
+    {
+      g_printerr ("fuzz: cannot read %s, the harness's data\n", src);
+      exit (2);
+    }
   const char *name;
   while ((name = g_dir_read_name (dir)) != NULL)
     {
@@ -92,7 +80,7 @@ copy_csv (const char *src, const char *dst)
 static void
 copy_data (void)
 {
-  g_autofree char *root = source_root ();
+  const char *root = fuzz_srcdir ();
   data_dir = g_build_filename (fuzz_tmpdir (), "data", NULL);
   if (g_mkdir (data_dir, 0700) != 0)
     abort ();

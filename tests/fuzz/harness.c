@@ -57,6 +57,31 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 const char *
+fuzz_srcdir (void)
+{
+  static char *root;
+  if (root != NULL)
+    return root;
+  const char *env = g_getenv ("ESSC_SRCDIR");
+  if (env != NULL)
+    root = g_strdup (env);
+  else
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      g_autofree char *fuzz = exe != NULL ? g_path_get_dirname (exe) : g_strdup (".");
+      g_autofree char *build = g_path_get_dirname (fuzz);
+      root = g_path_get_dirname (build);
+    }
+  g_autofree char *probe = g_build_filename (root, "tests", "fuzz", NULL);
+  if (!g_file_test (probe, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("fuzz: %s is not essc's source tree (no tests/fuzz/): set ESSC_SRCDIR\n", root);
+      exit (2);
+    }
+  return root;
+}
+
+const char *
 fuzz_tmpdir (void)
 {
   return tmpdir;

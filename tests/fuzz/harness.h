@@ -17,6 +17,12 @@ G_BEGIN_DECLS
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* The source tree the harness reads data from: $ESSC_SRCDIR, else the tree
+ * two folders above the harness binary (build-fuzz/fuzz/NAME).  A folder
+ * without tests/fuzz/ is no source tree: the harness stops with a message
+ * rather than fuzz without its data. */
+const char *fuzz_srcdir (void);
+
 /* The harness process's own temporary folder (removed at exit). */
 const char *fuzz_tmpdir (void);
 
