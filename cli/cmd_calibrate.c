@@ -264,7 +264,7 @@ run (int argc, char **argv, gboolean backtest)
   gboolean leader = sim_comm_rank (world) == 0;
   /* The database: another kind's file, or one another fit is writing, is
    * refused now, not after the fit. */
-  EsscDbGuard guard = { NULL, -1 };
+  g_auto (EsscDbGuard) guard = { NULL, -1 };
   if (!a.no_db && !a.no_write)
     {
       if (a.db == NULL)
@@ -378,7 +378,7 @@ run (int argc, char **argv, gboolean backtest)
           fprintf (stderr, "essc %s: %s\n", name, error->message);
           return args_clear (&a), ESSC_EXIT_USAGE;
         }
-      essc_db_guard_done (&guard);
+      essc_db_guard_release (&guard);
       printf ("calibration database: %s\n", a.db);
     }
   return args_clear (&a), ESSC_EXIT_OK;

@@ -538,7 +538,7 @@ sim_run (int argc, char **argv, gboolean multi)
     }
   /* A file of another kind is refused before the run, and two runs writing
    * one database do not race: the second is refused at once. */
-  EsscDbGuard guard = { NULL, -1 };
+  g_auto (EsscDbGuard) guard = { NULL, -1 };
   if (!no_db && !essc_db_guard_take (&guard, "sim", db, model_rundb_may_write, sim_comm_world ()))
     return ESSC_EXIT_USAGE;
   g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
@@ -593,7 +593,7 @@ sim_run (int argc, char **argv, gboolean multi)
           return ESSC_EXIT_USAGE;
         }
       g_remove (ckpt_path); /* the run is complete: nothing to resume */
-      essc_db_guard_done (&guard);
+      essc_db_guard_release (&guard);
     }
   print_summary (sc, res, digest, no_db ? NULL : db, scenario_end);
   return ESSC_EXIT_OK;

@@ -169,7 +169,7 @@ sweep_run (int argc, char **argv, gboolean multi)
     }
   /* The database: refused before the run when it is another kind's file or
    * another sweep is writing it. */
-  EsscDbGuard guard = { NULL, -1 };
+  g_auto (EsscDbGuard) guard = { NULL, -1 };
   if (!no_db && db == NULL)
     {
       if (sim_comm_rank (world) == 0)
@@ -192,7 +192,7 @@ sweep_run (int argc, char **argv, gboolean multi)
   if (ok && !no_db)
     ok = model_sweep_write_db (db, s, results, &error);
   if (ok)
-    essc_db_guard_done (&guard);
+    essc_db_guard_release (&guard);
   if (ok)
     print_table (s, results, no_db ? NULL : db);
   for (guint p = 0; p < s->n_points; p++)

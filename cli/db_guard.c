@@ -39,23 +39,17 @@ essc_db_guard_take (EsscDbGuard *guard, const char *cmd, const char *db, EsscDbC
     }
   sim_comm_sum_i32 (world, &refused, 1);
   if (refused > 0)
-    essc_db_guard_clear (guard);
+    essc_db_guard_release (guard);
   return refused == 0;
 }
 
 void
-essc_db_guard_clear (EsscDbGuard *guard)
+essc_db_guard_release (EsscDbGuard *guard)
 {
+  if (guard->lock_path != NULL)
+    g_remove (guard->lock_path);
   if (guard->fd >= 0)
     close (guard->fd);
   guard->fd = -1;
   g_clear_pointer (&guard->lock_path, g_free);
-}
-
-void
-essc_db_guard_done (EsscDbGuard *guard)
-{
-  if (guard->lock_path != NULL)
-    g_remove (guard->lock_path);
-  essc_db_guard_clear (guard);
 }

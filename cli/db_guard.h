@@ -33,11 +33,12 @@ typedef struct {
 gboolean essc_db_guard_take (EsscDbGuard *guard, const char *cmd, const char *db,
                              EsscDbCheckFn check, SimComm *world);
 
-/* After the database is written: removes the lock file, then releases it
- * (a run waiting on it is refused anyway).  Safe on a guard never taken. */
-void essc_db_guard_done (EsscDbGuard *guard);
+/* Removes the lock file, then releases the lock (a run waiting on it is
+ * refused anyway), whether the database was written or the run gave up.
+ * Safe on a guard never taken or already released; declared g_auto, a
+ * guard is released on every return. */
+void essc_db_guard_release (EsscDbGuard *guard);
 
-/* Releases the lock without removing the file (the run failed). */
-void essc_db_guard_clear (EsscDbGuard *guard);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsscDbGuard, essc_db_guard_release)
 
 G_END_DECLS
