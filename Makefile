@@ -72,7 +72,7 @@ USES_std         := base
 DIR_rollout      := model/rollout
 MODS_rollout     := access demography arrivals posterior calibrate scenario scenario_estimate scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
-                    latency latency_io sweep sweep_result rundb rundb_latency rundb_posterior \
+                    latency latency_io sweep sweep_result verdict rundb rundb_latency rundb_posterior rundb_verdict \
                     calibdb
 USES_rollout     := std sim base
 
@@ -89,7 +89,7 @@ USES_conformance := std base
 
 DIR_reports      := reports
 MODS_reports     := report reader gnuplot html latency latency_plots conform conform_cert \
-                    conform_plots rollout rollout_plots rollout_forecast sweep calibration \
+                    conform_plots rollout rollout_verdict rollout_plots rollout_forecast sweep calibration \
                     calibration_plots posterior_plots
 USES_reports     := base
 

@@ -29,6 +29,7 @@
 #include "model/rollout/scenario_estimate.h"
 #include "model/rollout/scenario_csv.h"
 #include "model/rollout/rundb.h"
+#include "model/rollout/verdict.h"
 #include "sim/mpi.h"
 
 #include <glib/gstdio.h>
@@ -219,6 +220,51 @@ print_cells (const ModelScenario *sc, const ModelRolloutResult *r)
     }
 }
 
+/* The verdicts on the scenario's targets (model/rollout/verdict.h): the
+ * nation's, how many provinces and cities have each verdict, and the
+ * definitions they follow. */
+static void
+print_verdicts (const ModelScenario *sc, const ModelRolloutResult *r)
+{
+  g_autoptr (ModelVerdicts) v = model_verdicts_new (sc, r);
+  printf ("targets: verdicts over %u replication%s (met: probability >= %.1f, not met: <= %.1f, "
+          "at risk: between)\n", r->n_reps, r->n_reps == 1 ? "" : "s", MODEL_VERDICT_MET_FROM,
+          MODEL_VERDICT_NOT_MET_TO);
+  printf ("  %-48s %-8s %5s  %-26s %s\n", "national target", "verdict", "prob.",
+          "margin [5%, 95%]", "cities meeting it [5%, 95%]");
+  for (guint g = 0; g < MODEL_N_GOALS; g++)
+    {
+      const ModelTargetVerdict *t = model_verdicts_nation (v, g);
+      g_autofree char *words = model_goal_describe (v, g);
+      g_autofree char *margin = model_goal_is_deadline (g)
+          ? g_strdup_printf ("%+.0f days [%+.0f, %+.0f]", t->margin, t->margin_lo, t->margin_hi)
+          : g_strdup_printf ("%+.1f pp [%+.1f, %+.1f]", t->margin, t->margin_lo, t->margin_hi);
+      printf ("  %-48s %-8s %5.2f  %-26s %.1f of %u [%.0f, %.0f]\n", words,
+              model_verdict_name (t->verdict), t->probability, margin, t->cities_meeting,
+              t->n_cities, t->cities_lo, t->cities_hi);
+    }
+  printf ("  %-48s %s\n", "provinces and cities by verdict",
+          "met / at risk / not met");
+  for (guint g = 0; g < MODEL_N_GOALS; g++)
+    {
+      guint prov[3] = { 0 }, city[3] = { 0 };
+      for (guint p = 0; p < v->n_provinces; p++)
+        prov[model_verdicts_province (v, p, g)->verdict]++;
+      for (guint c = 0; c < v->n_cities; c++)
+        city[model_verdicts_city (v, c, g)->verdict]++;
+      g_autofree char *words = model_goal_describe (v, g);
+      printf ("  %-48s provinces %u / %u / %u, cities %u / %u / %u\n", words, prov[0], prov[1],
+              prov[2], city[0], city[1], city[2]);
+    }
+  printf ("  (pp: percentage points of cardholders; a city meets a share target when its "
+          "holders reach the\n   share of its cardholders by the date; cities meeting it: mean "
+          "over the replications;\n   every definition: docs/RUNDB.md, \"Verdicts\")\n");
+  if (r->n_reps < 10)
+    printf ("  note: with %u replication%s a probability moves in steps of %.2f; run "
+            "--replications 20 or more\n  before reading a target as at risk or not\n",
+            r->n_reps, r->n_reps == 1 ? "" : "s", 1.0 / r->n_reps);
+}
+
 static void
 print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char *digest,
                const char *db, gint32 scenario_end)
@@ -245,7 +291,6 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
   printf ("\n");
 
   const gint32 dates[MODEL_N_TARGETS] = { sc->target_2019, sc->target_2020 };
-  const double share[MODEL_N_TARGETS] = { sc->share_2019, sc->share_2020 };
   printf ("national e-card holders: mean [90%% interval over replications (%s)], share of "
           "cardholders:\n", interval_kind (sc));
   for (guint t = 0; t < MODEL_N_TARGETS; t++)
@@ -264,44 +309,7 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
   print_cells (sc, r);
   printf ("\n");
 
-  printf ("targets (cities of %u; mean over replications, and cities meeting it in at least "
-          "90%% of them):\n", r->n_cities);
-  for (guint t = 0; t < MODEL_N_TARGETS; t++)
-    {
-      double met = 0;
-      guint sure = 0;
-      for (guint c = 0; c < r->n_cities; c++)
-        {
-          guint n = 0;
-          for (guint rep = 0; rep < R; rep++)
-            n += r->met[((gsize) t * r->n_cities + c) * R + rep] >= 0;
-          met += (double) n / R;
-          sure += n >= 0.9 * R;
-        }
-      base_time_format_date (dates[t], date);
-      printf ("  >= %2.0f%% of cardholders by %s: %6.1f cities (%u in >= 90%%)\n",
-              100 * share[t], date, met, sure);
-    }
-  const gint32 deadline[2] = { sc->mobile_payment_by, sc->unified_settlement_by };
-  const ModelMilestone which[2] = { MODEL_MILESTONE_MOBILE_PAYMENT,
-                                    MODEL_MILESTONE_UNIFIED_SETTLEMENT };
-  const char *label[2] = { "mobile payment open", "unified settlement" };
-  for (guint k = 0; k < 2; k++)
-    {
-      double n = 0;
-      for (guint c = 0; c < r->n_cities; c++)
-        for (guint rep = 0; rep < R; rep++)
-          {
-            gint32 m = r->milestone[((gsize) which[k] * r->n_cities + c) * R + rep];
-            if (which[k] == MODEL_MILESTONE_MOBILE_PAYMENT)
-              m = MAX (m, r->milestone[((gsize) MODEL_MILESTONE_ISSUANCE * r->n_cities + c) * R
-                                       + rep]);
-            n += m <= deadline[k];
-          }
-      base_time_format_date (deadline[k], date);
-      printf ("  %s by %s: %6.1f cities%s\n", label[k], date, n / R,
-              n / R >= r->n_cities ? " (all)" : "");
-    }
+  print_verdicts (sc, r);
   /* Channels live: the catalogue's and those arriving after it. */
   g_autofree double *live = g_new (double, nd);
   sim_series_set_summarise (r->national, MODEL_SERIES_CHANNELS, 0, 0.05, 0.95, live, NULL, NULL);

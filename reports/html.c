@@ -25,28 +25,41 @@ report_html_escape (GString *out, const char *text)
 }
 
 void
-report_html_table_begin (GString *out, const char *id, const char *caption, ...)
+report_html_table_begin_array (GString *out, const char *id, const char *caption,
+                               const char *const *cols, guint n)
 {
-  va_list ap;
   g_string_append (out, "<table id=\"");
   report_html_escape (out, id);
   g_string_append (out, "\">\n<caption>");
   report_html_escape (out, caption);
   g_string_append (out, "</caption>\n<thead><tr>");
-  va_start (ap, caption);
-  const char *key;
-  while ((key = va_arg (ap, const char *)) != NULL)
+  for (guint i = 0; i + 1 < n; i += 2)
     {
-      const char *heading = va_arg (ap, const char *);
+      const char *key = cols[i];
       gboolean num = key[0] == '#';
       g_string_append_printf (out, "<th%s data-col=\"", num ? " class=\"num\"" : "");
       report_html_escape (out, num ? key + 1 : key);
       g_string_append (out, "\">");
-      report_html_escape (out, heading);
+      report_html_escape (out, cols[i + 1]);
       g_string_append (out, "</th>");
     }
-  va_end (ap);
   g_string_append (out, "</tr></thead>\n<tbody>\n");
+}
+
+void
+report_html_table_begin (GString *out, const char *id, const char *caption, ...)
+{
+  g_autoptr (GPtrArray) cols = g_ptr_array_new ();
+  va_list ap;
+  va_start (ap, caption);
+  const char *key;
+  while ((key = va_arg (ap, const char *)) != NULL)
+    {
+      g_ptr_array_add (cols, (gpointer) key);
+      g_ptr_array_add (cols, va_arg (ap, char *));
+    }
+  va_end (ap);
+  report_html_table_begin_array (out, id, caption, (const char *const *) cols->pdata, cols->len);
 }
 
 void
@@ -89,6 +102,27 @@ report_html_num (GString *out, const char *col, const char *fmt, double value)
 }
 
 void
+report_html_verdict (GString *out, const char *col, const char *verdict, double probability)
+{
+  g_string_append (out, "<td class=\"verdict v-");
+  for (const char *c = verdict; *c; c++)
+    g_string_append_c (out, g_ascii_isalnum (*c) ? g_ascii_tolower (*c) : '-');
+  g_string_append (out, "\" data-col=\"");
+  report_html_escape (out, col);
+  g_string_append (out, "\" data-verdict=\"");
+  report_html_escape (out, verdict);
+  if (!isnan (probability))
+    {
+      char exact[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (exact, sizeof exact, "%.17g", probability);
+      g_string_append_printf (out, "\" data-value=\"%s", exact);
+    }
+  g_string_append (out, "\">");
+  report_html_escape (out, verdict);
+  g_string_append (out, "</td>");
+}
+
+void
 report_html_row_end (GString *out)
 {
   g_string_append (out, "</tr>\n");
@@ -126,6 +160,10 @@ static const char STYLE[] =
   "th{background:#e8eef6}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
   "tbody tr:nth-child(even){background:#f7f9fc}"
   ".bad{color:#b00020;font-weight:bold}.good{color:#1b7a1b}"
+  "td.verdict{font-weight:bold;text-align:center;white-space:nowrap}"
+  ".v-met{background:#dff2df;color:#17631a}.v-at-risk{background:#fff0cc;color:#7a5200}"
+  ".v-not-met{background:#fbdede;color:#a3001b}"
+  ".definitions{color:#444;font-size:.88em}"
   "figure{margin:14px 0 24px}figure img{max-width:100%;height:auto;border:1px solid #dde}"
   "figcaption{color:#444;font-size:.92em}"
   ".warn{background:#fff4e5;border:1px solid #f0b060;padding:8px 12px}"

@@ -24,12 +24,20 @@ void report_html_escape (GString *out, const char *text);
  * "#" (the "#" is not part of the key). */
 void report_html_table_begin (GString *out, const char *id, const char *caption, ...)
     G_GNUC_NULL_TERMINATED;
+/* The same with the n strings of cols: key, heading, key, heading, ... */
+void report_html_table_begin_array (GString *out, const char *id, const char *caption,
+                                    const char *const *cols, guint n);
 void report_html_row_begin (GString *out, const char *key);
 /* A text cell. */
 void report_html_cell (GString *out, const char *col, const char *text);
 /* A number cell: shown with printf format fmt (e.g. "%.1f"), data-value exact;
  * NAN shows as "–". */
 void report_html_num (GString *out, const char *col, const char *fmt, double value);
+/* A verdict cell ("met", "at risk", "not met"): coloured by its class
+ * v-met, v-at-risk, v-not-met; data-verdict holds the verdict and
+ * data-value the probability (none when NAN). */
+void report_html_verdict (GString *out, const char *col, const char *verdict,
+                          double probability);
 void report_html_row_end (GString *out);
 void report_html_table_end (GString *out);
 

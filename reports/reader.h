@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The run database schema this report reads. */
-#define REPORT_RUN_SCHEMA "essc-simdb/3"
+#define REPORT_RUN_SCHEMA "essc-simdb/4"
 /* The calibration database schema this report reads (docs/CALIBDB.md). */
 #define REPORT_CALIBRATION_SCHEMA "essc-calibdb/1"
 

@@ -180,111 +180,6 @@ table_national (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError 
   return TRUE;
 }
 
-/* One row of targets-province: shares[t] are holders and cardholders. */
-static void
-province_row (GString *h, const char *key, const char *name, double cities,
-              double shares[REPORT_ROLLOUT_N_TARGETS][2],
-              double met[REPORT_ROLLOUT_N_TARGETS][2])
-{
-  report_html_row_begin (h, key);
-  report_html_cell (h, "province", name);
-  report_html_num (h, "cities", "%.0f", cities);
-  report_html_num (h, "share_2019", "%.1f", pct (shares[0][0], shares[0][1]));
-  report_html_num (h, "share_2020", "%.1f", pct (shares[1][0], shares[1][1]));
-  report_html_num (h, "met_2019", "%.0f", met[0][0]);
-  report_html_num (h, "met_2020", "%.0f", met[1][0]);
-  report_html_num (h, "probability_2019", "%.2f", met[0][1]);
-  report_html_num (h, "probability_2020", "%.2f", met[1][1]);
-  report_html_row_end (h);
-}
-
-/* Binds (an integer or text, a date or target) and reads n doubles. */
-static gboolean
-bound_row (ReportCtx *ctx, Stmt *st, gint64 code, gboolean with_code, const char *text,
-           double *out, int n, GError **error)
-{
-  int i = 1;
-  if (with_code)
-    sqlite3_bind_int64 (st, i++, code);
-  if (text != NULL)
-    sqlite3_bind_text (st, i, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (st, i);
-  return row_doubles (ctx, st, out, n, error);
-}
-
-/* targets-province: each province's shares and cities likely to meet the
- * targets, then the nation's. */
-static gboolean
-table_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GString *h, GError **error)
-{
-  const ReportRolloutTarget *tg = run->targets;
-  g_autoptr (Stmt) provinces = report_reader_prepare (
-      ctx, "SELECT d.province, (SELECT c.province FROM city AS c WHERE c.province_code = "
-           "d.province ORDER BY c.code LIMIT 1), (SELECT COUNT (*) FROM city AS c WHERE "
-           "c.province_code = d.province) FROM (SELECT DISTINCT province FROM province_day) "
-           "AS d ORDER BY d.province", error);
-  g_autoptr (Stmt) pshare = provinces ? report_reader_prepare (
-      ctx, "SELECT holders, cardholders FROM province_day WHERE province = ? AND date = ?",
-      error) : NULL;
-  g_autoptr (Stmt) pmet = pshare ? report_reader_prepare (
-      ctx, "SELECT TOTAL (t.probability >= 0.5), AVG (t.probability) FROM city_target AS t "
-           "JOIN city AS c ON c.code = t.city WHERE c.province_code = ? AND t.target = ?",
-      error) : NULL;
-  g_autoptr (Stmt) nshare = pmet ? report_reader_prepare (
-      ctx, "SELECT h.mean, c.mean FROM national_day AS h JOIN national_day AS c ON c.series = "
-           "'cardholders' AND c.date = h.date WHERE h.series = 'holders' AND h.date = ?",
-      error) : NULL;
-  g_autoptr (Stmt) nmet = nshare ? report_reader_prepare (
-      ctx, "SELECT TOTAL (probability >= 0.5), AVG (probability) FROM city_target "
-           "WHERE target = ?", error) : NULL;
-  g_autoptr (Stmt) ncities = nmet ? report_reader_prepare (ctx, "SELECT COUNT (*) FROM city",
-                                                       error) : NULL;
-  if (ncities == NULL)
-    return FALSE;
-  g_autofree char *l0 = report_rollout_target_label (&tg[0]);
-  g_autofree char *l1 = report_rollout_target_label (&tg[1]);
-  g_autofree char *s0 = g_strdup_printf ("share on %s (%%)", tg[0].by_date ? tg[0].by_date : "?");
-  g_autofree char *s1 = g_strdup_printf ("share on %s (%%)", tg[1].by_date ? tg[1].by_date : "?");
-  g_autofree char *m0 = g_strdup_printf ("cities likely to meet %s", l0);
-  g_autofree char *m1 = g_strdup_printf ("cities likely to meet %s", l1);
-  g_autofree char *p0 = g_strdup_printf ("mean probability, %s", l0);
-  g_autofree char *p1 = g_strdup_printf ("mean probability, %s", l1);
-  report_html_table_begin (
-      h, "targets-province", "The targets by province: the share of the physical cardholders "
-      "holding an e-card on each target date (%, province totals), the cities likely to meet "
-      "each target (probability at least 0.5 over the replications) and the mean of the "
-      "cities' probabilities; the last row is the nation.",
-      "province", "province", "#cities", "cities", "#share_2019", s0, "#share_2020", s1,
-      "#met_2019", m0, "#met_2020", m1, "#probability_2019", p0, "#probability_2020", p1, NULL);
-  gboolean row = FALSE, ok;
-  while ((ok = report_reader_step (ctx, provinces, &row, error)) && row)
-    {
-      gint64 code = sqlite3_column_int64 (provinces, 0);
-      g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, code);
-      const char *name = sqlite3_column_type (provinces, 1) == SQLITE_NULL
-                             ? key : report_reader_text (provinces, 1);
-      double shares[REPORT_ROLLOUT_N_TARGETS][2], met[REPORT_ROLLOUT_N_TARGETS][2];
-      for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
-        if (!bound_row (ctx, pshare, code, TRUE, tg[t].by_date, shares[t], 2, error)
-            || !bound_row (ctx, pmet, code, TRUE, tg[t].name, met[t], 2, error))
-          return FALSE;
-      province_row (h, key, name, report_reader_double (provinces, 2), shares, met);
-    }
-  if (!ok)
-    return FALSE;
-  double shares[REPORT_ROLLOUT_N_TARGETS][2], met[REPORT_ROLLOUT_N_TARGETS][2], cities;
-  for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
-    if (!bound_row (ctx, nshare, 0, FALSE, tg[t].by_date, shares[t], 2, error)
-        || !bound_row (ctx, nmet, 0, FALSE, tg[t].name, met[t], 2, error))
-      return FALSE;
-  if (!row_doubles (ctx, ncities, &cities, 1, error))
-    return FALSE;
-  province_row (h, "national", "national", cities, shares, met);
-  report_html_table_end (h);
-  return TRUE;
-}
-
 /* slowest-cities: the 10 cities with the lowest share on the second target
  * date. */
 static gboolean
@@ -391,8 +286,8 @@ report_rollout (ReportCtx *ctx, GError **error)
                      "over the replications; intervals are 90%% (from the 5%% to the 95%% "
                      "quantile over the replications) and hold %s.", run.start, run.end,
                      reps ? reps : "?", report_rollout_interval_words (&run));
-      ok = table_national (ctx, &run, summary, error)
-           && table_provinces (ctx, &run, summary, error)
+      ok = report_rollout_verdicts (ctx, &run, summary, error)
+           && table_national (ctx, &run, summary, error)
            && table_slowest (ctx, &run, summary, error);
     }
   if (ok)

@@ -29,6 +29,16 @@ typedef struct {
   char *interval;     /* run.interval: "chance" or "parameters and chance"; NULL if absent */
 } ReportRolloutRun;
 
+/* The targets of a run database's table `target`: the two share targets
+ * and the two deadlines (mobile payment, unified settlement). */
+#define REPORT_ROLLOUT_N_GOALS 4
+
+/* Adds the verdicts on the targets (rollout_verdict.c): the tables
+ * targets-verdict and targets-province and the definitions; FALSE only for
+ * a database error. */
+gboolean report_rollout_verdicts (ReportCtx *ctx, const ReportRolloutRun *run, GString *h,
+                                  GError **error);
+
 /* The channel classes: the series class_<name>, and a label for people. */
 #define REPORT_ROLLOUT_N_CLASSES 6
 extern const char *const report_rollout_classes[REPORT_ROLLOUT_N_CLASSES][2];

@@ -365,9 +365,11 @@ fill (const BaseSqlite *d, gpointer data, GError **error)
   return base_sqlite_exec (d, SCHEMA, "schema", error)
          && base_sqlite_exec (d, rundb_latency_schema, "schema", error)
          && base_sqlite_exec (d, rundb_posterior_schema, "schema", error)
+         && base_sqlite_exec (d, rundb_verdict_schema, "schema", error)
          && write_all (d, run->sc, run->r, run->digest, error)
          && rundb_latency_write (d, run->sc, run->r, error)
-         && rundb_posterior_write (d, run->sc, run->r, error);
+         && rundb_posterior_write (d, run->sc, run->r, error)
+         && rundb_verdict_write (d, run->sc, run->r, error);
 }
 
 gboolean
@@ -379,7 +381,7 @@ model_rundb_may_write (const char *path, GError **error)
     "run", "city", "city_day", "city_month", "national_day", "province_day", "city_target",
     "city_milestone", "channel", "published", "certification", "latency_platform",
     "latency_service", "latency_day", "latency_month", "capacity_plan", "status_propagation",
-    "replication", "parameter", "posterior", NULL,
+    "replication", "parameter", "posterior", "target", "target_verdict", NULL,
   };
   if (!base_db_may_write (path, BASE_DB_RUN, BASE_DB_NEW, MODEL_RUNDB_ERROR,
                           MODEL_ROLLOUT_INVALID, error))

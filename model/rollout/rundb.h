@@ -30,8 +30,10 @@ GQuark model_rundb_error_quark (void);
  * 3: national_day's 50% interval (q25, q75) and the series of channels,
  * people, potential, cities with mobile payment and every cell's holders
  * and people; the run keys interval, posterior_path, posterior_hash; the
- * tables replication, parameter and posterior. */
-#define MODEL_RUNDB_SCHEMA_VERSION 3
+ * tables replication, parameter and posterior.
+ * 4: the verdicts on the targets (tables target and target_verdict,
+ * model/rollout/verdict.h). */
+#define MODEL_RUNDB_SCHEMA_VERSION 4
 
 /*
  * Writes the run to path (created; an existing file is replaced only when

@@ -48,4 +48,14 @@ gboolean rundb_drew_posterior (const ModelScenario *scenario, const ModelRollout
 gboolean rundb_posterior_write (const BaseSqlite *d, const ModelScenario *scenario,
                                 const ModelRolloutResult *result, GError **error);
 
+/* ---- rundb_verdict.c ---------------------------------------------------- */
+
+/* The CREATE TABLE statements of target and target_verdict. */
+extern const char rundb_verdict_schema[];
+
+/* Writes the verdicts on the scenario's targets (model/rollout/verdict.h),
+ * inside the caller's transaction. */
+gboolean rundb_verdict_write (const BaseSqlite *d, const ModelScenario *scenario,
+                              const ModelRolloutResult *result, GError **error);
+
 G_END_DECLS
