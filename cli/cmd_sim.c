@@ -4,8 +4,9 @@
  * a planner reads: national holders and share at each target date with the
  * 90% interval over the replications (saying whether it holds chance alone
  * or also the parameters drawn from the scenario's posterior), holders by
- * age band and area, how many cities meet each target, mobile payment and
- * unified settlement by their deadlines, channels live (the catalogue's and
+ * age band and area, the verdict on each target (model/rollout/verdict.h:
+ * met, at risk or not met, with probability, margin and cities meeting it;
+ * provinces and cities by verdict), channels live (the catalogue's and
  * those arriving after it), the slowest cities, and a last line `digest:
  * HEX` that is the same for the same scenario and seed however the work
  * was split.  --end runs the scenario on to another last day.  Certification in the loop is wired
@@ -459,7 +460,9 @@ sim_run (int argc, char **argv, gboolean multi)
                        "the national holders at the target dates with their 90% interval over\n"
                        "the replications (chance only, or with a [calibration] posterior the\n"
                        "parameters drawn from it as well), holders by age band and area, the\n"
-                       "cities meeting each target, the channels live (catalogue and arrivals),\n"
+                       "verdict on each target (met: probability >= 0.9 over the replications;\n"
+                       "not met: <= 0.1; at risk: between) with its margin and the cities\n"
+                       "meeting it (docs/RUNDB.md, \"Verdicts\"), the channels live,\n"
                        "the slowest cities, the platforms' worst-day p99 latency against the\n"
                        "SLA (scenarios with [latency]) and a digest of every simulated series.\n"
                        "--end runs the scenario on to another day (a forecast past its end).\n"

@@ -161,6 +161,7 @@ static const char STYLE[] =
   "tbody tr:nth-child(even){background:#f7f9fc}"
   ".bad{color:#b00020;font-weight:bold}.good{color:#1b7a1b}"
   "td.verdict{font-weight:bold;text-align:center;white-space:nowrap}"
+  "td[data-col=by_date]{white-space:nowrap}"
   ".v-met{background:#dff2df;color:#17631a}.v-at-risk{background:#fff0cc;color:#7a5200}"
   ".v-not-met{background:#fbdede;color:#a3001b}"
   ".definitions{color:#444;font-size:.88em}"

@@ -506,6 +506,22 @@ read_met (ReportCtx *ctx, const ReportRolloutRun *run, const ReportRolloutTarget
   return TRUE;
 }
 
+/* The nation's cities meeting target tg (target_verdict: the one
+ * definition, mean over the replications); NAN when the table has none. */
+static gboolean
+cities_meeting (ReportCtx *ctx, const ReportRolloutTarget *tg, double *out, GError **error)
+{
+  sqlite3_stmt *st = report_reader_prepare (ctx, "SELECT cities_meeting FROM target_verdict "
+                                            "WHERE target = ? AND scope = 'nation'", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, tg->name, -1, SQLITE_STATIC);
+  gboolean row = FALSE, ok = report_reader_step (ctx, st, &row, error);
+  *out = ok && row ? report_reader_double (st, 0) : NAN;
+  sqlite3_finalize (st);
+  return ok;
+}
+
 static gboolean
 plot_target_dates (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
 {
@@ -550,9 +566,12 @@ plot_target_dates (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
       if (n_cities == 0)
         continue;
       g_autofree char *label = report_rollout_target_label (tg);
-      g_autofree char *key = g_strdup_printf ("target %s: met in time by %u of %u cities (%u "
-                                              "in no replication)", label, n_cities - n_never,
-                                              n_cities, n_never);
+      double meeting = NAN;
+      if (!cities_meeting (ctx, tg, &meeting, error))
+        return FALSE;
+      g_autofree char *key = g_strdup_printf ("target %s: cities meeting it %.1f of %u (mean over "
+                                              "the replications); %u in no replication",
+                                              label, meeting, n_cities, n_never);
       g_autofree char *q = report_plot_quote (key);
       report_plot_printf (p, "%s$t%d using 1:2 with steps lw 2 lc rgb '%s' title %s", sep, t,
                           target_colour[t], q);

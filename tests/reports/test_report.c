@@ -330,7 +330,8 @@ compare_run_page (const PageTables *page)
   sqlite3_finalize (st);
   g_assert_cmpuint (n, ==, 2);
   sqlite3_close (db);
-  const char *const tables[] = { "summary-national", "targets-province", "slowest-cities",
+  const char *const tables[] = { "targets-verdict", "summary-national", "targets-province",
+                                 "slowest-cities",
                                  "channels", "forecast-cells", "posterior", "sla",
                                  "propagation", "service-times", "capacity-plan", NULL };
   for (guint i = 0; tables[i] != NULL; i++)
@@ -383,7 +384,7 @@ test_chromium (void)
   probe_images (images);
 }
 
-/* ---- gnuplot missing, failing, hanging ------------------------------------- */
+/* ---- the verdicts on the targets in Chromium ------------------------------ */
 
 static char *
 file_text (const char *path)
@@ -396,6 +397,103 @@ file_text (const char *path)
     }
   return text;
 }
+
+
+/* Every verdict cell of the page's targets-verdict (the nation) and
+ * targets-province (each province and the nation) against the database's
+ * target_verdict; returns (transfer full) the nation's verdict on
+ * unified settlement as the page shows it. */
+static char *
+compare_verdicts (const PageTables *page, const char *db_path)
+{
+  sqlite3 *db = fixture_db_open (db_path);
+  sqlite3_stmt *st = fixture_db_prepare (db, "SELECT target, verdict, probability, "
+                                         "cities_meeting FROM target_verdict WHERE scope = "
+                                         "'nation' ORDER BY target");
+  guint n = 0;
+  char *unified = NULL;
+  for (; sqlite3_step (st) == SQLITE_ROW; n++)
+    {
+      const char *target = (const char *) sqlite3_column_text (st, 0);
+      const char *verdict = (const char *) sqlite3_column_text (st, 1);
+      const char *shown = page_tables_text (page, "targets-verdict", target, "verdict");
+      if (g_strcmp0 (shown, verdict) != 0)
+        fixture_problem ("targets-verdict, %s: the page says %s, the database %s", target,
+                         shown ? shown : "nothing", verdict);
+      compare (page, "targets-verdict", target, "probability", sqlite3_column_double (st, 2));
+      compare (page, "targets-verdict", target, "verdict", sqlite3_column_double (st, 2));
+      compare (page, "targets-verdict", target, "cities_meeting", sqlite3_column_double (st, 3));
+      if (strcmp (target, "unified_settlement") == 0)
+        unified = g_strdup (shown);
+    }
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n, ==, 4);
+  st = fixture_db_prepare (db, "SELECT CASE scope WHEN 'nation' THEN 'national' ELSE CAST "
+                           "(code AS TEXT) END, 'verdict_' || target, verdict, probability FROM "
+                           "target_verdict WHERE scope IN ('nation', 'province')");
+  for (n = 0; sqlite3_step (st) == SQLITE_ROW; n++)
+    {
+      const char *key = (const char *) sqlite3_column_text (st, 0);
+      const char *col = (const char *) sqlite3_column_text (st, 1);
+      const char *verdict = (const char *) sqlite3_column_text (st, 2);
+      const char *shown = page_tables_text (page, "targets-province", key, col);
+      if (g_strcmp0 (shown, verdict) != 0)
+        fixture_problem ("targets-province, row %s, %s: the page says %s, the database %s", key,
+                         col, shown ? shown : "nothing", verdict);
+      compare (page, "targets-province", key, col, sqlite3_column_double (st, 3));
+    }
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n, >=, 8);
+  sqlite3_close (db);
+  return unified;
+}
+
+/* The run fixture and a variant whose unified settlement comes later than
+ * its deadline: each page's verdicts are the database's (rendered by
+ * Chromium, screenshots beside the reports), and the two differ where the
+ * variant differs. */
+static void
+test_verdicts (void)
+{
+  if (!fixture_need_run ())
+    return;
+  if (g_find_program_in_path ("chromium") == NULL)
+    {
+      g_test_fail_printf ("chromium is not installed: Debian package chromium (packages.txt)");
+      return;
+    }
+  g_autofree char *base_ini = g_build_filename (fx.dir, "latency.ini", NULL);
+  g_autofree char *text = file_text (base_ini);
+  g_autoptr (GRegex) re = g_regex_new ("^unified_settlement = .*$", G_REGEX_MULTILINE, 0, NULL);
+  g_autofree char *late_text = g_regex_replace (re, text, -1, 0, "unified_settlement = "
+                                                "2019-05-01..2019-08-31", 0, NULL);
+  g_assert_cmpstr (late_text, !=, text);
+  g_autofree char *late_ini = g_build_filename (fx.dir, "late.ini", NULL);
+  g_autofree char *late_db = g_build_filename (fx.dir, "late.db", NULL);
+  g_autofree char *late_rep = g_build_filename (fx.dir, "late-rep", NULL);
+  fixture_write_file (late_ini, late_text);
+  FixtureRun r;
+  fixture_essc (&r, NULL, "sim", late_ini, "--db", late_db, "--replications", "3", NULL);
+  if (r.code != 0)
+    fixture_problem ("essc sim late.ini: exit %d\n%s", r.code, r.err);
+  fixture_run_clear (&r);
+  fixture_essc (&r, NULL, "report", late_db, "--out", late_rep, "--no-plots", NULL);
+  if (r.code != 0)
+    fixture_problem ("essc report late.db: exit %d\n%s", r.code, r.err);
+  fixture_run_clear (&r);
+  const char *const none[] = { NULL };
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (PageTables) base_page = open_page (fx.rep, RUN_FIGURES, images);
+  g_autoptr (PageTables) late_page = open_page (late_rep, none, images);
+  if (base_page == NULL || late_page == NULL)
+    return;
+  g_autofree char *base_unified = compare_verdicts (base_page, fx.run_db);
+  g_autofree char *late_unified = compare_verdicts (late_page, late_db);
+  g_assert_cmpstr (base_unified, ==, "met");
+  g_assert_cmpstr (late_unified, ==, "not met");
+}
+
+/* ---- gnuplot missing, failing, hanging ------------------------------------- */
 
 /* What a report without figures must still be: the page with the tables,
  * no figure files. */
@@ -620,7 +718,7 @@ test_bad_input (void)
                                      "PRAGMA user_version = 2;", NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);
-  expect_refusal (v2, out, v2, "essc-simdb/2, expected essc-simdb/3");
+  expect_refusal (v2, out, v2, "essc-simdb/2, expected essc-simdb/4");
 
   /* A table replaced by a view that never ends (a recursive one), and a
    * generated column: code SQLite would run on reading, refused unrun (the
@@ -815,6 +913,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/run/figures", test_run_figures);
   g_test_add_func ("/report/conformance/figures", test_conf_figures);
   g_test_add_func ("/report/chromium", test_chromium);
+  g_test_add_func ("/report/chromium/verdicts", test_verdicts);
   g_test_add_func ("/report/gnuplot/missing", test_gnuplot_missing);
   g_test_add_func ("/report/gnuplot/failing", test_gnuplot_failing);
   g_test_add_func ("/report/no-plots", test_no_plots);

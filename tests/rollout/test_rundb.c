@@ -20,6 +20,7 @@
 #include "model/rollout/rollout.h"
 #include "model/rollout/scenario.h"
 #include "model/rollout/rundb.h"
+#include "model/rollout/verdict.h"
 #include "sim/histogram.h"
 #include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
@@ -155,10 +156,32 @@ test_tables (void)
   Db db = { 0 };
   db_write (&db, sc, r);
 
-  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, 3);
-  g_assert_cmpint (MODEL_RUNDB_SCHEMA_VERSION, ==, 3);
+  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (MODEL_RUNDB_SCHEMA_VERSION, ==, 4);
   g_autofree char *schema = sql_text (&db, "SELECT value FROM run WHERE key = 'schema'");
-  g_assert_cmpstr (schema, ==, "essc-simdb/3");
+  g_assert_cmpstr (schema, ==, "essc-simdb/4");
+
+  /* The verdicts: one row per target and scope, the nation's as the model
+   * gives them (model/rollout/verdict.h). */
+  g_autoptr (ModelVerdicts) v = model_verdicts_new (sc, r);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM target"), ==, MODEL_N_GOALS);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM target_verdict"), ==, v->n);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM target_verdict WHERE scope = 'city'"), ==,
+                   MODEL_N_GOALS * r->n_cities);
+  for (guint g = 0; g < MODEL_N_GOALS; g++)
+    {
+      const ModelTargetVerdict *t = model_verdicts_nation (v, g);
+      g_autofree char *sql = g_strdup_printf ("SELECT verdict, probability, margin, "
+                                              "cities_meeting FROM target_verdict WHERE scope = "
+                                              "'nation' AND target = '%s'", model_goal_name (g));
+      sqlite3_stmt *vst = query (&db, sql);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (vst, 0), ==,
+                       model_verdict_name (t->verdict));
+      g_assert_cmpfloat (sqlite3_column_double (vst, 1), ==, t->probability);
+      g_assert_cmpfloat (sqlite3_column_double (vst, 2), ==, t->margin);
+      g_assert_cmpfloat (sqlite3_column_double (vst, 3), ==, t->cities_meeting);
+      sqlite3_finalize (vst);
+    }
   g_autofree char *sla = sql_text (&db, "SELECT value FROM run WHERE key = 'latency_sla_p99_s'");
   g_assert_cmpstr (sla, ==, "0.05");
   g_autofree char *planned = sql_text (&db, "SELECT value FROM run WHERE key = 'plan_capacity'");
@@ -281,7 +304,7 @@ test_no_latency (void)
   g_assert_null (r->latency);
   Db db = { 0 };
   db_write (&db, sc, r);
-  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (sql_int (&db, "PRAGMA user_version"), ==, MODEL_RUNDB_SCHEMA_VERSION);
   for (gsize i = 0; i < G_N_ELEMENTS (latency_tables); i++)
     {
       g_autofree char *exists = g_strdup_printf ("SELECT COUNT(*) FROM sqlite_schema WHERE"

@@ -73,6 +73,7 @@ static void
 test_shipped (void)
 {
   const char *names[] = { "national-2019.ini", "slow-rollout.ini", "early-unified.ini",
+                          "late-settlement.ini",
                           "calibration-2019-2020.ini" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
