@@ -40,6 +40,7 @@ int essc_cmd_sweep (int argc, char **argv);
 int essc_cmd_calibrate (int argc, char **argv);
 int essc_cmd_backtest (int argc, char **argv);
 int essc_cmd_report (int argc, char **argv);
+int essc_cmd_compare (int argc, char **argv);
 int essc_cmd_scenario (int argc, char **argv);
 /* conformance: impl */
 int essc_cmd_impl (int argc, char **argv);
@@ -65,6 +66,10 @@ int essc_cmd_registry (int argc, char **argv);
 gboolean essc_cli_parse (int *argc, char ***argv, const char *command,
                          const char *parameter, const char *summary,
                          const GOptionEntry *entries);
+
+/* Prints text to stdout padded with spaces to width terminal columns and
+ * one more (a CJK character takes two columns). */
+void essc_cli_print_padded (const char *text, int width);
 
 /* Prints a usage error "essc CMD: message" to stderr; returns ESSC_EXIT_USAGE. */
 int essc_cli_usage_error (const char *command, const char *format, ...)

@@ -158,17 +158,6 @@ certify_in_the_loop (const ModelScenario *sc, const char *stored, GError **error
   return out;
 }
 
-/* Prints text padded with spaces to width terminal columns (CJK characters
- * take two). */
-static void
-print_padded (const char *text, int width)
-{
-  int cols = 0;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    cols += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
-  printf ("%s%*s", text, MAX (width - cols, 0) + 1, "");
-}
-
 /* What the intervals over the replications hold. */
 static const char *
 interval_kind (const ModelScenario *sc)
@@ -362,8 +351,8 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
       idx[best] = tmp;
       const ModelCity *city = &sc->cities->cities[idx[i]];
       printf ("  %06u ", city->code);
-      print_padded (city->name, 16);
-      print_padded (city->province, 18);
+      essc_cli_print_padded (city->name, 16);
+      essc_cli_print_padded (city->province, 18);
       printf ("%5.1f%%\n", 100 * r->city_holders[(gsize) idx[i] * nd + at]
                               / MAX (1.0, r->city_cardholders[(gsize) idx[i] * nd + at]));
     }

@@ -30,6 +30,8 @@ static const EsscCommand commands[] = {
   { "scenario", "check a rollout scenario file: essc scenario check FILE", essc_cmd_scenario },
   { "report", "plots and an HTML page from a run or conformance database: essc report DB",
     essc_cmd_report },
+  { "compare", "differences between two runs with intervals (paired when they share the seed): "
+    "essc compare A.db B.db", essc_cmd_compare },
   /* conformance: impl */
   { "impl", "run a reference implementation of ESSC-STD over the adapter protocol", essc_cmd_impl },
   /* conformance: vectors */
@@ -90,6 +92,15 @@ essc_cli_parse (int *argc, char ***argv, const char *command, const char *parame
       return FALSE;
     }
   return TRUE;
+}
+
+void
+essc_cli_print_padded (const char *text, int width)
+{
+  int cols = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    cols += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  printf ("%s%*s", text, MAX (width - cols, 0) + 1, "");
 }
 
 int

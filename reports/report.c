@@ -57,8 +57,8 @@ figure_free (gpointer p)
   g_free (f);
 }
 
-static void
-ctx_clear (ReportCtx *ctx)
+void
+report_ctx_clear (ReportCtx *ctx)
 {
   if (ctx->db != NULL)
     sqlite3_close (ctx->db);
@@ -71,10 +71,10 @@ ctx_clear (ReportCtx *ctx)
   g_ptr_array_unref (ctx->warnings);
 }
 
-gboolean
-report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GError **error)
+void
+report_ctx_init (ReportCtx *ctx, const ReportOptions *opt)
 {
-  ReportCtx ctx = {
+  *ctx = (ReportCtx) {
     .db_path = g_strdup (opt->db_path),
     .out_dir = g_strdup (opt->out_dir),
     .sections = g_ptr_array_new_with_free_func (section_free),
@@ -85,6 +85,13 @@ report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GEr
     .no_plots = opt->no_plots,
     .quiet = opt->quiet,
   };
+}
+
+gboolean
+report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GError **error)
+{
+  ReportCtx ctx;
+  report_ctx_init (&ctx, opt);
   gboolean ok = report_reader_open (&ctx, error);
   if (ok && g_mkdir_with_parents (ctx.out_dir, 0755) != 0)
     {
@@ -104,6 +111,6 @@ report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GEr
     ok = report_html_write (&ctx, index_out, error);
   if (n_warnings != NULL)
     *n_warnings = ctx.warnings->len;
-  ctx_clear (&ctx);
+  report_ctx_clear (&ctx);
   return ok;
 }

@@ -101,6 +101,11 @@ gboolean report_build (const ReportOptions *options, char **index_out, guint *n_
 
 /* ---- for the parts --------------------------------------------------------- */
 
+/* A context for options (nothing opened; report_reader_open opens the
+ * database), and its release (closes the database). */
+void report_ctx_init (ReportCtx *ctx, const ReportOptions *options);
+void report_ctx_clear (ReportCtx *ctx);
+
 /* Appends a section and returns its body to fill. */
 GString *report_section (ReportCtx *ctx, const char *id, const char *title);
 

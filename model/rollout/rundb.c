@@ -381,7 +381,7 @@ model_rundb_may_write (const char *path, GError **error)
     "run", "city", "city_day", "city_month", "national_day", "province_day", "city_target",
     "city_milestone", "channel", "published", "certification", "latency_platform",
     "latency_service", "latency_day", "latency_month", "capacity_plan", "status_propagation",
-    "replication", "parameter", "posterior", "target", "target_verdict", NULL,
+    "replication", "parameter", "posterior", "target", "target_verdict", "replication_outcome", NULL,
   };
   if (!base_db_may_write (path, BASE_DB_RUN, BASE_DB_NEW, MODEL_RUNDB_ERROR,
                           MODEL_ROLLOUT_INVALID, error))

@@ -165,7 +165,7 @@ reached (const double *holders, const double *cards, double share, gint64 last)
 static void
 scope_verdict (const ModelVerdicts *v, const ModelRolloutResult *r, ModelGoal goal,
                const guint *members, guint n_members, SimSeriesSet *holders_set, guint series,
-               const double *mean_cards, ModelTargetVerdict *out)
+               const double *mean_cards, ModelTargetVerdict *out, double *keep)
 {
   const guint R = r->n_reps;
   g_autofree gboolean *met = g_new0 (gboolean, R);
@@ -198,6 +198,13 @@ scope_verdict (const ModelVerdicts *v, const ModelRolloutResult *r, ModelGoal go
                                              : -100 * v->share[goal];
     }
   out->n_cities = n_members;
+  if (keep != NULL)  /* the nation's per replication, before settle sorts them */
+    for (guint rep = 0; rep < R; rep++)
+      {
+        keep[rep] = met[rep];
+        keep[(gsize) R * MODEL_N_GOALS + rep] = margin[rep];
+        keep[(gsize) 2 * R * MODEL_N_GOALS + rep] = cities[rep];
+      }
   settle (out, R, met, margin, cities);
 }
 
@@ -217,6 +224,10 @@ model_verdicts_new (const ModelScenario *sc, const ModelRolloutResult *r)
   v->share[MODEL_GOAL_SHARE_2020] = sc->share_2020;
   v->n = (1 + np + nc) * MODEL_N_GOALS;
   v->v = g_new0 (ModelTargetVerdict, v->n);
+  /* one block: met, then margins, then cities, each [goal][rep] */
+  v->nation_met = g_new0 (double, (gsize) 3 * MODEL_N_GOALS * R);
+  v->nation_margin = v->nation_met + (gsize) MODEL_N_GOALS * R;
+  v->nation_cities = v->nation_margin + (gsize) MODEL_N_GOALS * R;
 
   /* cardholders per city and day, mean over replications */
   const double scale = r->averaged ? 1.0 : 1.0 / R;
@@ -243,7 +254,8 @@ model_verdicts_new (const ModelScenario *sc, const ModelRolloutResult *r)
       ModelTargetVerdict *out = &v->v[g];
       out->goal = g;
       out->scope = MODEL_SCOPE_NATION;
-      scope_verdict (v, r, g, NULL, nc, r->national, MODEL_SERIES_HOLDERS, NULL, out);
+      scope_verdict (v, r, g, NULL, nc, r->national, MODEL_SERIES_HOLDERS, NULL, out,
+                     v->nation_met + (gsize) g * R);
       for (guint p = 0; p < np; p++)
         {
           out = &v->v[(1 + p) * MODEL_N_GOALS + g];
@@ -251,7 +263,7 @@ model_verdicts_new (const ModelScenario *sc, const ModelRolloutResult *r)
           out->scope = MODEL_SCOPE_PROVINCE;
           out->code = sc->cities->provinces[p].code;
           scope_verdict (v, r, g, members + first[p], first[p + 1] - first[p], r->province, p,
-                         pcards + (gsize) p * nd, out);
+                         pcards + (gsize) p * nd, out, NULL);
         }
       const gint64 at = day_index (r, v->by[g]);
       for (guint c = 0; c < nc; c++)
@@ -290,6 +302,7 @@ model_verdicts_free (ModelVerdicts *v)
   if (v == NULL)
     return;
   g_free (v->v);
+  g_free (v->nation_met);
   g_free (v);
 }
 

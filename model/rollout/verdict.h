@@ -87,6 +87,9 @@ typedef struct {
    * scenario's province order, then n_cities x MODEL_N_GOALS in city order */
   ModelTargetVerdict *v;
   guint n;
+  /* The nation's outcome in each replication, [goal][rep]: met (0 or 1),
+   * the margin, and the cities meeting the goal (what essc compare pairs). */
+  double *nation_met, *nation_margin, *nation_cities;
 } ModelVerdicts;
 
 /* Returns: (transfer full) the verdicts of a complete run of scenario. */
