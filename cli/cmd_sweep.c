@@ -90,6 +90,30 @@ print_table (const ModelSweep *s, ModelSweepResult *const *res, const char *db)
       printf ("  %-5u %7.1f%% %8.1f %7.1f%% %8.1f %12s  %s\n", p, 100 * r->share[0],
               r->cities[0], 100 * r->share[1], r->cities[1], p99, label);
     }
+  printf ("\nverdicts of the nation on the targets (met: probability >= 0.9 over the "
+          "replications; not met: <= 0.1; at risk: between), the probability and (in brackets)\n"
+          "the cities meeting it, mean over the replications (docs/RUNDB.md \"Verdicts\"):\n");
+  g_auto (GStrv) words = s->n_points > 0 ? g_strsplit (res[0]->goal_words, "\n", -1) : NULL;
+  for (guint g = 0; words != NULL && g < MODEL_N_GOALS && words[g] != NULL; g++)
+    printf ("  T%u: %s\n", g + 1, words[g]);
+  printf ("  %-5s", "point");
+  for (guint g = 0; g < MODEL_N_GOALS; g++)
+    printf (" T%-21u", g + 1);
+  printf (" values\n");
+  for (guint p = 0; p < s->n_points; p++)
+    {
+      const ModelSweepResult *r = res[p];
+      g_autofree char *label = model_sweep_point_label (s, p);
+      printf ("  %-5u", p);
+      for (guint g = 0; g < MODEL_N_GOALS; g++)
+        {
+          g_autofree char *cell = g_strdup_printf ("%s %.2f (%.1f)",
+                                                   model_verdict_name (r->verdict[g]),
+                                                   r->probability[g], r->goal_cities[g]);
+          printf (" %-22s", cell);
+        }
+      printf (" %s\n", label);
+    }
   printf ("\n(share and cities meeting each target on its date, means over replications; "
           "natl p99: the national platform's worst day)\n");
   for (guint p = 0; p < s->n_points; p++)

@@ -275,11 +275,11 @@ report_reader_open (ReportCtx *ctx, GError **error)
       g_autofree char *name = report_reader_sweep_value (ctx, "name");
       g_autofree char *points = report_reader_sweep_value (ctx, "points");
       g_autofree char *version = report_reader_sweep_value (ctx, "essc_version");
-      if (g_strcmp0 (schema, "essc-sweep/1") != 0 || name == NULL || points == NULL
+      if (g_strcmp0 (schema, "essc-sweep/2") != 0 || name == NULL || points == NULL
           || version == NULL)
         {
           g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: a sweep database of "
-                       "schema %s, expected essc-sweep/1 with name, points and essc_version",
+                       "schema %s, expected essc-sweep/2 with name, points and essc_version",
                        ctx->db_path, schema ? schema : "(none)");
           return FALSE;
         }

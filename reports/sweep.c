@@ -70,16 +70,81 @@ points_table (ReportCtx *ctx, GString *h, guint *n_points, GError **error)
   return ok;
 }
 
+/* sweep-verdicts: the nation's verdict on every target per point. */
+static gboolean
+verdicts_table (ReportCtx *ctx, GString *h, GError **error)
+{
+  g_autoptr (Stmt) targets = report_reader_prepare (
+      ctx, "SELECT target, description FROM sweep_verdict WHERE point = 0 ORDER BY rowid", error);
+  g_autoptr (Stmt) points = targets ? report_reader_prepare (
+      ctx, "SELECT point, label FROM sweep_point ORDER BY point", error) : NULL;
+  g_autoptr (Stmt) verdict = points ? report_reader_prepare (
+      ctx, "SELECT verdict, probability, cities_meeting FROM sweep_verdict WHERE point = ? AND "
+           "target = ?", error) : NULL;
+  if (verdict == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) cols = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (cols, g_strdup ("#point"));
+  g_ptr_array_add (cols, g_strdup ("point"));
+  g_ptr_array_add (cols, g_strdup ("values"));
+  g_ptr_array_add (cols, g_strdup ("values"));
+  gboolean row = FALSE, ok;
+  while ((ok = report_reader_step (ctx, targets, &row, error)) && row)
+    {
+      const char *t = report_reader_text (targets, 0);
+      g_ptr_array_add (names, g_strdup (t));
+      g_ptr_array_add (cols, g_strdup_printf ("verdict_%s", t));
+      g_ptr_array_add (cols, g_strdup (report_reader_text (targets, 1)));
+      g_ptr_array_add (cols, g_strdup_printf ("#cities_%s", t));
+      g_ptr_array_add (cols, g_strdup ("cities meeting it"));
+    }
+  if (!ok)
+    return FALSE;
+  report_html_table_begin_array (
+      h, "sweep-verdicts", "The nation's verdict on every target at each point (met: "
+      "probability of meeting it over the replications at least 0.9; not met: 0.1 or less; at "
+      "risk: between; docs/RUNDB.md \"Verdicts\"), and the cities meeting it (mean over the "
+      "replications). Targets in words are the first point's; a point that moves a date or share "
+      "has its own in the database.", (const char *const *) cols->pdata, cols->len);
+  while ((ok = report_reader_step (ctx, points, &row, error)) && row)
+    {
+      int point = sqlite3_column_int (points, 0);
+      g_autofree char *key = g_strdup_printf ("%d", point);
+      report_html_row_begin (h, key);
+      report_html_num (h, "point", "%.0f", point);
+      report_html_cell (h, "values", report_reader_text (points, 1));
+      for (guint i = 0; i < names->len; i++)
+        {
+          gboolean vrow = FALSE;
+          sqlite3_bind_int (verdict, 1, point);
+          sqlite3_bind_text (verdict, 2, names->pdata[i], -1, SQLITE_STATIC);
+          if (!report_reader_step (ctx, verdict, &vrow, error))
+            return FALSE;
+          g_autofree char *vcol = g_strdup_printf ("verdict_%s", (char *) names->pdata[i]);
+          g_autofree char *ccol = g_strdup_printf ("cities_%s", (char *) names->pdata[i]);
+          report_html_verdict (h, vcol, vrow ? report_reader_text (verdict, 0) : "?",
+                               vrow ? report_reader_double (verdict, 1) : NAN);
+          report_html_num (h, ccol, "%.1f", vrow ? report_reader_double (verdict, 2) : NAN);
+          sqlite3_reset (verdict);
+        }
+      report_html_row_end (h);
+    }
+  report_html_table_end (h);
+  return ok;
+}
+
 static gboolean
 holders_figure (ReportCtx *ctx, guint n_points, GError **error)
 {
   guint drawn = MIN (n_points, MAX_LINES);
   g_autofree char *caption = g_strdup_printf (
       "National e-card holders (mean over the replications) of %s%u point%s of the sweep, "
-      "by point number (the table gives each point's values).",
+      "each named by the values it sets.",
       n_points > drawn ? "the first " : "", drawn, drawn == 1 ? "" : "s");
   ReportPlot *p = report_plot_new ("sweep-holders", "The sweep's points: national e-card "
-                                   "holders over time", caption, "sweep", 1100, 620);
+                                   "holders over time", caption, "sweep", 1100,
+                                   620 + 18 * (int) drawn);
   g_autoptr (Stmt) st = report_reader_prepare (ctx, "SELECT point, date, holders FROM sweep_series "
                                                 "WHERE point < ? ORDER BY point, date", error);
   if (st == NULL)
@@ -103,14 +168,36 @@ holders_figure (ReportCtx *ctx, guint n_points, GError **error)
   report_plot_printf (p, "set title \"The sweep's points: national e-card holders\" "
                       "font \",14\"\nset xdata time\nset timefmt \"%%Y-%%m-%%d\"\n"
                       "set format x \"%%b %%Y\"\nset xlabel \"date\"\n"
-                      "set ylabel \"e-card holders (millions)\"\nset grid\nset bmargin 5\n"
-                      "set key top left box opaque\nset autoscale xfix\nplot ");
+                      "set ylabel \"e-card holders (millions)\"\nset grid\n"
+                      "set key below left Left reverse maxcols 1 box opaque\n"
+                      "set autoscale xfix\nplot ");
   /* Points that coincide (a value with no effect) stay visible: the earlier
-   * lines are wider and each has its own dash pattern. */
+   * lines are wider and each has its own dash pattern; each is named by the
+   * values it sets. */
+  g_autoptr (Stmt) labels = report_reader_prepare (ctx, "SELECT label FROM sweep_point WHERE "
+                                                    "point = ?", error);
+  if (labels == NULL)
+    {
+      report_plot_free (p);
+      return FALSE;
+    }
   for (guint i = 0; i < drawn; i++)
-    report_plot_printf (p, "%s$p%u using 1:2 with lines lw %.1f dt %u lc rgb '%s' "
-                        "title \"point %u\"", i ? ", " : "", i, 4.0 - 2.5 * i / MAX (drawn, 2),
-                        i % 5 + 1, colours[i], i);
+    {
+      gboolean lrow = FALSE;
+      sqlite3_bind_int (labels, 1, (int) i);
+      if (!report_reader_step (ctx, labels, &lrow, error))
+        {
+          report_plot_free (p);
+          return FALSE;
+        }
+      g_autofree char *name = g_strdup_printf ("%u: %s", i, lrow ? report_reader_text (labels, 0)
+                                                                 : "?");
+      sqlite3_reset (labels);
+      g_autofree char *q = report_plot_quote (name);
+      report_plot_printf (p, "%s$p%u using 1:2 with lines lw %.1f dt %u lc rgb '%s' "
+                          "title %s", i ? ", " : "", i, 4.0 - 2.5 * i / MAX (drawn, 2),
+                          i % 5 + 1, colours[i], q);
+    }
   report_plot_printf (p, "\n");
   report_plot_render (ctx, p);
   return TRUE;
@@ -126,7 +213,7 @@ report_sweep (ReportCtx *ctx, GError **error)
                  "values of its row set, run as essc sim would run it.", name ? name : "?",
                  scenario ? scenario : "?");
   guint n_points = 0;
-  if (!points_table (ctx, h, &n_points, error))
+  if (!points_table (ctx, h, &n_points, error) || !verdicts_table (ctx, h, error))
     return FALSE;
   return n_points == 0 || holders_figure (ctx, n_points, error);
 }

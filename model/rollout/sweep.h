@@ -28,6 +28,7 @@
 
 #include "model/rollout/rollout.h"
 #include "model/rollout/scenario.h"
+#include "model/rollout/verdict.h"
 
 G_BEGIN_DECLS
 
@@ -100,6 +101,15 @@ typedef struct {
   double holders[MODEL_N_TARGETS];  /* national holders on the target day, mean */
   double share[MODEL_N_TARGETS];    /* of cardholders */
   double cities[MODEL_N_TARGETS];   /* cities meeting the target, mean over replications */
+  /* The nation's verdict on each target (model/rollout/verdict.h: goals in
+   * ModelGoal order, the two share targets then the two deadlines): the
+   * probability of meeting it, the verdict it gives, the margin (mean over
+   * replications) and the cities meeting it (mean over replications). */
+  double probability[MODEL_N_GOALS];
+  ModelVerdictKind verdict[MODEL_N_GOALS];
+  double margin[MODEL_N_GOALS];
+  double goal_cities[MODEL_N_GOALS];
+  char *goal_words;           /* each target in words (model_goal_describe), '\n' after each */
   double worst_p99;           /* national platform's worst day p99 (s); NAN without latency */
   guint platforms, platforms_held;  /* platforms, and those whose SLA held every day */
   gint32 start;
@@ -128,7 +138,8 @@ gboolean model_sweep_may_write_db (const char *path, GError **error);
  * Writes the sweep's database (created; an existing file replaced only when
  * model_sweep_may_write_db allows it): tables sweep (key, value), sweep_axis, sweep_point
  * (one row per point with its label, scenario text, digest and headline
- * figures) and sweep_series (national holders per point and day); schema in
+ * figures), sweep_verdict (the nation's verdict on every target per point)
+ * and sweep_series (national holders per point and day); schema in
  * docs/RUNDB.md.  results: n_points of them, in point order.
  */
 gboolean model_sweep_write_db (const char *path, const ModelSweep *sweep,

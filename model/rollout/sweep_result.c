@@ -22,6 +22,7 @@ model_sweep_result_free (ModelSweepResult *r)
   g_free (r->mean);
   g_free (r->lo);
   g_free (r->hi);
+  g_free (r->goal_words);
   g_free (r);
 }
 
@@ -56,6 +57,19 @@ model_sweep_result_new (const ModelScenario *sc, const ModelRolloutResult *run, 
           met += run->met[((gsize) t * run->n_cities + c) * R + rep] >= 0;
       r->cities[t] = (double) met / R;
     }
+  g_autoptr (ModelVerdicts) v = model_verdicts_new (sc, run);
+  g_autoptr (GString) words = g_string_new (NULL);
+  for (guint g = 0; g < MODEL_N_GOALS; g++)
+    {
+      g_autofree char *w = model_goal_describe (v, g);
+      g_string_append_printf (words, "%s\n", w);
+      const ModelTargetVerdict *t = model_verdicts_nation (v, g);
+      r->probability[g] = t->probability;
+      r->verdict[g] = t->verdict;
+      r->margin[g] = t->margin;
+      r->goal_cities[g] = t->cities_meeting;
+    }
+  r->goal_words = g_string_free (g_steal_pointer (&words), FALSE);
   r->worst_p99 = NAN;
   if (run->latency != NULL)
     {
@@ -74,9 +88,15 @@ model_sweep_result_new (const ModelScenario *sc, const ModelRolloutResult *run, 
 
 /* ---- bytes ---------------------------------------------------------------- */
 
-#define TYPE "(us(ii)(dd)(dd)(dd)duuiuadadad)"
-#define FORMAT "(us(ii)(dd)(dd)(dd)duuiu@ad@ad@ad)"
-#define GET_FORMAT "(u&s(ii)(dd)(dd)(dd)duuiu@ad@ad@ad)"  /* &s: the string is borrowed */
+#define TYPE "(us(ii)(dd)(dd)(dd)duuiuadadadadadads)"
+#define FORMAT "(us(ii)(dd)(dd)(dd)duuiu@ad@ad@ad@ad@ad@ads)"
+#define GET_FORMAT "(u&s(ii)(dd)(dd)(dd)duuiu@ad@ad@ad@ad@ad@ads)"  /* &s: borrowed */
+
+static GVariant *
+doubles (const double *x, gsize n)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, x, n, sizeof (double));
+}
 
 GBytes *
 model_sweep_result_serialize (const ModelSweepResult *r)
@@ -85,9 +105,9 @@ model_sweep_result_serialize (const ModelSweepResult *r)
       FORMAT, r->point, r->digest, r->target_day[0], r->target_day[1], r->holders[0],
       r->holders[1], r->share[0], r->share[1], r->cities[0], r->cities[1], r->worst_p99,
       r->platforms, r->platforms_held, r->start, r->replications,
-      g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, r->mean, r->n_days, sizeof (double)),
-      g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, r->lo, r->n_days, sizeof (double)),
-      g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, r->hi, r->n_days, sizeof (double)));
+      doubles (r->mean, r->n_days), doubles (r->lo, r->n_days), doubles (r->hi, r->n_days),
+      doubles (r->probability, MODEL_N_GOALS), doubles (r->margin, MODEL_N_GOALS),
+      doubles (r->goal_cities, MODEL_N_GOALS), r->goal_words);
   g_variant_ref_sink (v);
   GBytes *b = g_variant_get_data_as_bytes (v);
   g_variant_unref (v);
@@ -103,17 +123,21 @@ model_sweep_result_deserialize (GBytes *bytes, GError **error)
                        "a sweep result from another process is damaged"), NULL;
   ModelSweepResult *r = g_new0 (ModelSweepResult, 1);
   const char *digest;
-  g_autoptr (GVariant) m = NULL, lo = NULL, hi = NULL;
+  g_autoptr (GVariant) m = NULL, lo = NULL, hi = NULL, prob = NULL, margin = NULL, cities = NULL;
   g_variant_get (v, GET_FORMAT, &r->point, &digest, &r->target_day[0], &r->target_day[1],
                  &r->holders[0], &r->holders[1], &r->share[0], &r->share[1], &r->cities[0],
                  &r->cities[1], &r->worst_p99, &r->platforms, &r->platforms_held, &r->start,
-                 &r->replications, &m, &lo, &hi);
+                 &r->replications, &m, &lo, &hi, &prob, &margin, &cities, &r->goal_words);
   g_strlcpy (r->digest, digest, sizeof r->digest);
   gsize n, n2, n3;
   const double *pm = g_variant_get_fixed_array (m, &n, sizeof (double));
   const double *pl = g_variant_get_fixed_array (lo, &n2, sizeof (double));
   const double *ph = g_variant_get_fixed_array (hi, &n3, sizeof (double));
-  if (n != n2 || n != n3)
+  gsize n4, n5, n6;
+  const double *pp = g_variant_get_fixed_array (prob, &n4, sizeof (double));
+  const double *pg = g_variant_get_fixed_array (margin, &n5, sizeof (double));
+  const double *pc = g_variant_get_fixed_array (cities, &n6, sizeof (double));
+  if (n != n2 || n != n3 || n4 != MODEL_N_GOALS || n5 != MODEL_N_GOALS || n6 != MODEL_N_GOALS)
     {
       model_sweep_result_free (r);
       return base_fail (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INVALID,
@@ -123,6 +147,13 @@ model_sweep_result_deserialize (GBytes *bytes, GError **error)
   r->mean = g_memdup2 (pm, n * sizeof (double));
   r->lo = g_memdup2 (pl, n * sizeof (double));
   r->hi = g_memdup2 (ph, n * sizeof (double));
+  for (guint g = 0; g < MODEL_N_GOALS; g++)
+    {
+      r->probability[g] = pp[g];
+      r->verdict[g] = model_verdict_of (pp[g]);
+      r->margin[g] = pg[g];
+      r->goal_cities[g] = pc[g];
+    }
   return r;
 }
 
@@ -140,6 +171,9 @@ static const char SCHEMA[] =
   " STRICT;"
   "CREATE TABLE sweep_point_value (point INTEGER NOT NULL, axis INTEGER NOT NULL,"
   " value TEXT NOT NULL, PRIMARY KEY (point, axis)) STRICT;"
+  "CREATE TABLE sweep_verdict (point INTEGER NOT NULL, target TEXT NOT NULL,"
+  " description TEXT NOT NULL, verdict TEXT NOT NULL, probability REAL NOT NULL,"
+  " margin REAL NOT NULL, cities_meeting REAL NOT NULL, PRIMARY KEY (point, target)) STRICT;"
   "CREATE TABLE sweep_series (point INTEGER NOT NULL, date TEXT NOT NULL, holders REAL NOT NULL,"
   " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (point, date)) STRICT;";
 
@@ -151,7 +185,7 @@ write_rows (const BaseSqlite *out, const ModelSweep *s, ModelSweepResult *const 
   gboolean ok = TRUE;
   char n[32];
   const char *kv[][2] = {
-    { "schema", "essc-sweep/1" }, { "essc_version", ESSC_VERSION }, { "name", s->name },
+    { "schema", "essc-sweep/2" }, { "essc_version", ESSC_VERSION }, { "name", s->name },
     { "sweep_path", s->path }, { "scenario_path", s->scenario_path }, { "points", n },
   };
   g_snprintf (n, sizeof n, "%u", s->n_points);
@@ -176,14 +210,16 @@ write_rows (const BaseSqlite *out, const ModelSweep *s, ModelSweepResult *const 
         ok = base_sqlite_step (out, st, "write", error);
       }
   sqlite3_finalize (st);
-  sqlite3_stmt *pt = NULL, *pv = NULL, *ps = NULL;
+  sqlite3_stmt *pt = NULL, *pv = NULL, *ps = NULL, *pd = NULL;
   ok = ok
        && (pt = base_sqlite_prepare (out, "INSERT INTO sweep_point VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
                                           " ?, ?, ?, ?, ?, ?)", "write", error)) != NULL
        && (pv = base_sqlite_prepare (out, "INSERT INTO sweep_point_value VALUES (?, ?, ?)", "write",
                                      error)) != NULL
        && (ps = base_sqlite_prepare (out, "INSERT INTO sweep_series VALUES (?, ?, ?, ?, ?)",
-                                     "write", error)) != NULL;
+                                     "write", error)) != NULL
+       && (pd = base_sqlite_prepare (out, "INSERT INTO sweep_verdict VALUES (?, ?, ?, ?, ?, ?, "
+                                          "?)", "write", error)) != NULL;
   for (guint p = 0; ok && p < s->n_points; p++)
     {
       const ModelSweepResult *r = res[p];
@@ -213,6 +249,19 @@ write_rows (const BaseSqlite *out, const ModelSweep *s, ModelSweepResult *const 
                              SQLITE_STATIC);
           ok = base_sqlite_step (out, pv, "write", error);
         }
+      for (guint g = 0; ok && g < MODEL_N_GOALS; g++)
+        {
+          g_auto (GStrv) all = g_strsplit (r->goal_words, "\n", -1);
+          const char *words = g_strv_length (all) > g ? all[g] : "";
+          sqlite3_bind_int (pd, 1, (int) p);
+          sqlite3_bind_text (pd, 2, model_goal_name (g), -1, SQLITE_STATIC);
+          sqlite3_bind_text (pd, 3, words, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (pd, 4, model_verdict_name (r->verdict[g]), -1, SQLITE_STATIC);
+          sqlite3_bind_double (pd, 5, r->probability[g]);
+          sqlite3_bind_double (pd, 6, r->margin[g]);
+          sqlite3_bind_double (pd, 7, r->goal_cities[g]);
+          ok = base_sqlite_step (out, pd, "write", error);
+        }
       for (guint d = 0; ok && d < r->n_days; d++)
         {
           char date[11];
@@ -228,6 +277,7 @@ write_rows (const BaseSqlite *out, const ModelSweep *s, ModelSweepResult *const 
   sqlite3_finalize (pt);
   sqlite3_finalize (pv);
   sqlite3_finalize (ps);
+  sqlite3_finalize (pd);
   return ok;
 }
 

@@ -15,6 +15,11 @@
  * - the page (--out): its tables and figures;
  * - refusals: a file that is not a run database, a missing file, one
  *   argument, a bad --level: exit 2 naming the problem.
+ *
+ * And the same treatment for a sweep's points (essc sweep, reports/sweep.c):
+ * a point whose unified settlement comes after its date has the verdict
+ * "not met" where the other has "met", in the terminal (each point named by
+ * its values), the database (sweep_verdict) and the page (sweep-verdicts).
  */
 #include "tests/lib/run.h"
 #include "tests/lib/testutil.h"
@@ -256,6 +261,56 @@ test_refused (void)
   essc_test_run_clear (&r);
 }
 
+static void
+test_sweep_verdicts (void)
+{
+  setup ();
+  g_autofree char *base = write_variant ("base.ini", NULL, NULL);
+  g_autofree char *sweep = g_build_filename (dir, "late.sweep", NULL);
+  g_autofree char *text = g_strdup_printf ("[sweep]\nname = late\nscenario = %s\nreplications = "
+                                           "3\n[grid]\nmilestones.unified_settlement = "
+                                           "2019-07-01..2019-12-31; 2021-01-01..2021-06-30\n", base);
+  g_assert_true (g_file_set_contents (sweep, text, -1, NULL));
+  g_autofree char *db = g_build_filename (dir, "late.sweep.db", NULL);
+  g_autofree char *page = g_build_filename (dir, "late-page", NULL);
+  EsscTestRun r = essc_test_run_essc ("sweep", sweep, "--db", db, "--no-latency");
+  g_assert_cmpint (r.status, ==, 0);
+  const char *l0 = line_of (r.out, "0     met 1.00");
+  const char *l1 = line_of (r.out, "1     met 1.00");
+  g_assert_nonnull (l0);
+  g_assert_nonnull (l1);
+  g_autofree char *line0 = g_strndup (l0, strcspn (l0, "\n"));
+  g_autofree char *line1 = g_strndup (l1, strcspn (l1, "\n"));
+  g_assert_nonnull (strstr (line0, "milestones.unified_settlement=2019-07-01..2019-12-31"));
+  g_assert_nonnull (strstr (line1, "not met 0.00 (0.0)"));
+  g_assert_nonnull (strstr (line1, "milestones.unified_settlement=2021-01-01..2021-06-30"));
+  essc_test_run_clear (&r);
+  sqlite3 *h = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (db, &h, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT point, verdict FROM sweep_verdict WHERE target "
+                                          "= 'unified_settlement' ORDER BY point", -1, &st, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (st, 1), ==, "met");
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (st, 1), ==, "not met");
+  sqlite3_finalize (st);
+  sqlite3_close (h);
+  r = essc_test_run_essc ("report", db, "--out", page, "--no-plots");
+  g_assert_cmpint (r.status, ==, 0);
+  essc_test_run_clear (&r);
+  g_autofree char *index = g_build_filename (page, "index.html", NULL);
+  g_autofree char *html = NULL;
+  g_assert_true (g_file_get_contents (index, &html, NULL, NULL));
+  const char *table = strstr (html, "<table id=\"sweep-verdicts\"");
+  g_assert_nonnull (table);
+  const char *row1 = strstr (table, "<tr data-key=\"1\">");
+  g_assert_nonnull (row1);
+  g_assert_nonnull (strstr (row1, "data-col=\"verdict_unified_settlement\" "
+                                  "data-verdict=\"not met\""));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -264,6 +319,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/compare/unpaired", test_unpaired);
   g_test_add_func ("/cli/compare/itself", test_itself);
   g_test_add_func ("/cli/compare/refused", test_refused);
+  g_test_add_func ("/cli/sweep/verdicts", test_sweep_verdicts);
   int rc = g_test_run ();
   if (rc == 0 && dir != NULL)
     {

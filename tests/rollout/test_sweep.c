@@ -195,6 +195,19 @@ test_result_bytes (void)
   g_assert_cmpmem (back->mean, back->n_days * sizeof (double), r->mean,
                    r->n_days * sizeof (double));
   g_assert_cmpfloat (back->cities[1], ==, r->cities[1]);
+  /* the verdicts travel too, and are the run's own */
+  g_autoptr (ModelVerdicts) v = model_verdicts_new (sc, run);
+  for (guint g = 0; g < MODEL_N_GOALS; g++)
+    {
+      const ModelTargetVerdict *nv = model_verdicts_nation (v, g);
+      g_assert_cmpfloat (r->probability[g], ==, nv->probability);
+      g_assert_cmpfloat (back->probability[g], ==, nv->probability);
+      g_assert_cmpint (back->verdict[g], ==, nv->verdict);
+      g_assert_cmpfloat (back->margin[g], ==, nv->margin);
+      g_assert_cmpfloat (back->goal_cities[g], ==, nv->cities_meeting);
+    }
+  g_assert_cmpstr (back->goal_words, ==, r->goal_words);
+  g_assert_nonnull (strstr (back->goal_words, "unified settlement in every city by "));
   /* Truncated bytes are refused, not read. */
   gsize len;
   const guint8 *data = g_bytes_get_data (b, &len);
