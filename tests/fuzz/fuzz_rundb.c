@@ -10,6 +10,10 @@
  * into FUZZ_TMPDIR.  No figure is drawn: no_plots keeps gnuplot from ever
  * being started, after the figures' data are read.  A refused database
  * must say why; a report that is written must name its page, which exists.
+ * A run database is then compared with itself (`essc compare`,
+ * reports/compare.h: every outcome, verdict and worst day read from both,
+ * the page written): a refusal must say why, and a comparison of a file
+ * with itself must be paired with every difference 0.
  *
  * SQLite may leave a journal or WAL beside a database it opens; those of the
  * last input are removed first, so each input is read alone.  Seeds: small
@@ -18,8 +22,11 @@
  * `essc conform --db`, each on a two-city, three-week scenario, VACUUMed to
  * 512-byte pages.
  */
+#include "reports/compare.h"
 #include "reports/report.h"
 #include "tests/fuzz/harness.h"
+
+#include <math.h>
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -56,6 +63,31 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       return 0;
     }
   if (index == NULL || !g_file_test (index, G_FILE_TEST_IS_REGULAR))
+    abort ();
+
+  g_autoptr (ReportComparison) c = report_compare_load (path, path, 0.9, &error);
+  if (c == NULL)
+    {
+      if (error == NULL || error->message[0] == '\0')
+        abort ();
+      return 0;
+    }
+  if (!c->paired && c->seed_a != NULL)
+    abort ();
+  for (guint i = 0; i < c->rows->len; i++)
+    {
+      const ReportCompareRow *r = c->rows->pdata[i];
+      if (isfinite (r->mean_a) && r->mean_a != r->mean_b)
+        abort ();
+      if (isfinite (r->paired.diff) && r->paired.diff != 0)
+        abort ();
+    }
+  g_autofree char *out = g_build_filename (fuzz_tmpdir (), "compare", NULL);
+  opt.out_dir = out;
+  g_autofree char *page = NULL;
+  g_clear_error (&error);
+  if (!report_compare_page (c, &opt, &page, &n_warnings, &error)
+      && (error == NULL || error->message[0] == '\0'))
     abort ();
   return 0;
 }
