@@ -12,9 +12,13 @@
  * interval and both as sim_series_set_summarise gives them, the end the
  * run actually used, and what the intervals hold: chance alone, or, for a
  * copy of a test scenario with a posterior beside it, the parameters too,
- * with the posterior, its file's hash and each replication's draw.
+ * with the posterior, its file's hash and each replication's draw; and the
+ * provinces' outlines for the maps (all 31 provinces and Taiwan, Hong Kong
+ * and Macao, closed rings, labels inside).
  */
+#include "base/regions.h"
 #include "base/time.h"
+#include "model/rollout/borders.h"
 #include "model/rollout/latency.h"
 #include "model/rollout/posterior.h"
 #include "model/rollout/rollout.h"
@@ -294,6 +298,102 @@ test_no_latency (void)
   g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM run WHERE key LIKE 'latency%' OR key ="
                                  " 'plan_capacity'"), ==, 0);
   g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM city_day"), ==, 5 * r->n_days);
+  db_close (&db);
+}
+
+/* Whether (x, y) is inside the division's outline by the even-odd rule
+ * over all its rings (edges between consecutive vertices of a ring). */
+static gboolean
+inside_outline (Db *db, gint64 code, double x, double y)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT a.lon, a.lat, b.lon, b.lat FROM province_border"
+                                          " AS a JOIN province_border AS b ON b.province ="
+                                          " a.province AND b.ring = a.ring AND b.seq = a.seq + 1"
+                                          " WHERE a.province = %" G_GINT64_FORMAT, code);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL), ==, SQLITE_OK);
+  gboolean in = FALSE;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      double ax = sqlite3_column_double (st, 0), ay = sqlite3_column_double (st, 1);
+      double bx = sqlite3_column_double (st, 2), by = sqlite3_column_double (st, 3);
+      if ((ay > y) != (by > y) && x < ax + (y - ay) * (bx - ax) / (by - ay))
+        in = !in;
+    }
+  sqlite3_finalize (st);
+  return in;
+}
+
+/* The provinces' outlines for the maps: every run database holds the 34
+ * divisions of borders.h (whichever the run's cities use): each of the 31
+ * province codes of the region list (base/regions.h) and Taiwan, Hong Kong
+ * and Macao, with a label and at least one closed ring of at least four
+ * vertices within China's extent, the labels inside their outlines (but the
+ * two SARs', which stand beside them), the rows as compiled in. */
+static void
+test_borders (void)
+{
+  g_autoptr (ModelScenario) sc = load ("latency.ini");
+  g_autoptr (ModelRolloutResult) r = run (sc, 1, TRUE, FALSE);
+  Db db = { 0 };
+  db_write (&db, sc, r);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label"), ==, 34);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label"), ==,
+                   model_border_n_provinces);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_border"), ==,
+                   model_border_n_vertices);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(DISTINCT province) FROM province_border"), ==, 34);
+  guint n_mainland = 0;
+  for (gsize i = 0; i < base_regions_len; i++)
+    {
+      guint32 code = base_regions[i].code;
+      if (code % 10000 != 0)
+        continue;
+      n_mainland++;
+      g_autofree char *sql = g_strdup_printf ("SELECT name FROM province_label WHERE province ="
+                                              " %u", code);
+      g_autofree char *name = sql_text (&db, sql);
+      g_assert_cmpstr (name, ==, base_regions[i].name);
+    }
+  g_assert_cmpuint (n_mainland, ==, 31);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label WHERE province IN (710000,"
+                                 " 810000, 820000)"), ==, 3);
+  /* Every short name starts the full name. */
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label WHERE short_name = '' OR"
+                                 " substr (name, 1, length (short_name)) != short_name"), ==, 0);
+  /* Rings: numbered from 0, vertices from 0 without a gap, closed, four
+   * vertices or more, every vertex within China's extent. */
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM (SELECT province, ring, COUNT(*) AS n,"
+                                 " MAX (seq) AS m FROM province_border GROUP BY province, ring)"
+                                 " WHERE n != m + 1 OR n < 4"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM (SELECT province, MAX (ring) AS m,"
+                                 " COUNT(DISTINCT ring) AS n FROM province_border GROUP BY"
+                                 " province) WHERE n != m + 1"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_border AS a JOIN province_border"
+                                 " AS b ON b.province = a.province AND b.ring = a.ring AND"
+                                 " a.seq = 0 AND b.seq = (SELECT MAX (seq) FROM province_border"
+                                 " WHERE province = a.province AND ring = a.ring) WHERE a.lon !="
+                                 " b.lon OR a.lat != b.lat"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_border WHERE lon < 73 OR lon >"
+                                 " 136 OR lat < 18 OR lat > 54"), ==, 0);
+  sqlite3_stmt *st = query (&db, "SELECT province, lon, lat FROM province_label ORDER BY"
+                                 " province");
+  guint n_inside = 0;
+  do
+    {
+      gint64 code = sqlite3_column_int64 (st, 0);
+      gboolean in = inside_outline (&db, code, sqlite3_column_double (st, 1),
+                                    sqlite3_column_double (st, 2));
+      g_test_message ("%" G_GINT64_FORMAT ": label %s", code, in ? "inside" : "outside");
+      g_assert_true (in == (code != 810000 && code != 820000));
+      n_inside += in;
+    }
+  while (sqlite3_step (st) == SQLITE_ROW);
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n_inside, ==, 32);
+  /* A label inside one outline is outside the others: 北京's is not in 河北. */
+  g_assert_false (inside_outline (&db, 130000, 116.389, 39.949));
+  g_assert_true (inside_outline (&db, 110000, 116.389, 39.949));
   db_close (&db);
 }
 
@@ -607,5 +707,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rundb/forecast/chance-only", test_chance);
   g_test_add_func ("/rundb/forecast/end-actually-run", test_end);
   g_test_add_func ("/rundb/forecast/posterior", test_posterior);
+  g_test_add_func ("/rundb/borders/all-provinces", test_borders);
   return g_test_run ();
 }
