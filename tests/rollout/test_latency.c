@@ -325,7 +325,14 @@ test_cli (void)
   g_assert_true (g_regex_match_simple ("\n  national +1 2019-\\d\\d-\\d\\d +1\\.\\d+ .* BROKEN",
                                           out, 0, 0));
   g_assert_nonnull (strstr (out, "CARD-13"));
-  g_assert_true (g_regex_match_simple ("\n  national +[2-9] +2019-\\d\\d +1\\n", out, 0, 0));
+  /* The plan in servers, with what a server is, the peak's requests per
+   * second and one server's: at a local platform payments alone, 1 / (0.08
+   * ms measured x 5000) = 2.5 per second. */
+  g_assert_true (g_regex_match_simple ("\n  national +[2-9] +2019-\\d\\d +1 +\\d+\\.\\d+ "
+                                       "+\\d+\\.\\d\\n", out, 0, 0));
+  g_assert_true (g_regex_match_simple ("\n  local 110000 \\S+ +1 +2019-\\d\\d +4 +0\\.\\d\\d\\d "
+                                       "+2\\.5\\n", out, 0, 0));
+  g_assert_nonnull (strstr (out, "a server is one worker serving one request at a time"));
   g_assert_nonnull (strstr (out, "ms in the model"));
   /* Without the latency model the plan is a usage error. */
   const char *argv2[] = { bin, "sim", path, "--no-db", "--plan-capacity", "--no-latency", NULL };

@@ -4,8 +4,9 @@
  * rundb_posterior.c) on the small test scenarios (tests/data/small/): the
  * schema version, the latency tables against the result they were written
  * from (platforms, service times, day means and intervals, month
- * histograms that deserialize to their columns, the capacity plan, the
- * status propagation row), the tables created but empty for a run without
+ * histograms that deserialize to their columns, the capacity plan and its
+ * units: the mean service time of the busiest day's mix and a server's
+ * requests per second, the status propagation row), the tables created but empty for a run without
  * the latency model, NaN stored as NULL; the national series by age band
  * and area (named for the cells the run has, summing to the national
  * holders and residents every day), the 50% interval inside the 90%
@@ -32,6 +33,7 @@
 #include <math.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const latency_tables[] = {
@@ -252,6 +254,68 @@ test_tables (void)
                                  " month = '2019-03'"), ==, 2);
   g_assert_cmpint (sql_int (&db, "SELECT scheduled FROM capacity_plan WHERE platform = 0 AND"
                                  " month = '2019-06'"), ==, 4);
+
+  /* The plan's units: a server completes 1 / the mean service time of the
+   * busiest day's request mix; the database keeps that time (mean over the
+   * replications with demand) and its inverse, NULL without demand.  A
+   * local platform serves payments alone; the national platform, before any
+   * city settles nationally (unified settlement from 2019-03-01), the four
+   * other kinds, in the shares of their per-holder rates; later payments
+   * too, so its mean lies between the kinds' own. */
+  const ModelLatencyParams *lp = &sc->latency;
+  double mix = 0, rates = 0, lo_s = INFINITY, hi_s = 0;
+  for (guint k = 0; k < MODEL_N_REQ_KINDS; k++)
+    {
+      double sk = lp->measured[k] * lp->hardware_factor;
+      lo_s = fmin (lo_s, sk), hi_s = fmax (hi_s, sk);
+      if (k != MODEL_REQ_PAYMENT)
+        mix += lp->rate[k] * sk, rates += lp->rate[k];
+    }
+  mix /= rates;
+  const double payment_s = lp->measured[MODEL_REQ_PAYMENT] * lp->hardware_factor;
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM capacity_plan WHERE (demand_reps > 0) !="
+                                 " (service_s IS NOT NULL) OR (demand_reps > 0) != (server_rate"
+                                 " IS NOT NULL)"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM capacity_plan WHERE demand_reps = 0"),
+                   >, 0);
+  st = query (&db, "SELECT platform, month, service_s, server_rate, demand_reps FROM"
+                   " capacity_plan WHERE demand_reps > 0 ORDER BY platform, month");
+  guint n_plan = 0;
+  do
+    {
+      guint p = (guint) sqlite3_column_int (st, 0);
+      const char *month = (const char *) sqlite3_column_text (st, 1);
+      double service = sqlite3_column_double (st, 2), rate = sqlite3_column_double (st, 3);
+      g_assert_true (g_str_has_prefix (month, "2019-"));  /* the run: 2019-01..2019-06 */
+      guint m = (guint) atoi (month + 5) - 1;
+      g_assert_cmpuint (m, <, r->n_months);
+      /* The database's service time: the mean of the replications'. */
+      double sum = 0;
+      guint with = 0;
+      for (guint rep = 0; rep < 2; rep++)
+        {
+          gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
+          if (lat->plan_rate[i] > 0)
+            sum += lat->plan_service[i], with++;
+        }
+      g_assert_cmpint (with, ==, sqlite3_column_int (st, 4));
+      assert_close (service, sum / with);
+      assert_close (rate, 1 / service);
+      if (p > 0)
+        assert_close (service, payment_s);
+      else if (strcmp (month, "2019-03") < 0)
+        assert_close (service, mix);
+      else
+        {
+          g_assert_cmpfloat (service, >, lo_s);
+          g_assert_cmpfloat (service, <, hi_s);
+          g_assert_cmpfloat (service, >, mix);  /* payments take longer than the mix */
+        }
+      n_plan++;
+    }
+  while (sqlite3_step (st) == SQLITE_ROW);
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n_plan, >=, r->n_months);
 
   /* Status propagation: one row, its histogram, held iff p99 within the bound. */
   g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM status_propagation"), ==, 1);
