@@ -50,12 +50,15 @@ print_propagation (const ModelLatencyResult *lat)
           p99 <= MODEL_STATUS_PROPAGATION_BOUND ? "held" : "NOT HELD");
 }
 
-/* A rate in requests per second in 12 columns: one decimal, three below 1
- * (a small platform's peak). */
+/* A rate in requests per second in 12 columns: one decimal, two significant
+ * digits below 1 (a small platform's peak). */
 static void
 print_rate (double v)
 {
-  printf (" %12.*f", v < 1 ? 3 : 1, v);
+  if (v >= 1 || v == 0)
+    printf (" %12.1f", v);
+  else
+    printf (" %12.2g", v);
 }
 
 /* The requests per second one server completes in month m of platform p:
@@ -80,9 +83,10 @@ static void
 print_plan (const ModelScenario *sc, const ModelLatencyResult *lat)
 {
   const ModelLatencyParams *lp = &sc->latency;
-  printf ("\ncapacity plan (fewest servers keeping p99 <= %g ms with at most 0.1%% lost on each "
-          "month's busiest\nday, most over replications; every month in the run database):\n",
-          lp->sla_p99 * 1e3);
+  printf ("\ncapacity plan: the fewest servers keeping p99 <= %g ms with at most 0.1%% lost on a "
+          "month's\nbusiest day (most over replications), for each platform its month of most "
+          "servers (of\nseveral, the one of the highest peak; every month is in the run "
+          "database):\n", lp->sla_p99 * 1e3);
   printf ("  a server is one worker serving one request at a time, each taking its kind's "
           "service time\n  (measured x hardware factor %g, below): it completes 1 / (the mean "
           "service time of the\n  platform's request mix on that day) requests per second\n",
@@ -91,25 +95,28 @@ print_plan (const ModelScenario *sc, const ModelLatencyResult *lat)
           "scheduled", "peak req/s", "req/s/server");
   for (guint p = 0; p < lat->n_platforms; p++)
     {
+      /* The month of most servers (most over the replications; of
+       * several, the one of the highest peak, then the first), and its peak
+       * (most over the replications that planned it: capacity_plan's
+       * servers_max and peak_rate). */
       guint32 most = 0;
       guint at = 0;
       gboolean impossible = FALSE;
       double peak = 0;
       for (guint m = 0; m < lat->n_months; m++)
-        for (guint rep = 0; rep < lat->n_reps; rep++)
-          {
-            gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
-            impossible |= lat->plan[i] == 0 && lat->plan_rate[i] > 0;
-            if (lat->plan[i] > most)
-              most = lat->plan[i], at = m;
-          }
-      /* The peak of the month of most servers, most over the replications
-       * that planned it (as capacity_plan.peak_rate). */
-      for (guint rep = 0; rep < lat->n_reps; rep++)
         {
-          gsize i = ((gsize) p * lat->n_months + at) * lat->n_reps + rep;
-          if (lat->plan[i] > 0)
-            peak = MAX (peak, lat->plan_rate[i]);
+          guint32 need = 0;
+          double rate = 0;
+          for (guint rep = 0; rep < lat->n_reps; rep++)
+            {
+              gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
+              impossible |= lat->plan[i] == 0 && lat->plan_rate[i] > 0;
+              need = MAX (need, lat->plan[i]);
+              if (lat->plan[i] > 0)
+                rate = MAX (rate, lat->plan_rate[i]);
+            }
+          if (need > most || (need == most && need > 0 && rate > peak))
+            most = need, at = m, peak = rate;
         }
       g_autofree char *name = model_latency_platform_name (sc, p);
       char date[11];

@@ -262,7 +262,7 @@ table_plan (ReportCtx *ctx, GString *body, GError **error)
       "  c.scheduled, c.unmet_reps, c.peak_rate, %s "
       "FROM capacity_plan AS c JOIN latency_platform AS p USING (platform) "
       "WHERE c.month = (SELECT d.month FROM capacity_plan AS d WHERE d.platform = c.platform "
-      "                 ORDER BY d.servers_max DESC, d.month LIMIT 1) "
+      "                 ORDER BY d.servers_max DESC, d.peak_rate DESC, d.month LIMIT 1) "
       "ORDER BY c.platform", rates ? "c.server_rate" : "NULL");
   sqlite3_stmt *st = report_reader_prepare (ctx, sql, error);
   if (st == NULL)
@@ -286,7 +286,7 @@ table_plan (ReportCtx *ctx, GString *body, GError **error)
       report_html_num (rows, "scheduled", "%.0f", sched);
       num_class (rows, "unmet_reps", "%.0f", miss, miss > 0 ? "bad" : NULL);
       double peak = report_reader_double (st, 8);
-      report_html_num (rows, "peak_rate", peak < 1 ? "%.3f" : "%.1f", peak);
+      report_html_num (rows, "peak_rate", peak < 1 ? "%.2g" : "%.1f", peak);
       report_html_num (rows, "server_rate", "%.1f", report_reader_double (st, 9));
       report_html_row_end (rows);
     }
@@ -299,7 +299,8 @@ table_plan (ReportCtx *ctx, GString *body, GError **error)
                          short_of == 1 ? "" : "s");
   report_html_p (body, "Capacity plan: the fewest servers that keep a month's busiest day's p99 "
                  "within the SLA with at most 0.1%% of requests lost, for each platform in the "
-                 "month it needed most (most over replications; Erlang C's M/M/c estimate "
+                 "month it needed most (of several, the one of the highest peak; most over "
+                 "replications; Erlang C's M/M/c estimate "
                  "beside it). %s%s. The full month-by-month plan is in the database table "
                  "capacity_plan.", short_text,
                  unmet > 0 ? "; where replications show as unmet, no server count met the SLA "

@@ -61,7 +61,8 @@ test_units_on_page (void)
   sqlite3_stmt *st = fixture_db_prepare (
       db, "SELECT CAST (c.platform AS TEXT), c.peak_rate, c.server_rate, c.service_s "
           "FROM capacity_plan AS c WHERE c.month = (SELECT d.month FROM capacity_plan AS d "
-          "WHERE d.platform = c.platform ORDER BY d.servers_max DESC, d.month LIMIT 1) "
+          "WHERE d.platform = c.platform ORDER BY d.servers_max DESC, d.peak_rate DESC, d.month "
+          "LIMIT 1) "
           "ORDER BY c.platform");
   guint n = 0;
   for (; sqlite3_step (st) == SQLITE_ROW; n++)
