@@ -433,6 +433,8 @@ test_threads (void)
   g_assert_true (sim_histogram_equal (x->propagation, y->propagation));
   gsize n = (gsize) x->n_platforms * x->n_months * x->n_reps;
   g_assert_cmpmem (x->plan, n * 4, y->plan, n * 4);
+  g_assert_cmpmem (x->plan_rate, n * 8, y->plan_rate, n * 8);
+  g_assert_cmpmem (x->plan_service, n * 8, y->plan_service, n * 8);
   /* Without the latency model the digest differs: it covers the latency. */
   ModelRolloutOptions o = { .replications = 2, .no_latency = TRUE };
   g_autoptr (ModelRolloutResult) c = model_rollout_run (sc, &o, NULL);
@@ -494,6 +496,8 @@ test_resume (void)
   g_assert_true (sim_histogram_equal (x->propagation, y->propagation));
   gsize n = (gsize) x->n_platforms * x->n_months * x->n_reps;
   g_assert_cmpmem (x->plan, n * 4, y->plan, n * 4);
+  g_assert_cmpmem (x->plan_rate, n * 8, y->plan_rate, n * 8);
+  g_assert_cmpmem (x->plan_service, n * 8, y->plan_service, n * 8);
   /* A damaged latency part is refused, not half-read. */
   g_autoptr (GBytes) bytes = model_latency_serialize (x, 3);
   g_autoptr (ModelLatencyResult) fresh = model_latency_result_new (sc, x->n_days, x->n_months,
