@@ -5,8 +5,9 @@
  * a test can both check against the database.  The SLA per platform (its
  * worst day by mean p99, and the days over the SLA), the status
  * propagation against ESSC-STD CARD-13, the service times (measured and
- * scaled), and, when the run planned capacity, each platform's busiest
- * month of the plan.  The figures are drawn by latency_plots.c.  Called
+ * scaled, with one server's requests per second), and, when the run
+ * planned capacity, each platform's busiest month of the plan with the
+ * peak's requests per second and one server's (what a server is, said).  The figures are drawn by latency_plots.c.  Called
  * only for a run with latency rows; every number is read, none recomputed
  * from a simulation.
  */
