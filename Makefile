@@ -89,7 +89,7 @@ USES_conformance := std base
 
 DIR_reports      := reports
 MODS_reports     := report reader gnuplot html latency latency_plots conform conform_cert \
-                    conform_plots rollout rollout_verdict rollout_plots rollout_forecast compare compare_page sweep calibration \
+                    conform_plots rollout rollout_verdict rollout_plots rollout_maps rollout_forecast compare compare_page sweep calibration \
                     calibration_plots posterior_plots
 USES_reports     := base
 
@@ -113,6 +113,7 @@ objs    = $(MODS_$(1):%=$(BUILD)/$(DIR_$(1))/%.o) $(GEN_$(1))
 lib     = $(BUILD)/lib$(1).a
 GEN_base        := $(BUILD)/gen/regions.o       # the GB/T 2260 region table
 GEN_conformance := $(BUILD)/gen/requirements.o  # ESSC-STD's requirement ids
+GEN_rollout     := $(BUILD)/gen/borders.o       # the provinces' outlines for the maps
 
 # ---- build ---------------------------------------------------------------
 
@@ -140,12 +141,18 @@ $(BUILD)/%.o: %.c | deps-quiet
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Generated sources: the county code list as a sorted C array (id checks do
-# no I/O) and the standard's requirement ids and levels (the coverage table).
+# no I/O), the standard's requirement ids and levels (the coverage table) and
+# the provinces' outlines that the run database copies for the maps.
 $(BUILD)/gen/regions.c: base/data/counties-2023.csv tools/gen-regions.sh
 $(BUILD)/gen/requirements.c: docs/ESSC-STD.md tools/gen-requirements.sh
 $(BUILD)/gen/%.c:
 	@mkdir -p $(dir $@)
 	sh tools/gen-$*.sh $(firstword $^) > $@.tmp && mv $@.tmp $@
+# The provinces' outlines (model/rollout/data/README.md) from two files.
+BORDERS_CSV := model/rollout/data/provinces.csv model/rollout/data/province-borders.csv
+$(BUILD)/gen/borders.c: $(BORDERS_CSV) tools/gen-borders.sh
+	@mkdir -p $(dir $@)
+	sh tools/gen-borders.sh $(BORDERS_CSV) > $@.tmp && mv $@.tmp $@
 
 # ---- tests ---------------------------------------------------------------
 # tests/LAYER/test_NAME.c -> $(BUILD)/tests/LAYER/NAME.test, linked with the

@@ -8,6 +8,7 @@
 #include "model/rollout/scenario_csv.h"
 
 #include <glib.h>
+#include <math.h>
 #include <stdio.h>
 
 /* Pads a UTF-8 text to width columns (one column a character). */
@@ -49,37 +50,92 @@ print_propagation (const ModelLatencyResult *lat)
           p99 <= MODEL_STATUS_PROPAGATION_BOUND ? "held" : "NOT HELD");
 }
 
+/* A rate in requests per second in 12 columns: one decimal, two significant
+ * digits below 1 (a small platform's peak). */
+static void
+print_rate (double v)
+{
+  if (v >= 1 || v == 0)
+    printf (" %12.1f", v);
+  else
+    printf (" %12.2g", v);
+}
+
+/* The requests per second one server completes in month m of platform p:
+ * 1 / the mean service time of the busiest day's mix, mean over the
+ * replications with demand (as the run database's capacity_plan); NAN
+ * without demand. */
+static double
+server_rate (const ModelLatencyResult *lat, guint p, guint m)
+{
+  double sum = 0;
+  guint n = 0;
+  for (guint rep = 0; rep < lat->n_reps; rep++)
+    {
+      gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
+      if (lat->plan_rate[i] > 0)
+        sum += lat->plan_service[i], n++;
+    }
+  return n > 0 && sum > 0 ? n / sum : NAN;
+}
+
 static void
 print_plan (const ModelScenario *sc, const ModelLatencyResult *lat)
 {
-  printf ("\ncapacity plan (fewest servers keeping p99 <= SLA on each month's busiest day, "
-          "most over replications; all months in the run database):\n");
-  printf ("  %-32s %12s %12s %10s\n", "platform", "most needed", "in month", "scheduled");
+  const ModelLatencyParams *lp = &sc->latency;
+  printf ("\ncapacity plan: the fewest servers keeping p99 <= %g ms with at most 0.1%% lost on a "
+          "month's\nbusiest day (most over replications), for each platform its month of most "
+          "servers (of\nseveral, the one of the highest peak; every month is in the run "
+          "database):\n", lp->sla_p99 * 1e3);
+  printf ("  a server is one worker serving one request at a time, each taking its kind's "
+          "service time\n  (measured x hardware factor %g, below): it completes 1 / (the mean "
+          "service time of the\n  platform's request mix on that day) requests per second\n",
+          lp->hardware_factor);
+  printf ("  %-32s %14s %8s %9s %12s %12s\n", "platform", "servers needed", "in month",
+          "scheduled", "peak req/s", "req/s/server");
   for (guint p = 0; p < lat->n_platforms; p++)
     {
+      /* The month of most servers (most over the replications; of
+       * several, the one of the highest peak, then the first), and its peak
+       * (most over the replications that planned it: capacity_plan's
+       * servers_max and peak_rate). */
       guint32 most = 0;
       guint at = 0;
       gboolean impossible = FALSE;
+      double peak = 0;
       for (guint m = 0; m < lat->n_months; m++)
-        for (guint rep = 0; rep < lat->n_reps; rep++)
-          {
-            gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
-            impossible |= lat->plan[i] == 0 && lat->plan_rate[i] > 0;
-            if (lat->plan[i] > most)
-              most = lat->plan[i], at = m;
-          }
+        {
+          guint32 need = 0;
+          double rate = 0;
+          for (guint rep = 0; rep < lat->n_reps; rep++)
+            {
+              gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
+              impossible |= lat->plan[i] == 0 && lat->plan_rate[i] > 0;
+              need = MAX (need, lat->plan[i]);
+              if (lat->plan[i] > 0)
+                rate = MAX (rate, lat->plan_rate[i]);
+            }
+          if (need > most || (need == most && need > 0 && rate > peak))
+            most = need, at = m, peak = rate;
+        }
       g_autofree char *name = model_latency_platform_name (sc, p);
       char date[11];
       base_time_format_date (lat->start + (gint32) lat->month_day[at], date);
       printf ("  ");
       print_padded (name, 32);
       if (most == 0)
-        printf ("%12s %12s", impossible ? "none can" : "-", "");
+        printf ("%14s %8s", impossible ? "none can" : "-", "");
       else
-        printf ("%12u %12.7s", most, date);
-      printf (" %10u%s\n",
-              model_latency_servers_on (sc, p, lat->start + (gint32) lat->month_day[at]),
-              impossible ? "  (SLA below the service time itself in some month)" : "");
+        printf ("%14u %8.7s", most, date);
+      printf (" %9u", model_latency_servers_on (sc, p, lat->start + (gint32) lat->month_day[at]));
+      if (most == 0)
+        printf (" %12s %12s", "", "");
+      else
+        {
+          print_rate (peak);
+          print_rate (server_rate (lat, p, at));
+        }
+      printf ("%s\n", impossible ? "  (SLA below the service time itself in some month)" : "");
     }
 }
 
@@ -136,7 +192,8 @@ essc_sim_print_latency (const ModelScenario *sc, const ModelRolloutResult *r)
   printf ("\nservice times (mean): measured by essc bench (%s) x hardware factor %g:\n",
           lp->measured_on, lp->hardware_factor);
   for (guint k = 0; k < MODEL_N_REQ_KINDS; k++)
-    printf ("  %-14s %9.3f ms measured  %9.3f ms in the model\n",
+    printf ("  %-14s %9.3f ms measured  %9.3f ms in the model  (a server: %8.1f req/s)\n",
             model_request_kind_name ((ModelRequestKind) k), lp->measured[k] * 1e3,
-            lp->measured[k] * lp->hardware_factor * 1e3);
+            lp->measured[k] * lp->hardware_factor * 1e3,
+            1 / (lp->measured[k] * lp->hardware_factor));
 }

@@ -2,7 +2,9 @@
 /*
  * The latency part of `essc sim`'s summary: per platform the worst day's
  * p99 and whether the SLA held, the status propagation against ESSC-STD
- * CARD-13, and the capacity plan when it was asked for.
+ * CARD-13, the capacity plan when it was asked for (in servers, with what
+ * a server is, the peak's requests per second and one server's), and the
+ * service times (with one server's requests per second of each kind).
  */
 #pragma once
 

@@ -5,8 +5,9 @@
  * a test can both check against the database.  The SLA per platform (its
  * worst day by mean p99, and the days over the SLA), the status
  * propagation against ESSC-STD CARD-13, the service times (measured and
- * scaled), and, when the run planned capacity, each platform's busiest
- * month of the plan.  The figures are drawn by latency_plots.c.  Called
+ * scaled, with one server's requests per second), and, when the run
+ * planned capacity, each platform's busiest month of the plan with the
+ * peak's requests per second and one server's (what a server is, said).  The figures are drawn by latency_plots.c.  Called
  * only for a run with latency rows; every number is read, none recomputed
  * from a simulation.
  */
@@ -209,11 +210,13 @@ table_service (ReportCtx *ctx, GString *body, GError **error)
   report_html_p (body, "Service times: the mean cost of each request kind as measured by essc "
                  "bench, and the mean the model simulates (measured \u00d7 the scenario's "
                  "hardware factor, for the platforms' servers); each request's time is drawn "
-                 "from a lognormal of that mean.");
+                 "from a lognormal of that mean. A server serves one request at a time, so on "
+                 "requests of one kind alone it completes 1 / that mean requests per second.");
   report_html_table_begin (body, "service-times", "Mean service time per request kind",
                            "kind", "request kind", "#measured_ms", "measured (ms)",
                            "#hardware_factor", "hardware factor", "#service_ms",
-                           "in the model (ms)", "measured", "measured on", NULL);
+                           "in the model (ms)", "#server_rate", "one server (requests/s)",
+                           "measured", "measured on", NULL);
   gboolean row, ok;
   while ((ok = report_reader_step (ctx, st, &row, error)) && row)
     {
@@ -222,6 +225,7 @@ table_service (ReportCtx *ctx, GString *body, GError **error)
       report_html_num (body, "measured_ms", "%.3f", report_reader_double (st, 1) * 1e3);
       report_html_num (body, "hardware_factor", "%g", report_reader_double (st, 2));
       report_html_num (body, "service_ms", "%.3f", report_reader_double (st, 3) * 1e3);
+      report_html_num (body, "server_rate", "%.1f", 1 / report_reader_double (st, 3));
       report_html_cell (body, "measured", report_reader_text (st, 4));
       report_html_row_end (body);
     }
@@ -230,19 +234,38 @@ table_service (ReportCtx *ctx, GString *body, GError **error)
   return ok;
 }
 
-/* Table `capacity-plan`: each platform's month of most servers needed. */
+/* TRUE when table has a column named column. */
+static gboolean
+has_column (ReportCtx *ctx, const char *table, const char *column)
+{
+  sqlite3_stmt *st = NULL;
+  gboolean found = FALSE;
+  if (sqlite3_prepare_v2 (ctx->db, "SELECT 1 FROM pragma_table_info (?1) WHERE name = ?2", -1,
+                          &st, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 2, column, -1, SQLITE_STATIC);
+      found = sqlite3_step (st) == SQLITE_ROW;
+    }
+  sqlite3_finalize (st);
+  return found;
+}
+
+/* Table `capacity-plan`: each platform's month of most servers needed, with
+ * the peak's requests per second and one server's (a database written
+ * before capacity_plan had server_rate shows the latter empty). */
 static gboolean
 table_plan (ReportCtx *ctx, GString *body, GError **error)
 {
-  sqlite3_stmt *st = report_reader_prepare (
-      ctx,
+  gboolean rates = has_column (ctx, "capacity_plan", "server_rate");
+  g_autofree char *sql = g_strdup_printf (
       "SELECT c.platform, p.name, c.month, c.servers_max, c.servers_mean, c.erlang, "
-      "  c.scheduled, c.unmet_reps "
+      "  c.scheduled, c.unmet_reps, c.peak_rate, %s "
       "FROM capacity_plan AS c JOIN latency_platform AS p USING (platform) "
       "WHERE c.month = (SELECT d.month FROM capacity_plan AS d WHERE d.platform = c.platform "
-      "                 ORDER BY d.servers_max DESC, d.month LIMIT 1) "
-      "ORDER BY c.platform",
-      error);
+      "                 ORDER BY d.servers_max DESC, d.peak_rate DESC, d.month LIMIT 1) "
+      "ORDER BY c.platform", rates ? "c.server_rate" : "NULL");
+  sqlite3_stmt *st = report_reader_prepare (ctx, sql, error);
   if (st == NULL)
     return FALSE;
   g_autoptr (GString) rows = g_string_new (NULL);
@@ -263,6 +286,9 @@ table_plan (ReportCtx *ctx, GString *body, GError **error)
       report_html_num (rows, "erlang", "%.0f", report_reader_double (st, 5));
       report_html_num (rows, "scheduled", "%.0f", sched);
       num_class (rows, "unmet_reps", "%.0f", miss, miss > 0 ? "bad" : NULL);
+      double peak = report_reader_double (st, 8);
+      report_html_num (rows, "peak_rate", peak < 1 ? "%.2g" : "%.1f", peak);
+      report_html_num (rows, "server_rate", "%.1f", report_reader_double (st, 9));
       report_html_row_end (rows);
     }
   sqlite3_finalize (st);
@@ -274,16 +300,31 @@ table_plan (ReportCtx *ctx, GString *body, GError **error)
                          short_of == 1 ? "" : "s");
   report_html_p (body, "Capacity plan: the fewest servers that keep a month's busiest day's p99 "
                  "within the SLA with at most 0.1%% of requests lost, for each platform in the "
-                 "month it needed most (most over replications; Erlang C's M/M/c estimate "
+                 "month it needed most (of several, the one of the highest peak; most over "
+                 "replications; Erlang C's M/M/c estimate "
                  "beside it). %s%s. The full month-by-month plan is in the database table "
                  "capacity_plan.", short_text,
                  unmet > 0 ? "; where replications show as unmet, no server count met the SLA "
                              "(it is below the service time's own p99)" : "");
+  report_html_p (body, "A server is one worker serving one request at a time, each request "
+                 "taking its kind's service time (the measured cost times the scenario's hardware "
+                 "factor: the table of service times above). One server therefore completes "
+                 "1 / (the mean service time of the platform's request mix) requests per second: "
+                 "the column \"per server\", for the mix of the month's busiest day (the kinds' "
+                 "shares of its peak arrivals; payments alone at a local platform): 1 over that "
+                 "mix's mean service time, the time averaged over the replications with demand. "
+                 "\"Peak\" "
+                 "is that day's arrival rate in the peak window (most over the replications). "
+                 "Peak over per server is the number of servers the peak keeps busy: a queue "
+                 "needs more than that to be stable, and more again to keep its p99 within the "
+                 "SLA.%s", rates ? "" : " This run database was written before the plan recorded "
+                                        "the service time of the mix: \"per server\" is empty.");
   report_html_table_begin (body, "capacity-plan", "Each platform's month of most servers "
                            "needed", "platform", "platform", "month", "month", "#servers_max",
                            "servers needed (most)", "#servers_mean", "servers needed (mean)",
                            "#erlang", "Erlang C", "#scheduled", "scheduled", "#unmet_reps",
-                           "replications unmet", NULL);
+                           "replications unmet", "#peak_rate", "peak (requests/s)",
+                           "#server_rate", "per server (requests/s)", NULL);
   g_string_append (body, rows->str);
   report_html_table_end (body);
   return TRUE;

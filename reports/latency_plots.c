@@ -504,7 +504,10 @@ plot_capacity_national (ReportCtx *ctx, GError **error)
       "capacity-national", "National platform: servers needed and scheduled",
       "The capacity plan for the national platform: per month the fewest servers that keep "
       "the month's busiest day's p99 within the SLA with at most 0.1% lost (most and mean "
-      "over replications), Erlang C's M/M/c estimate, and the servers scheduled.",
+      "over replications), Erlang C's M/M/c estimate, and the servers scheduled. A server is "
+      "one worker serving one request at a time at the scenario's service times; the table "
+      "of the capacity plan gives one server's requests per second (capacity_plan.server_rate "
+      "for every month).",
       SEC, 1100, 600);
   int first, last;
   char a[DATE_BUF], b[DATE_BUF];
@@ -587,7 +590,8 @@ plot_capacity_local (ReportCtx *ctx, GError **error)
       "servers that keep the month's busiest day's p99 within the SLA with at most 0.1% lost "
       "(most over replications); grey: none needed (no demand that month). Marked: months "
       "needing more servers than scheduled, and months where no server count met the SLA in "
-      "some replication.",
+      "some replication. A local platform's server serves payments alone, one at a time: "
+      "1 / the payment's service time requests per second (the table of service times).",
       SEC, 1100, CLAMP (220 + 30 * row, 500, 1400));
   /* Cells on a category axis: x = months since the first. */
   GString *c = report_plot_data (p, "c");

@@ -4,7 +4,7 @@
  * and its two targets (read once from the `run` and `city_target` tables by
  * rollout.c) and the channel classes in page order.  rollout.c writes the
  * sections "summary" and "adoption" and their tables; rollout_plots.c draws
- * the figures.  Private to reports/rollout*.c.
+ * the figures, rollout_maps.c the maps among them.  Private to reports/rollout*.c.
  */
 #pragma once
 
@@ -56,6 +56,11 @@ const char *report_rollout_interval_words (const ReportRolloutRun *run);
 
 /* Adds the figures (rollout_plots.c); FALSE only for a database error. */
 gboolean report_rollout_plots (ReportCtx *ctx, const ReportRolloutRun *run, GError **error);
+
+/* Adds the map of target tg, map-SUFFIX: the cities over the provinces'
+ * outlines when the database has them (rollout_maps.c); FALSE only for a
+ * database error. */
+gboolean report_rollout_map (ReportCtx *ctx, const ReportRolloutTarget *tg, GError **error);
 
 /* Adds the section "forecast", its tables and figures (rollout_forecast.c);
  * FALSE only for a database error. */

@@ -2,9 +2,9 @@
 /*
  * The rollout part's figures (rollout.h): national holders against the
  * targets and the published figures, the provinces' shares as small
- * multiples, two maps of the cities' probability of meeting each target,
- * the distribution of the dates the cities met the targets, and the holders
- * gained by channel class.  Each figure reads its rows from the run database
+ * multiples, two maps of the cities' probability of meeting each target
+ * (drawn by rollout_maps.c), the distribution of the dates the cities met
+ * the targets, and the holders gained by channel class.  Each figure reads its rows from the run database
  * into gnuplot datablocks (dates 'YYYY-MM-DD', values as stored, or their
  * ratio where a share is plotted) and is drawn through gnuplot.h; a figure
  * gnuplot cannot draw is a warning, a failing query an error.  The helpers
@@ -357,116 +357,6 @@ plot_provinces (ReportCtx *ctx, const ReportRolloutRun *run, GError **error)
   return TRUE;
 }
 
-/* ---- map-2019, map-2020 ------------------------------------------------------ */
-
-static gboolean
-plot_map (ReportCtx *ctx, const ReportRolloutTarget *tg, GError **error)
-{
-  g_autoptr (Stmt) st = report_reader_prepare (
-      ctx, "SELECT c.lon, c.lat, d.cardholders, t.probability, c.name FROM city AS c "
-           "LEFT JOIN city_day AS d ON d.city = c.code AND d.date = ?1 "
-           "LEFT JOIN city_target AS t ON t.city = c.code AND t.target = ?2 "
-           "ORDER BY d.cardholders DESC, c.code", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_text (st, 1, tg->by_date, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, tg->name, -1, SQLITE_STATIC);
-  g_autoptr (GString) known = g_string_new (NULL), unknown = g_string_new (NULL);
-  g_autoptr (GString) names = g_string_new (NULL);
-  guint n = 0;
-  double lon0 = INFINITY, lon1 = -INFINITY, lat0 = INFINITY, lat1 = -INFINITY, top = NAN;
-  gboolean row = FALSE, ok;
-  while ((ok = report_reader_step (ctx, st, &row, error)) && row)
-    {
-      double lon = report_reader_double (st, 0), lat = report_reader_double (st, 1);
-      double card = report_reader_double (st, 2), prob = report_reader_double (st, 3);
-      if (!isfinite (lon) || !isfinite (lat))
-        continue;
-      if (isnan (top))
-        top = card;  /* the largest comes first */
-      /* Area proportional to the cardholders; the smallest still visible. */
-      double size = 0.4 + 4.2 * (card > 0 && top > 0 ? sqrt (card / top) : 0);
-      GString *b = isfinite (prob) ? known : unknown;
-      g_string_append_printf (b, "%.6f %.6f %.4f", lon, lat, size);
-      report_plot_put (b, prob);
-      g_string_append_c (b, '\n');
-      g_autofree char *city = g_strdup (report_reader_text (st, 4));
-      g_strdelimit (city, "\"\\\r\n\t", ' ');
-      g_string_append_printf (names, "%.6f %.6f %.4f \"%s\"\n", lon, lat, size, city);
-      n++;
-      lon0 = MIN (lon0, lon), lon1 = MAX (lon1, lon);
-      lat0 = MIN (lat0, lat), lat1 = MAX (lat1, lat);
-    }
-  if (!ok)
-    return FALSE;
-  g_autofree char *name = g_strdup_printf ("map-%s", tg->suffix);
-  if (!isfinite (lon0))
-    {
-      report_warn (ctx, "figure %s left out: the city table has no coordinates", name);
-      return TRUE;
-    }
-  double pad_lon = MAX (1.0, 0.04 * (lon1 - lon0)), pad_lat = MAX (1.0, 0.04 * (lat1 - lat0));
-  /* Room on the right for the names of a few cities. */
-  lon0 -= pad_lon, lon1 += n <= 15 ? MAX (3.0, 0.12 * (lon1 - lon0)) : pad_lon;
-  lat0 -= pad_lat, lat1 += pad_lat;
-  /* A degree of longitude is cos(latitude) of a degree of latitude. */
-  double ratio = (lat1 - lat0) / ((lon1 - lon0) * cos ((lat0 + lat1) / 2 * G_PI / 180));
-  g_autofree char *label = report_rollout_target_label (tg);
-  g_autofree char *title = g_strdup_printf ("Cities: probability of meeting the target of %s",
-                                            label);
-  g_autofree char *caption = g_strdup_printf (
-      "Each city at its longitude and latitude, its point's size growing as the square root "
-      "of its physical cardholders on %s (so that its area follows their number), its colour "
-      "the share of the replications in which its e-card holders reached %g%% of its "
-      "cardholders by %s (red 0, yellow 0.5, green 1). No basemap is available: there are no "
-      "coasts or borders, the cities alone trace the country; the axes are scaled to the "
-      "ground at the middle latitude.", tg->by_date, 100 * tg->share, tg->by_date);
-  g_autoptr (ReportPlot) p = report_plot_new (name, title, caption, "adoption", 1100, 860);
-  g_string_append (report_plot_data (p, "c"), known->len ? known->str : "NaN NaN 1 NaN\n");
-  g_autofree char *qt = report_plot_quote (title);
-  report_plot_printf (p, "set title %s font \",13\"\nset xlabel \"longitude (°E)\"\n"
-                         "set ylabel \"latitude (°N)\"\nset xrange [%g:%g]\nset yrange [%g:%g]\n"
-                         "set size ratio %g\nset grid lc rgb '#eeeeee'\nset bmargin 7\n"
-                         "set palette defined (0 '#d73027', 0.5 '#fee08b', 1 '#1a9850')\n"
-                         "set cbrange [0:1]\nset cbtics 0,0.25,1\n"
-                         "set cblabel \"probability of meeting the target\"\n"
-                         "set key at screen 0.45, screen 0.03 center bottom horizontal samplen 2 "
-                         "spacing 1.5 width 2\n",
-                      qt, lon0, lon1, lat0, lat1, ratio);
-  report_plot_printf (p, "plot $c using 1:2:3:4 with points pt 7 ps variable lc palette "
-                         "notitle, \\\n  $c using 1:2:3 with points pt 6 ps variable lw 0.6 "
-                         "lc rgb '#444444' notitle");
-  if (unknown->len > 0)
-    g_string_append (report_plot_data (p, "u"), unknown->str);
-  if (unknown->len > 0)
-    report_plot_printf (p, ", \\\n  $u using 1:2:3 with points pt 7 ps variable lc rgb "
-                           "'#aaaaaa' title \"no target data\"");
-  /* A few cities are named; the country's would hide each other. */
-  if (n <= 15)
-    {
-      g_string_append (report_plot_data (p, "l"), names->str);
-      report_plot_printf (p, ", \\\n  $l using 1:2:4 with labels left offset 1.6,0.9 "
-                             "noenhanced notitle");
-    }
-  /* Reference sizes for the legend. */
-  static const double refs[] = { 1e6, 5e6, 2e7 };
-  guint shown = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (refs); i++)
-    if (top > 0 && refs[i] <= top * 1.05)
-      {
-        report_plot_printf (p, ", \\\n  keyentry with points pt 6 ps %.4f lw 0.6 lc rgb "
-                               "'#444444' title \"%g million cardholders\"",
-                            0.4 + 4.2 * sqrt (refs[i] / top), refs[i] / 1e6);
-        shown++;
-      }
-  if (shown == 0 && top > 0)
-    report_plot_printf (p, ", \\\n  keyentry with points pt 6 ps 4.6 lw 0.6 lc rgb '#444444' "
-                           "title \"%.0f cardholders\"", top);
-  report_plot_printf (p, "\n");
-  report_plot_render (ctx, g_steal_pointer (&p));
-  return TRUE;
-}
-
 /* ---- target-dates ------------------------------------------------------------ */
 
 /* The cumulative share of the cities (%) whose median date is on or before
@@ -660,7 +550,7 @@ report_rollout_plots (ReportCtx *ctx, const ReportRolloutRun *run, GError **erro
   if (!plot_national (ctx, run, error) || !plot_provinces (ctx, run, error))
     return FALSE;
   for (int t = 0; t < REPORT_ROLLOUT_N_TARGETS; t++)
-    if (run->targets[t].by_date != NULL && !plot_map (ctx, &run->targets[t], error))
+    if (run->targets[t].by_date != NULL && !report_rollout_map (ctx, &run->targets[t], error))
       return FALSE;
   return plot_target_dates (ctx, run, error) && plot_classes (ctx, run, error);
 }

@@ -122,6 +122,7 @@ model_latency_result_new (const ModelScenario *sc, guint n_days, guint n_months,
       r->plan = g_new0 (guint32, n);
       r->plan_erlang = g_new0 (guint32, n);
       r->plan_rate = g_new0 (double, n);
+      r->plan_service = g_new0 (double, n);
     }
   r->rep_digest = g_new0 (guint8, (gsize) n_reps * 32);
   return r;
@@ -141,6 +142,7 @@ model_latency_result_free (ModelLatencyResult *r)
   g_free (r->plan);
   g_free (r->plan_erlang);
   g_free (r->plan_rate);
+  g_free (r->plan_service);
   g_free (r->rep_digest);
   g_free (r);
 }
@@ -324,6 +326,7 @@ plan_platform (Run *run, guint p, SimHistogram *h, GError **error)
       double lambda = total_rate (busiest), s = model_latency_mean_service (sc, busiest);
       guint erlang = sim_erlang_servers_for (lambda, 1 / s, sc->latency.sla_p99, 0.99, NULL);
       r->plan_rate[at] = lambda;
+      r->plan_service[at] = s;
       r->plan_erlang[at] = erlang;
       gboolean failed = FALSE;
       GError **err = error;
@@ -457,6 +460,7 @@ model_latency_reduce (ModelLatencyResult *r, SimReducer *red)
       sim_reducer_array (red, (gint32 *) r->plan, np);
       sim_reducer_array (red, (gint32 *) r->plan_erlang, np);
       sim_reducer_array (red, r->plan_rate, np);
+      sim_reducer_array (red, r->plan_service, np);
     }
   for (gsize i = 0; i < (gsize) r->n_platforms * r->n_months; i++)
     sim_reducer_histogram (red, r->month[i]);

@@ -40,7 +40,12 @@
  * change's service time and a lag, both drawn afresh; and,
  * when asked, the capacity plan: per platform, month and replication the
  * fewest servers that keep the month's busiest day's p99 under the SLA with
- * at most 0.1% lost.
+ * at most 0.1% lost, with that day's peak arrival rate and the mean service
+ * time of its request mix.  A server is one worker serving one request at
+ * a time (a server of the queue), each request taking its kind's measured
+ * cost times the hardware factor on average: it completes 1 / (mean service
+ * time of the mix) requests per second, the mix being the kinds' shares of
+ * the platform's peak arrivals (payments alone at a local platform).
  *
  * Random streams: (seed, replication) and (platform, day, LATENCY_CELL) for
  * a day's queue, (platform, month, PLAN_CELL) for the plan's queues, the
@@ -111,6 +116,9 @@ typedef struct {
   guint32 *plan;             /* [platform][month][rep]: fewest servers; 0: no demand */
   guint32 *plan_erlang;      /* [platform][month][rep]: Erlang C's estimate (M/M/c) */
   double *plan_rate;         /* [platform][month][rep]: peak rate of the busiest day */
+  double *plan_service;      /* [platform][month][rep]: mean service time (s) of the busiest
+                              * day's request mix; one server completes 1 / this requests
+                              * per second (0: no demand) */
   guint8 *rep_digest;        /* [rep][32]: hash of the replication's day rows */
 } ModelLatencyResult;
 

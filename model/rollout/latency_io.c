@@ -43,6 +43,7 @@ model_latency_serialize (const ModelLatencyResult *r, guint n_done)
       g_byte_array_append (b, (const guint8 *) r->plan, (guint) (n * sizeof (guint32)));
       g_byte_array_append (b, (const guint8 *) r->plan_erlang, (guint) (n * sizeof (guint32)));
       g_byte_array_append (b, (const guint8 *) r->plan_rate, (guint) (n * sizeof (double)));
+      g_byte_array_append (b, (const guint8 *) r->plan_service, (guint) (n * sizeof (double)));
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&b));
 }
@@ -112,7 +113,8 @@ model_latency_deserialize (ModelLatencyResult *r, guint n_done, const guint8 *da
       gsize n = (gsize) r->n_platforms * r->n_months * r->n_reps;
       if (!take (&rd, r->plan, n * sizeof (guint32))
           || !take (&rd, r->plan_erlang, n * sizeof (guint32))
-          || !take (&rd, r->plan_rate, n * sizeof (double)))
+          || !take (&rd, r->plan_rate, n * sizeof (double))
+          || !take (&rd, r->plan_service, n * sizeof (double)))
         goto short_data;
     }
   if (rd.at == len)

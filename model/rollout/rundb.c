@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Writing a simulation run to SQLite (see rundb.h): the file, its one
- * transaction, and the rollout's tables; the latency model's tables are
+ * transaction, the rollout's tables and the provinces' outlines for the
+ * maps (borders.h); the latency model's tables are
  * rundb_latency.c's, those of the parameters and replications
  * rundb_posterior.c's.  The file is written with base_sqlite_write_atomic
  * (under a temporary name, renamed into place at the end), so a crash or an
@@ -11,6 +12,7 @@
 
 #include "model/std/channel.h"
 #include "base/dbkind.h"
+#include "model/rollout/borders.h"
 #include "base/error.h"
 #include "model/rollout/scenario_csv.h"
 
@@ -46,7 +48,12 @@ static const char SCHEMA[] =
   " note TEXT NOT NULL) STRICT;"
   "CREATE TABLE certification (channel TEXT NOT NULL, replication INTEGER NOT NULL,"
   " attempts INTEGER NOT NULL, live_date TEXT NOT NULL, PRIMARY KEY (channel, replication))"
-  " STRICT;";
+  " STRICT;"
+  "CREATE TABLE province_label (province INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+  " short_name TEXT NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL) STRICT;"
+  "CREATE TABLE province_border (province INTEGER NOT NULL, ring INTEGER NOT NULL,"
+  " seq INTEGER NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL,"
+  " PRIMARY KEY (province, ring, seq)) STRICT;";
 
 static const char *const series_names[MODEL_SERIES_CELL_HOLDERS_0] = {
   "holders", "level2", "cardholders", "new", "class_hrss", "class_government", "class_partner",
@@ -351,6 +358,48 @@ write_all (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResul
   return TRUE;
 }
 
+/* The provinces' outlines and label points for the report's maps (every
+ * division borders.h has, whichever the run's cities use). */
+static gboolean
+write_borders (const BaseSqlite *d, GError **error)
+{
+  sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO province_label VALUES (?, ?, ?, ?, ?)",
+                                          NULL, error);
+  if (st == NULL)
+    return FALSE;
+  for (gsize i = 0; i < model_border_n_provinces; i++)
+    {
+      const ModelBorderProvince *p = &model_border_provinces[i];
+      sqlite3_bind_int64 (st, 1, p->code);
+      sqlite3_bind_text (st, 2, p->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 3, p->short_name, -1, SQLITE_STATIC);
+      sqlite3_bind_double (st, 4, p->label_lon);
+      sqlite3_bind_double (st, 5, p->label_lat);
+      if (!base_sqlite_step (d, st, "insert province_label", error))
+        return sqlite3_finalize (st), FALSE;
+    }
+  sqlite3_finalize (st);
+  st = base_sqlite_prepare (d, "INSERT INTO province_border VALUES (?, ?, ?, ?, ?)", NULL, error);
+  if (st == NULL)
+    return FALSE;
+  gint64 seq = 0;
+  for (gsize i = 0; i < model_border_n_vertices; i++)
+    {
+      const ModelBorderVertex *v = &model_border_vertices[i];
+      if (i > 0 && (v->code != v[-1].code || v->ring != v[-1].ring))
+        seq = 0;
+      sqlite3_bind_int64 (st, 1, v->code);
+      sqlite3_bind_int64 (st, 2, v->ring);
+      sqlite3_bind_int64 (st, 3, seq++);
+      sqlite3_bind_double (st, 4, v->lon);
+      sqlite3_bind_double (st, 5, v->lat);
+      if (!base_sqlite_step (d, st, "insert province_border", error))
+        return sqlite3_finalize (st), FALSE;
+    }
+  sqlite3_finalize (st);
+  return TRUE;
+}
+
 /* The run and its tables, in the transaction of the atomic write. */
 typedef struct {
   const ModelScenario *sc;
@@ -367,6 +416,7 @@ fill (const BaseSqlite *d, gpointer data, GError **error)
          && base_sqlite_exec (d, rundb_posterior_schema, "schema", error)
          && base_sqlite_exec (d, rundb_verdict_schema, "schema", error)
          && write_all (d, run->sc, run->r, run->digest, error)
+         && write_borders (d, error)
          && rundb_latency_write (d, run->sc, run->r, error)
          && rundb_posterior_write (d, run->sc, run->r, error)
          && rundb_verdict_write (d, run->sc, run->r, error);
@@ -381,7 +431,8 @@ model_rundb_may_write (const char *path, GError **error)
     "run", "city", "city_day", "city_month", "national_day", "province_day", "city_target",
     "city_milestone", "channel", "published", "certification", "latency_platform",
     "latency_service", "latency_day", "latency_month", "capacity_plan", "status_propagation",
-    "replication", "parameter", "posterior", "target", "target_verdict", "replication_outcome", NULL,
+    "replication", "parameter", "posterior", "target", "target_verdict", "replication_outcome",
+    "province_label", "province_border", NULL,
   };
   if (!base_db_may_write (path, BASE_DB_RUN, BASE_DB_NEW, MODEL_RUNDB_ERROR,
                           MODEL_ROLLOUT_INVALID, error))

@@ -7,8 +7,9 @@
  * intervals and the provincial series with their 90% intervals, what those
  * intervals hold (chance alone, or also the parameters drawn from the
  * scenario's posterior, which is copied in with each replication's draw),
- * target attainment per city and the verdicts on the targets, milestones, the channels with their
- * certification attempts, the digest, and, when the run simulated the
+ * target attainment per city and the verdicts on the targets, milestones,
+ * the channels with their certification attempts, the digest, the outlines
+ * and label points of the provinces (borders.h, for the maps), and, when the run simulated the
  * latency model, the platforms' load and response times, the status
  * propagation and the capacity plan.  Written in one transaction with prepared statements.  Schema in docs/RUNDB.md; PRAGMA application_id "ESRN",
  * user_version MODEL_RUNDB_SCHEMA_VERSION.

@@ -30,8 +30,8 @@ const char rundb_latency_schema[] =
   "CREATE TABLE capacity_plan (platform INTEGER NOT NULL, month TEXT NOT NULL,"
   " scheduled INTEGER NOT NULL, erlang INTEGER NOT NULL, servers_min INTEGER NOT NULL,"
   " servers_mean REAL, servers_max INTEGER NOT NULL, peak_rate REAL,"
-  " demand_reps INTEGER NOT NULL, unmet_reps INTEGER NOT NULL,"
-  " PRIMARY KEY (platform, month)) STRICT;"
+  " demand_reps INTEGER NOT NULL, unmet_reps INTEGER NOT NULL, service_s REAL,"
+  " server_rate REAL, PRIMARY KEY (platform, month)) STRICT;"
   "CREATE TABLE status_propagation (count INTEGER NOT NULL, p50 REAL, p95 REAL, p99 REAL,"
   " max REAL, bound_s REAL NOT NULL, held INTEGER, histogram BLOB NOT NULL) STRICT;";
 
@@ -221,7 +221,7 @@ write_plan (const BaseSqlite *d, const ModelScenario *sc, const ModelLatencyResu
             guint n_used, GError **error)
 {
   sqlite3_stmt *st = base_sqlite_prepare (d, "INSERT INTO capacity_plan VALUES (?, ?, ?, ?, ?, ?,"
-                                          " ?, ?, ?, ?)", NULL, error);
+                                          " ?, ?, ?, ?, ?, ?)", NULL, error);
   if (st == NULL)
     return FALSE;
   for (guint p = 0; p < lat->n_platforms; p++)
@@ -231,13 +231,14 @@ write_plan (const BaseSqlite *d, const ModelScenario *sc, const ModelLatencyResu
         /* Over the replications with demand that month and a plan that
          * meets the SLA; unmet: demand, but no server count met it. */
         guint32 lo = 0, hi = 0, erlang = 0, with_demand = 0, unmet = 0, planned = 0;
-        double sum = 0, rate = NAN;
+        double sum = 0, rate = NAN, service = 0;
         for (guint rep = 0; rep < n_used; rep++)
           {
             guint32 plan = lat->plan[at + rep];
             if (!(lat->plan_rate[at + rep] > 0))
               continue;
             with_demand++;
+            service += lat->plan_service[at + rep];
             if (plan == 0)
               {
                 unmet++;
@@ -262,6 +263,11 @@ write_plan (const BaseSqlite *d, const ModelScenario *sc, const ModelLatencyResu
         base_sqlite_bind_real (st, 8, rate);
         sqlite3_bind_int64 (st, 9, with_demand);
         sqlite3_bind_int64 (st, 10, unmet);
+        /* A server's capacity on the month's busiest day's request mix
+         * (mean over the replications with demand). */
+        service = with_demand > 0 ? service / with_demand : NAN;
+        base_sqlite_bind_real (st, 11, service);
+        base_sqlite_bind_real (st, 12, service > 0 ? 1 / service : NAN);
         if (!base_sqlite_step (d, st, "insert capacity_plan", error))
           return done (st, FALSE);
       }

@@ -126,6 +126,12 @@ static const Case SIM_CASES[] = {
     "essc sim's summary of the latency test scenario with its latency model, fixed seed",
     { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed", "13",
       "--jobs", "1", "--no-db", NULL } },
+  { "/golden/sim/plan", "sim-plan.exp",
+    "essc sim's summary of the latency test scenario with the capacity plan "
+    "(--plan-capacity: servers, what a server is, peak and per-server requests per second), "
+    "fixed seed",
+    { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed", "13",
+      "--jobs", "1", "--no-db", "--plan-capacity", NULL } },
   { "/golden/sim/latency-off", "sim-no-latency.exp",
     "essc sim's summary of the latency test scenario with --no-latency, fixed seed",
     { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed", "13",

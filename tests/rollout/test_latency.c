@@ -325,7 +325,14 @@ test_cli (void)
   g_assert_true (g_regex_match_simple ("\n  national +1 2019-\\d\\d-\\d\\d +1\\.\\d+ .* BROKEN",
                                           out, 0, 0));
   g_assert_nonnull (strstr (out, "CARD-13"));
-  g_assert_true (g_regex_match_simple ("\n  national +[2-9] +2019-\\d\\d +1\\n", out, 0, 0));
+  /* The plan in servers, with what a server is, the peak's requests per
+   * second and one server's: at a local platform payments alone, 1 / (0.08
+   * ms measured x 5000) = 2.5 per second. */
+  g_assert_true (g_regex_match_simple ("\n  national +[2-9] +2019-\\d\\d +1 +\\d+\\.\\d+ "
+                                       "+\\d+\\.\\d\\n", out, 0, 0));
+  g_assert_true (g_regex_match_simple ("\n  local 110000 \\S+ +1 +2019-\\d\\d +4 +0\\.\\d+ "
+                                       "+2\\.5\\n", out, 0, 0));
+  g_assert_nonnull (strstr (out, "a server is one worker serving one request at a time"));
   g_assert_nonnull (strstr (out, "ms in the model"));
   /* Without the latency model the plan is a usage error. */
   const char *argv2[] = { bin, "sim", path, "--no-db", "--plan-capacity", "--no-latency", NULL };
@@ -426,6 +433,8 @@ test_threads (void)
   g_assert_true (sim_histogram_equal (x->propagation, y->propagation));
   gsize n = (gsize) x->n_platforms * x->n_months * x->n_reps;
   g_assert_cmpmem (x->plan, n * 4, y->plan, n * 4);
+  g_assert_cmpmem (x->plan_rate, n * 8, y->plan_rate, n * 8);
+  g_assert_cmpmem (x->plan_service, n * 8, y->plan_service, n * 8);
   /* Without the latency model the digest differs: it covers the latency. */
   ModelRolloutOptions o = { .replications = 2, .no_latency = TRUE };
   g_autoptr (ModelRolloutResult) c = model_rollout_run (sc, &o, NULL);
@@ -487,6 +496,8 @@ test_resume (void)
   g_assert_true (sim_histogram_equal (x->propagation, y->propagation));
   gsize n = (gsize) x->n_platforms * x->n_months * x->n_reps;
   g_assert_cmpmem (x->plan, n * 4, y->plan, n * 4);
+  g_assert_cmpmem (x->plan_rate, n * 8, y->plan_rate, n * 8);
+  g_assert_cmpmem (x->plan_service, n * 8, y->plan_service, n * 8);
   /* A damaged latency part is refused, not half-read. */
   g_autoptr (GBytes) bytes = model_latency_serialize (x, 3);
   g_autoptr (ModelLatencyResult) fresh = model_latency_result_new (sc, x->n_days, x->n_months,

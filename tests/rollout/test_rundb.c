@@ -4,17 +4,22 @@
  * rundb_posterior.c) on the small test scenarios (tests/data/small/): the
  * schema version, the latency tables against the result they were written
  * from (platforms, service times, day means and intervals, month
- * histograms that deserialize to their columns, the capacity plan, the
- * status propagation row), the tables created but empty for a run without
+ * histograms that deserialize to their columns, the capacity plan and its
+ * units: the mean service time of the busiest day's mix and a server's
+ * requests per second, the status propagation row), the tables created but empty for a run without
  * the latency model, NaN stored as NULL; the national series by age band
  * and area (named for the cells the run has, summing to the national
  * holders and residents every day), the 50% interval inside the 90%
  * interval and both as sim_series_set_summarise gives them, the end the
  * run actually used, and what the intervals hold: chance alone, or, for a
  * copy of a test scenario with a posterior beside it, the parameters too,
- * with the posterior, its file's hash and each replication's draw.
+ * with the posterior, its file's hash and each replication's draw; and the
+ * provinces' outlines for the maps (all 31 provinces and Taiwan, Hong Kong
+ * and Macao, closed rings, labels inside).
  */
+#include "base/regions.h"
 #include "base/time.h"
+#include "model/rollout/borders.h"
 #include "model/rollout/latency.h"
 #include "model/rollout/posterior.h"
 #include "model/rollout/rollout.h"
@@ -29,6 +34,7 @@
 #include <math.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const latency_tables[] = {
@@ -272,6 +278,68 @@ test_tables (void)
   g_assert_cmpint (sql_int (&db, "SELECT scheduled FROM capacity_plan WHERE platform = 0 AND"
                                  " month = '2019-06'"), ==, 4);
 
+  /* The plan's units: a server completes 1 / the mean service time of the
+   * busiest day's request mix; the database keeps that time (mean over the
+   * replications with demand) and its inverse, NULL without demand.  A
+   * local platform serves payments alone; the national platform, before any
+   * city settles nationally (unified settlement from 2019-03-01), the four
+   * other kinds, in the shares of their per-holder rates; later payments
+   * too, so its mean lies between the kinds' own. */
+  const ModelLatencyParams *lp = &sc->latency;
+  double mix = 0, rates = 0, lo_s = INFINITY, hi_s = 0;
+  for (guint k = 0; k < MODEL_N_REQ_KINDS; k++)
+    {
+      double sk = lp->measured[k] * lp->hardware_factor;
+      lo_s = fmin (lo_s, sk), hi_s = fmax (hi_s, sk);
+      if (k != MODEL_REQ_PAYMENT)
+        mix += lp->rate[k] * sk, rates += lp->rate[k];
+    }
+  mix /= rates;
+  const double payment_s = lp->measured[MODEL_REQ_PAYMENT] * lp->hardware_factor;
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM capacity_plan WHERE (demand_reps > 0) !="
+                                 " (service_s IS NOT NULL) OR (demand_reps > 0) != (server_rate"
+                                 " IS NOT NULL)"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM capacity_plan WHERE demand_reps = 0"),
+                   >, 0);
+  st = query (&db, "SELECT platform, month, service_s, server_rate, demand_reps FROM"
+                   " capacity_plan WHERE demand_reps > 0 ORDER BY platform, month");
+  guint n_plan = 0;
+  do
+    {
+      guint p = (guint) sqlite3_column_int (st, 0);
+      const char *month = (const char *) sqlite3_column_text (st, 1);
+      double service = sqlite3_column_double (st, 2), rate = sqlite3_column_double (st, 3);
+      g_assert_true (g_str_has_prefix (month, "2019-"));  /* the run: 2019-01..2019-06 */
+      guint m = (guint) atoi (month + 5) - 1;
+      g_assert_cmpuint (m, <, r->n_months);
+      /* The database's service time: the mean of the replications'. */
+      double sum = 0;
+      guint with = 0;
+      for (guint rep = 0; rep < 2; rep++)
+        {
+          gsize i = ((gsize) p * lat->n_months + m) * lat->n_reps + rep;
+          if (lat->plan_rate[i] > 0)
+            sum += lat->plan_service[i], with++;
+        }
+      g_assert_cmpint (with, ==, sqlite3_column_int (st, 4));
+      assert_close (service, sum / with);
+      assert_close (rate, 1 / service);
+      if (p > 0)
+        assert_close (service, payment_s);
+      else if (strcmp (month, "2019-03") < 0)
+        assert_close (service, mix);
+      else
+        {
+          g_assert_cmpfloat (service, >, lo_s);
+          g_assert_cmpfloat (service, <, hi_s);
+          g_assert_cmpfloat (service, >, mix);  /* payments take longer than the mix */
+        }
+      n_plan++;
+    }
+  while (sqlite3_step (st) == SQLITE_ROW);
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n_plan, >=, r->n_months);
+
   /* Status propagation: one row, its histogram, held iff p99 within the bound. */
   g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM status_propagation"), ==, 1);
   st = query (&db, "SELECT count, p50, p95, p99, max, bound_s, held, histogram FROM"
@@ -317,6 +385,102 @@ test_no_latency (void)
   g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM run WHERE key LIKE 'latency%' OR key ="
                                  " 'plan_capacity'"), ==, 0);
   g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM city_day"), ==, 5 * r->n_days);
+  db_close (&db);
+}
+
+/* Whether (x, y) is inside the division's outline by the even-odd rule
+ * over all its rings (edges between consecutive vertices of a ring). */
+static gboolean
+inside_outline (Db *db, gint64 code, double x, double y)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT a.lon, a.lat, b.lon, b.lat FROM province_border"
+                                          " AS a JOIN province_border AS b ON b.province ="
+                                          " a.province AND b.ring = a.ring AND b.seq = a.seq + 1"
+                                          " WHERE a.province = %" G_GINT64_FORMAT, code);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL), ==, SQLITE_OK);
+  gboolean in = FALSE;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      double ax = sqlite3_column_double (st, 0), ay = sqlite3_column_double (st, 1);
+      double bx = sqlite3_column_double (st, 2), by = sqlite3_column_double (st, 3);
+      if ((ay > y) != (by > y) && x < ax + (y - ay) * (bx - ax) / (by - ay))
+        in = !in;
+    }
+  sqlite3_finalize (st);
+  return in;
+}
+
+/* The provinces' outlines for the maps: every run database holds the 34
+ * divisions of borders.h (whichever the run's cities use): each of the 31
+ * province codes of the region list (base/regions.h) and Taiwan, Hong Kong
+ * and Macao, with a label and at least one closed ring of at least four
+ * vertices within China's extent, the labels inside their outlines (but the
+ * two SARs', which stand beside them), the rows as compiled in. */
+static void
+test_borders (void)
+{
+  g_autoptr (ModelScenario) sc = load ("latency.ini");
+  g_autoptr (ModelRolloutResult) r = run (sc, 1, TRUE, FALSE);
+  Db db = { 0 };
+  db_write (&db, sc, r);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label"), ==, 34);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label"), ==,
+                   model_border_n_provinces);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_border"), ==,
+                   model_border_n_vertices);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(DISTINCT province) FROM province_border"), ==, 34);
+  guint n_mainland = 0;
+  for (gsize i = 0; i < base_regions_len; i++)
+    {
+      guint32 code = base_regions[i].code;
+      if (code % 10000 != 0)
+        continue;
+      n_mainland++;
+      g_autofree char *sql = g_strdup_printf ("SELECT name FROM province_label WHERE province ="
+                                              " %u", code);
+      g_autofree char *name = sql_text (&db, sql);
+      g_assert_cmpstr (name, ==, base_regions[i].name);
+    }
+  g_assert_cmpuint (n_mainland, ==, 31);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label WHERE province IN (710000,"
+                                 " 810000, 820000)"), ==, 3);
+  /* Every short name starts the full name. */
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_label WHERE short_name = '' OR"
+                                 " substr (name, 1, length (short_name)) != short_name"), ==, 0);
+  /* Rings: numbered from 0, vertices from 0 without a gap, closed, four
+   * vertices or more, every vertex within China's extent. */
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM (SELECT province, ring, COUNT(*) AS n,"
+                                 " MAX (seq) AS m FROM province_border GROUP BY province, ring)"
+                                 " WHERE n != m + 1 OR n < 4"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM (SELECT province, MAX (ring) AS m,"
+                                 " COUNT(DISTINCT ring) AS n FROM province_border GROUP BY"
+                                 " province) WHERE n != m + 1"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_border AS a JOIN province_border"
+                                 " AS b ON b.province = a.province AND b.ring = a.ring AND"
+                                 " a.seq = 0 AND b.seq = (SELECT MAX (seq) FROM province_border"
+                                 " WHERE province = a.province AND ring = a.ring) WHERE a.lon !="
+                                 " b.lon OR a.lat != b.lat"), ==, 0);
+  g_assert_cmpint (sql_int (&db, "SELECT COUNT(*) FROM province_border WHERE lon < 73 OR lon >"
+                                 " 136 OR lat < 18 OR lat > 54"), ==, 0);
+  sqlite3_stmt *st = query (&db, "SELECT province, lon, lat FROM province_label ORDER BY"
+                                 " province");
+  guint n_inside = 0;
+  do
+    {
+      gint64 code = sqlite3_column_int64 (st, 0);
+      gboolean in = inside_outline (&db, code, sqlite3_column_double (st, 1),
+                                    sqlite3_column_double (st, 2));
+      g_test_message ("%" G_GINT64_FORMAT ": label %s", code, in ? "inside" : "outside");
+      g_assert_true (in == (code != 810000 && code != 820000));
+      n_inside += in;
+    }
+  while (sqlite3_step (st) == SQLITE_ROW);
+  sqlite3_finalize (st);
+  g_assert_cmpuint (n_inside, ==, 32);
+  /* A label inside one outline is outside the others: 北京's is not in 河北. */
+  g_assert_false (inside_outline (&db, 130000, 116.389, 39.949));
+  g_assert_true (inside_outline (&db, 110000, 116.389, 39.949));
   db_close (&db);
 }
 
@@ -630,5 +794,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rundb/forecast/chance-only", test_chance);
   g_test_add_func ("/rundb/forecast/end-actually-run", test_end);
   g_test_add_func ("/rundb/forecast/posterior", test_posterior);
+  g_test_add_func ("/rundb/borders/all-provinces", test_borders);
   return g_test_run ();
 }
