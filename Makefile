@@ -55,7 +55,7 @@ Q      := $(if $(filter 1,$(V)),,@)  # V=1 shows every command line
 # a test in tests/LAYER/ links the archives of LAYER and of what LAYER uses.
 
 DIR_base         := base
-MODS_base        := regions names error text bytes hex time sqlite dbkind proc file
+MODS_base        := regions names error text bytes hex time sqlite dbkind proc file csv
 USES_base        :=
 
 DIR_sim          := sim
