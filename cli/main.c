@@ -30,6 +30,8 @@ static const EsscCommand commands[] = {
   { "scenario", "check a rollout scenario file: essc scenario check FILE", essc_cmd_scenario },
   { "report", "plots and an HTML page from a run or conformance database: essc report DB",
     essc_cmd_report },
+  { "export", "any table of any essc database as CSV or JSON: essc export DB [--table T]",
+    essc_cmd_export },
   /* conformance: impl */
   { "impl", "run a reference implementation of ESSC-STD over the adapter protocol", essc_cmd_impl },
   /* conformance: vectors */
