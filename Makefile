@@ -88,7 +88,7 @@ MODS_conformance := json child transcript transport transport_pipe transport_htt
 USES_conformance := std base
 
 DIR_reports      := reports
-MODS_reports     := report reader gnuplot html latency latency_plots conform conform_cert \
+MODS_reports     := report reader gnuplot html html_csv latency latency_plots conform conform_cert \
                     conform_plots rollout rollout_plots rollout_forecast sweep calibration \
                     calibration_plots posterior_plots export
 USES_reports     := base
