@@ -87,8 +87,10 @@ write_one (ReportExport *x, const char *db, gboolean json, const ReportExportTab
   g_autoptr (BaseFileOut) out = base_file_out_new (path, 0644, &error);
   if (out == NULL)
     return out_failed (error);
-  gboolean ok = json ? report_export_json (x, db, tables, n, base_file_out_stream (out), &error)
-                     : report_export_csv (x, tables[0], base_file_out_stream (out), &error);
+  const char *name = strcmp (path, "-") == 0 ? "standard output" : path;
+  FILE *stream = base_file_out_stream (out);
+  gboolean ok = json ? report_export_json (x, db, tables, n, stream, name, &error)
+                     : report_export_csv (x, tables[0], stream, name, &error);
   if (!ok)
     return failed (error);
   if (!base_file_out_commit (out, FALSE, &error))

@@ -328,13 +328,14 @@ append_real (GString *out, double v)
   g_string_append (out, buf);
 }
 
-/* Writes the row in line to out; FALSE with _WRITE when out failed. */
+/* Writes the row in line to out (out_name in messages); FALSE with _WRITE
+ * when out failed. */
 static gboolean
-put_line (ReportExport *x, FILE *out, GString *line, GError **error)
+put_line (FILE *out, const char *out_name, GString *line, GError **error)
 {
   if (line->len > 0 && fwrite (line->str, 1, line->len, out) != line->len)
     return base_fail (error, REPORT_EXPORT_ERROR, REPORT_EXPORT_ERROR_WRITE,
-                      "%s: writing the export failed: %s", x->path, g_strerror (errno));
+                      "%s: write failed: %s", out_name, g_strerror (errno));
   g_string_truncate (line, 0);
   return TRUE;
 }
@@ -350,7 +351,8 @@ done (ReportExport *x, const ReportExportTable *t, int rc, gint64 row, GError **
 }
 
 gboolean
-report_export_csv (ReportExport *x, const ReportExportTable *t, FILE *out, GError **error)
+report_export_csv (ReportExport *x, const ReportExportTable *t, FILE *out, const char *out_name,
+                   GError **error)
 {
   g_autoptr (Stmt) st = select_rows (x, t, error);
   if (st == NULL)
@@ -359,7 +361,7 @@ report_export_csv (ReportExport *x, const ReportExportTable *t, FILE *out, GErro
   for (guint i = 0; t->columns[i] != NULL; i++)
     base_csv_field (line, i == 0, t->columns[i], -1);
   base_csv_end (line);
-  if (!put_line (x, out, line, error))
+  if (!put_line (out, out_name, line, error))
     return FALSE;
   int n = sqlite3_column_count (st), rc;
   gint64 row = 0;
@@ -397,7 +399,7 @@ report_export_csv (ReportExport *x, const ReportExportTable *t, FILE *out, GErro
             break;
           }
       base_csv_end (line);
-      if (!put_line (x, out, line, error))
+      if (!put_line (out, out_name, line, error))
         return FALSE;
     }
   return done (x, t, rc, row, error);
@@ -535,7 +537,7 @@ json_value (GString *out, Stmt *st, int i)
 
 static gboolean
 json_table (ReportExport *x, const ReportExportTable *t, gboolean first, FILE *out,
-            GString *line, GError **error)
+            const char *out_name, GString *line, GError **error)
 {
   g_autoptr (Stmt) st = select_rows (x, t, error);
   if (st == NULL)
@@ -561,7 +563,7 @@ json_table (ReportExport *x, const ReportExportTable *t, gboolean first, FILE *o
           json_value (line, st, i);
         }
       g_string_append_c (line, ']');
-      if (!put_line (x, out, line, error))
+      if (!put_line (out, out_name, line, error))
         return FALSE;
     }
   g_string_append (line, "\n]}");
@@ -570,7 +572,8 @@ json_table (ReportExport *x, const ReportExportTable *t, gboolean first, FILE *o
 
 gboolean
 report_export_json (ReportExport *x, const char *database_name,
-                    const ReportExportTable *const *tables, guint n, FILE *out, GError **error)
+                    const ReportExportTable *const *tables, guint n, FILE *out,
+                    const char *out_name, GError **error)
 {
   g_autoptr (GString) line = g_string_new ("{\"database\": ");
   g_autofree char *shown = g_filename_display_name (database_name);
@@ -580,8 +583,8 @@ report_export_json (ReportExport *x, const char *database_name,
   g_string_append_printf (line, ", \"application_id\": %" G_GINT64_FORMAT ", \"tables\": {",
                           x->application_id);
   for (guint i = 0; i < n; i++)
-    if (!json_table (x, tables[i], i == 0, out, line, error))
+    if (!json_table (x, tables[i], i == 0, out, out_name, line, error))
       return FALSE;
   g_string_append (line, "\n}}\n");
-  return put_line (x, out, line, error);
+  return put_line (out, out_name, line, error);
 }

@@ -83,10 +83,11 @@ gboolean report_export_count (ReportExport *x, const ReportExportTable *t, gint6
 /*
  * Writes table t as CSV to out: a header of its column names, then its
  * rows (records ending CR LF).  FALSE with REPORT_EXPORT_ERROR_INPUT
- * (reading failed: a damaged database) or _WRITE (out has an error).
+ * (reading failed: a damaged database) or _WRITE (a write to out failed;
+ * the message starts with out_name).
  */
 gboolean report_export_csv (ReportExport *x, const ReportExportTable *t, FILE *out,
-                            GError **error);
+                            const char *out_name, GError **error);
 
 /*
  * Writes the n tables as one JSON document to out:
@@ -101,7 +102,7 @@ gboolean report_export_csv (ReportExport *x, const ReportExportTable *t, FILE *o
  */
 gboolean report_export_json (ReportExport *x, const char *database_name,
                              const ReportExportTable *const *tables, guint n, FILE *out,
-                             GError **error);
+                             const char *out_name, GError **error);
 
 void report_export_free (ReportExport *x);
 
