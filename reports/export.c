@@ -11,6 +11,7 @@
 #include "base/hex.h"
 #include "base/sqlite.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>

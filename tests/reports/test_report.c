@@ -742,7 +742,7 @@ test_bad_input (void)
 
   /* A table replaced by a view that never ends (a recursive one), and a
    * generated column: code SQLite would run on reading, refused unrun (the
-   * view once kept essc report reading forever). */
+   * view once kept essc report reading forever); and a trigger. */
   g_autofree char *view = copy_db ("view.db");
   db = fixture_db_open (view);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE national_day; CREATE VIEW national_day AS "
@@ -760,6 +760,14 @@ test_bad_input (void)
                    ==, SQLITE_OK);
   sqlite3_close (db);
   expect_refusal (generated, out, generated, "holds a generated column extra.b");
+  /* a trigger: code too, refused (the same check as essc export's) */
+  g_autofree char *trigger = copy_db ("trigger.db");
+  db = fixture_db_open (trigger);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER tr AFTER INSERT ON run BEGIN DELETE FROM "
+                                     "city; END;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refusal (trigger, out, trigger, "holds a trigger tr");
 }
 
 /*
