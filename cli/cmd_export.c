@@ -78,11 +78,22 @@ list_tables (ReportExport *x, const char *db, const ReportExportTable *const *ta
   return ESSC_EXIT_OK;
 }
 
+/* TRUE when path is the file at db (the same inode: the name, a link). */
+static gboolean
+same_file (const char *path, const char *db)
+{
+  GStatBuf a, b;
+  return g_stat (path, &a) == 0 && g_stat (db, &b) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
+}
+
 /* One table's CSV, or the JSON of them all, to path ("-": standard output). */
 static int
 write_one (ReportExport *x, const char *db, gboolean json, const ReportExportTable *const *tables,
            guint n, const char *path)
 {
+  if (strcmp (path, "-") != 0 && same_file (path, db))
+    return essc_cli_usage_error (CMD, "--out %s: is the database itself: not replaced", path);
   g_autoptr (GError) error = NULL;
   g_autoptr (BaseFileOut) out = base_file_out_new (path, 0644, &error);
   if (out == NULL)
@@ -104,8 +115,17 @@ write_one (ReportExport *x, const char *db, gboolean json, const ReportExportTab
 /* Each table's CSV to DIR/TABLE.csv; the folder is made when missing (not
  * its parents). */
 static int
-write_folder (ReportExport *x, const char *dir, const ReportExportTable *const *tables, guint n)
+write_folder (ReportExport *x, const char *db, const char *dir,
+              const ReportExportTable *const *tables, guint n)
 {
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *file = g_strconcat (tables[i]->name, ".csv", NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      if (file_name_ok (tables[i]->name) && same_file (path, db))
+        return essc_cli_usage_error (CMD, "--out %s: %s is the database itself: not replaced",
+                                     dir, path);
+    }
   for (guint i = 0; i < n; i++)
     if (!file_name_ok (tables[i]->name))
       {
@@ -133,7 +153,7 @@ write_folder (ReportExport *x, const char *dir, const ReportExportTable *const *
     {
       g_autofree char *file = g_strconcat (tables[i]->name, ".csv", NULL);
       g_autofree char *path = g_build_filename (dir, file, NULL);
-      int status = write_one (x, NULL, FALSE, &tables[i], 1, path);
+      int status = write_one (x, db, FALSE, &tables[i], 1, path);
       if (status != ESSC_EXIT_OK)
         return status;
     }
@@ -243,8 +263,8 @@ essc_cmd_export (int argc, char **argv)
   if (names != NULL && tables->len == 1)
     {
       if (out != NULL && g_file_test (out, G_FILE_TEST_IS_DIR))
-        return write_folder (x, out, picked, 1);
-      return write_one (x, NULL, FALSE, picked, 1, out != NULL ? out : "-");
+        return write_folder (x, db, out, picked, 1);
+      return write_one (x, db, FALSE, picked, 1, out != NULL ? out : "-");
     }
   if (out == NULL)
     return essc_cli_usage_error (CMD, "%s: %u tables in CSV need --out DIR (one file TABLE.csv "
@@ -253,5 +273,5 @@ essc_cmd_export (int argc, char **argv)
   if (strcmp (out, "-") == 0)
     return essc_cli_usage_error (CMD, "--out -: several tables in CSV cannot go to standard "
                                  "output (one --table T, or --format json)");
-  return write_folder (x, out, picked, tables->len);
+  return write_folder (x, db, out, picked, tables->len);
 }

@@ -24,6 +24,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 /* What the comparisons met, so a test can say the cases it needs were there. */
 typedef struct {
@@ -696,6 +697,22 @@ test_export_hostile (void)
                                           NULL });
   expect_refused (2, text, "exists and is not a folder", out,
                   (const char *const[]) { "export", good, "--out", text, NULL });
+  /* the database itself as the output, by its name or a link */
+  gsize before_len = 0, after_len = 0;
+  g_autofree char *good_before = read_file (good, &before_len);
+  expect_refused (2, good, "is the database itself: not replaced", dir,
+                  (const char *const[]) { "export", good, "--format", "json", "--out", good,
+                                          NULL });
+  expect_refused (2, good, "is the database itself: not replaced", dir,
+                  (const char *const[]) { "export", good, "--table", "t", "--out", good,
+                                          NULL });
+  g_autofree char *hard = g_build_filename (out, "t.csv", NULL);
+  g_assert_cmpint (link (good, hard), ==, 0);
+  expect_refused (2, hard, "is the database itself: not replaced", out,
+                  (const char *const[]) { "export", good, "--out", out, NULL });
+  g_autofree char *good_after = read_file (good, &after_len);
+  g_assert_cmpmem (good_before, before_len, good_after, after_len);
+  g_remove (hard);
   g_assert_true (essc_test_remove_dir (dir));
 }
 
