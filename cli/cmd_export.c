@@ -172,8 +172,8 @@ essc_cmd_export (int argc, char **argv)
       "a table to export (repeat for several; default: every table)", "T" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
-      "the output: a file (JSON; CSV of one table), or a folder for one CSV file per table "
-      "(TABLE.csv); default: standard output", "FILE|DIR" },
+      "a file (JSON; CSV of one table), or a folder (CSV: TABLE.csv each); default: standard "
+      "output", "FILE|DIR" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list,
       "list the tables with their rows and columns, and export nothing", NULL },
     { NULL },
@@ -186,21 +186,22 @@ essc_cmd_export (int argc, char **argv)
                        "virtual tables is refused. Rows come in primary-key order (rowid order\n"
                        "for a table without a key), so a database always gives the same bytes.\n"
                        "\n"
-                       "CSV (RFC 4180): a header of column names, records ending CR LF, fields\n"
-                       "quoted when they hold a comma, quote, CR or LF or are empty: an empty\n"
-                       "field is NULL, \"\" the empty text. Integers exactly; REAL as %.17g (reads\n"
-                       "back to the same double; inf, -inf); BLOB as lowercase hex; text as\n"
-                       "stored (UTF-8). One table goes to standard output or --out FILE (an\n"
-                       "existing folder: FOLDER/TABLE.csv); several need --out DIR, made if\n"
-                       "missing (not its parents), one file TABLE.csv per table.\n"
+                       "CSV (RFC 4180): a header of column names, records ending CR LF,\n"
+                       "fields quoted when they hold a comma, quote, CR or LF or are empty:\n"
+                       "an empty field is NULL, \"\" the empty text. Integers exactly; REAL as\n"
+                       "%.17g (reads back to the same double; inf, -inf); BLOB as lowercase\n"
+                       "hex; text as stored (UTF-8). One table goes to standard output or\n"
+                       "--out FILE (an existing folder: FOLDER/TABLE.csv); several need\n"
+                       "--out DIR, made if missing (not its parents), one TABLE.csv each.\n"
                        "\n"
-                       "JSON: one document, {\"database\": PATH, \"kind\": KIND, \"application_id\":\n"
-                       "N, \"tables\": {TABLE: {\"columns\": [...], \"types\": [...], \"order\":\n"
-                       "[...], \"rows\": [[...], ...]}}}, one row a line: NULL as null, integers\n"
-                       "and REAL as numbers (a REAL always with \".\" or an exponent; an infinity\n"
-                       "as null), BLOB as a hex string, text as a string (U+0000 as \\u0000);\n"
-                       "text that is not UTF-8 as {\"text_hex\": HEX}. KIND: store, run, sweep,\n"
-                       "calibration, conformance or registry.\n"
+                       "JSON: one document, one row a line:\n"
+                       "  {\"database\": PATH, \"kind\": KIND, \"application_id\": N,\n"
+                       "   \"tables\": {TABLE: {\"columns\": [...], \"types\": [...],\n"
+                       "                      \"order\": [...], \"rows\": [[...], ...]}}}\n"
+                       "NULL as null; integers and REAL as numbers (a REAL always with \".\" or\n"
+                       "an exponent; an infinity as null); BLOB as a hex string; text as a\n"
+                       "string (U+0000 as \\u0000), or {\"text_hex\": HEX} when not UTF-8.\n"
+                       "KIND: store, run, sweep, calibration, conformance or registry.\n"
                        "\n"
                        "Rows are streamed, never held whole. A file is written under a\n"
                        "temporary name and renamed into place when complete: a failure leaves\n"

@@ -13,7 +13,8 @@
  * (a probe page), and tables that hold the numbers the database holds
  * (tests/lib/page_tables.h; compared with sqlite3 directly, relative tolerance
  * 1e-9); and every table's CSV file beside the page, linked from its
- * caption, holding the table's rows with the exact values.  Then the failure modes: gnuplot missing, failing or hanging (the
+ * caption, holding the table's rows with the exact values.  Then the
+ * failure modes: gnuplot missing, failing or hanging (the
  * tables are still written, no partial figure), databases that are
  * damaged, of another program or another schema version, and an output
  * directory that cannot be made (exit 2, one line on stderr naming the
