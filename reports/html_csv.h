@@ -13,9 +13,10 @@
  * rows, <td data-col> cells with data-value on numbers.  The CSV holds a
  * header of the headings as shown, then one record per row of the table
  * in page order, each cell under its column's heading (matched by
- * data-col): a number cell's exact value (data-value, "%.17g", not the
- * rounded text), an empty field for a number cell without one (NaN, shown
- * as a dash), otherwise the cell's text (tags dropped, entities decoded).
+ * data-col): a number cell's (class "num", report_html_num) exact value
+ * (data-value, "%.17g", not the rounded text), an empty field for a number
+ * cell without one (NaN, shown as a dash); any other cell's text (tags
+ * dropped, entities decoded), even when it carries a data-value too.
  * CSV as base/csv.h writes it (RFC 4180, CR LF).
  */
 #pragma once

@@ -11,6 +11,7 @@
 typedef struct {
   char *value;   /* data-value, or NULL */
   char *text;
+  gboolean num;  /* class "num": a number cell (reports/html.h) */
 } Cell;
 
 typedef struct {
@@ -143,6 +144,9 @@ parse_row (const char *body, GRegex *td_re, GRegex *tag_re)
       g_autofree char *plain = g_regex_replace_literal (tag_re, inner, -1, 0, "", 0, NULL);
       Cell *c = g_new0 (Cell, 1);
       c->value = attribute (attrs, "data-value");
+      g_autofree char *cls = attribute (attrs, "class");
+      g_auto (GStrv) words = g_strsplit (cls != NULL ? cls : "", " ", -1);
+      c->num = g_strv_contains ((const char *const *) words, "num");
       c->text = g_strstrip (unescape (plain, -1));
       g_hash_table_replace (cols, col, c);
     }
@@ -266,6 +270,14 @@ page_tables_value (const PageTables *page, const char *table, const char *key, c
   char *end = NULL;
   *value = g_ascii_strtod (c->value, &end);
   return *end == '\0';
+}
+
+gboolean
+page_tables_is_number (const PageTables *page, const char *table, const char *key,
+                       const char *col)
+{
+  const Cell *c = cell (page, table, key, col);
+  return c != NULL && c->num;
 }
 
 const char *

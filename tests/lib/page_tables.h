@@ -32,6 +32,10 @@ const GPtrArray *page_tables_keys (const PageTables *page, const char *table);
 gboolean page_tables_value (const PageTables *page, const char *table, const char *key,
                             const char *col, double *value);
 
+/* Whether a cell is a number cell (class "num", report_html_num). */
+gboolean page_tables_is_number (const PageTables *page, const char *table, const char *key,
+                                const char *col);
+
 /* A cell's text (entities decoded, tags dropped), or NULL. */
 const char *page_tables_text (const PageTables *page, const char *table, const char *key,
                               const char *col);

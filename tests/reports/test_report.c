@@ -395,8 +395,9 @@ static char *file_text (const char *path);
  * tables/ID.csv, and that file holds the table: its headings, then one
  * record per row in page order, each number cell's exact value (its
  * data-value, read back to the same double; not the rounded text), each
- * text cell's text, and an empty field (NULL) where the page shows a dash
- * for a missing number.  Returns the number cells compared.
+ * other cell's text (a cell of text may carry a data-value too), and an
+ * empty field (NULL) where the page shows a dash for a missing number.
+ * Returns the number cells compared.
  */
 static guint
 check_csv_links (const char *dir)
@@ -466,7 +467,8 @@ check_csv_links (const char *dir)
                 }
               const char *key = keys->pdata[r - 1], *col = cols->pdata[c];
               double v;
-              if (page_tables_value (page, id, key, col, &v))
+              if (page_tables_is_number (page, id, key, col)
+                  && page_tables_value (page, id, key, col, &v))
                 {
                   char *end = NULL;
                   double got = field != NULL ? g_ascii_strtod (field, &end) : NAN;
