@@ -55,7 +55,7 @@ Q      := $(if $(filter 1,$(V)),,@)  # V=1 shows every command line
 # a test in tests/LAYER/ links the archives of LAYER and of what LAYER uses.
 
 DIR_base         := base
-MODS_base        := regions names error text bytes hex time sqlite dbkind proc file stats
+MODS_base        := regions names error text bytes hex time sqlite dbkind proc file stats csv
 USES_base        :=
 
 DIR_sim          := sim
@@ -88,9 +88,9 @@ MODS_conformance := json child transcript transport transport_pipe transport_htt
 USES_conformance := std base
 
 DIR_reports      := reports
-MODS_reports     := report reader gnuplot html latency latency_plots conform conform_cert \
-                    conform_plots rollout rollout_verdict rollout_plots rollout_maps rollout_forecast compare compare_page sweep calibration \
-                    calibration_plots posterior_plots
+MODS_reports     := report reader gnuplot html html_csv latency latency_plots conform conform_cert \
+                    conform_plots rollout rollout_verdict rollout_plots rollout_maps rollout_forecast compare \
+                    compare_page sweep calibration calibration_plots posterior_plots export
 USES_reports     := base
 
 DIR_registry     := registry
@@ -98,7 +98,7 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish
 USES_registry    := reports conformance std base
 
 DIR_cli          := cli
-MODS_cli         := main db_guard cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report cmd_compare \
+MODS_cli         := main db_guard cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report cmd_compare cmd_export \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
                     cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
 USES_cli         := registry reports conformance rollout std sim base

@@ -11,18 +11,21 @@
 
 static const struct {
   gint32 id;
+  const char *name;
   const char *describe;
 } KINDS[] = {
-  [BASE_DB_NEW]         = { 0, "a new database" },
-  [BASE_DB_STORE]       = { BASE_DB_ID_STORE, "an e-card store (essc demo --db)" },
-  [BASE_DB_RUN]         = { BASE_DB_ID_RUN, "a run database (essc sim)" },
-  [BASE_DB_SWEEP]       = { BASE_DB_ID_SWEEP, "a sweep database (essc sweep)" },
-  [BASE_DB_CALIBRATION] = { BASE_DB_ID_CALIBRATION, "a calibration database (essc calibrate)" },
-  [BASE_DB_CONFORMANCE] = { BASE_DB_ID_CONFORMANCE, "a database of conformance runs (essc "
-                                                    "conform --db)" },
-  [BASE_DB_REGISTRY]    = { BASE_DB_ID_REGISTRY, "a channel registry (essc registry)" },
-  [BASE_DB_FOREIGN]     = { 0, "a database of another program" },
-  [BASE_DB_UNREADABLE]  = { 0, "not a database essc can read" },
+  [BASE_DB_NEW]         = { 0, "new", "a new database" },
+  [BASE_DB_STORE]       = { BASE_DB_ID_STORE, "store", "an e-card store (essc demo --db)" },
+  [BASE_DB_RUN]         = { BASE_DB_ID_RUN, "run", "a run database (essc sim)" },
+  [BASE_DB_SWEEP]       = { BASE_DB_ID_SWEEP, "sweep", "a sweep database (essc sweep)" },
+  [BASE_DB_CALIBRATION] = { BASE_DB_ID_CALIBRATION, "calibration", "a calibration database "
+                                                                   "(essc calibrate)" },
+  [BASE_DB_CONFORMANCE] = { BASE_DB_ID_CONFORMANCE, "conformance", "a database of conformance "
+                                                                   "runs (essc conform --db)" },
+  [BASE_DB_REGISTRY]    = { BASE_DB_ID_REGISTRY, "registry", "a channel registry (essc "
+                                                             "registry)" },
+  [BASE_DB_FOREIGN]     = { 0, "foreign", "a database of another program" },
+  [BASE_DB_UNREADABLE]  = { 0, "unreadable", "not a database essc can read" },
 };
 
 gint32
@@ -30,6 +33,13 @@ base_db_kind_application_id (BaseDbKind kind)
 {
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (KINDS), 0);
   return KINDS[kind].id;
+}
+
+const char *
+base_db_kind_name (BaseDbKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (KINDS), "?");
+  return KINDS[kind].name;
 }
 
 const char *

@@ -39,6 +39,11 @@ typedef enum {
 /* The PRAGMA application_id a kind writes (0 for NEW, FOREIGN, UNREADABLE). */
 gint32 base_db_kind_application_id (BaseDbKind kind);
 
+/* The kind's one-word name, for machines (essc export's JSON, --list):
+ * "new", "store", "run", "sweep", "calibration", "conformance",
+ * "registry", "foreign", "unreadable". */
+const char *base_db_kind_name (BaseDbKind kind);
+
 /* "an e-card store (essc demo --db)", "a run database (essc sim)", ... */
 const char *base_db_kind_describe (BaseDbKind kind);
 

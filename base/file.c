@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -150,6 +151,109 @@ base_file_output_ok (const char *path, GError **error)
                  : S_ISDIR (st.st_mode) ? "a folder" : S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode)
                  ? "a device" : "a socket or other special file");
   return TRUE;
+}
+
+struct _BaseFileOut {
+  char *path;
+  char *tmp;         /* NULL for standard output, and once committed or removed */
+  FILE *stream;
+};
+
+BaseFileOut *
+base_file_out_new (const char *path, int mode, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  BaseFileOut *out = g_new0 (BaseFileOut, 1);
+  out->path = g_strdup (path);
+  if (strcmp (path, "-") == 0)
+    {
+      out->stream = stdout;
+      return out;
+    }
+  if (!base_file_output_ok (path, error))
+    {
+      base_file_out_free (out);
+      return NULL;
+    }
+  out->tmp = g_strconcat (path, ".tmp-XXXXXX", NULL);
+  int fd = g_mkstemp_full (out->tmp, O_RDWR | O_CLOEXEC, mode);
+  if (fd < 0)
+    {
+      int e = errno;
+      fail (error, e == ENOENT || e == ENOTDIR ? BASE_FILE_ERROR_NOT_FOUND : BASE_FILE_ERROR_IO,
+            "%s: cannot create: %s", path, g_strerror (e));
+      g_clear_pointer (&out->tmp, g_free);
+      base_file_out_free (out);
+      return NULL;
+    }
+  out->stream = fdopen (fd, "w");
+  if (out->stream == NULL)
+    {
+      int e = errno;
+      close (fd);
+      fail (error, BASE_FILE_ERROR_IO, "%s: %s", path, g_strerror (e));
+      base_file_out_free (out);
+      return NULL;
+    }
+  return out;
+}
+
+FILE *
+base_file_out_stream (BaseFileOut *out)
+{
+  g_return_val_if_fail (out != NULL, NULL);
+  return out->stream;
+}
+
+gboolean
+base_file_out_commit (BaseFileOut *out, gboolean durable, GError **error)
+{
+  g_return_val_if_fail (out != NULL && out->stream != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  if (out->tmp == NULL)   /* standard output */
+    {
+      errno = 0;
+      if (fflush (out->stream) != 0 || ferror (out->stream))
+        {
+          int e = errno;
+          return fail (error, BASE_FILE_ERROR_IO, "standard output: %s",
+                       e ? g_strerror (e) : "write error");
+        }
+      return TRUE;
+    }
+  errno = 0;
+  gboolean ok = fflush (out->stream) == 0 && !ferror (out->stream)
+                && (!durable || fsync (fileno (out->stream)) == 0);
+  int e = errno;
+  FILE *stream = g_steal_pointer (&out->stream);
+  if (fclose (stream) != 0 && ok)
+    ok = FALSE, e = errno;
+  if (ok && g_rename (out->tmp, out->path) != 0)
+    ok = FALSE, e = errno;
+  if (!ok)
+    {
+      g_remove (out->tmp);
+      g_clear_pointer (&out->tmp, g_free);
+      return fail (error, BASE_FILE_ERROR_IO, "%s: %s", out->path,
+                   e ? g_strerror (e) : "write error");
+    }
+  g_clear_pointer (&out->tmp, g_free);
+  return TRUE;
+}
+
+void
+base_file_out_free (BaseFileOut *out)
+{
+  if (out == NULL)
+    return;
+  if (out->stream != NULL && out->stream != stdout)
+    fclose (out->stream);
+  if (out->tmp != NULL)
+    g_remove (out->tmp);
+  g_free (out->tmp);
+  g_free (out->path);
+  g_free (out);
 }
 
 gboolean

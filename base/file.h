@@ -12,6 +12,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,41 @@ char *base_file_read_regular (const char *path, gsize max, gsize *len, guint *mo
  */
 gboolean base_file_write_atomic (const char *path, const void *data, gsize len, int mode,
                                  gboolean durable, GError **error);
+
+/*
+ * An output written piece by piece (a table of a million rows, never held
+ * whole) with the guarantee of base_file_write_atomic: the bytes go to a
+ * temporary file PATH.tmp-XXXXXX in path's folder, renamed over path by
+ * base_file_out_commit; freed without a commit, the temporary is removed
+ * and path is left as it was.  path "-" writes standard output directly
+ * (nothing to rename; committing flushes it).
+ */
+typedef struct _BaseFileOut BaseFileOut;
+
+/*
+ * Starts the output to path (refused as base_file_write_atomic refuses:
+ * BASE_FILE_ERROR_NOT_REGULAR; a missing folder: BASE_FILE_ERROR_NOT_FOUND;
+ * BASE_FILE_ERROR_IO otherwise), mode for a new file (less the umask).
+ * Returns: (transfer full) the output, or NULL with error (path first).
+ */
+BaseFileOut *base_file_out_new (const char *path, int mode, GError **error);
+
+/* The stream to write to (owned by out; stdout for "-"). */
+FILE *base_file_out_stream (BaseFileOut *out);
+
+/*
+ * Flushes the stream (with durable, syncs the file), closes it and renames
+ * the temporary into place.  FALSE with BASE_FILE_ERROR_IO (path first, the
+ * system's reason: a full disk, a failed write) when any write failed or
+ * any of these steps did; the temporary is then removed.  Call once.
+ */
+gboolean base_file_out_commit (BaseFileOut *out, gboolean durable, GError **error);
+
+/* Closes and frees out (NULL: nothing); removes the temporary unless it
+ * was committed. */
+void base_file_out_free (BaseFileOut *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BaseFileOut, base_file_out_free)
 
 /* TRUE when path may be written by base_file_write_atomic: "-", a path
  * that does not exist, or a regular file; else FALSE with error.  For

@@ -62,6 +62,35 @@ base_sqlite_open (BaseSqlite *s, int flags, const char *what, GError **error)
   return FALSE;
 }
 
+/* ---- what a hostile schema may hold ------------------------------------- */
+
+char *
+base_sqlite_schema_code (sqlite3 *db)
+{
+  g_return_val_if_fail (db != NULL, g_strdup (""));
+  static const char sql[] =
+    "SELECT 'a view ' || name FROM sqlite_schema WHERE type = 'view' "
+    "UNION ALL SELECT 'a trigger ' || name FROM sqlite_schema WHERE type = 'trigger' "
+    "UNION ALL SELECT 'a virtual table ' || name FROM sqlite_schema "
+    "WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%' "
+    "UNION ALL SELECT 'a generated column ' || t.name || '.' || c.name "
+    "FROM sqlite_schema AS t, pragma_table_xinfo (t.name) AS c "
+    "WHERE t.type = 'table' AND c.hidden IN (2, 3) LIMIT 1";
+  sqlite3_stmt *st = NULL;
+  char *found = NULL;
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    found = g_strdup ("");
+  else
+    {
+      int rc = sqlite3_step (st);
+      const unsigned char *text = rc == SQLITE_ROW ? sqlite3_column_text (st, 0) : NULL;
+      found = rc == SQLITE_ROW ? g_strdup (text != NULL ? (const char *) text : "?")
+              : rc == SQLITE_DONE ? NULL : g_strdup ("");
+    }
+  sqlite3_finalize (st);
+  return found;
+}
+
 /* ---- statements -------------------------------------------------------- */
 
 sqlite3_stmt *

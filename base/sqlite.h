@@ -66,6 +66,19 @@ gboolean base_sqlite_fail_rc (const BaseSqlite *s, int rc, gint damaged_code,
  */
 gboolean base_sqlite_open (BaseSqlite *s, int flags, const char *what, GError **error);
 
+/* ---- what a hostile schema may hold ------------------------------------- */
+
+/*
+ * What in db's schema is code SQLite would run: a view, a trigger, a
+ * generated column, a virtual table.  essc writes tables and indexes only,
+ * and a view may never end (a recursive one), so a reader of essc's files
+ * (essc report, essc export) refuses such a database rather than read it.
+ * Returns: (transfer full) the first such thing ("a view NAME", "a trigger
+ * NAME", "a virtual table NAME", "a generated column TABLE.COLUMN"), "" when
+ * the schema cannot be read, NULL when there is none.
+ */
+char *base_sqlite_schema_code (sqlite3 *db);
+
 /* ---- statements -------------------------------------------------------- */
 
 /*

@@ -41,6 +41,7 @@ int essc_cmd_calibrate (int argc, char **argv);
 int essc_cmd_backtest (int argc, char **argv);
 int essc_cmd_report (int argc, char **argv);
 int essc_cmd_compare (int argc, char **argv);
+int essc_cmd_export (int argc, char **argv);
 int essc_cmd_scenario (int argc, char **argv);
 /* conformance: impl */
 int essc_cmd_impl (int argc, char **argv);

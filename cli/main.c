@@ -32,6 +32,8 @@ static const EsscCommand commands[] = {
     essc_cmd_report },
   { "compare", "differences between two runs with intervals (paired when they share the seed): "
     "essc compare A.db B.db", essc_cmd_compare },
+  { "export", "any table of any essc database as CSV or JSON: essc export DB [--table T]",
+    essc_cmd_export },
   /* conformance: impl */
   { "impl", "run a reference implementation of ESSC-STD over the adapter protocol", essc_cmd_impl },
   /* conformance: vectors */

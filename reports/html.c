@@ -3,7 +3,9 @@
  * The report's HTML (see html.h).
  */
 #include "reports/html.h"
+
 #include "base/file.h"
+#include "reports/html_csv.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -156,6 +158,7 @@ static const char STYLE[] =
   "nav a{margin-right:14px}"
   "table{border-collapse:collapse;margin:10px 0 18px;font-size:.92em}"
   "caption{text-align:left;font-weight:bold;padding:4px 0}"
+  "caption a.csv{font-weight:normal;font-size:.85em;margin-left:.4em}"
   "th,td{border:1px solid #ccd;padding:3px 8px;vertical-align:top}"
   "th{background:#e8eef6}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
   "tbody tr:nth-child(even){background:#f7f9fc}"
@@ -173,6 +176,8 @@ static const char STYLE[] =
 gboolean
 report_html_write (ReportCtx *ctx, char **path_out, GError **error)
 {
+  if (!report_html_csv (ctx, error))
+    return FALSE;
   g_autoptr (GString) h = g_string_new ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                                         "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
                                         "content=\"width=device-width, initial-scale=1\">\n"

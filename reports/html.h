@@ -8,7 +8,8 @@
  * each row a data-key (what it is about: a province code, a platform name),
  * each cell a data-col (its column's key) and, for numbers, data-value
  * with the number as stored (%.17g), so a test can compare the page with
- * the database.
+ * the database, and each table's CSV file (html_csv.h) is read back from
+ * this markup: a cell written by a part itself keeps this form.
  */
 #pragma once
 
@@ -44,7 +45,9 @@ void report_html_table_end (GString *out);
 /* A paragraph of escaped text (printf-style). */
 void report_html_p (GString *out, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
-/* Writes DIR/index.html from ctx's sections, figures and warnings. */
+/* Writes DIR/index.html from ctx's sections, figures and warnings, and
+ * beside it each table as DIR/tables/ID.csv, linked from its caption
+ * (html_csv.h). */
 gboolean report_html_write (ReportCtx *ctx, char **path_out, GError **error);
 
 G_END_DECLS

@@ -151,36 +151,6 @@ open_calibration (ReportCtx *ctx, GError **error)
   return TRUE;
 }
 
-/*
- * What in the schema is code SQLite would run on reading: a view, a
- * generated column, a virtual table.  essc writes tables and indexes only,
- * and a view may never end (a recursive one), so the report refuses such a
- * database rather than read it.  Returns: (transfer full) the first such
- * thing, "" when the schema cannot be read, NULL when there is none.
- */
-static char *
-schema_code (ReportCtx *ctx)
-{
-  static const char sql[] =
-    "SELECT 'a view ' || name FROM sqlite_schema WHERE type = 'view' "
-    "UNION ALL SELECT 'a virtual table ' || name FROM sqlite_schema "
-    "WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%' "
-    "UNION ALL SELECT 'a generated column ' || t.name || '.' || c.name "
-    "FROM sqlite_schema AS t, pragma_table_xinfo (t.name) AS c "
-    "WHERE t.type = 'table' AND c.hidden IN (2, 3) LIMIT 1";
-  sqlite3_stmt *st = NULL;
-  char *found = g_strdup ("");
-  if (sqlite3_prepare_v2 (ctx->db, sql, -1, &st, NULL) == SQLITE_OK)
-    {
-      int rc = sqlite3_step (st);
-      g_free (found);
-      found = rc == SQLITE_ROW ? g_strdup (report_reader_text (st, 0))
-                               : rc == SQLITE_DONE ? NULL : g_strdup ("");
-    }
-  sqlite3_finalize (st);
-  return found;
-}
-
 gboolean
 report_reader_open (ReportCtx *ctx, GError **error)
 {
@@ -208,13 +178,14 @@ report_reader_open (ReportCtx *ctx, GError **error)
                    base_db_kind_describe (kind), detail != NULL ? detail : "no table");
       return FALSE;
     }
-  g_autofree char *code = schema_code (ctx);
+  g_autofree char *code = base_sqlite_schema_code (ctx->db);
   if (code != NULL)
     {
       if (code[0] == '\0')
         return fail (ctx, error, "damaged database (its schema cannot be read)");
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: not a database essc wrote: "
-                   "it holds %s (code SQLite would run on reading; essc writes tables only)",
+                   "it holds %s (code SQLite would run; essc writes tables and indexes "
+                   "only)",
                    ctx->db_path, code);
       return FALSE;
     }

@@ -104,6 +104,24 @@ test_dbkind_ids (void)
   g_assert_cmpint (base_db_kind_application_id (BASE_DB_FOREIGN), ==, 0);
 }
 
+/* Every kind has its own one-word name (essc export's JSON says it). */
+static void
+test_dbkind_names (void)
+{
+  g_assert_cmpstr (base_db_kind_name (BASE_DB_RUN), ==, "run");
+  g_assert_cmpstr (base_db_kind_name (BASE_DB_STORE), ==, "store");
+  for (int k = BASE_DB_NEW; k <= BASE_DB_UNREADABLE; k++)
+    {
+      const char *name = base_db_kind_name ((BaseDbKind) k);
+      g_assert_nonnull (name);
+      g_assert_cmpuint (strlen (name), >, 0);
+      for (const char *c = name; *c; c++)
+        g_assert_true (g_ascii_islower (*c));
+      for (int j = BASE_DB_NEW; j < k; j++)
+        g_assert_cmpstr (name, !=, base_db_kind_name ((BaseDbKind) j));
+    }
+}
+
 static void
 test_dbkind_may_write (void)
 {
@@ -139,6 +157,7 @@ main (int argc, char **argv)
   essc_test_init (&argc, &argv);
   g_test_add_func ("/base/dbkind/identify", test_dbkind_identify);
   g_test_add_func ("/base/dbkind/ids", test_dbkind_ids);
+  g_test_add_func ("/base/dbkind/names", test_dbkind_names);
   g_test_add_func ("/base/dbkind/may-write", test_dbkind_may_write);
   return g_test_run ();
 }

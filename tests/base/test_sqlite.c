@@ -288,6 +288,40 @@ test_open_distrusts (void)
     }
 }
 
+/* What a hostile schema may hold, each found and named; a plain schema
+ * with tables and an index holds none. */
+static void
+test_schema_code (void)
+{
+  static const struct {
+    const char *sql, *found;
+  } cases[] = {
+    { "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT); CREATE INDEX tb ON t (b)", NULL },
+    { "CREATE TABLE t (a); CREATE VIEW v AS SELECT a FROM t", "a view v" },
+    { "CREATE TABLE t (a); CREATE TABLE u (a); CREATE TRIGGER tr AFTER INSERT ON t "
+      "BEGIN INSERT INTO u VALUES (1); END", "a trigger tr" },
+    { "CREATE TABLE t (a INTEGER, b INTEGER AS (a * 2))", "a generated column t.b" },
+    { "CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a + 1) STORED)",
+      "a generated column t.b" },
+    { "CREATE VIRTUAL TABLE r USING rtree (id, x0, x1)", "a virtual table r" },
+  };
+  g_autoptr (Tmp) t = tmp_new ();
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%" G_GSIZE_FORMAT ".db", i);
+      g_autofree char *path = g_build_filename (t, name, NULL);
+      sqlite3 *raw = NULL;
+      g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (raw, cases[i].sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (raw);
+      BaseSqlite s = { NULL, path, TEST_ERROR, 4 };
+      g_assert_true (base_sqlite_open (&s, SQLITE_OPEN_READONLY, "open", NULL));
+      g_autofree char *found = base_sqlite_schema_code (s.db);
+      g_assert_cmpstr (found, ==, cases[i].found);
+      sqlite3_close (s.db);
+    }
+}
+
 /* ---- statements -------------------------------------------------------- */
 
 static void
@@ -624,6 +658,7 @@ main (int argc, char **argv)
   g_test_add_func ("/base/sqlite/fail/damaged-or-code", test_fail_rc);
   g_test_add_func ("/base/sqlite/open/fails-closed", test_open_fails);
   g_test_add_func ("/base/sqlite/open/distrusts-schema", test_open_distrusts);
+  g_test_add_func ("/base/sqlite/schema-code", test_schema_code);
   g_test_add_func ("/base/sqlite/step/resets-and-names", test_step);
   g_test_add_func ("/base/sqlite/bind/nan-and-null-text", test_bind_null);
   g_test_add_func ("/base/sqlite/may-replace", test_may_replace);

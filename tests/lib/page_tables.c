@@ -11,15 +11,20 @@
 typedef struct {
   char *value;   /* data-value, or NULL */
   char *text;
+  gboolean num;  /* class "num": a number cell (reports/html.h) */
 } Cell;
 
 typedef struct {
   GPtrArray *keys;       /* char *, page order */
   GHashTable *rows;      /* key -> GHashTable col -> Cell */
+  GPtrArray *columns;    /* char *: the headings' data-col, in order */
+  GPtrArray *headings;   /* char *: their text */
+  char *csv;             /* the href of the caption's <a class="csv">, or NULL */
 } Table;
 
 struct _PageTables {
   GHashTable *tables;    /* id -> Table */
+  GPtrArray *ids;        /* char *: the tables' ids in page order */
   GPtrArray *images;     /* char * */
 };
 
@@ -38,6 +43,9 @@ table_free (gpointer p)
   Table *t = p;
   g_ptr_array_unref (t->keys);
   g_hash_table_unref (t->rows);
+  g_ptr_array_unref (t->columns);
+  g_ptr_array_unref (t->headings);
+  g_free (t->csv);
   g_free (t);
 }
 
@@ -136,6 +144,9 @@ parse_row (const char *body, GRegex *td_re, GRegex *tag_re)
       g_autofree char *plain = g_regex_replace_literal (tag_re, inner, -1, 0, "", 0, NULL);
       Cell *c = g_new0 (Cell, 1);
       c->value = attribute (attrs, "data-value");
+      g_autofree char *cls = attribute (attrs, "class");
+      g_auto (GStrv) words = g_strsplit (cls != NULL ? cls : "", " ", -1);
+      c->num = g_strv_contains ((const char *const *) words, "num");
       c->text = g_strstrip (unescape (plain, -1));
       g_hash_table_replace (cols, col, c);
     }
@@ -148,6 +159,10 @@ page_tables_parse (const char *html, GString *problems)
   PageTables *page = g_new0 (PageTables, 1);
   page->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, table_free);
   page->images = g_ptr_array_new_with_free_func (g_free);
+  page->ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GRegex) th_re = regex ("<th\\b([^>]*)>(.*?)</th>");
+  g_autoptr (GRegex) caption_re = regex ("<caption\\b[^>]*>(.*?)</caption>");
+  g_autoptr (GRegex) a_re = regex ("<a\\b([^>]*)>");
   g_autoptr (GRegex) table_re = regex ("<table\\b([^>]*)>(.*?)</table>");
   g_autoptr (GRegex) tr_re = regex ("<tr\\b([^>]*)>(.*?)</tr>");
   g_autoptr (GRegex) td_re = regex ("<td\\b([^>]*)>(.*?)</td>");
@@ -168,6 +183,33 @@ page_tables_parse (const char *html, GString *problems)
       t->keys = g_ptr_array_new_with_free_func (g_free);
       t->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) g_hash_table_unref);
+      t->columns = g_ptr_array_new_with_free_func (g_free);
+      t->headings = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GMatchInfo) h = NULL;
+      for (g_regex_match (th_re, body, 0, &h); g_match_info_matches (h);
+           g_match_info_next (h, NULL))
+        {
+          g_autofree char *hattrs = g_match_info_fetch (h, 1);
+          g_autofree char *inner = g_match_info_fetch (h, 2);
+          char *col = attribute (hattrs, "data-col");
+          g_ptr_array_add (t->columns, col != NULL ? col : g_strdup (""));
+          g_autofree char *plain = g_regex_replace_literal (tag_re, inner, -1, 0, "", 0, NULL);
+          g_ptr_array_add (t->headings, unescape (plain, -1));
+        }
+      g_autoptr (GMatchInfo) c = NULL;
+      if (g_regex_match (caption_re, body, 0, &c))
+        {
+          g_autofree char *caption = g_match_info_fetch (c, 1);
+          g_autoptr (GMatchInfo) a = NULL;
+          for (g_regex_match (a_re, caption, 0, &a); g_match_info_matches (a);
+               g_match_info_next (a, NULL))
+            {
+              g_autofree char *aattrs = g_match_info_fetch (a, 1);
+              g_autofree char *cls = attribute (aattrs, "class");
+              if (g_strcmp0 (cls, "csv") == 0 && t->csv == NULL)
+                t->csv = attribute (aattrs, "href");
+            }
+        }
       g_autoptr (GMatchInfo) r = NULL;
       for (g_regex_match (tr_re, body, 0, &r); g_match_info_matches (r);
            g_match_info_next (r, NULL))
@@ -182,6 +224,7 @@ page_tables_parse (const char *html, GString *problems)
           g_ptr_array_add (t->keys, g_strdup (key));
           g_hash_table_replace (t->rows, key, parse_row (rbody, td_re, tag_re));
         }
+      g_ptr_array_add (page->ids, g_strdup (id));
       g_hash_table_replace (page->tables, id, t);
     }
   g_autoptr (GMatchInfo) im = NULL;
@@ -229,6 +272,14 @@ page_tables_value (const PageTables *page, const char *table, const char *key, c
   return *end == '\0';
 }
 
+gboolean
+page_tables_is_number (const PageTables *page, const char *table, const char *key,
+                       const char *col)
+{
+  const Cell *c = cell (page, table, key, col);
+  return c != NULL && c->num;
+}
+
 const char *
 page_tables_text (const PageTables *page, const char *table, const char *key, const char *col)
 {
@@ -253,6 +304,33 @@ page_tables_element_text (const char *html, const char *id)
 }
 
 const GPtrArray *
+page_tables_ids (const PageTables *page)
+{
+  return page->ids;
+}
+
+const GPtrArray *
+page_tables_columns (const PageTables *page, const char *table)
+{
+  const Table *t = g_hash_table_lookup (page->tables, table);
+  return t != NULL ? t->columns : NULL;
+}
+
+const GPtrArray *
+page_tables_headings (const PageTables *page, const char *table)
+{
+  const Table *t = g_hash_table_lookup (page->tables, table);
+  return t != NULL ? t->headings : NULL;
+}
+
+const char *
+page_tables_csv (const PageTables *page, const char *table)
+{
+  const Table *t = g_hash_table_lookup (page->tables, table);
+  return t != NULL ? t->csv : NULL;
+}
+
+const GPtrArray *
 page_tables_images (const PageTables *page)
 {
   return page->images;
@@ -265,5 +343,6 @@ page_tables_free (PageTables *page)
     return;
   g_hash_table_unref (page->tables);
   g_ptr_array_unref (page->images);
+  g_ptr_array_unref (page->ids);
   g_free (page);
 }

@@ -32,6 +32,10 @@ const GPtrArray *page_tables_keys (const PageTables *page, const char *table);
 gboolean page_tables_value (const PageTables *page, const char *table, const char *key,
                             const char *col, double *value);
 
+/* Whether a cell is a number cell (class "num", report_html_num). */
+gboolean page_tables_is_number (const PageTables *page, const char *table, const char *key,
+                                const char *col);
+
 /* A cell's text (entities decoded, tags dropped), or NULL. */
 const char *page_tables_text (const PageTables *page, const char *table, const char *key,
                               const char *col);
@@ -39,6 +43,17 @@ const char *page_tables_text (const PageTables *page, const char *table, const c
 /* Returns: (transfer full) the text (tags dropped, entities decoded) of
  * the element of html with this id, or NULL. */
 char *page_tables_element_text (const char *html, const char *id);
+
+/* The ids of the tables, in page order (owned by page). */
+const GPtrArray *page_tables_ids (const PageTables *page);
+
+/* A table's columns (its headings' data-col) and their headings' text, in
+ * order (owned by page; NULL when there is no such table). */
+const GPtrArray *page_tables_columns (const PageTables *page, const char *table);
+const GPtrArray *page_tables_headings (const PageTables *page, const char *table);
+
+/* The href of the CSV link in a table's caption (<a class="csv">), or NULL. */
+const char *page_tables_csv (const PageTables *page, const char *table);
 
 /* The src of every <img>, in page order (owned by page). */
 const GPtrArray *page_tables_images (const PageTables *page);

@@ -12,7 +12,9 @@
  * console message, a screenshot that is not blank, every <img> decoded
  * (a probe page), and tables that hold the numbers the database holds
  * (tests/lib/page_tables.h; compared with sqlite3 directly, relative tolerance
- * 1e-9).  Then the failure modes: gnuplot missing, failing or hanging (the
+ * 1e-9); and every table's CSV file beside the page, linked from its
+ * caption, holding the table's rows with the exact values.  Then the
+ * failure modes: gnuplot missing, failing or hanging (the
  * tables are still written, no partial figure), databases that are
  * damaged, of another program or another schema version, and an output
  * directory that cannot be made (exit 2, one line on stderr naming the
@@ -20,6 +22,7 @@
  * (tests/lib/report_fixture.h), so nothing here can hang; no assertion is
  * about time.  And first, the PNG checker itself on PNGs made here.
  */
+#include "tests/lib/csv_read.h"
 #include "tests/lib/page_tables.h"
 #include "tests/lib/png_check.h"
 #include "tests/lib/report_fixture.h"
@@ -384,6 +387,124 @@ test_chromium (void)
   probe_images (images);
 }
 
+/* ---- each table's CSV file --------------------------------------------------- */
+
+static char *file_text (const char *path);
+
+/*
+ * Every table of DIR/index.html has a CSV link in its caption,
+ * tables/ID.csv, and that file holds the table: its headings, then one
+ * record per row in page order, each number cell's exact value (its
+ * data-value, read back to the same double; not the rounded text), each
+ * other cell's text (a cell of text may carry a data-value too), and an
+ * empty field (NULL) where the page shows a dash for a missing number.
+ * Returns the number cells compared.
+ */
+static guint
+check_csv_links (const char *dir)
+{
+  g_autofree char *index = g_build_filename (dir, "index.html", NULL);
+  g_autofree char *html = file_text (index);
+  g_autoptr (GString) problems = g_string_new (NULL);
+  g_autoptr (PageTables) page = page_tables_parse (html, problems);
+  if (problems->len > 0)
+    fixture_problem ("%s: %s", index, problems->str);
+  const GPtrArray *ids = page_tables_ids (page);
+  if (ids->len == 0)
+    fixture_problem ("%s: no table", index);
+  guint numbers = 0;
+  for (guint t = 0; t < ids->len; t++)
+    {
+      const char *id = ids->pdata[t];
+      g_autofree char *want = g_strdup_printf ("tables/%s.csv", id);
+      if (g_strcmp0 (page_tables_csv (page, id), want) != 0)
+        {
+          fixture_problem ("%s: table %s: CSV link %s, expected %s", index, id,
+                           page_tables_csv (page, id), want);
+          continue;
+        }
+      g_autofree char *path = g_build_filename (dir, want, NULL);
+      gsize len = 0;
+      g_autofree char *data = NULL;
+      if (!g_file_get_contents (path, &data, &len, NULL))
+        {
+          fixture_problem ("%s: missing", path);
+          continue;
+        }
+      g_autofree char *problem = NULL;
+      g_autoptr (GPtrArray) records = csv_read (data, len, &problem);
+      if (records == NULL)
+        {
+          fixture_problem ("%s: not CSV: %s", path, problem);
+          continue;
+        }
+      const GPtrArray *cols = page_tables_columns (page, id);
+      const GPtrArray *headings = page_tables_headings (page, id);
+      const GPtrArray *keys = page_tables_keys (page, id);
+      if (records->len != keys->len + 1)
+        {
+          fixture_problem ("%s: %u records, expected the header and the table's %u rows", path,
+                           records->len, keys->len);
+          continue;
+        }
+      for (guint r = 0; r < records->len; r++)
+        {
+          GPtrArray *record = records->pdata[r];
+          if (record->len != cols->len)
+            {
+              fixture_problem ("%s: record %u has %u fields, the table %u columns", path, r + 1,
+                               record->len, cols->len);
+              continue;
+            }
+          for (guint c = 0; c < cols->len; c++)
+            {
+              const char *field = csv_text (records, r, c);
+              if (r == 0)
+                {
+                  if (g_strcmp0 (field, headings->pdata[c]) != 0)
+                    fixture_problem ("%s: heading %u is \"%s\", the page's \"%s\"", path,
+                                     c + 1, field, (const char *) headings->pdata[c]);
+                  continue;
+                }
+              const char *key = keys->pdata[r - 1], *col = cols->pdata[c];
+              double v;
+              if (page_tables_is_number (page, id, key, col)
+                  && page_tables_value (page, id, key, col, &v))
+                {
+                  char *end = NULL;
+                  double got = field != NULL ? g_ascii_strtod (field, &end) : NAN;
+                  if (field == NULL || *end != '\0' || got != v)
+                    fixture_problem ("%s: row %s, column %s: %s, the page's data-value %.17g",
+                                     path, key, col, field, v);
+                  numbers++;
+                  continue;
+                }
+              const char *text = page_tables_text (page, id, key, col);
+              g_autofree char *stripped = g_strstrip (g_strdup (field != NULL ? field : ""));
+              if (field == NULL ? g_strcmp0 (text, "\u2013") != 0
+                                : g_strcmp0 (text, stripped) != 0)
+                fixture_problem ("%s: row %s, column %s: %s, the page's text \"%s\"", path, key,
+                                 col, field != NULL ? field : "NULL", text);
+            }
+        }
+    }
+  return numbers;
+}
+
+static void
+test_csv_links (void)
+{
+  if (!fixture_need_run () || !fixture_need_conf ())
+    return;
+  guint run = check_csv_links (fx.rep);
+  guint conf = check_csv_links (fx.crep);
+  g_test_message ("number cells compared: %u on the run's page, %u on the conformance page",
+                  run, conf);
+  if (run < 50 || conf < 10)
+    fixture_problem ("too few number cells compared (%u, %u): is the page's markup read?", run,
+                     conf);
+}
+
 /* ---- the verdicts on the targets in Chromium ------------------------------ */
 
 static char *
@@ -722,7 +843,7 @@ test_bad_input (void)
 
   /* A table replaced by a view that never ends (a recursive one), and a
    * generated column: code SQLite would run on reading, refused unrun (the
-   * view once kept essc report reading forever). */
+   * view once kept essc report reading forever); and a trigger. */
   g_autofree char *view = copy_db ("view.db");
   db = fixture_db_open (view);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE national_day; CREATE VIEW national_day AS "
@@ -740,6 +861,14 @@ test_bad_input (void)
                    ==, SQLITE_OK);
   sqlite3_close (db);
   expect_refusal (generated, out, generated, "holds a generated column extra.b");
+  /* a trigger: code too, refused (the same check as essc export's) */
+  g_autofree char *trigger = copy_db ("trigger.db");
+  db = fixture_db_open (trigger);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER tr AFTER INSERT ON run BEGIN DELETE FROM "
+                                     "city; END;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refusal (trigger, out, trigger, "holds a trigger tr");
 }
 
 /*
@@ -914,6 +1043,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/conformance/figures", test_conf_figures);
   g_test_add_func ("/report/chromium", test_chromium);
   g_test_add_func ("/report/chromium/verdicts", test_verdicts);
+  g_test_add_func ("/report/csv-links", test_csv_links);
   g_test_add_func ("/report/gnuplot/missing", test_gnuplot_missing);
   g_test_add_func ("/report/gnuplot/failing", test_gnuplot_failing);
   g_test_add_func ("/report/no-plots", test_no_plots);
