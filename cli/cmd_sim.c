@@ -438,8 +438,10 @@ sim_run (int argc, char **argv, gboolean multi)
     { "no-latency", 0, 0, G_OPTION_ARG_NONE, &no_latency,
       "skip the platform latency model of the scenario's [latency] group", NULL },
     { "plan-capacity", 0, 0, G_OPTION_ARG_NONE, &plan_capacity,
-      "also plan capacity: per platform and month the fewest servers that keep p99 under "
-      "the SLA (printed, and stored in the run database)", NULL },
+      "also plan capacity: per platform and month the fewest servers (a server: one worker "
+      "serving one request at a time at the scenario's service times; its requests per second "
+      "are printed beside the plan) that keep p99 under the SLA (printed, and stored in the run "
+      "database)", NULL },
     { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
       "process the cities in an order shuffled by this seed (a determinism check)", "N" },
     { NULL },
