@@ -18,6 +18,9 @@
 
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
+# Where the installed data go (base/datadir.h: the data directory searched
+# for a scenario's data files that are not beside it).
+PREFIX     ?= /usr/local
 PKGS       := glib-2.0 gio-2.0 libsodium sqlite3 json-glib-1.0 libsoup-3.0
 
 ifeq ($(FUZZ),1)                      # clang with libFuzzer's coverage, ASan and UBSan
@@ -44,6 +47,7 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototyp
         -Wno-unused-parameter -Wvla -Wpointer-arith $(if $(filter 1,$(WERROR)),-Werror)
 override CFLAGS  += -std=gnu11 $(OPT) -g $(WARN) $(SANFLAGS) -I. -I$(BUILD)/gen $(MPIFLAGS) \
                     -DESSC_VERSION='"$(shell cat VERSION)"' \
+                    -DESSC_DATADIR='"$(PREFIX)/share/essc/scenarios"' \
                     $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANFLAGS)
 LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
@@ -55,7 +59,7 @@ Q      := $(if $(filter 1,$(V)),,@)  # V=1 shows every command line
 # a test in tests/LAYER/ links the archives of LAYER and of what LAYER uses.
 
 DIR_base         := base
-MODS_base        := regions names error text bytes hex time sqlite dbkind proc file
+MODS_base        := regions names error text bytes hex time sqlite dbkind proc file datadir
 USES_base        :=
 
 DIR_sim          := sim
