@@ -74,7 +74,7 @@ MODS_std         := stdcode keypair id card ecard pin credential base45 qr conse
 USES_std         := base
 
 DIR_rollout      := model/rollout
-MODS_rollout     := access demography arrivals posterior calibrate scenario scenario_estimate scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
+MODS_rollout     := datapath access demography arrivals posterior calibrate scenario scenario_estimate scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
                     latency latency_io sweep sweep_result rundb rundb_latency rundb_posterior \
                     calibdb
