@@ -28,7 +28,7 @@
 
 typedef struct {
   gint jobs, particles, generations, max_simulations, replications;
-  char *seed, *db, *posterior, *scenario_out, *fit_until;
+  char *seed, *db, *posterior, *scenario_out, *fit_until, *data_dir;
   gboolean no_db, no_write;
 } Args;
 
@@ -40,6 +40,7 @@ args_clear (Args *a)
   g_free (a->posterior);
   g_free (a->scenario_out);
   g_free (a->fit_until);
+  g_free (a->data_dir);
 }
 
 typedef struct {
@@ -69,9 +70,11 @@ progress (guint generation, guint accepted, guint64 attempts, double epsilon, gp
              "tolerance %.3f   ", generation, accepted, *particles, attempts, epsilon);
 }
 
-/* The scenario's text with key = value set (or NULL for the file as is). */
+/* The scenario's text with key = value set (or NULL for the file as is);
+ * its data looked up beside it, then in data_dir. */
 static ModelScenario *
-load (const char *path, const char *fit_until, const Args *a, GError **error)
+load (const char *path, const char *fit_until, const Args *a, const char *data_dir,
+      GError **error)
 {
   g_autofree char *text = NULL;
   gsize len;
@@ -92,7 +95,7 @@ load (const char *path, const char *fit_until, const Args *a, GError **error)
   if (a->max_simulations > 0)
     model_scenario_text_set (t, "calibration", "max_simulations",
                              (g_snprintf (buf, sizeof buf, "%d", a->max_simulations), buf));
-  return model_scenario_load_text (t->str, t->len, path, error);
+  return model_scenario_load_text_in (t->str, t->len, path, data_dir, error);
 }
 
 static void
@@ -203,6 +206,7 @@ run (int argc, char **argv, gboolean backtest)
     { "scenario-out", 0, 0, G_OPTION_ARG_FILENAME, &a.scenario_out,
       "calibrate: the calibrated scenario to write, in the scenario's directory (default "
       "NAME-calibrated.ini)", "FILE" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &a.data_dir, ESSC_CLI_DATA_DIR_HELP, "DIR" },
     { NULL },
   };
   const char *summary
@@ -240,7 +244,10 @@ run (int argc, char **argv, gboolean backtest)
   if (status != ESSC_EXIT_OK)
     return args_clear (&a), status;
 
-  g_autoptr (ModelScenario) sc = load (argv[1], a.fit_until, &a, &error);
+  g_autofree char *data_dir = essc_cli_data_dir (name, a.data_dir);
+  if (data_dir == NULL)
+    return args_clear (&a), ESSC_EXIT_USAGE;
+  g_autoptr (ModelScenario) sc = load (argv[1], a.fit_until, &a, data_dir, &error);
   if (sc == NULL)
     {
       fprintf (stderr, "essc %s: %s\n", name, error->message);

@@ -415,7 +415,7 @@ sim_run (int argc, char **argv, gboolean multi)
   gboolean force = FALSE;
   g_autofree char *seed_text = NULL;
   gint64 shuffle = -1;
-  g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL;
+  g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL, *data_dir_opt = NULL;
   gboolean no_db = FALSE, resume = FALSE, no_latency = FALSE, plan_capacity = FALSE;
   const GOptionEntry entries[] = {
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
@@ -444,6 +444,7 @@ sim_run (int argc, char **argv, gboolean multi)
       "the SLA (printed, and stored in the run database)", NULL },
     { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
       "process the cities in an order shuffled by this seed (a determinism check)", "N" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_opt, ESSC_CLI_DATA_DIR_HELP, "DIR" },
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, "sim", "SCENARIO",
@@ -465,8 +466,11 @@ sim_run (int argc, char **argv, gboolean multi)
   if (jobs < 1 || jobs > 1024)
     return essc_cli_usage_error ("sim", "--jobs: expected 1..1024");
 
+  g_autofree char *data_dir = essc_cli_data_dir ("sim", data_dir_opt);
+  if (data_dir == NULL)
+    return ESSC_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ModelScenario) sc = model_scenario_load (argv[1], &error);
+  g_autoptr (ModelScenario) sc = model_scenario_load_in (argv[1], data_dir, &error);
   if (sc == NULL)
     {
       fprintf (stderr, "essc sim: %s\n", error->message);

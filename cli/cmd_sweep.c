@@ -102,7 +102,7 @@ static int
 sweep_run (int argc, char **argv, gboolean multi)
 {
   gint jobs = 1;
-  g_autofree char *db = NULL;
+  g_autofree char *db = NULL, *data_dir_opt = NULL;
   gboolean no_db = FALSE, no_latency = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "threads per process (default 1)", "N" },
@@ -113,6 +113,10 @@ sweep_run (int argc, char **argv, gboolean multi)
       "skip the latency model of the points' scenarios", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       "run even beyond the memory or time limit (scenarios/README.md, \"Run size\")", NULL },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_opt,
+      "look for the base scenario (when not beside the sweep file) and its data files (when "
+      "not beside it) in DIR (default: the build tree's scenarios/ when essc runs from its "
+      "build tree, else the installed PREFIX/share/essc/scenarios)", "DIR" },
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, "sweep", "SWEEP",
@@ -127,8 +131,11 @@ sweep_run (int argc, char **argv, gboolean multi)
     return essc_cli_usage_error ("sweep", "expected one SWEEP file");
   if (jobs < 1 || jobs > 1024)
     return essc_cli_usage_error ("sweep", "--jobs: expected 1..1024");
+  g_autofree char *data_dir = essc_cli_data_dir ("sweep", data_dir_opt);
+  if (data_dir == NULL)
+    return ESSC_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ModelSweep) s = model_sweep_load (argv[1], &error);
+  g_autoptr (ModelSweep) s = model_sweep_load_in (argv[1], data_dir, &error);
   if (s == NULL)
     {
       fprintf (stderr, "essc sweep: %s\n", error->message);
