@@ -12,7 +12,9 @@
  */
 #include "cli/cli.h"
 #include "cli/db_guard.h"
+#include "cli/progress.h"
 #include "base/file.h"
+#include "base/text.h"
 #include "base/time.h"
 #include "model/rollout/calibdb.h"
 #include "model/rollout/calibrate.h"
@@ -30,6 +32,7 @@ typedef struct {
   gint jobs, particles, generations, max_simulations, replications;
   char *seed, *db, *posterior, *scenario_out, *fit_until, *data_dir;
   gboolean no_db, no_write;
+  EsscProgressOptions progress;
 } Args;
 
 static void
@@ -43,31 +46,26 @@ args_clear (Args *a)
   g_free (a->data_dir);
 }
 
+/* ABC-SMC's progress: generations (at most the scenario's), a generation's
+ * accepted particles its parts, and its tolerance and attempts so far. */
 typedef struct {
+  EsscProgress *progress;
   guint particles;
-  gboolean tty;
-} Progress;
+} Fit;
 
-/* On a terminal, a line rewritten after each batch; elsewhere (a CI log),
- * one line per completed generation. */
 static void
 progress (guint generation, guint accepted, guint64 attempts, double epsilon, gpointer data)
 {
-  const Progress *pr = data;
-  const guint *particles = &pr->particles;
-  if (!pr->tty)
-    {
-      if (accepted == *particles)
-        fprintf (stderr, "  generation %u done: %" G_GUINT64_FORMAT " attempts, tolerance "
-                 "%.3f\n", generation, attempts, epsilon);
-      return;
-    }
-  if (isinf (epsilon))
-    fprintf (stderr, "\r  generation %u: %u of %u particles from the prior   ", generation,
-             accepted, *particles);
+  const Fit *fit = data;
+  g_autofree char *tries = base_text_group_double ((double) attempts, 0);
+  g_autofree char *detail = isinf (epsilon)
+                                ? g_strdup_printf ("from the prior, %s attempts", tries)
+                                : g_strdup_printf ("tolerance %.3f, %s attempts", epsilon, tries);
+  essc_progress_detail (fit->progress, detail);
+  if (accepted >= fit->particles)
+    essc_progress_units (fit->progress, generation + 1);
   else
-    fprintf (stderr, "\r  generation %u: %u of %u accepted, %" G_GUINT64_FORMAT " attempts, "
-             "tolerance %.3f   ", generation, accepted, *particles, attempts, epsilon);
+    essc_progress_parts (fit->progress, accepted, fit->particles);
 }
 
 /* The scenario's text with key = value set (or NULL for the file as is);
@@ -179,7 +177,7 @@ static int
 run (int argc, char **argv, gboolean backtest)
 {
   const char *name = backtest ? "backtest" : "calibrate";
-  Args a = { .jobs = 1, .replications = 100 };
+  Args a = { .jobs = 1, .replications = 100, .progress = ESSC_PROGRESS_OPTIONS_INIT };
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs, "threads per process (default 1)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed, "seed (default: the scenario's)", "N" },
@@ -207,6 +205,7 @@ run (int argc, char **argv, gboolean backtest)
       "calibrate: the calibrated scenario to write, in the scenario's directory (default "
       "NAME-calibrated.ini)", "FILE" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &a.data_dir, ESSC_CLI_DATA_DIR_HELP, "DIR" },
+    ESSC_PROGRESS_OPTION_ENTRIES (a.progress),
     { NULL },
   };
   const char *summary
@@ -241,6 +240,8 @@ run (int argc, char **argv, gboolean backtest)
     status = essc_cli_usage_error (name, "--fit-until DATE is required");
   else if (a.fit_until != NULL && base_time_parse_date (a.fit_until, &until, NULL) != BASE_TIME_OK)
     status = essc_cli_usage_error (name, "--fit-until: expected a date YYYY-MM-DD");
+  else if (!essc_progress_options_check (&a.progress, name))
+    status = ESSC_EXIT_USAGE;
   if (status != ESSC_EXIT_OK)
     return args_clear (&a), status;
 
@@ -286,10 +287,14 @@ run (int argc, char **argv, gboolean backtest)
       if (!essc_db_guard_take (&guard, name, a.db, model_calibdb_may_write, world))
         return args_clear (&a), ESSC_EXIT_USAGE;
     }
-  gboolean tty = leader && isatty (STDERR_FILENO);
-  Progress pr = { sc->calibration.particles, tty };
+  g_autoptr (EsscProgress) fitting = essc_progress_new (name, "generations",
+                                                        sc->calibration.generations, &a.progress,
+                                                        leader);
+  essc_progress_set_parts (fitting, "generation", "particles", 0, 1);
+  Fit fit = { fitting, sc->calibration.particles };
   ModelCalibrateOptions copt = { .jobs = (guint) a.jobs, .comm = world,
-                                 .progress = leader ? progress : NULL, .progress_data = &pr };
+                                 .progress = fitting != NULL ? progress : NULL,
+                                 .progress_data = &fit };
   if (leader)
     printf ("essc %s: %s (scenario %.16s, seed %" G_GUINT64_FORMAT ", %u free parameters, "
             "essc %s)\n", name, sc->name, model_scenario_hash (sc), sc->seed,
@@ -297,13 +302,13 @@ run (int argc, char **argv, gboolean backtest)
   fflush (stdout);
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (ModelCalibrationResult) cal = model_calibrate (sc, &copt, &error);
-  if (tty)
-    fputc ('\n', stderr);
   if (cal == NULL)
     {
+      g_clear_pointer (&fitting, essc_progress_free);  /* ends a bar's line */
       fprintf (stderr, "essc %s: %s\n", name, error->message);
       return args_clear (&a), ESSC_EXIT_USAGE;
     }
+  essc_progress_finish (fitting);
   double seconds = (double) (g_get_monotonic_time () - t0) / 1e6;
   g_autoptr (GBytes) post = model_calibration_posterior_bytes (cal);
   guint8 h[32];
@@ -324,8 +329,16 @@ run (int argc, char **argv, gboolean backtest)
   g_autoptr (ModelRolloutResult) forecast = NULL;
   if (backtest)
     {
-      ModelRolloutOptions ropt = { .jobs = (guint) a.jobs, .comm = world };
+      g_autoptr (EsscProgress) forecasting = essc_progress_new (name, "forecast replications",
+                                                                (guint) a.replications,
+                                                                &a.progress, leader);
+      ModelRolloutOptions ropt = { .jobs = (guint) a.jobs, .comm = world,
+                                   .progress = forecasting ? essc_progress_units_cb : NULL,
+                                   .progress_data = forecasting };
       bt = model_backtest (sc, cal, (guint) a.replications, &ropt, &forecast, &error);
+      if (bt == NULL)
+        g_clear_pointer (&forecasting, essc_progress_free);  /* ends a bar's line */
+      essc_progress_finish (forecasting);
       if (bt == NULL)
         {
           fprintf (stderr, "essc %s: %s\n", name, error->message);

@@ -19,6 +19,7 @@
 #include "base/hex.h"
 #include "base/time.h"
 #include "cli/db_guard.h"
+#include "cli/progress.h"
 #include "cli/sim_latency.h"
 #include "base/sqlite.h"
 #include "conformance/plan.h"
@@ -35,26 +36,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-typedef struct {
-  gboolean tty;
-  gint64 started;
-} Progress;
-
-static void
-progress (guint done, guint total, gpointer data)
-{
-  Progress *p = data;
-  if (!p->tty)
-    return;
-  int width = 40, filled = (int) ((double) done / total * width);
-  double secs = (g_get_monotonic_time () - p->started) / 1e6;
-  fprintf (stderr, "\r  replications [%.*s%*s] %u/%u  %.1f s", filled,
-           "########################################", width - filled, "", done, total, secs);
-  if (done == total)
-    fputc ('\n', stderr);
-  fflush (stderr);
-}
 
 typedef struct {
   const ModelScenario *sc;
@@ -417,6 +398,7 @@ sim_run (int argc, char **argv, gboolean multi)
   gint64 shuffle = -1;
   g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL, *data_dir_opt = NULL;
   gboolean no_db = FALSE, resume = FALSE, no_latency = FALSE, plan_capacity = FALSE;
+  EsscProgressOptions popt = ESSC_PROGRESS_OPTIONS_INIT;
   const GOptionEntry entries[] = {
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
       "continue an interrupted run from its checkpoint (DB.ckpt) without repeating or losing a "
@@ -445,6 +427,7 @@ sim_run (int argc, char **argv, gboolean multi)
     { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
       "process the cities in an order shuffled by this seed (a determinism check)", "N" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_opt, ESSC_CLI_DATA_DIR_HELP, "DIR" },
+    ESSC_PROGRESS_OPTION_ENTRIES (popt),
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, "sim", "SCENARIO",
@@ -465,6 +448,8 @@ sim_run (int argc, char **argv, gboolean multi)
     return essc_cli_usage_error ("sim", "--replications: expected 1..100000");
   if (jobs < 1 || jobs > 1024)
     return essc_cli_usage_error ("sim", "--jobs: expected 1..1024");
+  if (!essc_progress_options_check (&popt, "sim"))
+    return ESSC_EXIT_USAGE;
 
   g_autofree char *data_dir = essc_cli_data_dir ("sim", data_dir_opt);
   if (data_dir == NULL)
@@ -547,11 +532,16 @@ sim_run (int argc, char **argv, gboolean multi)
     return ESSC_EXIT_USAGE;
   g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
   Checkpoint ckpt = { sc, ckpt_path };
-  Progress prog = { isatty (STDERR_FILENO), g_get_monotonic_time () };
+  const guint n_reps = replications ? (guint) replications : sc->replications;
+  /* Replications, and within one the cities this process runs. */
+  g_autoptr (EsscProgress) prog = essc_progress_new ("sim", "replications", n_reps, &popt,
+                                                     leader);
+  essc_progress_set_parts (prog, "replication", "cities", 1, 1);
   ModelRolloutOptions opt = {
-    .replications = replications ? (guint) replications : sc->replications,
+    .replications = n_reps,
     .jobs = (guint) jobs, .city_order = order, .certified = certified,
-    .progress = leader ? progress : NULL, .progress_data = &prog,
+    .progress = prog != NULL ? essc_progress_units_cb : NULL,
+    .city_progress = prog != NULL ? essc_progress_parts_cb : NULL, .progress_data = prog,
     .checkpoint = no_db || multi ? NULL : checkpoint, .checkpoint_data = &ckpt,
     .comm = sim_comm_world (),
     .no_latency = no_latency, .plan_capacity = plan_capacity,
@@ -577,13 +567,16 @@ sim_run (int argc, char **argv, gboolean multi)
         }
       fprintf (stderr, "essc sim: resuming after %u of %u replications\n",
                opt.resume_from->n_done, opt.replications);
+      essc_progress_resume (prog, opt.resume_from->n_done);
     }
   g_autoptr (ModelRolloutResult) res = model_rollout_run (sc, &opt, &error);
   if (res == NULL)
     {
+      g_clear_pointer (&prog, essc_progress_free);  /* ends a bar's line */
       fprintf (stderr, "essc sim: %s\n", error->message);
       return ESSC_EXIT_USAGE;
     }
+  essc_progress_finish (prog);
   char digest[65];
   base_hex_encode (res->digest, 32, digest);
 
