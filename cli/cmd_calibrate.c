@@ -114,7 +114,9 @@ print_fit (const ModelScenario *sc, const ModelCalibrationResult *r, const char 
       char eps[32] = "-";
       if (!isinf (x->epsilon))
         g_snprintf (eps, sizeof eps, "%.3f", x->epsilon);
-      printf ("  %3u %10s %9u %11u %9.1f%% %8.1f\n", g, eps, x->attempts, x->simulations,
+      g_autofree char *attempts = base_text_group_double (x->attempts, 0);
+      g_autofree char *sims = base_text_group_double (x->simulations, 0);
+      printf ("  %3u %10s %9s %11s %9.1f%% %8.1f\n", g, eps, attempts, sims,
               100 * x->acceptance, x->ess);
     }
   printf ("\nfit (posterior's simulated figures: mean [90%% interval], error of the mean; "
@@ -124,8 +126,12 @@ print_fit (const ModelScenario *sc, const ModelCalibrationResult *r, const char 
       const ModelFigureFit *f = &r->fit[i];
       char d[11];
       base_time_format_date (f->day, d);
-      printf ("  %s %-22s %14.0f %14.0f [%.0f, %.0f] %+6.1f%%\n", d, f->quantity, f->published,
-              f->mean, f->q05, f->q95, 100 * f->error);
+      g_autofree char *published = base_text_group_double (f->published, 0);
+      g_autofree char *mean = base_text_group_double (f->mean, 0);
+      g_autofree char *q05 = base_text_group_double (f->q05, 0);
+      g_autofree char *q95 = base_text_group_double (f->q95, 0);
+      printf ("  %s %-22s %14s %14s [%s, %s] %+6.1f%%\n", d, f->quantity, published, mean, q05,
+              q95, 100 * f->error);
     }
   printf ("posterior digest: %s\n", digest);
 }
@@ -137,7 +143,7 @@ print_backtest (const ModelBacktest *bt)
   base_time_format_date (bt->fit_until, d);
   printf ("\nbacktest: fitted to the figures up to %s, forecast with %u replications drawing "
           "their parameters from the posterior:\n", d, bt->replications);
-  printf ("  %-10s %-22s %13s %13s %27s %27s %7s %3s %3s %8s\n", "date", "quantity",
+  printf ("  %-10s %-22s %13s %13s %29s %29s %7s %3s %3s %8s\n", "date", "quantity",
           "published", "forecast", "50% interval", "90% interval", "error", "50", "90",
           "90% width");
   guint in50 = 0, in90 = 0, within10 = 0;
@@ -145,10 +151,16 @@ print_backtest (const ModelBacktest *bt)
     {
       const ModelFigureFit *f = &bt->figures[i];
       base_time_format_date (f->day, d);
-      printf ("  %-10s %-22s %13.0f %13.0f [%12.0f, %12.0f] [%12.0f, %12.0f] %+6.1f%% %3s %3s "
-              "%7.1f%%\n", d, f->quantity, f->published, f->mean, f->q25, f->q75, f->q05, f->q95,
-              100 * f->error, bt->in50[i] ? "yes" : "no", bt->in90[i] ? "yes" : "no",
+      const double v[6] = { f->published, f->mean, f->q25, f->q75, f->q05, f->q95 };
+      char *n[6];
+      for (guint k = 0; k < 6; k++)
+        n[k] = base_text_group_double (v[k], 0);
+      printf ("  %-10s %-22s %13s %13s [%13s, %13s] [%13s, %13s] %+6.1f%% %3s %3s %7.1f%%\n",
+              d, f->quantity, n[0], n[1], n[2], n[3], n[4], n[5], 100 * f->error,
+              bt->in50[i] ? "yes" : "no", bt->in90[i] ? "yes" : "no",
               100 * (f->q95 - f->q05) / f->mean);
+      for (guint k = 0; k < 6; k++)
+        g_free (n[k]);
       in50 += bt->in50[i];
       in90 += bt->in90[i];
       within10 += fabs (f->error) <= 0.10;

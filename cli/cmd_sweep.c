@@ -8,6 +8,7 @@
  * `essc sim` gives for the point's scenario text.
  */
 #include "cli/cli.h"
+#include "base/text.h"
 #include "cli/db_guard.h"
 #include "cli/progress.h"
 #include "model/rollout/rollout.h"
@@ -85,11 +86,12 @@ print_table (const ModelSweep *s, ModelSweepResult *const *res, const char *db)
     {
       const ModelSweepResult *r = res[p];
       g_autofree char *label = model_sweep_point_label (s, p);
-      char p99[32] = "-";
-      if (!isnan (r->worst_p99))
-        g_snprintf (p99, sizeof p99, "%.1f ms", r->worst_p99 * 1e3);
-      printf ("  %-5u %7.1f%% %8.1f %7.1f%% %8.1f %12s  %s\n", p, 100 * r->share[0],
-              r->cities[0], 100 * r->share[1], r->cities[1], p99, label);
+      g_autofree char *ms = base_text_group_double (r->worst_p99 * 1e3, 1);
+      g_autofree char *p99 = isnan (r->worst_p99) ? g_strdup ("-") : g_strdup_printf ("%s ms", ms);
+      g_autofree char *c0 = base_text_group_double (r->cities[0], 1);
+      g_autofree char *c1 = base_text_group_double (r->cities[1], 1);
+      printf ("  %-5u %7.1f%% %8s %7.1f%% %8s %12s  %s\n", p, 100 * r->share[0], c0,
+              100 * r->share[1], c1, p99, label);
     }
   printf ("\n(share and cities meeting each target on its date, means over replications; "
           "natl p99: the national platform's worst day)\n");

@@ -27,8 +27,10 @@ void report_html_table_begin (GString *out, const char *id, const char *caption,
 void report_html_row_begin (GString *out, const char *key);
 /* A text cell. */
 void report_html_cell (GString *out, const char *col, const char *text);
-/* A number cell: shown with printf format fmt (e.g. "%.1f"), data-value exact;
- * NAN shows as "–". */
+/* A number cell: shown with fmt, one %e, %f or %g directive such as
+ * "%.1f" (g_ascii_formatd: the C locale), its integer digits grouped by
+ * threes with commas (1,250,000,000: base_text_group_digits); data-value
+ * exact and ungrouped; NAN shows as "–". */
 void report_html_num (GString *out, const char *col, const char *fmt, double value);
 void report_html_row_end (GString *out);
 void report_html_table_end (GString *out);
