@@ -576,6 +576,8 @@ sim_run (int argc, char **argv, gboolean multi)
       fprintf (stderr, "essc sim: %s\n", error->message);
       return ESSC_EXIT_USAGE;
     }
+  /* Under mpirun rank 0 hears only of its own replications: all are done. */
+  essc_progress_units (prog, n_reps);
   essc_progress_finish (prog);
   char digest[65];
   base_hex_encode (res->digest, 32, digest);

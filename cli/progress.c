@@ -230,9 +230,10 @@ essc_progress_units (EsscProgress *p, guint done)
   if (p == NULL)
     return;
   g_mutex_lock (&p->lock);
-  if (!p->finished)
+  done = MIN (done, p->total);
+  if (!p->finished && (done != p->done || p->parts > 0))  /* news, not a repeat */
     {
-      p->done = MIN (done, p->total);
+      p->done = done;
       p->part = p->parts = 0;
       show (p, TRUE);
     }
