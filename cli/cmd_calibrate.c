@@ -26,7 +26,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct {
   gint jobs, particles, generations, max_simulations, replications;

@@ -20,7 +20,6 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
-#include <unistd.h>
 
 /* What every point's run needs. */
 typedef struct {
