@@ -18,6 +18,9 @@
 
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
+# Where the installed data go (base/datadir.h: the data directory searched
+# for a scenario's data files that are not beside it).
+PREFIX     ?= /usr/local
 PKGS       := glib-2.0 gio-2.0 libsodium sqlite3 json-glib-1.0 libsoup-3.0
 
 ifeq ($(FUZZ),1)                      # clang with libFuzzer's coverage, ASan and UBSan
@@ -44,6 +47,7 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototyp
         -Wno-unused-parameter -Wvla -Wpointer-arith $(if $(filter 1,$(WERROR)),-Werror)
 override CFLAGS  += -std=gnu11 $(OPT) -g $(WARN) $(SANFLAGS) -I. -I$(BUILD)/gen $(MPIFLAGS) \
                     -DESSC_VERSION='"$(shell cat VERSION)"' \
+                    -DESSC_DATADIR='"$(PREFIX)/share/essc/scenarios"' \
                     $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANFLAGS)
 LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
@@ -55,7 +59,7 @@ Q      := $(if $(filter 1,$(V)),,@)  # V=1 shows every command line
 # a test in tests/LAYER/ links the archives of LAYER and of what LAYER uses.
 
 DIR_base         := base
-MODS_base        := regions names error text bytes hex time sqlite dbkind proc file stats csv
+MODS_base        := regions names error text bytes hex time sqlite dbkind proc file stats csv datadir
 USES_base        :=
 
 DIR_sim          := sim
@@ -70,7 +74,7 @@ MODS_std         := stdcode keypair id card ecard pin credential base45 qr conse
 USES_std         := base
 
 DIR_rollout      := model/rollout
-MODS_rollout     := access demography arrivals posterior calibrate scenario scenario_estimate scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
+MODS_rollout     := datapath access demography arrivals posterior calibrate scenario scenario_estimate scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
                     latency latency_io sweep sweep_result verdict rundb rundb_latency rundb_posterior rundb_verdict \
                     calibdb
@@ -98,7 +102,7 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish
 USES_registry    := reports conformance std base
 
 DIR_cli          := cli
-MODS_cli         := main db_guard cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report cmd_compare cmd_export \
+MODS_cli         := main db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report cmd_compare cmd_export \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
                     cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
 USES_cli         := registry reports conformance rollout std sim base

@@ -4,6 +4,7 @@
  */
 #include "base/text.h"
 
+#include <math.h>
 #include <string.h>
 
 /* ---- text fields ------------------------------------------------------- */
@@ -122,4 +123,44 @@ char *
 base_text_printable_lines (const char *bytes, gsize len, gsize max_chars)
 {
   return printable (bytes, len, max_chars, TRUE);
+}
+
+/* ---- numbers for people ------------------------------------------------ */
+
+char *
+base_text_group_digits (const char *number)
+{
+  g_return_val_if_fail (number != NULL, NULL);
+  const char *p = number;
+  if (*p == '-' || *p == '+')
+    p++;
+  gsize n = strspn (p, "0123456789");
+  /* Only a number as printf writes it: digits, then the end, a point or an
+   * exponent; anything else ("nan", "1,234", "12ab") is left alone. */
+  if (n == 0 || (p[n] != '\0' && p[n] != '.' && p[n] != 'e' && p[n] != 'E'))
+    return g_strdup (number);
+  GString *out = g_string_sized_new (strlen (number) + n / 3);
+  g_string_append_len (out, number, p - number);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, p[i]);
+    }
+  g_string_append (out, p + n);
+  return g_string_free (out, FALSE);
+}
+
+char *
+base_text_group_double (double value, int decimals)
+{
+  g_return_val_if_fail (decimals >= 0 && decimals <= 17, NULL);
+  if (isnan (value))
+    return g_strdup ("nan");
+  if (isinf (value))
+    return g_strdup (value > 0 ? "inf" : "-inf");
+  char fmt[8], buf[G_ASCII_DTOSTR_BUF_SIZE + 320];
+  g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
+  g_ascii_formatd (buf, sizeof buf, fmt, value);
+  return base_text_group_digits (buf);
 }

@@ -5,7 +5,8 @@
  * byte and leave the wording of the message to the caller; they read at most
  * max + 1 bytes of a NUL-terminated string, so an unterminated or huge input
  * costs no more than a legal one.  And the one way untrusted bytes are shown
- * in a message or an output: a printable, bounded copy.
+ * in a message or an output: a printable, bounded copy.  And numbers
+ * shown to people with their digits grouped by threes (1,250,000,000).
  * Pure functions: no state, no clock, no I/O.
  */
 #pragma once
@@ -64,5 +65,28 @@ char *base_text_printable (const char *bytes, gsize len, gsize max_chars);
  * Returns: (transfer full)
  */
 char *base_text_printable_lines (const char *bytes, gsize len, gsize max_chars);
+
+/* ---- numbers for people ------------------------------------------------ */
+
+/*
+ * Returns: (transfer full) number, a decimal as printf writes it in the C
+ * locale (an optional sign, digits, then optionally a fraction after '.' and
+ * an exponent), with the digits before the point grouped by threes with
+ * commas: "1250000000" -> "1,250,000,000", "-1234567.891" ->
+ * "-1,234,567.891".  The sign stays in front of the first digit ("-1,000",
+ * never "-,1000"); the fraction and the exponent are left as they are (no
+ * grouping after the point: "0.0001234" stays); "-0" stays "-0", as printf
+ * wrote it.  Text that is not such a number (empty, "nan", "inf", "-", a
+ * number already grouped) comes back unchanged.
+ */
+char *base_text_group_digits (const char *number);
+
+/*
+ * Returns: (transfer full) value with `decimals` digits after the point
+ * (0..17, "%.*f" in the C locale, whatever the process's locale), grouped
+ * as base_text_group_digits does: (1250000000, 0) -> "1,250,000,000",
+ * (-1234.5, 1) -> "-1,234.5".  NaN gives "nan", infinities "inf" and "-inf".
+ */
+char *base_text_group_double (double value, int decimals);
 
 G_END_DECLS

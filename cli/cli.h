@@ -72,6 +72,21 @@ gboolean essc_cli_parse (int *argc, char ***argv, const char *command,
  * one more (a CJK character takes two columns). */
 void essc_cli_print_padded (const char *text, int width);
 
+/*
+ * The data directory searched for a scenario's data files that are not
+ * beside it (base/datadir.h): given (a command's --data-dir) when not NULL,
+ * else the build tree's scenarios/ or the installed one.  NULL, with a
+ * usage error printed, when given is not a directory.
+ * Returns: (transfer full)
+ */
+char *essc_cli_data_dir (const char *command, const char *given);
+
+/* The help text of --data-dir, the same for every command that loads scenarios. */
+#define ESSC_CLI_DATA_DIR_HELP \
+  "look for a scenario's data files that are not beside it in DIR (default: the build " \
+  "tree's scenarios/ when essc runs from its build tree, else the installed " \
+  "PREFIX/share/essc/scenarios)"
+
 /* Prints a usage error "essc CMD: message" to stderr; returns ESSC_EXIT_USAGE. */
 int essc_cli_usage_error (const char *command, const char *format, ...)
     G_GNUC_PRINTF (2, 3);

@@ -12,7 +12,9 @@
  */
 #include "cli/cli.h"
 #include "cli/db_guard.h"
+#include "cli/progress.h"
 #include "base/file.h"
+#include "base/text.h"
 #include "base/time.h"
 #include "model/rollout/calibdb.h"
 #include "model/rollout/calibrate.h"
@@ -24,12 +26,12 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct {
   gint jobs, particles, generations, max_simulations, replications;
-  char *seed, *db, *posterior, *scenario_out, *fit_until;
+  char *seed, *db, *posterior, *scenario_out, *fit_until, *data_dir;
   gboolean no_db, no_write;
+  EsscProgressOptions progress;
 } Args;
 
 static void
@@ -40,38 +42,36 @@ args_clear (Args *a)
   g_free (a->posterior);
   g_free (a->scenario_out);
   g_free (a->fit_until);
+  g_free (a->data_dir);
 }
 
+/* ABC-SMC's progress: generations (at most the scenario's), a generation's
+ * accepted particles its parts, and its tolerance and attempts so far. */
 typedef struct {
+  EsscProgress *progress;
   guint particles;
-  gboolean tty;
-} Progress;
+} Fit;
 
-/* On a terminal, a line rewritten after each batch; elsewhere (a CI log),
- * one line per completed generation. */
 static void
 progress (guint generation, guint accepted, guint64 attempts, double epsilon, gpointer data)
 {
-  const Progress *pr = data;
-  const guint *particles = &pr->particles;
-  if (!pr->tty)
-    {
-      if (accepted == *particles)
-        fprintf (stderr, "  generation %u done: %" G_GUINT64_FORMAT " attempts, tolerance "
-                 "%.3f\n", generation, attempts, epsilon);
-      return;
-    }
-  if (isinf (epsilon))
-    fprintf (stderr, "\r  generation %u: %u of %u particles from the prior   ", generation,
-             accepted, *particles);
+  const Fit *fit = data;
+  g_autofree char *tries = base_text_group_double ((double) attempts, 0);
+  g_autofree char *detail = isinf (epsilon)
+                                ? g_strdup_printf ("from the prior, %s attempts", tries)
+                                : g_strdup_printf ("tolerance %.3f, %s attempts", epsilon, tries);
+  essc_progress_detail (fit->progress, detail);
+  if (accepted >= fit->particles)
+    essc_progress_units (fit->progress, generation + 1);
   else
-    fprintf (stderr, "\r  generation %u: %u of %u accepted, %" G_GUINT64_FORMAT " attempts, "
-             "tolerance %.3f   ", generation, accepted, *particles, attempts, epsilon);
+    essc_progress_parts (fit->progress, accepted, fit->particles);
 }
 
-/* The scenario's text with key = value set (or NULL for the file as is). */
+/* The scenario's text with key = value set (or NULL for the file as is);
+ * its data looked up beside it, then in data_dir. */
 static ModelScenario *
-load (const char *path, const char *fit_until, const Args *a, GError **error)
+load (const char *path, const char *fit_until, const Args *a, const char *data_dir,
+      GError **error)
 {
   g_autofree char *text = NULL;
   gsize len;
@@ -92,7 +92,7 @@ load (const char *path, const char *fit_until, const Args *a, GError **error)
   if (a->max_simulations > 0)
     model_scenario_text_set (t, "calibration", "max_simulations",
                              (g_snprintf (buf, sizeof buf, "%d", a->max_simulations), buf));
-  return model_scenario_load_text (t->str, t->len, path, error);
+  return model_scenario_load_text_in (t->str, t->len, path, data_dir, error);
 }
 
 static void
@@ -113,7 +113,9 @@ print_fit (const ModelScenario *sc, const ModelCalibrationResult *r, const char 
       char eps[32] = "-";
       if (!isinf (x->epsilon))
         g_snprintf (eps, sizeof eps, "%.3f", x->epsilon);
-      printf ("  %3u %10s %9u %11u %9.1f%% %8.1f\n", g, eps, x->attempts, x->simulations,
+      g_autofree char *attempts = base_text_group_double (x->attempts, 0);
+      g_autofree char *sims = base_text_group_double (x->simulations, 0);
+      printf ("  %3u %10s %9s %11s %9.1f%% %8.1f\n", g, eps, attempts, sims,
               100 * x->acceptance, x->ess);
     }
   printf ("\nfit (posterior's simulated figures: mean [90%% interval], error of the mean; "
@@ -123,8 +125,12 @@ print_fit (const ModelScenario *sc, const ModelCalibrationResult *r, const char 
       const ModelFigureFit *f = &r->fit[i];
       char d[11];
       base_time_format_date (f->day, d);
-      printf ("  %s %-22s %14.0f %14.0f [%.0f, %.0f] %+6.1f%%\n", d, f->quantity, f->published,
-              f->mean, f->q05, f->q95, 100 * f->error);
+      g_autofree char *published = base_text_group_double (f->published, 0);
+      g_autofree char *mean = base_text_group_double (f->mean, 0);
+      g_autofree char *q05 = base_text_group_double (f->q05, 0);
+      g_autofree char *q95 = base_text_group_double (f->q95, 0);
+      printf ("  %s %-22s %14s %14s [%s, %s] %+6.1f%%\n", d, f->quantity, published, mean, q05,
+              q95, 100 * f->error);
     }
   printf ("posterior digest: %s\n", digest);
 }
@@ -136,7 +142,7 @@ print_backtest (const ModelBacktest *bt)
   base_time_format_date (bt->fit_until, d);
   printf ("\nbacktest: fitted to the figures up to %s, forecast with %u replications drawing "
           "their parameters from the posterior:\n", d, bt->replications);
-  printf ("  %-10s %-22s %13s %13s %27s %27s %7s %3s %3s %8s\n", "date", "quantity",
+  printf ("  %-10s %-22s %13s %13s %29s %29s %7s %3s %3s %8s\n", "date", "quantity",
           "published", "forecast", "50% interval", "90% interval", "error", "50", "90",
           "90% width");
   guint in50 = 0, in90 = 0, within10 = 0;
@@ -144,10 +150,16 @@ print_backtest (const ModelBacktest *bt)
     {
       const ModelFigureFit *f = &bt->figures[i];
       base_time_format_date (f->day, d);
-      printf ("  %-10s %-22s %13.0f %13.0f [%12.0f, %12.0f] [%12.0f, %12.0f] %+6.1f%% %3s %3s "
-              "%7.1f%%\n", d, f->quantity, f->published, f->mean, f->q25, f->q75, f->q05, f->q95,
-              100 * f->error, bt->in50[i] ? "yes" : "no", bt->in90[i] ? "yes" : "no",
+      const double v[6] = { f->published, f->mean, f->q25, f->q75, f->q05, f->q95 };
+      char *n[6];
+      for (guint k = 0; k < 6; k++)
+        n[k] = base_text_group_double (v[k], 0);
+      printf ("  %-10s %-22s %13s %13s [%13s, %13s] [%13s, %13s] %+6.1f%% %3s %3s %7.1f%%\n",
+              d, f->quantity, n[0], n[1], n[2], n[3], n[4], n[5], 100 * f->error,
+              bt->in50[i] ? "yes" : "no", bt->in90[i] ? "yes" : "no",
               100 * (f->q95 - f->q05) / f->mean);
+      for (guint k = 0; k < 6; k++)
+        g_free (n[k]);
       in50 += bt->in50[i];
       in90 += bt->in90[i];
       within10 += fabs (f->error) <= 0.10;
@@ -176,7 +188,7 @@ static int
 run (int argc, char **argv, gboolean backtest)
 {
   const char *name = backtest ? "backtest" : "calibrate";
-  Args a = { .jobs = 1, .replications = 100 };
+  Args a = { .jobs = 1, .replications = 100, .progress = ESSC_PROGRESS_OPTIONS_INIT };
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs, "threads per process (default 1)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed, "seed (default: the scenario's)", "N" },
@@ -203,6 +215,8 @@ run (int argc, char **argv, gboolean backtest)
     { "scenario-out", 0, 0, G_OPTION_ARG_FILENAME, &a.scenario_out,
       "calibrate: the calibrated scenario to write, in the scenario's directory (default "
       "NAME-calibrated.ini)", "FILE" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &a.data_dir, ESSC_CLI_DATA_DIR_HELP, "DIR" },
+    ESSC_PROGRESS_OPTION_ENTRIES (a.progress),
     { NULL },
   };
   const char *summary
@@ -237,10 +251,15 @@ run (int argc, char **argv, gboolean backtest)
     status = essc_cli_usage_error (name, "--fit-until DATE is required");
   else if (a.fit_until != NULL && base_time_parse_date (a.fit_until, &until, NULL) != BASE_TIME_OK)
     status = essc_cli_usage_error (name, "--fit-until: expected a date YYYY-MM-DD");
+  else if (!essc_progress_options_check (&a.progress, name))
+    status = ESSC_EXIT_USAGE;
   if (status != ESSC_EXIT_OK)
     return args_clear (&a), status;
 
-  g_autoptr (ModelScenario) sc = load (argv[1], a.fit_until, &a, &error);
+  g_autofree char *data_dir = essc_cli_data_dir (name, a.data_dir);
+  if (data_dir == NULL)
+    return args_clear (&a), ESSC_EXIT_USAGE;
+  g_autoptr (ModelScenario) sc = load (argv[1], a.fit_until, &a, data_dir, &error);
   if (sc == NULL)
     {
       fprintf (stderr, "essc %s: %s\n", name, error->message);
@@ -279,10 +298,14 @@ run (int argc, char **argv, gboolean backtest)
       if (!essc_db_guard_take (&guard, name, a.db, model_calibdb_may_write, world))
         return args_clear (&a), ESSC_EXIT_USAGE;
     }
-  gboolean tty = leader && isatty (STDERR_FILENO);
-  Progress pr = { sc->calibration.particles, tty };
+  g_autoptr (EsscProgress) fitting = essc_progress_new (name, "generations",
+                                                        sc->calibration.generations, &a.progress,
+                                                        leader);
+  essc_progress_set_parts (fitting, "generation", "particles", 0, 1);
+  Fit fit = { fitting, sc->calibration.particles };
   ModelCalibrateOptions copt = { .jobs = (guint) a.jobs, .comm = world,
-                                 .progress = leader ? progress : NULL, .progress_data = &pr };
+                                 .progress = fitting != NULL ? progress : NULL,
+                                 .progress_data = &fit };
   if (leader)
     printf ("essc %s: %s (scenario %.16s, seed %" G_GUINT64_FORMAT ", %u free parameters, "
             "essc %s)\n", name, sc->name, model_scenario_hash (sc), sc->seed,
@@ -290,13 +313,13 @@ run (int argc, char **argv, gboolean backtest)
   fflush (stdout);
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (ModelCalibrationResult) cal = model_calibrate (sc, &copt, &error);
-  if (tty)
-    fputc ('\n', stderr);
   if (cal == NULL)
     {
+      g_clear_pointer (&fitting, essc_progress_free);  /* ends a bar's line */
       fprintf (stderr, "essc %s: %s\n", name, error->message);
       return args_clear (&a), ESSC_EXIT_USAGE;
     }
+  essc_progress_finish (fitting);
   double seconds = (double) (g_get_monotonic_time () - t0) / 1e6;
   g_autoptr (GBytes) post = model_calibration_posterior_bytes (cal);
   guint8 h[32];
@@ -317,8 +340,16 @@ run (int argc, char **argv, gboolean backtest)
   g_autoptr (ModelRolloutResult) forecast = NULL;
   if (backtest)
     {
-      ModelRolloutOptions ropt = { .jobs = (guint) a.jobs, .comm = world };
+      g_autoptr (EsscProgress) forecasting = essc_progress_new (name, "forecast replications",
+                                                                (guint) a.replications,
+                                                                &a.progress, leader);
+      ModelRolloutOptions ropt = { .jobs = (guint) a.jobs, .comm = world,
+                                   .progress = forecasting ? essc_progress_units_cb : NULL,
+                                   .progress_data = forecasting };
       bt = model_backtest (sc, cal, (guint) a.replications, &ropt, &forecast, &error);
+      if (bt == NULL)
+        g_clear_pointer (&forecasting, essc_progress_free);  /* ends a bar's line */
+      essc_progress_finish (forecasting);
       if (bt == NULL)
         {
           fprintf (stderr, "essc %s: %s\n", name, error->message);

@@ -4,11 +4,15 @@
  * scenario check FILE` loads the scenario with the cities and channel
  * catalogue it names and prints every problem found, one a line, as
  * "FILE:LINE: [group] key: what is wrong, what was expected", on stderr;
- * on success one line on stdout with the name, dates and hash.  Exit 0 when
- * valid, 2 when invalid, missing or unreadable.
+ * on success one line on stdout with the name, dates and hash, the run's
+ * estimated size, and each data file it took with why (beside the
+ * scenario, or in the data directory: --data-dir, else the build tree's or
+ * the installed scenarios/).  Exit 0 when valid, 2 when invalid, missing or
+ * unreadable.
  */
 #include "cli/cli.h"
 
+#include "base/datadir.h"
 #include "base/text.h"
 #include "model/rollout/scenario.h"
 #include "model/rollout/scenario_estimate.h"
@@ -16,12 +20,30 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Each data file the scenario took, absolute, and why. */
+static void
+print_data_files (const ModelScenario *s, const char *data_dir, BaseDatadirSource source)
+{
+  printf ("%s: data directory: %s (%s)\n", s->path, data_dir, base_datadir_source_name (source));
+  for (guint i = 0; i < s->n_data_files; i++)
+    {
+      const ModelDataFile *f = &s->data_files[i];
+      g_autofree char *abs = g_canonicalize_filename (f->path, NULL);
+      printf ("%s: %s: %s (%s)\n", s->path, f->key, abs, model_datapath_where_name (f->where));
+    }
+}
+
 static int
-check (const char *path, gboolean force)
+check (const char *path, const char *data_dir_opt, gboolean force)
 {
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  BaseDatadirSource source;
+  g_autofree char *data_dir = base_datadir_find (data_dir_opt, &source, &error);
+  if (data_dir == NULL)
+    return essc_cli_usage_error ("scenario", "--data-dir %s", error->message);
 
-  if (!model_scenario_check (path, problems))
+  if (!model_scenario_check_in (path, data_dir, problems))
     {
       for (guint i = 0; i < problems->len; i++)
         {
@@ -34,8 +56,7 @@ check (const char *path, gboolean force)
       return ESSC_EXIT_USAGE;
     }
 
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ModelScenario) s = model_scenario_load (path, &error);
+  g_autoptr (ModelScenario) s = model_scenario_load_in (path, data_dir, &error);
   if (s == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
@@ -53,6 +74,7 @@ check (const char *path, gboolean force)
   model_run_estimate (s, s->replications, 1, &est);
   g_autofree char *size = model_run_estimate_text (&est);
   printf ("%s: a run: %s\n", path, size);
+  print_data_files (s, data_dir, source);
   g_autofree char *refusal = model_run_estimate_refusal (&est);
   if (refusal != NULL)
     {
@@ -67,9 +89,11 @@ int
 essc_cmd_scenario (int argc, char **argv)
 {
   gboolean force = FALSE;
+  g_autofree char *data_dir = NULL;
   const GOptionEntry entries[] = {
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       "accept a scenario whose run would pass the memory or time limit", NULL },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, ESSC_CLI_DATA_DIR_HELP, "DIR" },
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, "scenario", "check FILE",
@@ -78,7 +102,9 @@ essc_cmd_scenario (int argc, char **argv)
                        "FILE:LINE: [group] key: what is wrong, what was expected. Then\n"
                        "estimates a run's memory and time (scenarios/README.md, \"Run size\"):\n"
                        "beyond half this machine's memory or 24 hours the scenario is refused\n"
-                       "unless --force.\n"
+                       "unless --force. Lists each data file taken and why: beside the\n"
+                       "scenario, or in the data directory (scenarios/README.md, \"Where data\n"
+                       "files are found\").\n"
                        "Exit status: 0 valid, 2 invalid, unreadable or too large.",
                        entries))
     return ESSC_EXIT_USAGE;
@@ -86,5 +112,5 @@ essc_cmd_scenario (int argc, char **argv)
     return essc_cli_usage_error ("scenario", "expected: check FILE");
   if (argc != 3)
     return essc_cli_usage_error ("scenario", "check takes exactly one FILE");
-  return check (argv[2], force);
+  return check (argv[2], data_dir, force);
 }

@@ -20,6 +20,7 @@
 #include "base/hex.h"
 #include "base/time.h"
 #include "cli/db_guard.h"
+#include "cli/progress.h"
 #include "cli/sim_latency.h"
 #include "base/sqlite.h"
 #include "conformance/plan.h"
@@ -36,27 +37,6 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-typedef struct {
-  gboolean tty;
-  gint64 started;
-} Progress;
-
-static void
-progress (guint done, guint total, gpointer data)
-{
-  Progress *p = data;
-  if (!p->tty)
-    return;
-  int width = 40, filled = (int) ((double) done / total * width);
-  double secs = (g_get_monotonic_time () - p->started) / 1e6;
-  fprintf (stderr, "\r  replications [%.*s%*s] %u/%u  %.1f s", filled,
-           "########################################", width - filled, "", done, total, secs);
-  if (done == total)
-    fputc ('\n', stderr);
-  fflush (stderr);
-}
 
 typedef struct {
   const ModelScenario *sc;
@@ -413,8 +393,9 @@ sim_run (int argc, char **argv, gboolean multi)
   gboolean force = FALSE;
   g_autofree char *seed_text = NULL;
   gint64 shuffle = -1;
-  g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL;
+  g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL, *data_dir_opt = NULL;
   gboolean no_db = FALSE, resume = FALSE, no_latency = FALSE, plan_capacity = FALSE;
+  EsscProgressOptions popt = ESSC_PROGRESS_OPTIONS_INIT;
   const GOptionEntry entries[] = {
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
       "continue an interrupted run from its checkpoint (DB.ckpt) without repeating or losing a "
@@ -444,6 +425,8 @@ sim_run (int argc, char **argv, gboolean multi)
       "database)", NULL },
     { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
       "process the cities in an order shuffled by this seed (a determinism check)", "N" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_opt, ESSC_CLI_DATA_DIR_HELP, "DIR" },
+    ESSC_PROGRESS_OPTION_ENTRIES (popt),
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, "sim", "SCENARIO",
@@ -466,9 +449,14 @@ sim_run (int argc, char **argv, gboolean multi)
     return essc_cli_usage_error ("sim", "--replications: expected 1..100000");
   if (jobs < 1 || jobs > 1024)
     return essc_cli_usage_error ("sim", "--jobs: expected 1..1024");
+  if (!essc_progress_options_check (&popt, "sim"))
+    return ESSC_EXIT_USAGE;
 
+  g_autofree char *data_dir = essc_cli_data_dir ("sim", data_dir_opt);
+  if (data_dir == NULL)
+    return ESSC_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ModelScenario) sc = model_scenario_load (argv[1], &error);
+  g_autoptr (ModelScenario) sc = model_scenario_load_in (argv[1], data_dir, &error);
   if (sc == NULL)
     {
       fprintf (stderr, "essc sim: %s\n", error->message);
@@ -545,11 +533,16 @@ sim_run (int argc, char **argv, gboolean multi)
     return ESSC_EXIT_USAGE;
   g_autofree char *ckpt_path = no_db ? NULL : g_strdup_printf ("%s.ckpt", db);
   Checkpoint ckpt = { sc, ckpt_path };
-  Progress prog = { isatty (STDERR_FILENO), g_get_monotonic_time () };
+  const guint n_reps = replications ? (guint) replications : sc->replications;
+  /* Replications, and within one the cities this process runs. */
+  g_autoptr (EsscProgress) prog = essc_progress_new ("sim", "replications", n_reps, &popt,
+                                                     leader);
+  essc_progress_set_parts (prog, "replication", "cities", 1, 1);
   ModelRolloutOptions opt = {
-    .replications = replications ? (guint) replications : sc->replications,
+    .replications = n_reps,
     .jobs = (guint) jobs, .city_order = order, .certified = certified,
-    .progress = leader ? progress : NULL, .progress_data = &prog,
+    .progress = prog != NULL ? essc_progress_units_cb : NULL,
+    .city_progress = prog != NULL ? essc_progress_parts_cb : NULL, .progress_data = prog,
     .checkpoint = no_db || multi ? NULL : checkpoint, .checkpoint_data = &ckpt,
     .comm = sim_comm_world (),
     .no_latency = no_latency, .plan_capacity = plan_capacity,
@@ -575,13 +568,18 @@ sim_run (int argc, char **argv, gboolean multi)
         }
       fprintf (stderr, "essc sim: resuming after %u of %u replications\n",
                opt.resume_from->n_done, opt.replications);
+      essc_progress_resume (prog, opt.resume_from->n_done);
     }
   g_autoptr (ModelRolloutResult) res = model_rollout_run (sc, &opt, &error);
   if (res == NULL)
     {
+      g_clear_pointer (&prog, essc_progress_free);  /* ends a bar's line */
       fprintf (stderr, "essc sim: %s\n", error->message);
       return ESSC_EXIT_USAGE;
     }
+  /* Under mpirun rank 0 hears only of its own replications: all are done. */
+  essc_progress_units (prog, n_reps);
+  essc_progress_finish (prog);
   char digest[65];
   base_hex_encode (res->digest, 32, digest);
 

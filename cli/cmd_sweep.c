@@ -8,7 +8,9 @@
  * `essc sim` gives for the point's scenario text.
  */
 #include "cli/cli.h"
+#include "base/text.h"
 #include "cli/db_guard.h"
+#include "cli/progress.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/sweep.h"
 #include "model/rollout/scenario_estimate.h"
@@ -18,14 +20,13 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
-#include <unistd.h>
 
 /* What every point's run needs. */
 typedef struct {
   const ModelSweep *sweep;
   guint jobs;
   gboolean no_latency;
-  gboolean tty;
+  EsscProgress *progress;  /* points of this process, a point's replications its parts */
 } Points;
 
 /* Point p, run alone on this process's threads: its result as bytes. */
@@ -37,7 +38,9 @@ run_point (guint p, gpointer data, GError **error)
   if (sc == NULL)
     return NULL;
   ModelRolloutOptions opt = { .replications = sc->replications, .jobs = pts->jobs,
-                              .no_latency = pts->no_latency };
+                              .no_latency = pts->no_latency,
+                              .progress = pts->progress ? essc_progress_parts_cb : NULL,
+                              .progress_data = pts->progress };
   g_autoptr (ModelRolloutResult) run = model_rollout_run (sc, &opt, error);
   if (run == NULL)
     return NULL;
@@ -49,9 +52,7 @@ static void
 progress (guint done, guint mine, guint processes, gpointer data)
 {
   Points *pts = data;
-  if (pts->tty)
-    fprintf (stderr, "\r  points: %u of %u on this process (%u processes)", done, mine,
-             processes);
+  essc_progress_units (pts->progress, done);
 }
 
 /* The points' results from their bytes (in point order). */
@@ -84,11 +85,12 @@ print_table (const ModelSweep *s, ModelSweepResult *const *res, const char *db)
     {
       const ModelSweepResult *r = res[p];
       g_autofree char *label = model_sweep_point_label (s, p);
-      char p99[32] = "-";
-      if (!isnan (r->worst_p99))
-        g_snprintf (p99, sizeof p99, "%.1f ms", r->worst_p99 * 1e3);
-      printf ("  %-5u %7.1f%% %8.1f %7.1f%% %8.1f %12s  %s\n", p, 100 * r->share[0],
-              r->cities[0], 100 * r->share[1], r->cities[1], p99, label);
+      g_autofree char *ms = base_text_group_double (r->worst_p99 * 1e3, 1);
+      g_autofree char *p99 = isnan (r->worst_p99) ? g_strdup ("-") : g_strdup_printf ("%s ms", ms);
+      g_autofree char *c0 = base_text_group_double (r->cities[0], 1);
+      g_autofree char *c1 = base_text_group_double (r->cities[1], 1);
+      printf ("  %-5u %7.1f%% %8s %7.1f%% %8s %12s  %s\n", p, 100 * r->share[0], c0,
+              100 * r->share[1], c1, p99, label);
     }
   printf ("\nverdicts of the nation on the targets (met: probability >= 0.9 over the "
           "replications; not met: <= 0.1; at risk: between), the probability and (in brackets)\n"
@@ -126,8 +128,9 @@ static int
 sweep_run (int argc, char **argv, gboolean multi)
 {
   gint jobs = 1;
-  g_autofree char *db = NULL;
+  g_autofree char *db = NULL, *data_dir_opt = NULL;
   gboolean no_db = FALSE, no_latency = FALSE, force = FALSE;
+  EsscProgressOptions popt = ESSC_PROGRESS_OPTIONS_INIT;
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "threads per process (default 1)", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
@@ -137,6 +140,11 @@ sweep_run (int argc, char **argv, gboolean multi)
       "skip the latency model of the points' scenarios", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       "run even beyond the memory or time limit (scenarios/README.md, \"Run size\")", NULL },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_opt,
+      "look for the base scenario (when not beside the sweep file) and its data files (when "
+      "not beside it) in DIR (default: the build tree's scenarios/ when essc runs from its "
+      "build tree, else the installed PREFIX/share/essc/scenarios)", "DIR" },
+    ESSC_PROGRESS_OPTION_ENTRIES (popt),
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, "sweep", "SWEEP",
@@ -151,8 +159,13 @@ sweep_run (int argc, char **argv, gboolean multi)
     return essc_cli_usage_error ("sweep", "expected one SWEEP file");
   if (jobs < 1 || jobs > 1024)
     return essc_cli_usage_error ("sweep", "--jobs: expected 1..1024");
+  if (!essc_progress_options_check (&popt, "sweep"))
+    return ESSC_EXIT_USAGE;
+  g_autofree char *data_dir = essc_cli_data_dir ("sweep", data_dir_opt);
+  if (data_dir == NULL)
+    return ESSC_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ModelSweep) s = model_sweep_load (argv[1], &error);
+  g_autoptr (ModelSweep) s = model_sweep_load_in (argv[1], data_dir, &error);
   if (s == NULL)
     {
       fprintf (stderr, "essc sweep: %s\n", error->message);
@@ -202,13 +215,20 @@ sweep_run (int argc, char **argv, gboolean multi)
     }
   if (!no_db && !essc_db_guard_take (&guard, "sweep", db, model_sweep_may_write_db, world))
     return ESSC_EXIT_USAGE;
-  Points pts = { s, (guint) jobs, no_latency,
-                 sim_comm_rank (world) == 0 && isatty (STDERR_FILENO) };
+  /* Rank 0 shows its own points (point p runs on rank p mod N). */
+  const guint size = (guint) sim_comm_size (world);
+  g_autofree char *units = size > 1 ? g_strdup_printf ("points of rank 0 (of %u on %u ranks)",
+                                                       s->n_points, size)
+                                    : g_strdup ("points");
+  g_autoptr (EsscProgress) prog = essc_progress_new ("sweep", units,
+                                                     (s->n_points + size - 1) / size, &popt,
+                                                     sim_comm_rank (world) == 0);
+  essc_progress_set_parts (prog, "point", "replications", 0, size);
+  Points pts = { s, (guint) jobs, no_latency, prog };
   const SimJobs points = { .name = "sweep point", .fail_status = ESSC_EXIT_USAGE,
                            .run = run_point, .progress = progress, .data = &pts };
   g_autoptr (GPtrArray) all = sim_jobs_run (&points, s->n_points, world);
-  if (pts.tty)
-    fputc ('\n', stderr);
+  essc_progress_finish (prog);
   if (all == NULL)
     return ESSC_EXIT_OK;  /* rank 0 writes and prints */
   g_autofree ModelSweepResult **results = g_new0 (ModelSweepResult *, s->n_points);

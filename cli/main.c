@@ -6,6 +6,7 @@
  */
 #include "cli/cli.h"
 
+#include "base/datadir.h"
 #include "base/text.h"
 
 #include <errno.h>
@@ -116,6 +117,16 @@ essc_cli_usage_error (const char *command, const char *format, ...)
   va_end (ap);
   fprintf (stderr, "essc %s: %s\n(see 'essc %s --help')\n", command, message, command);
   return ESSC_EXIT_USAGE;
+}
+
+char *
+essc_cli_data_dir (const char *command, const char *given)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = base_datadir_find (given, NULL, &error);
+  if (dir == NULL)
+    essc_cli_usage_error (command, "--data-dir %s", error->message);
+  return dir;
 }
 
 /* A command's status, unless its standard output could not be written (a

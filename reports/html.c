@@ -4,6 +4,7 @@
  */
 #include "reports/html.h"
 
+#include "base/text.h"
 #include "base/file.h"
 #include "reports/html_csv.h"
 
@@ -95,10 +96,11 @@ report_html_num (GString *out, const char *col, const char *fmt, double value)
   char exact[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (exact, sizeof exact, "%.17g", value);
   g_string_append_printf (out, "\" data-value=\"%s\">", exact);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  g_autofree char *shown = g_strdup_printf (fmt, value);  /* fmt: a literal of the caller's */
-#pragma GCC diagnostic pop
+  /* Shown in the C locale whatever the process's (g_ascii_formatd takes one
+   * %e, %f or %g directive, as every caller's fmt is), digits grouped. */
+  char text[G_ASCII_DTOSTR_BUF_SIZE + 320];
+  g_ascii_formatd (text, sizeof text, fmt, value);
+  g_autofree char *shown = base_text_group_digits (text);
   report_html_escape (out, shown);
   g_string_append (out, "</td>");
 }

@@ -31,8 +31,10 @@ void report_html_table_begin_array (GString *out, const char *id, const char *ca
 void report_html_row_begin (GString *out, const char *key);
 /* A text cell. */
 void report_html_cell (GString *out, const char *col, const char *text);
-/* A number cell: shown with printf format fmt (e.g. "%.1f"), data-value exact;
- * NAN shows as "–". */
+/* A number cell: shown with fmt, one %e, %f or %g directive such as
+ * "%.1f" (g_ascii_formatd: the C locale), its integer digits grouped by
+ * threes with commas (1,250,000,000: base_text_group_digits); data-value
+ * exact and ungrouped; NAN shows as "–". */
 void report_html_num (GString *out, const char *col, const char *fmt, double value);
 /* A verdict cell ("met", "at risk", "not met"): coloured by its class
  * v-met, v-at-risk, v-not-met; data-verdict holds the verdict and

@@ -51,10 +51,19 @@ sim_model_deal (const guint64 *cost, guint n, guint members, guint *owner)
 
 /* ---- one set of units ------------------------------------------------------ */
 
+/* Who hears of each finished unit (SimModelOptions.unit_progress). */
+typedef struct {
+  void (*fn) (guint done, guint total, gpointer data);
+  gpointer data;
+} UnitHook;
+
 typedef struct {
   const SimModelUnits *units;
   gpointer model;
   GError **errors;   /* [unit] */
+  const UnitHook *hook;  /* NULL: nobody */
+  guint n_mine;
+  gint done;         /* units finished, counted atomically */
 } Pass;
 
 static void
@@ -62,6 +71,8 @@ run_unit (guint unit, gpointer data)
 {
   Pass *p = data;
   p->units->run (p->model, unit, &p->errors[unit]);
+  if (p->hook != NULL)
+    p->hook->fn ((guint) g_atomic_int_add (&p->done, 1) + 1, p->n_mine, p->hook->data);
 }
 
 /* Returns: (transfer full) this member's units in the model's order, their
@@ -95,9 +106,9 @@ my_units (const SimModelUnits *units, gpointer model, guint n, const guint *orde
   return mine;
 }
 
-gboolean
-sim_model_run_units (const SimModelUnits *units, gpointer model, const SimModelRep *rep,
-                     GError **error)
+static gboolean
+run_units (const SimModelUnits *units, gpointer model, const SimModelRep *rep,
+           const UnitHook *hook, GError **error)
 {
   g_return_val_if_fail (units != NULL && units->units != NULL && units->run != NULL && rep != NULL,
                         FALSE);
@@ -113,7 +124,7 @@ sim_model_run_units (const SimModelUnits *units, gpointer model, const SimModelR
     }
 
   g_autofree GError **errors = g_new0 (GError *, MAX (n, 1));
-  Pass pass = { units, model, errors };
+  Pass pass = { units, model, errors, hook, n_mine, 0 };
   sim_parallel_units (n_mine, rep->jobs, mine, run_unit, &pass);
   GError *first = NULL;
   for (guint u = 0; u < n; u++)
@@ -139,14 +150,22 @@ sim_model_run_units (const SimModelUnits *units, gpointer model, const SimModelR
   return TRUE;
 }
 
+gboolean
+sim_model_run_units (const SimModelUnits *units, gpointer model, const SimModelRep *rep,
+                     GError **error)
+{
+  return run_units (units, model, rep, NULL, error);
+}
+
 /* ---- the replication loop -------------------------------------------------- */
 
 static gboolean
-run_rep (const SimModelType *type, gpointer model, const SimModelRep *rep, GError **error)
+run_rep (const SimModelType *type, gpointer model, const SimModelRep *rep,
+         const UnitHook *hook, GError **error)
 {
   if (type->rep_begin != NULL && !type->rep_begin (model, rep, error))
     return FALSE;
-  if (type->units != NULL && !sim_model_run_units (type->units, model, rep, error))
+  if (type->units != NULL && !run_units (type->units, model, rep, hook, error))
     return FALSE;
   return type->rep_end == NULL || type->rep_end (model, rep, error);
 }
@@ -179,6 +198,8 @@ sim_model_run (const SimModelType *type, gpointer model, const SimModelOptions *
     .shared = multi,
     .jobs = opts->jobs,
   };
+  const UnitHook hook = { opts->unit_progress, opts->progress_data };
+  const UnitHook *unit_hook = rep.keeper && opts->unit_progress != NULL ? &hook : NULL;
   for (guint i = opts->done; i < R; i++)
     {
       if (i % n_groups != group_id)
@@ -186,7 +207,7 @@ sim_model_run (const SimModelType *type, gpointer model, const SimModelOptions *
       rep.index = i;
       rep.replication = (guint64) opts->first_replication + i;
       g_autoptr (GError) e = NULL;
-      if (!run_rep (type, model, &rep, &e))
+      if (!run_rep (type, model, &rep, unit_hook, &e))
         {
           if (multi)
             sim_mpi_abort (3, "%s: %s", type->name, e->message);

@@ -12,7 +12,8 @@
  * the order.  The engine
  *
  *   - runs the replication loop (from a resumed point on), with a progress
- *     callback and, when asked, a checkpoint after every replication;
+ *     callback (after each replication, and optionally after each unit)
+ *     and, when asked, a checkpoint after every replication;
  *   - deals replications to groups of processes round robin: with N
  *     processes and R replications there are min (N, R) groups, process k
  *     is in group k mod min (N, R) and replication r belongs to group
@@ -100,7 +101,14 @@ typedef struct {
   SimComm *comm;            /* the processes sharing the run; NULL: this one alone */
   gboolean checkpoint;      /* call type->checkpoint after each replication */
   void (*progress) (guint done, guint total, gpointer data);  /* on each keeper */
-  gpointer progress_data;
+  /* Within a replication, on each keeper: after each of its units of
+   * type->units (not of further sets run from rep_end), `done` of the
+   * `total` units this process runs.  Called on the worker threads, maybe
+   * at the same time and out of order (a later count before an earlier
+   * one): it must be thread-safe and cheap.  It sees nothing of the
+   * results, so it changes none.  May be NULL. */
+  void (*unit_progress) (guint done, guint total, gpointer data);
+  gpointer progress_data;   /* for both */
 } SimModelOptions;
 
 /*

@@ -784,6 +784,7 @@ model_rollout_run (const ModelScenario *sc, const ModelRolloutOptions *opt, GErr
     .comm = opt->comm,
     .checkpoint = opt->checkpoint != NULL,
     .progress = opt->progress,
+    .unit_progress = opt->city_progress,
     .progress_data = opt->progress_data,
   };
   gboolean ok = sim_model_run (&rollout_type, &rp, &run, error);

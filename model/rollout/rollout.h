@@ -85,7 +85,12 @@ typedef struct {
   guint jobs;                        /* threads; 0 or 1: the calling thread */
   const guint *city_order;           /* permutation of the cities, or NULL */
   const ModelCertVerdict *certified; /* per catalogue channel, or NULL for all NONE */
+  /* After each replication (done of total), and within one after each
+   * city this process ran (city_progress: done of its total cities; on
+   * the worker threads, maybe at once: thread-safe and cheap).  Either may
+   * be NULL; they see no results and change none. */
   void (*progress) (guint done, guint total, gpointer user_data);
+  void (*city_progress) (guint done, guint total, gpointer user_data);
   gpointer progress_data;
   /* Called after each finished replication with the result so far (for a
    * checkpoint); returning FALSE with an error stops the run.  May be NULL. */

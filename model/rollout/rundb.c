@@ -139,6 +139,20 @@ write_all (const BaseSqlite *d, const ModelScenario *sc, const ModelRolloutResul
       if (!base_sqlite_step (d, st, "insert run", error))
         return sqlite3_finalize (st), FALSE;
     }
+  /* The data files taken (data.KEY: the path), and the data directory searched. */
+  for (guint i = 0; i <= sc->n_data_files; i++)
+    {
+      g_autofree char *key = i < sc->n_data_files
+                                 ? g_strdup_printf ("data.%s", sc->data_files[i].key)
+                                 : g_strdup ("data_dir");
+      const char *value = i < sc->n_data_files ? sc->data_files[i].path : sc->data_dir;
+      if (value == NULL)
+        continue;
+      sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 2, value, -1, SQLITE_STATIC);
+      if (!base_sqlite_step (d, st, "insert run", error))
+        return sqlite3_finalize (st), FALSE;
+    }
   sqlite3_finalize (st);
 
   /* published figures to compare with */

@@ -61,6 +61,15 @@ model_scenario_free (ModelScenario *s)
   model_catalogue_free (s->catalogue);
   g_free (s->path);
   g_free (s->dir);
+  g_free (s->data_dir);
+  for (guint i = 0; i < s->n_data_files; i++)
+    {
+      g_free (s->data_files[i].group);
+      g_free (s->data_files[i].key);
+      g_free (s->data_files[i].value);
+      g_free (s->data_files[i].path);
+    }
+  g_free (s->data_files);
   g_free (s->text);
   g_free (s);
 }
@@ -74,7 +83,8 @@ day (const char *text)
   return d;
 }
 
-/* The defaults documented in scenarios/README.md. */
+/* The defaults documented in scenarios/README.md.  Data paths are as
+ * written (relative), looked up when the data are loaded. */
 static void
 set_defaults (ModelScenario *s)
 {
@@ -84,7 +94,7 @@ set_defaults (ModelScenario *s)
   s->seed = 1;
   s->replications = 1;
   s->data_until = G_MAXINT32;
-  s->cities_path = g_build_filename (s->dir, "data", "cities-2020.csv", NULL);
+  s->cities_path = g_strdup ("data/cities-2020.csv");
   s->cardholders = G_GUINT64_CONSTANT (1250000000);
   s->urban_split = TRUE;
   s->cardholders_max = 0.97;
@@ -104,7 +114,7 @@ set_defaults (ModelScenario *s)
   s->rural_factor = 0.6;
   s->level2_share = 0.3;
   s->level2_upgrade = 1e-3;
-  s->access_path = g_build_filename (s->dir, "data", "access-2018-2020.csv", NULL);
+  s->access_path = g_strdup ("data/access-2018-2020.csv");
   s->access_growth = TRUE;
   s->access_max = 0.95;
   s->proxy[MODEL_AGE_0_17] = 0.8;
@@ -117,7 +127,7 @@ set_defaults (ModelScenario *s)
                                                                     day ("2019-12-31") };
   s->milestone[MODEL_MILESTONE_UNIFIED_SETTLEMENT] = (ModelDateRange) { day ("2019-07-01"),
                                                                         day ("2020-12-31") };
-  s->catalogue_path = g_build_filename (s->dir, "data", "channels.csv", NULL);
+  s->catalogue_path = g_strdup ("data/channels.csv");
   s->certification_pass = 0.85;
   s->rectification_days = 30;
   s->arrival_fitted = TRUE;
@@ -131,6 +141,29 @@ set_defaults (ModelScenario *s)
   s->unified_settlement_by = day ("2020-12-31");
   scen_latency_defaults (s);
   scen_calibration_defaults (s);
+}
+
+gboolean
+scen_data_path (ScenCheck *check, ModelScenario *s, guint line, const char *group,
+                const char *key, char **field)
+{
+  ModelDatapathWhere where;
+  g_autofree char *searched = NULL;
+  g_autofree char *value = g_steal_pointer (field);
+  *field = model_datapath_resolve (value, s->dir, s->data_dir, "the scenario", &where,
+                                   &searched);
+  if (where == MODEL_DATAPATH_MISSING)
+    {
+      scen_problem (check, line, group, key, "%s: no such file beside the scenario%s, "
+                    "expected a data file; searched %s", value,
+                    s->data_dir != NULL ? " or in the data directory" : "", searched);
+      return FALSE;
+    }
+  s->data_files = g_renew (ModelDataFile, s->data_files, s->n_data_files + 1);
+  s->data_files[s->n_data_files++] = (ModelDataFile) {
+    g_strdup (group), g_strdup (key), g_steal_pointer (&value), g_strdup (*field), where,
+  };
+  return TRUE;
 }
 
 static void
@@ -175,7 +208,8 @@ sort_by_line (GPtrArray *problems, guint from, gsize path_len)
  * a file that could not be read.
  */
 static ModelScenario *
-run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolean *unreadable)
+run (const char *path, const char *text, gsize len, const char *data_dir, GPtrArray *problems,
+     gboolean *unreadable)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (ModelScenario) s = g_new0 (ModelScenario, 1);
@@ -204,6 +238,7 @@ run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolea
   base_hex_encode (digest, sizeof digest, s->hash);
   s->path = g_strdup (path);
   s->dir = g_path_get_dirname (path);
+  s->data_dir = g_strdup (data_dir);
   set_defaults (s);
 
   scen_scan (&check, s->text, s->text_len);
@@ -222,21 +257,21 @@ run (const char *path, const char *text, gsize len, GPtrArray *problems, gboolea
 }
 
 gboolean
-model_scenario_check (const char *path, GPtrArray *problems)
+model_scenario_check_in (const char *path, const char *data_dir, GPtrArray *problems)
 {
   g_return_val_if_fail (path != NULL && problems != NULL, FALSE);
   gboolean unreadable;
-  g_autoptr (ModelScenario) s = run (path, NULL, 0, problems, &unreadable);
+  g_autoptr (ModelScenario) s = run (path, NULL, 0, data_dir, problems, &unreadable);
   return s != NULL;
 }
 
 ModelScenario *
-model_scenario_load (const char *path, GError **error)
+model_scenario_load_in (const char *path, const char *data_dir, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   gboolean unreadable;
-  ModelScenario *s = run (path, NULL, 0, problems, &unreadable);
+  ModelScenario *s = run (path, NULL, 0, data_dir, problems, &unreadable);
 
   if (s == NULL)
     g_set_error_literal (error, MODEL_SCENARIO_ERROR,
@@ -246,16 +281,35 @@ model_scenario_load (const char *path, GError **error)
 }
 
 ModelScenario *
-model_scenario_load_text (const char *text, gsize len, const char *path, GError **error)
+model_scenario_load_text_in (const char *text, gsize len, const char *path,
+                             const char *data_dir, GError **error)
 {
   g_return_val_if_fail (text != NULL && path != NULL, NULL);
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   gboolean unreadable;
-  ModelScenario *s = run (path, text, len, problems, &unreadable);
+  ModelScenario *s = run (path, text, len, data_dir, problems, &unreadable);
   if (s == NULL)
     g_set_error_literal (error, MODEL_SCENARIO_ERROR, MODEL_ROLLOUT_INVALID,
                          (const char *) problems->pdata[0]);
   return s;
+}
+
+gboolean
+model_scenario_check (const char *path, GPtrArray *problems)
+{
+  return model_scenario_check_in (path, NULL, problems);
+}
+
+ModelScenario *
+model_scenario_load (const char *path, GError **error)
+{
+  return model_scenario_load_in (path, NULL, error);
+}
+
+ModelScenario *
+model_scenario_load_text (const char *text, gsize len, const char *path, GError **error)
+{
+  return model_scenario_load_text_in (text, len, path, NULL, error);
 }
 
 const char *

@@ -13,8 +13,10 @@
  * overlapping, targets inside the run), a province override for a province
  * the cities file lacks, an impl.* or profile.* for a channel id the
  * catalogue lacks.  GKeyFile keeps no line numbers, so the raw text is
- * scanned for them.  Paths inside a scenario are relative to the scenario
- * file's directory.
+ * scanned for them.  A relative data path inside a scenario is looked for
+ * beside the scenario file, then in the data directory the caller passes
+ * (model/rollout/datapath.h); ModelScenario.data_files records which file
+ * was taken and why.
  *
  * Dates are day numbers: days since 1970-01-01 on the calendar (a date, not
  * an instant; model_csv_parse_date and base_time_format_date convert).  All
@@ -26,6 +28,7 @@
 
 #include "model/rollout/access.h"
 #include "model/rollout/catalogue.h"
+#include "model/rollout/datapath.h"
 #include "model/std/channel.h"
 #include "model/rollout/cities.h"
 #include "model/rollout/published.h"
@@ -83,7 +86,8 @@ typedef struct {
   int channel;              /* catalogue index for a channel id; -1 for a class */
   ModelChannelClass klass;  /* the class (a channel's own class for a channel id) */
   char *command;            /* impl.X: shell command (/bin/sh -c, run in ModelScenario.dir) */
-  char *profile;            /* profile.X resolved against the scenario's directory; NULL if none */
+  char *profile;            /* profile.X: the file taken (beside the scenario, else in the
+                               data directory); NULL if none */
 } ModelScenarioImpl;
 
 /* The request kinds of the latency model ([latency] rate.KIND). */
@@ -108,7 +112,8 @@ typedef struct {
 /* [latency]: platform load and latency (see model/rollout/latency.h). */
 typedef struct {
   gboolean enabled;                     /* the group is present and enabled is not false */
-  char *service_times_path;             /* resolved; measured by `essc bench --service-times` */
+  char *service_times_path;             /* the file taken (when enabled; as written when not);
+                                           measured by `essc bench --service-times` */
   double measured[MODEL_N_REQ_KINDS];   /* seconds per request of each kind, from that file */
   char *measured_on;                    /* the file's "measured" column */
   double hardware_factor;               /* service time = measured * hardware_factor */
@@ -157,9 +162,19 @@ typedef struct {
   guint generations;     /* most generations */
   guint max_simulations; /* budget of simulations over the whole fit */
   double quantile;       /* tolerance: this quantile of the last generation's distances */
-  char *posterior_path;  /* resolved; NULL when none */
+  char *posterior_path;  /* the file taken; NULL when none */
   ModelPosterior *posterior;
 } ModelCalibration;
+
+/* A data file the scenario names, and where it was found
+ * (model/rollout/datapath.h). */
+typedef struct {
+  char *group;                    /* "population" */
+  char *key;                      /* "cities"; "profile.bank" for a conformance profile */
+  char *value;                    /* the path as written, or the key's default */
+  char *path;                     /* the file taken */
+  ModelDatapathWhere where;       /* absolute, beside the scenario or in the data directory */
+} ModelDataFile;
 
 /* The parsed scenario.  All fields public, read-only; units in comments. */
 typedef struct {
@@ -173,7 +188,7 @@ typedef struct {
                                      catalogue entries); G_MAXINT32: all */
 
   /* [population] */
-  char *cities_path;              /* resolved path of the cities file */
+  char *cities_path;              /* the cities file taken (data_files says where) */
   guint64 cardholders;            /* cardholders on day start (people) */
   ModelGrowthAnchor *growth;      /* later totals, increasing days, all > start */
   guint n_growth;
@@ -197,7 +212,7 @@ typedef struct {
   guint n_pushes;
   double level2_share;            /* share of new holders taking level 2 where payment is open */
   double level2_upgrade;          /* per level-1 holder per day, where payment is open */
-  char *access_path;              /* resolved; NULL for "none" (everyone can hold one) */
+  char *access_path;              /* the file taken; NULL for "none" (everyone can hold one) */
   ModelAccess *access;            /* loaded from it */
   gboolean access_growth;         /* the access trend continues after its data */
   double access_max;              /* most access share a cell reaches */
@@ -213,7 +228,7 @@ typedef struct {
   guint n_overrides[MODEL_N_MILESTONES];
 
   /* [channels] */
-  char *catalogue_path;           /* resolved path of the catalogue */
+  char *catalogue_path;           /* the catalogue file taken */
   double certification_pass;      /* probability, channels without an implementation */
   double rectification_days;      /* days from a failed certification to the next try */
   ModelScenarioImpl *impls;
@@ -248,33 +263,47 @@ typedef struct {
   /* the file */
   char *path;                     /* as given */
   char *dir;                      /* its directory: base of relative paths and commands */
+  char *data_dir;                 /* searched after dir for a relative data path; NULL: none */
+  ModelDataFile *data_files;      /* every data file taken, in the order they were loaded */
+  guint n_data_files;
   char *text;                     /* the raw bytes (NUL-terminated copy) for the run database */
   gsize text_len;
   char hash[65];                  /* BLAKE2b-256 of the raw bytes, lowercase hex */
 } ModelScenario;
 
 /*
- * Loads and checks path.  On any problem returns NULL with *error set to the
- * first (MODEL_SCENARIO_ERROR; MODEL_ROLLOUT_NOT_FOUND for an unreadable file,
- * MODEL_ROLLOUT_INVALID otherwise).
+ * Loads and checks path; a relative data path is looked for beside the
+ * scenario, then in data_dir (may be NULL: beside it only;
+ * model/rollout/datapath.h).  On any problem returns NULL with *error set
+ * to the first (MODEL_SCENARIO_ERROR; MODEL_ROLLOUT_NOT_FOUND for an
+ * unreadable file, MODEL_ROLLOUT_INVALID otherwise).
  * Returns: (transfer full)
  */
-ModelScenario *model_scenario_load (const char *path, GError **error);
+ModelScenario *model_scenario_load_in (const char *path, const char *data_dir, GError **error);
 
 /*
  * The same for a scenario's text in memory (len bytes); path names it in
- * messages and its directory is the base of the relative paths inside, as
- * if the text were a file there (a sweep's points are such texts).
+ * messages and its directory is the first place of the relative paths
+ * inside, as if the text were a file there (a sweep's points are such
+ * texts).
  * Returns: (transfer full)
  */
-ModelScenario *model_scenario_load_text (const char *text, gsize len, const char *path,
-                                         GError **error);
+ModelScenario *model_scenario_load_text_in (const char *text, gsize len, const char *path,
+                                            const char *data_dir, GError **error);
 
 /*
- * Checks path and appends every problem found to problems (as char *
- * strings, transfer full: create it with g_ptr_array_new_with_free_func
- * (g_free)).  Returns TRUE when the file is valid (nothing appended).
+ * Checks path (data_dir as for model_scenario_load_in) and appends every
+ * problem found to problems (as char * strings, transfer full: create it
+ * with g_ptr_array_new_with_free_func (g_free)).  Returns TRUE when the file
+ * is valid (nothing appended).
  */
+gboolean model_scenario_check_in (const char *path, const char *data_dir, GPtrArray *problems);
+
+/* The three above without a data directory: data paths beside the scenario
+ * only (what the model's own tests use). */
+ModelScenario *model_scenario_load (const char *path, GError **error);
+ModelScenario *model_scenario_load_text (const char *text, gsize len, const char *path,
+                                         GError **error);
 gboolean model_scenario_check (const char *path, GPtrArray *problems);
 
 /* The BLAKE2b-256 of the file's raw bytes, 64 lowercase hex digits (the hash field). */

@@ -78,7 +78,7 @@ parse_free (const char *name, const char *value, ModelCalibration *c)
 }
 
 static char *
-parse_key (const char *key, const char *value, const char *dir, ModelCalibration *c)
+parse_key (const char *key, const char *value, ModelCalibration *c)
 {
   guint64 u;
   double d;
@@ -103,8 +103,7 @@ parse_key (const char *key, const char *value, const char *dir, ModelCalibration
   if (strcmp (key, "posterior") == 0)
     {
       g_free (c->posterior_path);
-      c->posterior_path = g_path_is_absolute (value) ? g_strdup (value)
-                                                     : g_build_filename (dir, value, NULL);
+      c->posterior_path = g_strdup (value);  /* looked up when loaded */
       return NULL;
     }
   if (strcmp (key, "error") == 0 || strcmp (key, "quantile") == 0)
@@ -144,7 +143,7 @@ scen_calibration_parse (ScenCheck *check, ModelScenario *s)
       if (g_str_has_prefix (e->key, "free."))
         why = parse_free (e->key + 5, e->value, c);
       else if (base_name_index (keys, G_N_ELEMENTS (keys), e->key) >= 0)
-        why = parse_key (e->key, e->value, s->dir, c);
+        why = parse_key (e->key, e->value, c);
       else
         why = g_strdup ("unknown key, expected free.GROUP.KEY, figures, error, particles, "
                         "generations, max_simulations, quantile or posterior");
@@ -161,6 +160,8 @@ scen_calibration_parse (ScenCheck *check, ModelScenario *s)
                     "free parameters, expected the free.* keys it was fitted for");
       return;
     }
+  if (!scen_data_path (check, s, posterior_line, "calibration", "posterior", &c->posterior_path))
+    return;
   g_autoptr (GError) error = NULL;
   c->posterior = model_posterior_load (c->posterior_path, c->free, c->n_free,
                                        MODEL_SCENARIO_ERROR, &error);

@@ -25,7 +25,7 @@ typedef enum {
   K_COUNT,       /* guint, 1..1000000 */
   K_PEOPLE,      /* guint64, 1..10^10 */
   K_BOOL,        /* gboolean: true or false */
-  K_PATH,        /* char *, resolved against the scenario's directory */
+  K_PATH,        /* char *, as written; looked up when the data are loaded (scen_data_path) */
   K_RATE,        /* double >= 0 */
   K_PROB,        /* double in [0, 1] */
   K_POSITIVE,    /* double > 0 */
@@ -242,7 +242,7 @@ parse_push (const char *text, ModelScenario *s)
 }
 
 static char *
-parse_value (const Spec *spec, const char *text, const char *dir, ModelScenario *s)
+parse_value (const Spec *spec, const char *text, ModelScenario *s)
 {
   double d = 0;
   guint64 u = 0;
@@ -299,7 +299,7 @@ parse_value (const Spec *spec, const char *text, const char *dir, ModelScenario 
       {
         char **field = FIELD (s, char *, spec->offset);
         g_free (*field);
-        *field = g_path_is_absolute (text) ? g_strdup (text) : g_build_filename (dir, text, NULL);
+        *field = g_strdup (text);
         return NULL;
       }
     case K_DAYS:
@@ -341,8 +341,7 @@ parse_value (const Spec *spec, const char *text, const char *dir, ModelScenario 
         char **field = FIELD (s, char *, spec->offset);
         g_clear_pointer (field, g_free);
         if (strcmp (text, "none") != 0)
-          *field = g_path_is_absolute (text) ? g_strdup (text)
-                                             : g_build_filename (dir, text, NULL);
+          *field = g_strdup (text);
         return NULL;
       }
     case K_ARRIVAL:
@@ -481,9 +480,10 @@ parse_impl (ScenCheck *check, const ScenEntry *e, ModelScenario *s)
     impl->command = g_strdup (e->value);
   else
     {
-      impl->profile = g_path_is_absolute (e->value) ? g_strdup (e->value)
-                                                    : g_build_filename (s->dir, e->value, NULL);
-      if (!g_file_test (impl->profile, G_FILE_TEST_IS_REGULAR))
+      g_free (impl->profile);
+      impl->profile = g_strdup (e->value);
+      if (scen_data_path (check, s, e->line, e->group, e->key, &impl->profile)
+          && !g_file_test (impl->profile, G_FILE_TEST_IS_REGULAR))
         scen_problem (check, e->line, e->group, e->key, "%s is not a file, expected a "
                       "conformance profile ([profile] key file)", impl->profile);
     }
@@ -515,11 +515,20 @@ unknown_key (ScenCheck *check, const ScenEntry *e)
                 known->str);
 }
 
+/* Looks up the data path of group.key (scen_data_path), on the key's line. */
+static gboolean
+find_data (ScenCheck *check, ModelScenario *s, const char *group, const char *key, char **field)
+{
+  return scen_data_path (check, s, line_of (check, group, key), group, key, field);
+}
+
 static void
 load_data (ScenCheck *check, ModelScenario *s)
 {
   g_autoptr (GError) error = NULL;
 
+  if (!find_data (check, s, "population", "cities", &s->cities_path))
+    return;
   s->cities = model_cities_load (s->cities_path, &error);
   if (s->cities == NULL)
     {
@@ -527,17 +536,17 @@ load_data (ScenCheck *check, ModelScenario *s)
                     "cannot load the cities file: %s", error->message);
       return;
     }
-  s->catalogue = model_catalogue_load (s->catalogue_path, s->cities, &error);
-  if (s->catalogue == NULL)
+  if (find_data (check, s, "channels", "catalogue", &s->catalogue_path)
+      && (s->catalogue = model_catalogue_load (s->catalogue_path, s->cities, &error)) == NULL)
     scen_problem (check, line_of (check, "channels", "catalogue"), "channels", "catalogue",
                   "cannot load the channel catalogue: %s", error->message);
   g_clear_error (&error);
-  if (s->access_path != NULL
+  if (s->access_path != NULL && find_data (check, s, "adoption", "access", &s->access_path)
       && (s->access = model_access_load (s->access_path, MODEL_SCENARIO_ERROR, &error)) == NULL)
     scen_problem (check, line_of (check, "adoption", "access"), "adoption", "access",
                   "cannot load the access shares: %s", error->message);
   g_clear_error (&error);
-  if (s->published_path != NULL
+  if (s->published_path != NULL && find_data (check, s, "targets", "published", &s->published_path)
       && (s->published = model_published_load (s->published_path, &s->n_published,
                                                MODEL_SCENARIO_ERROR, &error)) == NULL)
     scen_problem (check, line_of (check, "targets", "published"), "targets", "published",
@@ -654,7 +663,7 @@ scen_parse (ScenCheck *check, ModelScenario *s)
             unknown_key (check, e);
           continue;
         }
-      g_autofree char *why = parse_value (spec, e->value, s->dir, s);
+      g_autofree char *why = parse_value (spec, e->value, s);
       if (why != NULL)
         {
           scen_problem (check, e->line, e->group, e->key, "%s", why);

@@ -80,7 +80,7 @@ scen_latency_defaults (ModelScenario *s)
 {
   ModelLatencyParams *p = &s->latency;
   p->enabled = FALSE;
-  p->service_times_path = g_build_filename (s->dir, "data", "service-times.csv", NULL);
+  p->service_times_path = g_strdup ("data/service-times.csv");  /* as written */
   p->measured_on = g_strdup ("");
   p->hardware_factor = 1;
   p->service_cv = 1;
@@ -238,7 +238,7 @@ static const char *const keys[] = {
 };
 
 static char *
-parse_key (const char *key, const char *text, const char *dir, ModelLatencyParams *p)
+parse_key (const char *key, const char *text, ModelLatencyParams *p)
 {
   double d;
   guint64 u;
@@ -254,8 +254,7 @@ parse_key (const char *key, const char *text, const char *dir, ModelLatencyParam
   else if (strcmp (key, "service_times") == 0)
     {
       g_free (p->service_times_path);
-      p->service_times_path = g_path_is_absolute (text) ? g_strdup (text)
-                                                        : g_build_filename (dir, text, NULL);
+      p->service_times_path = g_strdup (text);  /* looked up when loaded */
     }
   else if (strcmp (key, "hardware_factor") == 0)
     why = parse_number (text, 0, TRUE, 1e6, &p->hardware_factor);
@@ -325,11 +324,12 @@ scen_latency_parse (ScenCheck *check, ModelScenario *s)
         }
       if (strcmp (e->key, "service_times") == 0)
         path_line = e->line;
-      g_autofree char *why = parse_key (e->key, e->value, s->dir, p);
+      g_autofree char *why = parse_key (e->key, e->value, p);
       if (why != NULL)
         scen_problem (check, e->line, e->group, e->key, "%s", why);
     }
-  if (!p->enabled)
+  if (!p->enabled
+      || !scen_data_path (check, s, path_line, "latency", "service_times", &p->service_times_path))
     return;
   g_autofree char *why = load_service_times (p);
   if (why != NULL)

@@ -41,6 +41,16 @@ void scen_problem (ScenCheck *check, guint line, const char *group, const char *
                    const char *fmt, ...) G_GNUC_PRINTF (5, 6);
 
 /*
+ * Resolves the data path *field (as written) of group.key, named on line:
+ * *field becomes the file taken (model/rollout/datapath.h, with the
+ * scenario's dir and data_dir), recorded in scenario->data_files.  FALSE
+ * when it is found nowhere: then a problem naming the path and every place
+ * searched is appended, and *field is the path beside the scenario.
+ */
+gboolean scen_data_path (ScenCheck *check, ModelScenario *scenario, guint line, const char *group,
+                         const char *key, char **field);
+
+/*
  * Scans text (len bytes) into check->groups and check->entries, appending a
  * problem for every line that is not a comment, blank, "[group]" or
  * "key = value", for a key outside a group, for a key or group given twice,

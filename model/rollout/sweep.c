@@ -24,6 +24,7 @@ model_sweep_free (ModelSweep *s)
   g_free (s->path);
   g_free (s->name);
   g_free (s->scenario_path);
+  g_free (s->data_dir);
   g_free (s->base_text);
   for (guint a = 0; a < s->n_axes; a++)
     {
@@ -69,10 +70,17 @@ parse_line (ModelSweep *s, const char *group, const char *key, const char *value
         }
       else if (strcmp (key, "scenario") == 0)
         {
+          /* Beside the sweep file, else in the data directory. */
           g_autofree char *dir = g_path_get_dirname (s->path);
+          g_autofree char *searched = NULL;
           g_free (s->scenario_path);
-          s->scenario_path = g_path_is_absolute (value) ? g_strdup (value)
-                                                        : g_build_filename (dir, value, NULL);
+          s->scenario_path = model_datapath_resolve (value, dir, s->data_dir, "the sweep file",
+                                                     &s->scenario_where, &searched);
+          if (s->scenario_where == MODEL_DATAPATH_MISSING)
+            return fail (error, MODEL_ROLLOUT_NOT_FOUND, s->path, line, "[sweep] scenario: %s: "
+                         "no such file beside the sweep file%s, expected a scenario; searched "
+                         "%s", value, s->data_dir != NULL ? " or in the data directory" : "",
+                         searched);
           *have_scenario = TRUE;
         }
       else if (strcmp (key, "replications") == 0)
@@ -156,11 +164,18 @@ model_sweep_check_points (const ModelSweep *s, GError **error)
 ModelSweep *
 model_sweep_load (const char *path, GError **error)
 {
+  return model_sweep_load_in (path, NULL, error);
+}
+
+ModelSweep *
+model_sweep_load_in (const char *path, const char *data_dir, GError **error)
+{
   g_autoptr (ModelSweep) s = g_new0 (ModelSweep, 1);
   g_autofree char *text = NULL;
   gsize len;
   g_autoptr (GError) e = NULL;
   s->path = g_strdup (path);
+  s->data_dir = g_strdup (data_dir);
   if ((text = base_file_read_regular (path, MODEL_SCENARIO_MAX_BYTES, &len, NULL, &e)) == NULL)
     return fail (error, MODEL_ROLLOUT_NOT_FOUND, path, 1, "cannot read: %s", e->message), NULL;
   if (!g_utf8_validate (text, (gssize) len, NULL) || memchr (text, '\0', len) != NULL)
@@ -289,5 +304,5 @@ model_sweep_point_scenario (const ModelSweep *s, guint point, GError **error)
   gsize len;
   g_autofree char *text = model_sweep_point_text (s, point, &len);
   g_autofree char *path = model_sweep_point_path (s, point);
-  return model_scenario_load_text (text, len, path, error);
+  return model_scenario_load_text_in (text, len, path, s->data_dir, error);
 }

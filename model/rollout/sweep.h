@@ -8,7 +8,8 @@
  *
  *   [sweep]
  *   name = channels-x-switch          required, 1..200 bytes
- *   scenario = national-2019.ini      required, relative to the sweep file
+ *   scenario = national-2019.ini      required: beside the sweep file, else in
+ *                                     the data directory (model/rollout/datapath.h)
  *   replications = 4                  optional (default: the scenario's)
  *
  *   [grid]
@@ -48,7 +49,10 @@ typedef struct {
 typedef struct {
   char *path;              /* the sweep file */
   char *name;
-  char *scenario_path;     /* the base scenario, resolved */
+  char *scenario_path;     /* the base scenario: the file taken */
+  ModelDatapathWhere scenario_where;  /* beside the sweep file, in the data directory, absolute */
+  char *data_dir;          /* searched after the file's folder (its own and its points'
+                              data paths); NULL: none */
   char *base_text;         /* its bytes */
   gsize base_len;
   guint replications;      /* 0: each point's scenario's own */
@@ -58,11 +62,14 @@ typedef struct {
 } ModelSweep;
 
 /* Returns: (transfer full) the sweep, or NULL with an error "FILE:LINE: ..."
- * (MODEL_SWEEP_ERROR; MODEL_ROLLOUT_NOT_FOUND for an unreadable file,
+ * (MODEL_SWEEP_ERROR; MODEL_ROLLOUT_NOT_FOUND for an unreadable file or a
+ * base scenario found nowhere (the message lists the places searched),
  * MODEL_ROLLOUT_INVALID otherwise).  Every value of every axis is checked
  * (the point with it and the other axes at their first value: "FILE:LINE:
  * point P (LABEL): ..." on the value's line) and the last point, so however
  * many points the grid has, loading takes as long as its values. */
+ModelSweep *model_sweep_load_in (const char *path, const char *data_dir, GError **error);
+/* The same without a data directory: the scenario and its data beside the files only. */
 ModelSweep *model_sweep_load (const char *path, GError **error);
 /* Checks that every point is a valid scenario (a combination of values can
  * be wrong where each value alone is not: start and end dates); FALSE with
@@ -86,7 +93,8 @@ char *model_sweep_point_label (const ModelSweep *sweep, guint point);
  * the base of its relative paths. */
 char *model_sweep_point_path (const ModelSweep *sweep, guint point);
 
-/* Returns: (transfer full) point p's scenario, loaded. */
+/* Returns: (transfer full) point p's scenario, loaded (its data looked up
+ * beside the base scenario, then in the sweep's data directory). */
 ModelScenario *model_sweep_point_scenario (const ModelSweep *sweep, guint point,
                                            GError **error);
 

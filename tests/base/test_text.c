@@ -7,6 +7,7 @@
 #include "base/text.h"
 #include "tests/lib/testutil.h"
 
+#include <math.h>
 #include <string.h>
 
 /* The fault of a NUL-terminated string, and its offset (or -1). */
@@ -206,6 +207,55 @@ test_text_printable_lines (void)
     }
 }
 
+/* Digit grouping: every length of integer part around the multiples of
+ * three, signs, fractions and exponents untouched, and text that is not a
+ * number left alone. */
+static void
+test_text_group_digits (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "0", "0" }, { "7", "7" }, { "12", "12" }, { "123", "123" }, { "1234", "1,234" },
+    { "12345", "12,345" }, { "123456", "123,456" }, { "1234567", "1,234,567" },
+    { "1250000000", "1,250,000,000" }, { "18446744073709551615", "18,446,744,073,709,551,615" },
+    { "-1", "-1" }, { "-123", "-123" }, { "-1234", "-1,234" }, { "-999999", "-999,999" },
+    { "-1000000", "-1,000,000" }, { "+1234", "+1,234" }, { "-0", "-0" },
+    { "1234.5678", "1,234.5678" }, { "-1234567.891", "-1,234,567.891" },
+    { "0.0001234", "0.0001234" }, { "999.999", "999.999" }, { "1000.", "1,000." },
+    { "1.235e+05", "1.235e+05" }, { "12345e+05", "12,345e+05" }, { "1E10", "1E10" },
+    { "", "" }, { "-", "-" }, { "nan", "nan" }, { "-inf", "-inf" }, { ".5", ".5" },
+    { "1,234", "1,234" }, { "12ab34", "12ab34" }, { "1234 ", "1234 " },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = base_text_group_digits (cases[i].in);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
+/* Formatting and grouping a double: decimals, rounding, signs and the
+ * non-finite values. */
+static void
+test_text_group_double (void)
+{
+  static const struct { double v; int decimals; const char *out; } cases[] = {
+    { 1250000000, 0, "1,250,000,000" }, { 1249999999.6, 0, "1,250,000,000" },
+    { -1234.5, 1, "-1,234.5" }, { -1234.56, 1, "-1,234.6" }, { 999.5, 0, "1,000" },
+    { 0.25, 2, "0.25" }, { 123456.789, 3, "123,456.789" }, { -0.2, 0, "-0" },
+    { 1e15, 0, "1,000,000,000,000,000" }, { 12.4, 1, "12.4" }, { 0, 0, "0" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = base_text_group_double (cases[i].v, cases[i].decimals);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+  g_autofree char *nan_text = base_text_group_double (NAN, 1);
+  g_autofree char *inf_text = base_text_group_double (INFINITY, 0);
+  g_autofree char *ninf_text = base_text_group_double (-INFINITY, 0);
+  g_assert_cmpstr (nan_text, ==, "nan");
+  g_assert_cmpstr (inf_text, ==, "inf");
+  g_assert_cmpstr (ninf_text, ==, "-inf");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -217,5 +267,7 @@ main (int argc, char **argv)
   g_test_add_func ("/base/text/printable", test_text_printable);
   g_test_add_func ("/base/text/printable-every-byte", test_text_printable_bytes);
   g_test_add_func ("/base/text/printable-lines", test_text_printable_lines);
+  g_test_add_func ("/base/text/group-digits", test_text_group_digits);
+  g_test_add_func ("/base/text/group-double", test_text_group_double);
   return g_test_run ();
 }

@@ -114,33 +114,33 @@ typedef struct {
   const char *path;       /* GTest path */
   const char *file;       /* golden file */
   const char *what;
-  const char *args[12];
+  const char *args[16];
 } Case;
 
 static const Case SIM_CASES[] = {
   { "/golden/sim/busy", "sim-busy.exp",
     "essc sim's summary of the busy test scenario (no [latency] group), fixed seed",
     { "sim", "tests/data/small/busy.ini", "--replications", "2", "--seed", "11", "--jobs",
-      "1", "--no-db", NULL } },
+      "1", "--no-db", "--quiet", NULL } },
   { "/golden/sim/latency", "sim-latency.exp",
     "essc sim's summary of the latency test scenario with its latency model, fixed seed",
     { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed", "13",
-      "--jobs", "1", "--no-db", NULL } },
+      "--jobs", "1", "--no-db", "--quiet", NULL } },
   { "/golden/sim/plan", "sim-plan.exp",
     "essc sim's summary of the latency test scenario with the capacity plan "
     "(--plan-capacity: servers, what a server is, peak and per-server requests per second), "
     "fixed seed",
     { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed", "13",
-      "--jobs", "1", "--no-db", "--plan-capacity", NULL } },
+      "--jobs", "1", "--no-db", "--plan-capacity", "--quiet", NULL } },
   { "/golden/sim/latency-off", "sim-no-latency.exp",
     "essc sim's summary of the latency test scenario with --no-latency, fixed seed",
     { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed", "13",
-      "--jobs", "1", "--no-db", "--no-latency", NULL } },
+      "--jobs", "1", "--no-db", "--no-latency", "--quiet", NULL } },
   { "/golden/sim/forecast", "sim-forecast.exp",
     "essc sim's summary of the forecast test scenario (a posterior, channel arrivals) run on "
     "past its end with --end, fixed seed",
     { "sim", "tests/data/small/forecast.ini", "--replications", "3", "--seed", "17", "--jobs",
-      "1", "--no-db", "--end", "2021-06-30", NULL } },
+      "1", "--no-db", "--end", "2021-06-30", "--quiet", NULL } },
 };
 
 static void
@@ -277,7 +277,7 @@ test_report_run (void)
   g_autofree char *tmp = g_dir_make_tmp ("essc-golden-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (tmp, "run.db", NULL);
   const char *sim[] = { "sim", "tests/data/small/latency.ini", "--replications", "2", "--seed",
-                        "13", "--jobs", "1", "--db", db, NULL };
+                        "13", "--jobs", "1", "--db", db, "--quiet", NULL };
   g_autoptr (GString) out = g_string_new (NULL);
   header (out, "report-run.exp",
           "the tables of essc report's page on the run database of the latency test "

@@ -8,7 +8,7 @@
  * database; a rank that dies ends the job with a message instead of a hang;
  * a 2 x 2 sweep gives, per point, the digest of `essc sim` on the point's
  * scenario; essc calibrate writes the same posterior bytes on 1 process
- * and on 1 to 3 ranks.  Every command runs under coreutils' timeout, so a hang fails
+ * and on 1 to 3 ranks; progress lines come from rank 0 only.  Every command runs under coreutils' timeout, so a hang fails
  * the test instead of stopping CI.
  */
 #include "tests/lib/run.h"
@@ -337,6 +337,49 @@ test_calibrate (void)
   essc_test_remove_dir (dir);
 }
 
+/* Progress under mpirun: only rank 0 writes it (the followers are quiet),
+ * so each count comes once, increasing, and one last line says all the
+ * replications are done; stdout is the same as with --quiet. */
+static void
+test_progress_rank0 (void)
+{
+  g_autofree char *scenario = essc_test_src_path ("tests", "data", "small", "busy.ini", NULL);
+  const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to",
+                         "none", "-np", "3", essc_test_env ("ESSC_MPI_BIN"), "sim", scenario,
+                         "--replications", "5", "--no-db", "--progress-every", "0", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint (run (argv, &out, &err), ==, 0);
+  g_test_message ("%s", err);
+  g_auto (GStrv) lines = g_strsplit (err, "\n", -1);
+  guint last = 0, done_lines = 0, progress_lines = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "essc sim: done: "))
+        {
+          g_assert_true (g_str_has_prefix (lines[i], "essc sim: done: 5 replications in "));
+          done_lines++;
+          continue;
+        }
+      if (!g_str_has_prefix (lines[i], "essc sim: "))
+        continue;
+      guint64 k = g_ascii_strtoull (lines[i] + strlen ("essc sim: "), NULL, 10);
+      g_assert_nonnull (strstr (lines[i], " of 5 replications ("));
+      g_assert_cmpuint (k, >, last);  /* a follower's line would repeat a count */
+      g_assert_cmpuint (done_lines, ==, 0);
+      last = (guint) k;
+      progress_lines++;
+    }
+  g_assert_cmpuint (last, ==, 5);
+  g_assert_cmpuint (done_lines, ==, 1);
+  g_assert_cmpuint (progress_lines, >=, 2);
+  argv[13] = "--quiet";
+  argv[14] = NULL;
+  g_autofree char *quiet_out = NULL, *quiet_err = NULL;
+  g_assert_cmpint (run (argv, &quiet_out, &quiet_err), ==, 0);
+  g_assert_cmpstr (quiet_out, ==, out);
+  g_assert_null (strstr (quiet_err, "essc sim: "));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -347,5 +390,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mpi/rank-failure/ends-the-job", test_rank_failure);
   g_test_add_func ("/mpi/sweep/2x2-points-match-single-runs", test_sweep);
   g_test_add_func ("/mpi/calibrate/same-posterior-1-to-3-ranks", test_calibrate);
+  g_test_add_func ("/mpi/progress/rank-0-only", test_progress_rank0);
   return g_test_run ();
 }

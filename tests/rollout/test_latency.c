@@ -544,8 +544,8 @@ test_scenario_errors (void)
   expect_problem (&t, "local_servers = 0", "local_servers: item 1: \"0\" is not a number of "
                                             "servers");
   expect_problem (&t, "sample_requests = 10", "sample_requests: \"10\" is not a sample size");
-  expect_problem (&t, "service_times = missing.csv", "[latency] service_times: cannot load the "
-                                                     "service times");
+  expect_problem (&t, "service_times = missing.csv", "[latency] service_times: missing.csv: no "
+                                                     "such file beside the scenario");
   /* A service times file with a kind missing, named with its path. */
   g_autofree char *st = g_build_filename (t.dir, "short.csv", NULL);
   g_assert_true (g_file_set_contents (st, "kind,seconds,operations,measured\n"

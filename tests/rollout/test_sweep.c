@@ -139,7 +139,8 @@ test_errors (void)
                 "[sweep] name: missing");
   expect_error (&t, HEAD "[grid]\n", "[grid]: no key");
   expect_error (&t, "[sweep]\nname = b\nscenario = nowhere.ini\n[grid]\nadoption.imitation = 1\n",
-                "[sweep] scenario: cannot read");
+                ":3: [sweep] scenario: nowhere.ini: no such file beside the sweep file, expected a "
+                "scenario; searched ");
   /* A value the scenario refuses: the point and the scenario's own message. */
   expect_error (&t, HEAD "[grid]\nadoption.imitation = 0.1; -3\n",
                 ":5: point 1 (adoption.imitation=-3): ");

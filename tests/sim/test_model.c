@@ -38,6 +38,8 @@ typedef struct {
   guint begun[TOY_REPS], ended[TOY_REPS];
   guint64 rep_key[TOY_REPS];
   guint progress[TOY_REPS + 1], n_progress;
+  gint unit_seen[TOY_REPS][TOY_UNITS];  /* unit progress: how often each count came */
+  gint unit_wrong_total;
   guint checkpoints[TOY_REPS + 1], n_checkpoints;
   guint shares;
 } Toy;
@@ -130,6 +132,17 @@ toy_progress (guint done, guint total, gpointer data)
   t->progress[t->n_progress++] = done;
 }
 
+/* On the worker threads: counts each `done` it hears in the replication at hand. */
+static void
+toy_unit_progress (guint done, guint total, gpointer data)
+{
+  Toy *t = data;
+  if (total != t->n_units || done < 1 || done > total)
+    g_atomic_int_inc (&t->unit_wrong_total);
+  else
+    g_atomic_int_inc (&t->unit_seen[toy_current][done - 1]);
+}
+
 static const SimModelUnits toy_unit_set = {
   .name = "toy units",
   .units = toy_units,
@@ -206,6 +219,33 @@ test_every_unit_once (void)
         else
           assert_same_results (t, reference);
       }
+}
+
+/* Unit progress: within each replication every count 1..units comes
+ * exactly once, whatever the threads, with the units' total; and the
+ * results are those of a run without it. */
+static void
+test_unit_progress (void)
+{
+  g_autofree Toy *reference = toy_new (NULL);
+  g_assert_true (toy_run_all (reference, 1, 0, FALSE, NULL));
+  const guint jobs[] = { 1, 3, 8 };
+  for (gsize j = 0; j < G_N_ELEMENTS (jobs); j++)
+    {
+      g_autofree Toy *t = toy_new (NULL);
+      SimModelOptions o = { .replications = TOY_REPS, .jobs = jobs[j],
+                            .progress = toy_progress, .unit_progress = toy_unit_progress,
+                            .progress_data = t };
+      g_autoptr (GError) error = NULL;
+      g_assert_true (sim_model_run (&toy_type, t, &o, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (t->unit_wrong_total, ==, 0);
+      for (guint r = 0; r < TOY_REPS; r++)
+        for (guint u = 0; u < TOY_UNITS; u++)
+          g_assert_cmpint (t->unit_seen[r][u], ==, 1);
+      g_assert_cmpuint (t->n_progress, ==, TOY_REPS);
+      assert_same_results (t, reference);
+    }
 }
 
 /* first_replication shifts the streams' keys: index i of a run from 2 is
@@ -438,6 +478,7 @@ main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   g_test_add_func ("/sim/model/every-unit-once-any-threads-any-order", test_every_unit_once);
+  g_test_add_func ("/sim/model/unit-progress-every-count-once", test_unit_progress);
   g_test_add_func ("/sim/model/first-replication-keys-the-streams", test_first_replication);
   g_test_add_func ("/sim/model/checkpoint-resume-same-results", test_checkpoint_resume);
   g_test_add_func ("/sim/model/unit-errors-lowest-unit", test_unit_errors);
