@@ -60,7 +60,7 @@ USES_base        :=
 
 DIR_sim          := sim
 MODS_sim         := rng binomial engine summary histogram histogram_bytes queue erlang mpi \
-                    reduce model jobs abc
+                    reduce model jobs abc sensitivity
 USES_sim         := base
 
 DIR_std          := model/std
