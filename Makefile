@@ -72,7 +72,7 @@ USES_std         := base
 DIR_rollout      := model/rollout
 MODS_rollout     := access demography arrivals posterior calibrate scenario scenario_estimate scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
-                    latency latency_io sweep sweep_result rundb rundb_latency rundb_posterior \
+                    latency latency_io sweep sweep_result sens sensdb rundb rundb_latency rundb_posterior \
                     calibdb
 USES_rollout     := std sim base
 
@@ -98,7 +98,8 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish
 USES_registry    := reports conformance std base
 
 DIR_cli          := cli
-MODS_cli         := main db_guard cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report \
+MODS_cli         := main db_guard cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_sensitivity \
+                    cmd_calibrate cmd_report \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
                     cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
 USES_cli         := registry reports conformance rollout std sim base

@@ -21,6 +21,8 @@ static const struct {
   [BASE_DB_CONFORMANCE] = { BASE_DB_ID_CONFORMANCE, "a database of conformance runs (essc "
                                                     "conform --db)" },
   [BASE_DB_REGISTRY]    = { BASE_DB_ID_REGISTRY, "a channel registry (essc registry)" },
+  [BASE_DB_SENSITIVITY] = { BASE_DB_ID_SENSITIVITY, "a sensitivity database (essc "
+                                                    "sensitivity)" },
   [BASE_DB_FOREIGN]     = { 0, "a database of another program" },
   [BASE_DB_UNREADABLE]  = { 0, "not a database essc can read" },
 };
@@ -137,6 +139,9 @@ base_db_identify (const char *path, char **detail)
       break;
     case BASE_DB_ID_REGISTRY:
       kind = BASE_DB_REGISTRY;
+      break;
+    case BASE_DB_ID_SENSITIVITY:
+      kind = BASE_DB_SENSITIVITY;
       break;
     default:
       break;
