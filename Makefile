@@ -89,7 +89,7 @@ USES_conformance := std base
 
 DIR_reports      := reports
 MODS_reports     := report reader gnuplot html latency latency_plots conform conform_cert \
-                    conform_plots rollout rollout_plots rollout_forecast sweep calibration \
+                    conform_plots rollout rollout_plots rollout_forecast sweep sensitivity calibration \
                     calibration_plots posterior_plots
 USES_reports     := base
 

@@ -211,7 +211,8 @@ model_sens_add_param (ModelSens *s, const char *text, GError **error)
     {
       g_autoptr (ModelScenario) sc = load_with (s, group, key, low, &e);
       if (sc == NULL)
-        return refuse (error, text, "%s", e->message);
+        return refuse (error, text, "with %s = %s the scenario is refused: %s", name, lo_text,
+                       e->message);
       return refuse (error, text, "[%s] %s is not set in %s: set it there (the tornado holds "
                      "each parameter at the scenario's own value)", group, key,
                      s->scenario_path);
