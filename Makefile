@@ -64,7 +64,7 @@ USES_base        :=
 
 DIR_sim          := sim
 MODS_sim         := rng binomial engine summary histogram histogram_bytes queue erlang mpi \
-                    reduce model jobs abc
+                    reduce model jobs abc sensitivity
 USES_sim         := base
 
 DIR_std          := model/std
@@ -76,7 +76,7 @@ USES_std         := base
 DIR_rollout      := model/rollout
 MODS_rollout     := datapath access demography arrivals posterior calibrate scenario scenario_estimate scenario_calibration scenario_keyfile scenario_keys scenario_latency scenario_csv \
                     published cities catalogue rollout rollout_checkpoint rollout_procs \
-                    latency latency_io sweep sweep_result verdict rundb rundb_latency rundb_posterior rundb_verdict \
+                    latency latency_io sweep sweep_result sens sensdb verdict rundb rundb_latency rundb_posterior rundb_verdict \
                     calibdb
 USES_rollout     := std sim base
 
@@ -94,7 +94,7 @@ USES_conformance := std base
 DIR_reports      := reports
 MODS_reports     := report reader gnuplot html html_csv latency latency_plots conform conform_cert \
                     conform_plots rollout rollout_verdict rollout_plots rollout_maps rollout_forecast compare \
-                    compare_page sweep calibration calibration_plots posterior_plots export
+                    compare_page sweep sensitivity calibration calibration_plots posterior_plots export
 USES_reports     := base
 
 DIR_registry     := registry
@@ -102,7 +102,7 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish
 USES_registry    := reports conformance std base
 
 DIR_cli          := cli
-MODS_cli         := main db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_calibrate cmd_report cmd_compare cmd_export \
+MODS_cli         := main db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency cmd_sweep cmd_sensitivity cmd_calibrate cmd_report cmd_compare cmd_export \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
                     cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
 USES_cli         := registry reports conformance rollout std sim base

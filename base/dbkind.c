@@ -24,6 +24,8 @@ static const struct {
                                                                    "runs (essc conform --db)" },
   [BASE_DB_REGISTRY]    = { BASE_DB_ID_REGISTRY, "registry", "a channel registry (essc "
                                                              "registry)" },
+  [BASE_DB_SENSITIVITY] = { BASE_DB_ID_SENSITIVITY, "sensitivity", "a sensitivity database "
+                                                                   "(essc sensitivity)" },
   [BASE_DB_FOREIGN]     = { 0, "foreign", "a database of another program" },
   [BASE_DB_UNREADABLE]  = { 0, "unreadable", "not a database essc can read" },
 };
@@ -147,6 +149,9 @@ base_db_identify (const char *path, char **detail)
       break;
     case BASE_DB_ID_REGISTRY:
       kind = BASE_DB_REGISTRY;
+      break;
+    case BASE_DB_ID_SENSITIVITY:
+      kind = BASE_DB_SENSITIVITY;
       break;
     default:
       break;

@@ -8,7 +8,7 @@
  * The e-card store keeps the application id ESSC-STD 10.1 gives it ("ESSC").
  * The program's own databases have one each: a run database "ESRN", a sweep
  * "ESSW", a calibration "ESCA", conformance runs "ESCF", the channel registry
- * "ESRG".  Files written before the kinds had their own ids carry "ESSC";
+ * "ESRG", a sensitivity analysis "ESSA".  Files written before the kinds had their own ids carry "ESSC";
  * such a file is told by its tables.  Opens files read-only; never writes.
  */
 #pragma once
@@ -25,6 +25,7 @@ typedef enum {
   BASE_DB_CALIBRATION,  /* a calibration database (essc calibrate, essc backtest) */
   BASE_DB_CONFORMANCE,  /* conformance runs and certificates (essc conform --db) */
   BASE_DB_REGISTRY,     /* the channel registry (essc registry) */
+  BASE_DB_SENSITIVITY,  /* a sensitivity analysis (essc sensitivity) */
   BASE_DB_FOREIGN,      /* an SQLite file of another program, or of no kind essc knows */
   BASE_DB_UNREADABLE,   /* not a regular file, not SQLite, damaged, or cannot be read */
 } BaseDbKind;
@@ -35,6 +36,7 @@ typedef enum {
 #define BASE_DB_ID_CALIBRATION 0x45534341   /* "ESCA" */
 #define BASE_DB_ID_CONFORMANCE 0x45534346   /* "ESCF" */
 #define BASE_DB_ID_REGISTRY    0x45535247   /* "ESRG" */
+#define BASE_DB_ID_SENSITIVITY 0x45535341   /* "ESSA" */
 
 /* The PRAGMA application_id a kind writes (0 for NEW, FOREIGN, UNREADABLE). */
 gint32 base_db_kind_application_id (BaseDbKind kind);

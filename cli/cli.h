@@ -37,6 +37,7 @@ int essc_cmd_bench (int argc, char **argv);
 int essc_cmd_store (int argc, char **argv);
 int essc_cmd_sim (int argc, char **argv);
 int essc_cmd_sweep (int argc, char **argv);
+int essc_cmd_sensitivity (int argc, char **argv);
 int essc_cmd_calibrate (int argc, char **argv);
 int essc_cmd_backtest (int argc, char **argv);
 int essc_cmd_report (int argc, char **argv);

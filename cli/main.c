@@ -24,6 +24,8 @@ static const EsscCommand commands[] = {
     essc_cmd_sim },
   { "sweep", "run a grid of scenario variants as one job (mpirun: over the ranks)",
     essc_cmd_sweep },
+  { "sensitivity", "which scenario parameters move the results most: Morris or Sobol, with a "
+    "tornado", essc_cmd_sensitivity },
   { "calibrate", "fit a scenario's free parameters to its published figures (ABC-SMC)",
     essc_cmd_calibrate },
   { "backtest", "fit up to --fit-until, forecast the later figures, score the intervals",
@@ -66,7 +68,7 @@ print_help (FILE *out)
            "\n"
            "Commands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
            "\n"
            "Options:\n"

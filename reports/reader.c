@@ -113,6 +113,45 @@ report_reader_sweep_value (ReportCtx *ctx, const char *key)
 }
 
 char *
+report_reader_sensitivity_value (ReportCtx *ctx, const char *key)
+{
+  return kv_value (ctx, "SELECT value FROM sensitivity WHERE key = ?", key);
+}
+
+/* The sensitivity database's schema and stamp. */
+static gboolean
+open_sensitivity (ReportCtx *ctx, GError **error)
+{
+  g_autofree char *schema = report_reader_sensitivity_value (ctx, "schema");
+  if (g_strcmp0 (schema, REPORT_SENSITIVITY_SCHEMA) != 0)
+    {
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: a sensitivity database of "
+                   "schema %s, expected %s (rerun essc sensitivity with this essc to rebuild "
+                   "it)", ctx->db_path, schema ? schema : "(none)", REPORT_SENSITIVITY_SCHEMA);
+      return FALSE;
+    }
+  g_autofree char *name = report_reader_sensitivity_value (ctx, "scenario_name");
+  g_autofree char *hash = report_reader_sensitivity_value (ctx, "scenario_hash");
+  g_autofree char *method = report_reader_sensitivity_value (ctx, "method");
+  g_autofree char *k = report_reader_sensitivity_value (ctx, "parameters");
+  g_autofree char *points = report_reader_sensitivity_value (ctx, "points");
+  g_autofree char *seed = report_reader_sensitivity_value (ctx, "seed");
+  g_autofree char *version = report_reader_sensitivity_value (ctx, "essc_version");
+  if (name == NULL || hash == NULL || method == NULL || k == NULL || points == NULL
+      || seed == NULL || version == NULL)
+    {
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: damaged sensitivity database "
+                   "(the sensitivity table lacks scenario_name, scenario_hash, method, "
+                   "parameters, points, seed or essc_version)", ctx->db_path);
+      return FALSE;
+    }
+  ctx->stamp = g_strdup_printf ("sensitivity of scenario %s (%.12s), %s, %s parameter%s, %s "
+                                "runs, seed %s, essc %s", name, hash, method, k,
+                                strcmp (k, "1") ? "s" : "", points, seed, version);
+  return TRUE;
+}
+
+char *
 report_reader_calibration_value (ReportCtx *ctx, const char *key)
 {
   return kv_value (ctx, "SELECT value FROM calibration WHERE key = ?", key);
@@ -169,12 +208,12 @@ report_reader_open (ReportCtx *ctx, GError **error)
   g_autofree char *detail = NULL;
   BaseDbKind kind = base_db_identify (ctx->db_path, &detail);
   if (kind != BASE_DB_RUN && kind != BASE_DB_SWEEP && kind != BASE_DB_CALIBRATION
-      && kind != BASE_DB_CONFORMANCE)
+      && kind != BASE_DB_CONFORMANCE && kind != BASE_DB_SENSITIVITY)
     {
       if (kind == BASE_DB_UNREADABLE)
         return fail (ctx, error, "not an SQLite database, or damaged");
       g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: %s (%s): essc report reads "
-                   "run, sweep, calibration and conformance databases", ctx->db_path,
+                   "run, sweep, sensitivity, calibration and conformance databases", ctx->db_path,
                    base_db_kind_describe (kind), detail != NULL ? detail : "no table");
       return FALSE;
     }
@@ -207,6 +246,11 @@ report_reader_open (ReportCtx *ctx, GError **error)
   ctx->has_conformance = report_reader_has_rows (ctx, "conformance_run");
   ctx->has_sweep = report_reader_has_rows (ctx, "sweep_point");
   gboolean calibration = table_exists (ctx, "calibration");
+  if (kind == BASE_DB_SENSITIVITY)
+    {
+      ctx->has_sensitivity = TRUE;
+      return open_sensitivity (ctx, error);
+    }
   if (ctx->has_run)
     {
       g_autofree char *schema = report_reader_run_value (ctx, "schema");

@@ -3,8 +3,9 @@
  * Reading the database of a report: opening it read-only and checking what
  * it is (PRAGMA application_id "ESSC"; a run database of schema
  * essc-simdb/3 with its `run` table, and/or conformance tables; a sweep
- * database; a calibration database of schema essc-calibdb/1 with its
- * `calibration` table), and small
+ * database; a sensitivity database of schema essc-sensitivity/1; a
+ * calibration database of schema essc-calibdb/1 with its `calibration`
+ * table), and small
  * query helpers whose errors name the database file.  A database of another
  * program, of another schema version, or damaged (SQLite cannot read it, a
  * table or column is missing) is REPORT_ERROR_INPUT.
@@ -17,6 +18,8 @@ G_BEGIN_DECLS
 
 /* The run database schema this report reads. */
 #define REPORT_RUN_SCHEMA "essc-simdb/4"
+/* The sensitivity database schema this report reads (docs/SENSITIVITY.md). */
+#define REPORT_SENSITIVITY_SCHEMA "essc-sensitivity/1"
 /* The calibration database schema this report reads (docs/CALIBDB.md). */
 #define REPORT_CALIBRATION_SCHEMA "essc-calibdb/1"
 
@@ -37,6 +40,9 @@ char *report_reader_run_value (ReportCtx *ctx, const char *key);
 
 /* Returns: (transfer full) the value of `key` in the sweep table, or NULL. */
 char *report_reader_sweep_value (ReportCtx *ctx, const char *key);
+
+/* Returns: (transfer full) the value of `key` in the sensitivity table, or NULL. */
+char *report_reader_sensitivity_value (ReportCtx *ctx, const char *key);
 
 /* Returns: (transfer full) the value of `key` in the calibration table, or
  * NULL (also for an SQL NULL). */

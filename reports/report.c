@@ -103,6 +103,8 @@ report_build (const ReportOptions *opt, char **index_out, guint *n_warnings, GEr
     ok = report_rollout (&ctx, error) && (!ctx.has_latency || report_latency (&ctx, error));
   if (ok && ctx.has_sweep)
     ok = report_sweep (&ctx, error);
+  if (ok && ctx.has_sensitivity)
+    ok = report_sensitivity (&ctx, error);
   if (ok && ctx.has_calibration)
     ok = report_calibration (&ctx, error);
   if (ok && ctx.has_conformance)

@@ -2,8 +2,8 @@
 /*
  * `essc report`: plots and an HTML page from a run database (essc sim), a
  * conformance database (essc conform --db) or one holding both, a sweep
- * database (essc sweep) or a calibration database (essc calibrate, essc
- * backtest).  Every figure and number comes from the database, never from
+ * database (essc sweep), a sensitivity database (essc sensitivity) or a
+ * calibration database (essc calibrate, essc backtest).  Every figure and number comes from the database, never from
  * a simulation in memory, so a report can be rebuilt at any later time.
  *
  * The pipeline (report.c): open and check the database (reader.c), make the
@@ -20,6 +20,7 @@
  *   report_latency_*   platform latency against the SLA, capacity plan
  *   report_conform_*   conformance verdicts, coverage, IUT latency, certificate
  *   report_sweep       a sweep's points compared
+ *   report_sensitivity a sensitivity analysis: indices per output, tornado charts
  *   report_calibration a calibration: priors and posterior, ABC diagnostics, the fit,
  *                      the backtest and its fan charts
  */
@@ -66,6 +67,7 @@ typedef struct {
   gboolean has_conformance; /* conformance runs (essc conform --db) */
   gboolean has_sweep;       /* a sweep database (essc sweep) */
   gboolean has_calibration; /* a calibration database (essc calibrate, essc backtest) */
+  gboolean has_sensitivity; /* a sensitivity database (essc sensitivity) */
   /* The stamp of every figure and of the page: scenario name and hash,
    * seed, replications, essc version (or, for a conformance-only database,
    * the suite, IUT and date; for a calibration, particles and generations
@@ -119,5 +121,6 @@ gboolean report_latency (ReportCtx *ctx, GError **error);
 gboolean report_conform (ReportCtx *ctx, GError **error);
 gboolean report_sweep (ReportCtx *ctx, GError **error);
 gboolean report_calibration (ReportCtx *ctx, GError **error);
+gboolean report_sensitivity (ReportCtx *ctx, GError **error);
 
 G_END_DECLS

@@ -396,6 +396,31 @@ model_scenario_impl_for (const ModelScenario *s, int channel)
   return by_class;
 }
 
+char *
+model_scenario_text_get (const char *text, const char *group, const char *key)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *header = g_strdup_printf ("[%s]", group);
+  gboolean in_group = FALSE;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *l = g_strstrip (lines[i]);
+      if (l[0] == '[')
+        {
+          in_group = strcmp (l, header) == 0;
+          continue;
+        }
+      char *eq = strchr (l, '=');
+      if (in_group && l[0] != '#' && eq != NULL)
+        {
+          *eq = '\0';
+          if (strcmp (g_strstrip (l), key) == 0)
+            return g_strstrip (g_strdup (eq + 1));
+        }
+    }
+  return NULL;
+}
+
 void
 model_scenario_text_set (GString *t, const char *group, const char *key, const char *value)
 {

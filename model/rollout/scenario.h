@@ -359,6 +359,17 @@ guint model_day_type (gint32 day);
 void model_scenario_text_set (GString *text, const char *group, const char *key,
                               const char *value);
 
+/* Returns: (transfer full) the value of group.key in a scenario's text as
+ * written (trimmed; the first line setting it in the group, as
+ * model_scenario_text_set finds it), or NULL when the text does not set it. */
+char *model_scenario_text_get (const char *text, const char *group, const char *key);
+
+/* The value of number-valued key name "GROUP.KEY" in scenario (defaults
+ * included): TRUE with *value for the real-valued keys of the scenario's
+ * own groups (rates, probabilities, shares, durations and delays: those
+ * [calibration] may free), FALSE for any other key. */
+gboolean model_scenario_number (const ModelScenario *scenario, const char *name, double *value);
+
 void model_scenario_free (ModelScenario *scenario);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelScenario, model_scenario_free)

@@ -718,3 +718,14 @@ scen_number_key (const char *name, gsize *offset, double *lo, double *hi)
                                                                                : MAX_RATE;
   return TRUE;
 }
+
+gboolean
+model_scenario_number (const ModelScenario *scenario, const char *name, double *value)
+{
+  gsize offset;
+  double lo, hi;
+  if (!scen_number_key (name, &offset, &lo, &hi))
+    return FALSE;
+  *value = *FIELD (scenario, const double, offset);
+  return TRUE;
+}

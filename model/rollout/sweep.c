@@ -261,20 +261,31 @@ model_sweep_index (const ModelSweep *s, guint point, guint axis)
 }
 
 char *
-model_sweep_point_text (const ModelSweep *s, guint point, gsize *len_out)
+model_sweep_text_with (const char *base_text, gsize base_len, const ModelSweepSetting *settings,
+                       guint n_settings, guint replications, gsize *len_out)
 {
-  GString *t = g_string_new_len (s->base_text, (gssize) s->base_len);
-  for (guint a = 0; a < s->n_axes; a++)
-    model_scenario_text_set (t, s->axes[a].group, s->axes[a].key,
-             s->axes[a].values[model_sweep_index (s, point, a)]);
-  if (s->replications > 0)
+  GString *t = g_string_new_len (base_text, (gssize) base_len);
+  for (guint i = 0; i < n_settings; i++)
+    model_scenario_text_set (t, settings[i].group, settings[i].key, settings[i].value);
+  if (replications > 0)
     {
-      g_autofree char *r = g_strdup_printf ("%u", s->replications);
+      g_autofree char *r = g_strdup_printf ("%u", replications);
       model_scenario_text_set (t, "scenario", "replications", r);
     }
   if (len_out != NULL)
     *len_out = t->len;
   return g_string_free (t, FALSE);
+}
+
+char *
+model_sweep_point_text (const ModelSweep *s, guint point, gsize *len_out)
+{
+  g_autofree ModelSweepSetting *set = g_new (ModelSweepSetting, s->n_axes);
+  for (guint a = 0; a < s->n_axes; a++)
+    set[a] = (ModelSweepSetting) { s->axes[a].group, s->axes[a].key,
+                                   s->axes[a].values[model_sweep_index (s, point, a)] };
+  return model_sweep_text_with (s->base_text, s->base_len, set, s->n_axes, s->replications,
+                                len_out);
 }
 
 char *

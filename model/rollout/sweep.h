@@ -78,6 +78,24 @@ ModelSweep *model_sweep_load (const char *path, GError **error);
 gboolean model_sweep_check_points (const ModelSweep *sweep, GError **error);
 void model_sweep_free (ModelSweep *sweep);
 
+/* One GROUP.KEY = VALUE a derived scenario sets.  All fields public; the
+ * caller owns the strings. */
+typedef struct {
+  const char *group;   /* "adoption" */
+  const char *key;     /* "imitation" (may hold dots) */
+  const char *value;   /* as it is to be written */
+} ModelSweepSetting;
+
+/*
+ * Returns: (transfer full) base_text (base_len bytes) with each setting set
+ * in order (model_scenario_text_set) and, when replications > 0, [scenario]
+ * replications = replications; *len_out (may be NULL) its length.  How a
+ * sweep's point and a sensitivity analysis's point get their text.
+ */
+char *model_sweep_text_with (const char *base_text, gsize base_len,
+                             const ModelSweepSetting *settings, guint n_settings,
+                             guint replications, gsize *len_out);
+
 /* Point p's value index on axis a. */
 guint model_sweep_index (const ModelSweep *sweep, guint point, guint axis);
 

@@ -40,6 +40,8 @@ test_dbkind_identify (void)
     { "calibration", "PRAGMA application_id = 1163084609", BASE_DB_CALIBRATION, NULL },
     { "conformance", "PRAGMA application_id = 1163084614", BASE_DB_CONFORMANCE, NULL },
     { "registry", "PRAGMA application_id = 1163088455", BASE_DB_REGISTRY, NULL },
+    { "sensitivity", "PRAGMA application_id = 1163088705; CREATE TABLE sensitivity (x)",
+      BASE_DB_SENSITIVITY, "application_id 0x45535341, tables sensitivity" },
     { "other-id", "PRAGMA application_id = 1234; CREATE TABLE run (x)", BASE_DB_FOREIGN,
       "application_id 0x000004d2, tables run" },
     /* files of the id all kinds shared before, told by their tables */
@@ -91,7 +93,7 @@ test_dbkind_ids (void)
 {
   /* each kind its own id, four ASCII letters */
   BaseDbKind kinds[] = { BASE_DB_STORE, BASE_DB_RUN, BASE_DB_SWEEP, BASE_DB_CALIBRATION,
-                         BASE_DB_CONFORMANCE, BASE_DB_REGISTRY };
+                         BASE_DB_CONFORMANCE, BASE_DB_REGISTRY, BASE_DB_SENSITIVITY };
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       gint32 id = base_db_kind_application_id (kinds[i]);

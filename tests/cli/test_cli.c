@@ -580,8 +580,8 @@ test_db_ownership (void)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "an e-card store (essc demo --db) (application_id "
                                    "0x45535343, tables audit_entry,"));
-  g_assert_nonnull (strstr (r.err, "essc report reads run, sweep, calibration and conformance "
-                                   "databases"));
+  g_assert_nonnull (strstr (r.err, "essc report reads run, sweep, sensitivity, calibration and "
+                                   "conformance databases"));
   essc_test_run_clear (&r);
   /* essc sweep and essc calibrate refuse it before they run */
   g_autofree char *sweep = g_build_filename (dir, "grid.sweep", NULL);

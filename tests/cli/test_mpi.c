@@ -7,7 +7,8 @@
  * for cities spread over the ranks of one replication, and the same run
  * database; a rank that dies ends the job with a message instead of a hang;
  * a 2 x 2 sweep gives, per point, the digest of `essc sim` on the point's
- * scenario; essc calibrate writes the same posterior bytes on 1 process
+ * scenario; essc sensitivity writes the same database on 3 ranks as on one
+ * process; essc calibrate writes the same posterior bytes on 1 process
  * and on 1 to 3 ranks; progress lines come from rank 0 only.  Every command runs under coreutils' timeout, so a hang fails
  * the test instead of stopping CI.
  */
@@ -286,6 +287,41 @@ test_sweep (void)
   essc_test_remove_dir (dir);
 }
 
+/* essc sensitivity on 3 ranks (the design's points dealt round robin)
+ * writes the same database bytes as one process of the plain build. */
+static void
+test_sensitivity (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("essc-sens-XXXXXX", NULL);
+  copy_small (dir);
+  g_autofree char *scenario = g_build_filename (dir, "latency.ini", NULL);
+  g_autofree char *db = g_build_filename (dir, "sens-3.db", NULL);
+  g_autofree char *db1 = g_build_filename (dir, "sens-1.db", NULL);
+  const char *argv[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
+                         "-np", "3", essc_test_env ("ESSC_MPI_BIN"), "sensitivity", scenario,
+                         "--param", "adoption.imitation=0.005..0.015", "--param",
+                         "latency.hardware_factor=1..4", "--trajectories", "3",
+                         "--replications", "2", "--quiet", "--db", db, NULL };
+  const char *argv1[] = { essc_test_env ("ESSC_BIN"), "sensitivity", scenario,
+                          "--param", "adoption.imitation=0.005..0.015", "--param",
+                          "latency.hardware_factor=1..4", "--trajectories", "3",
+                          "--replications", "2", "--quiet", "--db", db1, NULL };
+  g_autofree char *out = NULL, *err = NULL, *out1 = NULL, *err1 = NULL;
+  int status = run (argv, &out, &err);
+  if (status != 0)
+    g_error ("essc sensitivity on 3 ranks exited %d: %s", status, err);
+  g_assert_cmpint (run (argv1, &out1, &err1), ==, 0);
+  g_autofree char *b3 = NULL, *b1 = NULL;
+  gsize n3, n1;
+  g_assert_true (g_file_get_contents (db, &b3, &n3, NULL));
+  g_assert_true (g_file_get_contents (db1, &b1, &n1, NULL));
+  g_test_message ("%zu and %zu bytes", n3, n1);
+  g_assert_cmpmem (b3, n3, b1, n1);
+  g_remove (db);
+  g_remove (db1);
+  essc_test_remove_dir (dir);
+}
+
 /* The posterior essc calibrate writes for the test calibration, on `ranks`
  * ranks (0: the single-process build), with `jobs` threads each. */
 static char *
@@ -389,6 +425,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mpi/database/same-rows", test_same_database);
   g_test_add_func ("/mpi/rank-failure/ends-the-job", test_rank_failure);
   g_test_add_func ("/mpi/sweep/2x2-points-match-single-runs", test_sweep);
+  g_test_add_func ("/mpi/sensitivity/3-ranks-same-database", test_sensitivity);
   g_test_add_func ("/mpi/calibrate/same-posterior-1-to-3-ranks", test_calibrate);
   g_test_add_func ("/mpi/progress/rank-0-only", test_progress_rank0);
   return g_test_run ();
