@@ -9,6 +9,7 @@
  * per output the parameters ranked, with intervals and the tornado's swing.
  */
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "cli/db_guard.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/scenario_estimate.h"
@@ -29,9 +30,7 @@ typedef struct {
   const ModelSens *sens;
   guint jobs;
   gboolean no_latency;
-  gboolean show;         /* progress on stderr (rank 0, not --quiet) */
-  gboolean tty;
-  guint last_tenth;      /* off a terminal: the last tenth reported */
+  EsscProgress *progress;  /* points of this process, a point's replications its parts */
 } Points;
 
 /* Point p, run alone on this process's threads: its result as bytes. */
@@ -43,7 +42,9 @@ run_point (guint p, gpointer data, GError **error)
   if (sc == NULL)
     return NULL;
   ModelRolloutOptions opt = { .replications = sc->replications, .jobs = pts->jobs,
-                              .no_latency = pts->no_latency };
+                              .no_latency = pts->no_latency,
+                              .progress = pts->progress ? essc_progress_parts_cb : NULL,
+                              .progress_data = pts->progress };
   g_autoptr (ModelRolloutResult) run = model_rollout_run (sc, &opt, error);
   if (run == NULL)
     return NULL;
@@ -51,30 +52,12 @@ run_point (guint p, gpointer data, GError **error)
   return model_sweep_result_serialize (r);
 }
 
-/* The progress of this process's points: on a terminal one line redrawn,
- * elsewhere a line at each tenth.  (The one place to switch to a shared
- * progress module.) */
+/* After each of this process's points. */
 static void
 progress (guint done, guint mine, guint processes, gpointer data)
 {
   Points *pts = data;
-  if (!pts->show || mine == 0)
-    return;
-  if (pts->tty)
-    {
-      fprintf (stderr, "\r  points: %u of %u on this process (%u process%s)", done, mine,
-               processes, processes == 1 ? "" : "es");
-      if (done == mine)
-        fputc ('\n', stderr);
-      return;
-    }
-  guint tenth = done * 10 / mine;
-  if (tenth > pts->last_tenth || done == mine)
-    {
-      pts->last_tenth = tenth;
-      fprintf (stderr, "essc sensitivity: %u of %u points on this process (%u%%)\n", done, mine,
-               done * 100 / mine);
-    }
+  essc_progress_units (pts->progress, done);
 }
 
 /* The points' results from their bytes, in point order (transfer full). */
@@ -200,7 +183,9 @@ sens_run (int argc, char **argv)
   g_autofree char *method = NULL, *db = NULL, *seed_text = NULL;
   gint trajectories = 10, levels = 4, samples = 64, bootstrap = 1000, replications = 0, jobs = 1;
   double level = 0.95;
-  gboolean no_latency = FALSE, force = FALSE, quiet = FALSE;
+  gboolean no_latency = FALSE, force = FALSE;
+  g_autofree char *data_dir_opt = NULL;
+  EsscProgressOptions popt = ESSC_PROGRESS_OPTIONS_INIT;
   const GOptionEntry entries[] = {
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params,
       "a parameter: a number key of the scenario and its range (repeat for each)",
@@ -230,7 +215,8 @@ sens_run (int argc, char **argv)
       "sensitivity database (default runs/NAME-sensitivity.db)", "FILE" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       "run even beyond the memory or time limit (scenarios/README.md, \"Run size\")", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress on stderr", NULL },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_opt, ESSC_CLI_DATA_DIR_HELP, "DIR" },
+    ESSC_PROGRESS_OPTION_ENTRIES (popt),
     { NULL },
   };
   if (!essc_cli_parse (&argc, &argv, CMD, "SCENARIO",
@@ -267,6 +253,11 @@ sens_run (int argc, char **argv)
     return essc_cli_usage_error (CMD, "--replications: expected 1..100000");
   if (jobs < 1 || jobs > 1024)
     return essc_cli_usage_error (CMD, "--jobs: expected 1..1024");
+  if (!essc_progress_options_check (&popt, CMD))
+    return ESSC_EXIT_USAGE;
+  g_autofree char *data_dir = essc_cli_data_dir (CMD, data_dir_opt);
+  if (data_dir == NULL)
+    return ESSC_EXIT_USAGE;
   guint64 seed = 0;
   if (seed_text != NULL
       && !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
@@ -274,7 +265,7 @@ sens_run (int argc, char **argv)
                                  "18446744073709551615", seed_text);
 
   g_autoptr (GError) error = NULL;
-  g_autoptr (ModelSens) s = model_sens_new (argv[1], (guint) replications,
+  g_autoptr (ModelSens) s = model_sens_new (argv[1], data_dir, (guint) replications,
                                             seed_text != NULL ? &seed : NULL, &error);
   gboolean ok = s != NULL;
   for (guint i = 0; ok && params[i] != NULL; i++)
@@ -314,11 +305,20 @@ sens_run (int argc, char **argv)
   if (!essc_db_guard_take (&guard, CMD, db, model_sens_may_write_db, world))
     return ESSC_EXIT_USAGE;
 
-  Points pts = { s, (guint) jobs, no_latency, lead && !quiet, isatty (STDERR_FILENO), 0 };
+  /* Rank 0 shows its own points (point p runs on rank p mod N). */
+  const guint size = (guint) sim_comm_size (world);
+  g_autofree char *units = size > 1 ? g_strdup_printf ("points of rank 0 (of %u on %u ranks)",
+                                                       s->n_points, size)
+                                    : g_strdup ("points");
+  g_autoptr (EsscProgress) prog = essc_progress_new (CMD, units, (s->n_points + size - 1) / size,
+                                                     &popt, lead);
+  essc_progress_set_parts (prog, "point", "replications", 0, size);
+  Points pts = { s, (guint) jobs, no_latency, prog };
   const SimJobs points = { .name = "sensitivity point", .fail_status = ESSC_EXIT_USAGE,
                            .run = run_point, .progress = progress, .data = &pts };
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (GPtrArray) all = sim_jobs_run (&points, s->n_points, world);
+  essc_progress_finish (prog);
   if (all == NULL)
     return ESSC_EXIT_OK;  /* rank 0 analyses, writes and prints */
   double seconds = (g_get_monotonic_time () - t0) / 1e6;

@@ -36,6 +36,18 @@ get_cities (const ModelSweepResult *r, guint t)
 }
 
 static double
+get_probability (const ModelSweepResult *r, guint goal)
+{
+  return r->probability[goal];
+}
+
+static double
+get_goal_cities (const ModelSweepResult *r, guint goal)
+{
+  return r->goal_cities[goal];
+}
+
+static double
 get_worst_p99 (const ModelSweepResult *r, guint unused)
 {
   return r->worst_p99;
@@ -55,6 +67,19 @@ static const ModelSensOutput outputs[] = {
     "share", get_share, MODEL_TARGET_2020 },
   { "cities_2020", "cities whose share reached the 2nd target on or before its date (mean "
     "over replications)", "cities", get_cities, MODEL_TARGET_2020 },
+  { "cities_mobile_payment", "cities with mobile payment open by its target date (mean over "
+    "replications)", "cities", get_goal_cities, MODEL_GOAL_MOBILE_PAYMENT },
+  { "cities_unified_settlement", "cities switched to unified settlement by its target date "
+    "(mean over replications)", "cities", get_goal_cities, MODEL_GOAL_UNIFIED_SETTLEMENT },
+  { "p_share_2019", "probability that the nation meets the 1st share target (share of "
+    "replications; docs/RUNDB.md \"Verdicts\")", "probability", get_probability,
+    MODEL_GOAL_SHARE_2019 },
+  { "p_share_2020", "probability that the nation meets the 2nd share target", "probability",
+    get_probability, MODEL_GOAL_SHARE_2020 },
+  { "p_mobile_payment", "probability that every city has mobile payment open by its date",
+    "probability", get_probability, MODEL_GOAL_MOBILE_PAYMENT },
+  { "p_unified_settlement", "probability that every city has unified settlement by its date",
+    "probability", get_probability, MODEL_GOAL_UNIFIED_SETTLEMENT },
   { "worst_p99", "the national platform's p99 latency on its worst day (with the latency "
     "model)", "s", get_worst_p99, 0 },
 };
@@ -82,6 +107,7 @@ model_sens_free (ModelSens *s)
   if (s == NULL)
     return;
   g_free (s->scenario_path);
+  g_free (s->data_dir);
   g_free (s->base_text);
   model_scenario_free (s->base);
   for (guint i = 0; i < s->k; i++)
@@ -103,11 +129,12 @@ model_sens_free (ModelSens *s)
 }
 
 ModelSens *
-model_sens_new (const char *scenario_path, guint replications, const guint64 *seed,
-                GError **error)
+model_sens_new (const char *scenario_path, const char *data_dir, guint replications,
+                const guint64 *seed, GError **error)
 {
   g_autoptr (ModelSens) s = g_new0 (ModelSens, 1);
   s->scenario_path = g_strdup (scenario_path);
+  s->data_dir = g_strdup (data_dir);
   g_autoptr (GError) e = NULL;
   gsize len;
   g_autofree char *text = base_file_read_regular (scenario_path, MODEL_SCENARIO_MAX_BYTES, &len,
@@ -121,8 +148,8 @@ model_sens_new (const char *scenario_path, guint replications, const guint64 *se
     g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, *seed);
   s->base_text = model_sweep_text_with (text, len, &set, seed != NULL ? 1 : 0, replications,
                                         &s->base_len);
-  if ((s->base = model_scenario_load_text (s->base_text, s->base_len, scenario_path, error))
-      == NULL)
+  if ((s->base = model_scenario_load_text_in (s->base_text, s->base_len, scenario_path,
+                                              s->data_dir, error)) == NULL)
     return NULL;
   return g_steal_pointer (&s);
 }
@@ -158,7 +185,7 @@ load_with (const ModelSens *s, const char *group, const char *key, double v, GEr
   ModelSweepSetting set = { group, key, buf };
   gsize len;
   g_autofree char *text = model_sweep_text_with (s->base_text, s->base_len, &set, 1, 0, &len);
-  return model_scenario_load_text (text, len, s->scenario_path, error);
+  return model_scenario_load_text_in (text, len, s->scenario_path, s->data_dir, error);
 }
 
 gboolean
@@ -319,7 +346,7 @@ model_sens_point_scenario (const ModelSens *s, guint point, GError **error)
   g_autofree char *text = model_sens_point_text (s, point, &len);
   g_autofree char *suffix = g_strdup_printf ("p%u", point);
   g_autofree char *path = point_path (s, suffix);
-  return model_scenario_load_text (text, len, path, error);
+  return model_scenario_load_text_in (text, len, path, s->data_dir, error);
 }
 
 gboolean
@@ -342,7 +369,8 @@ model_sens_design (ModelSens *s, const SimSensSpec *spec, GError **error)
       g_autofree char *text = text_of (s, c == 0 ? low : high, &len);
       g_autofree char *path = point_path (s, c == 0 ? "low" : "high");
       g_autoptr (GError) e = NULL;
-      g_autoptr (ModelScenario) sc = model_scenario_load_text (text, len, path, &e);
+      g_autoptr (ModelScenario) sc = model_scenario_load_text_in (text, len, path, s->data_dir,
+                                                                  &e);
       if (sc == NULL)
         return base_fail (error, MODEL_SENS_ERROR, MODEL_ROLLOUT_INVALID, "with every "
                           "parameter at its %s the scenario is refused: %s",

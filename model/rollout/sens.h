@@ -74,6 +74,8 @@ typedef struct {
  * its part. */
 typedef struct {
   char *scenario_path;
+  char *data_dir;           /* where data files not beside the scenario are looked up, or NULL
+                               (model/rollout/datapath.h) */
   char *base_text;          /* the scenario's bytes, with the replications and seed asked */
   gsize base_len;
   ModelScenario *base;      /* as loaded */
@@ -100,10 +102,12 @@ const ModelSensOutput *model_sens_outputs (guint *n_out);
  * parameter yet, or NULL with the scenario's error.  replications (0: the
  * scenario's own) and seed (NULL: the scenario's own) are written into the
  * base text ([scenario] replications and seed), so every point runs with
- * them and base_text is the scenario the points derive from.
+ * them and base_text is the scenario the points derive from.  data_dir
+ * (NULL: none) is searched for the data files not beside the scenario, for
+ * it and every point (model_scenario_load_in).
  */
-ModelSens *model_sens_new (const char *scenario_path, guint replications, const guint64 *seed,
-                           GError **error);
+ModelSens *model_sens_new (const char *scenario_path, const char *data_dir, guint replications,
+                           const guint64 *seed, GError **error);
 
 /*
  * Adds the parameter "GROUP.KEY=LOW..HIGH" (LOW < HIGH, finite numbers).

@@ -191,17 +191,17 @@ test_morris_database (void)
   g_autofree char *schema = db_text (db, "SELECT value FROM sensitivity WHERE key = 'schema'");
   g_assert_cmpstr (schema, ==, "essc-sensitivity/1");
   /* 3 parameters, 4 trajectories of 4 points, the base and 6 tornado points,
-   * 6 outputs */
+   * 12 outputs (without the latency model's p99) */
   const struct { const char *sql; double n; } counts[] = {
     { "SELECT count(*) FROM sensitivity_param", 3 },
     { "SELECT count(*) FROM sensitivity_point", 16 + 1 + 6 },
     { "SELECT count(*) FROM sensitivity_point WHERE kind = 'design'", 16 },
     { "SELECT count(*) FROM sensitivity_point WHERE kind = 'low'", 3 },
     { "SELECT count(*) FROM sensitivity_point_value", 23 * 3 },
-    { "SELECT count(*) FROM sensitivity_output", 6 },
-    { "SELECT count(*) FROM sensitivity_point_output", 23 * 6 },
-    { "SELECT count(*) FROM sensitivity_index", 6 * 3 },
-    { "SELECT count(*) FROM sensitivity_tornado", 6 * 3 },
+    { "SELECT count(*) FROM sensitivity_output", 12 },
+    { "SELECT count(*) FROM sensitivity_point_output", 23 * 12 },
+    { "SELECT count(*) FROM sensitivity_index", 12 * 3 },
+    { "SELECT count(*) FROM sensitivity_tornado", 12 * 3 },
     { "SELECT count(*) FROM sensitivity_index WHERE s1 IS NOT NULL OR st IS NOT NULL", 0 },
     { "SELECT count(*) FROM sensitivity_index WHERE mu_star_lo > mu_star OR "
       "mu_star_hi < mu_star", 0 },
@@ -214,7 +214,7 @@ test_morris_database (void)
       g_test_message ("%s", counts[i].sql);
       g_assert_cmpfloat (db_double (db, counts[i].sql), ==, counts[i].n);
     }
-  check_morris_indices (db, 3, 4, 6);
+  check_morris_indices (db, 3, 4, 12);
   /* the tornado's values are its points' outputs, its swing HIGH - LOW */
   g_assert_cmpfloat (db_double (db, "SELECT count(*) FROM sensitivity_tornado t JOIN "
                                     "sensitivity_point pl ON pl.kind = 'low' AND pl.factor = "
@@ -224,7 +224,7 @@ test_morris_database (void)
                                     "sensitivity_point_output oh ON oh.point = ph.point AND "
                                     "oh.output = t.output WHERE t.low_value = ol.value AND "
                                     "t.high_value = oh.value AND t.swing = oh.value - ol.value"),
-                   ==, 18);
+                   ==, 12 * 3);
   /* a tornado point has its parameter at LOW or HIGH and the others at the
    * scenario's values */
   g_assert_cmpfloat (db_double (db, "SELECT count(*) FROM sensitivity_point p JOIN "
@@ -304,12 +304,14 @@ test_latency_output (void)
   EsscTestRun r = essc_test_run_essc ("sensitivity", scenario, PARAM_IMITATION,
                                       "--param", "latency.hardware_factor=10..40",
                                       "--trajectories", "2", "--replications", "1",
-                                      "--db", db_path);
+                                      "--progress-every", "0", "--db", db_path);
   g_test_message ("%s%s", r.out, r.err);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "\nworst_p99 (s): "));
-  /* progress on stderr, off a terminal: lines */
-  g_assert_nonnull (strstr (r.err, "essc sensitivity: 11 of 11 points on this process (100%)"));
+  /* progress on stderr, off a terminal: a line after every point, and the last */
+  g_assert_nonnull (strstr (r.err, "essc sensitivity: 1 of 11 points (9%)"));
+  g_assert_nonnull (strstr (r.err, "essc sensitivity: 11 of 11 points (100%)"));
+  g_assert_nonnull (strstr (r.err, "essc sensitivity: done: 11 points in "));
   essc_test_run_clear (&r);
   sqlite3 *db = db_open (db_path);
   g_assert_cmpfloat (db_double (db, "SELECT count(*) FROM sensitivity_output WHERE name = "
@@ -470,7 +472,7 @@ test_report (void)
     }
   sqlite3_finalize (st);
   sqlite3_close (db);
-  g_assert_cmpuint (rows, ==, 6 * 3);
+  g_assert_cmpuint (rows, ==, 12 * 3);  /* 12 outputs, 3 parameters */
   /* the ranks are in page order */
   const GPtrArray *keys = page_tables_keys (page, "sensitivity-share-2020");
   g_assert_cmpuint (keys->len, ==, 3);
