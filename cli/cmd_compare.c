@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "reports/compare.h"
 
+#include "base/text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,13 +31,22 @@ row_decimals (const ReportCompareRow *r)
   return g_str_has_prefix (r->quantity, "met:") ? 2 : 1;
 }
 
-/* "[lo, hi]" with decimals, or "-" when there is no interval. */
+/* v with decimals, digits grouped, a sign when signed. */
+static char *
+grouped (double v, int decimals, gboolean sign)
+{
+  g_autofree char *g = base_text_group_double (v, decimals);
+  return sign && v >= 0 && g[0] != '-' ? g_strconcat ("+", g, NULL) : g_steal_pointer (&g);
+}
+
+/* "[lo .. hi]" with decimals, or "-" when there is no interval. */
 static char *
 interval (const BaseStatsDiff *d, int decimals)
 {
   if (isnan (d->lo) || isnan (d->hi))
     return g_strdup ("-");
-  return g_strdup_printf ("[%+.*f, %+.*f]", decimals, d->lo, decimals, d->hi);
+  g_autofree char *lo = grouped (d->lo, decimals, TRUE), *hi = grouped (d->hi, decimals, TRUE);
+  return g_strdup_printf ("[%s .. %s]", lo, hi);
 }
 
 static void
@@ -47,8 +58,9 @@ print_row (const ReportCompareRow *r, gboolean with_where, gboolean paired)
   g_autofree char *pi = interval (&r->paired, k), *ui = interval (&r->unpaired, k);
   printf ("  ");
   essc_cli_print_padded (what, 44);
-  printf ("%15.*f %15.*f %+13.*f  %-26s %s\n", k, r->mean_a, k, r->mean_b, k,
-          r->mean_b - r->mean_a, paired ? pi : "-", ui);
+  g_autofree char *a = grouped (r->mean_a, k, FALSE), *b = grouped (r->mean_b, k, FALSE);
+  g_autofree char *d = grouped (r->mean_b - r->mean_a, k, TRUE);
+  printf ("%15s %15s %13s  %-30s %s\n", a, b, d, paired ? pi : "-", ui);
 }
 
 int
@@ -145,7 +157,7 @@ essc_cmd_compare (int argc, char **argv)
           if (strcmp (r->scope, scopes[s]) != 0)
             continue;
           if (!header)
-            printf ("\n%s:\n  %-44s %15s %15s %13s  %-26s %s\n", titles[s], "outcome", "A", "B",
+            printf ("\n%s:\n  %-44s %15s %15s %13s  %-30s %s\n", titles[s], "outcome", "A", "B",
                     "B - A", pcol, ucol);
           header = TRUE;
           print_row (r, s > 0, c->paired);

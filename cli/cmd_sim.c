@@ -18,6 +18,7 @@
 
 #include "base/file.h"
 #include "base/hex.h"
+#include "base/text.h"
 #include "base/time.h"
 #include "cli/db_guard.h"
 #include "cli/progress.h"
@@ -169,7 +170,7 @@ print_cells (const ModelScenario *sc, const ModelRolloutResult *r)
   printf ("\nholders by age band and area (mean over replications; share of the cell's "
           "residents):\n  %-12s", "");
   for (guint i = 0; i < n; i++)
-    printf ("  %19s", (base_time_format_date (days[i], date), date));
+    printf ("  %20s", (base_time_format_date (days[i], date), date));
   printf ("\n");
   for (guint k = 0; k < r->n_cells; k++)
     {
@@ -184,7 +185,8 @@ print_cells (const ModelScenario *sc, const ModelRolloutResult *r)
       for (guint i = 0; i < n; i++)
         {
           gsize at = (gsize) (days[i] - r->start);
-          printf ("  %12.0f %5.1f%%", h[at], p[at] > 0 ? 100 * h[at] / p[at] : 0.0);
+          g_autofree char *held = base_text_group_double (h[at], 0);
+          printf ("  %13s %5.1f%%", held, p[at] > 0 ? 100 * h[at] / p[at] : 0.0);
         }
       printf ("\n");
     }
@@ -200,16 +202,16 @@ print_verdicts (const ModelScenario *sc, const ModelRolloutResult *r)
   printf ("targets: verdicts over %u replication%s (met: probability >= %.1f, not met: <= %.1f, "
           "at risk: between)\n", r->n_reps, r->n_reps == 1 ? "" : "s", MODEL_VERDICT_MET_FROM,
           MODEL_VERDICT_NOT_MET_TO);
-  printf ("  %-48s %-8s %5s  %-26s %s\n", "national target", "verdict", "prob.",
+  printf ("  %-48s %-8s %5s  %-28s %s\n", "national target", "verdict", "prob.",
           "margin [5%, 95%]", "cities meeting it [5%, 95%]");
   for (guint g = 0; g < MODEL_N_GOALS; g++)
     {
       const ModelTargetVerdict *t = model_verdicts_nation (v, g);
       g_autofree char *words = model_goal_describe (v, g);
       g_autofree char *margin = model_goal_is_deadline (g)
-          ? g_strdup_printf ("%+.0f days [%+.0f, %+.0f]", t->margin, t->margin_lo, t->margin_hi)
-          : g_strdup_printf ("%+.1f pp [%+.1f, %+.1f]", t->margin, t->margin_lo, t->margin_hi);
-      printf ("  %-48s %-8s %5.2f  %-26s %.1f of %u [%.0f, %.0f]\n", words,
+          ? g_strdup_printf ("%+.0f days [%+.0f .. %+.0f]", t->margin, t->margin_lo, t->margin_hi)
+          : g_strdup_printf ("%+.1f pp [%+.1f .. %+.1f]", t->margin, t->margin_lo, t->margin_hi);
+      printf ("  %-48s %-8s %5.2f  %-28s %.1f of %u [%.0f .. %.0f]\n", words,
               model_verdict_name (t->verdict), t->probability, margin, t->cities_meeting,
               t->n_cities, t->cities_lo, t->cities_hi);
     }
@@ -249,8 +251,10 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
   sim_series_set_summarise (r->national, MODEL_SERIES_CARDHOLDERS, 0, 0.05, 0.95, cards, NULL,
                             NULL);
   sim_series_set_summarise (r->national, MODEL_SERIES_HOLDERS, 0, 0.05, 0.95, mean, lo, hi);
-  printf ("%u cities, %u channels in the catalogue, %.0f cardholders at start, %.0f at end\n",
-          r->n_cities, r->n_channels, cards[0], cards[nd - 1]);
+  g_autofree char *cards_start = base_text_group_double (cards[0], 0);
+  g_autofree char *cards_end = base_text_group_double (cards[nd - 1], 0);
+  printf ("%u cities, %u channels in the catalogue, %s cardholders at start, %s at end\n",
+          r->n_cities, r->n_channels, cards_start, cards_end);
   if (scenario_end != sc->end)
     {
       char a[BASE_TIME_DATE_SIZE], b[BASE_TIME_DATE_SIZE];
@@ -269,13 +273,21 @@ print_summary (const ModelScenario *sc, const ModelRolloutResult *r, const char 
       if (i < 0 || i >= nd)
         continue;
       base_time_format_date (dates[t], date);
-      printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%\n", date, mean[i], lo[i], hi[i],
+      g_autofree char *m = base_text_group_double (mean[i], 0);
+      g_autofree char *l = base_text_group_double (lo[i], 0);
+      g_autofree char *u = base_text_group_double (hi[i], 0);
+      printf ("  %s  %13s [%s .. %s]  %5.1f%%\n", date, m, l, u,
               100 * mean[i] / cards[i]);
     }
   base_time_format_date (r->start + nd - 1, date);
   if (r->start + (gint32) nd - 1 != dates[MODEL_TARGET_2020])
-    printf ("  %s  %13.0f [%.0f, %.0f]  %5.1f%%  (end)\n", date, mean[nd - 1], lo[nd - 1],
-            hi[nd - 1], 100 * mean[nd - 1] / cards[nd - 1]);
+    {
+      g_autofree char *m = base_text_group_double (mean[nd - 1], 0);
+      g_autofree char *l = base_text_group_double (lo[nd - 1], 0);
+      g_autofree char *u = base_text_group_double (hi[nd - 1], 0);
+      printf ("  %s  %13s [%s .. %s]  %5.1f%%  (end)\n", date, m, l, u,
+              100 * mean[nd - 1] / cards[nd - 1]);
+    }
   print_cells (sc, r);
   printf ("\n");
 

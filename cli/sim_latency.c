@@ -4,6 +4,8 @@
  */
 #include "cli/sim_latency.h"
 
+#include "base/text.h"
+
 #include "model/rollout/latency.h"
 #include "model/rollout/scenario_csv.h"
 
@@ -44,8 +46,9 @@ print_propagation (const ModelLatencyResult *lat)
       return;
     }
   double p99 = sim_histogram_quantile (h, 0.99);
-  printf ("  %" G_GUINT64_FORMAT " samples: p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s: %s\n",
-          sim_histogram_count (h), sim_histogram_quantile (h, 0.5),
+  g_autofree char *samples = base_text_group_double ((double) sim_histogram_count (h), 0);
+  printf ("  %s samples: p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s: %s\n",
+          samples, sim_histogram_quantile (h, 0.5),
           sim_histogram_quantile (h, 0.95), p99, sim_histogram_max (h),
           p99 <= MODEL_STATUS_PROPAGATION_BOUND ? "held" : "NOT HELD");
 }
@@ -56,7 +59,10 @@ static void
 print_rate (double v)
 {
   if (v >= 1 || v == 0)
-    printf (" %12.1f", v);
+    {
+      g_autofree char *grouped = base_text_group_double (v, 1);
+      printf (" %12s", grouped);
+    }
   else
     printf (" %12.2g", v);
 }

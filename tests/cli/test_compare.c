@@ -138,7 +138,8 @@ line_of (const char *out, const char *label)
   return NULL;
 }
 
-/* Parses "[lo, hi]" after the n-th "[" of line. */
+/* Parses "[lo .. hi]" (digits grouped with commas) after the n-th "[" of
+ * line. */
 static void
 bracket (const char *line, guint n, double *lo, double *hi)
 {
@@ -149,11 +150,23 @@ bracket (const char *line, guint n, double *lo, double *hi)
       g_assert_nonnull (p);
       p++;
     }
-  char *end = NULL;
-  *lo = g_ascii_strtod (p, &end);
-  g_assert_true (end != p && *end == ',');
-  *hi = g_ascii_strtod (end + 1, &end);
-  g_assert_true (*end == ']');
+  g_autofree char *inside = g_strndup (p, strcspn (p, "]"));
+  g_assert_true (p[strlen (inside)] == ']');
+  g_auto (GStrv) ends = g_strsplit (inside, " .. ", 2);
+  g_assert_cmpuint (g_strv_length (ends), ==, 2);
+  double v[2];
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GString) digits = g_string_new (NULL);
+      for (const char *c = ends[i]; *c; c++)
+        if (*c != ',')
+          g_string_append_c (digits, *c);
+      char *end = NULL;
+      v[i] = g_ascii_strtod (digits->str, &end);
+      g_assert_true (end != digits->str && *end == '\0');
+    }
+  *lo = v[0];
+  *hi = v[1];
 }
 
 static void
