@@ -9,6 +9,7 @@
  * per output the parameters ranked, with intervals and the tornado's swing.
  */
 #include "cli/cli.h"
+#include "cli/points.h"
 #include "cli/progress.h"
 #include "cli/db_guard.h"
 #include "model/rollout/rollout.h"
@@ -25,61 +26,11 @@
 
 #define CMD "sensitivity"
 
-/* What every point's run needs. */
-typedef struct {
-  const ModelSens *sens;
-  guint jobs;
-  gboolean no_latency;
-  EsscProgress *progress;  /* points of this process, a point's replications its parts */
-} Points;
-
-/* Point p, run alone on this process's threads: its result as bytes. */
-static GBytes *
-run_point (guint p, gpointer data, GError **error)
+/* Point p's scenario (cli/points.h). */
+static ModelScenario *
+point_scenario (gconstpointer sens, guint p, GError **error)
 {
-  Points *pts = data;
-  g_autoptr (ModelScenario) sc = model_sens_point_scenario (pts->sens, p, error);
-  if (sc == NULL)
-    return NULL;
-  ModelRolloutOptions opt = { .replications = sc->replications, .jobs = pts->jobs,
-                              .no_latency = pts->no_latency,
-                              .progress = pts->progress ? essc_progress_parts_cb : NULL,
-                              .progress_data = pts->progress };
-  g_autoptr (ModelRolloutResult) run = model_rollout_run (sc, &opt, error);
-  if (run == NULL)
-    return NULL;
-  g_autoptr (ModelSweepResult) r = model_sweep_result_new (sc, run, p);
-  return model_sweep_result_serialize (r);
-}
-
-/* After each of this process's points. */
-static void
-progress (guint done, guint mine, guint processes, gpointer data)
-{
-  Points *pts = data;
-  essc_progress_units (pts->progress, done);
-}
-
-/* The points' results from their bytes, in point order (transfer full). */
-static ModelSweepResult **
-unpack (GPtrArray *all, GError **error)
-{
-  ModelSweepResult **res = g_new0 (ModelSweepResult *, all->len);
-  for (guint p = 0; p < all->len; p++)
-    {
-      res[p] = model_sweep_result_deserialize (all->pdata[p], error);
-      if (res[p] == NULL || res[p]->point != p)
-        {
-          if (res[p] != NULL)
-            g_set_error (error, MODEL_SENS_ERROR, MODEL_ROLLOUT_INTERNAL,
-                         "point %u has the result of point %u", p, res[p]->point);
-          for (guint q = 0; q <= p; q++)
-            model_sweep_result_free (res[q]);
-          g_free (res);
-          return NULL;
-        }
-    }
-  return res;
+  return model_sens_point_scenario (sens, p, error);
 }
 
 /* A Sobol index "0.3139" ("-" for none: a constant output). */
@@ -313,16 +264,13 @@ sens_run (int argc, char **argv)
   g_autoptr (EsscProgress) prog = essc_progress_new (CMD, units, (s->n_points + size - 1) / size,
                                                      &popt, lead);
   essc_progress_set_parts (prog, "point", "replications", 0, size);
-  Points pts = { s, (guint) jobs, no_latency, prog };
-  const SimJobs points = { .name = "sensitivity point", .fail_status = ESSC_EXIT_USAGE,
-                           .run = run_point, .progress = progress, .data = &pts };
+  const EsscPoints points = { "sensitivity point", point_scenario, s, (guint) jobs, no_latency,
+                              prog };
   gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (GPtrArray) all = sim_jobs_run (&points, s->n_points, world);
-  essc_progress_finish (prog);
-  if (all == NULL)
+  ModelSweepResult **results = essc_points_run (&points, s->n_points, world, &error);
+  if (results == NULL && error == NULL)
     return ESSC_EXIT_OK;  /* rank 0 analyses, writes and prints */
   double seconds = (g_get_monotonic_time () - t0) / 1e6;
-  ModelSweepResult **results = unpack (all, &error);
   ok = results != NULL && model_sens_analyse (s, results, (guint) bootstrap, level, &error)
        && model_sens_write_db (db, s, &error);
   if (!ok)

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "base/text.h"
 #include "cli/db_guard.h"
+#include "cli/points.h"
 #include "cli/progress.h"
 #include "model/rollout/rollout.h"
 #include "model/rollout/sweep.h"
@@ -21,57 +22,11 @@
 #include <math.h>
 #include <stdio.h>
 
-/* What every point's run needs. */
-typedef struct {
-  const ModelSweep *sweep;
-  guint jobs;
-  gboolean no_latency;
-  EsscProgress *progress;  /* points of this process, a point's replications its parts */
-} Points;
-
-/* Point p, run alone on this process's threads: its result as bytes. */
-static GBytes *
-run_point (guint p, gpointer data, GError **error)
+/* Point p's scenario (cli/points.h). */
+static ModelScenario *
+point_scenario (gconstpointer sweep, guint p, GError **error)
 {
-  Points *pts = data;
-  g_autoptr (ModelScenario) sc = model_sweep_point_scenario (pts->sweep, p, error);
-  if (sc == NULL)
-    return NULL;
-  ModelRolloutOptions opt = { .replications = sc->replications, .jobs = pts->jobs,
-                              .no_latency = pts->no_latency,
-                              .progress = pts->progress ? essc_progress_parts_cb : NULL,
-                              .progress_data = pts->progress };
-  g_autoptr (ModelRolloutResult) run = model_rollout_run (sc, &opt, error);
-  if (run == NULL)
-    return NULL;
-  g_autoptr (ModelSweepResult) r = model_sweep_result_new (sc, run, p);
-  return model_sweep_result_serialize (r);
-}
-
-static void
-progress (guint done, guint mine, guint processes, gpointer data)
-{
-  Points *pts = data;
-  essc_progress_units (pts->progress, done);
-}
-
-/* The points' results from their bytes (in point order). */
-static gboolean
-unpack (GPtrArray *all, ModelSweepResult **results, GError **error)
-{
-  for (guint p = 0; p < all->len; p++)
-    {
-      results[p] = model_sweep_result_deserialize (all->pdata[p], error);
-      if (results[p] == NULL)
-        return FALSE;
-      if (results[p]->point != p)
-        {
-          g_set_error (error, MODEL_SWEEP_ERROR, MODEL_ROLLOUT_INTERNAL,
-                       "point %u has the result of point %u", p, results[p]->point);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  return model_sweep_point_scenario (sweep, p, error);
 }
 
 static void
@@ -224,23 +179,18 @@ sweep_run (int argc, char **argv, gboolean multi)
                                                      (s->n_points + size - 1) / size, &popt,
                                                      sim_comm_rank (world) == 0);
   essc_progress_set_parts (prog, "point", "replications", 0, size);
-  Points pts = { s, (guint) jobs, no_latency, prog };
-  const SimJobs points = { .name = "sweep point", .fail_status = ESSC_EXIT_USAGE,
-                           .run = run_point, .progress = progress, .data = &pts };
-  g_autoptr (GPtrArray) all = sim_jobs_run (&points, s->n_points, world);
-  essc_progress_finish (prog);
-  if (all == NULL)
+  const EsscPoints points = { "sweep point", point_scenario, s, (guint) jobs, no_latency, prog };
+  ModelSweepResult **results = essc_points_run (&points, s->n_points, world, &error);
+  if (results == NULL && error == NULL)
     return ESSC_EXIT_OK;  /* rank 0 writes and prints */
-  g_autofree ModelSweepResult **results = g_new0 (ModelSweepResult *, s->n_points);
-  gboolean ok = unpack (all, results, &error);
+  gboolean ok = results != NULL;
   if (ok && !no_db)
     ok = model_sweep_write_db (db, s, results, &error);
   if (ok)
     essc_db_guard_release (&guard);
   if (ok)
     print_table (s, results, no_db ? NULL : db);
-  for (guint p = 0; p < s->n_points; p++)
-    model_sweep_result_free (results[p]);
+  essc_points_free (results, s->n_points);
   if (!ok)
     {
       fprintf (stderr, "essc sweep: %s\n", error->message);
