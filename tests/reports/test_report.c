@@ -578,7 +578,8 @@ test_verdicts (void)
 {
   if (!fixture_need_run ())
     return;
-  if (g_find_program_in_path ("chromium") == NULL)
+  g_autofree char *found = g_find_program_in_path ("chromium");
+  if (found == NULL)
     {
       g_test_fail_printf ("chromium is not installed: Debian package chromium (packages.txt)");
       return;
