@@ -282,7 +282,8 @@ install: $(if $(INSTALL_BIN),,$(BUILD)/essc)
 	@echo "  INSTALL $(DESTDIR)$(docdir)"
 	$(Q)$(INSTALL) -D -m 644 README.md "$(DESTDIR)$(docdir)/README.md"
 	$(Q)for f in $(DOC_FILES); do \
-	  $(INSTALL) -D -m 644 "$$f" "$(DESTDIR)$(docdir)/$$f" || exit 2; \
+	  if test -x "$$f"; then m=755; else m=644; fi; \
+	  $(INSTALL) -D -m $$m "$$f" "$(DESTDIR)$(docdir)/$$f" || exit 2; \
 	done
 	$(Q)if LC_ALL=C $(MAKE) --no-print-directory -n man 2>&1 | grep -q "No rule to make target .man."; \
 	then echo "  (no man pages: this tree has no make man)"; \

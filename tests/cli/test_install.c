@@ -9,7 +9,10 @@
  * says it takes its data relative to itself; essc selftest (the references
  * and one fault), essc conform against the installed essc impl, essc sim on
  * an installed scenario, essc scenario check of a copy (its data from the
- * installed data directory) and essc report on the run database all work.
+ * installed data directory) and essc report on the run database all work;
+ * the program copied alone to a folder without share/essc beside it takes
+ * the compiled-in root, and where that is missing fails to find the
+ * vectors with exit 2 and a message naming --vectors, which then works.
  * make uninstall then leaves no file under the folder (empty folders
  * outside essc's own may stay).
  */
@@ -183,6 +186,36 @@ test_install (void)
       t.prefix);
   g_assert_nonnull (strstr (r.out, cities));
   essc_test_run_clear (&r);
+
+  /* The program copied alone, with no share/essc beside its folder: it
+   * takes the compiled-in root; where nothing is installed there, a
+   * command reading the vectors fails with exit 2, saying where it looked
+   * and which option names them. */
+  r = run_installed (&t, "mkdir lonely && cp ../usr/local/bin/essc lonely/ && "
+                         "lonely/essc --version | grep '^data: '");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "data: "));
+  g_assert_null (strstr (r.out, t.prefix));
+  gboolean missing = g_str_has_suffix (r.out, " (installed, missing)\n");
+  g_assert_true (missing || g_str_has_suffix (r.out, " (installed)\n"));
+  essc_test_run_clear (&r);
+  if (missing)
+    {
+      r = run_installed (&t, "lonely/essc selftest");
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "essc selftest: vectors: "));
+      g_assert_nonnull (strstr (r.err, "/vectors: no such folder\n"));
+      g_assert_nonnull (strstr (r.err, "--vectors DIR"));
+      essc_test_run_clear (&r);
+      /* ... and works given them. */
+      g_autofree char *given = g_strdup_printf (
+          "lonely/essc selftest --fault %s --vectors %s/share/essc/vectors", fault, t.prefix);
+      r = run_installed (&t, given);
+      g_assert_cmpint (r.status, ==, 0);
+      essc_test_run_clear (&r);
+    }
+  else
+    g_test_message ("the compiled-in data root is installed on this machine: the copy uses it");
 
   /* make uninstall: no file of the install is left. */
   remove_tree (t.work);
