@@ -316,15 +316,18 @@ uninstall-mpi:
 
 # Installs the missing Debian packages of a purpose (packages.txt's sections,
 # tools/deps.sh) when root; otherwise names them.  deps: what building and
-# running need (make, make run); deps-check: that and what the tests need
-# (make check, make bench); deps-package: that of deps and what building the
-# Debian package needs.
+# running need (make, make run, make install); deps-check: that and what the
+# tests need (make check, make bench); deps-package: that of deps and what
+# building the Debian package needs.  SKIP_DEPS=1 skips them all (a package
+# build, where dpkg-buildpackage has checked the Build-Depends and nothing
+# may be installed).
+deps_sh = $(if $(filter 1,$(SKIP_DEPS)),@:,@sh tools/deps.sh $(1))
 deps deps-quiet:
-	@sh tools/deps.sh run
+	$(call deps_sh,run)
 deps-check:
-	@sh tools/deps.sh check
+	$(call deps_sh,check)
 deps-package:
-	@sh tools/deps.sh package
+	$(call deps_sh,package)
 
 # The main job: the national scenario (20 replications on 2 threads: enough
 # for visible 90% bands), the conformance suite against the reference channel
