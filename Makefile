@@ -3,8 +3,12 @@
 # docs/ARCHITECTURE.md explains the layers this file builds.
 #
 #   make            build ./essc
-#   make run        install missing Debian packages (as root), build, run the main job
-#   make check      lint, build and run every test with prove (SANITIZE=1: under ASan+UBSan)
+#   make run        install the missing Debian packages running needs (as root), build,
+#                   run the main job
+#   make check      the same with the packages the tests need; lint, build and run every
+#                   test with prove (SANITIZE=1: under ASan+UBSan)
+#   make install    install essc, its data and documents (PREFIX=/usr/local, DESTDIR=);
+#                   make uninstall removes them; make install-mpi: the MPI build as essc-mpi
 #   make lint       check the include rules between the layers
 #   make golden     rewrite tests/golden/ from the current build (review the diff)
 #   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
@@ -18,10 +22,19 @@
 
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
-# Where the installed data go (base/datadir.h: the data directory searched
-# for a scenario's data files that are not beside it).
-PREFIX     ?= /usr/local
 PKGS       := glib-2.0 gio-2.0 libsodium sqlite3 json-glib-1.0 libsoup-3.0
+
+# Where `make install` puts things (GNU names; DESTDIR is prepended to each,
+# not compiled in).  The data root $(datadir)/essc is compiled in: the
+# program looks there for its scenarios and vectors when it runs neither
+# from its build tree nor beside a ../share/essc (base/datadir.h).
+PREFIX     ?= /usr/local
+prefix     ?= $(PREFIX)
+bindir     ?= $(prefix)/bin
+datadir    ?= $(prefix)/share
+docdir     ?= $(datadir)/doc/essc
+mandir     ?= $(datadir)/man
+bashcompdir ?= $(datadir)/bash-completion/completions
 
 ifeq ($(FUZZ),1)                      # clang with libFuzzer's coverage, ASan and UBSan
   BUILD    := build-fuzz
@@ -43,11 +56,15 @@ ifeq ($(MPI),1)                       # the simulator over Open MPI
   MPIFLAGS := -DESSC_MPI
 endif
 
+comma := ,
+empty :=
+space := $(empty) $(empty)
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla -Wpointer-arith $(if $(filter 1,$(WERROR)),-Werror)
 override CFLAGS  += -std=gnu11 $(OPT) -g $(WARN) $(SANFLAGS) -I. -I$(BUILD)/gen $(MPIFLAGS) \
                     -DESSC_VERSION='"$(shell cat VERSION)"' \
-                    -DESSC_DATADIR='"$(PREFIX)/share/essc/scenarios"' \
+                    -DESSC_DATAROOT='"$(datadir)/essc"' \
+                    $(if $(SANFLAGS),-DESSC_SANITIZERS='"$(subst $(space),$(comma),$(patsubst -fsanitize=%,%,$(filter -fsanitize=%,$(SANFLAGS))))"') \
                     $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANFLAGS)
 LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
@@ -102,7 +119,7 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish
 USES_registry    := reports conformance std base
 
 DIR_cli          := cli
-MODS_cli         := main db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency points cmd_sweep cmd_sensitivity cmd_calibrate cmd_report cmd_compare cmd_export \
+MODS_cli         := main version db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency points cmd_sweep cmd_sensitivity cmd_calibrate cmd_report cmd_compare cmd_export \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
                     cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
 USES_cli         := registry reports conformance rollout std sim base
@@ -121,8 +138,8 @@ GEN_rollout     := $(BUILD)/gen/borders.o       # the provinces' outlines for th
 
 # ---- build ---------------------------------------------------------------
 
-.PHONY: all deps run check lint golden bench clean mpi-essc mutate mutate-check mutate-env \
-        fuzz fuzz-build
+.PHONY: all deps deps-check deps-package run check lint golden bench clean mpi-essc mutate \
+        mutate-check mutate-env fuzz fuzz-build install install-mpi uninstall uninstall-mpi
 .SECONDARY:
 all: essc
 
@@ -176,7 +193,7 @@ $(BUILD)/tests/%.test: $(BUILD)/tests/$$(dir $$*)test_$$(notdir $$*).o \
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-check: deps lint $(BUILD)/essc $(TEST_BINS) mpi-essc fuzz-build
+check: deps-check lint $(BUILD)/essc $(TEST_BINS) mpi-essc fuzz-build
 	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) ESSC_MPI_BIN=$(CURDIR)/build-mpi/essc \
 	  ESSC_FUZZ_DIR=$(CURDIR)/build-fuzz/fuzz \
 	  $(if $(SANFLAGS),ESSC_SANITIZE=1) prove --exec '' $(if $(CI),,-j2) $(TEST_BINS)
@@ -184,7 +201,7 @@ check: deps lint $(BUILD)/essc $(TEST_BINS) mpi-essc fuzz-build
 
 # The MPI tests run the MPI build (without sanitizers: Open MPI's own
 # allocations are not ours to check) under mpirun.
-mpi-essc: deps
+mpi-essc: deps-check
 	@$(MAKE) --no-print-directory MPI=1 SANITIZE= build-mpi/essc
 
 # ---- coverage-guided fuzzing (docs/PARSER-FUZZING.md) ----------------------
@@ -202,7 +219,7 @@ FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz/%)
 FUZZ_LAYERS  := registry reports conformance rollout std sim base
 FUZZ_ONLY    ?= $(FUZZ_NAMES)
 
-fuzz-build: deps
+fuzz-build: deps-check
 	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= MPI= $(FUZZ_BINS)
 
 fuzz: fuzz-build
@@ -222,11 +239,95 @@ golden: $(BUILD)/essc $(BUILD)/tests/cli/golden.test
 	  $(BUILD)/tests/cli/golden.test
 	@git status --short tests/golden
 
+# ---- install ---------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=DIR] puts the program in
+# $(bindir), its data (the vectors, the scenarios with their data files) in
+# $(datadir)/essc, the documents (README.md, docs/, examples/) in $(docdir),
+# the man pages of make man (build/man/*.1) in $(mandir)/man1 and the bash
+# completion (tools/completion/essc) in $(bashcompdir), each when there.
+# INSTALL_BIN=FILE installs that already built program instead of building
+# $(BUILD)/essc (make check's tests/cli/test_install.c does).  make uninstall
+# removes exactly those files, and the essc folders it made when empty.
+# make install-mpi / uninstall-mpi: the MPI build as $(bindir)/essc-mpi
+# (INSTALL_MPI_BIN=FILE as INSTALL_BIN; the build needs Open MPI).
+
+INSTALL         ?= install
+INSTALL_BIN     ?=
+INSTALL_MPI_BIN ?=
+install_bin     := $(or $(INSTALL_BIN),$(BUILD)/essc)
+install_mpi_bin := $(or $(INSTALL_MPI_BIN),build-mpi/essc)
+essc_datadir    := $(datadir)/essc
+DATA_VECTORS    := $(sort $(wildcard conformance/vectors/*.json))
+DATA_SCENARIOS  := $(sort $(wildcard scenarios/*.ini scenarios/*.sweep scenarios/README.md \
+                                     scenarios/data/*))
+DOC_FILES       := $(sort $(wildcard docs/*.md docs/*.json docs/*/*)) \
+                   $(sort $(wildcard examples/*/*))
+COMPLETION      := tools/completion/essc
+MAN_PAGES_DIR   := build/man
+# Where each installed file goes (what uninstall removes).
+inst_vectors    = $(DATA_VECTORS:conformance/vectors/%=$(DESTDIR)$(essc_datadir)/vectors/%)
+inst_scenarios  = $(DATA_SCENARIOS:%=$(DESTDIR)$(essc_datadir)/%)
+inst_docs       = $(DESTDIR)$(docdir)/README.md $(DOC_FILES:%=$(DESTDIR)$(docdir)/%)
+
+install: $(if $(INSTALL_BIN),,$(BUILD)/essc)
+	@test -x "$(install_bin)" || { echo "make install: no program $(install_bin)" >&2; exit 2; }
+	$(INSTALL) -D -m 755 "$(install_bin)" "$(DESTDIR)$(bindir)/essc"
+	@echo "  INSTALL $(DESTDIR)$(essc_datadir) (vectors, scenarios)"
+	$(Q)for f in $(DATA_VECTORS); do \
+	  $(INSTALL) -D -m 644 "$$f" "$(DESTDIR)$(essc_datadir)/vectors/$${f#conformance/vectors/}" || exit 2; \
+	done
+	$(Q)for f in $(DATA_SCENARIOS); do \
+	  $(INSTALL) -D -m 644 "$$f" "$(DESTDIR)$(essc_datadir)/$$f" || exit 2; \
+	done
+	@echo "  INSTALL $(DESTDIR)$(docdir)"
+	$(Q)$(INSTALL) -D -m 644 README.md "$(DESTDIR)$(docdir)/README.md"
+	$(Q)for f in $(DOC_FILES); do \
+	  if test -x "$$f"; then m=755; else m=644; fi; \
+	  $(INSTALL) -D -m $$m "$$f" "$(DESTDIR)$(docdir)/$$f" || exit 2; \
+	done
+	$(Q)if LC_ALL=C $(MAKE) --no-print-directory -n man 2>&1 | grep -q "No rule to make target .man."; \
+	then echo "  (no man pages: this tree has no make man)"; \
+	else $(MAKE) --no-print-directory man INSTALL_BIN="$(install_bin)" || exit 2; fi
+	$(Q)for f in $(MAN_PAGES_DIR)/*.1; do \
+	  test -f "$$f" || continue; \
+	  $(INSTALL) -D -m 644 "$$f" "$(DESTDIR)$(mandir)/man1/$${f##*/}" || exit 2; \
+	done
+	$(Q)if test -f $(COMPLETION); then \
+	  $(INSTALL) -D -m 644 $(COMPLETION) "$(DESTDIR)$(bashcompdir)/essc"; fi
+
+uninstall:
+	rm -f "$(DESTDIR)$(bindir)/essc"
+	@echo "  RM      $(DESTDIR)$(essc_datadir) $(DESTDIR)$(docdir) (the files installed)"
+	$(Q)rm -f $(foreach f,$(inst_vectors) $(inst_scenarios) $(inst_docs),"$(f)")
+	rm -f "$(DESTDIR)$(mandir)/man1/essc.1" "$(DESTDIR)$(mandir)/man1/essc-"*.1
+	rm -f "$(DESTDIR)$(bashcompdir)/essc"
+	$(Q)for d in "$(DESTDIR)$(essc_datadir)" "$(DESTDIR)$(docdir)"; do \
+	  if test -d "$$d"; then find "$$d" -depth -type d -empty -delete; fi; \
+	done
+
+install-mpi:
+	$(if $(INSTALL_MPI_BIN),,@$(MAKE) --no-print-directory MPI=1 SANITIZE= build-mpi/essc)
+	$(INSTALL) -D -m 755 "$(install_mpi_bin)" "$(DESTDIR)$(bindir)/essc-mpi"
+
+uninstall-mpi:
+	rm -f "$(DESTDIR)$(bindir)/essc-mpi"
+
 # ---- set-up and jobs -----------------------------------------------------
 
-# Installs missing Debian packages (packages.txt) when root; otherwise names them.
+# Installs the missing Debian packages of a purpose (packages.txt's sections,
+# tools/deps.sh) when root; otherwise names them.  deps: what building and
+# running need (make, make run, make install); deps-check: that and what the
+# tests need (make check, make bench); deps-package: that of deps and what
+# building the Debian package needs.  SKIP_DEPS=1 skips them all (a package
+# build, where dpkg-buildpackage has checked the Build-Depends and nothing
+# may be installed).
+deps_sh = $(if $(filter 1,$(SKIP_DEPS)),@:,@sh tools/deps.sh $(1))
 deps deps-quiet:
-	@sh tools/deps.sh
+	$(call deps_sh,run)
+deps-check:
+	$(call deps_sh,check)
+deps-package:
+	$(call deps_sh,package)
 
 # The main job: the national scenario (20 replications on 2 threads: enough
 # for visible 90% bands), the conformance suite against the reference channel
@@ -258,7 +359,7 @@ run: deps essc
 FUZZ_SECONDS     ?= 60
 FUZZ_REF_SECONDS ?= 600
 
-bench: deps essc mpi-essc
+bench: deps-check essc mpi-essc
 	./essc bench
 	sh tools/bench-conform.sh ./essc
 	sh tools/bench-fuzz.sh ./essc $(FUZZ_SECONDS) $(FUZZ_REF_SECONDS)

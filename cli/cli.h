@@ -85,8 +85,26 @@ char *essc_cli_data_dir (const char *command, const char *given);
 /* The help text of --data-dir, the same for every command that loads scenarios. */
 #define ESSC_CLI_DATA_DIR_HELP \
   "look for a scenario's data files that are not beside it in DIR (default: the build " \
-  "tree's scenarios/ when essc runs from its build tree, else the installed " \
-  "PREFIX/share/essc/scenarios)"
+  "tree's scenarios/ when essc runs from its build tree, else BINDIR/../share/essc/scenarios " \
+  "when that exists, else the installed PREFIX/share/essc/scenarios; essc --version shows " \
+  "which)"
+
+/* The help text of --vectors, the same for every command that reads the
+ * conformance suite's vector files. */
+#define ESSC_CLI_VECTORS_HELP \
+  "directory of the vector files (default: the suite's own: the build tree's " \
+  "conformance/vectors when essc runs from its build tree, else " \
+  "BINDIR/../share/essc/vectors when that exists, else the installed " \
+  "PREFIX/share/essc/vectors; essc --version shows which)"
+
+/*
+ * Prints "essc CMD: vectors: message" to stderr for the vector set in dir
+ * that did not load; when none was given (given NULL: dir is the suite's
+ * own), "no such folder" when dir is missing, and a second line saying
+ * where the set was looked for and how to name another (--vectors DIR).
+ */
+void essc_cli_vectors_error (const char *command, const char *given, const char *dir,
+                             const GError *error);
 
 /* Prints a usage error "essc CMD: message" to stderr; returns ESSC_EXIT_USAGE. */
 int essc_cli_usage_error (const char *command, const char *format, ...)

@@ -180,7 +180,7 @@ essc_cmd_conform (int argc, char **argv)
       "end the whole run within S seconds (1..604800; 0, the default: no deadline): tests "
       "not finished by then are \"not run\"", "S" },
     { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors_dir,
-      "directory of the vector files (default: the suite's own)", "DIR" },
+      ESSC_CLI_VECTORS_HELP, "DIR" },
     { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only_args,
       "play only these tests (repeatable, or comma separated); not with --sign or --db",
       "TEST[,TEST...]" },
@@ -207,12 +207,13 @@ essc_cmd_conform (int argc, char **argv)
     return essc_cli_usage_error ("conform", "unexpected argument '%s'", argv[1]);
 
   g_autoptr (GError) error = NULL;
+  g_autofree char *vectors_given = g_strdup (vectors_dir);
   if (vectors_dir == NULL)
     vectors_dir = conf_plan_default_dir ();
   g_autoptr (ConfPlan) plan = conf_plan_load (vectors_dir, &error);
   if (plan == NULL)
     {
-      fprintf (stderr, "essc conform: vectors: %s\n", error->message);
+      essc_cli_vectors_error ("conform", vectors_given, vectors_dir, error);
       return ESSC_EXIT_USAGE;
     }
   if (coverage)

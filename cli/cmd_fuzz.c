@@ -101,7 +101,7 @@ essc_cmd_fuzz (int argc, char **argv)
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_path,
       "what the IUT claims ([profile] role, tier, payment, class)", "FILE" },
     { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors_dir,
-      "the vector files to build sequences from (default: the suite's own)", "DIR" },
+      ESSC_CLI_VECTORS_HELP, "DIR" },
     { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms,
       "deadline of each response (default 5000)", "N" },
     { "ca", 0, 0, G_OPTION_ARG_FILENAME, &ca,
@@ -160,12 +160,13 @@ essc_cmd_fuzz (int argc, char **argv)
     seed = (guint64) g_get_real_time () % G_GUINT64_CONSTANT (1000000000);
 
   g_autoptr (GError) error = NULL;
+  g_autofree char *vectors_given = g_strdup (vectors_dir);
   if (vectors_dir == NULL)
     vectors_dir = conf_plan_default_dir ();
   g_autoptr (ConfPlan) plan = conf_plan_load (vectors_dir, &error);
   if (plan == NULL)
     {
-      fprintf (stderr, "essc fuzz: vectors: %s\n", error->message);
+      essc_cli_vectors_error ("fuzz", vectors_given, vectors_dir, error);
       return ESSC_EXIT_USAGE;
     }
   g_autoptr (ConfProfile) profile = profile_path ? conf_profile_load (profile_path, role, &error)

@@ -259,7 +259,7 @@ cmd_test (int argc, char **argv)
     { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms,
       "deadline of each response (default 5000)", "N" },
     { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors,
-      "directory of the vector files (default: the suite's own)", "DIR" },
+      ESSC_CLI_VECTORS_HELP, "DIR" },
     { "waivers", 0, 0, G_OPTION_ARG_FILENAME, &waivers,
       "the vendor's known failures (TEST reason, one a line): they are waived in the report, "
       "and certify needs the registry to accept each", "FILE" },
@@ -323,7 +323,7 @@ certify_or_renew (int argc, char **argv, gboolean renew)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "also write the certificate and FILE.sig",
       "FILE" },
     { renew ? "vectors" : NULL, 0, 0, G_OPTION_ARG_FILENAME, &vectors,
-      "directory of the current suite's vector files (default: the suite's own)", "DIR" },
+      "the current suite's vector files: " ESSC_CLI_VECTORS_HELP, "DIR" },
     { NULL },
   };
   const char *summary =

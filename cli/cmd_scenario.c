@@ -6,8 +6,8 @@
  * "FILE:LINE: [group] key: what is wrong, what was expected", on stderr;
  * on success one line on stdout with the name, dates and hash, the run's
  * estimated size, and each data file it took with why (beside the
- * scenario, or in the data directory: --data-dir, else the build tree's or
- * the installed scenarios/).  Exit 0 when valid, 2 when invalid, missing or
+ * scenario, or in the data directory: --data-dir, else the build tree's,
+ * the one relative to the program or the installed scenarios/).  Exit 0 when valid, 2 when invalid, missing or
  * unreadable.
  */
 #include "cli/cli.h"
@@ -24,7 +24,9 @@
 static void
 print_data_files (const ModelScenario *s, const char *data_dir, BaseDatadirSource source)
 {
-  printf ("%s: data directory: %s (%s)\n", s->path, data_dir, base_datadir_source_name (source));
+  printf ("%s: data directory: %s (%s)\n", s->path, data_dir,
+          source == BASE_DATADIR_GIVEN ? base_datadir_part_option (BASE_DATA_SCENARIOS)
+                                       : base_datadir_source_name (source));
   for (guint i = 0; i < s->n_data_files; i++)
     {
       const ModelDataFile *f = &s->data_files[i];

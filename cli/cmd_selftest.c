@@ -18,7 +18,7 @@ essc_cmd_selftest (int argc, char **argv)
   gint timeout_ms = 5000;
   const GOptionEntry entries[] = {
     { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors_dir,
-      "directory of the vector files (default: the suite's own)", "DIR" },
+      ESSC_CLI_VECTORS_HELP, "DIR" },
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault, "run only this fault (and the references)",
       "NAME" },
     { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms,
@@ -39,12 +39,13 @@ essc_cmd_selftest (int argc, char **argv)
     return essc_cli_usage_error ("selftest", "--timeout-ms: expected 1..600000");
 
   g_autoptr (GError) error = NULL;
+  g_autofree char *vectors_given = g_strdup (vectors_dir);
   if (vectors_dir == NULL)
     vectors_dir = conf_plan_default_dir ();
   g_autoptr (ConfPlan) plan = conf_plan_load (vectors_dir, &error);
   if (plan == NULL)
     {
-      fprintf (stderr, "essc selftest: vectors: %s\n", error->message);
+      essc_cli_vectors_error ("selftest", vectors_given, vectors_dir, error);
       return ESSC_EXIT_USAGE;
     }
   g_autofree char *self = g_file_read_link ("/proc/self/exe", &error);

@@ -80,11 +80,12 @@ stored_verdict (const char *db_path, const char *command, GError **error)
 /* Runs the conformance suite once per distinct implementation named, or
  * takes its latest verdict from a stored conformance database. */
 static ModelCertVerdict *
-certify_in_the_loop (const ModelScenario *sc, const char *stored, GError **error)
+certify_in_the_loop (const ModelScenario *sc, const char *stored, const char *vectors,
+                     GError **error)
 {
   if (sc->n_impls == 0)
     return NULL;
-  g_autofree char *dir = conf_plan_default_dir ();
+  g_autofree char *dir = vectors ? g_strdup (vectors) : conf_plan_default_dir ();
   g_autoptr (ConfPlan) plan = conf_plan_load (dir, error);
   if (plan == NULL)
     return NULL;
@@ -406,6 +407,7 @@ sim_run (int argc, char **argv, gboolean multi)
   g_autofree char *seed_text = NULL;
   gint64 shuffle = -1;
   g_autofree char *db = NULL, *conformance_db = NULL, *end = NULL, *data_dir_opt = NULL;
+  g_autofree char *vectors = NULL;
   gboolean no_db = FALSE, resume = FALSE, no_latency = FALSE, plan_capacity = FALSE;
   EsscProgressOptions popt = ESSC_PROGRESS_OPTIONS_INIT;
   const GOptionEntry entries[] = {
@@ -438,6 +440,9 @@ sim_run (int argc, char **argv, gboolean multi)
     { "shuffle-cities", 0, 0, G_OPTION_ARG_INT64, &shuffle,
       "process the cities in an order shuffled by this seed (a determinism check)", "N" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_opt, ESSC_CLI_DATA_DIR_HELP, "DIR" },
+    { "vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors,
+      "for the implementations the scenario certifies in the loop ([channels] impl.X): "
+      ESSC_CLI_VECTORS_HELP, "DIR" },
     ESSC_PROGRESS_OPTION_ENTRIES (popt),
     { NULL },
   };
@@ -488,7 +493,7 @@ sim_run (int argc, char **argv, gboolean multi)
   /* Certification in the loop: member 0 runs it, the others take its verdicts. */
   gboolean leader = sim_comm_rank (sim_comm_world ()) == 0;
   g_autofree ModelCertVerdict *certified = leader ? certify_in_the_loop (sc, conformance_db,
-                                                                         &error)
+                                                                         vectors, &error)
                                                   : NULL;
   if (multi)
     {

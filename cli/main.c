@@ -5,6 +5,7 @@
  * usage errors).
  */
 #include "cli/cli.h"
+#include "cli/version.h"
 
 #include "base/datadir.h"
 #include "base/text.h"
@@ -73,7 +74,8 @@ print_help (FILE *out)
            "\n"
            "Options:\n"
            "  -h, --help     show this help; 'essc COMMAND --help' for a command's\n"
-           "  --version      print the version\n"
+           "  --version      print the version, the build's options, the libraries'\n"
+           "                 versions and where essc finds its data (scenarios, vectors)\n"
            "\n"
            "Exit status: 0 success, 1 the checked thing failed, 2 usage or input\n"
            "error, 3 internal error.\n");
@@ -131,6 +133,26 @@ essc_cli_data_dir (const char *command, const char *given)
   return dir;
 }
 
+void
+essc_cli_vectors_error (const char *command, const char *given, const char *dir,
+                        const GError *error)
+{
+  if (given != NULL)
+    {
+      fprintf (stderr, "essc %s: vectors: %s\n", command, error->message);
+      return;
+    }
+  BaseDatadirSource source;
+  g_autofree char *root = base_datadir_root (&source);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    fprintf (stderr, "essc %s: vectors: %s: no such folder\n", command, dir);
+  else
+    fprintf (stderr, "essc %s: vectors: %s\n", command, error->message);
+  fprintf (stderr, "essc %s: the suite's own vectors are looked for in the data root %s (%s); "
+           "--vectors DIR names a folder of vector files ('essc --version' shows where essc "
+           "looks)\n", command, root, base_datadir_source_name (source));
+}
+
 /* A command's status, unless its standard output could not be written (a
  * full disk, a closed pipe, /dev/full): then that is an error of its own,
  * exit 3, for no output is worth less than a wrong one taken as whole. */
@@ -169,7 +191,7 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "version") == 0)
     {
-      printf ("essc %s\n", ESSC_VERSION);
+      essc_cli_print_version ();
       return finish (ESSC_EXIT_OK);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)

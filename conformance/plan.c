@@ -8,6 +8,7 @@
  */
 #include "conformance/plan.h"
 
+#include "base/datadir.h"
 #include "base/file.h"
 #include "base/text.h"
 #include "conformance/json.h"
@@ -444,21 +445,5 @@ conf_plan_for_role (const ConfPlan *plan, const char *role)
 char *
 conf_plan_default_dir (void)
 {
-  const char *env = g_getenv ("ESSC_VECTORS");
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  if (exe != NULL)
-    {
-      g_autofree char *bindir = g_path_get_dirname (exe);
-      /* ./essc at the top, or build/essc one level down. */
-      const char *ups[] = { ".", ".." };
-      for (gsize i = 0; i < G_N_ELEMENTS (ups); i++)
-        {
-          g_autofree char *dir = g_build_filename (bindir, ups[i], "conformance", "vectors", NULL);
-          if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-            return g_canonicalize_filename (dir, NULL);
-        }
-    }
-  return g_strdup ("conformance/vectors");
+  return base_datadir_find_part (BASE_DATA_VECTORS, NULL, NULL, NULL);
 }

@@ -81,9 +81,11 @@ ConfPlan *conf_plan_parse_file (const char *path, const char *text, gsize len, G
 /* The tests of one role.  Returns: (transfer container) ConfTest* of plan. */
 GPtrArray *conf_plan_for_role (const ConfPlan *plan, const char *role);
 
-/* The directory of the suite's vectors when none is given: $ESSC_VECTORS,
- * else conformance/vectors beside the essc executable, else the one under
- * the current directory.  Returns: (transfer full). */
+/* The directory of the suite's vectors when none is given (--vectors):
+ * the vectors part of the data root (base/datadir.h): the build tree's
+ * conformance/vectors when essc runs from its build tree, else
+ * BINDIR/../share/essc/vectors when that data root exists, else the
+ * installed PREFIX/share/essc/vectors.  Returns: (transfer full). */
 char *conf_plan_default_dir (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfPlan, conf_plan_free)

@@ -41,6 +41,22 @@ sim_mpi_available (void)
 #endif
 }
 
+char *
+sim_mpi_library_version (void)
+{
+#ifdef ESSC_MPI
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  int len = 0;
+  if (MPI_Get_library_version (version, &len) != MPI_SUCCESS)
+    return g_strdup ("unknown");
+  version[MIN (len, MPI_MAX_LIBRARY_VERSION_STRING - 1)] = '\0';
+  /* "Open MPI v4.1.4, package: ..., ident: ...": the part before the first comma. */
+  return g_strstrip (g_strndup (version, strcspn (version, ",\n")));
+#else
+  return NULL;
+#endif
+}
+
 gboolean
 sim_mpi_init (int *argc, char ***argv)
 {

@@ -35,6 +35,9 @@ void sim_mpi_quiet_followers (void);
 void sim_mpi_finalize (void);
 /* TRUE when the build has MPI. */
 gboolean sim_mpi_available (void);
+/* The MPI library's name and version ("Open MPI v4.1.4"; callable before
+ * sim_mpi_init), or NULL without MPI.  Returns: (transfer full) */
+char *sim_mpi_library_version (void);
 
 /* Prints "essc (rank R of N): message" on stderr and ends every rank with
  * status (MPI_Abort), or exits with it without MPI. */

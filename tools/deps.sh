@@ -1,13 +1,37 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs the Debian packages listed in packages.txt that are missing.
+# Installs the Debian packages of packages.txt that a purpose needs and are
+# missing: tools/deps.sh [run|check|package] (default run).  run takes the
+# [run] section; check [run] and [check]; package [run] and [package].
 # As root it runs apt-get itself; otherwise it prints the exact command to run.
-# Exits 0 when every package is present afterwards, 2 otherwise.
+# Exits 0 when every package is present afterwards, 2 otherwise (also on an
+# unknown purpose, or a package listed twice or outside a section).
 set -eu
 here=$(dirname "$0")
 list="$here/../packages.txt"
+purpose=${1:-run}
+case "$purpose" in
+  run) sections="run" ;;
+  check) sections="run check" ;;
+  package) sections="run package" ;;
+  *) echo "deps: unknown purpose '$purpose' (expected run, check or package)" >&2; exit 2 ;;
+esac
+
+# The packages of the sections named, after checking the list's shape.
+packages=$(awk -v want=" $sections " '
+  /^[[:space:]]*(#|$)/ { next }
+  /^\[[a-z]+\]$/ { section = substr($0, 2, length($0) - 2); next }
+  {
+    name = $1
+    if (section == "") { printf "deps: %s:%d: %s is in no section\n", FILENAME, NR, name > "/dev/stderr"; bad = 1 }
+    if (name in seen) { printf "deps: %s:%d: %s is listed twice (also in [%s])\n", FILENAME, NR, name, seen[name] > "/dev/stderr"; bad = 1 }
+    seen[name] = section
+    if (index(want, " " section " ")) print name
+  }
+  END { exit bad }' "$list") || exit 2
+
 missing=""
-for p in $(grep -v '^[[:space:]]*#' "$list" | grep -v '^[[:space:]]*$'); do
+for p in $packages; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   case "$status" in
     *"install ok installed"*) ;;
@@ -16,13 +40,13 @@ for p in $(grep -v '^[[:space:]]*#' "$list" | grep -v '^[[:space:]]*$'); do
 done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
-  echo "deps: installing:$missing" >&2
+  echo "deps ($purpose): installing:$missing" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >&2 || { echo "deps: apt-get update failed" >&2; exit 2; }
   # shellcheck disable=SC2086
   apt-get install -y -q --no-install-recommends $missing >&2 || { echo "deps: apt-get install failed" >&2; exit 2; }
   exit 0
 fi
-echo "deps: missing Debian packages. Run as root:" >&2
+echo "deps ($purpose): missing Debian packages. Run as root:" >&2
 echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
 exit 2

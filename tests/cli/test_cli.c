@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,6 +42,46 @@ test_help (void)
   r = essc_test_run_essc ("--version");
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_str_has_prefix (r.out, "essc "));
+  essc_test_run_clear (&r);
+}
+
+/* essc --version: "essc VERSION", then one "key: value" a line, the keys
+ * fixed and in order; run from the build tree, the data are the tree's. */
+static void
+test_version (void)
+{
+  EsscTestRun r = essc_test_run_essc ("--version");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_auto (GStrv) lines = g_strsplit (r.out, "\n", -1);
+  const char *const keys[] = { "mpi", "sanitizers", "compiler", "glib", "libsodium", "sqlite",
+                               "json-glib", "libsoup", "data", "scenarios", "vectors" };
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + G_N_ELEMENTS (keys) + 1);
+  g_assert_true (g_str_has_prefix (lines[0], "essc "));
+  g_assert_cmpstr (lines[0] + 5, ==, ESSC_VERSION);
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s: ", keys[i]);
+      if (!g_str_has_prefix (lines[1 + i], prefix) || strlen (lines[1 + i]) == strlen (prefix))
+        g_error ("line %zu: \"%s\", expected \"%s VALUE\"", i + 2, lines[1 + i], prefix);
+    }
+  g_assert_cmpstr (lines[G_N_ELEMENTS (keys) + 1], ==, "");
+  /* Built with this build's sanitizers (make check SANITIZE=1 sets ESSC_SANITIZE). */
+  g_assert_cmpstr (lines[2], ==, g_getenv ("ESSC_SANITIZE") ? "sanitizers: address,undefined"
+                                                             : "sanitizers: none");
+  /* The libraries it runs with, as pkg-config would find them: digits and dots. */
+  for (gsize i = 4; i <= 8; i++)
+    {
+      const char *v = strchr (lines[i], ' ') + 1;
+      g_assert_true (g_ascii_isdigit (*v));
+    }
+  char *src = realpath (essc_test_srcdir (), NULL);
+  g_assert_nonnull (src);
+  g_autofree char *data = g_strdup_printf ("data: %s (the build tree)", src);
+  g_autofree char *vectors = g_strdup_printf ("vectors: %s/conformance/vectors", src);
+  free (src);
+  g_assert_cmpstr (lines[9], ==, data);
+  g_assert_cmpstr (lines[11], ==, vectors);
   essc_test_run_clear (&r);
 }
 
@@ -831,6 +872,7 @@ main (int argc, char **argv)
 {
   essc_test_init (&argc, &argv);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/usage-errors-exit-2", test_usage_errors);
   g_test_add_func ("/cli/id/check", test_id_check);
   g_test_add_func ("/cli/id/at-strict", test_id_at_strict);

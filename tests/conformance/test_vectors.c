@@ -18,6 +18,7 @@
 #include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The ops of each role (docs/ADAPTER.md section 4). */
@@ -124,9 +125,10 @@ test_deterministic (void)
     }
 }
 
-/* Runs essc with args; returns the exit status, stdout in *out. */
+/* Runs essc with args in the folder cwd (NULL: this one); returns the exit
+ * status, stdout in *out. */
 static int
-run_essc (const char *const *args, char **out)
+run_essc_in (const char *cwd, const char *const *args, char **out)
 {
   const char *bin = g_getenv ("ESSC_BIN");
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -136,11 +138,17 @@ run_essc (const char *const *args, char **out)
   g_ptr_array_add (argv, NULL);
   int status = 0;
   g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
                                NULL, NULL, out, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
   return WEXITSTATUS (status);
+}
+
+static int
+run_essc (const char *const *args, char **out)
+{
+  return run_essc_in (NULL, args, out);
 }
 
 static void
@@ -158,7 +166,7 @@ test_cli_check (void)
   const char *write[] = { "vectors", "--out", dir, NULL };
   g_assert_cmpint (run_essc (write, &out), ==, 0);
   g_clear_pointer (&out, g_free);
-  const char *check[] = { "vectors", "--check", "--dir", dir, NULL };
+  const char *check[] = { "vectors", "--check", "--vectors", dir, NULL };
   g_assert_cmpint (run_essc (check, &out), ==, 0);
   g_clear_pointer (&out, g_free);
 
@@ -185,8 +193,20 @@ test_cli_check (void)
   const char *both[] = { "vectors", "--check", "--out", dir, NULL };
   g_assert_cmpint (run_essc (both, &out), ==, 2);
   g_clear_pointer (&out, g_free);
-  const char *nodir[] = { "vectors", "--check", "--dir", "/nonexistent/essc-vectors", NULL };
+  const char *nodir[] = { "vectors", "--check", "--vectors", "/nonexistent/essc-vectors", NULL };
   g_assert_cmpint (run_essc (nodir, &out), ==, 2);
+  g_clear_pointer (&out, g_free);
+
+  /* Without --vectors, the suite's own set: the build tree's (found from the
+   * program's path, not from the current folder, here the temporary one). */
+  const char *own[] = { "vectors", "--check", NULL };
+  g_assert_cmpint (run_essc_in (dir, own, &out), ==, 0);
+  char *src = realpath (g_getenv ("ESSC_SRCDIR"), NULL);
+  g_assert_nonnull (src);
+  g_autofree char *want = g_strdup_printf ("essc vectors: %s/conformance/vectors is up to date\n",
+                                           src);
+  free (src);
+  g_assert_cmpstr (out, ==, want);
   g_clear_pointer (&out, g_free);
 
   /* clean up */

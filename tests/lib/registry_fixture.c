@@ -74,8 +74,7 @@ run_args (RegFx *f, FixtureRun *r, GPtrArray *args)
 {
   g_ptr_array_insert (args, 0, (gpointer) fx.bin);
   g_ptr_array_add (args, NULL);
-  const char *const env[] = { "ESSC_VECTORS", f->vectors, NULL };
-  fixture_run ((const char *const *) args->pdata, env, 300, r);
+  fixture_run ((const char *const *) args->pdata, NULL, 300, r);
   if (r->timed_out)
     g_error ("essc %s did not finish within 5 minutes", (const char *) args->pdata[1]);
 }
@@ -94,9 +93,19 @@ rfx_reg (RegFx *f, FixtureRun *r, const char *sub, int minutes, ...)
   va_list ap;
   va_start (ap, minutes);
   const char *a;
+  gboolean vectors_given = FALSE;
   while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) a);
+    {
+      vectors_given = vectors_given || strcmp (a, "--vectors") == 0;
+      g_ptr_array_add (args, (gpointer) a);
+    }
   va_end (ap);
+  /* The subcommands that run the suite read the vectors named. */
+  if (!vectors_given && (strcmp (sub, "test") == 0 || strcmp (sub, "renew") == 0))
+    {
+      g_ptr_array_add (args, (gpointer) "--vectors");
+      g_ptr_array_add (args, f->vectors);
+    }
   run_args (f, r, args);
 }
 

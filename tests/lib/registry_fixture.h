@@ -3,8 +3,9 @@
  * The fixture of the registry's tests (tests/registry/): a registry in a
  * temporary directory with the issuer's and a channel's keys (made by essc
  * keygen), `essc registry SUB --db DB --now TIME ...` run as $ESSC_BIN
- * under a deadline (tests/lib/report_fixture.h's fixture_run) with the
- * suite's vectors ($ESSC_SRCDIR/conformance/vectors), the reference channel
+ * under a deadline (tests/lib/report_fixture.h's fixture_run), test and
+ * renew with the suite's vectors (--vectors $ESSC_SRCDIR/conformance/vectors
+ * unless the test names others), the reference channel
  * as the implementation, clean or with a fault, the exit status and a
  * phrase of the output asserted, raw SQL on the file (as an intruder would
  * run it), snapshots of files to prove that nothing was written, and a page
@@ -32,7 +33,8 @@ void rfx_free (RegFx *f);
 /* Unix seconds of 2020-06-01T00:00:00Z plus minutes, as the --now text. */
 char *rfx_at (int minutes);
 
-/* Runs `essc registry SUB --db f->db --now AT ARGS...`. */
+/* Runs `essc registry SUB --db f->db --now AT ARGS...` (test and renew:
+ * with --vectors f->vectors unless ARGS has --vectors). */
 void rfx_reg (RegFx *f, FixtureRun *r, const char *sub, int minutes, ...)
     G_GNUC_NULL_TERMINATED;
 /* Runs `essc ARGS...`. */
