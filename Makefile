@@ -7,6 +7,7 @@
 #   make check      lint, build and run every test with prove (SANITIZE=1: under ASan+UBSan)
 #   make lint       check the include rules between the layers
 #   make golden     rewrite tests/golden/ from the current build (review the diff)
+#   make man        the man pages, build/man/essc.1 and essc-COMMAND.1, from the built essc
 #   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
 #   make mutate     mutation score of the conformance suite (docs/MUTATION.md)
 #   make fuzz       coverage-guided fuzzing of every parser, FUZZ_SECONDS each (docs/PARSER-FUZZING.md)
@@ -122,7 +123,7 @@ GEN_rollout     := $(BUILD)/gen/borders.o       # the provinces' outlines for th
 # ---- build ---------------------------------------------------------------
 
 .PHONY: all deps run check lint golden bench clean mpi-essc mutate mutate-check mutate-env \
-        fuzz fuzz-build
+        fuzz fuzz-build man
 .SECONDARY:
 all: essc
 
@@ -221,6 +222,20 @@ golden: $(BUILD)/essc $(BUILD)/tests/cli/golden.test
 	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) ESSC_GOLDEN_UPDATE=1 \
 	  $(BUILD)/tests/cli/golden.test
 	@git status --short tests/golden
+
+# ---- man pages -------------------------------------------------------------
+# build/man/essc.1 and essc-COMMAND.1 for every command of `essc --help`, made
+# from the program's --help texts and tools/man-pages.txt (each command's
+# files and examples) by tools/gen-man.sh, for the PREFIX essc is installed
+# in (docs/HACKING.md, "Man pages").  MAN_BIN (INSTALL_BIN when given) is the
+# program asked; made every time, as a different PREFIX gives other pages.
+# SOURCE_DATE_EPOCH, when set, dates them (else today).
+
+MAN_BIN ?= $(or $(INSTALL_BIN),$(BUILD)/essc)
+
+man: $(filter $(BUILD)/essc,$(MAN_BIN))
+	@echo "  MAN     build/man ($(MAN_BIN))"
+	$(Q)sh tools/gen-man.sh $(MAN_BIN) build/man $(PREFIX) $(shell cat VERSION)
 
 # ---- set-up and jobs -----------------------------------------------------
 
