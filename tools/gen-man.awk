@@ -12,7 +12,7 @@
 # From a --help text it takes the synopsis (the lines of "Usage:"), the
 # description (up to the first "... Options:" heading), the options (lines
 # starting with "-" after two or more spaces: the option, two spaces, its
-# text) and the exit statuses (from "Exit status:" to the end of its
+# text, which may go on in lines indented deeper) and the exit statuses (from "Exit status:" to the end of its
 # paragraph).  The page: NAME, SYNOPSIS, DESCRIPTION, [COMMANDS |
 # SUBCOMMANDS], OPTIONS, EXIT STATUS, FILES, EXAMPLES, SEE ALSO.  A missing
 # part is an error (exit 2) naming what lacks it.
@@ -153,6 +153,11 @@ state == "options" && /^  +-/ {
   at = index(line, "  ")
   ospec[k, ++nopt[k]] = at ? substr(line, 1, at - 1) : line
   otext[k, nopt[k]] = at ? trim(substr(line, at)) : ""
+  next
+}
+# a line of an option's text that goes on under it, indented deeper
+state == "options" && /^   +[^ -]/ && nopt[k] > 0 {
+  otext[k, nopt[k]] = otext[k, nopt[k]] " " trim($0)
   next
 }
 state == "options" && /^[ \t]*$/ { next }
