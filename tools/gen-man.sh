@@ -38,11 +38,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # A --help text as the C locale prints it, in UTF-8, with GLib's ellipsis
-# in ASCII.
+# in ASCII (or its '?' where C.UTF-8 is missing).
 help () {
   LC_ALL=C.UTF-8 LANGUAGE='' "$essc" "$@" --help > "$tmp/help.raw" \
     || die "'essc $* --help' failed"
-  sed 's/\xe2\x80\xa6/.../g' "$tmp/help.raw"
+  sed 's/\xe2\x80\xa6/.../g; s/\[OPTION?\]/[OPTION...]/g' "$tmp/help.raw"
 }
 
 # The commands of essc --help: the lines under "Commands:", two spaces,
