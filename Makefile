@@ -11,6 +11,7 @@
 #                   make uninstall removes them; make install-mpi: the MPI build as essc-mpi
 #   make lint       check the include rules between the layers
 #   make golden     rewrite tests/golden/ from the current build (review the diff)
+#   make man        the man pages, build/man/essc.1 and essc-COMMAND.1, from the built essc
 #   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
 #   make mutate     mutation score of the conformance suite (docs/MUTATION.md)
 #   make fuzz       coverage-guided fuzzing of every parser, FUZZ_SECONDS each (docs/PARSER-FUZZING.md)
@@ -139,7 +140,7 @@ GEN_rollout     := $(BUILD)/gen/borders.o       # the provinces' outlines for th
 # ---- build ---------------------------------------------------------------
 
 .PHONY: all deps deps-check deps-package run check lint golden bench clean mpi-essc mutate \
-        mutate-check mutate-env fuzz fuzz-build install install-mpi uninstall uninstall-mpi
+        mutate-check mutate-env fuzz fuzz-build install install-mpi uninstall uninstall-mpi man
 .SECONDARY:
 all: essc
 
@@ -238,6 +239,20 @@ golden: $(BUILD)/essc $(BUILD)/tests/cli/golden.test
 	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) ESSC_GOLDEN_UPDATE=1 \
 	  $(BUILD)/tests/cli/golden.test
 	@git status --short tests/golden
+
+# ---- man pages -------------------------------------------------------------
+# build/man/essc.1 and essc-COMMAND.1 for every command of `essc --help`, made
+# from the program's --help texts and tools/man-pages.txt (each command's
+# files and examples) by tools/gen-man.sh, for the PREFIX essc is installed
+# in (docs/HACKING.md, "Man pages").  MAN_BIN (INSTALL_BIN when given) is the
+# program asked; made every time, as a different PREFIX gives other pages.
+# SOURCE_DATE_EPOCH, when set, dates them (else today).
+
+MAN_BIN ?= $(or $(INSTALL_BIN),$(BUILD)/essc)
+
+man: $(filter $(BUILD)/essc,$(MAN_BIN))
+	@echo "  MAN     build/man ($(MAN_BIN))"
+	$(Q)sh tools/gen-man.sh $(MAN_BIN) build/man $(PREFIX) $(shell cat VERSION)
 
 # ---- install ---------------------------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=DIR] puts the program in

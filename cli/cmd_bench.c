@@ -483,7 +483,9 @@ essc_cmd_bench (int argc, char **argv)
                        "Measures the reference implementation's operations on one core:\n"
                        "runs, microseconds per operation, operations per second.\n"
                        "--service-times FILE also writes each request kind's service time for\n"
-                       "the latency model: the sum of the seconds of the operations it costs.",
+                       "the latency model: the sum of the seconds of the operations it costs.\n"
+                       "Exit status: 0 done, 2 usage error or a --service-times file that\n"
+                       "cannot be written, 3 internal error.",
                        entries))
     return ESSC_EXIT_USAGE;
   if (argc > 1)

@@ -134,10 +134,10 @@ cmd_verify (int argc, char **argv)
       "signature over its exact bytes by the key of --pub, its content, a\n"
       "conformant verdict, the time inside its validity, and with --feed that\n"
       "it is not revoked and its channel neither suspended nor terminated.\n"
-      "Exit 0: valid; 1: not valid, the reason on one line (unknown_key,\n"
+      "Exit status: 0 valid; 1 not valid, the reason on one line (unknown_key,\n"
       "bad_signature, not_a_certificate, malformed, not_conformant,\n"
       "not_yet_valid, expired, feed_invalid, revoked, channel_not_live);\n"
-      "2: a file is missing, unreadable or malformed.";
+      "2 a file is missing, unreadable or malformed, or a usage error.";
 
   if (!essc_cli_parse (&argc, &argv, "cert verify", "CERT --pub KEY", summary, entries))
     return ESSC_EXIT_USAGE;
@@ -192,9 +192,10 @@ cmd_check_report (int argc, char **argv)
       "Checks that a signed conformance report (essc conform --sign KEY --report\n"
       "FILE) is authentic: the signature over its exact bytes by the key of --pub\n"
       "and its content.  A report is the record of one run, whatever its verdict:\n"
-      "it is not a certificate (see 'essc cert verify').  Exit 0: authentic and\n"
-      "conformant; 1: not authentic, or authentic but not conformant (the verdict\n"
-      "is printed); 2: a file is missing, unreadable or malformed.";
+      "it is not a certificate (see 'essc cert verify').\n"
+      "Exit status: 0 authentic and conformant; 1 not authentic, or authentic\n"
+      "but not conformant (the verdict is printed); 2 a file is missing,\n"
+      "unreadable or malformed, or a usage error.";
 
   if (!essc_cli_parse (&argc, &argv, "cert check-report", "REPORT --pub KEY", summary, entries))
     return ESSC_EXIT_USAGE;
@@ -239,7 +240,9 @@ cmd_show (int argc, char **argv)
   const char *summary =
       "Prints a certificate or a conformance report in full.  Checks its form, NOT\n"
       "its signature: use 'essc cert verify' (certificates) or 'essc cert\n"
-      "check-report' (reports) for that.  Exit 2 when it is neither, well formed.";
+      "check-report' (reports) for that.\n"
+      "Exit status: 0 shown, 2 a file that is neither, well formed (or is\n"
+      "unreadable), or a usage error.";
 
   if (!essc_cli_parse (&argc, &argv, "cert show", "CERT", summary, NULL))
     return ESSC_EXIT_USAGE;
@@ -326,7 +329,11 @@ essc_cmd_cert (int argc, char **argv)
               "verify: is this certificate (issued by 'essc registry certify') valid now?\n"
               "check-report: is this signed conformance report ('essc conform --sign KEY\n"
               "--report FILE') authentic, and conformant?  show: print either in full.\n"
-              "docs/CERTIFICATE.md describes the documents; 'essc cert verify --help'.\n");
+              "docs/CERTIFICATE.md describes the documents; 'essc cert verify --help'.\n"
+              "\n"
+              "Exit status: 0 valid, authentic and conformant, or shown; 1 not valid,\n"
+              "not authentic or not conformant; 2 a file is missing, unreadable or\n"
+              "malformed, or a usage error.\n");
       return ESSC_EXIT_OK;
     }
   if (argc < 2)

@@ -394,8 +394,9 @@ essc_cmd_demo (int argc, char **argv)
   if (!essc_cli_parse (&argc, &argv, "demo", NULL,
                        "Walks through ESSC-STD's reference implementation: issuance, QR codes,\n"
                        "channel requests, consent, payment before and after unified settlement,\n"
-                       "a lost card, reconciliation and the audit trail. Exit status 1 when a\n"
-                       "step does not behave as the standard says.",
+                       "a lost card, reconciliation and the audit trail.\n"
+                       "Exit status: 0 every step behaved as the standard says, 1 a step did\n"
+                       "not, 2 usage error or a --db file that could not be written.",
                        entries))
     return ESSC_EXIT_USAGE;
   if (argc > 1)

@@ -195,7 +195,9 @@ essc_cmd_keygen (int argc, char **argv)
       "Makes an Ed25519 key pair for signing conformance certificates\n"
       "(essc conform --sign PREFIX.key; essc cert verify CERT --pub PREFIX.pub).\n"
       "Formats: docs/CERTIFICATE.md.  Refuses to overwrite existing files\n"
-      "unless --force.";
+      "unless --force.\n"
+      "Exit status: 0 written, 2 usage error or a file that exists (without\n"
+      "--force) or cannot be written, 3 internal error.";
 
   if (!essc_cli_parse (&argc, &argv, "keygen", "--out PREFIX", summary, entries))
     return ESSC_EXIT_USAGE;

@@ -52,10 +52,13 @@ essc_cmd_vectors (int argc, char **argv)
   };
   if (!essc_cli_parse (&argc, &argv, "vectors",
                        "[--out DIR | --check [--vectors DIR] | --manifest DIR]",
-                       "Generates the conformance vectors deterministically from the "
-                       "reference implementation (fixed keys and clock), or checks that "
-                       "the files on disk are exactly what this program generates.  "
-                       "A run loads only a set whose manifest.json lists every file.",
+                       "Generates the conformance vectors deterministically from the\n"
+                       "reference implementation (fixed keys and clock), or checks that\n"
+                       "the files on disk are exactly what this program generates.  A run\n"
+                       "loads only a set whose manifest.json lists every file.\n"
+                       "Exit status: 0 written or identical, 1 a file differs or is missing\n"
+                       "(each named on stdout), 2 usage or input/output error, 3 a generator\n"
+                       "contradicted by the reference implementation (nothing written).",
                        entries))
     return ESSC_EXIT_USAGE;
   if (argc > 1)
