@@ -10,6 +10,7 @@
 #   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
 #   make mutate     mutation score of the conformance suite (docs/MUTATION.md)
 #   make fuzz       coverage-guided fuzzing of every parser, FUZZ_SECONDS each (docs/PARSER-FUZZING.md)
+#   make deb        the Debian packages essc and essc-mpi in build-deb/, and lintian (debian/README.source)
 #   make clean
 #
 # WERROR=1 turns warnings into errors (CI sets it).  Objects go to build/
