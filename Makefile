@@ -311,7 +311,7 @@ DEB_JOBS ?= 2
 
 deb:
 	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null || \
-	  { echo "make deb: needs dpkg-dev, debhelper and lintian (tools/deps.sh package)" >&2; exit 2; }
+	  { echo "make deb: needs dpkg-dev, debhelper and lintian (as root: apt-get build-dep ./ && apt-get install lintian)" >&2; exit 2; }
 	@git rev-parse --git-dir >/dev/null 2>&1 || \
 	  { echo "make deb: $(CURDIR) is not a git checkout (it exports the tracked files)" >&2; exit 2; }
 	rm -rf build-deb && mkdir -p $(DEB_SRC)
