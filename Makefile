@@ -15,6 +15,7 @@
 #   make bench      build and run the benchmarks (FUZZ_SECONDS=N: the fuzzer's time per fault)
 #   make mutate     mutation score of the conformance suite (docs/MUTATION.md)
 #   make fuzz       coverage-guided fuzzing of every parser, FUZZ_SECONDS each (docs/PARSER-FUZZING.md)
+#   make deb        the Debian packages essc and essc-mpi in build-deb/, and lintian (debian/README.source)
 #   make clean
 #
 # WERROR=1 turns warnings into errors (CI sets it).  Objects go to build/
@@ -140,7 +141,7 @@ GEN_rollout     := $(BUILD)/gen/borders.o       # the provinces' outlines for th
 # ---- build ---------------------------------------------------------------
 
 .PHONY: all deps deps-check deps-package run check lint golden bench clean mpi-essc mutate \
-        mutate-check mutate-env fuzz fuzz-build install install-mpi uninstall uninstall-mpi man
+        mutate-check mutate-env fuzz fuzz-build install install-mpi uninstall uninstall-mpi man deb
 .SECONDARY:
 all: essc
 
@@ -412,7 +413,28 @@ mutate-env:
 	$(info MUTATE_BUILD=$(BUILD))
 	@:
 
+# The Debian packages (debian/, debian/README.source): dpkg-buildpackage in a
+# copy of the tracked files as they are in the working tree (uncommitted
+# changes included, untracked files not) in build-deb/essc-VERSION/, so this
+# tree stays clean; then lintian (an error tag fails).  The .deb files and
+# the .changes are left in build-deb/.  DEB_JOBS (2) parallel jobs;
+# DEB_BUILD_OPTIONS=nocheck skips the quick test, DEB_BUILD_PROFILES=pkg.essc.nompi
+# the essc-mpi package.
+DEB_SRC  := build-deb/essc-$(shell cat VERSION)
+DEB_JOBS ?= 2
+
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null || \
+	  { echo "make deb: needs dpkg-dev, debhelper and lintian (as root: apt-get build-dep ./ && apt-get install lintian)" >&2; exit 2; }
+	@git rev-parse --git-dir >/dev/null 2>&1 || \
+	  { echo "make deb: $(CURDIR) is not a git checkout (it exports the tracked files)" >&2; exit 2; }
+	rm -rf build-deb && mkdir -p $(DEB_SRC)
+	tree=$$(git stash create) && git archive $${tree:-HEAD} | tar -x -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j$(DEB_JOBS)
+	lintian --info --display-info build-deb/essc_*.changes
+
+
 clean:
-	rm -rf build build-san build-mpi build-san-mpi build-fuzz essc
+	rm -rf build build-san build-mpi build-san-mpi build-fuzz build-deb essc
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
