@@ -91,6 +91,8 @@ essc_cmd_compare (int argc, char **argv)
                        "same seed (replication i of each draws from the same random streams, so\n"
                        "the differences B_i - A_i vary less than the runs do), and Welch's\n"
                        "unpaired interval always.  Run both with --replications 10 or more.\n"
+                       "--out draws its figures with gnuplot (ESSC_GNUPLOT names another\n"
+                       "gnuplot program, as for essc report).\n"
                        "Exit status: 0 compared, 2 unreadable database or usage error.",
                        entries))
     return ESSC_EXIT_USAGE;

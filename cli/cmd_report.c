@@ -35,7 +35,8 @@ essc_cmd_report (int argc, char **argv)
                        "essc backtest).\n"
                        "Every figure and number comes from the database. Without gnuplot\n"
                        "(Debian package gnuplot-nox), or with --no-plots, the tables are\n"
-                       "still written.\n"
+                       "still written. The environment variable ESSC_GNUPLOT names another\n"
+                       "gnuplot program to run (default: gnuplot, found in PATH).\n"
                        "Exit status: 0 written, 2 unreadable database, unwritable directory\n"
                        "or usage error.",
                        entries))
