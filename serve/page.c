@@ -350,6 +350,64 @@ serve_table_end (GString *out)
   g_string_append (out, "</tbody></table></div>\n");
 }
 
+/* ---- reading the actions' JSON ---------------------------------------------------- */
+
+static JsonNode *
+member (JsonObject *o, const char *name)
+{
+  return o != NULL ? json_object_get_member (o, name) : NULL;
+}
+
+const char *
+serve_json_str (JsonObject *o, const char *name)
+{
+  JsonNode *n = member (o, name);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+gint64
+serve_json_int (JsonObject *o, const char *name)
+{
+  JsonNode *n = member (o, name);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (n);
+}
+
+gboolean
+serve_json_bool (JsonObject *o, const char *name)
+{
+  JsonNode *n = member (o, name);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    return FALSE;
+  return json_node_get_boolean (n);
+}
+
+JsonObject *
+serve_json_obj (JsonObject *o, const char *name)
+{
+  JsonNode *n = member (o, name);
+  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+JsonArray *
+serve_json_arr (JsonObject *o, const char *name)
+{
+  JsonNode *n = member (o, name);
+  return n != NULL && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+JsonObject *
+serve_json_elem (JsonArray *a, guint i)
+{
+  if (a == NULL || i >= json_array_get_length (a))
+    return NULL;
+  JsonNode *n = json_array_get_element (a, i);
+  return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
 /* ---- words --------------------------------------------------------------------- */
 
 const char *

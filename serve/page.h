@@ -17,6 +17,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -100,6 +101,21 @@ void serve_table_cell_begin (GString *out, const char *col, const char *klass);
 void serve_table_cell_end (GString *out);
 void serve_table_row_end (GString *out);
 void serve_table_end (GString *out);
+
+/* ---- reading the actions' JSON ---------------------------------------------------- */
+
+/* A member of o (o may be NULL): the string, or NULL when missing, null or
+ * not a string. */
+const char *serve_json_str (JsonObject *o, const char *member);
+/* The integer, or 0 when missing, null or not an integer. */
+gint64 serve_json_int (JsonObject *o, const char *member);
+/* The boolean, or FALSE when missing or not a boolean. */
+gboolean serve_json_bool (JsonObject *o, const char *member);
+/* The object / array, or NULL.  (transfer none) */
+JsonObject *serve_json_obj (JsonObject *o, const char *member);
+JsonArray *serve_json_arr (JsonObject *o, const char *member);
+/* Element i of a as an object, or NULL.  (transfer none) */
+JsonObject *serve_json_elem (JsonArray *a, guint i);
 
 /* ---- words --------------------------------------------------------------------- */
 
