@@ -49,6 +49,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <stdio.h>
 
 #include "serve/actions.h"
 
@@ -125,6 +126,12 @@ void serve_req_redirect (ServeReq *req, const char *location);
  * attachment (Content-Disposition). */
 void serve_req_bytes (ServeReq *req, guint status, const char *content_type, GBytes *bytes,
                       const char *filename);
+
+/* Starts a streamed 200 response (serve/sse.c): content_type, chunked, the
+ * message paused; the stream then appends chunks (soup_message_body_append,
+ * soup_server_message_unpause) and ends with soup_message_body_complete.
+ * The access log gets the line now; the stream writes its own at the end. */
+void serve_req_stream (ServeReq *req, const char *content_type);
 
 /* ---- sessions (pages) ------------------------------------------------------------ */
 
