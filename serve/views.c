@@ -323,7 +323,7 @@ runs_table (GString *out, JsonArray *runs)
 
 char *
 serve_view_channel (const ServePageFrame *frame, JsonObject *c, JsonArray *runs,
-                    const char *error)
+                    const char *idem, const char *error)
 {
   GString *out = serve_view_start (frame);
   if (error != NULL)
@@ -362,6 +362,12 @@ serve_view_channel (const ServePageFrame *frame, JsonObject *c, JsonArray *runs,
     {
       g_autofree char *action = g_strdup_printf ("/channels/%s/runs", id);
       serve_form_begin (out, action, "run-form", NULL, frame->csrf);
+      if (idem != NULL)
+        {
+          g_string_append (out, "<input type=\"hidden\" name=\"idem\" value=\"");
+          serve_html_escape (out, idem);
+          g_string_append (out, "\">\n");
+        }
       serve_form_button (out, "run-start", NULL,
                          "\u5f00\u59cb\u6d4b\u8bd5 Start a run against the endpoint");
       serve_form_end (out);

@@ -42,9 +42,10 @@ char *serve_view_channels (const ServePageFrame *frame, JsonArray *channels,
 
 /* A channel: its record, its runs (array of runs, newest first; may be
  * NULL) and the start-run form (#run-start) unless it is terminated, with
- * error (may be NULL). */
+ * error (may be NULL).  idem (may be NULL): the run form's hidden field
+ * `idem`, an idempotency key (a form posted twice starts one run). */
 char *serve_view_channel (const ServePageFrame *frame, JsonObject *channel, JsonArray *runs,
-                          const char *error);
+                          const char *idem, const char *error);
 
 /* A run: state (#run-state), progress (#run-progress, #run-bar), the
  * results table #results (tests: array of tests, may be NULL), the report

@@ -224,10 +224,11 @@ test_channel (void)
                                      "\"total\":40,\"passed\":40,\"report_id\":2,"
                                      "\"finished\":true}]");
   g_autofree char *html = serve_view_channel (&vendor_frame, json_node_get_object (c),
-                                              json_node_get_array (runs), NULL);
+                                              json_node_get_array (runs), "k\"1", NULL);
   check_page (html);
   g_assert_null (strstr (html, "<script>"));
   has_id (html, "run-start");
+  g_assert_nonnull (strstr (html, "<input type=\"hidden\" name=\"idem\" value=\"k&quot;1\">"));
   has_id (html, "channel-certificate");
   g_assert_nonnull (strstr (html, "action=\"/channels/CH000101/runs\""));
   g_assert_nonnull (strstr (html, "<tr data-key=\"8\">"));
@@ -242,7 +243,7 @@ test_channel (void)
   JsonObject *o = json_node_get_object (c);
   json_object_set_string_member (o, "status", "terminated");
   json_object_set_boolean_member (serve_json_obj (o, "certificate"), "revoked", TRUE);
-  g_autofree char *term = serve_view_channel (&vendor_frame, o, NULL, HOSTILE);
+  g_autofree char *term = serve_view_channel (&vendor_frame, o, NULL, NULL, HOSTILE);
   check_page (term);
   g_assert_null (strstr (term, "run-start"));
   has_id (term, "no-runs");
