@@ -49,8 +49,8 @@ serve_html_escapef (GString *out, const char *fmt, ...)
   serve_html_escape (out, text);
 }
 
-void
-serve_html_time (GString *out, gint64 t)
+static void
+format_time (GString *out, gint64 t, const char *format)
 {
   if (t == 0)
     {
@@ -63,8 +63,20 @@ serve_html_time (GString *out, gint64 t)
       g_string_append_printf (out, "%" G_GINT64_FORMAT, t);
       return;
     }
-  g_autofree char *text = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
+  g_autofree char *text = g_date_time_format (dt, format);
   serve_html_escape (out, text);
+}
+
+void
+serve_html_time (GString *out, gint64 t)
+{
+  format_time (out, t, "%Y-%m-%d %H:%M:%S UTC");
+}
+
+void
+serve_html_date (GString *out, gint64 t)
+{
+  format_time (out, t, "%Y-%m-%d");
 }
 
 void

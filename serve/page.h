@@ -30,6 +30,8 @@ void serve_html_escape (GString *out, const char *text);
 void serve_html_escapef (GString *out, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* A time (Unix seconds) as "2024-05-01 08:00:00 UTC"; 0 gives "–". */
 void serve_html_time (GString *out, gint64 t);
+/* The day of a time, "2024-05-01" (UTC); 0 gives "–". */
+void serve_html_date (GString *out, gint64 t);
 
 /* ---- the frame -------------------------------------------------------------- */
 

@@ -79,7 +79,7 @@ serve_view_status (GString *out, const char *status)
 }
 
 void
-serve_view_certificate (GString *out, JsonObject *cert)
+serve_view_certificate (GString *out, JsonObject *cert, gboolean dates)
 {
   if (cert == NULL)
     {
@@ -87,9 +87,10 @@ serve_view_certificate (GString *out, JsonObject *cert)
       return;
     }
   serve_html_escapef (out, "No. %" G_GINT64_FORMAT ", ", serve_json_int (cert, "serial"));
-  serve_html_time (out, serve_json_int (cert, "not_before"));
+  void (*when) (GString *, gint64) = dates ? serve_html_date : serve_html_time;
+  when (out, serve_json_int (cert, "not_before"));
   g_string_append (out, " " DASH " ");
-  serve_html_time (out, serve_json_int (cert, "not_after"));
+  when (out, serve_json_int (cert, "not_after"));
   if (serve_json_bool (cert, "revoked"))
     g_string_append (out, " <strong class=\"v-fail\" data-cert=\"revoked\">"
                           "\u5df2\u540a\u9500 revoked</strong>");
@@ -229,7 +230,7 @@ serve_view_channels (const ServePageFrame *frame, JsonArray *channels,
           serve_view_run_link (out, serve_json_obj (c, "latest_run"));
           serve_table_cell_end (out);
           serve_table_cell_begin (out, "certificate", NULL);
-          serve_view_certificate (out, serve_json_obj (c, "certificate"));
+          serve_view_certificate (out, serve_json_obj (c, "certificate"), TRUE);
           serve_table_cell_end (out);
           serve_table_row_end (out);
         }
@@ -354,7 +355,7 @@ serve_view_channel (const ServePageFrame *frame, JsonObject *c, JsonArray *runs,
   fact (out, NULL, "\u89d2\u8272 Role", serve_json_str (c, "role"));
   fact_time (out, NULL, "\u7533\u8bf7\u65f6\u95f4 Applied", serve_json_int (c, "applied_at"));
   fact_begin (out, "channel-certificate", "\u8bc1\u4e66 Certificate");
-  serve_view_certificate (out, serve_json_obj (c, "certificate"));
+  serve_view_certificate (out, serve_json_obj (c, "certificate"), FALSE);
   g_string_append (out, "</dd>\n</dl>\n");
 
   g_string_append (out, "<h2>\u6d4b\u8bd5 Runs</h2>\n");

@@ -21,9 +21,9 @@ void serve_view_state (GString *out, const char *id, const char *state);
 void serve_view_run_link (GString *out, JsonObject *run);
 /* A channel's status in Chinese and English with data-status. */
 void serve_view_status (GString *out, const char *status);
-/* A channel's certificate object (may be NULL: "–"): serial, validity,
- * revoked or not in force. */
-void serve_view_certificate (GString *out, JsonObject *cert);
+/* A channel's certificate object (may be NULL: "–"): serial, validity
+ * (days only when dates, else times), revoked or not in force. */
+void serve_view_certificate (GString *out, JsonObject *cert, gboolean dates);
 /* A class: its Chinese name and wire name. */
 void serve_view_class (GString *out, const char *klass);
 

@@ -107,7 +107,7 @@ serve_view_staff (const ServePageFrame *frame, JsonArray *channels, const char *
       serve_view_run_link (out, serve_json_obj (c, "latest_run"));
       serve_table_cell_end (out);
       serve_table_cell_begin (out, "certificate", NULL);
-      serve_view_certificate (out, serve_json_obj (c, "certificate"));
+      serve_view_certificate (out, serve_json_obj (c, "certificate"), TRUE);
       serve_table_cell_end (out);
       serve_table_cell_begin (out, "actions", NULL);
       action_forms (out, id, frame->csrf);
