@@ -121,7 +121,7 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish
 USES_registry    := reports conformance std base
 
 DIR_serve        := serve
-MODS_serve       := page static views views_staff
+MODS_serve       := store pool run_json page static views views_staff
 USES_serve       := registry reports conformance std base
 
 DIR_cli          := cli
