@@ -117,7 +117,7 @@ MODS_reports     := report reader gnuplot html html_csv latency latency_plots co
 USES_reports     := base
 
 DIR_registry     := registry
-MODS_registry    := regdb change check lifecycle lifecycle_cert publish
+MODS_registry    := regdb change check lifecycle lifecycle_cert publish token
 USES_registry    := reports conformance std base
 
 DIR_serve        := serve
