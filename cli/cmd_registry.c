@@ -219,7 +219,9 @@ cmd_apply (int argc, char **argv)
       || !need ("apply", klass, "--class") || !need ("apply", pub, "--public-key")
       || !need ("apply", role, "--role") || !need ("apply", impl, "--impl"))
     return ESSC_EXIT_USAGE;
-  RegApplication app = { id, name, klass, tier, parent, pub, role, impl, profile };
+  RegApplication app = { .id = id, .name = name, .klass = klass, .tier = tier, .parent_id = parent,
+                         .public_key_path = pub, .role = role, .impl = impl,
+                         .profile_path = profile };
   g_autoptr (GError) error = NULL;
   if (!reg_apply (&ctx, &app, &error))
     return report_error ("apply", error);

@@ -49,10 +49,13 @@ typedef struct {
   const char *id, *name, *klass;
   int tier;
   const char *parent_id;        /* NULL for tier 1 */
-  const char *public_key_path;  /* the channel's key file (essc keygen's PREFIX.pub) */
+  const char *public_key_path;  /* the channel's key file (essc keygen's PREFIX.pub), or */
+  const char *public_key_text;  /* that file's text (used when public_key_path is NULL) */
   const char *role;             /* "channel", "platform" or "verifier" */
   const char *impl;             /* command line or URL */
   const char *profile_path;     /* NULL: the channel's own (its tier and class) */
+  const char *vendor;           /* NULL: none; else recorded (channel.vendor) with the
+                                   application, in the same transaction */
 } RegApplication;
 
 gboolean reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error);

@@ -72,6 +72,24 @@ typedef struct {
 
 /* ---- small helpers ------------------------------------------------------------ */
 
+/* A source on the thread-default main context (the server's). */
+static guint
+attach (GSource *src, GSourceFunc fn, gpointer data)
+{
+  g_source_set_callback (src, fn, data, NULL);
+  guint id = g_source_attach (src, g_main_context_get_thread_default ());
+  g_source_unref (src);
+  return id;
+}
+
+static void
+source_remove (guint id)
+{
+  GSource *src = g_main_context_find_source_by_id (g_main_context_get_thread_default (), id);
+  if (src != NULL)
+    g_source_destroy (src);
+}
+
 static void
 random_hex (char out[SESSION_ID_LEN + 1])
 {
@@ -108,7 +126,7 @@ state_free (gpointer p)
 {
   MsgState *st = p;
   if (st->watchdog != 0)
-    g_source_remove (st->watchdog);
+    source_remove (st->watchdog);
   g_byte_array_unref (st->body);
   g_free (st);
 }
@@ -274,14 +292,14 @@ reject_too_large (ServeHttp *h, SoupServerMessage *msg, MsgState *st)
   st->rejected = TRUE;
   if (st->watchdog != 0)
     {
-      g_source_remove (st->watchdog);
+      source_remove (st->watchdog);
       st->watchdog = 0;
     }
   soup_server_message_pause (msg);
   Pending *p = g_new0 (Pending, 1);
   p->msg = g_object_ref (msg);
   p->h = h;
-  g_idle_add (reject_now, p);
+  attach (g_idle_source_new (), reject_now, p);
 }
 
 static gboolean
@@ -324,7 +342,7 @@ on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
   st->msg = msg;
   st->body = g_byte_array_new ();
   st->started = g_get_monotonic_time ();
-  st->watchdog = g_timeout_add_seconds (SERVE_READ_TIMEOUT_S, on_watchdog, st);
+  st->watchdog = attach (g_timeout_source_new_seconds (SERVE_READ_TIMEOUT_S), on_watchdog, st);
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, st, state_free);
   GSocket *sock = soup_server_message_get_socket (msg);
   if (sock != NULL)
@@ -337,7 +355,7 @@ on_request_read (SoupServer *server, SoupServerMessage *msg, gpointer data)
   MsgState *st = g_object_get_data (G_OBJECT (msg), STATE_KEY);
   if (st != NULL && st->watchdog != 0)
     {
-      g_source_remove (st->watchdog);
+      source_remove (st->watchdog);
       st->watchdog = 0;
     }
 }
@@ -863,6 +881,11 @@ identify (Ctx *c)
       const char *tok = auth + 7;
       while (*tok == ' ')
         tok++;
+      if (h->actions == NULL)
+        {
+          serve_req_error (req, SOUP_STATUS_UNAUTHORIZED, "no token is accepted here");
+          return FALSE;
+        }
       if (!serve_actions_authenticate (h->actions, tok, &req->caller, &res))
         {
           serve_req_error (req, SOUP_STATUS_UNAUTHORIZED, "%s", res.message);
@@ -881,7 +904,8 @@ identify (Ctx *c)
   c->session = s;
   req->csrf = s->csrf;
   if (s->token_id != NULL
-      && !serve_actions_caller_by_id (h->actions, s->token_id, &req->caller, &res))
+      && (h->actions == NULL
+          || !serve_actions_caller_by_id (h->actions, s->token_id, &req->caller, &res)))
     {
       /* the token was revoked: the session goes on as nobody's */
       g_clear_pointer (&s->token_id, g_free);
