@@ -13,7 +13,8 @@
  * text set with textContent, never as markup); on a "state" event (the run
  * as the API shows it) it updates #run-state, and when the run is finished
  * it closes the stream and reloads the page once to show the
- * server-rendered results.
+ * server-rendered results.  A stream the server refuses or that breaks for
+ * good (the browser does not retry) reloads the page after five seconds.
  */
 #pragma once
 
