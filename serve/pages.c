@@ -172,6 +172,24 @@ post_logout (ServeReq *req, gpointer data)
   serve_req_redirect (req, "/");
 }
 
+/* The public key as a browser sends a textarea: line breaks as CR LF, maybe
+ * blanks around the lines or no line feed after the last.  Returns:
+ * (transfer full) its non-empty lines, each stripped, each ended with a
+ * line feed (what an essc keygen .pub file holds). */
+static char *
+key_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit_set (text, "\r\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (lines[i][0] != '\0')
+        g_string_append_printf (out, "%s\n", lines[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* ---- the vendor's channels -------------------------------------------------------- */
 
 static void
@@ -222,9 +240,10 @@ post_channels (ServeReq *req, gpointer data)
   };
   /* The API's body: members absent stay absent (the action names them). */
   g_autoptr (JsonObject) body = json_object_new ();
+  g_autofree char *pk = values.public_key != NULL ? key_text (values.public_key) : NULL;
   const char *names[] = { "id", "name", "class", "public_key", "endpoint", "parent_id" };
-  const char *vals[] = { values.id, values.name, values.klass, values.public_key,
-                         values.endpoint, values.parent_id };
+  const char *vals[] = { values.id, values.name, values.klass, pk, values.endpoint,
+                         values.parent_id };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     if (vals[i] != NULL)
       json_object_set_string_member (body, names[i], vals[i]);
