@@ -74,6 +74,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ServeRunTest, serve_run_test_free)
 gboolean serve_store_run_is_finished (const ServeRun *r);
 gboolean serve_run_state_is_finished (const char *state);
 
+/* Counts a test's verdict (the results file's word) in one of the three
+ * counts a run shows: passed (pass), failed (fail, not_implemented),
+ * skipped (skip, waived, not_run), as the JUnit file counts them
+ * (docs/RESULTS.md). */
+void serve_store_count_verdict (const char *verdict, guint *passed, guint *failed,
+                                guint *skipped);
+
 /* ---- new, free -------------------------------------------------------------- */
 
 typedef struct _ServeStore ServeStore;
