@@ -18,11 +18,13 @@
 #include "cli/cli.h"
 #include "cli/registry_cli.h"
 
+#include "base/file.h"
 #include "base/hex.h"
 #include "base/proc.h"
 #include "base/text.h"
 #include "base/time.h"
 #include "conformance/json.h"
+#include "conformance/transcript.h"
 #include "registry/change.h"
 #include "registry/check.h"
 #include "registry/lifecycle.h"
@@ -229,17 +231,41 @@ cmd_apply (int argc, char **argv)
 
 /* ---- test ---------------------------------------------------------------------- */
 
-/* Names each failed or unimplemented test as the run goes (stdout). */
+/* What the callbacks of a run share. */
+typedef struct {
+  ConfTranscript *transcript;   /* --transcript, or NULL */
+  gboolean progress;            /* --progress */
+} TestOut;
+
+/* Names each failed or unimplemented test as the run goes (stdout); with
+ * --progress, one line per test instead: progress INDEX TOTAL VERDICT TEST. */
 static void
-print_failure (const ConfTestResult *r, guint index, guint total, gpointer user_data)
+print_result (const ConfTestResult *r, guint index, guint total, gpointer user_data)
 {
+  const TestOut *t = user_data;
+  g_autofree char *name = reg_cli_shown (r->name);
+  if (t->progress)
+    {
+      printf ("progress\t%u\t%u\t%s\t%s\n", index + 1, total, conf_verdict_name (r->verdict),
+              name);
+      fflush (stdout);
+      return;
+    }
   if (r->verdict != CONF_VERDICT_FAIL && r->verdict != CONF_VERDICT_NOT_IMPLEMENTED)
     return;
-  g_autofree char *name = reg_cli_shown (r->name);
   g_autofree char *reason = r->reason ? base_text_printable (r->reason, strlen (r->reason), 200)
                                       : g_strdup ("");
   printf ("  %s %s%s%s\n", r->verdict == CONF_VERDICT_FAIL ? "failed:" : "not implemented:",
           name, *reason ? ": " : "", reason);
+}
+
+/* The transcript learns which test runs. */
+static void
+on_test (const char *name, gpointer user_data)
+{
+  const TestOut *t = user_data;
+  if (t->transcript != NULL)
+    conf_transcript_set_test (t->transcript, name);
 }
 
 static int
@@ -248,6 +274,8 @@ cmd_test (int argc, char **argv)
   g_auto (RegCliCommon) c = { 0 };
   g_autofree char *id = NULL, *key = NULL, *vectors = NULL, *waivers = NULL;
   g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL;
+  g_autofree char *results = NULL, *transcript = NULL;
+  gboolean progress = FALSE;
   gint timeout_ms = 0;
   RegCtx ctx;
   const GOptionEntry entries[] = {
@@ -267,36 +295,69 @@ cmd_test (int argc, char **argv)
       "an https:// implementation: present this client certificate (PEM)", "FILE" },
     { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &client_key,
       "the private key of --client-cert (PEM)", "FILE" },
+    { "results", 0, 0, G_OPTION_ARG_FILENAME, &results,
+      "also write the results as JSON (docs/RESULTS.md), atomically, before the report is "
+      "stored", "FILE" },
+    { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
+      "keep every message exchanged, one JSON object a line (docs/ADAPTER.md section 7)",
+      "FILE" },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
+      "print only, flushed, a line 'progress<TAB>INDEX<TAB>TOTAL<TAB>VERDICT<TAB>TEST' per "
+      "test, then 'report<TAB>ID<TAB>conformant' (or 'not conformant') once the report is "
+      "stored (what essc serve's workers print)", NULL },
     { NULL },
   };
   if (!reg_cli_parse (&argc, &argv, "test", "--db FILE --id ID --key ISSUER.key",
               "Runs the conformance suite against the channel's implementation, with its\n"
               "role and profile, and stores the report signed by the issuer's key, whatever\n"
               "the verdict. Exit 0 conformant, 1 not conformant, 2 when the implementation\n"
-              "cannot start.", entries, &c, &ctx)
+              "cannot start, 3 when a file or the report could not be written.",
+              entries, &c, &ctx)
       || !reg_cli_need ("test", id, "--id") || !reg_cli_need ("test", key, "--key"))
     return ESSC_EXIT_USAGE;
   if (timeout_ms < 0 || timeout_ms > 600000)
     return essc_cli_usage_error ("registry test", "--timeout-ms: expected 1..600000");
   if ((client_cert == NULL) != (client_key == NULL))
     return essc_cli_usage_error ("registry test", "--client-cert and --client-key go together");
-  ConfClientOptions client = { ca, client_cert, client_key, NULL };
-  RegTestOptions o = { id, key, vectors, waivers, timeout_ms, &client, print_failure, NULL };
-  RegTestOutcome out;
   g_autoptr (GError) error = NULL;
+  if (results != NULL && !base_file_output_ok (results, &error))
+    return essc_cli_usage_error ("registry test", "--results: %s", error->message);
+  g_autoptr (ConfTranscript) kept = NULL;
+  if (transcript != NULL && (kept = conf_transcript_open (transcript, &error)) == NULL)
+    return essc_cli_usage_error ("registry test", "--transcript: %s", error->message);
+  TestOut t = { kept, progress };
+  ConfClientOptions client = { ca, client_cert, client_key, kept };
+  RegTestOptions o = {
+    .id = id, .key_path = key, .vectors_dir = vectors, .waivers_path = waivers,
+    .timeout_ms = timeout_ms, .client = &client, .on_result = print_result, .user_data = &t,
+    .on_test = on_test, .results_path = results,
+  };
+  RegTestOutcome out;
   base_proc_end_all_on_signals ();   /* a timeout or Ctrl-C ends the implementation too */
-  if (!reg_test (&ctx, &o, &out, &error))
+  gboolean ok = reg_test (&ctx, &o, &out, &error);
+  g_autoptr (GError) closing = NULL;
+  if (kept != NULL && !conf_transcript_close (g_steal_pointer (&kept), &closing))
+    fprintf (stderr, "essc registry test: --transcript: %s\n", closing->message);
+  if (!ok)
     return reg_cli_error ("test", error);
-  g_autofree char *iut = reg_cli_shown (out.iut_name), *ver = reg_cli_shown (out.iut_version);
-  g_autofree char *impl = reg_cli_shown (out.impl);
-  printf ("%s: report %" G_GINT64_FORMAT ": %s %s (%s) as %s: %s; %u passed, %u failed, "
-          "%u not implemented, %u not run, %u skipped, %u waived\n", id, out.report_id, iut, ver,
-          impl, out.role, out.conformant ? "conformant" : "NOT conformant",
-          out.counts[CONF_VERDICT_PASS], out.counts[CONF_VERDICT_FAIL],
-          out.counts[CONF_VERDICT_NOT_IMPLEMENTED], out.counts[CONF_VERDICT_NOT_RUN],
-          out.counts[CONF_VERDICT_SKIP], out.counts[CONF_VERDICT_WAIVED]);
+  if (progress)
+    printf ("report\t%" G_GINT64_FORMAT "\t%s\n", out.report_id,
+            out.conformant ? "conformant" : "not conformant");
+  else
+    {
+      g_autofree char *iut = reg_cli_shown (out.iut_name), *ver = reg_cli_shown (out.iut_version);
+      g_autofree char *impl = reg_cli_shown (out.impl);
+      printf ("%s: report %" G_GINT64_FORMAT ": %s %s (%s) as %s: %s; %u passed, %u failed, "
+              "%u not implemented, %u not run, %u skipped, %u waived\n", id, out.report_id, iut,
+              ver, impl, out.role, out.conformant ? "conformant" : "NOT conformant",
+              out.counts[CONF_VERDICT_PASS], out.counts[CONF_VERDICT_FAIL],
+              out.counts[CONF_VERDICT_NOT_IMPLEMENTED], out.counts[CONF_VERDICT_NOT_RUN],
+              out.counts[CONF_VERDICT_SKIP], out.counts[CONF_VERDICT_WAIVED]);
+    }
   gboolean conformant = out.conformant;
   reg_test_outcome_clear (&out);
+  if (fflush (stdout) != 0 || closing != NULL)
+    return ESSC_EXIT_INTERNAL;
   return conformant ? ESSC_EXIT_OK : ESSC_EXIT_FAILED;
 }
 
