@@ -29,6 +29,7 @@
 #include "registry/check.h"
 #include "registry/lifecycle.h"
 #include "registry/publish.h"
+#include "registry/token.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -621,7 +622,8 @@ show_entry (const ModelAuditEntry *e, gpointer data)
     return TRUE;
   const char *id = json_object_get_string_member_with_default (o, "id", NULL);
   const char *ch = json_object_get_string_member_with_default (o, "channel_id", NULL);
-  if (g_strcmp0 (id, sh->id) != 0 && g_strcmp0 (ch, sh->id) != 0)
+  const char *cv = json_object_get_string_member_with_default (o, "channel", NULL);
+  if (g_strcmp0 (id, sh->id) != 0 && g_strcmp0 (ch, sh->id) != 0 && g_strcmp0 (cv, sh->id) != 0)
     return TRUE;
   g_autofree char *t = reg_cli_utc (e->time), *actor = reg_cli_shown (e->actor);
   g_autofree char *payload = base_text_printable ((const char *) e->payload, e->payload_len, 300);
@@ -649,7 +651,8 @@ cmd_show (int argc, char **argv)
   g_autoptr (RegChannel) ch = db ? reg_db_channel (db, id, &error) : NULL;
   g_autoptr (GPtrArray) reports = ch ? reg_db_reports (db, ch->id, &error) : NULL;
   g_autoptr (GPtrArray) certs = reports ? reg_db_certificates (db, ch->id, &error) : NULL;
-  const ModelAuditLog *log = certs ? reg_db_history (db, &error) : NULL;
+  g_autofree char *vendor = certs ? reg_db_channel_vendor (db, ch->id, &error) : NULL;
+  const ModelAuditLog *log = vendor ? reg_db_history (db, &error) : NULL;
   if (log == NULL)
     return reg_cli_error ("show", error);
   char pk[2 * MODEL_KEY_PAIR_PK_LEN + 1];
@@ -662,6 +665,8 @@ cmd_show (int argc, char **argv)
   printf ("status:    %s since %s\n", ch->status, since);
   printf ("key:       %s\nrole:      %s\nimpl:      %s\nprofile:   %s\napplied:   %s\n", pk,
           ch->role, impl, ch->profile, applied);
+  if (*vendor != '\0')
+    printf ("vendor:    %s\n", vendor);
   if (ch->rectify_seq >= 0)
     printf ("rectification ordered (history entry %" G_GINT64_FORMAT "): needs a conformant "
             "report made after it\n", ch->rectify_seq);
