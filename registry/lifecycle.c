@@ -12,12 +12,14 @@
 #include "registry/lifecycle.h"
 
 #include "base/error.h"
+#include "base/file.h"
 #include "base/hex.h"
 #include "base/text.h"
 #include "base/time.h"
 #include "conformance/cert.h"
 #include "conformance/client.h"
 #include "conformance/json.h"
+#include "conformance/output.h"
 #include "conformance/profile.h"
 #include "conformance/run_report.h"
 #include "conformance/waivers.h"
@@ -453,7 +455,7 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
     .command = c->impl, .role = c->role,
     .timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : CONF_CLIENT_DEFAULT_TIMEOUT_MS,
     .profile = profile, .waivers = waivers, .client = o->client,
-    .on_result = o->on_result, .user_data = o->user_data,
+    .on_result = o->on_result, .user_data = o->user_data, .on_test = o->on_test,
   };
   g_autoptr (ConfRun) run = conf_run (plan, &ro, &e);
   if (run == NULL)
@@ -477,6 +479,16 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
   reg_vectors_hash (plan, vhash);
   reg_priv_hash_hex (bytes, len, bhash);
   gboolean conformant = conf_run_conformant (run);
+  if (o->results_path != NULL)
+    {
+      g_autofree char *results = conf_results_render (run, plan, c->impl, c->role, profile);
+      if (!base_file_write_atomic (o->results_path, results, strlen (results), 0644, TRUE, &e))
+        {
+          fail (error, REG_ERROR_INTERNAL, "--results: %s", e->message);
+          g_error_free (e);
+          return FALSE;
+        }
+    }
 
   /* Store it: the channel again, under the lock. */
   reg_db_close (g_steal_pointer (&db));

@@ -72,6 +72,12 @@ typedef struct {
   void (*on_result) (const ConfTestResult *result, guint index, guint total,
                      gpointer user_data);
   gpointer user_data;
+  /* Called with a test's name before it is played (ConfRunOptions.on_test:
+   * e.g. to label a transcript), with user_data; may be NULL. */
+  void (*on_test) (const char *name, gpointer user_data);
+  /* Where to write the run's results (conf_results_render, docs/RESULTS.md),
+   * atomically and before the report is stored; NULL: nowhere. */
+  const char *results_path;
 } RegTestOptions;
 
 /* What a test gave.  All fields public; reg_test_outcome_clear frees. */
@@ -89,7 +95,8 @@ void reg_test_outcome_clear (RegTestOutcome *o);
  * and profile), signs the report with the issuer's key and stores it; TRUE
  * whatever the verdict (out->conformant says it).  IUT when the
  * implementation cannot start or fails the handshake; REFUSED for a
- * terminated channel.
+ * terminated channel; INTERNAL when options->results_path cannot be
+ * written (then no report is stored).
  */
 gboolean reg_test (const RegCtx *ctx, const RegTestOptions *options, RegTestOutcome *out,
                    GError **error);
