@@ -208,8 +208,8 @@ test_tokens (void)
 
   /* Bad values: nothing written. */
   char *secret_out = NULL;
-  const char *bad_subjects[] = { "", "Alice", "-x", "a b", "a/../b", "abcdefghijklmnopqrstuvwxyz0123456",
-                                 "名字" };
+  const char *bad_subjects[] = { "", "Alice", "-x", "a b", "a/../b",
+                                 "abcdefghijklmnopqrstuvwxyz0123456", "名字" };
   for (guint i = 0; i < G_N_ELEMENTS (bad_subjects); i++)
     {
       g_assert_false (reg_token_issue (&ctx, REG_TOKEN_VENDOR, bad_subjects[i], "", &secret_out,
