@@ -379,18 +379,29 @@ serve_view_channel (const ServePageFrame *frame, JsonObject *c, JsonArray *runs,
 
 /* ---- a run ---------------------------------------------------------------------------- */
 
-/* A test's diagnostic (an object) pretty-printed. */
+/* A test's diagnostic pretty-printed, an object without its null members
+ * (the results file names every member, most of them null). */
 static void
 json_pre (GString *out, JsonNode *node)
 {
-  g_autofree char *pretty = conf_json_to_pretty (node);
+  g_autoptr (JsonNode) shown = json_node_copy (node);
+  if (JSON_NODE_HOLDS_OBJECT (shown))
+    {
+      JsonObject *o = json_node_get_object (shown);
+      g_autoptr (GList) members = json_object_get_members (o);
+      for (GList *m = members; m != NULL; m = m->next)
+        if (JSON_NODE_HOLDS_NULL (json_object_get_member (o, m->data)))
+          json_object_remove_member (o, m->data);
+    }
+  g_autofree char *pretty = conf_json_to_pretty (shown);
   g_string_append (out, "<pre>");
   serve_html_escape (out, pretty);
   g_string_append (out, "</pre>");
 }
 
-/* The transcript (an array of the test's lines: strings or objects), one
- * line each. */
+/* The transcript (an array of the test's lines), one line each: a
+ * transcript record (docs/ADAPTER.md section 7: "dir", "t_ms", "line") as
+ * "DIR  T ms  LINE", a string as it is, anything else as compact JSON. */
 static void
 transcript_pre (GString *out, JsonArray *a)
 {
@@ -398,12 +409,29 @@ transcript_pre (GString *out, JsonArray *a)
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       JsonNode *n = json_array_get_element (a, i);
-      if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      const char *dir = serve_json_str (o, "dir"), *line = serve_json_str (o, "line");
+      if (dir != NULL && line != NULL)
+        {
+          JsonNode *t = json_object_get_member (o, "t_ms");
+          if (t != NULL && JSON_NODE_HOLDS_VALUE (t)
+              && (json_node_get_value_type (t) == G_TYPE_DOUBLE
+                  || json_node_get_value_type (t) == G_TYPE_INT64))
+            {
+              char ms[G_ASCII_DTOSTR_BUF_SIZE];
+              g_ascii_formatd (ms, sizeof ms, "%.1f", json_node_get_double (t));
+              serve_html_escapef (out, "%-5s %9s ms  ", dir, ms);
+            }
+          else
+            serve_html_escapef (out, "%-5s  ", dir);
+          serve_html_escape (out, line);
+        }
+      else if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
         serve_html_escape (out, json_node_get_string (n));
       else
         {
-          g_autofree char *line = conf_json_to_line (n);
-          serve_html_escape (out, line);
+          g_autofree char *text = conf_json_to_line (n);
+          serve_html_escape (out, text);
         }
       g_string_append_c (out, '\n');
     }

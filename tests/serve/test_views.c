@@ -255,8 +255,11 @@ static const char TESTS[] =
   "[{\"idx\":1,\"test\":\"id.valid\",\"verdict\":\"pass\",\"requirement\":\"ID-1\","
   "\"diagnostic\":{},\"transcript\":[{\"dir\":\">\",\"msg\":{\"op\":\"hello\"}}]},"
   "{\"idx\":2,\"test\":\"<img src=x onerror=alert(1)>\",\"verdict\":\"fail\","
-  "\"requirement\":\"QR-2\",\"diagnostic\":{\"expected\":\"</pre><script>\",\"got\":\"" ZH "\"},"
-  "\"transcript\":[\"line </details>\",{\"x\":\"<b>\"}]},"
+  "\"requirement\":\"QR-2\",\"diagnostic\":{\"expected\":\"</pre><script>\",\"got\":\"" ZH "\","
+  "\"reason\":null,\"step\":3},"
+  "\"transcript\":[\"line </details>\",{\"x\":\"<b>\"},{\"test\":\"t\",\"dir\":\"send\","
+  "\"t_ms\":58.612000000000002,\"line\":\"{\\\"op\\\":\\\"<hello>\\\"}\"},"
+  "{\"dir\":\"close\",\"line\":\"\"}]},"
   "{\"idx\":3,\"test\":\"pin.lockout\",\"verdict\":\"not_implemented\"}]";
 
 static void
@@ -307,9 +310,15 @@ test_run (void)
   /* The diagnostic (not the empty one) and the transcripts, each in details. */
   g_assert_cmpuint (count (html, "<details class=\"diagnostic\">"), ==, 1);
   g_assert_cmpuint (count (html, "<details class=\"transcript\">"), ==, 2);
+  g_assert_nonnull (strstr (html, "Transcript (4)"));
   g_assert_nonnull (strstr (html, "&lt;/pre&gt;&lt;script&gt;"));
   g_assert_nonnull (strstr (html, ZH));
   g_assert_nonnull (strstr (html, "line &lt;/details&gt;\n"));
+  /* Transcript records as "DIR  T ms  LINE"; the diagnostic without its nulls. */
+  g_assert_nonnull (strstr (html, "\nsend       58.6 ms  {&quot;op&quot;:&quot;&lt;hello&gt;&quot;}\n"));
+  g_assert_nonnull (strstr (html, "\nclose  \n"));
+  g_assert_nonnull (strstr (html, "&quot;step&quot; : 3"));
+  g_assert_null (strstr (html, "&quot;reason&quot;"));
   g_assert_nonnull (strstr (html, "class=\"verdict v-fail\""));
   g_assert_nonnull (strstr (html, "href=\"/runs/12/report\" download"));
   g_assert_nonnull (strstr (html, "href=\"/runs/12/report.sig\" download"));
