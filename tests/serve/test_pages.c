@@ -33,7 +33,8 @@
 #include <string.h>
 
 typedef struct {
-  char *dir, *db, *key, *pub, *channel_pub;
+  char *dir, *db, *key, *pub, *channel_pub, *log_path;
+  FILE *log;                       /* the access log */
   char *staff, *vendor, *other;    /* token texts */
   ServeStore *store;
   ServeActions *actions;
@@ -98,7 +99,10 @@ fx_setup (Fx *fx)
   fx->http = serve_http_new (fx->actions, &error);
   g_assert_no_error (error);
   serve_pages_register (fx->http, fx->actions);
-  ServeHttpOptions ho = { .listen = "127.0.0.1:0" };
+  fx->log_path = g_build_filename (fx->dir, "access.log", NULL);
+  fx->log = fopen (fx->log_path, "w");
+  g_assert_nonnull (fx->log);
+  ServeHttpOptions ho = { .listen = "127.0.0.1:0", .log = fx->log };
   g_assert_true (serve_http_listen (fx->http, &ho, &fx->url, &error));
   g_assert_no_error (error);
 }
@@ -108,6 +112,7 @@ fx_teardown (Fx *fx)
 {
   serve_http_free (fx->http);
   serve_actions_free (fx->actions);
+  fclose (fx->log);
   serve_store_close (fx->store);
   EsscTestRun r = essc_test_run_sh ("rm -rf '%s'", fx->dir);
   essc_test_run_clear (&r);
@@ -116,6 +121,7 @@ fx_teardown (Fx *fx)
   g_free (fx->key);
   g_free (fx->pub);
   g_free (fx->channel_pub);
+  g_free (fx->log_path);
   g_free (fx->staff);
   g_free (fx->vendor);
   g_free (fx->other);
@@ -579,6 +585,23 @@ test_pages (void)
   g_thread_join (t);
   g_source_remove (watchdog);
   g_main_loop_unref (s.loop);
+  /* Refusals a page answers itself are logged with their reason too. */
+  fflush (fx.log);
+  g_autofree char *log = NULL;
+  g_assert_true (g_file_get_contents (fx.log_path, &log, NULL, NULL));
+  const char *const logged[] = { " POST /login 401 - ", " POST /channels 400 vendor:acme ",
+                                 " POST /staff/channels/CH000101/certify 409 staff:li ",
+                                 " POST /staff/tokens 400 staff:li ", " GET /staff 403 vendor:acme " };
+  for (guint i = 0; i < G_N_ELEMENTS (logged); i++)
+    {
+      const char *line = strstr (log, logged[i]);
+      if (line == NULL)
+        g_error ("the access log has no line with '%s':\n%s", logged[i], log);
+      const char *eol = strchr (line, '\n');
+      const char *ms = g_strstr_len (line, eol ? eol - line : -1, "ms ");
+      if (ms == NULL)
+        g_error ("the access log line with '%s' gives no reason", logged[i]);
+    }
   fx_teardown (&fx);
 }
 
