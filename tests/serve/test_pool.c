@@ -20,8 +20,10 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Reads the options as `essc registry test` gets them. */
 static const char PROLOGUE[] =
@@ -74,9 +76,11 @@ event_clear (gpointer p)
 static void
 fx_set_up (Fx *fx, gconstpointer data)
 {
-  fx->dir = essc_test_make_tmpdir ("essc-serve-pool-XXXXXX");
+  /* a subprocess of test_server_killed works in its parent's folder */
+  const char *parent = g_test_subprocess () ? g_getenv ("ESSC_POOL_TEST_DIR") : NULL;
+  fx->dir = parent != NULL ? g_strdup (parent) : essc_test_make_tmpdir ("essc-serve-pool-XXXXXX");
   fx->state = g_build_filename (fx->dir, "state", NULL);
-  g_assert_cmpint (g_mkdir (fx->state, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (fx->state, 0700), ==, 0);
   g_autofree char *db = g_build_filename (fx->state, "serve.db", NULL);
   g_autoptr (GError) error = NULL;
   fx->store = serve_store_open (db, ESSC_TEST_NOW, NULL, &error);
@@ -625,6 +629,66 @@ test_free (Fx *fx, gconstpointer data)
   assert_dead (p[1], FALSE);
 }
 
+/* The process pid is dead (gone or a zombie) within 10 s. */
+static void
+await_dead (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  for (int i = 0; i < 1000; i++)
+    {
+      g_autofree char *stat = NULL;
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        return;
+      const char *close = strrchr (stat, ')');
+      if (close != NULL && close[2] == 'Z')
+        return;
+      g_usleep (10000);
+    }
+  g_assert_not_reached ();
+}
+
+/* A server killed with SIGKILL takes its workers along (their parent-death
+ * signal), and a restart marks their runs interrupted.  The server is a
+ * subprocess of the test working in the test's folder. */
+static void
+test_server_killed (Fx *fx, gconstpointer data)
+{
+  g_autofree char *pids_path = g_build_filename (fx->dir, "pids", NULL);
+  if (g_test_subprocess ())
+    {
+      fx->bin = g_build_filename (fx->dir, "essc", NULL);
+      fx->o.essc_bin = fx->bin;
+      start_pool (fx);
+      serve_pool_kick (fx->pool);
+      g_assert_cmpuint (serve_pool_running (fx->pool), ==, 1);
+      while (!g_file_test (pids_path, G_FILE_TEST_EXISTS) || fx->events->len < 2)
+        g_main_context_iteration (NULL, TRUE);
+      kill (getpid (), SIGKILL);
+      g_assert_not_reached ();
+    }
+  worker (fx, "echo $$ >> \"$fx/pids\"\nprintf 'progress\\t1\\t2\\tpass\\tchannel/a\\n'\n"
+              "exec sleep 1000\n");
+  gint64 id = queue (fx, "a", "CH000101");
+  g_setenv ("ESSC_POOL_TEST_DIR", fx->dir, TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("ESSC_POOL_TEST_DIR");
+  g_test_trap_assert_failed ();
+  g_autofree char *pid = NULL;
+  g_assert_true (g_file_get_contents (pids_path, &pid, NULL, NULL));
+  await_dead (g_strstrip (pid));
+  /* the restart */
+  g_autofree char *db = g_strdup (serve_store_path (fx->store));
+  serve_store_close (fx->store);
+  guint interrupted = 0;
+  g_autoptr (GError) error = NULL;
+  fx->store = serve_store_open (db, ESSC_TEST_NOW, &interrupted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (interrupted, ==, 1);
+  g_autoptr (ServeRun) r = run_of (fx, id);
+  g_assert_cmpstr (r->state, ==, SERVE_RUN_INTERRUPTED);
+  g_assert_cmpuint (r->done, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -639,5 +703,6 @@ main (int argc, char **argv)
   ADD ("/serve/pool/fair", test_fair);
   ADD ("/serve/pool/limits", test_limits);
   ADD ("/serve/pool/free", test_free);
+  ADD ("/serve/pool/server-killed", test_server_killed);
   return g_test_run ();
 }
