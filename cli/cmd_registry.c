@@ -3,7 +3,8 @@
  * essc registry: the standards body's registry of channels and their
  * certification life cycle (docs/REGISTRY.md): `essc registry SUB --db FILE
  * ...` with SUB one of init, apply, test, certify, renew, rectify, suspend,
- * reinstate, terminate, revoke, list, show, check, publish.  Every
+ * reinstate, terminate, revoke, list, show, check, publish, token (its
+ * subcommands are cli/cmd_registry_token.c).  Every
  * subcommand takes --now (the time recorded; default the clock) and --actor
  * (who is recorded in the history).  This file parses options, calls
  * registry/ and prints; the rules live in registry/lifecycle.c.
@@ -15,25 +16,27 @@
  * implementation that cannot start; 3 a write that failed.
  */
 #include "cli/cli.h"
+#include "cli/registry_cli.h"
 
+#include "base/file.h"
 #include "base/hex.h"
 #include "base/proc.h"
 #include "base/text.h"
 #include "base/time.h"
 #include "conformance/json.h"
+#include "conformance/transcript.h"
 #include "registry/change.h"
 #include "registry/check.h"
 #include "registry/lifecycle.h"
 #include "registry/publish.h"
+#include "registry/token.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* ---- the options every subcommand has ---------------------------------------- */
 
-typedef struct {
-  char *db, *now, *actor;
-} Common;
+typedef RegCliCommon Common;
 
 static void
 common_clear (Common *c)
@@ -157,6 +160,45 @@ shown (const char *s)
   return base_text_printable (s, strlen (s), 200);
 }
 
+/* ---- what cli/cmd_registry_token.c shares (registry_cli.h) ------------------- */
+
+void
+reg_cli_common_clear (RegCliCommon *c)
+{
+  common_clear (c);
+}
+
+gboolean
+reg_cli_parse (int *argc, char ***argv, const char *sub, const char *parameter,
+               const char *summary, const GOptionEntry *entries, RegCliCommon *c, RegCtx *ctx)
+{
+  return parse (argc, argv, sub, parameter, summary, entries, c, ctx);
+}
+
+gboolean
+reg_cli_need (const char *sub, const char *value, const char *option)
+{
+  return need (sub, value, option);
+}
+
+int
+reg_cli_error (const char *sub, const GError *error)
+{
+  return report_error (sub, error);
+}
+
+char *
+reg_cli_utc (gint64 t)
+{
+  return utc (t);
+}
+
+char *
+reg_cli_shown (const char *s)
+{
+  return shown (s);
+}
+
 /* ---- init ------------------------------------------------------------------- */
 
 static int
@@ -219,7 +261,9 @@ cmd_apply (int argc, char **argv)
       || !need ("apply", klass, "--class") || !need ("apply", pub, "--public-key")
       || !need ("apply", role, "--role") || !need ("apply", impl, "--impl"))
     return ESSC_EXIT_USAGE;
-  RegApplication app = { id, name, klass, tier, parent, pub, role, impl, profile };
+  RegApplication app = { .id = id, .name = name, .klass = klass, .tier = tier,
+                         .parent_id = parent, .public_key_path = pub, .role = role,
+                         .impl = impl, .profile_path = profile };
   g_autoptr (GError) error = NULL;
   if (!reg_apply (&ctx, &app, &error))
     return report_error ("apply", error);
@@ -231,17 +275,41 @@ cmd_apply (int argc, char **argv)
 
 /* ---- test ---------------------------------------------------------------------- */
 
-/* Names each failed or unimplemented test as the run goes (stdout). */
+/* What the callbacks of a run share. */
+typedef struct {
+  ConfTranscript *transcript;   /* --transcript, or NULL */
+  gboolean progress;            /* --progress */
+} TestOut;
+
+/* Names each failed or unimplemented test as the run goes (stdout); with
+ * --progress, one line per test instead: progress INDEX TOTAL VERDICT TEST. */
 static void
-print_failure (const ConfTestResult *r, guint index, guint total, gpointer user_data)
+print_result (const ConfTestResult *r, guint index, guint total, gpointer user_data)
 {
+  const TestOut *t = user_data;
+  g_autofree char *name = shown (r->name);
+  if (t->progress)
+    {
+      printf ("progress\t%u\t%u\t%s\t%s\n", index + 1, total, conf_verdict_name (r->verdict),
+              name);
+      fflush (stdout);
+      return;
+    }
   if (r->verdict != CONF_VERDICT_FAIL && r->verdict != CONF_VERDICT_NOT_IMPLEMENTED)
     return;
-  g_autofree char *name = shown (r->name);
   g_autofree char *reason = r->reason ? base_text_printable (r->reason, strlen (r->reason), 200)
                                       : g_strdup ("");
   printf ("  %s %s%s%s\n", r->verdict == CONF_VERDICT_FAIL ? "failed:" : "not implemented:",
           name, *reason ? ": " : "", reason);
+}
+
+/* The transcript learns which test runs. */
+static void
+on_test (const char *name, gpointer user_data)
+{
+  const TestOut *t = user_data;
+  if (t->transcript != NULL)
+    conf_transcript_set_test (t->transcript, name);
 }
 
 static int
@@ -250,6 +318,8 @@ cmd_test (int argc, char **argv)
   g_auto (Common) c = { 0 };
   g_autofree char *id = NULL, *key = NULL, *vectors = NULL, *waivers = NULL;
   g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL;
+  g_autofree char *results = NULL, *transcript = NULL;
+  gboolean progress = FALSE;
   gint timeout_ms = 0;
   RegCtx ctx;
   const GOptionEntry entries[] = {
@@ -269,36 +339,69 @@ cmd_test (int argc, char **argv)
       "an https:// implementation: present this client certificate (PEM)", "FILE" },
     { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &client_key,
       "the private key of --client-cert (PEM)", "FILE" },
+    { "results", 0, 0, G_OPTION_ARG_FILENAME, &results,
+      "also write the results as JSON (docs/RESULTS.md), atomically, before the report is "
+      "stored", "FILE" },
+    { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
+      "keep every message exchanged, one JSON object a line (docs/ADAPTER.md section 7)",
+      "FILE" },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
+      "print only, flushed, a line 'progress<TAB>INDEX<TAB>TOTAL<TAB>VERDICT<TAB>TEST' per "
+      "test, then 'report<TAB>ID<TAB>conformant' (or 'not conformant') once the report is "
+      "stored (what essc serve's workers print)", NULL },
     { NULL },
   };
   if (!parse (&argc, &argv, "test", "--db FILE --id ID --key ISSUER.key",
               "Runs the conformance suite against the channel's implementation, with its\n"
               "role and profile, and stores the report signed by the issuer's key, whatever\n"
               "the verdict. Exit 0 conformant, 1 not conformant, 2 when the implementation\n"
-              "cannot start.", entries, &c, &ctx)
+              "cannot start, 3 when a file or the report could not be written.",
+              entries, &c, &ctx)
       || !need ("test", id, "--id") || !need ("test", key, "--key"))
     return ESSC_EXIT_USAGE;
   if (timeout_ms < 0 || timeout_ms > 600000)
     return essc_cli_usage_error ("registry test", "--timeout-ms: expected 1..600000");
   if ((client_cert == NULL) != (client_key == NULL))
     return essc_cli_usage_error ("registry test", "--client-cert and --client-key go together");
-  ConfClientOptions client = { ca, client_cert, client_key, NULL };
-  RegTestOptions o = { id, key, vectors, waivers, timeout_ms, &client, print_failure, NULL };
-  RegTestOutcome out;
   g_autoptr (GError) error = NULL;
+  if (results != NULL && !base_file_output_ok (results, &error))
+    return essc_cli_usage_error ("registry test", "--results: %s", error->message);
+  g_autoptr (ConfTranscript) kept = NULL;
+  if (transcript != NULL && (kept = conf_transcript_open (transcript, &error)) == NULL)
+    return essc_cli_usage_error ("registry test", "--transcript: %s", error->message);
+  TestOut t = { kept, progress };
+  ConfClientOptions client = { ca, client_cert, client_key, kept };
+  RegTestOptions o = {
+    .id = id, .key_path = key, .vectors_dir = vectors, .waivers_path = waivers,
+    .timeout_ms = timeout_ms, .client = &client, .on_result = print_result, .user_data = &t,
+    .on_test = on_test, .results_path = results,
+  };
+  RegTestOutcome out;
   base_proc_end_all_on_signals ();   /* a timeout or Ctrl-C ends the implementation too */
-  if (!reg_test (&ctx, &o, &out, &error))
+  gboolean ok = reg_test (&ctx, &o, &out, &error);
+  g_autoptr (GError) closing = NULL;
+  if (kept != NULL && !conf_transcript_close (g_steal_pointer (&kept), &closing))
+    fprintf (stderr, "essc registry test: --transcript: %s\n", closing->message);
+  if (!ok)
     return report_error ("test", error);
-  g_autofree char *iut = shown (out.iut_name), *ver = shown (out.iut_version);
-  g_autofree char *impl = shown (out.impl);
-  printf ("%s: report %" G_GINT64_FORMAT ": %s %s (%s) as %s: %s; %u passed, %u failed, "
-          "%u not implemented, %u not run, %u skipped, %u waived\n", id, out.report_id, iut, ver,
-          impl, out.role, out.conformant ? "conformant" : "NOT conformant",
-          out.counts[CONF_VERDICT_PASS], out.counts[CONF_VERDICT_FAIL],
-          out.counts[CONF_VERDICT_NOT_IMPLEMENTED], out.counts[CONF_VERDICT_NOT_RUN],
-          out.counts[CONF_VERDICT_SKIP], out.counts[CONF_VERDICT_WAIVED]);
+  if (progress)
+    printf ("report\t%" G_GINT64_FORMAT "\t%s\n", out.report_id,
+            out.conformant ? "conformant" : "not conformant");
+  else
+    {
+      g_autofree char *iut = shown (out.iut_name), *ver = shown (out.iut_version);
+      g_autofree char *impl = shown (out.impl);
+      printf ("%s: report %" G_GINT64_FORMAT ": %s %s (%s) as %s: %s; %u passed, %u failed, "
+              "%u not implemented, %u not run, %u skipped, %u waived\n", id, out.report_id, iut,
+              ver, impl, out.role, out.conformant ? "conformant" : "NOT conformant",
+              out.counts[CONF_VERDICT_PASS], out.counts[CONF_VERDICT_FAIL],
+              out.counts[CONF_VERDICT_NOT_IMPLEMENTED], out.counts[CONF_VERDICT_NOT_RUN],
+              out.counts[CONF_VERDICT_SKIP], out.counts[CONF_VERDICT_WAIVED]);
+    }
   gboolean conformant = out.conformant;
   reg_test_outcome_clear (&out);
+  if (fflush (stdout) != 0 || closing != NULL)
+    return ESSC_EXIT_INTERNAL;
   return conformant ? ESSC_EXIT_OK : ESSC_EXIT_FAILED;
 }
 
@@ -562,7 +665,8 @@ show_entry (const ModelAuditEntry *e, gpointer data)
     return TRUE;
   const char *id = json_object_get_string_member_with_default (o, "id", NULL);
   const char *ch = json_object_get_string_member_with_default (o, "channel_id", NULL);
-  if (g_strcmp0 (id, sh->id) != 0 && g_strcmp0 (ch, sh->id) != 0)
+  const char *cv = json_object_get_string_member_with_default (o, "channel", NULL);
+  if (g_strcmp0 (id, sh->id) != 0 && g_strcmp0 (ch, sh->id) != 0 && g_strcmp0 (cv, sh->id) != 0)
     return TRUE;
   g_autofree char *t = utc (e->time), *actor = shown (e->actor);
   g_autofree char *payload = base_text_printable ((const char *) e->payload, e->payload_len, 300);
@@ -590,7 +694,8 @@ cmd_show (int argc, char **argv)
   g_autoptr (RegChannel) ch = db ? reg_db_channel (db, id, &error) : NULL;
   g_autoptr (GPtrArray) reports = ch ? reg_db_reports (db, ch->id, &error) : NULL;
   g_autoptr (GPtrArray) certs = reports ? reg_db_certificates (db, ch->id, &error) : NULL;
-  const ModelAuditLog *log = certs ? reg_db_history (db, &error) : NULL;
+  g_autofree char *vendor = certs ? reg_db_channel_vendor (db, ch->id, &error) : NULL;
+  const ModelAuditLog *log = vendor ? reg_db_history (db, &error) : NULL;
   if (log == NULL)
     return report_error ("show", error);
   char pk[2 * MODEL_KEY_PAIR_PK_LEN + 1];
@@ -603,6 +708,8 @@ cmd_show (int argc, char **argv)
   printf ("status:    %s since %s\n", ch->status, since);
   printf ("key:       %s\nrole:      %s\nimpl:      %s\nprofile:   %s\napplied:   %s\n", pk,
           ch->role, impl, ch->profile, applied);
+  if (*vendor != '\0')
+    printf ("vendor:    %s\n", vendor);
   if (ch->rectify_seq >= 0)
     printf ("rectification ordered (history entry %" G_GINT64_FORMAT "): needs a conformant "
             "report made after it\n", ch->rectify_seq);
@@ -751,6 +858,7 @@ static const struct {
   { "show", "show a channel: record, reports, certificates, history", cmd_show },
   { "check", "verify the history chain and that it gives the state tables", cmd_check },
   { "publish", "write the public page and the signed feed", cmd_publish },
+  { "token", "API tokens of essc serve: token issue|revoke|list", reg_cli_token },
 };
 
 static void
