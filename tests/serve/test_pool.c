@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -466,6 +467,46 @@ test_memory (Fx *fx, gconstpointer data)
   g_autoptr (ServeRun) r2 = ended_in_error (fx, id2, "allocated 2147483648");
 }
 
+/* A burst of progress lines: each reaches the subscribers, while the store
+ * is written at most once per 250 ms (plus the last and the finish),
+ * counted by a trigger on the file. */
+static void
+test_throttle (Fx *fx, gconstpointer data)
+{
+  worker (fx, "i=1; while [ $i -le 1000 ]; do\n"
+              "  printf 'progress\\t%d\\t1000\\tpass\\tchannel/%d\\n' $i $i; i=$((i + 1))\n"
+              "done\nexit 2\n");
+  g_autofree char *db = g_strdup (serve_store_path (fx->store));
+  sqlite3 *c = NULL;
+  g_assert_cmpint (sqlite3_open (db, &c), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (c, "CREATE TABLE writes (n INTEGER); INSERT INTO writes VALUES"
+                                 " (0); CREATE TRIGGER count_writes AFTER UPDATE OF done ON run"
+                                 " BEGIN UPDATE writes SET n = n + 1; END", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  start_pool (fx);
+  gint64 id = queue (fx, "v1", "CH000101");
+  gint64 t0 = g_get_monotonic_time ();
+  serve_pool_kick (fx->pool);
+  run_all (fx);
+  gint64 elapsed_ms = (g_get_monotonic_time () - t0) / 1000;
+  g_autoptr (ServeRun) r = ended_in_error (fx, id, "exit 2");
+  g_assert_cmpuint (r->done, ==, 1000);     /* the last progress was written */
+  guint progress = 0;
+  for (guint i = 0; i < fx->events->len; i++)
+    progress += strcmp (g_array_index (fx->events, Event, i).event, "progress") == 0;
+  g_assert_cmpuint (progress, ==, 1000);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (c, "SELECT n FROM writes", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  gint64 writes = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (c);
+  g_test_message ("%" G_GINT64_FORMAT " writes of progress in %" G_GINT64_FORMAT " ms", writes,
+                  elapsed_ms);
+  g_assert_cmpint (writes, >=, 1);
+  g_assert_cmpint (writes, <=, 2 + elapsed_ms / 250 + 1);
+}
+
 /* ---- fairness and limits ------------------------------------------------------------ */
 
 /* The order in which runs started, from the pool's events. */
@@ -700,6 +741,7 @@ main (int argc, char **argv)
   ADD ("/serve/pool/flood", test_flood);
   ADD ("/serve/pool/exits", test_exits);
   ADD ("/serve/pool/memory", test_memory);
+  ADD ("/serve/pool/throttle", test_throttle);
   ADD ("/serve/pool/fair", test_fair);
   ADD ("/serve/pool/limits", test_limits);
   ADD ("/serve/pool/free", test_free);
