@@ -547,6 +547,34 @@ get_text (JsonObject *body, const char *name, gboolean required, gsize max, cons
   return TRUE;
 }
 
+/* A text of several lines (a key file's text): valid UTF-8 of 1..max bytes whose only
+ * control characters are line ends (CR, LF); the registry checks what it says. */
+static gboolean
+get_lines (JsonObject *body, const char *name, gsize max, const char **out, ServeResult *res)
+{
+  *out = NULL;
+  JsonNode *n = json_object_get_member (body, name);
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return fail (res, 400, "member '%s': required", name);
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return fail (res, 400, "member '%s': expected a string", name);
+  const char *v = json_node_get_string (n);
+  gsize len = strlen (v);
+  gboolean ok = len >= 1 && len <= max && g_utf8_validate (v, (gssize) len, NULL);
+  for (gsize i = 0; ok && i < len; i++)
+    {
+      guchar ch = (guchar) v[i];
+      if ((ch < 0x20 && ch != '\n' && ch != '\r') || ch == 0x7f)
+        ok = FALSE;
+    }
+  if (!ok)
+    return fail (res, 400, "member '%s': expected 1..%zu bytes of UTF-8 text whose only "
+                           "control characters are line ends",
+                 name, max);
+  *out = v;
+  return TRUE;
+}
+
 static gboolean
 get_int (JsonObject *body, const char *name, gboolean *present, gint64 *out, ServeResult *res)
 {
@@ -659,7 +687,7 @@ serve_action_register (ServeActions *a, const ServeCaller *c, JsonObject *body,
       || !get_text (body, "class", TRUE, 32, &klass, res)
       || !get_int (body, "tier", &has_tier, &tier, res)
       || !get_text (body, "parent_id", FALSE, 16, &parent, res)
-      || !get_text (body, "public_key", TRUE, 4096, &pk, res)
+      || !get_lines (body, "public_key", 4096, &pk, res)
       || !get_text (body, "endpoint", TRUE, 4 * SERVE_ENDPOINT_MAX, &endpoint, res)
       || !get_text (body, "role", FALSE, 16, &role, res))
     return FALSE;

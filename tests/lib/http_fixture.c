@@ -78,8 +78,8 @@ fx_pki_free (FxPki *p)
 
 /* In the child: a SIGTERM when the test binary dies (a failed assertion
  * aborts it before fx_impl_server_stop), so no server outlives it. */
-static void
-die_with_parent (gpointer data)
+void
+fx_die_with_parent (gpointer data)
 {
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
@@ -109,7 +109,7 @@ fx_impl_server_start (const char *role, const char *const *extra)
   if (g_getenv ("ESSC_SANITIZE") != NULL && extra != NULL
       && g_strv_contains (extra, "--tls-cert"))
     g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, fx_die_with_parent, NULL, NULL);
   s->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 

@@ -94,4 +94,9 @@ guint16 fx_free_port (void);
 /* VmRSS of this process in KiB. */
 gsize fx_rss_kib (void);
 
+/* A GSubprocessLauncher child setup: the child gets SIGTERM when the test
+ * process ends (PR_SET_PDEATHSIG), so that no server outlives a test that
+ * aborts: an orphan would hold the test's output pipes open and hang prove. */
+void fx_die_with_parent (gpointer data);
+
 G_END_DECLS
