@@ -157,11 +157,11 @@ post_login (ServeReq *req, gpointer data)
       res.status = 400;
       res.message = g_strdup ("the form has no field token");
     }
+  const char *why = res.message != NULL ? res.message : "refused";
   ServePageFrame f;
   frame_of (req, "\u767b\u5f55 Log in", &f);
-  g_autofree char *msg = g_strdup_printf ("\u767b\u5f55\u5931\u8d25 Login failed: %s",
-                                          res.message);
-  answer_refused (req, res.status, res.message, serve_view_login (&f, msg));
+  g_autofree char *msg = g_strdup_printf ("\u767b\u5f55\u5931\u8d25 Login failed: %s", why);
+  answer_refused (req, res.status != 0 ? res.status : 401, why, serve_view_login (&f, msg));
   serve_result_clear (&res);
 }
 
