@@ -399,6 +399,7 @@ bench: deps-check essc mpi-essc
 	sh tools/bench-fuzz.sh ./essc $(FUZZ_SECONDS) $(FUZZ_REF_SECONDS)
 	sh tools/bench-sim.sh ./essc
 	sh tools/bench-calibrate.sh ./essc
+	python3 tools/bench-serve.py ./essc
 	sh tools/bench-mpi.sh build-mpi/essc
 	python3 tools/mutate.py -j2 -q --out runs/mutate-all
 
