@@ -117,13 +117,13 @@ MODS_reports     := report reader gnuplot html html_csv latency latency_plots co
 USES_reports     := base
 
 DIR_registry     := registry
-MODS_registry    := regdb change check lifecycle lifecycle_cert publish
+MODS_registry    := regdb change check lifecycle lifecycle_cert publish token
 USES_registry    := reports conformance std base
 
 DIR_cli          := cli
 MODS_cli         := main version db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency points cmd_sweep cmd_sensitivity cmd_calibrate cmd_report cmd_compare cmd_export \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
-                    cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry
+                    cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry cmd_registry_token
 USES_cli         := registry reports conformance rollout std sim base
 
 # What a layer may include: its folder and those of the layers it uses; the

@@ -121,6 +121,11 @@ ModelKeyPair *conf_cert_read_secret_key (const char *path, GError **error);
 /* Reads a public key file; checks the key and that its key id line matches. */
 gboolean conf_cert_read_public_key (const char *path, guint8 pk[MODEL_KEY_PAIR_PK_LEN],
                                     guint8 key_id[MODEL_KEY_ID_LEN], GError **error);
+/* The same checks on a public key file's text (len bytes; NUL bytes refused);
+ * errors name `name` where they would name the file. */
+gboolean conf_cert_parse_public_key (const char *name, const char *text, gsize len,
+                                     guint8 pk[MODEL_KEY_PAIR_PK_LEN],
+                                     guint8 key_id[MODEL_KEY_ID_LEN], GError **error);
 /* Reads a detached signature file. */
 gboolean conf_cert_read_signature (const char *path, guint8 key_id[MODEL_KEY_ID_LEN],
                                    guint8 sig[MODEL_KEY_PAIR_SIG_LEN], GError **error);

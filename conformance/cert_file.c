@@ -181,19 +181,15 @@ conf_cert_read_secret_key (const char *path, GError **error)
   return key;
 }
 
-gboolean
-conf_cert_read_public_key (const char *path, guint8 pk[MODEL_KEY_PAIR_PK_LEN],
-                           guint8 key_id[MODEL_KEY_ID_LEN], GError **error)
+/* The public key file's text (modified: lines cut), path naming it. */
+static gboolean
+parse_public_key (const char *path, char *text, gsize len, guint8 pk[MODEL_KEY_PAIR_PK_LEN],
+                  guint8 key_id[MODEL_KEY_ID_LEN], GError **error)
 {
   static const char *const what[] = { "the header", "the public key", "the key id" };
-  gsize len = 0;
   char *lines[3];
   guint8 stated[MODEL_KEY_ID_LEN];
-
-  g_return_val_if_fail (path != NULL && pk != NULL && key_id != NULL, FALSE);
-  g_autofree char *text = read_bounded (path, KEY_FILE_MAX, &len, NULL, error);
-  if (text == NULL
-      || !split_lines (path, text, len, CONF_CERT_PUBLIC_HEADER, lines, 3, what, error)
+  if (!split_lines (path, text, len, CONF_CERT_PUBLIC_HEADER, lines, 3, what, error)
       || !hex_line (path, 2, lines[1], "the public key", pk, MODEL_KEY_PAIR_PK_LEN, error)
       || !hex_line (path, 3, lines[2], "the key id", stated, sizeof stated, error))
     return FALSE;
@@ -207,6 +203,32 @@ conf_cert_read_public_key (const char *path, guint8 pk[MODEL_KEY_PAIR_PK_LEN],
                         path, hex);
     }
   return TRUE;
+}
+
+gboolean
+conf_cert_read_public_key (const char *path, guint8 pk[MODEL_KEY_PAIR_PK_LEN],
+                           guint8 key_id[MODEL_KEY_ID_LEN], GError **error)
+{
+  gsize len = 0;
+
+  g_return_val_if_fail (path != NULL && pk != NULL && key_id != NULL, FALSE);
+  g_autofree char *text = read_bounded (path, KEY_FILE_MAX, &len, NULL, error);
+  return text != NULL && parse_public_key (path, text, len, pk, key_id, error);
+}
+
+gboolean
+conf_cert_parse_public_key (const char *name, const char *text, gsize len,
+                            guint8 pk[MODEL_KEY_PAIR_PK_LEN], guint8 key_id[MODEL_KEY_ID_LEN],
+                            GError **error)
+{
+  g_return_val_if_fail (name != NULL && text != NULL && pk != NULL && key_id != NULL, FALSE);
+  if (len > KEY_FILE_MAX)
+    return malformed (error, "%s: %" G_GSIZE_FORMAT " bytes, at most %d expected", name, len,
+                      KEY_FILE_MAX);
+  g_autofree char *copy = g_malloc (len + 1);
+  memcpy (copy, text, len);
+  copy[len] = '\0';
+  return parse_public_key (name, copy, len, pk, key_id, error);
 }
 
 gboolean

@@ -14,6 +14,7 @@
 #include "base/sqlite.h"
 #include "conformance/json.h"
 #include "registry/regdb.h"
+#include "registry/token.h"
 
 #include <string.h>
 
@@ -32,17 +33,24 @@ static const char *const CERT_COLS[] = {
   "serial", "channel_id", "report_id", "issued_at", "not_before", "not_after", "waivers",
   "blake2b", "bytes", "signature", "revoked_at", "revoke_reason", "superseded_by", NULL,
 };
+static const char *const TOKEN_COLS[] = {
+  "id", "role", "subject", "label", "hash", "issued_at", "issued_by", "revoked_at",
+  "revoke_reason", NULL,
+};
+static const char *const VENDOR_COLS[] = { "channel_id", "vendor", NULL };
 static const char *const HISTORY_COLS[] = {
   "pos", "seq", "time", "actor", "action", "payload", "prev_hash", "hash", NULL,
 };
 
 static const RegTable tables[] = {
-  { "meta", "key", META_COLS, NULL },
-  { "channel", "id", CHANNEL_COLS, NULL },
-  { "report", "id", REPORT_COLS, "bytes" },
-  { "certificate", "serial", CERT_COLS, "bytes" },
+  { "meta", "key", META_COLS, NULL, FALSE },
+  { "channel", "id", CHANNEL_COLS, NULL, FALSE },
+  { "report", "id", REPORT_COLS, "bytes", FALSE },
+  { "certificate", "serial", CERT_COLS, "bytes", FALSE },
+  { "token", "id", TOKEN_COLS, NULL, TRUE },
+  { "channel_vendor", "channel_id", VENDOR_COLS, NULL, TRUE },
 };
-const RegTable reg_history_table = { "history", "pos", HISTORY_COLS, NULL };
+const RegTable reg_history_table = { "history", "pos", HISTORY_COLS, NULL, FALSE };
 
 const RegTable *
 reg_change_tables (gsize *n)
@@ -72,6 +80,15 @@ static const char SCHEMA_SQL[] =
   " time INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, payload BLOB NOT NULL,"
   " prev_hash BLOB NOT NULL, hash BLOB NOT NULL) STRICT;";
 
+/* The tables new in essc-registry/2 (created by registry.upgrade in a /1
+ * file; present already in a replay). */
+static const char V2_SQL[] =
+  "CREATE TABLE IF NOT EXISTS %1$s.token (id TEXT PRIMARY KEY, role TEXT NOT NULL,"
+  " subject TEXT NOT NULL, label TEXT NOT NULL, hash TEXT NOT NULL, issued_at INTEGER NOT NULL,"
+  " issued_by TEXT NOT NULL, revoked_at INTEGER, revoke_reason TEXT) STRICT;"
+  "CREATE TABLE IF NOT EXISTS %1$s.channel_vendor (channel_id TEXT PRIMARY KEY,"
+  " vendor TEXT NOT NULL) STRICT;";
+
 gboolean
 reg_change_create_tables (sqlite3 *db, const char *path, const char *schema, GError **error)
 {
@@ -79,8 +96,10 @@ reg_change_create_tables (sqlite3 *db, const char *path, const char *schema, GEr
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
   g_autofree char *sql = g_strdup_printf (SCHEMA_SQL, schema);
+  g_autofree char *v2 = g_strdup_printf (V2_SQL, schema);
 #pragma GCC diagnostic pop
-  return base_sqlite_exec (&s, sql, "create the tables", error);
+  return base_sqlite_exec (&s, sql, "create the tables", error)
+         && base_sqlite_exec (&s, v2, "create the tables", error);
 }
 
 /* ---- applying an entry ----------------------------------------------------- */
@@ -435,6 +454,134 @@ apply_revoke (const Apply *a, GError **error)
   return step_one (a, st, none, error);
 }
 
+/* ---- essc-registry/2 --------------------------------------------------------- */
+
+/* The registry is of schema essc-registry/2 (a registry.upgrade came before). */
+static gboolean
+need_v2 (const Apply *a, GError **error)
+{
+  sqlite3_stmt *st = prepare (a, "SELECT 1 FROM %1$s.meta WHERE key = 'schema' AND value = ?",
+                              error);
+  if (st == NULL)
+    return FALSE;
+  bind_str (st, 1, REG_SCHEMA);
+  int rc = sqlite3_step (st);
+  sqlite3_finalize (st);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return base_sqlite_fail_rc (&a->s, rc, REG_ERROR_INPUT, a->entry->action, error);
+  return fail (a, error, "needs schema %s (no %s before it)", REG_SCHEMA, REG_ACTION_UPGRADE);
+}
+
+/* n lowercase hex digits. */
+static gboolean
+lower_hex (const char *s, gsize n)
+{
+  if (strlen (s) != n)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+apply_upgrade (const Apply *a, GError **error)
+{
+  static const char *const names[] = { "schema", NULL };
+  const char *schema;
+  if (!members (a, names, error) || (schema = str (a, "schema", error)) == NULL)
+    return FALSE;
+  if (strcmp (schema, REG_SCHEMA) != 0)
+    return fail (a, error, "payload: schema '%.64s', expected %s", schema, REG_SCHEMA);
+  sqlite3_stmt *st = prepare (a, "UPDATE %1$s.meta SET value = ? WHERE key = 'schema'"
+                              " AND value = ?", error);
+  if (st == NULL)
+    return FALSE;
+  bind_str (st, 1, REG_SCHEMA);
+  bind_str (st, 2, REG_SCHEMA_1);
+  if (!step_one (a, st, "the registry is not of schema " REG_SCHEMA_1, error))
+    return FALSE;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_autofree char *sql = g_strdup_printf (V2_SQL, a->schema);
+#pragma GCC diagnostic pop
+  return base_sqlite_exec (&a->s, sql, a->entry->action, error);
+}
+
+static gboolean
+apply_token_issue (const Apply *a, GError **error)
+{
+  static const char *const names[] = { "hash", "id", "label", "role", "subject", NULL };
+  const char *hash, *id, *label, *role, *subject;
+  if (!members (a, names, error) || (hash = str (a, "hash", error)) == NULL
+      || (id = str (a, "id", error)) == NULL || (label = str (a, "label", error)) == NULL
+      || (role = str (a, "role", error)) == NULL || (subject = str (a, "subject", error)) == NULL
+      || !need_v2 (a, error))
+    return FALSE;
+  if (strcmp (role, REG_TOKEN_STAFF) != 0 && strcmp (role, REG_TOKEN_VENDOR) != 0)
+    return fail (a, error, "payload: role: expected staff or vendor");
+  if (!lower_hex (id, REG_TOKEN_ID_HEX) || !lower_hex (hash, 2 * REG_HASH_LEN))
+    return fail (a, error, "payload: id or hash: expected lowercase hex of %d and %d digits",
+                 REG_TOKEN_ID_HEX, 2 * REG_HASH_LEN);
+  if (!reg_token_subject_valid (subject, "payload: subject", NULL))
+    return fail (a, error, "payload: subject: expected [a-z0-9][a-z0-9._-]{0,31}");
+  sqlite3_stmt *st = prepare (a, "INSERT INTO %1$s.token (id, role, subject, label, hash,"
+                              " issued_at, issued_by, revoked_at, revoke_reason)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)", error);
+  if (st == NULL)
+    return FALSE;
+  bind_str (st, 1, id);
+  bind_str (st, 2, role);
+  bind_str (st, 3, subject);
+  bind_str (st, 4, label);
+  bind_str (st, 5, hash);
+  sqlite3_bind_int64 (st, 6, a->entry->time);
+  bind_str (st, 7, a->entry->actor);
+  return step_one (a, st, "token not inserted", error);
+}
+
+static gboolean
+apply_token_revoke (const Apply *a, GError **error)
+{
+  static const char *const names[] = { "id", "reason", NULL };
+  const char *id, *reason;
+  if (!members (a, names, error) || (id = str (a, "id", error)) == NULL
+      || (reason = str (a, "reason", error)) == NULL || !need_v2 (a, error))
+    return FALSE;
+  sqlite3_stmt *st = prepare (a, "UPDATE %1$s.token SET revoked_at = ?, revoke_reason = ?"
+                              " WHERE id = ? AND revoked_at IS NULL", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, a->entry->time);
+  bind_str (st, 2, reason);
+  bind_str (st, 3, id);
+  g_autofree char *none = g_strdup_printf ("no unrevoked token %.32s", id);
+  return step_one (a, st, none, error);
+}
+
+static gboolean
+apply_vendor (const Apply *a, GError **error)
+{
+  static const char *const names[] = { "channel", "vendor", NULL };
+  const char *channel, *vendor;
+  if (!members (a, names, error) || (channel = str (a, "channel", error)) == NULL
+      || (vendor = str (a, "vendor", error)) == NULL || !need_v2 (a, error))
+    return FALSE;
+  if (!reg_token_subject_valid (vendor, "payload: vendor", NULL))
+    return fail (a, error, "payload: vendor: expected [a-z0-9][a-z0-9._-]{0,31}");
+  sqlite3_stmt *st = prepare (a, "INSERT INTO %1$s.channel_vendor (channel_id, vendor)"
+                              " SELECT ?1, ?2 WHERE EXISTS"
+                              " (SELECT 1 FROM %1$s.channel WHERE id = ?1)", error);
+  if (st == NULL)
+    return FALSE;
+  bind_str (st, 1, channel);
+  bind_str (st, 2, vendor);
+  g_autofree char *none = g_strdup_printf ("vendor of an unknown channel %.32s", channel);
+  return step_one (a, st, none, error);
+}
+
 static const struct {
   const char *action;
   gboolean (*apply) (const Apply *a, GError **error);
@@ -446,6 +593,10 @@ static const struct {
   { REG_ACTION_REPORT, apply_report },
   { REG_ACTION_ISSUE, apply_issue },
   { REG_ACTION_REVOKE, apply_revoke },
+  { REG_ACTION_UPGRADE, apply_upgrade },
+  { REG_ACTION_TOKEN_ISSUE, apply_token_issue },
+  { REG_ACTION_TOKEN_REVOKE, apply_token_revoke },
+  { REG_ACTION_VENDOR, apply_vendor },
 };
 
 gboolean

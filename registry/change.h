@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The registry's changes: the tables of schema "essc-registry/1" and the one
- * function that applies a history entry to them.  Every write of the
+ * The registry's changes: the tables of schema "essc-registry/2" and the one
+ * function that applies a history entry to them.  A registry of schema
+ * "essc-registry/1" lacks the tables token and channel_vendor; the entry
+ * registry.upgrade creates them and changes meta's schema, and the actions
+ * that write them are refused before it.  Every write of the
  * registry is a history entry (action + canonical JSON payload,
  * docs/REGISTRY.md section 3) applied by reg_change_apply; a replay
  * (registry/check.h) applies the same entries to empty tables of an
@@ -31,6 +34,10 @@ G_BEGIN_DECLS
 #define REG_ACTION_REPORT "report.add"
 #define REG_ACTION_ISSUE "certificate.issue"
 #define REG_ACTION_REVOKE "certificate.revoke"
+#define REG_ACTION_UPGRADE "registry.upgrade"
+#define REG_ACTION_TOKEN_ISSUE "token.issue"
+#define REG_ACTION_TOKEN_REVOKE "token.revoke"
+#define REG_ACTION_VENDOR "channel.vendor"
 
 /* One state table, as the shape check and the comparison see it.  Static. */
 typedef struct {
@@ -38,14 +45,15 @@ typedef struct {
   const char *key;                  /* its primary key column */
   const char *const *columns;       /* every column, in table order, NULL-terminated */
   const char *bytes_column;         /* the document bytes (not replayed), or NULL */
+  gboolean v2;                      /* new in essc-registry/2 (absent from a /1 file) */
 } RegTable;
 
-/* The state tables (meta, channel, report, certificate), in dependency
- * order; *n gets their number.  The history table is REG_HISTORY_TABLE. */
+/* The state tables (meta, channel, report, certificate, token,
+ * channel_vendor), in dependency order; *n gets their number.  The history table is REG_HISTORY_TABLE. */
 const RegTable *reg_change_tables (gsize *n);
 extern const RegTable reg_history_table;
 
-/* Creates the tables (history included) in schema ("main", or an attached
+/* Creates the tables of essc-registry/2 (history included) in schema ("main", or an attached
  * database's name).  Errors name path. */
 gboolean reg_change_create_tables (sqlite3 *db, const char *path, const char *schema,
                                    GError **error);

@@ -175,6 +175,51 @@ compare_table (RegDb *db, sqlite3 *replay, const RegTable *t, guint64 *n_rows, G
   return ok;
 }
 
+/* The number of rows of table in db; -1 when it has no such table. */
+static gint64
+table_rows (const BaseSqlite *s, const char *table, GError **error)
+{
+  sqlite3_stmt *st = base_sqlite_prepare (s, "SELECT count(*) FROM sqlite_schema"
+                                          " WHERE type = 'table' AND name = ?", "read the tables",
+                                          error);
+  if (st == NULL)
+    return -2;
+  sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC);
+  gint64 n = sqlite3_step (st) == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+  sqlite3_finalize (st);
+  if (n == 0)
+    return -1;
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  if ((st = base_sqlite_prepare (s, sql, "read the tables", error)) == NULL)
+    return -2;
+  n = sqlite3_step (st) == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+  sqlite3_finalize (st);
+  return n;
+}
+
+/* A table new in essc-registry/2 that a /1 file does not have: the replay
+ * must not have rows in it either.  *absent: the file lacks it. */
+static gboolean
+check_absent (RegDb *db, sqlite3 *replay, const RegTable *t, gboolean *absent, GError **error)
+{
+  const char *path = reg_db_path (db);
+  BaseSqlite fs = { reg_db_handle (db), path, REG_ERROR, REG_ERROR_INTERNAL };
+  BaseSqlite rs = { replay, path, REG_ERROR, REG_ERROR_INTERNAL };
+  gint64 in_file = table_rows (&fs, t->name, error);
+  if (in_file == -2)
+    return FALSE;
+  *absent = in_file == -1;
+  if (!*absent)
+    return TRUE;
+  gint64 in_replay = table_rows (&rs, t->name, error);
+  if (in_replay == -2)
+    return FALSE;
+  if (in_replay > 0)
+    return damaged (error, "%s: table %s is missing (the history gives %" G_GINT64_FORMAT
+                    " rows)", path, t->name, in_replay);
+  return TRUE;
+}
+
 /* Each stored document's bytes against the hash the history recorded. */
 static gboolean
 check_bytes (RegDb *db, const RegTable *t, GError **error)
@@ -248,8 +293,15 @@ reg_check (RegDb *db, const ModelAuditHead *expected, RegCheckSummary *summary, 
   gboolean ok = reg_change_create_tables (replay, path, "main", error)
                 && (model_audit_log_foreach (log, replay_entry, &r), r.ok);
   guint64 counts[8] = { 0 };
+  g_assert (n <= G_N_ELEMENTS (counts));
   for (gsize i = 0; ok && i < n; i++)
-    ok = compare_table (db, replay, &tables[i], &counts[i], error);
+    {
+      gboolean absent = FALSE;
+      if (tables[i].v2)
+        ok = check_absent (db, replay, &tables[i], &absent, error);
+      if (ok && !absent)
+        ok = compare_table (db, replay, &tables[i], &counts[i], error);
+    }
   for (gsize i = 0; ok && i < n; i++)
     if (tables[i].bytes_column != NULL)
       ok = check_bytes (db, &tables[i], error);
@@ -265,6 +317,7 @@ reg_check (RegDb *db, const ModelAuditHead *expected, RegCheckSummary *summary, 
   sum.channels = counts[1];
   sum.reports = counts[2];
   sum.certificates = counts[3];
+  sum.tokens = counts[4];
   if (summary != NULL)
     *summary = sum;
   return TRUE;

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 /* What a successful check saw.  All fields public. */
 typedef struct {
   ModelAuditHead head;          /* the history's head */
-  guint64 channels, reports, certificates;
+  guint64 channels, reports, certificates, tokens;
 } RegCheckSummary;
 
 /*

@@ -12,12 +12,14 @@
 #include "registry/lifecycle.h"
 
 #include "base/error.h"
+#include "base/file.h"
 #include "base/hex.h"
 #include "base/text.h"
 #include "base/time.h"
 #include "conformance/cert.h"
 #include "conformance/client.h"
 #include "conformance/json.h"
+#include "conformance/output.h"
 #include "conformance/profile.h"
 #include "conformance/run_report.h"
 #include "conformance/waivers.h"
@@ -25,6 +27,7 @@
 #include "registry/change.h"
 #include "registry/check.h"
 #include "registry/lifecycle_private.h"
+#include "registry/token.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -300,12 +303,20 @@ reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error)
     return fail (error, REG_ERROR_INPUT, "--role: expected channel, platform or verifier");
   if (!check_impl (app->impl, error))
     return FALSE;
-  if (!conf_cert_read_public_key (app->public_key_path, pk, key_id, &e))
+  if (app->public_key_path != NULL
+      ? !conf_cert_read_public_key (app->public_key_path, pk, key_id, &e)
+      : app->public_key_text == NULL
+        ? !base_fail (&e, REG_ERROR, REG_ERROR_INPUT, "missing")
+        : !conf_cert_parse_public_key ("public key", app->public_key_text,
+                                       strlen (app->public_key_text), pk, key_id, &e))
     {
-      fail (error, REG_ERROR_INPUT, "--public-key: %s", e->message);
+      fail (error, REG_ERROR_INPUT, "%s%s", app->public_key_path ? "--public-key: " : "public key: ",
+            e->message);
       g_error_free (e);
       return FALSE;
     }
+  if (app->vendor != NULL && !reg_token_subject_valid (app->vendor, "vendor", error))
+    return FALSE;
   g_autoptr (JsonNode) profile = profile_json (app, error);
   if (profile == NULL)
     return FALSE;
@@ -338,7 +349,16 @@ reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error)
       json_object_set_string_member (o, "role", app->role);
       json_object_set_string_member (o, "impl", app->impl);
       json_object_set_member (o, "profile", json_node_ref (profile));
-      ok = reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_APPLY, p, NULL, NULL, error);
+      ok = (app->vendor == NULL || reg_db_upgrade (db, ctx->now, ctx->actor, error))
+           && reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_APPLY, p, NULL, NULL, error);
+    }
+  if (ok && app->vendor != NULL)
+    {
+      JsonObject *o;
+      g_autoptr (JsonNode) p = reg_priv_payload_new (&o);
+      json_object_set_string_member (o, "channel", app->id);
+      json_object_set_string_member (o, "vendor", app->vendor);
+      ok = reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_VENDOR, p, NULL, NULL, error);
     }
   return reg_priv_end_write (db, ok, error);
 }
@@ -435,7 +455,7 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
     .command = c->impl, .role = c->role,
     .timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : CONF_CLIENT_DEFAULT_TIMEOUT_MS,
     .profile = profile, .waivers = waivers, .client = o->client,
-    .on_result = o->on_result, .user_data = o->user_data,
+    .on_result = o->on_result, .user_data = o->user_data, .on_test = o->on_test,
   };
   g_autoptr (ConfRun) run = conf_run (plan, &ro, &e);
   if (run == NULL)
@@ -459,6 +479,16 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
   reg_vectors_hash (plan, vhash);
   reg_priv_hash_hex (bytes, len, bhash);
   gboolean conformant = conf_run_conformant (run);
+  if (o->results_path != NULL)
+    {
+      g_autofree char *results = conf_results_render (run, plan, c->impl, c->role, profile);
+      if (!base_file_write_atomic (o->results_path, results, strlen (results), 0644, TRUE, &e))
+        {
+          fail (error, REG_ERROR_INTERNAL, "--results: %s", e->message);
+          g_error_free (e);
+          return FALSE;
+        }
+    }
 
   /* Store it: the channel again, under the lock. */
   reg_db_close (g_steal_pointer (&db));

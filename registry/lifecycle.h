@@ -49,10 +49,13 @@ typedef struct {
   const char *id, *name, *klass;
   int tier;
   const char *parent_id;        /* NULL for tier 1 */
-  const char *public_key_path;  /* the channel's key file (essc keygen's PREFIX.pub) */
+  const char *public_key_path;  /* the channel's key file (essc keygen's PREFIX.pub), or */
+  const char *public_key_text;  /* that file's text (used when public_key_path is NULL) */
   const char *role;             /* "channel", "platform" or "verifier" */
   const char *impl;             /* command line or URL */
   const char *profile_path;     /* NULL: the channel's own (its tier and class) */
+  const char *vendor;           /* NULL: none; else recorded (channel.vendor) with the
+                                   application, in the same transaction */
 } RegApplication;
 
 gboolean reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error);
@@ -69,6 +72,12 @@ typedef struct {
   void (*on_result) (const ConfTestResult *result, guint index, guint total,
                      gpointer user_data);
   gpointer user_data;
+  /* Called with a test's name before it is played (ConfRunOptions.on_test:
+   * e.g. to label a transcript), with user_data; may be NULL. */
+  void (*on_test) (const char *name, gpointer user_data);
+  /* Where to write the run's results (conf_results_render, docs/RESULTS.md),
+   * atomically and before the report is stored; NULL: nowhere. */
+  const char *results_path;
 } RegTestOptions;
 
 /* What a test gave.  All fields public; reg_test_outcome_clear frees. */
@@ -86,7 +95,8 @@ void reg_test_outcome_clear (RegTestOutcome *o);
  * and profile), signs the report with the issuer's key and stores it; TRUE
  * whatever the verdict (out->conformant says it).  IUT when the
  * implementation cannot start or fails the handshake; REFUSED for a
- * terminated channel.
+ * terminated channel; INTERNAL when options->results_path cannot be
+ * written (then no report is stored).
  */
 gboolean reg_test (const RegCtx *ctx, const RegTestOptions *options, RegTestOutcome *out,
                    GError **error);

@@ -27,6 +27,8 @@ struct _RegDb {
   BaseSqlite s;             /* s.path is path */
   char *path;
   RegMeta meta;
+  int version;              /* 1 or 2: meta's schema */
+  guint n_v2;               /* the tables new in /2 that the file has */
   ModelAuditLog *log;       /* the history as loaded, or NULL */
 };
 
@@ -117,6 +119,12 @@ reg_db_handle (RegDb *db)
   return db->s.db;
 }
 
+int
+reg_db_schema_version (const RegDb *db)
+{
+  return db->version;
+}
+
 /* The text of the first column of sql's first row into *out (transfer full;
  * NULL when there is no row). */
 static gboolean
@@ -139,12 +147,14 @@ query_text (RegDb *db, const char *sql, const char *what, char **out, GError **e
   return TRUE;
 }
 
-/* Every table of the schema, with its columns in order. */
+/* Every table of the schema, with its columns in order; one new in /2 may
+ * be missing (read_meta judges that by the schema). */
 static gboolean
 check_shape (RegDb *db, GError **error)
 {
   gsize n;
   const RegTable *tables = reg_change_tables (&n);
+  db->n_v2 = 0;
   for (gsize t = 0; t <= n; t++)
     {
       const RegTable *table = t < n ? &tables[t] : &reg_history_table;
@@ -170,9 +180,13 @@ check_shape (RegDb *db, GError **error)
       sqlite3_finalize (st);
       if (!ok)
         return FALSE;
+      if (i == 0 && table->v2)
+        continue;
       if (i == 0)
         return fail (error, REG_ERROR_INPUT, "%s: not a registry of schema %s: table %s is "
                      "missing", db->path, REG_SCHEMA, table->name);
+      if (table->v2)
+        db->n_v2++;
       if (table->columns[i] != NULL)
         return fail (error, REG_ERROR_INPUT, "%s: not a registry of schema %s: table %s lacks "
                      "column '%s'", db->path, REG_SCHEMA, table->name, table->columns[i]);
@@ -195,12 +209,16 @@ read_meta (RegDb *db, GError **error)
     return FALSE;
   if (schema == NULL)
     return fail (error, REG_ERROR_INPUT, "%s: not a registry: meta has no schema", db->path);
-  if (strcmp (schema, REG_SCHEMA) != 0)
+  if (strcmp (schema, REG_SCHEMA) != 0 && strcmp (schema, REG_SCHEMA_1) != 0)
     {
       g_autofree char *shown = g_strescape (schema, NULL);
-      return fail (error, REG_ERROR_INPUT, "%s: a registry of schema '%.64s', this essc reads %s",
-                   db->path, shown, REG_SCHEMA);
+      return fail (error, REG_ERROR_INPUT, "%s: a registry of schema '%.64s', this essc reads %s "
+                   "and %s", db->path, shown, REG_SCHEMA, REG_SCHEMA_1);
     }
+  db->version = strcmp (schema, REG_SCHEMA) == 0 ? 2 : 1;
+  if (db->version == 2 && db->n_v2 != 2)
+    return fail (error, REG_ERROR_INPUT, "%s: not a registry of schema %s: table token or "
+                 "channel_vendor is missing", db->path, REG_SCHEMA);
   guint8 id[MODEL_KEY_ID_LEN];
   if (name == NULL || pk == NULL || key_id == NULL || strlen (pk) != 2 * MODEL_KEY_PAIR_PK_LEN
       || base_hex_decode (pk, strlen (pk), db->meta.issuer_pk, NULL) != BASE_HEX_OK
@@ -340,6 +358,28 @@ reg_db_rollback (RegDb *db)
 {
   sqlite3_exec (db->s.db, "ROLLBACK", NULL, NULL, NULL);
   g_clear_pointer (&db->log, model_audit_log_free);
+  /* An upgrade rolled back: the file is of its old schema again. */
+  g_autofree char *schema = NULL;
+  if (query_text (db, "SELECT value FROM meta WHERE key = 'schema'", "read meta", &schema, NULL)
+      && g_strcmp0 (schema, REG_SCHEMA_1) == 0)
+    db->version = 1;
+}
+
+gboolean
+reg_db_upgrade (RegDb *db, gint64 now, const char *actor, GError **error)
+{
+  if (db->version >= 2)
+    return TRUE;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schema");
+  json_builder_add_string_value (b, REG_SCHEMA);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) payload = json_builder_get_root (b);
+  if (!reg_db_record (db, now, actor, REG_ACTION_UPGRADE, payload, NULL, NULL, error))
+    return FALSE;
+  db->version = 2;
+  return TRUE;
 }
 
 /* ---- history ------------------------------------------------------------------ */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The registry's SQLite file (schema "essc-registry/1", docs/REGISTRY.md):
+ * The registry's SQLite file (schema "essc-registry/2", docs/REGISTRY.md;
+ * a file of the older "essc-registry/1" opens and reads too, and is
+ * upgraded by the first write that needs the new tables: reg_db_upgrade):
  * opening one and refusing anything else (a missing file, garbage, a
  * truncated or damaged file, another program's database, a table missing or
  * of another shape, another schema name) with REG_ERROR_INPUT naming the
@@ -38,7 +40,9 @@ typedef enum {
   REG_ERROR_INTERNAL,    /* a write failed (exit 3) */
 } RegErrorCode;
 
-#define REG_SCHEMA "essc-registry/1"
+#define REG_SCHEMA "essc-registry/2"
+/* The schema before API tokens and vendors (no tables token, channel_vendor). */
+#define REG_SCHEMA_1 "essc-registry/1"
 /* PRAGMA application_id of a registry: "ESRG". */
 #define REG_APPLICATION_ID 0x45535247
 #define REG_HASH_LEN 32   /* BLAKE2b-256, as hex in the tables */
@@ -112,7 +116,8 @@ typedef struct _RegDb RegDb;
  * Opens an existing registry (writable when write) and checks it is one:
  * an SQLite file that passes PRAGMA quick_check, of application_id
  * REG_APPLICATION_ID, with every table of the schema and its columns, meta's
- * schema REG_SCHEMA and a valid issuer key.  REG_ERROR_INPUT naming path
+ * schema REG_SCHEMA (or REG_SCHEMA_1, without the tables new in /2) and a
+ * valid issuer key.  REG_ERROR_INPUT naming path
  * otherwise.  Returns: (transfer full).
  */
 RegDb *reg_db_open (const char *path, gboolean write, GError **error);
@@ -133,6 +138,8 @@ const char *reg_db_path (const RegDb *db);
 const RegMeta *reg_db_meta (const RegDb *db);
 /* The connection (for registry/check.c's replay). */
 sqlite3 *reg_db_handle (RegDb *db);
+/* 1 (REG_SCHEMA_1) or 2 (REG_SCHEMA), as meta says. */
+int reg_db_schema_version (const RegDb *db);
 
 /* BEGIN IMMEDIATE (the write lock, waiting up to 10 s), COMMIT, ROLLBACK. */
 gboolean reg_db_begin (RegDb *db, GError **error);
@@ -160,6 +167,14 @@ const ModelAuditLog *reg_db_history (RegDb *db, GError **error);
  */
 gboolean reg_db_record (RegDb *db, gint64 now, const char *actor, const char *action,
                         JsonNode *payload, GBytes *blob, guint64 *seq, GError **error);
+
+/*
+ * Inside a transaction: a registry of REG_SCHEMA_1 gets the entry
+ * registry.upgrade {schema} (which creates the tables token and
+ * channel_vendor and sets meta's schema to REG_SCHEMA); one of REG_SCHEMA
+ * is left alone.  Called by every write that needs the new tables.
+ */
+gboolean reg_db_upgrade (RegDb *db, gint64 now, const char *actor, GError **error);
 
 /* ---- reading the state tables --------------------------------------------- */
 
