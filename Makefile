@@ -120,18 +120,22 @@ DIR_registry     := registry
 MODS_registry    := regdb change check lifecycle lifecycle_cert publish token
 USES_registry    := reports conformance std base
 
+DIR_serve        := serve
+MODS_serve       := store pool run_json
+USES_serve       := registry reports conformance std base
+
 DIR_cli          := cli
 MODS_cli         := main version db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency points cmd_sweep cmd_sensitivity cmd_calibrate cmd_report cmd_compare cmd_export \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
                     cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry cmd_registry_token
-USES_cli         := registry reports conformance rollout std sim base
+USES_cli         := serve registry reports conformance rollout std sim base
 
 # What a layer may include: its folder and those of the layers it uses; the
 # rollout uses just one interface of the standard (keep it that narrow).
 ALLOW_rollout := model/rollout model/std/channel.h sim base
 allow = $(or $(ALLOW_$(1)),$(DIR_$(1)) $(foreach u,$(USES_$(1)),$(DIR_$(u))))
 
-LAYERS := base sim std rollout conformance reports registry
+LAYERS := base sim std rollout conformance reports registry serve
 objs    = $(MODS_$(1):%=$(BUILD)/$(DIR_$(1))/%.o) $(GEN_$(1))
 lib     = $(BUILD)/lib$(1).a
 GEN_base        := $(BUILD)/gen/regions.o       # the GB/T 2260 region table

@@ -26,6 +26,8 @@ static const struct {
                                                              "registry)" },
   [BASE_DB_SENSITIVITY] = { BASE_DB_ID_SENSITIVITY, "sensitivity", "a sensitivity database "
                                                                    "(essc sensitivity)" },
+  [BASE_DB_SERVE]       = { BASE_DB_ID_SERVE, "serve", "the runs of the certification "
+                                                     "service (essc serve)" },
   [BASE_DB_FOREIGN]     = { 0, "foreign", "a database of another program" },
   [BASE_DB_UNREADABLE]  = { 0, "unreadable", "not a database essc can read" },
 };
@@ -152,6 +154,9 @@ base_db_identify (const char *path, char **detail)
       break;
     case BASE_DB_ID_SENSITIVITY:
       kind = BASE_DB_SENSITIVITY;
+      break;
+    case BASE_DB_ID_SERVE:
+      kind = BASE_DB_SERVE;
       break;
     default:
       break;

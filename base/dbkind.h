@@ -8,7 +8,7 @@
  * The e-card store keeps the application id ESSC-STD 10.1 gives it ("ESSC").
  * The program's own databases have one each: a run database "ESRN", a sweep
  * "ESSW", a calibration "ESCA", conformance runs "ESCF", the channel registry
- * "ESRG", a sensitivity analysis "ESSA".  Files written before the kinds had their own ids carry "ESSC";
+ * "ESRG", a sensitivity analysis "ESSA", the certification service's runs "ESSV".  Files written before the kinds had their own ids carry "ESSC";
  * such a file is told by its tables.  Opens files read-only; never writes.
  */
 #pragma once
@@ -26,6 +26,7 @@ typedef enum {
   BASE_DB_CONFORMANCE,  /* conformance runs and certificates (essc conform --db) */
   BASE_DB_REGISTRY,     /* the channel registry (essc registry) */
   BASE_DB_SENSITIVITY,  /* a sensitivity analysis (essc sensitivity) */
+  BASE_DB_SERVE,        /* the certification service's runs (essc serve) */
   BASE_DB_FOREIGN,      /* an SQLite file of another program, or of no kind essc knows */
   BASE_DB_UNREADABLE,   /* not a regular file, not SQLite, damaged, or cannot be read */
 } BaseDbKind;
@@ -37,13 +38,14 @@ typedef enum {
 #define BASE_DB_ID_CONFORMANCE 0x45534346   /* "ESCF" */
 #define BASE_DB_ID_REGISTRY    0x45535247   /* "ESRG" */
 #define BASE_DB_ID_SENSITIVITY 0x45535341   /* "ESSA" */
+#define BASE_DB_ID_SERVE       0x45535356   /* "ESSV" */
 
 /* The PRAGMA application_id a kind writes (0 for NEW, FOREIGN, UNREADABLE). */
 gint32 base_db_kind_application_id (BaseDbKind kind);
 
 /* The kind's one-word name, for machines (essc export's JSON, --list):
  * "new", "store", "run", "sweep", "calibration", "conformance",
- * "registry", "foreign", "unreadable". */
+ * "registry", "sensitivity", "serve", "foreign", "unreadable". */
 const char *base_db_kind_name (BaseDbKind kind);
 
 /* "an e-card store (essc demo --db)", "a run database (essc sim)", ... */
