@@ -121,13 +121,13 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish token
 USES_registry    := reports conformance std base
 
 DIR_serve        := serve
-MODS_serve       := store pool run_json
+MODS_serve       := store pool run_json http actions api sse
 USES_serve       := registry reports conformance std base
 
 DIR_cli          := cli
 MODS_cli         := main version db_guard progress cmd_id cmd_demo cmd_store cmd_sim sim_latency points cmd_sweep cmd_sensitivity cmd_calibrate cmd_report cmd_compare cmd_export \
                     cmd_bench bench_service cmd_impl cmd_vectors cmd_keygen cmd_cert \
-                    cmd_conform cmd_selftest cmd_fuzz cmd_scenario cmd_registry cmd_registry_token
+                    cmd_conform conform_server cmd_selftest cmd_fuzz cmd_scenario cmd_registry cmd_registry_token cmd_serve
 USES_cli         := serve registry reports conformance rollout std sim base
 
 # What a layer may include: its folder and those of the layers it uses; the

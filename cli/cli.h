@@ -58,6 +58,7 @@ int essc_cmd_selftest (int argc, char **argv);
 int essc_cmd_fuzz (int argc, char **argv);
 /* the registry of channels and certificates */
 int essc_cmd_registry (int argc, char **argv);
+int essc_cmd_serve (int argc, char **argv);
 
 /*
  * Parses argv with a GOptionContext built from entries; on a bad option

@@ -13,6 +13,7 @@
  * --client-key for TLS); --transcript keeps every message exchanged.
  */
 #include "cli/cli.h"
+#include "cli/conform_server.h"
 #include "base/file.h"
 #include "base/proc.h"
 #include "base/text.h"
@@ -146,7 +147,22 @@ essc_cmd_conform (int argc, char **argv)
   gint timeout_ms = CONF_CLIENT_DEFAULT_TIMEOUT_MS;
   gint64 deadline_s = 0;
   gboolean coverage = FALSE;
+  g_autofree char *server = NULL, *token = NULL, *channel = NULL, *idem = NULL;
+  gint64 wait_s = 0;
+  gboolean wait = FALSE, no_wait = FALSE;
   const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server,
+      "run on an essc serve instead (with --token, --channel): its URL", "URL" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, "--server: the vendor's API token", "TOKEN" },
+    { "channel", 0, 0, G_OPTION_ARG_STRING, &channel, "--server: the channel to run", "ID" },
+    { "idempotency-key", 0, 0, G_OPTION_ARG_STRING, &idem,
+      "--server: a retry with the same key returns the same run", "K" },
+    { "wait", 0, 0, G_OPTION_ARG_NONE, &wait,
+      "--server: follow the run until it finishes (the default)", NULL },
+    { "no-wait", 0, 0, G_OPTION_ARG_NONE, &no_wait,
+      "--server: start the run, print its id and exit 0", NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT64, &wait_s,
+      "--server: give up waiting after S seconds (default 3600; exit 2)", "S" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "role of the IUT: platform, channel, verifier",
       "R" },
     { "impl", 0, 0, G_OPTION_ARG_STRING, &impl,
@@ -200,11 +216,33 @@ essc_cmd_conform (int argc, char **argv)
                        "conformant. --only re-runs chosen tests (with their\n"
                        "group's setup); others are not reported. Exit status: 0 conformant,\n"
                        "1 not conformant, 2 usage or input error (or an IUT that cannot\n"
-                       "start), 3 internal error.",
+                       "start), 3 internal error.\n"
+                       "\n"
+                       "With --server URL --token TOKEN --channel ID it runs nothing itself:\n"
+                       "it asks an essc serve (docs/SERVE.md) to run the suite against the\n"
+                       "channel's registered endpoint, follows the run (a line per change of\n"
+                       "progress), prints the tests that did not pass and the verdict. Exit\n"
+                       "status then: 0 conformant, 1 not conformant, 2 usage, the server\n"
+                       "refused or cannot be reached, the run ended in error, or --timeout\n"
+                       "passed; 3 internal error. --ca applies to an https:// server.",
                        entries))
     return ESSC_EXIT_USAGE;
   if (argc > 1)
     return essc_cli_usage_error ("conform", "unexpected argument '%s'", argv[1]);
+  if (server != NULL)
+    {
+      if (impl || role || client_cert || client_key || json || junit || db || sign
+          || report_path || only_args || transcript || profile_path || waivers_path)
+        return essc_cli_usage_error ("conform", "--server runs on the server: --impl, --role "
+                                     "and the output options do not apply");
+      if (wait && no_wait)
+        return essc_cli_usage_error ("conform", "--wait and --no-wait exclude each other");
+      EsscConformServer so = { server, token, channel, idem, ca, wait_s, no_wait };
+      return essc_conform_server (&so);
+    }
+  if (token || channel || idem || wait || no_wait || wait_s)
+    return essc_cli_usage_error ("conform", "--token, --channel, --idempotency-key, --wait, "
+                                 "--no-wait and --timeout go with --server");
 
   g_autoptr (GError) error = NULL;
   g_autofree char *vectors_given = g_strdup (vectors_dir);

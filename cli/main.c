@@ -55,6 +55,8 @@ static const EsscCommand commands[] = {
   /* the registry of channels and certificates */
   { "registry", "the registry of channels and their certificates: apply, test, certify, publish",
     essc_cmd_registry },
+  { "serve", "the certification service: vendors' runs, staff decisions, the public list, "
+    "over HTTP(S)", essc_cmd_serve },
   { "bench", "measure the cost of the reference implementation's operations", essc_cmd_bench },
 };
 
