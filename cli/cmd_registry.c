@@ -29,23 +29,28 @@
 #include "registry/check.h"
 #include "registry/lifecycle.h"
 #include "registry/publish.h"
+#include "registry/token.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* ---- the options every subcommand has ---------------------------------------- */
 
-void
-reg_cli_common_clear (RegCliCommon *c)
+typedef RegCliCommon Common;
+
+static void
+common_clear (Common *c)
 {
   g_free (c->db);
   g_free (c->now);
   g_free (c->actor);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Common, common_clear)
+
 /* entries followed by the common ones. */
 static GOptionEntry *
-with_common (const GOptionEntry *entries, RegCliCommon *c)
+with_common (const GOptionEntry *entries, Common *c)
 {
   const GOptionEntry common[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &c->db, "the registry's database (required)", "FILE" },
@@ -73,8 +78,8 @@ fail_msg (const char *sub, const char *msg)
 }
 
 /* Prints error and returns its exit status. */
-int
-reg_cli_error (const char *sub, const GError *error)
+static int
+report_error (const char *sub, const GError *error)
 {
   fail_msg (sub, error->message);
   if (error->domain != REG_ERROR)
@@ -94,9 +99,9 @@ reg_cli_error (const char *sub, const GError *error)
  * Parses argv with entries and the common options; checks --db and --now
  * and fills ctx.  FALSE (the caller exits 2) after printing the error.
  */
-gboolean
-reg_cli_parse (int *argc, char ***argv, const char *sub, const char *parameter,
-               const char *summary, const GOptionEntry *entries, RegCliCommon *c, RegCtx *ctx)
+static gboolean
+parse (int *argc, char ***argv, const char *sub, const char *parameter, const char *summary,
+       const GOptionEntry *entries, Common *c, RegCtx *ctx)
 {
   g_autofree GOptionEntry *all = with_common (entries, c);
   g_autofree char *name = g_strdup_printf ("registry %s", sub);
@@ -130,8 +135,8 @@ reg_cli_parse (int *argc, char ***argv, const char *sub, const char *parameter,
   return TRUE;
 }
 
-gboolean
-reg_cli_need (const char *sub, const char *value, const char *option)
+static gboolean
+need (const char *sub, const char *value, const char *option)
 {
   if (value != NULL && *value != '\0')
     return TRUE;
@@ -140,8 +145,8 @@ reg_cli_need (const char *sub, const char *value, const char *option)
   return FALSE;
 }
 
-char *
-reg_cli_utc (gint64 t)
+static char *
+utc (gint64 t)
 {
   char buf[BASE_TIME_UTC_SIZE];
   base_time_format_utc (t, buf);
@@ -149,10 +154,49 @@ reg_cli_utc (gint64 t)
 }
 
 /* Untrusted text for the terminal. */
+static char *
+shown (const char *s)
+{
+  return base_text_printable (s, strlen (s), 200);
+}
+
+/* ---- what cli/cmd_registry_token.c shares (registry_cli.h) ------------------- */
+
+void
+reg_cli_common_clear (RegCliCommon *c)
+{
+  common_clear (c);
+}
+
+gboolean
+reg_cli_parse (int *argc, char ***argv, const char *sub, const char *parameter,
+               const char *summary, const GOptionEntry *entries, RegCliCommon *c, RegCtx *ctx)
+{
+  return parse (argc, argv, sub, parameter, summary, entries, c, ctx);
+}
+
+gboolean
+reg_cli_need (const char *sub, const char *value, const char *option)
+{
+  return need (sub, value, option);
+}
+
+int
+reg_cli_error (const char *sub, const GError *error)
+{
+  return report_error (sub, error);
+}
+
+char *
+reg_cli_utc (gint64 t)
+{
+  return utc (t);
+}
+
 char *
 reg_cli_shown (const char *s)
 {
-  return base_text_printable (s, strlen (s), 200);
+  return shown (s);
 }
 
 /* ---- init ------------------------------------------------------------------- */
@@ -160,7 +204,7 @@ reg_cli_shown (const char *s)
 static int
 cmd_init (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *name = NULL, *pub = NULL;
   RegCtx ctx;
   const GOptionEntry entries[] = {
@@ -170,15 +214,15 @@ cmd_init (int argc, char **argv)
       "with the matching secret key", "ISSUER.pub" },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, "init", "--db FILE --name NAME --pub ISSUER.pub",
+  if (!parse (&argc, &argv, "init", "--db FILE --name NAME --pub ISSUER.pub",
               "Creates a registry: its tables and the first entry of its history. An\n"
               "existing file is never replaced (exit 2, nothing written).", entries, &c, &ctx)
-      || !reg_cli_need ("init", name, "--name") || !reg_cli_need ("init", pub, "--pub"))
+      || !need ("init", name, "--name") || !need ("init", pub, "--pub"))
     return ESSC_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
   if (!reg_init (&ctx, name, pub, &error))
-    return reg_cli_error ("init", error);
-  g_autofree char *n = reg_cli_shown (name);
+    return report_error ("init", error);
+  g_autofree char *n = shown (name);
   printf ("created registry %s of %s\n", c.db, n);
   return ESSC_EXIT_OK;
 }
@@ -188,7 +232,7 @@ cmd_init (int argc, char **argv)
 static int
 cmd_apply (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *id = NULL, *name = NULL, *klass = NULL, *parent = NULL, *pub = NULL;
   g_autofree char *role = NULL, *impl = NULL, *profile = NULL;
   gint tier = 0;
@@ -210,20 +254,20 @@ cmd_apply (int argc, char **argv)
       "what it claims (default: its tier and class, with payment)", "FILE" },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, "apply", "--db FILE --id ID --name NAME --class CLASS --tier N ...",
+  if (!parse (&argc, &argv, "apply", "--db FILE --id ID --name NAME --class CLASS --tier N ...",
               "Registers a channel's application (status applied), its fields checked as\n"
               "ESSC-STD CHAN-1..4 and CHAN-23.", entries, &c, &ctx)
-      || !reg_cli_need ("apply", id, "--id") || !reg_cli_need ("apply", name, "--name")
-      || !reg_cli_need ("apply", klass, "--class") || !reg_cli_need ("apply", pub, "--public-key")
-      || !reg_cli_need ("apply", role, "--role") || !reg_cli_need ("apply", impl, "--impl"))
+      || !need ("apply", id, "--id") || !need ("apply", name, "--name")
+      || !need ("apply", klass, "--class") || !need ("apply", pub, "--public-key")
+      || !need ("apply", role, "--role") || !need ("apply", impl, "--impl"))
     return ESSC_EXIT_USAGE;
-  RegApplication app = { .id = id, .name = name, .klass = klass, .tier = tier, .parent_id = parent,
-                         .public_key_path = pub, .role = role, .impl = impl,
-                         .profile_path = profile };
+  RegApplication app = { .id = id, .name = name, .klass = klass, .tier = tier,
+                         .parent_id = parent, .public_key_path = pub, .role = role,
+                         .impl = impl, .profile_path = profile };
   g_autoptr (GError) error = NULL;
   if (!reg_apply (&ctx, &app, &error))
-    return reg_cli_error ("apply", error);
-  g_autofree char *n = reg_cli_shown (name);
+    return report_error ("apply", error);
+  g_autofree char *n = shown (name);
   printf ("%s %s: applied (%s, tier %d%s%s, role %s)\n", id, n, klass, tier,
           parent ? ", parent " : "", parent ? parent : "", role);
   return ESSC_EXIT_OK;
@@ -243,7 +287,7 @@ static void
 print_result (const ConfTestResult *r, guint index, guint total, gpointer user_data)
 {
   const TestOut *t = user_data;
-  g_autofree char *name = reg_cli_shown (r->name);
+  g_autofree char *name = shown (r->name);
   if (t->progress)
     {
       printf ("progress\t%u\t%u\t%s\t%s\n", index + 1, total, conf_verdict_name (r->verdict),
@@ -271,7 +315,7 @@ on_test (const char *name, gpointer user_data)
 static int
 cmd_test (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *id = NULL, *key = NULL, *vectors = NULL, *waivers = NULL;
   g_autofree char *ca = NULL, *client_cert = NULL, *client_key = NULL;
   g_autofree char *results = NULL, *transcript = NULL;
@@ -307,13 +351,13 @@ cmd_test (int argc, char **argv)
       "stored (what essc serve's workers print)", NULL },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, "test", "--db FILE --id ID --key ISSUER.key",
+  if (!parse (&argc, &argv, "test", "--db FILE --id ID --key ISSUER.key",
               "Runs the conformance suite against the channel's implementation, with its\n"
               "role and profile, and stores the report signed by the issuer's key, whatever\n"
               "the verdict. Exit 0 conformant, 1 not conformant, 2 when the implementation\n"
               "cannot start, 3 when a file or the report could not be written.",
               entries, &c, &ctx)
-      || !reg_cli_need ("test", id, "--id") || !reg_cli_need ("test", key, "--key"))
+      || !need ("test", id, "--id") || !need ("test", key, "--key"))
     return ESSC_EXIT_USAGE;
   if (timeout_ms < 0 || timeout_ms > 600000)
     return essc_cli_usage_error ("registry test", "--timeout-ms: expected 1..600000");
@@ -339,14 +383,14 @@ cmd_test (int argc, char **argv)
   if (kept != NULL && !conf_transcript_close (g_steal_pointer (&kept), &closing))
     fprintf (stderr, "essc registry test: --transcript: %s\n", closing->message);
   if (!ok)
-    return reg_cli_error ("test", error);
+    return report_error ("test", error);
   if (progress)
     printf ("report\t%" G_GINT64_FORMAT "\t%s\n", out.report_id,
             out.conformant ? "conformant" : "not conformant");
   else
     {
-      g_autofree char *iut = reg_cli_shown (out.iut_name), *ver = reg_cli_shown (out.iut_version);
-      g_autofree char *impl = reg_cli_shown (out.impl);
+      g_autofree char *iut = shown (out.iut_name), *ver = shown (out.iut_version);
+      g_autofree char *impl = shown (out.impl);
       printf ("%s: report %" G_GINT64_FORMAT ": %s %s (%s) as %s: %s; %u passed, %u failed, "
               "%u not implemented, %u not run, %u skipped, %u waived\n", id, out.report_id, iut,
               ver, impl, out.role, out.conformant ? "conformant" : "NOT conformant",
@@ -367,7 +411,7 @@ static int
 certify_or_renew (int argc, char **argv, gboolean renew)
 {
   const char *sub = renew ? "renew" : "certify";
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *id = NULL, *key = NULL, *out_path = NULL, *vectors = NULL;
   g_auto (GStrv) accept = NULL;
   gint days = 365;
@@ -395,9 +439,9 @@ certify_or_renew (int argc, char **argv, gboolean renew)
               "order; every test the report waived needs --accept-waiver. An applied channel\n"
               "becomes certified, then live (access opened); one in rectification or\n"
               "suspended keeps its status (reinstate it).";
-  if (!reg_cli_parse (&argc, &argv, sub, "--db FILE --id ID --key ISSUER.key", summary, entries, &c,
+  if (!parse (&argc, &argv, sub, "--db FILE --id ID --key ISSUER.key", summary, entries, &c,
               &ctx)
-      || !reg_cli_need (sub, id, "--id") || !reg_cli_need (sub, key, "--key"))
+      || !need (sub, id, "--id") || !need (sub, key, "--key"))
     return ESSC_EXIT_USAGE;
   g_autofree char *cmd = g_strdup_printf ("registry %s", sub);
   if (days < 1 || days > 3650)
@@ -407,12 +451,12 @@ certify_or_renew (int argc, char **argv, gboolean renew)
   g_autoptr (GError) error = NULL;
   for (guint i = 0; i < n; i++)
     if (!reg_waiver_parse (accept[i], &waivers[i], &error))
-      return reg_cli_error (sub, error);
+      return report_error (sub, error);
   RegCertifyOptions o = { id, key, days, waivers, n, out_path, vectors };
   RegIssued out;
   if (!(renew ? reg_renew (&ctx, &o, &out, &error) : reg_certify (&ctx, &o, &out, &error)))
-    return reg_cli_error (sub, error);
-  g_autofree char *nb = reg_cli_utc (out.not_before), *na = reg_cli_utc (out.not_after);
+    return report_error (sub, error);
+  g_autofree char *nb = utc (out.not_before), *na = utc (out.not_after);
   printf ("%s: certificate %" G_GUINT64_FORMAT " issued, valid from %s to %s", id, out.serial,
           nb, na);
   if (out.superseded)
@@ -454,7 +498,7 @@ status_op (int argc, char **argv, StatusOp op)
     "Terminates a channel (final) and revokes its current certificate.",
   };
   const char *sub = subs[op];
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *id = NULL, *reason = NULL, *impl = NULL;
   RegCtx ctx;
   const GOptionEntry entries[] = {
@@ -464,9 +508,9 @@ status_op (int argc, char **argv, StatusOp op)
       "the implementation to test from now on", "COMMAND-OR-URL" },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, sub, "--db FILE --id ID --reason TEXT", summaries[op], entries, &c,
+  if (!parse (&argc, &argv, sub, "--db FILE --id ID --reason TEXT", summaries[op], entries, &c,
               &ctx)
-      || !reg_cli_need (sub, id, "--id") || !reg_cli_need (sub, reason, "--reason"))
+      || !need (sub, id, "--id") || !need (sub, reason, "--reason"))
     return ESSC_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
   g_autofree char *status = NULL;
@@ -480,7 +524,7 @@ status_op (int argc, char **argv, StatusOp op)
     case TERMINATE: ok = reg_terminate (&ctx, id, reason, &revoked, &error); break;
     }
   if (!ok)
-    return reg_cli_error (sub, error);
+    return report_error (sub, error);
   switch (op)
     {
     case RECTIFY:
@@ -509,7 +553,7 @@ static int cmd_terminate (int argc, char **argv) { return status_op (argc, argv,
 static int
 cmd_revoke (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *id = NULL, *reason = NULL;
   gint64 serial = 0;
   RegCtx ctx;
@@ -519,17 +563,17 @@ cmd_revoke (int argc, char **argv)
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (published in the feed)", "TEXT" },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, "revoke", "--db FILE (--serial N | --id ID) --reason TEXT",
+  if (!parse (&argc, &argv, "revoke", "--db FILE (--serial N | --id ID) --reason TEXT",
               "Revokes a certificate. A live channel whose current certificate is revoked\n"
               "is suspended.", entries, &c, &ctx)
-      || !reg_cli_need ("revoke", reason, "--reason"))
+      || !need ("revoke", reason, "--reason"))
     return ESSC_EXIT_USAGE;
   if ((serial != 0) == (id != NULL) || serial < 0)
     return essc_cli_usage_error ("registry revoke", "give one of --serial N (N >= 1) and --id ID");
   g_autoptr (GError) error = NULL;
   RegRevoked out;
   if (!reg_revoke (&ctx, (guint64) serial, id, reason, &out, &error))
-    return reg_cli_error ("revoke", error);
+    return report_error ("revoke", error);
   printf ("certificate %" G_GUINT64_FORMAT " of %s revoked%s\n", out.serial, out.channel_id,
           out.suspended ? "; the channel is suspended" : "");
   return ESSC_EXIT_OK;
@@ -555,7 +599,7 @@ open_for_reading (const char *sub, const char *path, GError **error)
 static void
 print_padded (const char *s, guint width)
 {
-  g_autofree char *p = reg_cli_shown (s);
+  g_autofree char *p = shown (s);
   guint w = 0;
   for (const char *c = p; *c; c = g_utf8_next_char (c))
     w += g_unichar_iswide (g_utf8_get_char (c)) ? 2 : 1;
@@ -567,9 +611,9 @@ print_padded (const char *s, guint width)
 static int
 cmd_list (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   RegCtx ctx;
-  if (!reg_cli_parse (&argc, &argv, "list", "--db FILE",
+  if (!parse (&argc, &argv, "list", "--db FILE",
               "Lists the channels: id, name, class, tier, parent, status and since when,\n"
               "and the current certificate (serial, valid until; '-' for none).", NULL, &c, &ctx))
     return ESSC_EXIT_USAGE;
@@ -578,7 +622,7 @@ cmd_list (int argc, char **argv)
   g_autoptr (GPtrArray) channels = db ? reg_db_channels (db, &error) : NULL;
   g_autoptr (GPtrArray) certs = channels ? reg_db_certificates (db, NULL, &error) : NULL;
   if (certs == NULL)
-    return reg_cli_error ("list", error);
+    return report_error ("list", error);
   printf ("%-9s ", "ID");
   print_padded ("NAME", 30);
   printf (" %-10s %-4s %-8s %-13s %-20s %-6s %s\n", "CLASS", "TIER", "PARENT", "STATUS", "SINCE",
@@ -593,10 +637,10 @@ cmd_list (int argc, char **argv)
           if (strcmp (x->channel_id, ch->id) == 0 && !x->revoked && x->superseded_by == 0)
             cur = x;
         }
-      g_autofree char *since = reg_cli_utc (ch->status_changed_at);
+      g_autofree char *since = utc (ch->status_changed_at);
       g_autofree char *serial = cur ? g_strdup_printf ("%" G_GUINT64_FORMAT, cur->serial)
                                     : g_strdup ("-");
-      g_autofree char *until = cur ? reg_cli_utc (cur->not_after) : g_strdup ("-");
+      g_autofree char *until = cur ? utc (cur->not_after) : g_strdup ("-");
       printf ("%-9s ", ch->id);
       print_padded (ch->name, 30);
       printf (" %-10s %-4d %-8s %-13s %-20s %-6s %s%s\n", ch->klass, ch->tier,
@@ -621,9 +665,10 @@ show_entry (const ModelAuditEntry *e, gpointer data)
     return TRUE;
   const char *id = json_object_get_string_member_with_default (o, "id", NULL);
   const char *ch = json_object_get_string_member_with_default (o, "channel_id", NULL);
-  if (g_strcmp0 (id, sh->id) != 0 && g_strcmp0 (ch, sh->id) != 0)
+  const char *cv = json_object_get_string_member_with_default (o, "channel", NULL);
+  if (g_strcmp0 (id, sh->id) != 0 && g_strcmp0 (ch, sh->id) != 0 && g_strcmp0 (cv, sh->id) != 0)
     return TRUE;
-  g_autofree char *t = reg_cli_utc (e->time), *actor = reg_cli_shown (e->actor);
+  g_autofree char *t = utc (e->time), *actor = shown (e->actor);
   g_autofree char *payload = base_text_printable ((const char *) e->payload, e->payload_len, 300);
   printf ("  %4" G_GUINT64_FORMAT " %s %s %s %s\n", e->seq, t, actor, e->action, payload);
   return TRUE;
@@ -632,36 +677,39 @@ show_entry (const ModelAuditEntry *e, gpointer data)
 static int
 cmd_show (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *id = NULL;
   RegCtx ctx;
   const GOptionEntry entries[] = {
     { "id", 0, 0, G_OPTION_ARG_STRING, &id, "the channel", "ID" },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, "show", "--db FILE --id ID",
+  if (!parse (&argc, &argv, "show", "--db FILE --id ID",
               "Shows a channel: its record, its reports, its certificates and the entries\n"
               "of the history about it.", entries, &c, &ctx)
-      || !reg_cli_need ("show", id, "--id"))
+      || !need ("show", id, "--id"))
     return ESSC_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
   g_autoptr (RegDb) db = open_for_reading ("show", ctx.db_path, &error);
   g_autoptr (RegChannel) ch = db ? reg_db_channel (db, id, &error) : NULL;
   g_autoptr (GPtrArray) reports = ch ? reg_db_reports (db, ch->id, &error) : NULL;
   g_autoptr (GPtrArray) certs = reports ? reg_db_certificates (db, ch->id, &error) : NULL;
-  const ModelAuditLog *log = certs ? reg_db_history (db, &error) : NULL;
+  g_autofree char *vendor = certs ? reg_db_channel_vendor (db, ch->id, &error) : NULL;
+  const ModelAuditLog *log = vendor ? reg_db_history (db, &error) : NULL;
   if (log == NULL)
-    return reg_cli_error ("show", error);
+    return report_error ("show", error);
   char pk[2 * MODEL_KEY_PAIR_PK_LEN + 1];
   base_hex_encode (ch->public_key, sizeof ch->public_key, pk);
-  g_autofree char *name = reg_cli_shown (ch->name), *impl = reg_cli_shown (ch->impl);
-  g_autofree char *since = reg_cli_utc (ch->status_changed_at), *applied = reg_cli_utc (ch->applied_at);
+  g_autofree char *name = shown (ch->name), *impl = shown (ch->impl);
+  g_autofree char *since = utc (ch->status_changed_at), *applied = utc (ch->applied_at);
   printf ("id:        %s\nname:      %s\nclass:     %s\ntier:      %d\n", ch->id, name, ch->klass,
           ch->tier);
   printf ("parent:    %s\n", *ch->parent_id ? ch->parent_id : "-");
   printf ("status:    %s since %s\n", ch->status, since);
   printf ("key:       %s\nrole:      %s\nimpl:      %s\nprofile:   %s\napplied:   %s\n", pk,
           ch->role, impl, ch->profile, applied);
+  if (*vendor != '\0')
+    printf ("vendor:    %s\n", vendor);
   if (ch->rectify_seq >= 0)
     printf ("rectification ordered (history entry %" G_GINT64_FORMAT "): needs a conformant "
             "report made after it\n", ch->rectify_seq);
@@ -669,7 +717,7 @@ cmd_show (int argc, char **argv)
   for (guint i = 0; i < reports->len; i++)
     {
       const RegReport *r = reports->pdata[i];
-      g_autofree char *t = reg_cli_utc (r->tested_at), *ri = reg_cli_shown (r->impl);
+      g_autofree char *t = utc (r->tested_at), *ri = shown (r->impl);
       printf ("  %" G_GINT64_FORMAT " %s %s (%s), vectors %.16s, blake2b %.16s\n", r->id, t,
               r->verdict, ri, r->vectors_hash, r->blake2b);
     }
@@ -677,12 +725,12 @@ cmd_show (int argc, char **argv)
   for (guint i = 0; i < certs->len; i++)
     {
       const RegCertificate *x = certs->pdata[i];
-      g_autofree char *nb = reg_cli_utc (x->not_before), *na = reg_cli_utc (x->not_after);
+      g_autofree char *nb = utc (x->not_before), *na = utc (x->not_after);
       printf ("  %" G_GUINT64_FORMAT " from report %" G_GINT64_FORMAT ", valid %s to %s, "
               "waivers %s", x->serial, x->report_id, nb, na, x->waivers);
       if (x->revoked)
         {
-          g_autofree char *t = reg_cli_utc (x->revoked_at), *why = reg_cli_shown (x->revoke_reason);
+          g_autofree char *t = utc (x->revoked_at), *why = shown (x->revoke_reason);
           printf (", REVOKED %s: %s", t, why);
         }
       if (x->superseded_by)
@@ -700,7 +748,7 @@ cmd_show (int argc, char **argv)
 static int
 cmd_check (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *feed = NULL;
   RegCtx ctx;
   const GOptionEntry entries[] = {
@@ -709,7 +757,7 @@ cmd_check (int argc, char **argv)
       "it): catches a registry cut back or replaced", "FEED" },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, "check", "--db FILE [--feed FEED]",
+  if (!parse (&argc, &argv, "check", "--db FILE [--feed FEED]",
               "Verifies the registry: the history's hash chain (ESSC-STD AUDIT-6: the first\n"
               "broken entry and why), then that replaying the history gives exactly the\n"
               "state tables, and the stored documents' hashes. Exit 0 intact, 1 damaged\n"
@@ -719,25 +767,25 @@ cmd_check (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (RegDb) db = reg_db_open (ctx.db_path, FALSE, &error);
   if (db == NULL)
-    return reg_cli_error ("check", error);
+    return report_error ("check", error);
   ModelAuditHead head, *expected = NULL;
   if (feed != NULL)
     {
       if (!reg_feed_head (db, feed, &head, &error))
-        return reg_cli_error ("check", error);
+        return report_error ("check", error);
       expected = &head;
     }
   RegCheckSummary sum;
   if (!reg_check (db, expected, &sum, &error))
     {
-      g_autofree char *msg = reg_cli_shown (error->message);
+      g_autofree char *msg = shown (error->message);
       printf ("DAMAGED: %s\n", msg);
       if (error->code == REG_ERROR_DAMAGED)
         {
           fprintf (stderr, "essc registry check: DAMAGED: %s\n", msg);
           return ESSC_EXIT_FAILED;
         }
-      return reg_cli_error ("check", error);
+      return report_error ("check", error);
     }
   char hash[2 * MODEL_AUDIT_HASH_LEN + 1];
   base_hex_encode (sum.head.hash, sizeof sum.head.hash, hash);
@@ -754,7 +802,7 @@ cmd_check (int argc, char **argv)
 static int
 cmd_publish (int argc, char **argv)
 {
-  g_auto (RegCliCommon) c = { 0 };
+  g_auto (Common) c = { 0 };
   g_autofree char *out = NULL, *key = NULL;
   gint days = 7;
   RegCtx ctx;
@@ -766,13 +814,13 @@ cmd_publish (int argc, char **argv)
       "the feed's next_update, in days from --now (default 7)", "N" },
     { NULL },
   };
-  if (!reg_cli_parse (&argc, &argv, "publish", "--db FILE --out DIR --key ISSUER.key",
+  if (!parse (&argc, &argv, "publish", "--db FILE --out DIR --key ISSUER.key",
               "Publishes DIR/index.html, the public list of the channels that offer the\n"
               "e-card (and those suspended, in rectification or terminated, and revoked\n"
               "certificates), and the signed feed DIR/feed.json with feed.json.sig. A feed\n"
               "already in DIR must verify and the registry's history extend its head.\n"
               "The files are written under temporary names, then renamed.", entries, &c, &ctx)
-      || !reg_cli_need ("publish", out, "--out") || !reg_cli_need ("publish", key, "--key"))
+      || !need ("publish", out, "--out") || !need ("publish", key, "--key"))
     return ESSC_EXIT_USAGE;
   if (days < 1 || days > 366)
     return essc_cli_usage_error ("registry publish", "--valid-days: expected 1..366");
@@ -780,7 +828,7 @@ cmd_publish (int argc, char **argv)
   RegPublished p;
   g_autoptr (GError) error = NULL;
   if (!reg_publish (&ctx, &o, &p, &error))
-    return reg_cli_error ("publish", error);
+    return report_error ("publish", error);
   printf ("published %s: %zu channels (%zu live, %zu suspended, in rectification or "
           "terminated), %zu revoked certificates; history head %" G_GUINT64_FORMAT " entries\n",
           out, p.channels, p.live, p.withdrawn, p.revoked, p.head.count);
@@ -844,6 +892,6 @@ essc_cmd_registry (int argc, char **argv)
   for (gsize i = 0; i < G_N_ELEMENTS (subs); i++)
     if (strcmp (argv[1], subs[i].name) == 0)
       return subs[i].run (argc - 1, argv + 1);
-  g_autofree char *s = reg_cli_shown (argv[1]);
+  g_autofree char *s = shown (argv[1]);
   return essc_cli_usage_error ("registry", "unknown subcommand '%s'", s);
 }

@@ -49,7 +49,8 @@ typedef struct {
 } RegTable;
 
 /* The state tables (meta, channel, report, certificate, token,
- * channel_vendor), in dependency order; *n gets their number.  The history table is REG_HISTORY_TABLE. */
+ * channel_vendor), in dependency order; *n gets their number.  The history
+ * table is reg_history_table. */
 const RegTable *reg_change_tables (gsize *n);
 extern const RegTable reg_history_table;
 

@@ -310,7 +310,7 @@ reg_apply (const RegCtx *ctx, const RegApplication *app, GError **error)
         : !conf_cert_parse_public_key ("public key", app->public_key_text,
                                        strlen (app->public_key_text), pk, key_id, &e))
     {
-      fail (error, REG_ERROR_INPUT, "%s%s", app->public_key_path ? "--public-key: " : "public key: ",
+      fail (error, REG_ERROR_INPUT, "%s: %s", app->public_key_path ? "--public-key" : "public key",
             e->message);
       g_error_free (e);
       return FALSE;

@@ -208,8 +208,8 @@ test_tokens (void)
 
   /* Bad values: nothing written. */
   char *secret_out = NULL;
-  const char *bad_subjects[] = { "", "Alice", "-x", "a b", "a/../b", "abcdefghijklmnopqrstuvwxyz0123456",
-                                 "名字" };
+  const char *bad_subjects[] = { "", "Alice", "-x", "a b", "a/../b",
+                                 "abcdefghijklmnopqrstuvwxyz0123456", "名字" };
   for (guint i = 0; i < G_N_ELEMENTS (bad_subjects); i++)
     {
       g_assert_false (reg_token_issue (&ctx, REG_TOKEN_VENDOR, bad_subjects[i], "", &secret_out,
@@ -439,6 +439,99 @@ test_apply_vendor (void)
   rfx_free (&f);
 }
 
+/* Runs `essc registry token SUB --db f->db --now AT ARGS...`. */
+static void G_GNUC_NULL_TERMINATED
+tok (RegFx *f, FixtureRun *r, const char *sub, int minutes, ...)
+{
+  g_autofree char *now = rfx_at (minutes);
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  const char *fixed[] = { fx.bin, "registry", "token", sub, "--db", f->db, "--now", now };
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (args, (gpointer) fixed[i]);
+  va_list ap;
+  va_start (ap, minutes);
+  const char *a;
+  while ((a = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  fixture_run ((const char *const *) args->pdata, NULL, 120, r);
+  g_assert_false (r->timed_out);
+}
+
+/* essc registry token issue|revoke|list, and show's vendor line. */
+static void
+test_cli (void)
+{
+  RegFx f;
+  FixtureRun r;
+  rfx_new (&f, "cli");
+  rfx_init_registry (&f, "CH000001", "测试渠道", NULL);
+  tok (&f, &r, "issue", 2, "--vendor", "acme", "--label", "CI 流水线", "--actor",
+           "staff:alice", NULL);
+  g_assert_cmpint (r.code, ==, 0);
+  g_assert_cmpuint (strlen (r.out), ==, REG_TOKEN_TEXT_LEN + 1);   /* the token alone, one line */
+  g_assert_true (g_str_has_suffix (r.out, "\n"));
+  g_autofree char *text = g_strndup (r.out, REG_TOKEN_TEXT_LEN);
+  fixture_run_clear (&r);
+  g_autoptr (RegToken) t = authenticate (f.db, text);
+  g_assert_cmpstr (t->subject, ==, "acme");
+  g_assert_cmpstr (t->issued_by, ==, "staff:alice");
+
+  g_autofree char *hash = rfx_sql_text (f.db, "SELECT hash FROM token");
+  tok (&f, &r, "list", 3, NULL);
+  g_assert_cmpint (r.code, ==, 0);
+  g_assert_nonnull (strstr (r.out, t->id));
+  g_assert_nonnull (strstr (r.out, "CI 流水线"));
+  g_assert_null (strstr (r.out, hash));
+  g_assert_null (strstr (r.out, text + 5 + REG_TOKEN_ID_HEX + 1));
+  fixture_run_clear (&r);
+
+  tok (&f, &r, "revoke", 3, "--token-id", t->id, "--reason", "rotated", NULL);
+  rfx_expect (&r, 0, "revoked");
+  tok (&f, &r, "revoke", 3, "--token-id", t->id, "--reason", "rotated", NULL);
+  rfx_expect (&r, 1, "already revoked");
+  g_autofree char *revoked = g_strdup_printf ("token %s was revoked", t->id);
+  assert_refused (f.db, text, revoked);
+
+  /* Usage: exit 2, nothing written. */
+  g_autoptr (GBytes) before = rfx_snapshot (f.db);
+  tok (&f, &r, "issue", 4, NULL);
+  rfx_expect (&r, 2, "exactly one of --staff");
+  tok (&f, &r, "issue", 4, "--staff", "a", "--vendor", "b", NULL);
+  rfx_expect (&r, 2, "exactly one of --staff");
+  tok (&f, &r, "issue", 4, "--vendor", "../etc", NULL);
+  rfx_expect (&r, 2, "vendor id");
+  tok (&f, &r, "revoke", 4, "--token-id", t->id, NULL);
+  rfx_expect (&r, 2, "--reason");
+  tok (&f, &r, "frobnicate", 4, NULL);
+  rfx_expect (&r, 2, "unknown subcommand");
+  g_autoptr (GBytes) after = rfx_snapshot (f.db);
+  g_assert_true (g_bytes_equal (before, after));
+  rfx_essc (&f, &r, "registry", "token", "--help", NULL);
+  rfx_expect (&r, 0, "essc registry token");
+  rfx_essc (&f, &r, "registry", "token", "issue", "--help", NULL);
+  rfx_expect (&r, 0, "--label");
+
+  /* show names a channel's vendor. */
+  g_autofree char *key_text = read_text (f.ch2_pub);
+  g_autofree char *impl = rfx_impl (NULL);
+  RegCtx ctx = { f.db, at (5), "vendor:acme" };
+  RegApplication app = { .id = "CH000002", .name = "工商银行", .klass = "bank", .tier = 1,
+                         .public_key_text = key_text, .role = "channel", .impl = impl,
+                         .vendor = "acme" };
+  g_autoptr (GError) e = NULL;
+  g_assert_true (reg_apply (&ctx, &app, &e));
+  g_assert_no_error (e);
+  rfx_reg (&f, &r, "show", 6, "--id", "CH000002", NULL);
+  rfx_expect (&r, 0, "vendor:    acme");
+  rfx_reg (&f, &r, "show", 6, "--id", "CH000001", NULL);
+  g_assert_cmpint (r.code, ==, 0);
+  g_assert_null (strstr (r.out, "vendor:"));
+  fixture_run_clear (&r);
+  rfx_free (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -449,5 +542,6 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/token/issue-authenticate-revoke", test_tokens);
   g_test_add_func ("/registry/token/upgrade-v1", test_upgrade);
   g_test_add_func ("/registry/token/apply-vendor", test_apply_vendor);
+  g_test_add_func ("/registry/token/cli", test_cli);
   return fixture_finish (g_test_run ());
 }
