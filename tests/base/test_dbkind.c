@@ -42,6 +42,8 @@ test_dbkind_identify (void)
     { "registry", "PRAGMA application_id = 1163088455", BASE_DB_REGISTRY, NULL },
     { "sensitivity", "PRAGMA application_id = 1163088705; CREATE TABLE sensitivity (x)",
       BASE_DB_SENSITIVITY, "application_id 0x45535341, tables sensitivity" },
+    { "serve", "PRAGMA application_id = 1163088726; CREATE TABLE run (x)", BASE_DB_SERVE,
+      "application_id 0x45535356, tables run" },
     { "other-id", "PRAGMA application_id = 1234; CREATE TABLE run (x)", BASE_DB_FOREIGN,
       "application_id 0x000004d2, tables run" },
     /* files of the id all kinds shared before, told by their tables */
@@ -93,7 +95,8 @@ test_dbkind_ids (void)
 {
   /* each kind its own id, four ASCII letters */
   BaseDbKind kinds[] = { BASE_DB_STORE, BASE_DB_RUN, BASE_DB_SWEEP, BASE_DB_CALIBRATION,
-                         BASE_DB_CONFORMANCE, BASE_DB_REGISTRY, BASE_DB_SENSITIVITY };
+                         BASE_DB_CONFORMANCE, BASE_DB_REGISTRY, BASE_DB_SENSITIVITY,
+                         BASE_DB_SERVE };
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       gint32 id = base_db_kind_application_id (kinds[i]);
