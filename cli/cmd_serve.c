@@ -16,6 +16,7 @@
 #include "serve/actions.h"
 #include "serve/api.h"
 #include "serve/http.h"
+#include "serve/pages.h"
 #include "serve/pool.h"
 #include "serve/store.h"
 
@@ -60,14 +61,10 @@ static const char *summary =
   "registry, key, state or address that cannot be used, 3 the address\n"
   "cannot be listened on or another internal error.";
 
-/* Filled by helper D's serve/pages.c when it is linked in; see below. */
-void serve_pages_register (ServeHttp *h, ServeActions *a) __attribute__ ((weak));
-
 static void
 register_routes (ServeHttp *h, ServeActions *a, const char *public_dir)
 {
-  if (serve_pages_register != NULL)
-    serve_pages_register (h, a);
+  serve_pages_register (h, a);
   serve_api_register (h, public_dir);
 }
 
