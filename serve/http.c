@@ -547,6 +547,8 @@ parse_form (ServeReq *req, const char **why)
 {
   gsize n;
   const char *data = g_bytes_get_data (req->body, &n);
+  if (data == NULL)             /* an empty body: an empty form, not NULL */
+    data = "";
   if (memchr (data, '\0', n) != NULL)
     {
       *why = "the form holds a NUL byte";
