@@ -522,6 +522,29 @@ only_members (JsonObject *body, const char *const *allowed, ServeResult *res)
 
 /* A string member: required or optional (*out NULL when absent); 400
  * naming it when of another type or not 1..max bytes of UTF-8 text. */
+static gboolean get_text (JsonObject *body, const char *name, gboolean required, gsize max,
+                          const char **out, ServeResult *res);
+
+/* Required text in which line feeds are allowed (checked as if blanks): a
+ * public key, the text of an essc keygen .pub file. */
+static gboolean
+get_text_lf (JsonObject *body, const char *name, gsize max, const char **out, ServeResult *res)
+{
+  *out = NULL;
+  JsonNode *n = json_object_get_member (body, name);
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return fail (res, 400, "member '%s': required", name);
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return fail (res, 400, "member '%s': expected a string", name);
+  const char *v = json_node_get_string (n);
+  g_autofree char *flat = g_strdelimit (g_strndup (v, max + 1), "\n", ' ');
+  if (base_text_check_utf8 (flat, -1, max, NULL) != BASE_TEXT_OK)
+    return fail (res, 400, "member '%s': expected 1..%zu bytes of UTF-8 text without control "
+                           "characters but line feeds", name, max);
+  *out = v;
+  return TRUE;
+}
+
 static gboolean
 get_text (JsonObject *body, const char *name, gboolean required, gsize max, const char **out,
           ServeResult *res)
@@ -659,7 +682,7 @@ serve_action_register (ServeActions *a, const ServeCaller *c, JsonObject *body,
       || !get_text (body, "class", TRUE, 32, &klass, res)
       || !get_int (body, "tier", &has_tier, &tier, res)
       || !get_text (body, "parent_id", FALSE, 16, &parent, res)
-      || !get_text (body, "public_key", TRUE, 4096, &pk, res)
+      || !get_text_lf (body, "public_key", 4096, &pk, res)
       || !get_text (body, "endpoint", TRUE, 4 * SERVE_ENDPOINT_MAX, &endpoint, res)
       || !get_text (body, "role", FALSE, 16, &role, res))
     return FALSE;
