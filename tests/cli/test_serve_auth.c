@@ -161,7 +161,8 @@ refuse (const char *method, const char *path, const char *token, const char *bod
         gboolean stream, guint want)
 {
   g_free (call (method, path, token, body, stream, want));
-  char *key = g_strdup_printf (" %s %s %u ", method, path, want);
+  /* The log names the path without its query. */
+  char *key = g_strdup_printf (" %s %.*s %u ", method, (int) strcspn (path, "?"), path, want);
   guint n = GPOINTER_TO_UINT (g_hash_table_lookup (S.refusals, key));
   g_hash_table_replace (S.refusals, key, GUINT_TO_POINTER (n + 1));
 }
@@ -213,9 +214,10 @@ setup_once (void)
   g_free (call ("POST", "/api/v1/channels", S.tok_a, b1, FALSE, 201));
   g_free (call ("POST", "/api/v1/channels", S.tok_b, b2, FALSE, 201));
   g_free (call ("POST", "/api/v1/channels", S.tok_a, b3, FALSE, 201));
+  /* One after the other: the reference endpoint keeps one state. */
   S.run_a = start_run (S.tok_a, "CH000001");
-  S.run_a3 = start_run (S.tok_a, "CH000003");
   g_autofree char *s1 = sfx_wait_run (&S.f, S.tok_a, S.run_a, 120);
+  S.run_a3 = start_run (S.tok_a, "CH000003");
   g_autofree char *s3 = sfx_wait_run (&S.f, S.tok_a, S.run_a3, 120);
   g_assert_cmpstr (s1, ==, "conformant");
   g_assert_cmpstr (s3, ==, "conformant");
@@ -383,7 +385,7 @@ test_allowed (void)
   /* The report is the registry's signed report; its signature too. */
   g_autofree char *rp = g_strdup_printf ("/api/v1/runs/%" G_GINT64_FORMAT "/report", S.run_a);
   g_autofree char *rep = call ("GET", rp, S.tok_a, NULL, FALSE, 200);
-  g_assert_nonnull (strstr (rep, "CH000001"));
+  g_assert_nonnull (strstr (rep, "\"schema\":\"essc-conformance-report/"));
 
   /* POST routes: a new channel, a run (its key twice gives one run), the
    * tokens, then the staff actions through the life cycle. */

@@ -278,6 +278,8 @@ sfx_http (SrvFx *f, const char *method, const char *path, const char *const *hea
         break;
     }
   g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+  g_byte_array_append (in, (const guint8 *) "", 1);   /* never NULL; a NUL after the bytes */
+  g_byte_array_set_size (in, in->len - 1);
   sep = g_strstr_len ((const char *) in->data, in->len, "\r\n\r\n");
   if (in->len < 12 || sep == NULL || strncmp ((const char *) in->data, "HTTP/1.", 7) != 0)
     {
