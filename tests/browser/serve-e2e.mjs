@@ -66,6 +66,7 @@ const RUN_WAIT = 120000;   // ms: a run to finish
 
 let step = 0;
 let browser = null;
+const pages = [];         // every page opened, for a picture of each at a failure
 let proxy = null;
 
 function ok(what) {
@@ -197,6 +198,7 @@ async function main() {
   // ---- staff: log in, issue a vendor token --------------------------------------
   const staffCtx = await browser.createBrowserContext();
   const staff = await staffCtx.newPage();
+  pages.push(staff);
   staff.setDefaultTimeout(WAIT);
   await login(staff, env.staffToken);
   await shot(staff, 'staff-logged-in');
@@ -215,6 +217,7 @@ async function main() {
   // ---- the vendor: log in, register, run ------------------------------------------
   const vendorCtx = await browser.createBrowserContext();
   const vendor = await vendorCtx.newPage();
+  pages.push(vendor);
   vendor.setDefaultTimeout(WAIT);
   await login(vendor, vendorToken);
   ok('the vendor logs in with it (another browser context)');
@@ -319,6 +322,7 @@ async function main() {
   await plainCtx.close();
 
   // ---- staff certifies; the public list shows it ----------------------------------
+  await staff.bringToFront();   // a background tab gets no frames: clicks would wait
   await staff.goto(`${env.base}/staff`, { waitUntil: 'load' });
   await staff.type(`#reason-${CHANNEL}`, 'e2e: conformant report');
   await submit(staff, `#staff-certify-${CHANNEL}`);
@@ -326,7 +330,9 @@ async function main() {
   await shot(staff, 'staff-certified');
   ok('staff certifies the channel');
 
-  const pub = await staffCtx.newPage();
+  const pubCtx = await browser.createBrowserContext();   // the public: nobody logged in
+  const pub = await pubCtx.newPage();
+  pages.push(pub);
   await pub.goto(`${env.base}/public/`, { waitUntil: 'load', timeout: WAIT });
   const pubText = await pub.$eval('body', (b) => b.innerText);
   if (!pubText.includes(NAME) || !pubText.includes(CHANNEL))
@@ -341,12 +347,14 @@ async function main() {
   ok('essc cert verify --feed with /public/feed.json: exit 0 (valid)');
 
   // ---- staff revokes; the feed says so ------------------------------------------------
+  await staff.bringToFront();
   await staff.goto(`${env.base}/staff`, { waitUntil: 'load' });
   await staff.type(`#reason-${CHANNEL}`, 'e2e: 私钥泄露 key compromised');
   await submit(staff, `#staff-revoke-${CHANNEL}`);
   await shot(staff, 'staff-revoked');
   ok('staff revokes the certificate');
 
+  await pub.bringToFront();
   await pub.goto(`${env.base}/public/`, { waitUntil: 'load', timeout: WAIT });
   const revokedRow = await pub.$$eval('tr', (rs) => rs.map((r) => r.innerText)
     .filter((t) => t.includes('key compromised')).length);
@@ -367,5 +375,10 @@ try {
   await done(0);
 } catch (e) {
   console.log(`not ok ${step + 1} - ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 3).join(' | ')}`);
+  for (const [i, p] of pages.entries()) {
+    const file = path.join(env.shots, `failed-${step + 1}-page${i + 1}.png`);
+    await Promise.race([p.screenshot({ path: file, fullPage: true }).catch(() => {}),
+                        new Promise((r) => setTimeout(r, 5000))]);
+  }
   await done(1);
 }
