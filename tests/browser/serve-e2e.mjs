@@ -74,8 +74,10 @@ function ok(what) {
   console.log(`ok ${step} - ${what}`);
 }
 
+let shots = 0;
 async function shot(page, name) {
-  const file = path.join(env.shots, `${String(step + 1).padStart(2, '0')}-${name}.png`);
+  shots++;
+  const file = path.join(env.shots, `${String(shots).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
 }
 
