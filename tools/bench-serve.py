@@ -11,14 +11,16 @@ child then) and removes what it made (--keep keeps the directory).
   1. A registry (essc registry init), a staff token and one vendor token per
      vendor (essc registry token issue), and per vendor its own reference
      endpoint `essc impl --role channel --listen 127.0.0.1:0` (the reference
-     keeps one state per server).  `essc serve` on 127.0.0.1:0.
+     keeps one state per server, so a vendor's runs go one at a time:
+     --max-runs-per-vendor 1).  `essc serve` on 127.0.0.1:0.
   2. Each vendor registers a channel through the API (its endpoint).
   3. Wave 1: all vendors at once (a barrier) start --runs runs each, with an
      Idempotency-Key each; every vendor retries its first key at once, and
      half of them retry every key after.  While the runs go, page readers
      (logged in with the form, as a browser) fetch /channels and /runs/ID as
      vendors, /staff as staff and /public/: their latency, p50 and p99.
-     Then: runs per minute, runs LOST (accepted, never finished) and
+     Then: runs per minute, runs that ended in `error` (must be 0: the
+     reference passes), runs LOST (accepted, never finished) and
      DUPLICATED (a key that gave two run ids, or reports in the registry
      beyond the finished runs that name one, or two runs naming one report).
   4. Wave 2: every vendor starts two more runs; once some have finished the
@@ -261,7 +263,7 @@ class Bench:
         self.serve = self.procs.start(
             [self.essc, "serve", "--registry", self.reg, "--key", self.key,
              "--listen", HOST + ":0", "--state", self.state,
-             "--max-runs", str(self.a.max_runs), "--max-runs-per-vendor", "2",
+             "--max-runs", str(self.a.max_runs), "--max-runs-per-vendor", "1",
              "--run-deadline", "60", "--log", os.path.join(self.dir, "access.log")],
             stdout=subprocess.PIPE, stderr=log)
         log.close()
@@ -332,6 +334,23 @@ class Bench:
         if status != 200 or not isinstance(doc, list):
             raise BenchError("GET /api/v1/runs: %d" % status)
         return {r["id"]: r for r in doc}
+
+    def runs_all(self):
+        """Every run, channel by channel (GET /api/v1/runs gives the newest
+        200 only): {id: run}."""
+        h = Http(self.port, timeout=20)
+        out = {}
+        try:
+            for v in self.vendors:
+                status, doc = api(h, "GET", "/api/v1/runs?channel=" + v["channel"], self.staff)
+                if status != 200 or not isinstance(doc, list):
+                    raise BenchError("GET /api/v1/runs?channel=%s: %d" % (v["channel"], status))
+                if len(doc) >= 200:
+                    raise BenchError("%s has 200 runs or more: the list may be cut" % v["channel"])
+                out.update({r["id"]: r for r in doc})
+        finally:
+            h.close()
+        return out
 
     def wait_finished(self, ids, deadline, enough=None):
         """Polls until every run of ids has finished (or `enough` of them);
@@ -409,11 +428,16 @@ class Bench:
         for (vid, _), s in accepted.items():
             by_vendor.setdefault(vid, set()).update(s)
         readers = self.page_readers(stop, by_vendor)
-        runs = self.wait_finished(ids, deadline)
+        self.wait_finished(ids, deadline)
         elapsed = time.monotonic() - t_start
         stop.set()
         for t in readers:
             t.join(30)
+        runs = self.runs_all()
+        for r in runs.values():
+            if r["state"] == "error":
+                print("bench-serve: run %d (%s) ended in error: %s"
+                      % (r["id"], r["channel"], r.get("message")), file=sys.stderr)
         finished = [runs[i] for i in ids if i in runs and runs[i].get("finished")]
         lost = len(ids) - len(finished)
         report_ids = [r["report_id"] for r in finished if r.get("report_id")]
@@ -437,6 +461,7 @@ class Bench:
             self.figure("pages under load: p50 latency (ms)", "%.1f" % (q[49] * 1000))
             self.figure("pages under load: p99 latency (ms)", "%.1f" % (q[98] * 1000))
         self.figure("pages under load: not 200", errs, True)
+        self.figure("wave 1: runs ended in error", states.get("error", 0), True)
         self.figure("wave 1: runs lost (accepted, never finished)", lost, True)
         self.figure("wave 1: keys that gave two runs", dup_keys, True)
         self.figure("wave 1: runs sharing a report", dup_reports, True)
@@ -469,7 +494,7 @@ class Bench:
         ids = sorted({i for s in accepted.values() for i in s})
         # Let some finish, then kill the server while others run.
         self.wait_finished(ids, deadline, enough=max(1, len(ids) // 3))
-        before = self.runs_now()
+        before = self.runs_all()
         seen_finished = {i: (r["state"], r.get("report_id"))
                          for i, r in before.items() if r.get("finished")}
         running = [i for i, r in before.items() if r["state"] == "running"]
@@ -484,7 +509,8 @@ class Bench:
                     "%d / %d" % (len(seen_finished), len(running)))
         self.figure("kill -9: workers still alive 0.5 s after", len(orphans))
         self.start_serve()
-        after = self.wait_finished(ids, deadline)
+        self.wait_finished(ids, deadline)
+        after = self.runs_all()
         lost = 0
         for i, (state, rep) in seen_finished.items():
             r = after.get(i)
