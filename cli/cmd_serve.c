@@ -105,7 +105,7 @@ essc_cmd_serve (int argc, char **argv)
 {
   g_autofree char *registry = NULL, *key = NULL, *listen = NULL, *state = NULL;
   g_autofree char *tls_cert = NULL, *tls_key = NULL, *log_path = NULL;
-  gint max_runs = 4, per_vendor = 2, deadline = 600, memory = 1024, cpu = 300, timeout_ms = 0;
+  gint max_runs = 4, per_vendor = 2, deadline = 600, memory = 0, cpu = 300, timeout_ms = 0;
   gboolean routes = FALSE;
   const GOptionEntry entries[] = {
     { "registry", 0, 0, G_OPTION_ARG_FILENAME, &registry, "the registry (required)", "REG.db" },
@@ -127,7 +127,7 @@ essc_cmd_serve (int argc, char **argv)
     { "run-deadline", 0, 0, G_OPTION_ARG_INT, &deadline,
       "a run's wall-clock limit in seconds (10..86400, default 600)", "S" },
     { "run-memory", 0, 0, G_OPTION_ARG_INT, &memory,
-      "a worker's address-space limit in MiB (64..65536, default 1024)", "MB" },
+      "a worker's address-space limit in MiB (64..65536; default 1024, none in a sanitizer build)", "MB" },
     { "run-cpu", 0, 0, G_OPTION_ARG_INT, &cpu,
       "a worker's CPU-time limit in seconds (1..86400, default 300)", "S" },
     { "run-timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms,
@@ -166,7 +166,7 @@ essc_cmd_serve (int argc, char **argv)
     return essc_cli_usage_error ("serve", "--max-runs-per-vendor: expected 1..64");
   if (deadline < 10 || deadline > 86400)
     return essc_cli_usage_error ("serve", "--run-deadline: expected 10..86400 seconds");
-  if (memory < 64 || memory > 65536)
+  if (memory != 0 && (memory < 64 || memory > 65536))
     return essc_cli_usage_error ("serve", "--run-memory: expected 64..65536 MiB");
   if (cpu < 1 || cpu > 86400)
     return essc_cli_usage_error ("serve", "--run-cpu: expected 1..86400 seconds");

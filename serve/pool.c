@@ -30,6 +30,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #define LINE_MAX_BYTES 4096               /* a stdout line, without its newline */
 #define STDERR_TAIL 2000                  /* bytes of stderr's end in a message */
@@ -626,6 +629,10 @@ child_setup (gpointer data)
 {
   const Limits *l = data;
   setpgid (0, 0);
+#ifdef __linux__
+  /* a server killed with SIGKILL takes its workers along */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
   struct rlimit core = { 0, 0 };
   setrlimit (RLIMIT_CORE, &core);
   if (l->mem > 0)

@@ -42,9 +42,14 @@ typedef struct _ServePool ServePool;
 typedef void (*ServeRunEventFunc) (gint64 run_id, const char *event, const char *json,
                                    gpointer user_data);
 
-/* The store is borrowed (it outlives the pool).  Creates STATE/runs/. */
+/* The store is borrowed (it outlives the pool).  Creates STATE/runs/.  The
+ * pool works on the thread-default main context of the caller.  A build
+ * with sanitizers sets RLIMIT_AS only when mem_bytes is given. */
 ServePool *serve_pool_new (ServeStore *store, const ServePoolOptions *o, GError **error);
-/* Kills running children (their runs become "interrupted") and reaps them. */
+/* Kills running children (their runs become "interrupted", unless the
+ * worker had already reported its verdict) and reaps them.  It iterates the
+ * pool's main context meanwhile (at most about 10 s), so other sources of
+ * that context may run; subscribers are no longer called. */
 void serve_pool_free (ServePool *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ServePool, serve_pool_free)
 

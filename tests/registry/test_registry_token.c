@@ -429,6 +429,12 @@ test_apply_vendor (void)
   /* On a /1 registry the vendor's application upgrades it first. */
   g_autofree char *v1 = copy_v1 (&f, "v1.db");
   RegCtx ctx1 = { v1, at (5), "vendor:acme" };
+  app.id = "CH000001";   /* taken: refused, and the file keeps its schema */
+  g_assert_false (reg_apply (&ctx1, &app, &e));
+  g_assert_error (e, REG_ERROR, REG_ERROR_REFUSED);
+  g_clear_error (&e);
+  g_autofree char *schema = rfx_sql_text (v1, "SELECT value FROM meta WHERE key = 'schema'");
+  g_assert_cmpstr (schema, ==, "essc-registry/1");
   app.id = "CH000003";
   g_assert_true (reg_apply (&ctx1, &app, &e));
   g_assert_no_error (e);

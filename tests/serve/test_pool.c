@@ -20,8 +20,11 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Reads the options as `essc registry test` gets them. */
 static const char PROLOGUE[] =
@@ -74,9 +77,11 @@ event_clear (gpointer p)
 static void
 fx_set_up (Fx *fx, gconstpointer data)
 {
-  fx->dir = essc_test_make_tmpdir ("essc-serve-pool-XXXXXX");
+  /* a subprocess of test_server_killed works in its parent's folder */
+  const char *parent = g_test_subprocess () ? g_getenv ("ESSC_POOL_TEST_DIR") : NULL;
+  fx->dir = parent != NULL ? g_strdup (parent) : essc_test_make_tmpdir ("essc-serve-pool-XXXXXX");
   fx->state = g_build_filename (fx->dir, "state", NULL);
-  g_assert_cmpint (g_mkdir (fx->state, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (fx->state, 0700), ==, 0);
   g_autofree char *db = g_build_filename (fx->state, "serve.db", NULL);
   g_autoptr (GError) error = NULL;
   fx->store = serve_store_open (db, ESSC_TEST_NOW, NULL, &error);
@@ -462,6 +467,46 @@ test_memory (Fx *fx, gconstpointer data)
   g_autoptr (ServeRun) r2 = ended_in_error (fx, id2, "allocated 2147483648");
 }
 
+/* A burst of progress lines: each reaches the subscribers, while the store
+ * is written at most once per 250 ms (plus the last and the finish),
+ * counted by a trigger on the file. */
+static void
+test_throttle (Fx *fx, gconstpointer data)
+{
+  worker (fx, "i=1; while [ $i -le 1000 ]; do\n"
+              "  printf 'progress\\t%d\\t1000\\tpass\\tchannel/%d\\n' $i $i; i=$((i + 1))\n"
+              "done\nexit 2\n");
+  g_autofree char *db = g_strdup (serve_store_path (fx->store));
+  sqlite3 *c = NULL;
+  g_assert_cmpint (sqlite3_open (db, &c), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (c, "CREATE TABLE writes (n INTEGER); INSERT INTO writes VALUES"
+                                 " (0); CREATE TRIGGER count_writes AFTER UPDATE OF done ON run"
+                                 " BEGIN UPDATE writes SET n = n + 1; END", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  start_pool (fx);
+  gint64 id = queue (fx, "v1", "CH000101");
+  gint64 t0 = g_get_monotonic_time ();
+  serve_pool_kick (fx->pool);
+  run_all (fx);
+  gint64 elapsed_ms = (g_get_monotonic_time () - t0) / 1000;
+  g_autoptr (ServeRun) r = ended_in_error (fx, id, "exit 2");
+  g_assert_cmpuint (r->done, ==, 1000);     /* the last progress was written */
+  guint progress = 0;
+  for (guint i = 0; i < fx->events->len; i++)
+    progress += strcmp (g_array_index (fx->events, Event, i).event, "progress") == 0;
+  g_assert_cmpuint (progress, ==, 1000);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (c, "SELECT n FROM writes", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  gint64 writes = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (c);
+  g_test_message ("%" G_GINT64_FORMAT " writes of progress in %" G_GINT64_FORMAT " ms", writes,
+                  elapsed_ms);
+  g_assert_cmpint (writes, >=, 1);
+  g_assert_cmpint (writes, <=, 2 + elapsed_ms / 250 + 1);
+}
+
 /* ---- fairness and limits ------------------------------------------------------------ */
 
 /* The order in which runs started, from the pool's events. */
@@ -625,6 +670,66 @@ test_free (Fx *fx, gconstpointer data)
   assert_dead (p[1], FALSE);
 }
 
+/* The process pid is dead (gone or a zombie) within 10 s. */
+static void
+await_dead (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  for (int i = 0; i < 1000; i++)
+    {
+      g_autofree char *stat = NULL;
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        return;
+      const char *close = strrchr (stat, ')');
+      if (close != NULL && close[2] == 'Z')
+        return;
+      g_usleep (10000);
+    }
+  g_assert_not_reached ();
+}
+
+/* A server killed with SIGKILL takes its workers along (their parent-death
+ * signal), and a restart marks their runs interrupted.  The server is a
+ * subprocess of the test working in the test's folder. */
+static void
+test_server_killed (Fx *fx, gconstpointer data)
+{
+  g_autofree char *pids_path = g_build_filename (fx->dir, "pids", NULL);
+  if (g_test_subprocess ())
+    {
+      fx->bin = g_build_filename (fx->dir, "essc", NULL);
+      fx->o.essc_bin = fx->bin;
+      start_pool (fx);
+      serve_pool_kick (fx->pool);
+      g_assert_cmpuint (serve_pool_running (fx->pool), ==, 1);
+      while (!g_file_test (pids_path, G_FILE_TEST_EXISTS) || fx->events->len < 2)
+        g_main_context_iteration (NULL, TRUE);
+      kill (getpid (), SIGKILL);
+      g_assert_not_reached ();
+    }
+  worker (fx, "echo $$ >> \"$fx/pids\"\nprintf 'progress\\t1\\t2\\tpass\\tchannel/a\\n'\n"
+              "exec sleep 1000\n");
+  gint64 id = queue (fx, "a", "CH000101");
+  g_setenv ("ESSC_POOL_TEST_DIR", fx->dir, TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("ESSC_POOL_TEST_DIR");
+  g_test_trap_assert_failed ();
+  g_autofree char *pid = NULL;
+  g_assert_true (g_file_get_contents (pids_path, &pid, NULL, NULL));
+  await_dead (g_strstrip (pid));
+  /* the restart */
+  g_autofree char *db = g_strdup (serve_store_path (fx->store));
+  serve_store_close (fx->store);
+  guint interrupted = 0;
+  g_autoptr (GError) error = NULL;
+  fx->store = serve_store_open (db, ESSC_TEST_NOW, &interrupted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (interrupted, ==, 1);
+  g_autoptr (ServeRun) r = run_of (fx, id);
+  g_assert_cmpstr (r->state, ==, SERVE_RUN_INTERRUPTED);
+  g_assert_cmpuint (r->done, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -636,8 +741,10 @@ main (int argc, char **argv)
   ADD ("/serve/pool/flood", test_flood);
   ADD ("/serve/pool/exits", test_exits);
   ADD ("/serve/pool/memory", test_memory);
+  ADD ("/serve/pool/throttle", test_throttle);
   ADD ("/serve/pool/fair", test_fair);
   ADD ("/serve/pool/limits", test_limits);
   ADD ("/serve/pool/free", test_free);
+  ADD ("/serve/pool/server-killed", test_server_killed);
   return g_test_run ();
 }
