@@ -144,7 +144,7 @@ GEN_rollout     := $(BUILD)/gen/borders.o       # the provinces' outlines for th
 
 # ---- build ---------------------------------------------------------------
 
-.PHONY: all deps deps-check deps-package run check lint golden bench clean mpi-essc mutate \
+.PHONY: all deps deps-check deps-package run check lint golden bench clean mpi-essc mutate browser-deps \
         mutate-check mutate-env fuzz fuzz-build install install-mpi uninstall uninstall-mpi man deb
 .SECONDARY:
 all: essc
@@ -199,11 +199,29 @@ $(BUILD)/tests/%.test: $(BUILD)/tests/$$(dir $$*)test_$$(notdir $$*).o \
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-check: deps-check lint $(BUILD)/essc $(TEST_BINS) mpi-essc fuzz-build
+check: deps-check lint $(BUILD)/essc $(TEST_BINS) mpi-essc fuzz-build browser-deps
 	ESSC_BIN=$(CURDIR)/$(BUILD)/essc ESSC_SRCDIR=$(CURDIR) ESSC_MPI_BIN=$(CURDIR)/build-mpi/essc \
-	  ESSC_FUZZ_DIR=$(CURDIR)/build-fuzz/fuzz \
+	  ESSC_FUZZ_DIR=$(CURDIR)/build-fuzz/fuzz ESSC_NODE_MODULES=$(CURDIR)/$(BROWSER_DIR)/node_modules \
 	  $(if $(SANFLAGS),ESSC_SANITIZE=1) prove --exec '' $(if $(CI),,-j2) $(TEST_BINS)
 	$(if $(SANFLAGS),,@$(MAKE) --no-print-directory mutate-check)
+
+# The browser tests (tests/browser/*.mjs, run by tests/cli/test_serve_e2e.c)
+# drive Debian's chromium with puppeteer-core from npm, pinned by
+# tests/browser/package-lock.json: `npm ci` installs it into
+# build/browser/node_modules when missing or when the lock changed.  It needs
+# the npm registry once; without it the rule fails (the test is not skipped).
+BROWSER_DIR   := build/browser
+BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.essc-installed
+browser-deps: $(BROWSER_STAMP)
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json | deps-check
+	@echo "  NPM     $(BROWSER_DIR)/node_modules (npm ci)"
+	$(Q)rm -rf $(BROWSER_DIR) && mkdir -p $(BROWSER_DIR)
+	$(Q)cp tests/browser/package.json tests/browser/package-lock.json $(BROWSER_DIR)/
+	$(Q)cd $(BROWSER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+	  || { echo "make: npm ci failed in $(BROWSER_DIR): the browser test needs puppeteer-core" \
+	       "from the npm registry ($$(npm config get registry)); make check cannot run without it" >&2; \
+	       rm -rf $(BROWSER_DIR)/node_modules; exit 2; }
+	$(Q)touch $@
 
 # The MPI tests run the MPI build (without sanitizers: Open MPI's own
 # allocations are not ours to check) under mpirun.
@@ -385,6 +403,7 @@ bench: deps-check essc mpi-essc
 	sh tools/bench-fuzz.sh ./essc $(FUZZ_SECONDS) $(FUZZ_REF_SECONDS)
 	sh tools/bench-sim.sh ./essc
 	sh tools/bench-calibrate.sh ./essc
+	python3 tools/bench-serve.py ./essc
 	sh tools/bench-mpi.sh build-mpi/essc
 	python3 tools/mutate.py -j2 -q --out runs/mutate-all
 

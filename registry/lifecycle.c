@@ -11,6 +11,8 @@
  */
 #include "registry/lifecycle.h"
 
+#include <sqlite3.h>
+
 #include "base/error.h"
 #include "base/file.h"
 #include "base/hex.h"
@@ -410,18 +412,43 @@ next_id (GPtrArray *reports)
   return max + 1;
 }
 
+/* The time to record a report at: the run's (ctx->now), or the newest
+ * history entry's when a concurrent writer recorded a later one while the
+ * suite ran (the history's times never go back; several workers of essc
+ * serve test at once). */
+static gint64
+store_time (RegDb *db, gint64 now)
+{
+  sqlite3_stmt *st = NULL;
+  gint64 at = now;
+  if (sqlite3_prepare_v2 (reg_db_handle (db), "SELECT max(time) FROM history", -1, &st, NULL)
+        == SQLITE_OK
+      && sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) == SQLITE_INTEGER)
+    at = MAX (now, sqlite3_column_int64 (st, 0));
+  sqlite3_finalize (st);
+  return at;
+}
+
 gboolean
 reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GError **error)
 {
   GError *e = NULL;
   memset (out, 0, sizeof *out);
-  /* Read what the run needs, and check the registry, without holding the lock. */
+  /* Read what the run needs, and check the registry, without holding the
+   * write lock, but in one read transaction: the check reads several
+   * tables, and a concurrent writer (another worker of essc serve) must not
+   * commit between two of its reads (a report row would look added behind
+   * the history's back). */
   g_autoptr (RegDb) db = reg_db_open (ctx->db_path, TRUE, error);
   if (db == NULL)
     return FALSE;
+  if (sqlite3_exec (reg_db_handle (db), "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+    return fail (error, REG_ERROR_INTERNAL, "%s: begin a read: %s", ctx->db_path,
+                 sqlite3_errmsg (reg_db_handle (db)));
   if (!reg_check (db, NULL, NULL, error))
     {
       g_prefix_error (error, "the registry does not verify, nothing written: ");
+      reg_db_rollback (db);
       return FALSE;
     }
   g_autoptr (RegChannel) c = reg_db_channel (db, o->id, error);
@@ -435,6 +462,7 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
   g_autoptr (ConfProfile) profile = profile_of (c, error);
   if (profile == NULL)
     return FALSE;
+  reg_db_rollback (db);   /* the read ends before the run: writers never wait on it */
   g_autofree char *dir = o->vectors_dir ? g_strdup (o->vectors_dir) : conf_plan_default_dir ();
   g_autoptr (ConfPlan) plan = conf_plan_load (dir, &e);
   if (plan == NULL)
@@ -515,7 +543,8 @@ reg_test (const RegCtx *ctx, const RegTestOptions *o, RegTestOutcome *out, GErro
       json_object_set_string_member (p, "blake2b", bhash);
       json_object_set_string_member (p, "signature", sig_text);
       g_autoptr (GBytes) blob = g_bytes_new (bytes, len);
-      ok = reg_db_record (db, ctx->now, ctx->actor, REG_ACTION_REPORT, n, blob, NULL, error);
+      ok = reg_db_record (db, store_time (db, ctx->now), ctx->actor, REG_ACTION_REPORT, n, blob,
+                          NULL, error);
     }
   if (!reg_priv_end_write (db, ok, error))
     return FALSE;

@@ -522,6 +522,9 @@ only_members (JsonObject *body, const char *const *allowed, ServeResult *res)
 
 /* A string member: required or optional (*out NULL when absent); 400
  * naming it when of another type or not 1..max bytes of UTF-8 text. */
+static gboolean get_text (JsonObject *body, const char *name, gboolean required, gsize max,
+                          const char **out, ServeResult *res);
+
 static gboolean
 get_text (JsonObject *body, const char *name, gboolean required, gsize max, const char **out,
           ServeResult *res)

@@ -547,6 +547,8 @@ parse_form (ServeReq *req, const char **why)
 {
   gsize n;
   const char *data = g_bytes_get_data (req->body, &n);
+  if (data == NULL)             /* an empty body: an empty form, not NULL */
+    data = "";
   if (memchr (data, '\0', n) != NULL)
     {
       *why = "the form holds a NUL byte";
@@ -1163,8 +1165,15 @@ serve_http_listen (ServeHttp *h, const ServeHttpOptions *o, char **url, GError *
   g_signal_connect (h->server, "request-read", G_CALLBACK (on_request_read), h);
   soup_server_add_early_handler (h->server, NULL, early_handler, h, NULL);
   soup_server_add_handler (h->server, NULL, handler, h, NULL);
-  if (!soup_server_listen (h->server, G_SOCKET_ADDRESS (addr),
-                           cert ? SOUP_SERVER_LISTEN_HTTPS : 0, &e))
+  /* Our own socket for its backlog: soup_server_listen keeps GSocket's 10,
+   * and 50 vendors connecting at once overflowed it (connections reset). */
+  g_autoptr (GSocket) sock = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (addr)),
+                                           G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &e);
+  if (sock != NULL)
+    g_socket_set_listen_backlog (sock, SERVE_LISTEN_BACKLOG);
+  if (sock == NULL || !g_socket_bind (sock, G_SOCKET_ADDRESS (addr), TRUE, &e)
+      || !g_socket_listen (sock, &e)
+      || !soup_server_listen_socket (h->server, sock, cert ? SOUP_SERVER_LISTEN_HTTPS : 0, &e))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot listen on %s: %s", o->listen,
                    e->message);

@@ -58,6 +58,8 @@ G_BEGIN_DECLS
 #define SERVE_BODY_MAX (64 * 1024)
 #define SERVE_READ_TIMEOUT_S 10
 #define SERVE_IDLE_TIMEOUT_S 60
+/* Connections waiting to be accepted (the listening socket's backlog). */
+#define SERVE_LISTEN_BACKLOG 1024
 #define SERVE_SESSION_COOKIE "essc_session"
 /* Sessions end after this many seconds without a request, and at most
  * SERVE_SESSIONS_MAX are kept (the least recently used is dropped). */

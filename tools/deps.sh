@@ -3,7 +3,9 @@
 # Installs the Debian packages of packages.txt that a purpose needs and are
 # missing: tools/deps.sh [run|check|package] (default run).  run takes the
 # [run] section; check [run] and [check]; package [run] and [package].
-# As root it runs apt-get itself; otherwise it prints the exact command to run.
+# A package counts as present when it is installed, or when an installed
+# package Provides it (dpkg's Provides field).  As root it runs apt-get
+# itself for the missing ones; otherwise it prints the exact command to run.
 # Exits 0 when every package is present afterwards, 2 otherwise (also on an
 # unknown purpose, or a package listed twice or outside a section).
 set -eu
@@ -38,6 +40,23 @@ for p in $packages; do
     *) missing="$missing $p" ;;
   esac
 done
+[ -z "$missing" ] && exit 0
+
+# A package that is not installed under its own name may be provided by one
+# that is (NodeSource's nodejs Provides and Conflicts with Debian's npm:
+# installing npm would fail).  The names the installed packages provide, one
+# a line, versions dropped ("npm (= 10.8.2)" is npm).
+provided=$(dpkg-query -W -f='${Status}\t${Provides}\n' 2>/dev/null | awk -F '\t' '
+  $1 ~ /install ok installed/ {
+    n = split($2, p, ",")
+    for (i = 1; i <= n; i++) { sub(/^[ ]+/, "", p[i]); sub(/[ (].*$/, "", p[i]); if (p[i] != "") print p[i] }
+  }' || true)
+still=""
+for p in $missing; do
+  if printf '%s\n' "$provided" | grep -qx -- "$p"; then continue; fi
+  still="$still $p"
+done
+missing=$still
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "deps ($purpose): installing:$missing" >&2
