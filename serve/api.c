@@ -231,6 +231,15 @@ public_file (ServeReq *req, const char *dir, const char *file)
       serve_req_error (req, 404, "%s is not published yet", file);
       return;
     }
+  if (strcmp (file, "index.html") == 0)
+    {
+      /* the page's own inline style sheet, allowed by its hash */
+      const char *open = g_strstr_len (text, (gssize) n, "<style>");
+      const char *close = open ? strstr (open, "</style>") : NULL;
+      if (close != NULL)
+        serve_req_allow_style (req, open + strlen ("<style>"),
+                               (gsize) (close - open) - strlen ("<style>"));
+    }
   g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), n);
   serve_req_bytes (req, 200, type, bytes, NULL);
 }

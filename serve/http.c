@@ -33,6 +33,10 @@
 static const char *const csp =
   "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
   "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/* The same policy with one inline style sheet allowed by its hash (%s). */
+static const char *const csp_style_hash =
+  "default-src 'none'; style-src 'self' 'sha256-%s'; script-src 'self'; connect-src 'self'; "
+  "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 typedef struct {
   char *method, *pattern;
@@ -710,6 +714,23 @@ serve_req_bytes (ServeReq *req, guint status, const char *content_type, GBytes *
   gsize n;
   const void *data = g_bytes_get_data (bytes, &n);
   soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, data, n);
+}
+
+void
+serve_req_allow_style (ServeReq *req, const char *css, gsize len)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, (const guchar *) css, len);
+  guint8 digest[32];
+  gsize n = sizeof digest;
+  g_checksum_get_digest (sum, digest, &n);
+  g_autofree char *b64 = g_base64_encode (digest, n);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_autofree char *policy = g_strdup_printf (csp_style_hash, b64);
+#pragma GCC diagnostic pop
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Content-Security-Policy", policy);
 }
 
 void

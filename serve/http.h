@@ -126,6 +126,11 @@ void serve_req_html (ServeReq *req, guint status, char *html);
 void serve_req_redirect (ServeReq *req, const char *location);
 /* bytes (borrowed) as content_type; filename (may be NULL): sent as an
  * attachment (Content-Disposition). */
+/* Allows the one inline style sheet css (len bytes, the text between <style> and
+ * </style>) in this response's Content-Security-Policy, by its SHA-256 (the
+ * published page of registry/publish.c carries its style inline); nothing else
+ * of the policy changes. */
+void serve_req_allow_style (ServeReq *req, const char *css, gsize len);
 void serve_req_bytes (ServeReq *req, guint status, const char *content_type, GBytes *bytes,
                       const char *filename);
 

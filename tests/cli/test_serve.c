@@ -291,6 +291,29 @@ test_end_to_end (void)
   g_assert_nonnull (strstr (a.body, "CH000123"));
   answer_clear (&a);
 
+  /* the public page lists it, and its policy allows exactly its own inline style sheet:
+   * 'sha256-' and the base64 SHA-256 of the text between <style> and </style> */
+  a = call (ss, s, "GET", "/public/", NULL, NULL, NULL);
+  g_assert_cmpuint (a.status, ==, 200);
+  g_assert_nonnull (strstr (a.body, "CH000123"));
+  const char *style = strstr (a.body, "<style>");
+  g_assert_nonnull (style);
+  style += strlen ("<style>");
+  const char *style_end = strstr (style, "</style>");
+  g_assert_nonnull (style_end);
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, (const guchar *) style, style_end - style);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_checksum_get_digest (sum, digest, &digest_len);
+  g_autofree char *b64 = g_base64_encode (digest, digest_len);
+  g_autofree char *want = g_strdup_printf ("style-src 'self' 'sha256-%s';", b64);
+  const char *policy = soup_message_headers_get_one (a.headers, "Content-Security-Policy");
+  g_assert_nonnull (policy);
+  g_assert_nonnull (strstr (policy, want));
+  g_assert_nonnull (strstr (policy, "script-src 'self';"));
+  answer_clear (&a);
+
   /* the CI client */
   t = essc_test_run_essc ("conform", "--server", s->url, "--token", vendor, "--channel",
                           "CH000123", "--timeout", "300");
