@@ -250,6 +250,12 @@ profile_json (const RegApplication *app, GError **error)
 {
   GError *e = NULL;
   g_autoptr (ConfProfile) p = NULL;
+  if (app->profile_path != NULL && app->no_payment)
+    {
+      fail (error, REG_ERROR_INPUT, "--profile %s: the payment claim is the profile's "
+            "(its key payment), not given apart", app->profile_path);
+      return NULL;
+    }
   if (app->profile_path != NULL)
     {
       if ((p = conf_profile_load (app->profile_path, app->role, &e)) == NULL)
@@ -275,6 +281,8 @@ profile_json (const RegApplication *app, GError **error)
           p->tier = app->tier;
           p->klass = g_strdup (app->klass);
         }
+      if (app->no_payment)
+        p->payment = FALSE;
     }
   return conf_profile_to_json (p);
 }

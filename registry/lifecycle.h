@@ -54,6 +54,9 @@ typedef struct {
   const char *role;             /* "channel", "platform" or "verifier" */
   const char *impl;             /* command line or URL */
   const char *profile_path;     /* NULL: the channel's own (its tier and class) */
+  gboolean no_payment;          /* without profile_path: the channel does not offer payment
+                                   (level 2), so its profile does not claim it and the
+                                   payment tests are skipped; FALSE claims it */
   const char *vendor;           /* NULL: none; else recorded (channel.vendor) with the
                                    application, in the same transaction */
 } RegApplication;

@@ -376,6 +376,13 @@ channel_node (ServeActions *a, RegDb *db, const RegChannel *ch)
   add_int (b, "status_changed_at", ch->status_changed_at);
   add_string (b, "role", ch->role);
   add_string (b, "endpoint", ch->impl);
+  /* the profile every run of the channel is tested with (the registry's canonical JSON) */
+  json_builder_set_member_name (b, "profile");
+  g_autoptr (JsonNode) profile = json_from_string (ch->profile, NULL);
+  if (profile != NULL && JSON_NODE_HOLDS_OBJECT (profile))
+    json_builder_add_value (b, g_steal_pointer (&profile));
+  else
+    json_builder_add_null_value (b);
   add_int (b, "applied_at", ch->applied_at);
   add_nullable_string (b, "vendor", vendor);
   json_builder_set_member_name (b, "rectification_pending");
@@ -677,7 +684,7 @@ serve_action_register (ServeActions *a, const ServeCaller *c, JsonObject *body,
                        ServeResult *res)
 {
   static const char *const allowed[] = { "id", "name", "class", "tier", "parent_id",
-                                         "public_key", "endpoint", "role", NULL };
+                                         "public_key", "endpoint", "role", "payment", NULL };
   if (!need_caller (c, res))
     return FALSE;
   if (c->kind != SERVE_CALLER_VENDOR)
@@ -694,6 +701,15 @@ serve_action_register (ServeActions *a, const ServeCaller *c, JsonObject *body,
       || !get_text (body, "endpoint", TRUE, 4 * SERVE_ENDPOINT_MAX, &endpoint, res)
       || !get_text (body, "role", FALSE, 16, &role, res))
     return FALSE;
+  /* the profile's one claim beyond tier and class: payment (level 2), default yes */
+  gboolean payment = TRUE;
+  JsonNode *pn = json_object_get_member (body, "payment");
+  if (pn != NULL && !JSON_NODE_HOLDS_NULL (pn))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (pn) || json_node_get_value_type (pn) != G_TYPE_BOOLEAN)
+        return fail (res, 400, "member 'payment': expected true or false");
+      payment = json_node_get_boolean (pn);
+    }
   if (!has_tier)
     return fail (res, 400, "member 'tier': required");
   if (tier < 1 || tier > 2)
@@ -722,6 +738,7 @@ serve_action_register (ServeActions *a, const ServeCaller *c, JsonObject *body,
   app.role = role;
   app.impl = endpoint;
   app.vendor = c->subject;
+  app.no_payment = !payment;
   RegCtx ctx = { .db_path = a->registry_path, .now = now_s (), .actor = c->actor };
   g_autoptr (GError) e = NULL;
   if (!reg_apply (&ctx, &app, &e))

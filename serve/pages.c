@@ -236,7 +236,7 @@ post_channels (ServeReq *req, gpointer data)
     .id = field (form, "id", FALSE), .name = field (form, "name", FALSE),
     .klass = field (form, "class", FALSE), .tier = field (form, "tier", FALSE),
     .parent_id = field (form, "parent_id", TRUE), .public_key = field (form, "public_key", FALSE),
-    .endpoint = field (form, "endpoint", FALSE),
+    .endpoint = field (form, "endpoint", FALSE), .payment = field (form, "payment", FALSE),
   };
   /* The API's body: members absent stay absent (the action names them). */
   g_autoptr (JsonObject) body = json_object_new ();
@@ -247,6 +247,14 @@ post_channels (ServeReq *req, gpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     if (vals[i] != NULL)
       json_object_set_string_member (body, names[i], vals[i]);
+  if (values.payment != NULL)
+    {
+      /* true or false; any other text goes as text, which the action refuses */
+      if (strcmp (values.payment, "yes") == 0 || strcmp (values.payment, "no") == 0)
+        json_object_set_boolean_member (body, "payment", strcmp (values.payment, "yes") == 0);
+      else
+        json_object_set_string_member (body, "payment", values.payment);
+    }
   if (values.tier != NULL)
     {
       /* A number when it is one; else the text, which the action refuses

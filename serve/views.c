@@ -179,6 +179,14 @@ apply_form (GString *out, const char *csrf, const ServeApplyForm *f)
                                              "2 \u4e8c\u7ea7 tier 2 (under a parent)" };
   serve_form_select (out, "channel-tier", "tier", "\u5c42\u7ea7 Tier", tiers, tier_labels, 2,
                      f->tier);
+  static const char *const payments[] = { "yes", "no" };
+  static const char *const payment_labels[] = {
+    "\u63d0\u4f9b yes: the channel offers payment (level 2); the payment tests run",
+    "\u4e0d\u63d0\u4f9b no: no payment; the payment tests are skipped",
+  };
+  serve_form_select (out, "channel-payment", "payment",
+                     "\u652f\u4ed8 Payment (the profile the suite tests)", payments,
+                     payment_labels, 2, f->payment);
   serve_form_input (out, "channel-parent", "parent_id", "text",
                     "\u4e0a\u7ea7\u6e20\u9053 Parent (tier 2 only)", f->parent_id, FALSE);
   serve_form_textarea (out, "channel-public-key", "public_key",
@@ -353,6 +361,16 @@ serve_view_channel (const ServePageFrame *frame, JsonObject *c, JsonArray *runs,
   fact (out, "channel-endpoint-value", "\u6d4b\u8bd5\u5730\u5740 Endpoint",
         serve_json_str (c, "endpoint"));
   fact (out, NULL, "\u89d2\u8272 Role", serve_json_str (c, "role"));
+  JsonObject *profile = serve_json_obj (c, "profile");
+  if (profile != NULL)
+    {
+      /* what the suite tests: the profile's claims */
+      g_autofree char *claims = g_strdup_printf (
+        "tier %" G_GINT64_FORMAT ", class %s, payment %s", serve_json_int (profile, "tier"),
+        serve_json_str (profile, "class") ? serve_json_str (profile, "class") : "none",
+        serve_json_bool (profile, "payment") ? "yes" : "no");
+      fact (out, "channel-profile", "\u6d4b\u8bd5\u6863\u6848 Profile tested", claims);
+    }
   fact_time (out, NULL, "\u7533\u8bf7\u65f6\u95f4 Applied", serve_json_int (c, "applied_at"));
   fact_begin (out, "channel-certificate", "\u8bc1\u4e66 Certificate");
   serve_view_certificate (out, serve_json_obj (c, "certificate"), FALSE);

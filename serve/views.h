@@ -26,6 +26,7 @@ G_BEGIN_DECLS
  * error).  Borrowed; any may be NULL. */
 typedef struct {
   const char *id, *name, *klass, *tier, *parent_id, *public_key, *endpoint;
+  const char *payment;          /* "yes" or "no" */
 } ServeApplyForm;
 
 /* The landing page (not logged in): what the service is, the links. */

@@ -326,6 +326,58 @@ test_end_to_end (void)
   g_assert_cmpint (t.status, ==, 2);
   essc_test_run_clear (&t);
 
+  /* a channel registered with the profile "no payment": its profile says so, and its run
+   * skips the payment tests the first channel's run played (more skipped, fewer passed) */
+  g_autofree char *pub2 = NULL;
+  g_assert_true (g_file_get_contents (f.ch2_pub, &pub2, NULL, NULL));
+  g_autoptr (JsonBuilder) b2 = json_builder_new ();
+  json_builder_begin_object (b2);
+  json_builder_set_member_name (b2, "id");
+  json_builder_add_string_value (b2, "CH000124");
+  json_builder_set_member_name (b2, "name");
+  json_builder_add_string_value (b2, "社保查询 no payment");
+  json_builder_set_member_name (b2, "class");
+  json_builder_add_string_value (b2, "bank");
+  json_builder_set_member_name (b2, "tier");
+  json_builder_add_int_value (b2, 1);
+  json_builder_set_member_name (b2, "public_key");
+  json_builder_add_string_value (b2, pub2);
+  json_builder_set_member_name (b2, "endpoint");
+  json_builder_add_string_value (b2, fx_impl_server_url (impl));
+  json_builder_set_member_name (b2, "payment");
+  json_builder_add_string_value (b2, "maybe");
+  json_builder_end_object (b2);
+  g_autoptr (JsonNode) app2 = json_builder_get_root (b2);
+  g_autofree char *app2_bad = json_to_string (app2, FALSE);
+  a = call (ss, s, "POST", "/api/v1/channels", vendor, "application/json", app2_bad);
+  g_assert_cmpuint (a.status, ==, 400);
+  g_assert_nonnull (strstr (a.body, "payment"));
+  answer_clear (&a);
+  json_object_set_boolean_member (json_node_get_object (app2), "payment", FALSE);
+  g_autofree char *app2_text = json_to_string (app2, FALSE);
+  a = call (ss, s, "POST", "/api/v1/channels", vendor, "application/json", app2_text);
+  g_assert_cmpuint (a.status, ==, 201);
+  JsonObject *prof = json_object_get_object_member (json_node_get_object (a.json), "profile");
+  g_assert_nonnull (prof);
+  g_assert_false (json_object_get_boolean_member (prof, "payment"));
+  g_assert_cmpstr (json_object_get_string_member (prof, "class"), ==, "bank");
+  answer_clear (&a);
+  a = call (ss, s, "GET", "/api/v1/runs/1", vendor, NULL, NULL);
+  gint64 skipped1 = member_int (a.json, "skipped"), passed1 = member_int (a.json, "passed");
+  answer_clear (&a);
+  a = call (ss, s, "POST", "/api/v1/channels/CH000124/runs", vendor, "application/json", "{}");
+  g_assert_cmpuint (a.status, ==, 202);
+  gint64 id2 = member_int (a.json, "id");
+  answer_clear (&a);
+  g_autofree char *verdict2 = follow (ss, s, vendor, id2);
+  g_assert_cmpstr (verdict2, ==, "conformant");
+  g_autofree char *run2 = g_strdup_printf ("/api/v1/runs/%" G_GINT64_FORMAT, id2);
+  a = call (ss, s, "GET", run2, vendor, NULL, NULL);
+  g_assert_cmpint (member_int (a.json, "skipped"), >, skipped1);
+  g_assert_cmpint (member_int (a.json, "passed"), <, passed1);
+  g_assert_cmpint (member_int (a.json, "total"), ==, skipped1 + passed1);
+  answer_clear (&a);
+
   g_assert_cmpint (serve_stop (s), ==, 0);
   fx_impl_server_stop (impl, NULL);
   g_autofree char *logged = NULL;

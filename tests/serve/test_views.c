@@ -178,7 +178,8 @@ test_channels (void)
                                            "{\"no\":\"id\"},17]", CHANNEL);
   g_autoptr (JsonNode) n = parse (list);
   ServeApplyForm form = { .id = "CH0001\"", .name = HOSTILE, .klass = "bank", .tier = "2",
-                          .public_key = "<pk>", .endpoint = "https://e.example/'" };
+                          .public_key = "<pk>", .endpoint = "https://e.example/'",
+                          .payment = "no" };
   g_autofree char *html = serve_view_channels (&vendor_frame, json_node_get_array (n), &form,
                                                "id taken: " HOSTILE);
   check_page (html);
@@ -191,7 +192,10 @@ test_channels (void)
   /* The form's select keeps the class and tier given, shows the six classes. */
   g_assert_nonnull (strstr (html, "<option value=\"bank\" selected>"));
   g_assert_nonnull (strstr (html, "<option value=\"2\" selected>"));
-  g_assert_cmpuint (count (html, "<option"), ==, 6 + 2);
+  /* ... and the payment claim given (the profile tested), of two */
+  g_assert_nonnull (strstr (html, "<option value=\"no\" selected>"));
+  g_assert_nonnull (strstr (html, "id=\"channel-payment\""));
+  g_assert_cmpuint (count (html, "<option"), ==, 6 + 2 + 2);
   g_assert_nonnull (strstr (html, "社会化平台 (social)"));
   for (guint i = 0; i < 8; i++)
     {
