@@ -121,7 +121,7 @@ MODS_registry    := regdb change check lifecycle lifecycle_cert publish token
 USES_registry    := reports conformance std base
 
 DIR_serve        := serve
-MODS_serve       := store pool run_json http actions api sse page static views views_staff pages
+MODS_serve       := store pool run_json recover http actions api sse page static views views_staff pages
 USES_serve       := registry reports conformance std base
 
 DIR_cli          := cli

@@ -18,6 +18,7 @@
 #include "serve/http.h"
 #include "serve/pages.h"
 #include "serve/pool.h"
+#include "serve/recover.h"
 #include "serve/store.h"
 
 #include <errno.h>
@@ -220,6 +221,18 @@ essc_cmd_serve (int argc, char **argv)
   if (interrupted > 0)
     fprintf (stderr, "essc serve: %u run%s interrupted by the last stop\n", interrupted,
              interrupted == 1 ? " was" : "s were");
+  /* the interrupted runs whose worker had stored its report keep it (serve/recover.h) */
+  guint adopted = 0;
+  if (!serve_recover_reports (store, registry, runs_dir, g_get_real_time () / G_USEC_PER_SEC,
+                              &adopted, &e))
+    {
+      fprintf (stderr, "essc serve: %s\n", e->message);
+      rc = ESSC_EXIT_USAGE;
+      goto out;
+    }
+  if (adopted > 0)
+    fprintf (stderr, "essc serve: %u interrupted run%s finished with the report %s worker "
+             "had stored\n", adopted, adopted == 1 ? "" : "s", adopted == 1 ? "its" : "their");
   ServePoolOptions po = { 0 };
   po.essc_bin = exe;
   po.registry_path = registry;

@@ -665,10 +665,11 @@ insert_tests (ServeStore *s, gint64 id, GArray *rows, guint *passed, guint *fail
   return ok;
 }
 
-gboolean
-serve_store_run_finish (ServeStore *s, gint64 id, const char *state, const char *message,
-                        gint64 report_id, const char *results_json,
-                        const char *transcript_jsonl, gint64 now, GError **error)
+/* Finishes run id if it is in one of the states `from` (an SQL list). */
+static gboolean
+finish_from (ServeStore *s, gint64 id, const char *state, const char *message,
+             gint64 report_id, const char *results_json, const char *transcript_jsonl,
+             gint64 now, const char *from, GError **error)
 {
   g_return_val_if_fail (serve_run_state_is_finished (state), FALSE);
   gboolean verdict = g_strcmp0 (state, SERVE_RUN_CONFORMANT) == 0
@@ -695,12 +696,12 @@ serve_store_run_finish (ServeStore *s, gint64 id, const char *state, const char 
   gboolean ok = TRUE;
   if (verdict)
     ok = insert_tests (s, id, rows, &passed, &failed, &skipped, error);
-  sqlite3_stmt *st = ok ? base_sqlite_prepare (&s->s, verdict
+  g_autofree char *sql = g_strdup_printf (verdict
     ? "UPDATE run SET state = ?2, message = ?3, report_id = ?4, finished_at = ?5, done = ?6,"
-      " total = ?6, passed = ?7, failed = ?8, skipped = ?9 WHERE id = ?1"
-      " AND state IN ('queued', 'running')"
+      " total = ?6, passed = ?7, failed = ?8, skipped = ?9 WHERE id = ?1 AND state IN %s"
     : "UPDATE run SET state = ?2, message = ?3, report_id = ?4, finished_at = ?5"
-      " WHERE id = ?1 AND state IN ('queued', 'running')", "finish a run", error) : NULL;
+      " WHERE id = ?1 AND state IN %s", from);
+  sqlite3_stmt *st = ok ? base_sqlite_prepare (&s->s, sql, "finish a run", error) : NULL;
   ok = st != NULL;
   if (ok)
     {
@@ -721,10 +722,31 @@ serve_store_run_finish (ServeStore *s, gint64 id, const char *state, const char 
       sqlite3_finalize (st);
     }
   if (ok && sqlite3_changes (s->s.db) != 1)
-    ok = fail (error, SERVE_STORE_ERROR_INPUT, "%s: run %" G_GINT64_FORMAT " is not queued or "
-               "running", s->path, id);
+    ok = fail (error, SERVE_STORE_ERROR_INPUT, "%s: run %" G_GINT64_FORMAT " is not in the "
+               "state %s", s->path, id, from);
   if (ok && base_sqlite_exec (&s->s, "COMMIT", "finish a run", error))
     return TRUE;
   sqlite3_exec (s->s.db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
+}
+
+gboolean
+serve_store_run_finish (ServeStore *s, gint64 id, const char *state, const char *message,
+                        gint64 report_id, const char *results_json,
+                        const char *transcript_jsonl, gint64 now, GError **error)
+{
+  return finish_from (s, id, state, message, report_id, results_json, transcript_jsonl, now,
+                      "('queued', 'running')", error);
+}
+
+gboolean
+serve_store_run_adopt (ServeStore *s, gint64 id, const char *state, const char *message,
+                       gint64 report_id, const char *results_json,
+                       const char *transcript_jsonl, gint64 now, GError **error)
+{
+  g_return_val_if_fail (report_id > 0, FALSE);
+  g_return_val_if_fail (g_strcmp0 (state, SERVE_RUN_CONFORMANT) == 0
+                        || g_strcmp0 (state, SERVE_RUN_NOT_CONFORMANT) == 0, FALSE);
+  return finish_from (s, id, state, message, report_id, results_json, transcript_jsonl, now,
+                      "('interrupted')", error);
 }

@@ -157,4 +157,16 @@ gboolean serve_store_run_finish (ServeStore *s, gint64 id, const char *state,
                                  const char *results_json, const char *transcript_jsonl,
                                  gint64 now, GError **error);
 
+/*
+ * The same for an "interrupted" run whose worker had stored report_id before
+ * the server stopped (serve/recover.h): state is the report's verdict
+ * ("conformant" or "not conformant"), finished from its results file as
+ * serve_store_run_finish does.  SERVE_STORE_ERROR_INPUT when the run is not
+ * interrupted.
+ */
+gboolean serve_store_run_adopt (ServeStore *s, gint64 id, const char *state,
+                                const char *message, gint64 report_id,
+                                const char *results_json, const char *transcript_jsonl,
+                                gint64 now, GError **error);
+
 G_END_DECLS

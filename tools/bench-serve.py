@@ -518,21 +518,28 @@ class Bench:
                 lost += 1
                 print("bench-serve: finished run %d before the kill: %s %s; after: %s"
                       % (i, state, rep, r), file=sys.stderr)
+        # a run running at the kill ends interrupted, or finished with the report its
+        # worker had stored just before the kill (serve/recover.h: "finished after a restart")
+        def adopted_run(r):
+            return r.get("finished") and (r.get("message") or "").startswith(
+                "finished after a restart")
+        adopted = sum(1 for r in after.values() if adopted_run(r))
         not_interrupted = sum(1 for i in running
-                              if after.get(i, {}).get("state") not in ("interrupted",))
+                              if after.get(i, {}).get("state") != "interrupted"
+                              and not adopted_run(after.get(i, {})))
         unfinished = sum(1 for i in ids if not after.get(i, {}).get("finished"))
         interrupted = sum(1 for r in after.values() if r["state"] == "interrupted")
         report_ids = [r["report_id"] for r in after.values() if r.get("report_id")]
         reports = self.registry_reports()
         self.figure("restart: finished results lost", lost, True)
-        self.figure("restart: runs running at the kill not marked interrupted",
+        self.figure("restart: runs running at the kill neither interrupted nor finished with their report",
                     not_interrupted, True)
         self.figure("restart: runs interrupted", interrupted)
+        self.figure("restart: runs finished with the report their worker stored", adopted)
         self.figure("restart: wave 2 runs never finished", unfinished, True)
         self.figure("restart: runs sharing a report", len(report_ids) - len(set(report_ids)),
                     True)
-        self.figure("restart: reports of no finished run (orphaned workers)",
-                    len(reports - set(report_ids)))
+        self.figure("restart: reports of no finished run", len(reports - set(report_ids)), True)
 
     # -- the whole --
 
