@@ -27,15 +27,6 @@ typedef struct {
   char *url;
 } Serve;
 
-static void
-on_line (GObject *src, GAsyncResult *res, gpointer data)
-{
-  char **line = data;
-  *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (src), res, NULL, NULL);
-  if (*line == NULL)
-    *line = g_strdup ("");
-}
-
 static Serve *
 serve_start (RegFx *f, const char *state, const char *log)
 {
@@ -48,16 +39,10 @@ serve_start (RegFx *f, const char *state, const char *log)
                                          f->db, "--key", f->iss_key, "--listen", "127.0.0.1:0",
                                          "--state", state, "--log", log, NULL);
   g_assert_no_error (e);
-  g_autoptr (GDataInputStream) in
-    = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->proc));
-  char *line = NULL;
-  g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, on_line, &line);
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (line == NULL && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
-  g_assert_nonnull (line);
+  char *line = fx_read_first_line (s->proc, "essc serve", 30 * G_USEC_PER_SEC, NULL);
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  s->url = g_strdup (line + strlen ("listening on "));
+  s->url = g_strndup (line + strlen ("listening on "),
+                      strcspn (line + strlen ("listening on "), "\n"));
   g_free (line);
   return s;
 }

@@ -78,6 +78,40 @@ fx_pki_free (FxPki *p)
 
 /* In the child: a SIGTERM when the test binary dies (a failed assertion
  * aborts it before fx_impl_server_stop), so no server outlives it. */
+char *
+fx_read_first_line (GSubprocess *proc, const char *what, gint64 wait_us, const char *err_path)
+{
+  g_autoptr (GError) error = NULL;
+  GPollableInputStream *out = G_POLLABLE_INPUT_STREAM (g_subprocess_get_stdout_pipe (proc));
+  GString *line = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + wait_us;
+  while (strchr (line->str, '\n') == NULL)
+    {
+      char buf[256];
+      gssize n = g_pollable_input_stream_read_nonblocking (out, buf, sizeof buf, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_clear_error (&error);
+          if (g_get_monotonic_time () > deadline)
+            g_error ("%s printed no line within %" G_GINT64_FORMAT " s", what,
+                     wait_us / G_USEC_PER_SEC);
+          g_usleep (5000);
+          continue;
+        }
+      g_assert_no_error (error);
+      if (n == 0)
+        {
+          g_autofree char *err = NULL;
+          if (err_path != NULL)
+            g_file_get_contents (err_path, &err, NULL, NULL);
+          g_error ("%s ended without printing its URL%s%s", what, err ? ": " : "",
+                   err ? err : "");
+        }
+      g_string_append_len (line, buf, n);
+    }
+  return g_string_free (line, FALSE);
+}
+
 void
 fx_die_with_parent (gpointer data)
 {
@@ -113,30 +147,11 @@ fx_impl_server_start (const char *role, const char *const *extra)
   s->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  /* The first line, read without blocking, within START_WAIT_US. */
-  GPollableInputStream *out = G_POLLABLE_INPUT_STREAM (g_subprocess_get_stdout_pipe (s->proc));
-  g_autoptr (GString) line = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + START_WAIT_US;
-  while (strchr (line->str, '\n') == NULL)
-    {
-      char buf[256];
-      gssize n = g_pollable_input_stream_read_nonblocking (out, buf, sizeof buf, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_clear_error (&error);
-          if (g_get_monotonic_time () > deadline)
-            g_error ("essc impl --listen printed no line within 5 s");
-          g_usleep (5000);
-          continue;
-        }
-      g_assert_no_error (error);
-      if (n == 0)
-        g_error ("essc impl --listen ended without printing its URL");
-      g_string_append_len (line, buf, n);
-    }
-  g_assert_true (g_str_has_prefix (line->str, "listening on "));
-  g_assert_cmpuint (strlen (line->str), ==, strcspn (line->str, "\n") + 1); /* one line */
-  s->url = g_strndup (line->str + 13, strcspn (line->str + 13, "\n"));
+  g_autofree char *line = fx_read_first_line (s->proc, "essc impl --listen", START_WAIT_US,
+                                              NULL);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  g_assert_cmpuint (strlen (line), ==, strcspn (line, "\n") + 1); /* one line */
+  s->url = g_strndup (line + 13, strcspn (line + 13, "\n"));
   return s;
 }
 

@@ -99,4 +99,12 @@ gsize fx_rss_kib (void);
  * aborts: an orphan would hold the test's output pipes open and hang prove. */
 void fx_die_with_parent (gpointer data);
 
+/* What a server child (spawned with a stdout pipe) prints up to and including
+ * its first line ("listening on URL"), read without blocking within wait_us;
+ * the test fails naming what when nothing comes in time or the child ends
+ * first (with the text of err_path, its standard error, when not NULL).
+ * Returns: (transfer full). */
+char *fx_read_first_line (GSubprocess *proc, const char *what, gint64 wait_us,
+                          const char *err_path);
+
 G_END_DECLS

@@ -129,33 +129,11 @@ sfx_serve_start (SrvFx *f, const char *const *extra)
   f->serve = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  GPollableInputStream *out = G_POLLABLE_INPUT_STREAM (g_subprocess_get_stdout_pipe (f->serve));
-  g_autoptr (GString) line = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + START_WAIT_US;
-  while (strchr (line->str, '\n') == NULL)
-    {
-      char buf[256];
-      gssize n = g_pollable_input_stream_read_nonblocking (out, buf, sizeof buf, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_clear_error (&error);
-          if (g_get_monotonic_time () > deadline)
-            g_error ("essc serve printed no line within 20 s");
-          g_usleep (10000);
-          continue;
-        }
-      g_assert_no_error (error);
-      if (n == 0)
-        {
-          g_autofree char *err = NULL;
-          g_file_get_contents (f->serve_err, &err, NULL, NULL);
-          g_error ("essc serve ended without printing its URL: %s", err ? err : "");
-        }
-      g_string_append_len (line, buf, n);
-    }
-  g_assert_true (g_str_has_prefix (line->str, "listening on "));
+  g_autofree char *line = fx_read_first_line (f->serve, "essc serve", START_WAIT_US,
+                                              f->serve_err);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
   g_free (f->url);
-  f->url = g_strndup (line->str + 13, strcspn (line->str + 13, "\n"));
+  f->url = g_strndup (line + 13, strcspn (line + 13, "\n"));
   if (g_str_has_suffix (f->url, "/"))
     f->url[strlen (f->url) - 1] = '\0';
   const char *colon = strrchr (f->url, ':');
