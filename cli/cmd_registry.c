@@ -837,10 +837,7 @@ cmd_publish (int argc, char **argv)
 
 /* ---- dispatch ----------------------------------------------------------------------- */
 
-static const struct {
-  const char *name, *summary;
-  EsscCommandFn run;
-} subs[] = {
+static const RegCliSub subs[] = {
   { "init", "create a registry (--name NAME --pub ISSUER.pub)", cmd_init },
   { "apply", "register a channel's application (status applied)", cmd_apply },
   { "test", "run the suite against the channel's implementation; store the signed report",
@@ -862,36 +859,46 @@ static const struct {
 };
 
 static void
-print_help (FILE *out)
+print_sub_help (FILE *out, const char *head, const RegCliSub *list, gsize n, const char *tail)
 {
-  fprintf (out, "Usage: essc registry SUBCOMMAND --db FILE [OPTION...]\n\n"
-                "The registry of channels and their certification (docs/REGISTRY.md).\n"
-                "Every subcommand takes --now TIME and --actor NAME; 'essc registry SUB\n"
-                "--help' for its options.\n\nSubcommands:\n");
-  for (gsize i = 0; i < G_N_ELEMENTS (subs); i++)
-    fprintf (out, "  %-10s %s\n", subs[i].name, subs[i].summary);
-  fprintf (out, "\nExit status: 0 done; 1 refused by the rules, a non-conformant test or a\n"
-                "damaged registry (check); 2 usage or input error, a damaged or foreign\n"
-                "database, an implementation that cannot start; 3 a failed write.\n");
+  fputs (head, out);
+  for (gsize i = 0; i < n; i++)
+    fprintf (out, "  %-10s %s\n", list[i].name, list[i].summary);
+  fputs (tail, out);
 }
 
 int
-essc_cmd_registry (int argc, char **argv)
+reg_cli_dispatch (const char *command, int argc, char **argv, const RegCliSub *list, gsize n,
+                  const char *head, const char *tail)
 {
   if (argc < 2)
     {
-      print_help (stderr);
+      print_sub_help (stderr, head, list, n, tail);
       return ESSC_EXIT_USAGE;
     }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)
     {
-      print_help (stdout);
+      print_sub_help (stdout, head, list, n, tail);
       return ESSC_EXIT_OK;
     }
-  for (gsize i = 0; i < G_N_ELEMENTS (subs); i++)
-    if (strcmp (argv[1], subs[i].name) == 0)
-      return subs[i].run (argc - 1, argv + 1);
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (argv[1], list[i].name) == 0)
+      return list[i].run (argc - 1, argv + 1);
   g_autofree char *s = shown (argv[1]);
-  return essc_cli_usage_error ("registry", "unknown subcommand '%s'", s);
+  return essc_cli_usage_error (command, "unknown subcommand '%s'", s);
+}
+
+int
+essc_cmd_registry (int argc, char **argv)
+{
+  return reg_cli_dispatch (
+    "registry", argc, argv, subs, G_N_ELEMENTS (subs),
+    "Usage: essc registry SUBCOMMAND --db FILE [OPTION...]\n\n"
+    "The registry of channels and their certification (docs/REGISTRY.md).\n"
+    "Every subcommand takes --now TIME and --actor NAME; 'essc registry SUB\n"
+    "--help' for its options.\n\nSubcommands:\n",
+    "\nExit status: 0 done; 1 refused by the rules, a non-conformant test or a\n"
+    "damaged registry (check); 2 usage or input error, a damaged or foreign\n"
+    "database, an implementation that cannot start; 3 a failed write.\n");
 }

@@ -108,45 +108,21 @@ cmd_list (int argc, char **argv)
   return ESSC_EXIT_OK;
 }
 
-static const struct {
-  const char *name, *summary;
-  EsscCommandFn run;
-} subs[] = {
+static const RegCliSub subs[] = {
   { "issue", "issue a token (--staff NAME or --vendor ID); prints it once", cmd_issue },
   { "revoke", "revoke a token (--token-id ID --reason TEXT)", cmd_revoke },
   { "list", "list the tokens (never their secrets or hashes)", cmd_list },
 };
 
-static void
-print_help (FILE *out)
-{
-  fprintf (out, "Usage: essc registry token issue|revoke|list --db FILE [OPTION...]\n\n"
-                "The API tokens of the certification service (essc serve; docs/SERVE.md).\n"
-                "Each takes --now TIME and --actor NAME; 'essc registry token SUB --help'\n"
-                "for its options.\n\nSubcommands:\n");
-  for (gsize i = 0; i < G_N_ELEMENTS (subs); i++)
-    fprintf (out, "  %-10s %s\n", subs[i].name, subs[i].summary);
-  fprintf (out, "\nExit status: 0 done; 1 refused (an unknown or revoked token); 2 usage or\n"
-                "input error; 3 a failed write.\n");
-}
-
 int
 reg_cli_token (int argc, char **argv)
 {
-  if (argc < 2)
-    {
-      print_help (stderr);
-      return ESSC_EXIT_USAGE;
-    }
-  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
-      || strcmp (argv[1], "help") == 0)
-    {
-      print_help (stdout);
-      return ESSC_EXIT_OK;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (subs); i++)
-    if (strcmp (argv[1], subs[i].name) == 0)
-      return subs[i].run (argc - 1, argv + 1);
-  g_autofree char *s = reg_cli_shown (argv[1]);
-  return essc_cli_usage_error ("registry token", "unknown subcommand '%s'", s);
+  return reg_cli_dispatch (
+    "registry token", argc, argv, subs, G_N_ELEMENTS (subs),
+    "Usage: essc registry token issue|revoke|list --db FILE [OPTION...]\n\n"
+    "The API tokens of the certification service (essc serve; docs/SERVE.md).\n"
+    "Each takes --now TIME and --actor NAME; 'essc registry token SUB --help'\n"
+    "for its options.\n\nSubcommands:\n",
+    "\nExit status: 0 done; 1 refused (an unknown or revoked token); 2 usage or\n"
+    "input error; 3 a failed write.\n");
 }

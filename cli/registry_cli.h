@@ -37,6 +37,21 @@ char *reg_cli_utc (gint64 t);
 /* Returns: (transfer full) untrusted text, printable and bounded. */
 char *reg_cli_shown (const char *s);
 
+/* A subcommand of `essc registry` or `essc registry token`. */
+typedef struct {
+  const char *name, *summary;
+  int (*run) (int argc, char **argv);
+} RegCliSub;
+
+/*
+ * Runs the subcommand argv[1] of command ("registry", "registry token") from
+ * subs (n of them).  No subcommand: the help on standard error, exit 2;
+ * --help, -h or help: the help on standard output, exit 0; an unknown one: a
+ * usage error.  The help is head, a line per subcommand, then tail.
+ */
+int reg_cli_dispatch (const char *command, int argc, char **argv, const RegCliSub *subs,
+                      gsize n, const char *head, const char *tail);
+
 /* essc registry token issue|revoke|list (cli/cmd_registry_token.c). */
 int reg_cli_token (int argc, char **argv);
 
